@@ -1,0 +1,145 @@
+/* util.c — messages, colour and option values shared by every subcommand. */
+#include "cli/cli.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static void vmsg(const char *prefix, const char *fmt, va_list ap)
+{
+	fflush(stdout);
+	fputs(prefix, stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void cli_error(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vmsg("acre: ", fmt, ap);
+	va_end(ap);
+}
+
+void cli_warn(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vmsg("acre: warning: ", fmt, ap);
+	va_end(ap);
+}
+
+int cli_usage(const struct cmd_entry *e, const char *fmt, ...)
+{
+	va_list ap;
+	fflush(stdout);
+	fprintf(stderr, "acre %s: ", e->name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nusage: acre %s %s\n", e->name, e->usage);
+	fprintf(stderr, "Try 'acre %s --help' for more.\n", e->name);
+	return CLI_USAGE;
+}
+
+void cli_print_help(const struct cmd_entry *e)
+{
+	printf("usage: acre %s %s\n\n%s\n", e->name, e->usage, e->summary);
+	if (e->help && *e->help)
+		printf("\n%s", e->help);
+	if (e->help && *e->help && e->help[strlen(e->help) - 1] != '\n')
+		putchar('\n');
+}
+
+bool cli_color(int fd)
+{
+	const char *nc = getenv("NO_COLOR");
+	if (nc && *nc)
+		return false;
+	const char *term = getenv("TERM");
+	if (term && strcmp(term, "dumb") == 0)
+		return false;
+	return isatty(fd);
+}
+
+bool cli_parse_int(const struct cmd_entry *e, const char *what, const char *s,
+                   int64_t min, int64_t max, int64_t *out)
+{
+	char *end;
+	errno = 0;
+	long long v = strtoll(s, &end, 10);
+	if (!*s || *end || errno || v < min || v > max) {
+		cli_usage(e, "%s wants a whole number from %" PRId64 " to %" PRId64
+		          ", not '%s'", what, min, max, s);
+		return false;
+	}
+	*out = v;
+	return true;
+}
+
+bool cli_parse_size(const struct cmd_entry *e, const char *what, const char *s,
+                    uint64_t *out)
+{
+	static const struct { const char *suffix; int shift; } units[] = {
+		{"", 0},     {"B", 0},   {"K", 10},   {"KB", 10}, {"KiB", 10},
+		{"M", 20},   {"MB", 20}, {"MiB", 20}, {"G", 30},  {"GB", 30},
+		{"GiB", 30},
+	};
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (end == s || errno || *s == '-')
+		goto bad;
+	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+		if (strcasecmp(end, units[i].suffix) != 0)
+			continue;
+		if (v > (UINT64_MAX >> units[i].shift))
+			goto bad;
+		*out = (uint64_t)v << units[i].shift;
+		return true;
+	}
+bad:
+	cli_usage(e, "%s wants a size such as 65536, 64KiB or 2MiB, not '%s'", what, s);
+	return false;
+}
+
+char *cli_world_dir(const char *arg)
+{
+	const char *dir = arg ? arg : ".";
+	struct stat st;
+	char path[PATH_MAX];
+
+	if (stat(dir, &st) != 0) {
+		cli_error("%s: %s", dir, strerror(errno));
+		return NULL;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		/* A path to world.acre itself names its directory. */
+		const char *slash = strrchr(dir, '/');
+		const char *base = slash ? slash + 1 : dir;
+		if (strcmp(base, "world.acre") == 0) {
+			if (!slash)
+				return strdup(".");
+			return strndup(dir, (size_t)(slash - dir) ? (size_t)(slash - dir) : 1);
+		}
+		cli_error("%s: not a world directory", dir);
+		return NULL;
+	}
+	if ((size_t)snprintf(path, sizeof path, "%s/world.acre", dir) >= sizeof path) {
+		cli_error("%s: path too long", dir);
+		return NULL;
+	}
+	if (access(path, F_OK) != 0) {
+		cli_error("%s: not a world: no world.acre here (try 'acre init %s')", dir,
+		          dir);
+		return NULL;
+	}
+	return strdup(dir);
+}

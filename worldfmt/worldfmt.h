@@ -1,0 +1,276 @@
+/* worldfmt.h — the world file format: model, parser, canonical writer, rules.
+ *
+ * This is the only front door to worldfmt/. The layer uses libc alone, so a
+ * reader can learn the whole format from this directory (the grammar itself
+ * is specified in man/acre-world.5).
+ *
+ * Model in one paragraph: a world is a grid of W×H *unit parcels*, each
+ * PW×PH tiles. A parcel covers a rectangle of unit parcels and owns the tiles
+ * inside it as one flat row-major array of palette indices. Entities live in
+ * a parcel at tile coordinates relative to the parcel's top-left tile. Every
+ * string of the model lives in the world's arena and is freed with the world.
+ * Comments are kept on the statement they precede (`lead`) or end (`trail`),
+ * so a parse → write round trip keeps them in place.
+ */
+#ifndef ACRE_WORLDFMT_H
+#define ACRE_WORLDFMT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- Diagnostics ---------------------------------------------------------
+ * Errors are values: parsing and validation append to a wf_diags and go on,
+ * so that all of a file's errors are reported, up to `max` (then `dropped`
+ * counts the rest). `file` is the path as given; line and col are 1-based,
+ * col counting bytes (0 when the error is about the whole file). */
+typedef enum { WF_ERROR, WF_WARNING } wf_severity;
+
+typedef struct wf_diag {
+	wf_severity severity;
+	const char *file; /* borrowed: the name passed in; never NULL */
+	uint32_t line, col;
+	char *parcel;     /* the parcel this is about, or NULL (malloc'd) */
+	char *msg;        /* malloc'd, no trailing newline */
+} wf_diag;
+
+typedef struct wf_diags {
+	wf_diag *v;
+	int n, cap;
+	int max;     /* stop recording after this many (0: WF_MAX_DIAGS) */
+	int dropped; /* how many were not recorded */
+	int errors;  /* how many of all (recorded or not) were WF_ERROR */
+} wf_diags;
+
+#define WF_MAX_DIAGS 100
+
+void wf_diag_add(wf_diags *d, wf_severity sev, const char *file, uint32_t line,
+                 uint32_t col, const char *parcel, const char *fmt, ...)
+	__attribute__((format(printf, 7, 8)));
+void wf_diags_free(wf_diags *d);
+
+/* ---- Limits (also in acre-world(5)) -------------------------------------- */
+#define WF_FORMAT_VERSION 1
+#define WF_MAX_NAME 64             /* bytes in a name */
+#define WF_MAX_STRING 1024         /* bytes in a quoted string */
+#define WF_MAX_PALETTE 255         /* entries; tile values are uint8_t */
+#define WF_MAX_WORLD_PARCELS 1024  /* world width or height in unit parcels */
+#define WF_MAX_PARCEL_TILES 256    /* parcel-size width or height in tiles */
+#define WF_MAX_ENTITIES 100000     /* per parcel, before zone caps */
+
+/* ---- Model ----------------------------------------------------------------*/
+
+/* Comments attached to one statement. `lead` holds the whole comment lines
+ * directly above it (each starting with '#', joined with '\n', no final
+ * newline), `trail` the comment after it on the same line. Either may be
+ * NULL. Blank lines are not kept: the canonical layout places its own. */
+typedef struct wf_note {
+	const char *lead;
+	const char *trail;
+} wf_note;
+
+/* key=value attributes not otherwise known to the format (light=3 …). */
+typedef struct wf_attr {
+	const char *key;
+	const char *value;   /* unquoted text */
+	bool quoted;         /* written with quotes */
+} wf_attr;
+
+typedef struct wf_glyph {
+	const char *glyph;   /* one UTF-8 code point, never a space */
+	const char *name;    /* floor, wall … */
+	bool solid;
+	const char *script;  /* per-tile script path, or NULL */
+	wf_attr *attrs;
+	int nattrs;
+	wf_note note;
+	uint32_t line;
+} wf_glyph;
+
+/* Capabilities a zone may allow (`allow scripts tiles …`). */
+enum {
+	WF_CAP_SCRIPTS = 1 << 0,  /* attach scripts at all */
+	WF_CAP_TILES = 1 << 1,    /* tiles.set / fill */
+	WF_CAP_ENTITIES = 1 << 2, /* entities.spawn / move / remove */
+	WF_CAP_MESSAGES = 1 << 3, /* messages.send */
+	WF_CAP_ECONOMY = 1 << 4,  /* economy.transfer */
+	WF_CAP_ALL = (1 << 5) - 1,
+};
+const char *wf_cap_name(int cap);      /* "scripts" … for one bit */
+int wf_cap_parse(const char *name);    /* bit, or 0 when unknown */
+
+/* Per-unit-parcel budget; a parcel of N unit parcels gets N times each. */
+typedef struct wf_budget {
+	int64_t entities;
+	int64_t instructions; /* per tick, all handlers of the parcel */
+	int64_t memory;       /* bytes of Lua heap */
+} wf_budget;
+
+typedef struct wf_zone {
+	const char *name;
+	int caps;                 /* WF_CAP_* bits */
+	int64_t max_entities;     /* per parcel; -1 when not set */
+	wf_attr *attrs;
+	int nattrs;
+	wf_note note, end_note;   /* end_note: comments before `end` */
+	uint32_t line;
+} wf_zone;
+
+typedef struct wf_entity {
+	const char *name;
+	int32_t x, y;         /* tile position relative to the parcel */
+	const char *glyph;    /* one code point, or NULL */
+	const char *script;   /* or NULL */
+	wf_attr *attrs;
+	int nattrs;
+	wf_note note;
+	uint32_t line;
+} wf_entity;
+
+/* Statement slots of a parcel block, for keeping their comments. */
+enum {
+	WF_PS_HEAD, WF_PS_SIZE, WF_PS_OWNER, WF_PS_ZONE, WF_PS_SCRIPT,
+	WF_PS_LAYOUT, WF_PS_LAYOUT_END, WF_PS_END, WF_PS_NSLOTS
+};
+
+typedef struct wf_parcel {
+	const char *name;
+	int32_t px, py;       /* position in unit parcels */
+	int32_t pw, ph;       /* size in unit parcels (default 1 1) */
+	const char *owner;    /* or NULL */
+	const char *zone;     /* zone name, or NULL */
+	int zone_index;       /* index into world->zones, -1 when none/unknown */
+	const char *script;   /* path relative to the world dir, or NULL */
+	/* Tiles: (pw*parcel_w) × (ph*parcel_h), row-major, palette indices.
+	 * NULL when the parcel has no layout (all tiles are palette entry 0). */
+	uint8_t *tiles;
+	wf_entity *entities;
+	int nentities, entities_cap;
+	wf_attr *attrs;
+	int nattrs;
+	wf_note notes[WF_PS_NSLOTS];
+	uint32_t line;        /* of the `parcel` statement */
+	uint32_t layout_line; /* of the first layout row, 0 when none */
+} wf_parcel;
+
+/* Statement slots of the world header, for keeping their comments. */
+enum {
+	WF_WS_HEAD, WF_WS_FORMAT, WF_WS_SEED, WF_WS_SIZE, WF_WS_PARCEL_SIZE,
+	WF_WS_BUDGET, WF_WS_EVENTS, WF_WS_PALETTE, WF_WS_PALETTE_END, WF_WS_TAIL,
+	WF_WS_NSLOTS
+};
+
+typedef struct wf_arena wf_arena;
+
+typedef struct wf_world {
+	const char *name;
+	int format;
+	uint64_t seed;
+	int32_t width, height;         /* in unit parcels */
+	int32_t parcel_w, parcel_h;    /* tiles per unit parcel */
+	wf_budget unit_budget;         /* per unit parcel */
+	const char *events;            /* default events file, or NULL */
+	wf_glyph *palette;
+	int npalette, palette_cap;
+	wf_zone *zones;
+	int nzones, zones_cap;
+	wf_parcel *parcels;
+	int nparcels, parcels_cap;
+	wf_attr *attrs;
+	int nattrs;
+	wf_note notes[WF_WS_NSLOTS];
+	/* Derived: unit-parcel grid → parcel index, or -1. Built by
+	 * wf_world_index(); NULL until then. */
+	int32_t *grid;
+	wf_arena *arena;
+} wf_world;
+
+/* ---- Life cycle -----------------------------------------------------------*/
+
+/* An empty world with defaults (format 1, size 16×16 of 16×16 tiles, the
+ * default unit budget, an empty palette). */
+wf_world *wf_world_new(void);
+void wf_world_free(wf_world *w);
+/* Copy a string into the world's arena (for edits); NULL stays NULL. */
+const char *wf_strdup(wf_world *w, const char *s);
+/* A deep copy (for undo snapshots, play mode and diffs). */
+wf_world *wf_world_clone(const wf_world *w);
+
+/* Parse `len` bytes (any bytes: NULs, invalid UTF-8, CRLF, a BOM are all
+ * handled). Returns a world even when there were errors — as much of it as
+ * could be read — or NULL only when out of memory. Errors go to `d`, named
+ * with `file`. */
+wf_world *wf_parse(const char *buf, size_t len, const char *file, wf_diags *d);
+
+/* Read `dir`/world.acre and parse it. NULL with a diagnostic when the file
+ * cannot be read. */
+wf_world *wf_load(const char *dir, wf_diags *d);
+
+/* ---- Canonical writer -----------------------------------------------------
+ * wf_write appends the canonical text of `w` to a growing buffer. parse →
+ * write → parse is the identity on the model, and write ∘ parse ∘ write =
+ * write (fmt is idempotent). */
+typedef struct wf_buf {
+	char *data;
+	size_t len, cap;
+} wf_buf;
+void wf_buf_free(wf_buf *b);
+int wf_write(const wf_world *w, wf_buf *out);  /* 0, or -1 out of memory */
+
+/* Write `len` bytes to `path` atomically: a temporary file in the same
+ * directory, fsync, rename, fsync of the directory. A crash leaves the old
+ * or the new file, never a torn one. Returns 0 or -1 with errno set. */
+int wf_save_atomic(const char *path, const void *data, size_t len);
+/* wf_write + wf_save_atomic to `dir`/world.acre. */
+int wf_save(const wf_world *w, const char *dir);
+
+/* ---- Rules ----------------------------------------------------------------
+ * Static rules, checked without running code (acre-world(5), RULES): parcels
+ * inside the world, no overlaps, layout dimensions, palette glyphs defined,
+ * entities inside their parcel, zone rules and caps, names unique, scripts
+ * present (when `dir` is not NULL, relative to it), budgets. Returns the
+ * number of errors added. Builds w->grid as a side effect. */
+int wf_validate(wf_world *w, const char *dir, const char *file, wf_diags *d);
+
+/* ---- Queries ------------------------------------------------------------- */
+
+/* (Re)build w->grid; returns -1 when parcels overlap or leave the world
+ * (the grid then records the first parcel at each place). */
+int wf_world_index(wf_world *w);
+/* Parcel index at tile (tx, ty), or -1 (uses the grid; builds it if NULL). */
+int wf_parcel_at(wf_world *w, int32_t tx, int32_t ty);
+int wf_find_parcel(const wf_world *w, const char *name);  /* index or -1 */
+int wf_find_zone(const wf_world *w, const char *name);
+int wf_find_glyph(const wf_world *w, const char *glyph);  /* palette index */
+
+/* Tile dimensions of a parcel, and its top-left tile in world coordinates. */
+static inline int32_t wf_parcel_tw(const wf_world *w, const wf_parcel *p)
+{
+	return p->pw * w->parcel_w;
+}
+static inline int32_t wf_parcel_th(const wf_world *w, const wf_parcel *p)
+{
+	return p->ph * w->parcel_h;
+}
+
+/* The budget of one parcel: unit budget × area in unit parcels, with the
+ * zone's entity cap applied (acre-world(5), BUDGETS). */
+wf_budget wf_parcel_budget(const wf_world *w, const wf_parcel *p);
+
+/* ---- Generation -----------------------------------------------------------
+ * The Street: `parcels` unit parcels on a near-square grid, a seeded mix of
+ * shops, plazas and roads; `scripted_pct` of them carry a script (written to
+ * `dir`/scripts/). Deterministic for a given seed. Writes `dir`/world.acre. */
+typedef struct wf_gen_opts {
+	int64_t parcels;     /* default 65536 */
+	int scripted_pct;    /* 0..100 */
+	uint64_t seed;
+} wf_gen_opts;
+int wf_gen_street(const char *dir, const wf_gen_opts *o, char *err, size_t errlen);
+
+/* ---- UTF-8 ---------------------------------------------------------------- */
+/* Length in bytes of the valid UTF-8 sequence at s (at most n bytes), or 0
+ * when it is not valid (overlong, surrogate, > U+10FFFF, truncated). */
+int wf_utf8_len(const unsigned char *s, size_t n);
+
+#endif
