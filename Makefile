@@ -23,7 +23,7 @@ MANDIR  ?= $(PREFIX)/share/man
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN    := -Wall -Wextra
-PKGS    := ncursesw sqlite3 libgit2
+PKGS    := ncursesw sqlite3 libgit2 jansson libxxhash
 
 # Variant: the normal build lives in build/, the sanitizer build in build/san.
 SANITIZE ?=

@@ -11,7 +11,7 @@
 # and cache under build/apt.
 set -eu
 
-PACKAGES="build-essential pkg-config libncurses-dev libsqlite3-dev libgit2-dev \
+PACKAGES="build-essential pkg-config libncurses-dev libsqlite3-dev libgit2-dev libjansson-dev libxxhash-dev \
 dpkg-dev patch tmux lua5.4 clang libclang-rt-14-dev git"
 
 die() { echo "deps: $*" >&2; exit 2; }
