@@ -33,7 +33,8 @@ test_expect 'acre help of an unknown command exits 2' '
 
 test_expect 'acre(1) lists exactly what the command table says' '
 	sh "$REPO_ROOT/mk/man.sh" "$ACRE_BIN" "$REPO_ROOT/man/acre.1.in" >acre.1 &&
-	expect_same "$REPO_ROOT/man/acre.1" acre.1
+	expect_same "$REPO_ROOT/man/acre.1" acre.1 ||
+	{ echo "man/acre.1 is stale: run '"'"'make man'"'"' to regenerate it"; exit 1; }
 '
 
 test_expect 'every manual page renders without warnings' '
