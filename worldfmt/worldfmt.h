@@ -310,4 +310,80 @@ int wf_gen_street(const char *dir, const wf_gen_opts *o, char *err, size_t errle
  * when it is not valid (overlong, surrogate, > U+10FFFF, truncated). */
 int wf_utf8_len(const unsigned char *s, size_t n);
 
+/* ---- Semantic diff ----
+ * What changed between two models, in the world's terms (worldfmt/diff.c).
+ * Parcels, palette entries, zones and entities are matched by name (glyph
+ * for the palette); a rename is a removal and an addition. Tiles are
+ * compared by glyph, not palette index, so reordering the palette changes
+ * nothing. Comments and the file's layout are not part of the model and so
+ * never show up. Indexes a/b point into the old and new world's arrays, -1
+ * on the side where the item does not exist. */
+typedef enum { WF_CH_ADDED = 1, WF_CH_REMOVED, WF_CH_CHANGED } wf_change_kind;
+
+typedef struct wf_change {
+	wf_change_kind kind;
+	int a, b;
+} wf_change;
+
+enum {
+	WF_DIFF_ADDED = 1 << 0,
+	WF_DIFF_REMOVED = 1 << 1,
+	WF_DIFF_MOVED = 1 << 2,    /* px, py */
+	WF_DIFF_RESIZED = 1 << 3,  /* pw, ph */
+	WF_DIFF_OWNER = 1 << 4,
+	WF_DIFF_ZONE = 1 << 5,
+	WF_DIFF_SCRIPT = 1 << 6,   /* the parcel's script path */
+	WF_DIFF_TILES = 1 << 7,
+	WF_DIFF_ENTITIES = 1 << 8,
+	WF_DIFF_ATTRS = 1 << 9,
+};
+
+/* World header fields (wf_diff.world). */
+enum {
+	WF_DIFFW_NAME = 1 << 0,
+	WF_DIFFW_FORMAT = 1 << 1,
+	WF_DIFFW_SEED = 1 << 2,
+	WF_DIFFW_SIZE = 1 << 3,
+	WF_DIFFW_PARCEL_SIZE = 1 << 4,
+	WF_DIFFW_BUDGET = 1 << 5,
+	WF_DIFFW_EVENTS = 1 << 6,
+	WF_DIFFW_ATTRS = 1 << 7,
+};
+
+typedef struct wf_parcel_diff {
+	int a, b;
+	unsigned what;        /* WF_DIFF_* bits, never 0 */
+	/* Tile positions (over both extents laid top-left on top-left) whose
+	 * glyph differs, and their bounding box, x1/y1 exclusive. */
+	int64_t tiles;
+	int32_t x0, y0, x1, y1;
+	wf_change *entities;  /* by entity name */
+	int nentities;
+} wf_parcel_diff;
+
+typedef struct wf_diff {
+	unsigned world;           /* WF_DIFFW_* bits */
+	wf_change *palette;
+	int npalette;
+	wf_change *zones;
+	int nzones;
+	wf_parcel_diff *parcels;  /* changed ones: new world's order, then removed */
+	int nparcels;
+} wf_diff;
+
+/* Fill `d` with the differences from `a` to `b`. Returns 0, or -1 when out
+ * of memory (d is then empty). Neither world is modified. */
+int wf_diff_worlds(const wf_world *a, const wf_world *b, wf_diff *d);
+void wf_diff_free(wf_diff *d);
+/* Is the diff empty (the two models are the same world)? */
+bool wf_diff_empty(const wf_diff *d);
+
+/* The glyph of the tile at (x, y) of parcel p (relative to the parcel), or
+ * NULL when the index is outside the palette. */
+const char *wf_tile_glyph(const wf_world *w, const wf_parcel *p, int32_t x, int32_t y);
+
+/* Does parcel p run the script at `path`: as its own script, an entity's,
+ * or the script of a palette glyph present in its tiles? */
+bool wf_parcel_uses_script(const wf_world *w, const wf_parcel *p, const char *path);
+
 #endif
