@@ -32,8 +32,10 @@ static int ls_world(const store_world_row *w, void *arg)
 static int ls_parcel(const store_parcel_row *p, void *arg)
 {
 	(void)arg;
-	printf("%-20s %4d %4d %3dx%-3d %-12s %-12s", p->parcel, p->px, p->py, p->pw,
-	       p->ph, p->zone ? p->zone : "-", p->owner ? p->owner : "-");
+	char size[32];
+	snprintf(size, sizeof size, "%dx%d", p->pw, p->ph);
+	printf("%-20s %4d %4d %-7s %-12s %s", p->parcel, p->px, p->py, size,
+	       p->zone ? p->zone : "-", p->owner ? p->owner : "-");
 	for (int i = 0; i < p->noperators; i++)
 		printf("%s%s", i ? "," : " operators ", p->operators[i]);
 	putchar('\n');
