@@ -124,6 +124,15 @@ static void preview_row(const wf_world *w, const wf_parcel *p, int32_t y, int32_
 	}
 }
 
+/* "row 3" or "rows 3-5" for the half-open range [a, b). */
+static void print_range(const char *word, int32_t a, int32_t b)
+{
+	if (b - a == 1)
+		printf("%s %d", word, a);
+	else
+		printf("%ss %d-%d", word, a, b - 1);
+}
+
 static void diff_tiles(const struct diff_ctx *x, const wf_parcel_diff *pd,
                        const char *name)
 {
@@ -131,9 +140,12 @@ static void diff_tiles(const struct diff_ctx *x, const wf_parcel_diff *pd,
 	char ra[DIFF_PREVIEW_COLS * 4 + 8], rb[sizeof ra];
 	/* Whole rows when they fit, else from a little before the change. */
 	int32_t x0 = pd->x1 <= DIFF_PREVIEW_COLS ? 0 : pd->x0 > 2 ? pd->x0 - 2 : 0;
-	printf("parcel %s: %" PRId64 " tile%s changed (rows %d-%d, columns %d-%d)\n", name,
-	       pd->tiles, pd->tiles == 1 ? "" : "s", pd->y0, pd->y1 - 1, pd->x0,
-	       pd->x1 - 1);
+	printf("parcel %s: %" PRId64 " tile%s changed (", name, pd->tiles,
+	       pd->tiles == 1 ? "" : "s");
+	print_range("row", pd->y0, pd->y1);
+	printf(", ");
+	print_range("column", pd->x0, pd->x1);
+	printf(")\n");
 	int shown = 0;
 	for (int32_t y = pd->y0; y < pd->y1 && shown < DIFF_PREVIEW_ROWS; y++) {
 		preview_row(x->w[0], a, y, x0, ra, sizeof ra);
@@ -296,7 +308,8 @@ static void stat_parcel(const struct diff_ctx *x, const wf_parcel_diff *pd)
 		if (pd->what & words[i].bit)
 			printf("%s%s", n++ ? ", " : " ", words[i].word);
 	if (pd->what & WF_DIFF_TILES)
-		printf("%s%" PRId64 " tiles", n++ ? ", " : " ", pd->tiles);
+		printf("%s%" PRId64 " tile%s", n++ ? ", " : " ", pd->tiles,
+		       pd->tiles == 1 ? "" : "s");
 	if (pd->what & WF_DIFF_ENTITIES)
 		printf("%s%d entit%s", n++ ? ", " : " ", pd->nentities,
 		       pd->nentities == 1 ? "y" : "ies");
@@ -357,7 +370,11 @@ static int diff_lines(struct diff_ctx *x)
 
 static int diff_run(struct diff_ctx *x)
 {
-	printf("diff %s %s -> %s\n", x->p.rev[0], x->p.label[0], x->p.label[1]);
+	printf("diff %s (%s) -> ", x->p.rev[0], x->p.label[0]);
+	if (x->p.rev[1])
+		printf("%s (%s)\n", x->p.rev[1], x->p.label[1]);
+	else
+		printf("working tree\n");
 	if (!(x->w[0] = diff_parse(x, 0)) || !(x->w[1] = diff_parse(x, 1)))
 		return diff_lines(x);
 	if (wf_diff_worlds(x->w[0], x->w[1], &x->d) != 0) {

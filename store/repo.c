@@ -342,7 +342,7 @@ static int repo_head_state(store_repo *r, git_commit **parent, store_err *err)
 {
 	*parent = NULL;
 	if (git_repository_head_detached(r->repo) == 1) {
-		char hex[12];
+		char hex[11];
 		git_reference *h;
 		git_repository_head(&h, r->repo);
 		git_oid_tostr(hex, sizeof hex, git_reference_target(h));
