@@ -193,3 +193,8 @@ clean:
 		build/tests build/fuzz build/libacre.a build/acre build/gen acre
 
 -include $(wildcard $(B)/obj/*/*.d)
+
+# acre(1): the COMMANDS section is generated from the command table.
+.PHONY: man
+man: acre
+	@sh mk/man.sh $(ACRE) man/acre.1.in > man/acre.1.tmp && mv man/acre.1.tmp man/acre.1

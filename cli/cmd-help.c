@@ -1,11 +1,55 @@
 /* cmd-help.c — `acre help [CMD]`: the command list, or one command's help. */
 #include "cli/cli.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
+/* Print `s` for roff: backslashes and hyphens escaped, and a leading '.' or
+ * '\'' protected so that no line of help text reads as a request. */
+static void roff_text(const char *s)
+{
+	bool bol = true;
+	for (; *s; s++) {
+		if (bol && (*s == '.' || *s == '\''))
+			fputs("\\&", stdout);
+		if (*s == '\\')
+			fputs("\\e", stdout);
+		else if (*s == '-')
+			fputs("\\-", stdout);
+		else
+			putchar(*s);
+		bol = *s == '\n';
+	}
+}
+
+/* The COMMANDS section of acre(1), generated from the table so that the
+ * manual and --help cannot drift apart (tests/t/0000-cli.sh compares them). */
+static void help_roff(void)
+{
+	for (int i = 0; cli_commands[i]; i++) {
+		const struct cmd_entry *e = cli_commands[i];
+		printf(".TP\n\\fBacre %s\\fR ", e->name);
+		roff_text(e->usage);
+		putchar('\n');
+		roff_text(e->summary);
+		putchar('\n');
+		if (e->help && *e->help) {
+			printf(".RS\n.nf\n");
+			roff_text(e->help);
+			if (e->help[strlen(e->help) - 1] != '\n')
+				putchar('\n');
+			printf(".fi\n.RE\n");
+		}
+	}
+}
+
 static int cmd_help(int argc, char **argv)
 {
+	if (argc == 2 && strcmp(argv[1], "--roff") == 0) {
+		help_roff();
+		return CLI_OK;
+	}
 	if (argc > 2)
 		return cli_usage(&cmd_help_entry, "too many arguments");
 	if (argc == 2) {

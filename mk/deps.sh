@@ -12,7 +12,7 @@
 set -eu
 
 PACKAGES="build-essential pkg-config libncurses-dev libsqlite3-dev libgit2-dev libjansson-dev libxxhash-dev \
-dpkg-dev patch tmux lua5.4 clang libclang-rt-14-dev git"
+dpkg-dev patch tmux lua5.4 clang libclang-rt-14-dev git man-db python3 vim"
 
 die() { echo "deps: $*" >&2; exit 2; }
 
