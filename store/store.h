@@ -79,6 +79,29 @@ int store_changed_parcels(store_repo *r, const char *rev_a, const char *rev_b,
                           char ***names, int *n, store_err *err);
 void store_names_free(char **names, int n);
 
+/* Two states of a world side by side, for diffs: side 0 is revision
+ * rev[0], side 1 is rev[1] or the working tree when rev[1] is NULL. */
+typedef struct store_pair {
+	char *rev[2];
+	char *label[2];      /* an abbreviated commit id, or "working tree" */
+	char *text[2];       /* world.acre of each side, NULL when absent */
+	size_t len[2];
+	char **scripts;      /* files under scripts/ that differ, world-relative */
+	char *script_status; /* per script: 'A'dded, 'D'eleted, 'M'odified */
+	int nscripts;
+} store_pair;
+int store_pair_load(store_repo *r, const char *rev_a, const char *rev_b,
+                    store_pair *p, store_err *err);
+void store_pair_free(store_pair *p);
+/* Read a file of one side (a missing file gives *data == NULL). */
+int store_pair_read(store_repo *r, const store_pair *p, int side, const char *path,
+                    char **data, size_t *len, store_err *err);
+
+/* A unified line diff of two texts (git's format, headed with `path`),
+ * malloc'd in *out; empty when they are equal. */
+int store_text_diff(const char *a, size_t alen, const char *b, size_t blen,
+                    const char *path, char **out, store_err *err);
+
 /* Does the working tree differ from HEAD in files the world is made of
  * (world.acre, scripts/, assets/)? Untracked files count. */
 int store_dirty(store_repo *r, bool *dirty, char *first, size_t firstlen,
