@@ -500,7 +500,7 @@ static const keydef keys[] = {
 	 k_commit},
 	{{"C", "history of the parcel under the cursor", "History"}, {'C'}, M_NORMAL,
 	 k_history},
-	{{":", "command line (see the commands below)", "Files"}, {':'}, M_NORMAL, k_command},
+	{{":", "command line (see the commands below)", "Commands"}, {':'}, M_NORMAL, k_command},
 };
 #define NKEYS ((int)(sizeof keys / sizeof *keys))
 
@@ -656,26 +656,26 @@ static void c_help(ed_ui *u, const char *args)
 }
 
 static const cmddef cmds[] = {
-	{{":w", "save the world (canonical form, comments kept)", "Files"}, "w", c_write},
-	{{":q", "quit; refused while there are unsaved changes", "Files"}, "q", c_quit},
-	{{":q!", "quit and drop unsaved changes", "Files"}, "q!", c_force_quit},
-	{{":wq :x", "save and quit", "Files"}, "wq", c_write_quit},
+	{{":w", "save the world (canonical form, comments kept)", "Commands"}, "w", c_write},
+	{{":q", "quit; refused while there are unsaved changes", "Commands"}, "q", c_quit},
+	{{":q!", "quit and drop unsaved changes", "Commands"}, "q!", c_force_quit},
+	{{":wq :x", "save and quit", "Commands"}, "wq", c_write_quit},
 	{{NULL, NULL, NULL}, "x", c_write_quit},
-	{{":goto PARCEL", "jump to a parcel by name", "Files"}, "goto", c_goto},
-	{{":goto X Y", "jump to a tile", "Files"}, NULL, NULL},
-	{{":parcel NAME [W H]", "new parcel at the cursor", "Files"}, "parcel", c_parcel},
-	{{":move PX PY", "move the parcel (parcel units)", "Files"}, "move", c_move},
-	{{":resize W H", "resize the parcel (parcel units)", "Files"}, "resize", c_resize},
-	{{":delete", "delete the parcel under the cursor", "Files"}, "delete", c_delete},
-	{{":rename NAME", "rename the parcel", "Files"}, "rename", c_rename},
-	{{":owner TEXT", "set the owner (empty clears)", "Files"}, "owner", c_owner},
-	{{":zone NAME", "set the zone (empty clears)", "Files"}, "zone", c_zone},
-	{{":script PATH", "set the script (empty clears)", "Files"}, "script", c_script},
-	{{":entity NAME [GLYPH]", "new entity at the cursor", "Files"}, "entity", c_entity},
-	{{":brush GLYPH", "choose the brush", "Files"}, "brush", c_brush},
-	{{":commit MESSAGE", "commit the saved world", "Files"}, "commit", c_commit},
-	{{":log", "history of the parcel under the cursor", "Files"}, "log", c_log},
-	{{":help", "this help", "Files"}, "help", c_help},
+	{{":goto PARCEL", "jump to a parcel by name", "Commands"}, "goto", c_goto},
+	{{":goto X Y", "jump to a tile", "Commands"}, NULL, NULL},
+	{{":parcel NAME [W H]", "new parcel at the cursor", "Commands"}, "parcel", c_parcel},
+	{{":move PX PY", "move the parcel (parcel units)", "Commands"}, "move", c_move},
+	{{":resize W H", "resize the parcel (parcel units)", "Commands"}, "resize", c_resize},
+	{{":delete", "delete the parcel under the cursor", "Commands"}, "delete", c_delete},
+	{{":rename NAME", "rename the parcel", "Commands"}, "rename", c_rename},
+	{{":owner TEXT", "set the owner (empty clears)", "Commands"}, "owner", c_owner},
+	{{":zone NAME", "set the zone (empty clears)", "Commands"}, "zone", c_zone},
+	{{":script PATH", "set the script (empty clears)", "Commands"}, "script", c_script},
+	{{":entity NAME [GLYPH]", "new entity at the cursor", "Commands"}, "entity", c_entity},
+	{{":brush GLYPH", "choose the brush", "Commands"}, "brush", c_brush},
+	{{":commit MESSAGE", "commit the saved world", "Commands"}, "commit", c_commit},
+	{{":log", "history of the parcel under the cursor", "Commands"}, "log", c_log},
+	{{":help", "this help", "Commands"}, "help", c_help},
 };
 #define NCMDS ((int)(sizeof cmds / sizeof *cmds))
 

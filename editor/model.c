@@ -58,37 +58,64 @@ static size_t parcel_ntiles(const wf_world *w, const wf_parcel *p)
 	return (size_t)wf_parcel_tw(w, p) * (size_t)wf_parcel_th(w, p);
 }
 
-/* A copy of p whose tiles and entities arrays are its own (strings stay in the
- * world's arena, which lives as long as the world). NULL arrays stay NULL. */
+static wf_attr *attrs_dup(const wf_attr *a, int n, bool *ok)
+{
+	if (!a || n <= 0)
+		return NULL;
+	wf_attr *r = malloc((size_t)n * sizeof *r);
+	if (!r)
+		*ok = false;
+	else
+		memcpy(r, a, (size_t)n * sizeof *r);
+	return r;
+}
+
+/* A copy of p whose malloc'd arrays (tiles, entities, attributes) are its
+ * own; strings stay in the world's arena, which lives as long as the world.
+ * NULL arrays stay NULL. */
+static void parcel_release(wf_parcel *p);
 static int parcel_dup(const wf_world *w, const wf_parcel *p, wf_parcel *out)
 {
+	bool ok = true;
 	*out = *p;
 	out->tiles = NULL;
 	out->entities = NULL;
 	out->entities_cap = p->nentities;
+	out->attrs = attrs_dup(p->attrs, p->nattrs, &ok);
 	if (p->tiles) {
 		size_t n = parcel_ntiles(w, p);
-		if (!(out->tiles = malloc(n)))
-			return -1;
-		memcpy(out->tiles, p->tiles, n);
+		if ((out->tiles = malloc(n ? n : 1)))
+			memcpy(out->tiles, p->tiles, n);
+		else
+			ok = false;
 	}
 	if (p->nentities > 0) {
 		out->entities = malloc((size_t)p->nentities * sizeof *p->entities);
-		if (!out->entities) {
-			free(out->tiles);
-			return -1;
+		if (out->entities) {
+			memcpy(out->entities, p->entities, (size_t)p->nentities * sizeof *p->entities);
+			for (int i = 0; i < p->nentities; i++)
+				out->entities[i].attrs =
+					attrs_dup(p->entities[i].attrs, p->entities[i].nattrs, &ok);
+		} else {
+			out->nentities = 0;
+			ok = false;
 		}
-		memcpy(out->entities, p->entities, (size_t)p->nentities * sizeof *p->entities);
 	}
-	return 0;
+	if (!ok)
+		parcel_release(out);
+	return ok ? 0 : -1;
 }
 
 static void parcel_release(wf_parcel *p)
 {
-	free(p->tiles);
+	for (int i = 0; p->entities && i < p->nentities; i++)
+		free(p->entities[i].attrs);
 	free(p->entities);
+	free(p->attrs);
+	free(p->tiles);
 	p->tiles = NULL;
 	p->entities = NULL;
+	p->attrs = NULL;
 }
 
 static void change_free(ed_change *c)
@@ -682,8 +709,17 @@ static int check_script(ed_model *m, const char *s)
 /* Whether the parcel's zone (if any) allows capability `cap`. */
 static bool zone_allows(const wf_world *w, const wf_parcel *p, int cap)
 {
-	int zi = p->zone ? wf_find_zone(w, p->zone) : -1;
-	return zi < 0 || (w->zones[zi].caps & cap);
+	return (wf_parcel_caps(w, p) & cap) != 0;
+}
+
+/* How many entities the parcel may hold with zone zi (-1: none), following
+ * wf_parcel_budget: the zone's cap counts per unit parcel. */
+static int64_t entity_cap(const wf_world *w, const wf_parcel *p, int zi)
+{
+	int64_t unit = w->unit_budget.entities;
+	if (zi >= 0 && w->zones[zi].max_entities >= 0 && w->zones[zi].max_entities < unit)
+		unit = w->zones[zi].max_entities;
+	return unit * p->pw * p->ph;
 }
 
 /* ---- Parcels ------------------------------------------------------------- */
@@ -751,27 +787,14 @@ int ed_parcel_resize(ed_model *m, int pi, int32_t pw, int32_t ph)
 			       (size_t)(tw < ow ? tw : ow));
 	}
 	ed_step *s = step_begin(m, "resize parcel");
-	ed_change *c = s ? step_add(s, CH_SWAP, pi) : NULL;
-	if (!c) {
+	if (!s || save_parcel(m, s, pi)) {
 		free(t);
-		return fail(m, "out of memory");
+		return s ? (step_commit(m, s), -1) : fail(m, "out of memory");
 	}
-	/* The change takes the old version whole; the world gets the new tiles
-	 * and a copy of the entities. */
-	c->other = *p;
-	c->held = true;
+	free(p->tiles);
 	p->tiles = t;
 	p->pw = pw;
 	p->ph = ph;
-	p->entities = NULL;
-	p->entities_cap = 0;
-	if (p->nentities > 0) {
-		p->entities = malloc((size_t)p->nentities * sizeof *p->entities);
-		if (p->entities)
-			memcpy(p->entities, c->other.entities,
-			       (size_t)p->nentities * sizeof *p->entities);
-		p->entities_cap = p->nentities;
-	}
 	step_commit(m, s);
 	wf_world_index(w);
 	return 0;
@@ -861,10 +884,9 @@ int ed_set_zone(ed_model *m, int pi, const char *zone)
 				return fail(m, "zone '%s' does not allow scripts, and entity '%s' has one",
 				            zone, p->entities[i].name);
 	}
-	if (zi >= 0 && m->w->zones[zi].max_entities >= 0 &&
-	    p->nentities > m->w->zones[zi].max_entities)
-		return fail(m, "zone '%s' allows %lld entities per parcel; parcel '%s' has %d", zone,
-		            (long long)m->w->zones[zi].max_entities, p->name, p->nentities);
+	if (zi >= 0 && p->nentities > entity_cap(m->w, p, zi))
+		return fail(m, "zone '%s' allows parcel '%s' %lld entities; it has %d", zone,
+		            p->name, (long long)entity_cap(m->w, p, zi), p->nentities);
 	return edit_parcel(m, pi, "set zone", set_zone, zone);
 }
 
@@ -908,19 +930,6 @@ static int check_inside(ed_model *m, const wf_parcel *p, int32_t x, int32_t y)
 	return 0;
 }
 
-/* How many entities the parcel may hold: its budget, capped by its zone. */
-static int64_t entity_cap(const wf_world *w, const wf_parcel *p)
-{
-	int64_t cap = WF_MAX_ENTITIES;
-	wf_budget b = wf_parcel_budget(w, p);
-	if (b.entities > 0 && b.entities < cap)
-		cap = b.entities;
-	int zi = p->zone ? wf_find_zone(w, p->zone) : -1;
-	if (zi >= 0 && w->zones[zi].max_entities >= 0 && w->zones[zi].max_entities < cap)
-		cap = w->zones[zi].max_entities;
-	return cap;
-}
-
 int ed_entity_create(ed_model *m, int pi, const char *name, int32_t x, int32_t y,
                      const char *glyph)
 {
@@ -937,9 +946,10 @@ int ed_entity_create(ed_model *m, int pi, const char *name, int32_t x, int32_t y
 	                      (int)strlen(glyph) ||
 	              (unsigned char)glyph[0] <= ' '))
 		return fail(m, "entity glyph '%s' must be one printable character", glyph);
-	if (p->nentities >= entity_cap(m->w, p))
+	int64_t cap = entity_cap(m->w, p, p->zone ? wf_find_zone(m->w, p->zone) : -1);
+	if (p->nentities >= cap)
 		return fail(m, "parcel '%s' already holds its limit of %lld entities", p->name,
-		            (long long)entity_cap(m->w, p));
+		            (long long)cap);
 	ed_step *s = step_begin(m, "create entity");
 	if (!s || save_parcel(m, s, pi))
 		return s ? (step_commit(m, s), -1) : fail(m, "out of memory");
@@ -978,6 +988,7 @@ int ed_entity_delete(ed_model *m, int pi, int ei)
 	if (!s || save_parcel(m, s, pi))
 		return s ? (step_commit(m, s), -1) : fail(m, "out of memory");
 	wf_parcel *p = &m->w->parcels[pi];
+	free(p->entities[ei].attrs); /* the change holds its own copy */
 	memmove(&p->entities[ei], &p->entities[ei + 1],
 	        (size_t)(p->nentities - ei - 1) * sizeof *p->entities);
 	p->nentities--;

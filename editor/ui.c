@@ -131,8 +131,8 @@ static wf_world *load_world(const char *dir, const char *file, char *err, size_t
 			if (d.v[i].severity == WF_ERROR)
 				e = &d.v[i];
 		if (e)
-			seterr(err, errlen, "%s:%u:%u: %s (%d errors; 'acre check' lists them)",
-			       e->file, e->line, e->col, e->msg, d.errors);
+			seterr(err, errlen, "%s:%u:%u: %s (%d error%s in all; 'acre check' lists them)",
+			       e->file, e->line, e->col, e->msg, d.errors, d.errors == 1 ? "" : "s");
 		else
 			seterr(err, errlen, "cannot read the world in %s", dir);
 		wf_diags_free(&d);
@@ -170,7 +170,7 @@ static int wide_glyphs(const wf_world *w)
 static SCREEN *term_start(ed_ui *u, char *err, size_t errlen)
 {
 	if (!isatty(0) || !isatty(1)) {
-		seterr(err, errlen, "edit needs a terminal (standard input and output)");
+		seterr(err, errlen, "standard input and output must be a terminal");
 		return NULL;
 	}
 	SCREEN *s = newterm(NULL, stdout, stdin);
@@ -317,15 +317,28 @@ int ed_run(const ed_options *o, ed_stats *st, char *err, size_t errlen)
 		free(u);
 		return -1;
 	}
+	/* The world is read before the terminal is taken, so that a world that
+	 * does not parse is reported on a plain screen; only a recovery
+	 * question needs the terminal first. */
+	bool ask = access(u->recover, F_OK) == 0, recovering = ask && o->recover;
+	wf_world *w = NULL;
+	if (!ask || recovering) {
+		w = load_world(u->dir, recovering ? u->recover : NULL, err, errlen);
+		if (!w) {
+			ui_free(u);
+			free(u);
+			return -1;
+		}
+	}
 	SCREEN *scr = term_start(u, err, errlen);
 	if (!scr) {
+		wf_world_free(w);
 		ui_free(u);
 		free(u);
 		return -1;
 	}
-	bool recovering = false;
-	if (access(u->recover, F_OK) == 0) {
-		int a = o->recover ? 'r' : ask_recover(u, u->recover);
+	if (!w) {
+		int a = ask_recover(u, u->recover);
 		if (a == 'q') {
 			endwin();
 			delscreen(scr);
@@ -336,14 +349,14 @@ int ed_run(const ed_options *o, ed_stats *st, char *err, size_t errlen)
 		if (a == 'd')
 			unlink(u->recover);
 		recovering = a == 'r';
-	}
-	wf_world *w = load_world(u->dir, recovering ? u->recover : NULL, err, errlen);
-	if (!w) {
-		endwin();
-		delscreen(scr);
-		ui_free(u);
-		free(u);
-		return -1;
+		w = load_world(u->dir, recovering ? u->recover : NULL, err, errlen);
+		if (!w) {
+			endwin();
+			delscreen(scr);
+			ui_free(u);
+			free(u);
+			return -1;
+		}
 	}
 	st->load_ms = now_ms() - t0;
 	ed_model_init(&u->m, w);

@@ -177,8 +177,9 @@ static void test_properties(void)
 	CHECK(ed_set_zone(&m, 0, "shop") == 0 && w->parcels[0].zone_index == 0, "set zone");
 	CHECK(ed_set_script(&m, 0, "scripts/a.lua") == -1, "script in a no-script zone refused");
 	CHECK_STR(m.err, "zone 'shop' does not allow scripts", "and says why");
-	CHECK(ed_entity_create(&m, 0, "two", 1, 1, "o") == -1, "zone entity cap");
-	CHECK_STR(m.err, "parcel 'a' already holds its limit of 1 entities", "and says why");
+	CHECK(ed_entity_create(&m, 0, "two", 1, 1, "o") == 0, "entity create");
+	CHECK(ed_entity_create(&m, 0, "three", 1, 2, "o") == -1, "zone entity cap");
+	CHECK_STR(m.err, "parcel 'a' already holds its limit of 2 entities", "and says why");
 	CHECK(ed_set_zone(&m, 0, "open") == 0, "change zone");
 	CHECK(ed_set_script(&m, 0, "/etc/passwd") == -1, "absolute script path refused");
 	CHECK_STR(m.err, "script '/etc/passwd' must be a relative path ending in .lua, "
@@ -186,8 +187,8 @@ static void test_properties(void)
 	          "and says why");
 	CHECK(ed_set_script(&m, 0, "scripts/a.lua") == 0, "set script");
 	CHECK(ed_set_zone(&m, 0, "shop") == -1, "zone without scripts refused while scripted");
-	CHECK(ed_entity_create(&m, 0, "two", 1, 1, "o") == 0 && w->parcels[0].nentities == 2,
-	      "entity create");
+	CHECK(ed_entity_create(&m, 0, "four", 3, 1, "o") == 0 && w->parcels[0].nentities == 3,
+	      "entity create in the open zone");
 	CHECK(ed_entity_create(&m, 0, "two", 2, 1, NULL) == -1, "duplicate entity refused");
 	CHECK(ed_entity_create(&m, 0, "far", 8, 0, NULL) == -1, "entity outside refused");
 	CHECK_STR(m.err, "8 0 is outside parcel 'a' (8 by 4 tiles)", "and says why");
@@ -210,7 +211,7 @@ static void test_properties(void)
 		;
 	CHECK(w->parcels[0].owner == NULL && strcmp(w->parcels[0].zone, "open") == 0 &&
 	              strcmp(w->parcels[0].script, "scripts/a.lua") == 0 &&
-	              w->parcels[0].nentities == 2,
+	              w->parcels[0].nentities == 3,
 	      "and redoes");
 	ed_paint(&m, 0, 0, 0);
 	CHECK(ed_redo(&m) == -1, "a new edit drops the redo history");
