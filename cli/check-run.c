@@ -11,10 +11,7 @@ int check_scripts(check_ctx *c)
 		return 0;
 	for (int i = 0; i < c->w->nparcels; i++) {
 		const wf_parcel *p = &c->w->parcels[i];
-		bool scripted = p->script != NULL;
-		for (int e = 0; e < p->nentities; e++)
-			scripted |= p->entities[e].script != NULL;
-		if (scripted) {
+		if (check_parcel_scripted(c->w, p)) {
 			c->rep.parcels[c->rp[i]].scripted = true;
 			c->rep.parcels[c->rp[i]].source = CHECK_SKIPPED;
 		}
