@@ -28,7 +28,7 @@ typedef enum { WF_ERROR, WF_WARNING } wf_severity;
 
 typedef struct wf_diag {
 	wf_severity severity;
-	const char *file; /* borrowed: the name passed in; never NULL */
+	const char *file; /* a copy of the name passed in, freed with the diags */
 	uint32_t line, col;
 	char *parcel;     /* the parcel this is about, or NULL (malloc'd) */
 	char *msg;        /* malloc'd, no trailing newline */
@@ -48,6 +48,10 @@ void wf_diag_add(wf_diags *d, wf_severity sev, const char *file, uint32_t line,
                  uint32_t col, const char *parcel, const char *fmt, ...)
 	__attribute__((format(printf, 7, 8)));
 void wf_diags_free(wf_diags *d);
+/* "FILE:LINE:COL: message" ("FILE: message" when line is 0; "warning: "
+ * before warnings' messages) into buf, truncated to size; returns the length
+ * snprintf would have written. The one format every command prints. */
+int wf_diag_format(const wf_diag *g, char *buf, size_t size);
 
 /* ---- Limits (also in acre-world(5)) -------------------------------------- */
 #define WF_FORMAT_VERSION 1
@@ -57,6 +61,12 @@ void wf_diags_free(wf_diags *d);
 #define WF_MAX_WORLD_PARCELS 1024  /* world width or height in unit parcels */
 #define WF_MAX_PARCEL_TILES 256    /* parcel-size width or height in tiles */
 #define WF_MAX_ENTITIES 100000     /* per parcel, before zone caps */
+#define WF_MAX_ATTRS 64            /* key=value attributes per statement */
+
+/* The unit budget when a world does not set one (acre-world(5), BUDGETS). */
+#define WF_DEFAULT_ENTITIES 64
+#define WF_DEFAULT_INSTRUCTIONS 1000000
+#define WF_DEFAULT_MEMORY (1024 * 1024)
 
 /* ---- Model ----------------------------------------------------------------*/
 
@@ -69,11 +79,14 @@ typedef struct wf_note {
 	const char *trail;
 } wf_note;
 
-/* key=value attributes not otherwise known to the format (light=3 …). */
+/* key=value attributes not otherwise known to the format (light=3 …).
+ * `note` is used for attributes on a line of their own (world, zone and
+ * parcel blocks); attributes inside a palette or entity line have none. */
 typedef struct wf_attr {
 	const char *key;
 	const char *value;   /* unquoted text */
 	bool quoted;         /* written with quotes */
+	wf_note note;
 } wf_attr;
 
 typedef struct wf_glyph {
@@ -114,6 +127,8 @@ typedef struct wf_zone {
 	int nattrs;
 	wf_note note, end_note;   /* end_note: comments before `end` */
 	uint32_t line;
+	wf_note allow_note;       /* the `allow` line(s), merged into one */
+	wf_note max_note;         /* the `max-entities-per-parcel` line */
 } wf_zone;
 
 typedef struct wf_entity {
@@ -183,9 +198,18 @@ typedef struct wf_world {
 	 * wf_world_index(); NULL until then. */
 	int32_t *grid;
 	wf_arena *arena;
+	/* Derived: open-addressed hash of parcel names → index + 1 (0 empty),
+	 * also built by wf_world_index(). Only a hint: wf_find_parcel checks
+	 * every hit, so a stale index after edits is slow, never wrong. */
+	int32_t *names;
+	uint32_t names_mask;
 } wf_world;
 
 /* ---- Life cycle -----------------------------------------------------------*/
+/* Ownership: strings live in the arena (wf_strdup). The arrays palette,
+ * zones, parcels, every attrs and entities array, every parcel's tiles and
+ * the derived grid and names are malloc'd, owned by the world and freed by
+ * wf_world_free; an editor may realloc them (keeping the *_cap fields). */
 
 /* An empty world with defaults (format 1, size 16×16 of 16×16 tiles, the
  * default unit budget, an empty palette). */
@@ -203,8 +227,12 @@ wf_world *wf_world_clone(const wf_world *w);
 wf_world *wf_parse(const char *buf, size_t len, const char *file, wf_diags *d);
 
 /* Read `dir`/world.acre and parse it. NULL with a diagnostic when the file
- * cannot be read. */
+ * cannot be read. Diagnostics name the file "world.acre" when dir is "." or
+ * empty, else "DIR/world.acre". */
 wf_world *wf_load(const char *dir, wf_diags *d);
+/* The whole file at `path` in a malloc'd buffer (NUL-terminated, `*len`
+ * without the NUL). Returns 0, or -1 with errno set. */
+int wf_read_file(const char *path, char **data, size_t *len);
 
 /* ---- Canonical writer -----------------------------------------------------
  * wf_write appends the canonical text of `w` to a growing buffer. parse →
@@ -243,6 +271,10 @@ int wf_find_parcel(const wf_world *w, const char *name);  /* index or -1 */
 int wf_find_zone(const wf_world *w, const char *name);
 int wf_find_glyph(const wf_world *w, const char *glyph);  /* palette index */
 
+/* The capabilities a parcel's zone allows: the zone's `allow` bits, or
+ * WF_CAP_ALL for a parcel without a zone (unzoned land is unrestricted). */
+int wf_parcel_caps(const wf_world *w, const wf_parcel *p);
+
 /* Tile dimensions of a parcel, and its top-left tile in world coordinates. */
 static inline int32_t wf_parcel_tw(const wf_world *w, const wf_parcel *p)
 {
@@ -254,7 +286,12 @@ static inline int32_t wf_parcel_th(const wf_world *w, const wf_parcel *p)
 }
 
 /* The budget of one parcel: unit budget × area in unit parcels, with the
- * zone's entity cap applied (acre-world(5), BUDGETS). */
+ * zone's entity cap applied (acre-world(5), BUDGETS):
+ *   area         = pw × ph
+ *   entities     = area × min(unit.entities, zone max-entities-per-parcel)
+ *   instructions = area × unit.instructions
+ *   memory       = area × unit.memory
+ * The zone cap counts per unit parcel, like every other allowance. */
 wf_budget wf_parcel_budget(const wf_world *w, const wf_parcel *p);
 
 /* ---- Generation -----------------------------------------------------------
@@ -272,5 +309,81 @@ int wf_gen_street(const char *dir, const wf_gen_opts *o, char *err, size_t errle
 /* Length in bytes of the valid UTF-8 sequence at s (at most n bytes), or 0
  * when it is not valid (overlong, surrogate, > U+10FFFF, truncated). */
 int wf_utf8_len(const unsigned char *s, size_t n);
+
+/* ---- Semantic diff ----
+ * What changed between two models, in the world's terms (worldfmt/diff.c).
+ * Parcels, palette entries, zones and entities are matched by name (glyph
+ * for the palette); a rename is a removal and an addition. Tiles are
+ * compared by glyph, not palette index, so reordering the palette changes
+ * nothing. Comments and the file's layout are not part of the model and so
+ * never show up. Indexes a/b point into the old and new world's arrays, -1
+ * on the side where the item does not exist. */
+typedef enum { WF_CH_ADDED = 1, WF_CH_REMOVED, WF_CH_CHANGED } wf_change_kind;
+
+typedef struct wf_change {
+	wf_change_kind kind;
+	int a, b;
+} wf_change;
+
+enum {
+	WF_DIFF_ADDED = 1 << 0,
+	WF_DIFF_REMOVED = 1 << 1,
+	WF_DIFF_MOVED = 1 << 2,    /* px, py */
+	WF_DIFF_RESIZED = 1 << 3,  /* pw, ph */
+	WF_DIFF_OWNER = 1 << 4,
+	WF_DIFF_ZONE = 1 << 5,
+	WF_DIFF_SCRIPT = 1 << 6,   /* the parcel's script path */
+	WF_DIFF_TILES = 1 << 7,
+	WF_DIFF_ENTITIES = 1 << 8,
+	WF_DIFF_ATTRS = 1 << 9,
+};
+
+/* World header fields (wf_diff.world). */
+enum {
+	WF_DIFFW_NAME = 1 << 0,
+	WF_DIFFW_FORMAT = 1 << 1,
+	WF_DIFFW_SEED = 1 << 2,
+	WF_DIFFW_SIZE = 1 << 3,
+	WF_DIFFW_PARCEL_SIZE = 1 << 4,
+	WF_DIFFW_BUDGET = 1 << 5,
+	WF_DIFFW_EVENTS = 1 << 6,
+	WF_DIFFW_ATTRS = 1 << 7,
+};
+
+typedef struct wf_parcel_diff {
+	int a, b;
+	unsigned what;        /* WF_DIFF_* bits, never 0 */
+	/* Tile positions (over both extents laid top-left on top-left) whose
+	 * glyph differs, and their bounding box, x1/y1 exclusive. */
+	int64_t tiles;
+	int32_t x0, y0, x1, y1;
+	wf_change *entities;  /* by entity name */
+	int nentities;
+} wf_parcel_diff;
+
+typedef struct wf_diff {
+	unsigned world;           /* WF_DIFFW_* bits */
+	wf_change *palette;
+	int npalette;
+	wf_change *zones;
+	int nzones;
+	wf_parcel_diff *parcels;  /* changed ones: new world's order, then removed */
+	int nparcels;
+} wf_diff;
+
+/* Fill `d` with the differences from `a` to `b`. Returns 0, or -1 when out
+ * of memory (d is then empty). Neither world is modified. */
+int wf_diff_worlds(const wf_world *a, const wf_world *b, wf_diff *d);
+void wf_diff_free(wf_diff *d);
+/* Is the diff empty (the two models are the same world)? */
+bool wf_diff_empty(const wf_diff *d);
+
+/* The glyph of the tile at (x, y) of parcel p (relative to the parcel), or
+ * NULL when the index is outside the palette. */
+const char *wf_tile_glyph(const wf_world *w, const wf_parcel *p, int32_t x, int32_t y);
+
+/* Does parcel p run the script at `path`: as its own script, an entity's,
+ * or the script of a palette glyph present in its tiles? */
+bool wf_parcel_uses_script(const wf_world *w, const wf_parcel *p, const char *path);
 
 #endif

@@ -1,0 +1,57 @@
+/* store_int.h — what the files of store/ share with each other and nobody
+ * else: the two handles' insides and small SQLite and libgit2 helpers.
+ * Not a front door: code outside store/ includes store/store.h only. */
+#ifndef ACRE_STORE_INT_H
+#define ACRE_STORE_INT_H
+
+#include "store/store.h"
+
+#include <git2.h>
+#include <sqlite3.h>
+
+/* How long a writer waits for another to finish before giving up. Long
+ * enough for an index of a large world by another process. */
+#define STORE_BUSY_MS 30000
+
+struct store_reg {
+	sqlite3 *db;
+	char *path;
+};
+
+struct store_repo {
+	git_repository *repo;
+	char *dir;    /* absolute world directory, no trailing slash */
+	char *prefix; /* world directory relative to the work tree: "" or "a/b/" */
+};
+
+void store_seterr(store_err *err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Registry helpers (registry.c). */
+int reg_fail(store_reg *g, store_err *err, const char *what);
+int reg_exec(store_reg *g, const char *sql, store_err *err);
+int reg_begin(store_reg *g, store_err *err);
+int reg_commit(store_reg *g, store_err *err);
+void reg_rollback(store_reg *g);
+sqlite3_stmt *reg_prep(store_reg *g, store_err *err, const char *sql,
+                       const char *types, ...);
+int reg_done(store_reg *g, sqlite3_stmt *st, store_err *err);
+char *reg_col_str(sqlite3_stmt *st, int col);
+int reg_world_id(store_reg *g, const char *name, bool create, int64_t *id,
+                 store_err *err);
+int reg_operators(store_reg *g, int64_t wid, const char *parcel, char ***ops, int *n,
+                  store_err *err);
+int reg_overlap(store_reg *g, int64_t wid, const char *parcel, int32_t px,
+                int32_t py, int32_t pw, int32_t ph, char *other, size_t len,
+                store_err *err);
+
+/* Git helpers (repo.c). */
+int repo_fail(store_err *err, const char *what);
+int repo_commit_of(store_repo *r, const char *rev, git_commit **out, store_err *err);
+/* The blob id of world-relative `path` in `tree`; false when absent. */
+bool repo_entry_id(store_repo *r, git_tree *tree, const char *path, git_oid *id);
+int repo_read_blob(store_repo *r, git_tree *tree, const char *path, char **data,
+                   size_t *len, bool *found, store_err *err);
+void repo_info(git_commit *c, store_commit_info *out);
+
+#endif

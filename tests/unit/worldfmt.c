@@ -1,0 +1,367 @@
+/* worldfmt.c — unit tests of the world model: lexer and parser through
+ * small inputs, the static rules with their exact messages, round trips
+ * (parse → write → parse is the identity; write is idempotent), clone,
+ * budgets, UTF-8 and atomic saves. */
+#include "worldfmt/worldfmt.h"
+#include "tests/unit/unit.h"
+
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* ---- Deep equality of two models (what "identity" means) ----------------- */
+
+static bool s_eq(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+static bool note_eq(const wf_note *a, const wf_note *b)
+{
+	return s_eq(a->lead, b->lead) && s_eq(a->trail, b->trail);
+}
+
+static bool attrs_eq(const wf_attr *a, int na, const wf_attr *b, int nb)
+{
+	if (na != nb)
+		return false;
+	for (int i = 0; i < na; i++)
+		if (!s_eq(a[i].key, b[i].key) || !s_eq(a[i].value, b[i].value) ||
+		    a[i].quoted != b[i].quoted || !note_eq(&a[i].note, &b[i].note))
+			return false;
+	return true;
+}
+
+static bool parcel_eq(const wf_world *wa, const wf_parcel *a, const wf_parcel *b)
+{
+	if (!s_eq(a->name, b->name) || a->px != b->px || a->py != b->py ||
+	    a->pw != b->pw || a->ph != b->ph || !s_eq(a->owner, b->owner) ||
+	    !s_eq(a->zone, b->zone) || !s_eq(a->script, b->script) ||
+	    !attrs_eq(a->attrs, a->nattrs, b->attrs, b->nattrs) ||
+	    a->nentities != b->nentities || !a->tiles != !b->tiles)
+		return false;
+	for (int s = 0; s < WF_PS_NSLOTS; s++)
+		if (!note_eq(&a->notes[s], &b->notes[s]))
+			return false;
+	size_t n = (size_t)wf_parcel_tw(wa, a) * (size_t)wf_parcel_th(wa, a);
+	if (a->tiles && memcmp(a->tiles, b->tiles, n) != 0)
+		return false;
+	for (int i = 0; i < a->nentities; i++) {
+		const wf_entity *x = &a->entities[i], *y = &b->entities[i];
+		if (!s_eq(x->name, y->name) || x->x != y->x || x->y != y->y ||
+		    !s_eq(x->glyph, y->glyph) || !s_eq(x->script, y->script) ||
+		    !attrs_eq(x->attrs, x->nattrs, y->attrs, y->nattrs) ||
+		    !note_eq(&x->note, &y->note))
+			return false;
+	}
+	return true;
+}
+
+static bool world_eq(const wf_world *a, const wf_world *b)
+{
+	if (!s_eq(a->name, b->name) || a->format != b->format || a->seed != b->seed ||
+	    a->width != b->width || a->height != b->height ||
+	    a->parcel_w != b->parcel_w || a->parcel_h != b->parcel_h ||
+	    memcmp(&a->unit_budget, &b->unit_budget, sizeof a->unit_budget) != 0 ||
+	    !s_eq(a->events, b->events) || a->npalette != b->npalette ||
+	    a->nzones != b->nzones || a->nparcels != b->nparcels ||
+	    !attrs_eq(a->attrs, a->nattrs, b->attrs, b->nattrs))
+		return false;
+	for (int s = 0; s < WF_WS_NSLOTS; s++)
+		if (!note_eq(&a->notes[s], &b->notes[s]))
+			return false;
+	for (int i = 0; i < a->npalette; i++) {
+		const wf_glyph *x = &a->palette[i], *y = &b->palette[i];
+		if (!s_eq(x->glyph, y->glyph) || !s_eq(x->name, y->name) ||
+		    x->solid != y->solid || !s_eq(x->script, y->script) ||
+		    !attrs_eq(x->attrs, x->nattrs, y->attrs, y->nattrs) ||
+		    !note_eq(&x->note, &y->note))
+			return false;
+	}
+	for (int i = 0; i < a->nzones; i++) {
+		const wf_zone *x = &a->zones[i], *y = &b->zones[i];
+		if (!s_eq(x->name, y->name) || x->caps != y->caps ||
+		    x->max_entities != y->max_entities ||
+		    !attrs_eq(x->attrs, x->nattrs, y->attrs, y->nattrs) ||
+		    !note_eq(&x->note, &y->note) || !note_eq(&x->end_note, &y->end_note) ||
+		    !note_eq(&x->allow_note, &y->allow_note) ||
+		    !note_eq(&x->max_note, &y->max_note))
+			return false;
+	}
+	for (int i = 0; i < a->nparcels; i++)
+		if (!parcel_eq(a, &a->parcels[i], &b->parcels[i]))
+			return false;
+	return true;
+}
+
+static wf_world *parse_str(const char *src, wf_diags *d)
+{
+	return wf_parse(src, strlen(src), "world.acre", d);
+}
+
+/* parse → write → parse is the identity, and write is idempotent. */
+static void check_round_trip(const char *what, const char *src, size_t len)
+{
+	wf_diags d = {0};
+	wf_world *a = wf_parse(src, len, "world.acre", &d);
+	CHECK(a && d.errors == 0, "%s: parses without errors", what);
+	wf_buf b1 = {0}, b2 = {0};
+	CHECK(wf_write(a, &b1) == 0, "%s: writes", what);
+	wf_world *b = wf_parse(b1.data, b1.len, "world.acre", &d);
+	CHECK(b && d.errors == 0, "%s: its canonical text parses", what);
+	CHECK(b && world_eq(a, b), "%s: parse → write → parse is the identity", what);
+	wf_write(b, &b2);
+	CHECK(b1.len == b2.len && memcmp(b1.data, b2.data, b1.len) == 0,
+	      "%s: writing is idempotent", what);
+	wf_world *c = wf_world_clone(a);
+	CHECK(c && world_eq(a, c), "%s: a clone equals its source", what);
+	wf_world_free(c);
+	wf_world_free(a);
+	wf_world_free(b);
+	wf_buf_free(&b1);
+	wf_buf_free(&b2);
+	wf_diags_free(&d);
+}
+
+static void test_samples(void)
+{
+	static const char *const files[] = {
+		"samples/starter/world.acre",
+		"samples/neon-street/world.acre",
+		"tests/golden/world/comments.in.acre",
+		"tests/golden/world/comments.out.acre",
+	};
+	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+		char *src;
+		size_t len;
+		if (wf_read_file(files[i], &src, &len) < 0) {
+			CHECK(0, "%s: readable", files[i]);
+			continue;
+		}
+		check_round_trip(files[i], src, len);
+		free(src);
+		if (strncmp(files[i], "samples/", 8) != 0)
+			continue;
+		char dir[256];
+		snprintf(dir, sizeof dir, "%.*s", (int)(strrchr(files[i], '/') - files[i]),
+		         files[i]);
+		wf_diags d = {0};
+		wf_world *w = wf_load(dir, &d);
+		int n = w ? wf_validate(w, dir, "world.acre", &d) : -1;
+		char msg[512] = "";
+		if (d.n)
+			wf_diag_format(&d.v[0], msg, sizeof msg);
+		CHECK(n == 0 && d.errors == 0, "%s is valid %s", dir, msg);
+		wf_world_free(w);
+		wf_diags_free(&d);
+	}
+}
+
+/* ---- Parser ---------------------------------------------------------------*/
+
+static const char *const MINI = "world \"mini\"\n"
+                                "  size 2 1\n"
+                                "  parcel-size 2 2\n"
+                                "palette\n"
+                                "  \".\" floor\n"
+                                "  \"#\" wall solid\n"
+                                "  \"█\" block\n"
+                                "end\n";
+
+static void test_parser(void)
+{
+	wf_diags d = {0};
+	char src[1024];
+	snprintf(src, sizeof src,
+	         "%sparcel a 0 0  # trail\n  layout\n    #█\n    .#\n  end\n"
+	         "  entity e 1 1 glyph=\"@\" hp=3 tag=\"x y\"\nend\n",
+	         MINI);
+	wf_world *w = parse_str(src, &d);
+	CHECK(w && d.errors == 0, "a small world parses");
+	CHECK(w->width == 2 && w->height == 1 && w->parcel_w == 2, "header values");
+	CHECK(w->npalette == 3 && w->palette[1].solid, "palette entries and solid");
+	wf_parcel *p = &w->parcels[0];
+	CHECK(p->tiles && p->tiles[0] == 1 && p->tiles[1] == 2 && p->tiles[2] == 0 &&
+	              p->tiles[3] == 1,
+	      "layout rows become palette indices, '#' and a wide glyph included");
+	CHECK_STR(p->notes[WF_PS_HEAD].trail, "# trail", "trailing comment kept");
+	CHECK(p->nentities == 1 && p->entities[0].x == 1 && p->entities[0].nattrs == 2,
+	      "entity with attributes");
+	CHECK_STR(p->entities[0].attrs[1].value, "x y", "quoted attribute value");
+	CHECK(p->entities[0].attrs[1].quoted && !p->entities[0].attrs[0].quoted,
+	      "quoting is remembered");
+	CHECK(wf_find_glyph(w, "█") == 2 && wf_find_parcel(w, "a") == 0 &&
+	              wf_find_parcel(w, "b") == -1,
+	      "find glyph and parcel");
+	wf_world_free(w);
+	wf_diags_free(&d);
+
+	/* The error cap: recorded up to max, the rest counted. */
+	d = (wf_diags){.max = 3};
+	w = parse_str("world a\n x\n y\n z\n w\n v\n", &d);
+	CHECK(d.n == 3 && d.dropped == 2 && d.errors == 5, "error cap: %d kept, %d dropped",
+	      d.n, d.dropped);
+	wf_world_free(w);
+	wf_diags_free(&d);
+}
+
+/* ---- Rules: input → the exact first message of wf_validate ---------------- */
+
+static const struct rule_case {
+	const char *name, *body, *want;
+} rule_cases[] = {
+	{"valid", "parcel a 0 0\nend\n", NULL},
+	{"outside the world", "parcel a 1 0\n  size 2 1\nend\n",
+	 "world.acre:9:1: parcel 'a' at 1 0 (size 2×1) is outside the world (2×1 unit "
+	 "parcels)"},
+	{"overlap", "parcel a 0 0\nend\nparcel b 0 0\nend\n",
+	 "world.acre:11:1: parcel 'b' overlaps parcel 'a' (line 9)"},
+	{"duplicate parcel", "parcel a 0 0\nend\nparcel a 1 0\nend\n",
+	 "world.acre:11:1: parcel name 'a' used twice (first at line 9)"},
+	{"unknown zone", "parcel a 0 0\n  zone nowhere\nend\n",
+	 "world.acre:9:1: parcel 'a' names unknown zone 'nowhere'"},
+	{"script not allowed", "zone quiet\n  allow tiles\nend\nparcel a 0 0\n"
+	 "  zone quiet\n  script \"s.lua\"\nend\n",
+	 "world.acre:12:1: parcel 'a' has a script but zone 'quiet' does not allow "
+	 "scripts"},
+	{"script missing", "parcel a 0 0\n  script \"scripts/nope.lua\"\nend\n",
+	 "world.acre:9:1: script 'scripts/nope.lua' not found in the world"},
+	{"script escapes", "parcel a 0 0\n  script \"../x.lua\"\nend\n",
+	 "world.acre:9:1: script path '../x.lua' must be relative to the world and stay "
+	 "inside it"},
+	{"entity outside", "parcel a 0 0\n  entity e 2 0\nend\n",
+	 "world.acre:10:1: entity 'e' at 2 0 is outside parcel 'a' (2×2 tiles)"},
+	{"entity names", "parcel a 0 0\n  entity e 0 0\n  entity e 1 1\nend\n",
+	 "world.acre:9:1: entity name 'e' used twice in parcel 'a'"},
+	{"entity cap", "zone tight\n  max-entities-per-parcel 1\nend\nparcel a 0 0\n"
+	 "  zone tight\n  entity e 0 0\n  entity f 1 1\nend\n",
+	 "world.acre:12:1: parcel 'a' has 2 entities; its budget allows 1 (1 unit "
+	 "parcels × 1)"},
+	{"duplicate zone", "zone z\nend\nzone z\nend\n",
+	 "world.acre:11:1: zone 'z' defined twice (first at line 9)"},
+};
+
+static void test_rules(void)
+{
+	for (size_t i = 0; i < sizeof rule_cases / sizeof rule_cases[0]; i++) {
+		const struct rule_case *c = &rule_cases[i];
+		char src[2048];
+		snprintf(src, sizeof src, "%s%s", MINI, c->body);
+		wf_diags d = {0};
+		wf_world *w = parse_str(src, &d);
+		CHECK(w && d.errors == 0, "rules/%s: parses", c->name);
+		int n = wf_validate(w, "tests/unit", "world.acre", &d);
+		char got[512] = "";
+		if (d.n)
+			wf_diag_format(&d.v[0], got, sizeof got);
+		const char *g = d.n ? got : NULL;
+		if (c->want)
+			CHECK_STR(g, c->want, "rules/%s", c->name);
+		else
+			CHECK(n == 0 && d.n == 0, "rules/%s: no errors (got '%s')", c->name, got);
+		wf_world_free(w);
+		wf_diags_free(&d);
+	}
+
+	/* Rules over an edited model: what the parser cannot produce. */
+	wf_diags d = {0};
+	wf_world *w = parse_str(MINI, &d);
+	w->palette[2].glyph = wf_strdup(w, "#");
+	w->palette[2].name = wf_strdup(w, "bad name");
+	wf_validate(w, NULL, "world.acre", &d);
+	char buf[512] = "";
+	const char *got = buf;
+	CHECK(d.n == 2, "edited palette: two errors (%d)", d.n);
+	if (d.n == 2) {
+		wf_diag_format(&d.v[0], buf, sizeof buf);
+		CHECK_STR(got, "world.acre:7:1: invalid glyph name 'bad name' (letters, "
+		          "digits, '_', '-' or '.', at most 64 bytes)", "bad palette name");
+		wf_diag_format(&d.v[1], buf, sizeof buf);
+		CHECK_STR(got, "world.acre:7:1: glyph \"#\" defined twice in the palette "
+		          "(first at line 6)", "duplicate glyph");
+	}
+	wf_world_free(w);
+	wf_diags_free(&d);
+}
+
+/* ---- Budgets ----------------------------------------------------------------*/
+
+static void test_budgets(void)
+{
+	wf_diags d = {0};
+	wf_world *w = parse_str("world b\n  size 8 8\n  budget entities=10 "
+	                        "instructions=1000 memory=64KiB\nzone z\n"
+	                        "  max-entities-per-parcel 4\nend\n"
+	                        "parcel a 0 0\n  size 3 2\nend\n"
+	                        "parcel b 4 4\n  size 2 2\n  zone z\nend\n",
+	                        &d);
+	CHECK(w && d.errors == 0, "budget world parses");
+	wf_budget a = wf_parcel_budget(w, &w->parcels[0]);
+	CHECK(a.entities == 60 && a.instructions == 6000 && a.memory == 6 * 65536,
+	      "a 3×2 parcel gets 6 times the unit budget");
+	wf_budget b = wf_parcel_budget(w, &w->parcels[1]);
+	CHECK(b.entities == 16 && b.instructions == 4000,
+	      "the zone cap applies per unit parcel");
+	CHECK(wf_parcel_caps(w, &w->parcels[0]) == WF_CAP_ALL &&
+	              wf_parcel_caps(w, &w->parcels[1]) == 0,
+	      "capabilities: unzoned land has all, a zone what it allows");
+	CHECK(wf_validate(w, NULL, "world.acre", &d) == 0, "valid");
+	CHECK(wf_parcel_at(w, 0, 0) == 0 && wf_parcel_at(w, 47, 31) == 0 &&
+	              wf_parcel_at(w, 48, 0) == -1 && wf_parcel_at(w, 64, 64) == 1,
+	      "tile → parcel lookups");
+	wf_world_free(w);
+	wf_diags_free(&d);
+}
+
+/* ---- UTF-8 ------------------------------------------------------------------*/
+
+static void test_utf8(void)
+{
+	static const struct {
+		const char *s;
+		int len;
+	} cases[] = {
+		{"a", 1},          {"é", 2},           {"█", 3},         {"😀", 4},
+		{"\xc0\xaf", 0},   {"\xed\xa0\x80", 0}, {"\xf4\x90\x80\x80", 0},
+		{"\xe2\x96", 0},   {"\x80", 0},        {"\xff", 0},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		CHECK(wf_utf8_len((const unsigned char *)cases[i].s, strlen(cases[i].s)) ==
+		              cases[i].len,
+		      "utf8 case %zu", i);
+}
+
+/* ---- Atomic save ------------------------------------------------------------*/
+
+static void test_save(void)
+{
+	char dir[] = "/tmp/acre-unit-XXXXXX";
+	if (!mkdtemp(dir)) {
+		CHECK(0, "mkdtemp");
+		return;
+	}
+	char path[256];
+	snprintf(path, sizeof path, "%s/world.acre", dir);
+	CHECK(wf_save_atomic(path, "one\n", 4) == 0, "first save");
+	CHECK(wf_save_atomic(path, "two\n", 4) == 0, "second save");
+	char *data;
+	size_t len;
+	CHECK(wf_read_file(path, &data, &len) == 0 && len == 4 &&
+	              memcmp(data, "two\n", 4) == 0,
+	      "the file holds the new content");
+	free(data);
+	CHECK(wf_save_atomic("/nonexistent-dir/x", "a", 1) == -1, "a bad dir fails");
+	unlink(path);
+	rmdir(dir);
+}
+
+int main(void)
+{
+	test_parser();
+	test_rules();
+	test_budgets();
+	test_utf8();
+	test_samples();
+	test_save();
+	return unit_done();
+}

@@ -1,0 +1,37 @@
+/* internal.h — what the files of worldfmt/ share and nobody else sees:
+ * the string arena, name and UTF-8 checks, and growable arrays. */
+#ifndef ACRE_WF_INTERNAL_H
+#define ACRE_WF_INTERNAL_H
+
+#include "worldfmt/worldfmt.h"
+
+/* Bump allocation of strings in chunks; freed all at once. */
+wf_arena *wf_arena_new(void);
+void wf_arena_free(wf_arena *a);
+char *wf_arena_alloc(wf_arena *a, size_t n);
+const char *wf_arena_strndup(wf_arena *a, const char *s, size_t n);
+
+/* Grow a malloc'd array so that index `n` fits; false when out of memory
+ * or when the count would exceed `limit`. */
+bool wf_grow(void **v, int *cap, int n, size_t elem);
+
+/* A name: 1..WF_MAX_NAME bytes of [A-Za-z0-9_.-], not starting with
+ * '.' or '-'. */
+bool wf_name_ok(const char *s, size_t n);
+/* Length of the code point at s when it is exactly one valid code point
+ * that may stand as a glyph (not a control, space or '"'); 0 otherwise. */
+int wf_glyph_ok(const char *s);
+/* True when s is valid UTF-8 without control characters other than
+ * newline and tab (which the writer escapes). */
+bool wf_text_ok(const char *s);
+
+/* FNV-1a, for the name index. */
+static inline uint32_t wf_hash(const char *s)
+{
+	uint32_t h = 2166136261u;
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 16777619u;
+	return h;
+}
+
+#endif
