@@ -4,8 +4,8 @@
  * tick a parcel's task reads and writes only its own api_pstate; everything
  * it wants to do to others (messages, credits to other accounts, trace
  * lines) goes into buffers that run.c merges afterwards in parcel order.
- * The Lua bindings (lib-*.c) reach their parcel's state through the first
- * upvalue of every API function. */
+ * The Lua bindings (lib-*.c) reach their parcel's state through api_ps(),
+ * which reads the Lua state's extra space. */
 #ifndef ACRE_API_INT_H
 #define ACRE_API_INT_H
 
@@ -159,7 +159,7 @@ void api_value_free(api_value *v);
 
 /* lib.c: install every module into a parcel's state. 0 or -1 (memory). */
 int api_lib_open(api_pstate *ps);
-/* The state behind an API function (its first upvalue). */
+/* The parcel behind an API function; charges API_COST_CALL. */
 api_pstate *api_ps(lua_State *L);
 /* Raise unless the parcel's zone allows `cap`; `call` names the call. */
 void api_need(lua_State *L, api_pstate *ps, int cap, const char *call);

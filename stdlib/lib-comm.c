@@ -155,9 +155,9 @@ static int eco_transfer(lua_State *L)
 	api_buf *b = &ps->scratch;
 	b->len = 0;
 	api_buf_escaped(b, memo, mlen);
-	api_trace(ps, "transfer %s%s %" PRId64 " %s", to < 0 ? "@" : "",
+	api_trace(ps, "transfer %s%s %" PRId64 "%s%s", to < 0 ? "@" : "",
 	          to < 0 ? ident : ps->run->w->parcels[to].name, amount,
-	          b->len ? b->data : "");
+	          b->len ? " " : "", b->len ? b->data : "");
 	lua_pushinteger(L, ps->balance);
 	return 1;
 }

@@ -2,7 +2,7 @@
  * checks every module shares, and the small modules: world, parcel, events,
  * rng and log. (tiles, entities, messages and economy have files of their
  * own.) Every API function charges API_COST_CALL fuel first and reaches its
- * parcel through its first upvalue, a light userdata no script can read. */
+ * parcel through api_ps(). */
 #include "stdlib/api-int.h"
 
 #include <inttypes.h>
@@ -12,9 +12,12 @@
 
 /* ---- Shared checks ----------------------------------------------------------- */
 
+/* The parcel lives in the state's extra space (set by api_lib_open, copied
+ * into coroutines by Lua), not in an upvalue: vm_state_hash walks upvalues,
+ * and a light userdata would put a host address into the state hash. */
 api_pstate *api_ps(lua_State *L)
 {
-	api_pstate *ps = lua_touserdata(L, lua_upvalueindex(1));
+	api_pstate *ps = *(api_pstate **)lua_getextraspace(L);
 	vm_charge(L, API_COST_CALL);
 	return ps;
 }
@@ -556,11 +559,10 @@ static const struct {
 
 static int lib_open(lua_State *L)
 {
-	api_pstate *ps = lua_touserdata(L, 1);
+	*(api_pstate **)lua_getextraspace(L) = lua_touserdata(L, 1);
 	for (size_t i = 0; i < sizeof api_modules / sizeof api_modules[0]; i++) {
 		lua_newtable(L);
-		lua_pushlightuserdata(L, ps);
-		luaL_setfuncs(L, api_modules[i].fns, 1);
+		luaL_setfuncs(L, api_modules[i].fns, 0);
 		lua_setglobal(L, api_modules[i].name);
 	}
 	return 0;
