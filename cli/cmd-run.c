@@ -102,9 +102,9 @@ static void run_print_event_errors(const api_events *ev)
 	for (int i = 0; i < ev->nerrs; i++) {
 		const api_error *x = &ev->errs[i];
 		if (x->line)
-			fprintf(stderr, "%s:%u:%u: error: %s\n", x->file, x->line, x->col, x->msg);
+			fprintf(stderr, "%s:%u:%u: %s\n", x->file, x->line, x->col, x->msg);
 		else
-			fprintf(stderr, "%s: error: %s\n", x->file, x->msg);
+			fprintf(stderr, "%s: %s\n", x->file, x->msg);
 	}
 	if (ev->errors > ev->nerrs)
 		fprintf(stderr, "... and %d more\n", ev->errors - ev->nerrs);
@@ -217,7 +217,7 @@ static int run_world(const run_args *a, const char *dir, wf_world *w,
 	int rc = CLI_OK;
 	if (!r) {
 		if (err.line)
-			fprintf(stderr, "%s:%u: error: %s\n", err.file, err.line, err.msg);
+			fprintf(stderr, "%s:%u: %s\n", err.file, err.line, err.msg);
 		else
 			cli_error("run: %s", err.msg);
 		rc = err.line ? CLI_INVALID : CLI_USAGE;

@@ -161,6 +161,8 @@ void api_value_free(api_value *v);
 int api_lib_open(api_pstate *ps);
 /* The parcel behind an API function; charges API_COST_CALL. */
 api_pstate *api_ps(lua_State *L);
+/* vm_raise with printf formats (lua_pushfstring knows only a few). */
+int api_raise(lua_State *L, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Raise unless the parcel's zone allows `cap`; `call` names the call. */
 void api_need(lua_State *L, api_pstate *ps, int cap, const char *call);
 /* Stop the handler with a cap the API enforces (messages, output). */
@@ -172,6 +174,8 @@ int api_cap_exceeded(lua_State *L, api_pstate *ps, vm_status st, int64_t used,
 int64_t api_arg_int(lua_State *L, int idx, const char *call, const char *what);
 const char *api_arg_str(lua_State *L, int idx, const char *call,
                         const char *what, size_t *len);
+/* The type of an argument as messages name it ("nil" when absent). */
+const char *api_typename(lua_State *L, int idx);
 /* An entity, avatar or parcel name: [A-Za-z0-9_.-]{1,WF_MAX_NAME}. */
 bool api_name_ok(const char *s, size_t n);
 const char *api_arg_name(lua_State *L, int idx, const char *call, const char *what);

@@ -23,7 +23,7 @@ static int msg_send(lua_State *L)
 	const char *to = api_arg_str(L, 1, "messages.send", "the parcel name", &n);
 	int target = api_find_parcel(ps->run, to, n);
 	if (target < 0)
-		return vm_raise(L, "messages.send: no parcel named '%.64s'", to);
+		return api_raise(L, "messages.send: no parcel named '%.64s'", to);
 	if (ps->sent >= ps->lim.messages)
 		return api_cap_exceeded(L, ps, VM_ERR_MESSAGES, ps->sent + 1,
 		                        ps->lim.messages,
@@ -31,11 +31,11 @@ static int msg_send(lua_State *L)
 	api_buf *b = &ps->scratch;
 	b->len = 0;
 	if (api_msg_encode(L, 2, b) < 0)
-		return vm_raise(L, "messages.send: out of memory");
+		return api_raise(L, "messages.send: out of memory");
 	vm_charge(L, (int64_t)(b->len / API_COST_BYTE_DIV));
 	char *data = malloc(b->len ? b->len : 1);
 	if (!data)
-		return vm_raise(L, "messages.send: out of memory");
+		return api_raise(L, "messages.send: out of memory");
 	memcpy(data, b->data, b->len);
 	api_msgs *q = &ps->outbox;
 	if (q->n == q->cap) {
@@ -43,7 +43,7 @@ static int msg_send(lua_State *L)
 		api_msg *v = realloc(q->v, (size_t)cap * sizeof *v);
 		if (!v) {
 			free(data);
-			return vm_raise(L, "messages.send: out of memory");
+			return api_raise(L, "messages.send: out of memory");
 		}
 		q->v = v;
 		q->cap = cap;
@@ -84,13 +84,13 @@ static const char *eco_account_arg(lua_State *L, api_pstate *ps, int idx,
 	const char *a = api_arg_str(L, idx, call, "the account", &n);
 	if (n > 0 && a[0] == '@') {
 		if (!api_name_ok(a + 1, n - 1))
-			vm_raise(L, "%s: '%.64s' is not a valid identity account", call, a);
+			api_raise(L, "%s: '%.64s' is not a valid identity account", call, a);
 		*parcel = -1;
 		return a + 1;
 	}
 	*parcel = api_find_parcel(ps->run, a, n);
 	if (*parcel < 0)
-		vm_raise(L, "%s: no account '%.64s' (a parcel's name, or @identity)", call, a);
+		api_raise(L, "%s: no account '%.64s' (a parcel's name, or @identity)", call, a);
 	return a;
 }
 
@@ -129,27 +129,27 @@ static int eco_transfer(lua_State *L)
 	if (!lua_isnoneornil(L, 3))
 		memo = api_arg_str(L, 3, "economy.transfer", "the memo", &mlen);
 	if (mlen > 200)
-		return vm_raise(L, "economy.transfer: the memo is limited to 200 bytes");
+		return api_raise(L, "economy.transfer: the memo is limited to 200 bytes");
 	if (amount <= 0)
-		return vm_raise(L, "economy.transfer: the amount must be positive, not %" PRId64,
+		return api_raise(L, "economy.transfer: the amount must be positive, not %" PRId64,
 		                amount);
 	if (to == ps->index)
-		return vm_raise(L, "economy.transfer: parcel '%s' cannot pay itself",
+		return api_raise(L, "economy.transfer: parcel '%s' cannot pay itself",
 		                ps->p->name);
 	if (amount > ps->balance)
-		return vm_raise(L, "economy.transfer: parcel '%s' has %" PRId64 ", not "
+		return api_raise(L, "economy.transfer: parcel '%s' has %" PRId64 ", not "
 		                   "enough to pay %" PRId64, ps->p->name, ps->balance, amount);
 	if (ps->nxfers == ps->xfers_cap) {
 		int cap = ps->xfers_cap ? ps->xfers_cap * 2 : 8;
 		api_transfer *v = realloc(ps->xfers, (size_t)cap * sizeof *v);
 		if (!v)
-			return vm_raise(L, "economy.transfer: out of memory");
+			return api_raise(L, "economy.transfer: out of memory");
 		ps->xfers = v;
 		ps->xfers_cap = cap;
 	}
 	api_transfer t = {.to_parcel = to, .amount = amount};
 	if (to < 0 && !(t.to_identity = strdup(ident)))
-		return vm_raise(L, "economy.transfer: out of memory");
+		return api_raise(L, "economy.transfer: out of memory");
 	ps->xfers[ps->nxfers++] = t;
 	ps->balance -= amount;
 	api_buf *b = &ps->scratch;

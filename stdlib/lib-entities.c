@@ -27,7 +27,7 @@ static int ent_arg(lua_State *L, api_pstate *ps, const char *call)
 	const char *name = api_arg_str(L, 1, call, "the entity name", &n);
 	int i = ent_index(ps, name);
 	if (i < 0)
-		vm_raise(L, "%s: no entity named '%.64s' in parcel '%s'", call, name,
+		api_raise(L, "%s: no entity named '%.64s' in parcel '%s'", call, name,
 		         ps->p->name);
 	return i;
 }
@@ -41,7 +41,7 @@ static void ent_glyph_arg(lua_State *L, int idx, const char *call, char out[8])
 	const char *g = api_arg_str(L, idx, call, "the glyph", &n);
 	if (n == 0 || n > 4 || wf_utf8_len((const unsigned char *)g, n) != (int)n ||
 	    g[0] == ' ')
-		vm_raise(L, "%s: the glyph must be one character, not '%.16s'", call, g);
+		api_raise(L, "%s: the glyph must be one character, not '%.16s'", call, g);
 	memcpy(out, g, n);
 	out[n] = '\0';
 }
@@ -71,15 +71,15 @@ static api_value ent_value_arg(lua_State *L, int idx, const char *call)
 		size_t n;
 		lua_tolstring(L, idx, &n);
 		if (n > WF_MAX_STRING)
-			vm_raise(L, "%s: a property string is limited to %d bytes", call,
+			api_raise(L, "%s: a property string is limited to %d bytes", call,
 			         WF_MAX_STRING);
 		v.type = API_STR;
 		v.u.s = NULL; /* copied by the caller once nothing can raise */
 		break;
 	}
 	default:
-		vm_raise(L, "%s: a property must be nil, a boolean, a number or a string, "
-		            "not %s", call, luaL_typename(L, idx));
+		api_raise(L, "%s: a property must be nil, a boolean, a number or a string, "
+		            "not %s", call, api_typename(L, idx));
 	}
 	return v;
 }
@@ -185,20 +185,20 @@ static int ent_spawn(lua_State *L)
 	char glyph[8];
 	ent_glyph_arg(L, 4, "entities.spawn", glyph);
 	if (!lua_isnoneornil(L, 5) && lua_type(L, 5) != LUA_TTABLE)
-		return vm_raise(L, "entities.spawn: the properties must be a table, not %s",
-		                luaL_typename(L, 5));
+		return api_raise(L, "entities.spawn: the properties must be a table, not %s",
+		                api_typename(L, 5));
 	if (ent_index(ps, name) >= 0)
-		return vm_raise(L, "entities.spawn: parcel '%s' already has an entity "
+		return api_raise(L, "entities.spawn: parcel '%s' already has an entity "
 		                   "named '%s'", ps->p->name, name);
 	if (ps->nents >= ps->max_entities)
-		return vm_raise(L, "entities.spawn: parcel '%s' is at its entity budget "
+		return api_raise(L, "entities.spawn: parcel '%s' is at its entity budget "
 		                   "(%" PRId64 ")", ps->p->name, ps->max_entities);
 	/* Check every property before changing anything. */
 	if (lua_type(L, 5) == LUA_TTABLE) {
 		lua_pushnil(L);
 		while (lua_next(L, 5)) {
 			if (lua_type(L, -2) != LUA_TSTRING)
-				return vm_raise(L, "entities.spawn: property names must be strings");
+				return api_raise(L, "entities.spawn: property names must be strings");
 			ent_value_arg(L, -1, "entities.spawn");
 			vm_charge(L, API_COST_ENTITY);
 			lua_pop(L, 1);
@@ -206,11 +206,11 @@ static int ent_spawn(lua_State *L)
 	}
 	api_touch_ents(ps);
 	if (ent_grow(ps) < 0)
-		return vm_raise(L, "entities.spawn: out of memory");
+		return api_raise(L, "entities.spawn: out of memory");
 	api_entity *e = &ps->ents[ps->nents];
 	memset(e, 0, sizeof *e);
 	if (!(e->name = strdup(name)))
-		return vm_raise(L, "entities.spawn: out of memory");
+		return api_raise(L, "entities.spawn: out of memory");
 	ps->nents++;
 	e->x = x;
 	e->y = y;
@@ -221,10 +221,10 @@ static int ent_spawn(lua_State *L)
 		while (lua_next(L, 5)) {
 			api_value v = ent_value_arg(L, -1, "entities.spawn");
 			if (v.type == API_STR && !(v.u.s = strdup(lua_tostring(L, -1))))
-				return vm_raise(L, "entities.spawn: out of memory");
+				return api_raise(L, "entities.spawn: out of memory");
 			if (ent_set_prop(e, lua_tostring(L, -2), &v) < 0) {
 				api_value_free(&v);
-				return vm_raise(L, "entities.spawn: out of memory");
+				return api_raise(L, "entities.spawn: out of memory");
 			}
 			lua_pop(L, 1);
 		}
@@ -269,7 +269,7 @@ static int ent_set(lua_State *L)
 	const char *key = api_arg_name(L, 2, "entities.set", "property name");
 	api_value v = ent_value_arg(L, 3, "entities.set");
 	if (v.type == API_STR && !(v.u.s = strdup(lua_tostring(L, 3))))
-		return vm_raise(L, "entities.set: out of memory");
+		return api_raise(L, "entities.set: out of memory");
 	api_touch_ents(ps);
 	api_buf b = {0};
 	ent_trace_value(&b, &v);
@@ -277,7 +277,7 @@ static int ent_set(lua_State *L)
 	free(b.data);
 	if (ent_set_prop(&ps->ents[i], key, &v) < 0) {
 		api_value_free(&v);
-		return vm_raise(L, "entities.set: out of memory");
+		return api_raise(L, "entities.set: out of memory");
 	}
 	return 0;
 }
@@ -404,6 +404,7 @@ static int ent_find(lua_State *L)
 	api_pstate *ps = api_ps(L);
 	size_t n;
 	api_arg_str(L, 1, "entities.find", "the property name", &n);
+	lua_settop(L, 2); /* the value, or nil; the list goes above it */
 	return ent_names(L, ps, ent_keep_prop, NULL);
 }
 

@@ -21,7 +21,7 @@ static int tiles_glyph_arg(lua_State *L, api_pstate *ps, int idx, const char *ca
 	for (int i = 0; i < w->npalette; i++)
 		if (w->palette[i].name && strcmp(w->palette[i].name, s) == 0)
 			return i;
-	return vm_raise(L, "%s: '%.64s' is neither a glyph nor a name in the palette",
+	return api_raise(L, "%s: '%.64s' is neither a glyph nor a name in the palette",
 	                call, s);
 }
 
@@ -83,7 +83,7 @@ static int tiles_fill(lua_State *L)
 	int64_t w = api_arg_int(L, 3, "tiles.fill", "the width");
 	int64_t h = api_arg_int(L, 4, "tiles.fill", "the height");
 	if (w < 1 || h < 1 || w > ps->tw - x || h > ps->th - y)
-		return vm_raise(L, "tiles.fill: %" PRId64 "x%" PRId64 " at (%d, %d) does not "
+		return api_raise(L, "tiles.fill: %" PRId64 "x%" PRId64 " at (%d, %d) does not "
 		                   "fit in parcel '%s' (%dx%d)", w, h, (int)x, (int)y,
 		                ps->p->name, (int)ps->tw, (int)ps->th);
 	int g = tiles_glyph_arg(L, ps, 5, "tiles.fill");

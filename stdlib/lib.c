@@ -7,6 +7,7 @@
 
 #include <inttypes.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -22,10 +23,20 @@ api_pstate *api_ps(lua_State *L)
 	return ps;
 }
 
+int api_raise(lua_State *L, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	return vm_raise(L, "%s", msg);
+}
+
 void api_need(lua_State *L, api_pstate *ps, int cap, const char *call)
 {
 	if (!(ps->caps & cap))
-		vm_raise(L, "%s: zone '%s' does not allow %s (parcel '%s')", call,
+		api_raise(L, "%s: zone '%s' does not allow %s (parcel '%s')", call,
 		         ps->zone_name, wf_cap_name(cap), ps->p->name);
 }
 
@@ -47,7 +58,12 @@ int api_cap_exceeded(lua_State *L, api_pstate *ps, vm_status st, int64_t used,
 	else
 		snprintf(e->msg, sizeof e->msg, "%s", what);
 	ps->forced = st;
-	return vm_raise(L, "%s", what);
+	return api_raise(L, "%s", what);
+}
+
+const char *api_typename(lua_State *L, int idx)
+{
+	return lua_type(L, idx) == LUA_TNONE ? "nil" : lua_typename(L, lua_type(L, idx));
 }
 
 int64_t api_arg_int(lua_State *L, int idx, const char *call, const char *what)
@@ -55,9 +71,9 @@ int64_t api_arg_int(lua_State *L, int idx, const char *call, const char *what)
 	int isnum = 0;
 	lua_Integer v = lua_tointegerx(L, idx, &isnum);
 	if (!isnum || lua_type(L, idx) != LUA_TNUMBER)
-		return vm_raise(L, "%s: %s must be an integer, not %s", call, what,
+		return api_raise(L, "%s: %s must be an integer, not %s", call, what,
 		                lua_type(L, idx) == LUA_TNUMBER ? "a fraction"
-		                                                : luaL_typename(L, idx));
+		                                                : api_typename(L, idx));
 	return v;
 }
 
@@ -65,8 +81,8 @@ const char *api_arg_str(lua_State *L, int idx, const char *call,
                         const char *what, size_t *len)
 {
 	if (lua_type(L, idx) != LUA_TSTRING) {
-		vm_raise(L, "%s: %s must be a string, not %s", call, what,
-		         luaL_typename(L, idx));
+		api_raise(L, "%s: %s must be a string, not %s", call, what,
+		         api_typename(L, idx));
 		return NULL;
 	}
 	return lua_tolstring(L, idx, len);
@@ -90,7 +106,7 @@ const char *api_arg_name(lua_State *L, int idx, const char *call, const char *wh
 	size_t n;
 	const char *s = api_arg_str(L, idx, call, what, &n);
 	if (!api_name_ok(s, n))
-		vm_raise(L, "%s: '%.64s' is not a valid %s (letters, digits, '_', '.', "
+		api_raise(L, "%s: '%.64s' is not a valid %s (letters, digits, '_', '.', "
 		            "'-'; at most %d bytes)", call, s, what, WF_MAX_NAME);
 	return s;
 }
@@ -101,7 +117,7 @@ void api_arg_xy(lua_State *L, api_pstate *ps, int idx, const char *call,
 	int64_t vx = api_arg_int(L, idx, call, "x");
 	int64_t vy = api_arg_int(L, idx + 1, call, "y");
 	if (vx < 0 || vy < 0 || vx >= ps->tw || vy >= ps->th)
-		vm_raise(L, "%s: (%" PRId64 ", %" PRId64 ") is outside parcel '%s' "
+		api_raise(L, "%s: (%" PRId64 ", %" PRId64 ") is outside parcel '%s' "
 		            "(x 0..%d, y 0..%d)", call, vx, vy, ps->p->name,
 		         (int)ps->tw - 1, (int)ps->th - 1);
 	*x = (int32_t)vx;
@@ -283,7 +299,7 @@ static int parcel_allows(lua_State *L)
 	const char *what = api_arg_str(L, 1, "parcel.allows", "the capability", &n);
 	int cap = wf_cap_parse(what);
 	if (!cap)
-		return vm_raise(L, "parcel.allows: unknown capability '%.64s' (scripts, "
+		return api_raise(L, "parcel.allows: unknown capability '%.64s' (scripts, "
 		                   "tiles, entities, messages or economy)", what);
 	lua_pushboolean(L, (ps->caps & cap) != 0);
 	return 1;
@@ -336,7 +352,7 @@ static const char *events_arg(lua_State *L, const char *call)
 	for (int i = 0; event_names[i]; i++)
 		if (strcmp(name, event_names[i]) == 0)
 			return event_names[i];
-	vm_raise(L, "%s: unknown event '%.64s' (load, tick, enter, leave, message or "
+	api_raise(L, "%s: unknown event '%.64s' (load, tick, enter, leave, message or "
 	            "interact)", call, name);
 	return NULL;
 }
@@ -346,8 +362,8 @@ static int events_on(lua_State *L)
 	api_ps(L);
 	const char *ev = events_arg(L, "events.on");
 	if (lua_type(L, 2) != LUA_TFUNCTION)
-		return vm_raise(L, "events.on: the handler must be a function, not %s",
-		                luaL_typename(L, 2));
+		return api_raise(L, "events.on: the handler must be a function, not %s",
+		                api_typename(L, 2));
 	char global[32];
 	snprintf(global, sizeof global, "on_%s", ev);
 	lua_getglobal(L, global);
@@ -429,7 +445,7 @@ static int rng_int(lua_State *L)
 		hi = api_arg_int(L, 1, "rng.int", "the high bound");
 	}
 	if (hi < lo)
-		return vm_raise(L, "rng.int: empty range %" PRId64 "..%" PRId64, lo, hi);
+		return api_raise(L, "rng.int: empty range %" PRId64 "..%" PRId64, lo, hi);
 	uint64_t span = (uint64_t)hi - (uint64_t)lo + 1;
 	uint64_t x = span ? rng_below(ps, span) : rng_next(ps);
 	lua_pushinteger(L, (lua_Integer)((uint64_t)lo + x));
@@ -447,8 +463,8 @@ static int rng_chance(lua_State *L)
 {
 	api_pstate *ps = api_ps(L);
 	if (lua_type(L, 1) != LUA_TNUMBER)
-		return vm_raise(L, "rng.chance: the probability must be a number, not %s",
-		                luaL_typename(L, 1));
+		return api_raise(L, "rng.chance: the probability must be a number, not %s",
+		                api_typename(L, 1));
 	double p = lua_tonumber(L, 1);
 	lua_pushboolean(L, (double)(rng_next(ps) >> 11) * 0x1.0p-53 < p);
 	return 1;
@@ -458,11 +474,11 @@ static int rng_pick(lua_State *L)
 {
 	api_pstate *ps = api_ps(L);
 	if (lua_type(L, 1) != LUA_TTABLE)
-		return vm_raise(L, "rng.pick: the list must be a table, not %s",
-		                luaL_typename(L, 1));
+		return api_raise(L, "rng.pick: the list must be a table, not %s",
+		                api_typename(L, 1));
 	lua_Unsigned n = lua_rawlen(L, 1);
 	if (n == 0)
-		return vm_raise(L, "rng.pick: the list is empty");
+		return api_raise(L, "rng.pick: the list is empty");
 	lua_rawgeti(L, 1, (lua_Integer)(1 + rng_below(ps, n)));
 	return 1;
 }
@@ -498,7 +514,7 @@ static int log_value(lua_State *L, int i, api_buf *b)
 		return api_buf_escaped(b, s, n);
 	}
 	default:
-		return api_buf_put(b, luaL_typename(L, i), strlen(luaL_typename(L, i)));
+		return api_buf_put(b, api_typename(L, i), strlen(api_typename(L, i)));
 	}
 }
 
@@ -514,7 +530,7 @@ static int log_at(lua_State *L, const char *level)
 		oom |= log_value(L, i, b);
 	}
 	if (oom)
-		return vm_raise(L, "log.%s: out of memory", level);
+		return api_raise(L, "log.%s: out of memory", level);
 	vm_charge(L, (int64_t)(b->len / API_COST_BYTE_DIV));
 	ps->out_bytes += b->len + 1;
 	if (ps->lim.output && ps->out_bytes > ps->lim.output)

@@ -38,7 +38,7 @@ static int msg_value(lua_State *L, int idx, api_buf *b, int depth);
 static int msg_table(lua_State *L, int idx, api_buf *b, int depth)
 {
 	if (depth >= API_MAX_MESSAGE_DEPTH)
-		return vm_raise(L, "messages.send: the message nests tables deeper than %d "
+		return api_raise(L, "messages.send: the message nests tables deeper than %d "
 		                   "(or holds a cycle)", API_MAX_MESSAGE_DEPTH);
 	int oom = api_buf_put(b, "{", 1);
 	idx = lua_absindex(L, idx);
@@ -47,7 +47,7 @@ static int msg_table(lua_State *L, int idx, api_buf *b, int depth)
 	while (lua_next(L, idx)) {
 		int kt = lua_type(L, -2);
 		if (kt != LUA_TSTRING && kt != LUA_TNUMBER && kt != LUA_TBOOLEAN)
-			return vm_raise(L, "messages.send: a table key cannot be a %s",
+			return api_raise(L, "messages.send: a table key cannot be a %s",
 			                lua_typename(L, kt));
 		msg_value(L, -2, b, depth + 1);
 		msg_value(L, -1, b, depth + 1);
@@ -84,7 +84,7 @@ static int msg_value(lua_State *L, int idx, api_buf *b, int depth)
 		size_t n;
 		const char *s = lua_tolstring(L, idx, &n);
 		if (n > API_MAX_MESSAGE)
-			return vm_raise(L, "messages.send: the message is larger than %d bytes",
+			return api_raise(L, "messages.send: the message is larger than %d bytes",
 			                API_MAX_MESSAGE);
 		unsigned char len[4] = {(unsigned char)n, (unsigned char)(n >> 8),
 		                        (unsigned char)(n >> 16), (unsigned char)(n >> 24)};
@@ -95,11 +95,11 @@ static int msg_value(lua_State *L, int idx, api_buf *b, int depth)
 		oom = msg_table(L, idx, b, depth);
 		break;
 	default:
-		return vm_raise(L, "messages.send: cannot send a %s",
+		return api_raise(L, "messages.send: cannot send a %s",
 		                lua_typename(L, lua_type(L, idx)));
 	}
 	if (b->len > API_MAX_MESSAGE)
-		return vm_raise(L, "messages.send: the message is larger than %d bytes",
+		return api_raise(L, "messages.send: the message is larger than %d bytes",
 		                API_MAX_MESSAGE);
 	return oom;
 }
