@@ -90,7 +90,12 @@ static int fmt_one(const char *arg, const struct fmt_opts *o)
 	}
 	double t3 = now();
 	if (o->stats) {
+		/* The figures are only meaningful for a valid world. */
 		print_stats(shown, len, t0, t1, t2, t3);
+		if (d.errors) {
+			print_diags(&d);
+			rc = CLI_INVALID;
+		}
 		goto done;
 	}
 	if (out.len == len && memcmp(out.data, src, len) == 0)
@@ -152,8 +157,9 @@ const struct cmd_entry cmd_fmt_entry = {
 	        "Options:\n"
 	        "  --check   write nothing; name each file that is not in canonical\n"
 	        "            form and exit 1 if there is any\n"
-	        "  --stats   write nothing; time parse, validate and write of each\n"
-	        "            world and print the bytes and MB/s (for benchmarks)\n"
+	        "  --stats   write nothing; time parse, validate (the rules of\n"
+	        "            acre-world(5)) and write of each world and print the\n"
+	        "            bytes and MB/s (for benchmarks); rule errors exit 1\n"
 	        "\n"
 	        "Exit status: 0 all canonical (or rewritten), 1 parse errors or (with\n"
 	        "--check) a file not canonical, 2 usage error or unreadable file.\n",

@@ -333,6 +333,40 @@ static void test_utf8(void)
 
 /* ---- Atomic save ------------------------------------------------------------*/
 
+/* A generated Street round-trips like a hand-written world. */
+static void test_gen(void)
+{
+	char dir[] = "/tmp/acre-unit-gen-XXXXXX";
+	if (!mkdtemp(dir)) {
+		CHECK(0, "mkdtemp");
+		return;
+	}
+	char err[256] = "", path[300];
+	wf_gen_opts o = {.parcels = 2000, .scripted_pct = 20, .seed = 9};
+	CHECK(wf_gen_street(dir, &o, err, sizeof err) == 0, "gen street: %s", err);
+	snprintf(path, sizeof path, "%s/world.acre", dir);
+	char *src;
+	size_t len;
+	if (wf_read_file(path, &src, &len) == 0) {
+		check_round_trip("generated street", src, len);
+		wf_diags d = {0};
+		wf_world *w = wf_parse(src, len, "world.acre", &d);
+		CHECK(w && w->nparcels == 2000 && wf_validate(w, dir, "world.acre", &d) == 0,
+		      "the generated street is valid");
+		wf_world_free(w);
+		wf_diags_free(&d);
+		free(src);
+	}
+	static const char *const names[] = {"world.acre", "scripts/shop.lua",
+	                                    "scripts/plaza.lua", "scripts/road.lua",
+	                                    "scripts"};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+		remove(path);
+	}
+	rmdir(dir);
+}
+
 static void test_save(void)
 {
 	char dir[] = "/tmp/acre-unit-XXXXXX";
@@ -362,6 +396,7 @@ int main(void)
 	test_budgets();
 	test_utf8();
 	test_samples();
+	test_gen();
 	test_save();
 	return unit_done();
 }

@@ -1,0 +1,3 @@
+-- expect: escape-require-c.lua:3: module 'io' not found
+-- limits:
+local io = require("io")

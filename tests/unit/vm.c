@@ -1,0 +1,230 @@
+/* vm.c — unit tests of the sandbox API (vm/vm.h): load, call, budgets per
+ * call and per tick, output, modules, usage and the state hash. */
+#include "vm/vm.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "lauxlib.h"
+#include "tests/unit/unit.h"
+
+struct out {
+	char buf[4096];
+	size_t len;
+};
+
+static void capture(void *ud, const char *text, size_t len)
+{
+	struct out *o = ud;
+	if (len > sizeof o->buf - 1 - o->len)
+		len = sizeof o->buf - 1 - o->len;
+	memcpy(o->buf + o->len, text, len);
+	o->len += len;
+	o->buf[o->len] = '\0';
+}
+
+static int modules(void *ud, const char *name, char **src, size_t *len,
+                   char *path, size_t pathlen)
+{
+	(void)ud;
+	const char *text = NULL;
+	if (strcmp(name, "util.greet") == 0)
+		text = "return { hi = function(n) return 'hi ' .. n end }";
+	else if (strcmp(name, "loop") == 0)
+		text = "return require('loop')";
+	if (!text)
+		return -1;
+	snprintf(path, pathlen, "scripts/%s.lua", name);
+	*src = strdup(text);
+	*len = strlen(text);
+	return 0;
+}
+
+static vm *make(struct out *o, vm_limits lim)
+{
+	vm_config cfg = {.limits = lim, .seed = 7, .name = "plaza",
+	                 .output = capture, .module = modules, .ud = o};
+	return vm_new(&cfg);
+}
+
+static vm_status load(vm *v, const char *src, vm_error *err)
+{
+	return vm_load(v, "p.lua", src, strlen(src), err);
+}
+
+static void test_load_and_call(void)
+{
+	struct out o = {0};
+	vm *v = make(&o, vm_default_limits());
+	vm_error err;
+	bool called;
+	CHECK(v != NULL, "vm_new with default limits");
+	CHECK(load(v, "function on_tick(n) print('tick', n) end", &err) == VM_OK,
+	      "load a handler");
+	lua_pushinteger(vm_lua(v), 3);
+	CHECK(vm_call(v, "on_tick", 1, &called, &err) == VM_OK && called,
+	      "call it with an argument");
+	CHECK_STR(o.buf, "tick\t3\n", "print reaches the output callback");
+	CHECK(vm_call(v, "on_enter", 0, &called, &err) == VM_OK && !called,
+	      "a missing handler is not an error");
+	CHECK(lua_gettop(vm_lua(v)) == 0, "calls leave the stack as they found it");
+	CHECK(vm_of(vm_lua(v)) == v, "vm_of finds the vm of its state");
+	vm_free(v);
+}
+
+static void test_errors(void)
+{
+	struct out o = {0};
+	vm *v = make(&o, vm_default_limits());
+	vm_error err;
+	CHECK(load(v, "x = = 1", &err) == VM_ERR_SYNTAX, "syntax error status");
+	CHECK_STR(err.msg, "p.lua:1: unexpected symbol near '='", "syntax message");
+	CHECK(load(v, "\n\nerror('boom')", &err) == VM_ERR_RUNTIME, "runtime status");
+	CHECK_STR(err.msg, "p.lua:3: boom", "runtime message");
+	CHECK(err.line == 3 && strcmp(err.file, "p.lua") == 0, "file and line");
+	CHECK(strstr(err.traceback, "p.lua:3: in main chunk") != NULL,
+	      "traceback names the frame");
+	CHECK(load(v, "error(setmetatable({}, {__tostring = function() while true do end end}))",
+	           &err) == VM_ERR_RUNTIME, "error object with looping __tostring");
+	CHECK_STR(err.msg, "p.lua:1: (error object is a table value)",
+	          "the host never calls __tostring");
+	CHECK(load(v, "\x1bLua", &err) == VM_ERR_BYTECODE, "binary chunk refused");
+	CHECK_STR(err.msg, "p.lua: binary chunks are refused (source text only)",
+	          "binary chunk message");
+	vm_free(v);
+}
+
+static void test_budgets(void)
+{
+	struct out o = {0};
+	vm_limits lim = vm_default_limits();
+	lim.instructions = 10000;
+	lim.tick_instructions = 25000;
+	vm *v = make(&o, lim);
+	vm_error err;
+	bool called;
+	CHECK(load(v, "function spin(n) for i = 1, n do end end", &err) == VM_OK,
+	      "load spin");
+	lua_pushinteger(vm_lua(v), 100000);
+	CHECK(vm_call(v, "spin", 1, &called, &err) == VM_ERR_INSTRUCTIONS,
+	      "per-call budget stops a long call");
+	CHECK_STR(err.msg, "p.lua:1: instruction budget exhausted (call limit 10000)",
+	          "per-call message");
+	lua_pushinteger(vm_lua(v), 100);
+	CHECK(vm_call(v, "spin", 1, &called, &err) == VM_OK,
+	      "the next call gets a fresh budget");
+	vm_usage u = vm_get_usage(v);
+	CHECK(u.instructions > 100 && u.instructions < 1000, "usage counts the call (%lld)",
+	      (long long)u.instructions);
+	lua_pushinteger(vm_lua(v), 8000);
+	CHECK(vm_call(v, "spin", 1, &called, &err) == VM_OK, "a call within both budgets");
+	lua_pushinteger(vm_lua(v), 8000);
+	CHECK(vm_call(v, "spin", 1, &called, &err) == VM_ERR_INSTRUCTIONS,
+	      "the tick budget runs out across calls");
+	CHECK(strstr(err.msg, "(tick limit 25000)") != NULL, "tick message: %s", err.msg);
+	vm_tick(v);
+	lua_pushinteger(vm_lua(v), 100);
+	CHECK(vm_call(v, "spin", 1, &called, &err) == VM_OK, "a new tick refills it");
+	CHECK(vm_get_usage(v).peak_instructions >= 25000, "peak per tick is kept");
+	vm_free(v);
+}
+
+static void test_output_cap(void)
+{
+	struct out o = {0};
+	vm_limits lim = vm_default_limits();
+	lim.output = 10;
+	vm *v = make(&o, lim);
+	vm_error err;
+	CHECK(load(v, "print('12345')\npcall(print, '67890')\nprint('never')", &err) ==
+	              VM_ERR_OUTPUT,
+	      "output cap stops the call, through pcall");
+	CHECK_STR(err.msg, "p.lua:2: output limit exceeded (limit 10 bytes)",
+	          "output message");
+	CHECK_STR(o.buf, "12345\n", "output before the cap was delivered");
+	vm_free(v);
+}
+
+static void test_modules(void)
+{
+	struct out o = {0};
+	vm *v = make(&o, vm_default_limits());
+	vm_error err;
+	CHECK(load(v, "local g = require('util.greet')\nprint(g.hi('ada'), require('util.greet') == g)",
+	           &err) == VM_OK, "require through the callback");
+	CHECK_STR(o.buf, "hi ada\ttrue\n", "modules run once and are cached");
+	CHECK(load(v, "require('nope')", &err) == VM_ERR_RUNTIME, "missing module");
+	CHECK_STR(err.msg, "p.lua:1: module 'nope' not found", "missing module message");
+	CHECK(load(v, "require('../etc/passwd')", &err) == VM_ERR_RUNTIME, "bad name");
+	CHECK_STR(err.msg, "p.lua:1: bad module name '../etc/passwd'", "bad name message");
+	CHECK(load(v, "require('loop')", &err) == VM_ERR_RUNTIME, "require cycle");
+	CHECK_STR(err.msg, "scripts/loop.lua:1: module 'loop' requires itself",
+	          "cycle message");
+	vm_free(v);
+}
+
+static void test_bytecode_caps(void)
+{
+	struct out o = {0};
+	vm_limits lim = vm_default_limits();
+	lim.max_functions = 3;
+	vm *v = make(&o, lim);
+	vm_error err;
+	CHECK(load(v, "local function a() end local function b() end", &err) == VM_OK,
+	      "three functions fit");
+	CHECK(load(v, "local function a() end local function b() end local function c() end",
+	           &err) == VM_ERR_BYTECODE, "four do not");
+	CHECK_STR(err.msg, "p.lua: compiled size over the cap: 4 functions (limit 3)",
+	          "cap message");
+	vm_free(v);
+}
+
+static uint64_t hash_of(const char *src)
+{
+	struct out o = {0};
+	vm *v = make(&o, vm_default_limits());
+	vm_error err;
+	load(v, src, &err);
+	uint64_t h = vm_state_hash(v);
+	vm_free(v);
+	return h;
+}
+
+static void test_state_hash(void)
+{
+	const char *a = "t = {1, 2, x = {y = 'z'}}; t.self = t; n = 0.5\n"
+	                "function f() return t end";
+	CHECK(hash_of(a) == hash_of(a), "same script, same hash");
+	CHECK(hash_of(a) != hash_of("t = {1, 2}"), "different state, different hash");
+	CHECK(hash_of("n = 1") != hash_of("n = 1.0"), "integers and floats differ");
+}
+
+static void test_memory(void)
+{
+	struct out o = {0};
+	vm_limits lim = vm_default_limits();
+	lim.memory = 256 << 10;
+	vm *v = make(&o, lim);
+	vm_error err;
+	CHECK(v != NULL, "a state fits in 256 KiB");
+	CHECK(load(v, "local t = {} for i = 1, 1e9 do t[i] = {} end", &err) == VM_ERR_MEMORY,
+	      "memory cap");
+	CHECK(vm_get_usage(v).peak_memory <= lim.memory, "never above the cap");
+	CHECK(load(v, "x = 1", &err) == VM_OK, "the state works after the stop: %s", err.msg);
+	vm_free(v);
+	lim.memory = 1024;
+	CHECK(make(&o, lim) == NULL, "too small a cap gives NULL");
+}
+
+int main(void)
+{
+	test_load_and_call();
+	test_errors();
+	test_budgets();
+	test_output_cap();
+	test_modules();
+	test_bytecode_caps();
+	test_state_hash();
+	test_memory();
+	return unit_done();
+}
