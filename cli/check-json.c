@@ -6,6 +6,7 @@
 #include "cli/check-report.h"
 
 #include <jansson.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -119,7 +120,7 @@ static json_t *json_summary(const check_report *r, bool *ok)
 	set(o, "scripted", json_integer(scripted), ok);
 	set(o, "ran", json_integer(ran), ok);
 	set(o, "cached", json_integer(cached), ok);
-	set(o, "seconds", json_real(r->seconds), ok);
+	set(o, "seconds", json_real(round(r->seconds * 1000) / 1000), ok);
 	return o;
 }
 

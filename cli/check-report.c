@@ -13,6 +13,8 @@ const check_rule check_rules[] = {
 	          "layout, palette, entities, zones, names, scripts, budgets)"},
 	{"script", "a script is missing, does not compile, or is over the "
 	           "bytecode limits"},
+	{"events", "the world's events file is unreadable or malformed, or names "
+	           "parcels or entities the world does not have"},
 	{"runtime", "a handler raised an error"},
 	{"instructions", "a handler used more than its instruction budget"},
 	{"memory", "a parcel's scripts used more than their memory budget"},

@@ -1,18 +1,98 @@
-/* cmd-commit.c — `acre commit`: record the world's current state in its history (not yet built). */
-#include "cli/cli.h"
+/* cmd-commit.c — `acre commit`: record the world's files in git, with a
+ * message naming the parcels that changed when none is given. */
+#include "cli/store-cli.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct commit_opts {
+	const char *message;
+};
+
+static bool commit_opt(int c, const char *arg, void *ctx)
+{
+	struct commit_opts *o = ctx;
+	if (c == 'm') {
+		if (!*arg) {
+			cli_usage(&cmd_commit_entry, "-m wants a message");
+			return false;
+		}
+		o->message = arg;
+	}
+	return true;
+}
+
+/* "Change parcels a, b and 3 more" from the semantic diff against HEAD;
+ * NULL when it cannot be worked out (a side does not parse, no HEAD). */
+static char *commit_message(store_repo *r)
+{
+	char **names, *msg;
+	int n;
+	store_err err;
+	if (store_changed_parcels(r, "HEAD", NULL, &names, &n, &err) != 0)
+		return NULL;
+	size_t cap = 160;
+	if (n == 0 || !(msg = malloc(cap))) {
+		store_names_free(names, n);
+		return NULL;
+	}
+	int len = snprintf(msg, cap, "Change parcel%s", n > 1 ? "s" : "");
+	int shown = 0;
+	for (; shown < n && len + strlen(names[shown]) + 16 < cap; shown++)
+		len += snprintf(msg + len, cap - (size_t)len, "%s%s", shown ? ", " : " ",
+		                names[shown]);
+	if (shown < n)
+		snprintf(msg + len, cap - (size_t)len, " and %d more", n - shown);
+	store_names_free(names, n);
+	return msg;
+}
 
 static int cmd_commit(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	cli_error("commit: not available in this build yet");
-	return CLI_USAGE;
+	static const struct option lo[] = {{"message", required_argument, NULL, 'm'},
+	                                   {NULL, 0, NULL, 0}};
+	struct commit_opts o = {0};
+	char hex[STORE_OID_HEX];
+	bool nothing;
+	store_err err;
+	int n = cmd_store_args(&cmd_commit_entry, argc, argv, "m:", lo, commit_opt, &o);
+	if (n < 0)
+		return CLI_USAGE;
+	if (n > 1)
+		return cli_usage(&cmd_commit_entry, "one world at a time");
+	store_repo *r = cmd_store_repo(n ? argv[0] : NULL);
+	if (!r)
+		return CLI_USAGE;
+	char *auto_msg = o.message ? NULL : commit_message(r);
+	const char *msg = o.message ? o.message : auto_msg;
+	int rc = store_commit(r, msg, hex, &nothing, &err);
+	if (rc != 0)
+		cli_error("%s", err.msg);
+	else if (nothing)
+		printf("nothing to commit: the world is as in HEAD\n");
+	else
+		printf("[%.10s] %s\n", hex, msg ? msg : "Update the world");
+	free(auto_msg);
+	store_repo_close(r);
+	return rc == 0 ? CLI_OK : CLI_USAGE;
 }
 
 const struct cmd_entry cmd_commit_entry = {
 	.name = "commit",
 	.usage = "[-m MSG] [WORLD]",
-	.summary = "record the world's current state in its history",
-	.help = "",
+	.summary = "commit the world's files to its git history",
+	.help =
+		"Records world.acre, scripts/ and assets/ of WORLD (default: the\n"
+		"current directory) as they are on disk, additions and removals\n"
+		"included, as a new commit on the current branch. Other files are\n"
+		"left alone. The author comes from GIT_AUTHOR_NAME and\n"
+		"GIT_AUTHOR_EMAIL, else git's user.name and user.email; a commit\n"
+		"without one is refused, as is one on a detached HEAD.\n"
+		"\n"
+		"Options:\n"
+		"  -m, --message MSG  the commit message (default: \"Change parcels\n"
+		"                     ...\" naming the parcels that changed)\n",
 	.run = cmd_commit,
 };

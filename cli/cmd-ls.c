@@ -1,18 +1,93 @@
-/* cmd-ls.c — `acre ls`: list the worlds and parcels in the registry (not yet built). */
-#include "cli/cli.h"
+/* cmd-ls.c — `acre ls`: the worlds in the registry, or one world's parcels
+ * with their owners and operators. */
+#include "cli/store-cli.h"
+
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+struct ls_opts {
+	const char *registry;
+};
+
+static bool ls_opt(int c, const char *arg, void *ctx)
+{
+	struct ls_opts *o = ctx;
+	if (c == 'r')
+		o->registry = arg;
+	return true;
+}
+
+static int ls_world(const store_world_row *w, void *arg)
+{
+	(void)arg;
+	printf("%-24s %6" PRId64 " revisions %6" PRId64 " parcels %6" PRId64
+	       " claims %5" PRId64 " runs  %-8s %s\n",
+	       w->name, w->revisions, w->parcels, w->claims, w->runs,
+	       w->last_status ? w->last_status : "-", w->dir ? w->dir : "-");
+	return 0;
+}
+
+static int ls_parcel(const store_parcel_row *p, void *arg)
+{
+	(void)arg;
+	char size[32];
+	snprintf(size, sizeof size, "%dx%d", p->pw, p->ph);
+	printf("%-20s %4d %4d %-7s %-12s %s", p->parcel, p->px, p->py, size,
+	       p->zone ? p->zone : "-", p->owner ? p->owner : "-");
+	for (int i = 0; i < p->noperators; i++)
+		printf("%s%s", i ? "," : " operators ", p->operators[i]);
+	putchar('\n');
+	return 0;
+}
 
 static int cmd_ls(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	cli_error("ls: not available in this build yet");
-	return CLI_USAGE;
+	static const struct option lo[] = {{"registry", required_argument, NULL, 'r'},
+	                                   {NULL, 0, NULL, 0}};
+	struct ls_opts o = {0};
+	store_err err;
+	int n = cmd_store_args(&cmd_ls_entry, argc, argv, "", lo, ls_opt, &o);
+	if (n < 0)
+		return CLI_USAGE;
+	if (n > 1)
+		return cli_usage(&cmd_ls_entry, "one world at a time");
+	store_reg *g = cmd_store_registry(o.registry);
+	if (!g)
+		return CLI_USAGE;
+	int rc;
+	if (n == 0) {
+		rc = store_list_worlds(g, ls_world, NULL, &err);
+	} else {
+		char *name = cmd_store_world(g, argv[0]);
+		if (!name) {
+			store_reg_close(g);
+			return CLI_USAGE;
+		}
+		printf("%-20s %4s %4s %-7s %-12s %s\n", "PARCEL", "X", "Y", "SIZE", "ZONE",
+		       "OWNER");
+		rc = store_list_parcels(g, name, ls_parcel, NULL, &err);
+		free(name);
+	}
+	if (rc != 0)
+		cli_error("%s", err.msg);
+	store_reg_close(g);
+	return rc == 0 ? CLI_OK : CLI_USAGE;
 }
 
 const struct cmd_entry cmd_ls_entry = {
 	.name = "ls",
-	.usage = "[--registry FILE]",
-	.summary = "list the worlds and parcels in the registry",
-	.help = "",
+	.usage = "[--registry FILE] [WORLD]",
+	.summary = "list the registry's worlds, or one world's parcels and owners",
+	.help =
+		"Without WORLD, one line per world and repository: revisions,\n"
+		"parcels, claims, validation runs, the last run's status and the\n"
+		"world directory. With WORLD (a world name, or an indexed world\n"
+		"directory), one line per parcel: name, position and size in unit\n"
+		"parcels, zone, owner (from the registry) and operators.\n"
+		"\n"
+		"Options:\n"
+		"  --registry FILE  the registry database (see 'acre index --help')\n",
 	.run = cmd_ls,
 };

@@ -272,13 +272,44 @@ static int repo_signature(git_repository *repo, git_signature **sig, store_err *
 			return repo_fail(err, "author");
 		return 0;
 	}
-	if (git_signature_default(sig, repo) < 0) {
+	if (!repo || git_signature_default(sig, repo) < 0) {
 		store_seterr(err, "no author identity: tell git who you are with\n"
 		                  "  git config --global user.name \"Your Name\"\n"
 		                  "  git config --global user.email you@example.org");
 		return -1;
 	}
 	return 0;
+}
+
+int store_whoami(const char *dir, char *name, size_t len, store_err *err)
+{
+	git_repository *repo = NULL;
+	git_signature *sig = NULL;
+	repo_lib_init();
+	/* Outside a repository, git_signature_default reads the global and
+	 * system configuration only. */
+	git_repository_open_ext(&repo, dir, 0, NULL);
+	int rc = repo ? repo_signature(repo, &sig, err) : -1;
+	if (!repo) {
+		git_config *cfg = NULL;
+		git_config_entry *e = NULL;
+		const char *env = getenv("GIT_AUTHOR_NAME");
+		rc = 0;
+		if (env && *env)
+			snprintf(name, len, "%s", env);
+		else if (git_config_open_default(&cfg) == 0 &&
+		         git_config_get_entry(&e, cfg, "user.name") == 0)
+			snprintf(name, len, "%s", e->value);
+		else
+			rc = repo_signature(NULL, &sig, err);
+		git_config_entry_free(e);
+		git_config_free(cfg);
+	} else if (rc == 0)
+		snprintf(name, len, "%s", sig->name);
+	git_signature_free(sig);
+	git_repository_free(repo);
+	git_libgit2_shutdown();
+	return rc;
 }
 
 /* Stage the world's files (additions, changes, removals) and return the
@@ -311,7 +342,7 @@ static int repo_head_state(store_repo *r, git_commit **parent, store_err *err)
 {
 	*parent = NULL;
 	if (git_repository_head_detached(r->repo) == 1) {
-		char hex[12];
+		char hex[11];
 		git_reference *h;
 		git_repository_head(&h, r->repo);
 		git_oid_tostr(hex, sizeof hex, git_reference_target(h));

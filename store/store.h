@@ -126,6 +126,10 @@ typedef struct store_file {
 int store_init(const char *dir, const store_file *files, int nfiles,
                const char *message, char hex[STORE_OID_HEX], store_err *err);
 
+/* The author name commits in `dir` would carry (see store_commit), into
+ * name; an error saying how to set it when there is none. */
+int store_whoami(const char *dir, char *name, size_t len, store_err *err);
+
 /* Switch the working tree to REV: a branch name attaches HEAD to it, any
  * other revision detaches HEAD. Refuses (without touching anything) when
  * store_dirty would say the world has uncommitted work. */

@@ -411,6 +411,24 @@ static const char *take_lead(parser *P)
 	return s;
 }
 
+/* `prev` (may be NULL) followed by the pending comment lines. */
+static const char *join_lead(parser *P, const char *prev)
+{
+	const char *more = take_lead(P);
+	if (!prev || !more)
+		return prev ? prev : more;
+	size_t a = strlen(prev), b = strlen(more);
+	char *s = wf_arena_alloc(P->w->arena, a + b + 2);
+	if (!s) {
+		P->oom = true;
+		return prev;
+	}
+	memcpy(s, prev, a);
+	s[a] = '\n';
+	memcpy(s + a + 1, more, b + 1);
+	return s;
+}
+
 /* Ends a statement: the rest of the line must be empty or a comment. The
  * statement's comments go to `note` (may be NULL: then they stay pending). */
 static bool end_stmt(parser *P, wf_note *note)
@@ -945,13 +963,15 @@ static void stmt_zone(parser *P, tok t)
 			    "entities, messages or economy)");
 			return;
 		}
-		/* Several allow lines add up; their comments join. */
-		wf_note n = {take_lead(P), P->trail.s ? wf_arena_strndup(P->w->arena,
-		             P->trail.s, P->trail.n) : NULL};
-		if (!z->allow_note.lead)
-			z->allow_note.lead = n.lead;
-		if (!z->allow_note.trail)
-			z->allow_note.trail = n.trail;
+		/* Several allow lines add up; so do their comments: a later
+		 * line's comments join the lead (a second trailing comment
+		 * becomes a lead line), so none is lost. */
+		if (P->trail.s && z->allow_note.trail)
+			push_lead(P);
+		else if (P->trail.s)
+			z->allow_note.trail = wf_arena_strndup(P->w->arena, P->trail.s,
+			                                       P->trail.n);
+		z->allow_note.lead = join_lead(P, z->allow_note.lead);
 		z->caps |= caps;
 	} else if (is(&t, "max-entities-per-parcel")) {
 		int64_t v;

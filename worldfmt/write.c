@@ -54,7 +54,7 @@ static bool reserve(writer *W, size_t n)
 
 static void put(writer *W, const char *s, size_t n)
 {
-	if (!reserve(W, n))
+	if (n == 0 || !reserve(W, n))
 		return;
 	memcpy(W->b->data + W->b->len, s, n);
 	W->b->len += n;

@@ -23,7 +23,7 @@ test_expect 'fmt --check names a file that is not canonical and changes nothing'
 '
 
 test_expect 'the samples are canonical' '
-	for s in "$SAMPLES"/*/; do acre fmt --check "$s" || exit 1; done
+	for s in "$SAMPLES"/*/; do [ -f "$s/world.acre" ] || continue; acre fmt --check "$s" || exit 1; done
 '
 
 test_expect 'fmt defaults to the current directory and accepts world.acre paths' '

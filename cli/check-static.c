@@ -1,0 +1,72 @@
+/* check-static.c — the first phase of `acre check`: read world.acre, parse
+ * it and check the static rules of acre-world(5), turning worldfmt's
+ * diagnostics into findings ("format" for the grammar, "rules" for the
+ * rules). Every parcel of the world gets its place in the report here, in
+ * file order, so that later phases can name it. */
+#include "cli/check.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Add worldfmt diagnostics [from, to) as findings of `rule`. */
+static int add_diags(check_ctx *c, const wf_diags *d, int from, int to,
+                     const char *rule)
+{
+	for (int i = from; i < to; i++) {
+		const wf_diag *x = &d->v[i];
+		int p = check_report_find(&c->rep, x->parcel);
+		check_severity sev = x->severity == WF_ERROR ? CHECK_ERROR : CHECK_WARNING;
+		if (check_report_add(&c->rep, sev, rule, x->file, x->line, x->col, p,
+		                     "%s", x->msg) != 0)
+			return check_fail(c, "out of memory");
+	}
+	return 0;
+}
+
+/* Give every parcel of the world a place in the report. Two parcels with
+ * the same name (a rule error) share one. */
+static int add_parcels(check_ctx *c)
+{
+	wf_world *w = c->w;
+	c->rp = malloc(sizeof *c->rp * (size_t)(w->nparcels ? w->nparcels : 1));
+	if (!c->rp)
+		return check_fail(c, "out of memory");
+	for (int i = 0; i < w->nparcels; i++) {
+		const wf_parcel *p = &w->parcels[i];
+		int r = check_report_parcel(&c->rep, p->name ? p->name : "");
+		if (r < 0)
+			return check_fail(c, "out of memory");
+		c->rp[i] = r;
+		check_parcel *cp = &c->rep.parcels[r];
+		if (p->owner && !cp->owner && check_report_set(&cp->owner, p->owner) != 0)
+			return check_fail(c, "out of memory");
+	}
+	return 0;
+}
+
+int check_static(check_ctx *c)
+{
+	wf_diags d = {0};
+	c->w = wf_load(c->dir, &d);
+	if (!c->w) {
+		check_fail(c, "%s", d.n ? d.v[0].msg : "cannot read world.acre");
+		wf_diags_free(&d);
+		return -1;
+	}
+	int parsed = d.n;
+	if (check_report_set(&c->rep.name, c->w->name) != 0 || add_parcels(c) != 0) {
+		wf_diags_free(&d);
+		return -1;
+	}
+	/* Rules are checked only on a world that parsed: on a half-read one
+	 * they would mostly repeat the syntax errors in other words. */
+	if (d.errors == 0)
+		wf_validate(c->w, c->dir, c->file, &d);
+	int rc = add_diags(c, &d, 0, parsed, "format");
+	if (rc == 0)
+		rc = add_diags(c, &d, parsed, d.n, "rules");
+	c->rep.dropped += d.dropped;
+	c->static_errors = d.errors;
+	wf_diags_free(&d);
+	return rc;
+}

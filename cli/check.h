@@ -1,0 +1,86 @@
+/* check.h — the phases of `acre check`, shared by cmd-check.c and the
+ * cli/check-*.c files that implement them.
+ *
+ * A check runs these phases in order over one check_ctx, each adding
+ * findings to ctx->rep:
+ *
+ *   check_static     world.acre read, parsed and validated (check-static.c)
+ *   check_changes    which parcels differ from the base revision (check-base.c)
+ *   check_ownership  every changed parcel may be changed by --as (check-owner.c)
+ *   check_scripts    scripts loaded and run twice, results compared, unchanged
+ *                    parcels' results taken from the registry (check-run.c)
+ *   check_record     the result recorded in the registry (check-base.c)
+ *
+ * A phase returns 0 when it did its work (whatever it found), or -1 on an
+ * environment error (unreadable file, repository or registry; out of
+ * memory), with ctx->err saying what went wrong: `acre check` then exits 2. */
+#ifndef ACRE_CLI_CHECK_H
+#define ACRE_CLI_CHECK_H
+
+#include "cli/check-report.h"
+#include "store/store.h"
+#include "worldfmt/worldfmt.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define CHECK_DEFAULT_TICKS 100
+
+typedef struct check_ctx {
+	/* Options. */
+	check_format format;
+	int64_t ticks;
+	const char *base;     /* --base REV, or NULL */
+	const char *as;       /* --as IDENTITY, or NULL */
+	const char *registry; /* --registry FILE, or NULL */
+	bool progress;        /* show progress on stderr (a terminal) */
+
+	/* The world. */
+	char *dir;            /* world directory as given ("." by default) */
+	char *file;           /* its world.acre as shown in findings */
+	wf_world *w;          /* NULL until check_static has read it */
+	int *rp;              /* world parcel index → report parcel index */
+
+	/* History and registry; each NULL when not available. */
+	store_repo *repo;
+	store_reg *reg;
+	char *reg_path;
+	char head[STORE_OID_HEX];     /* commit checked; "" for a dirty tree */
+	char base_hex[STORE_OID_HEX]; /* the base commit; "" without a base */
+
+	/* Changes: one flag per world parcel, and the names of parcels that
+	 * exist at the base but no longer in the world. */
+	uint8_t *changed;     /* NULL: every parcel counts as changed */
+	char **removed;
+	int nremoved;
+
+	int static_errors;    /* errors of check_static: scripts do not run */
+	check_report rep;
+	char err[768];
+} check_ctx;
+
+int check_static(check_ctx *c);
+int check_changes(check_ctx *c);
+int check_ownership(check_ctx *c);
+int check_scripts(check_ctx *c);
+int check_record(check_ctx *c);
+
+/* Open the registry when one is available (acre-check(1), REGISTRY): the
+ * file of --registry, else of $ACRE_REGISTRY, else the default one when it
+ * exists. `need` makes a missing registry an error. */
+int check_open_registry(check_ctx *c, bool need);
+
+/* A path inside the world directory as the user should see it: "dir/rel",
+ * or "rel" for the current directory. malloc'd, NULL when out of memory. */
+char *check_path(const check_ctx *c, const char *rel);
+
+/* Set ctx->err; returns -1 so that a phase can `return check_fail(...)`. */
+int check_fail(check_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Is world parcel `i` changed since the base (true without a base)? */
+static inline bool check_changed(const check_ctx *c, int i)
+{
+	return !c->changed || c->changed[i];
+}
+
+#endif
