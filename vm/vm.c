@@ -542,6 +542,7 @@ vm *vm_new(const vm_config *cfg)
 		return NULL;
 	}
 	lua_setdepth(v->L, cfg->limits.depth + VM_DEPTH_SLACK);
+	lua_setbudget(v->L, LUA_MAXINTEGER); /* building the environment */
 	vm_tick(v);
 	lua_pushcfunction(v->L, vm_open);
 	if (lua_pcall(v->L, 0, 0, 0) != LUA_OK) {
@@ -643,9 +644,13 @@ static int vm_protect(vm *v, lua_CFunction f, struct vm_job *j, int nargs)
 	return st;
 }
 
+/* After a call and its error report: drop what the call left and lift
+ * the stop, so that the host can push values (and make long strings)
+ * between calls without meeting a spent budget. Only vm_call runs Lua. */
 static void vm_finish(vm *v, int base)
 {
 	lua_settop(v->L, base);
+	lua_setbudget(v->L, LUA_MAXINTEGER);
 }
 
 vm_status vm_load(vm *v, const char *file, const char *src, size_t len,
