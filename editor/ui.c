@@ -169,11 +169,16 @@ static int wide_glyphs(const wf_world *w)
 
 static SCREEN *term_start(ed_ui *u, char *err, size_t errlen)
 {
-	if (!isatty(0) || !isatty(1)) {
+	/* With standard output redirected (acre edit --stats >FILE), the
+	 * screen goes to the controlling terminal instead. */
+	FILE *out = isatty(1) ? stdout : NULL;
+	if (isatty(0) && !out && (out = fopen("/dev/tty", "w")))
+		u->tty = out;
+	if (!isatty(0) || !out) {
 		seterr(err, errlen, "standard input and output must be a terminal");
 		return NULL;
 	}
-	SCREEN *s = newterm(NULL, stdout, stdin);
+	SCREEN *s = newterm(NULL, out, stdin);
 	if (!s) {
 		const char *t = getenv("TERM");
 		seterr(err, errlen, "cannot use terminal type '%s'", t ? t : "(TERM unset)");
@@ -294,6 +299,8 @@ static void ui_free(ed_ui *u)
 	free(u->key_ms);
 	free(u->recover);
 	free(u->dir);
+	if (u->tty)
+		fclose(u->tty);
 }
 
 int ed_run(const ed_options *o, ed_stats *st, char *err, size_t errlen)
