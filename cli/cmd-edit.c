@@ -1,18 +1,92 @@
-/* cmd-edit.c — `acre edit`: open a world in the full-screen editor (not yet built). */
+/* cmd-edit.c — `acre edit`: open a world in the full-screen editor. */
 #include "cli/cli.h"
+#include "editor/editor.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The key list as acre-edit(1) shows it (roff), from the editor's key
+ * table; tests/t/60-edit-basics.sh checks that the man page holds it. */
+static void print_keys(bool roff)
+{
+	const char *section = NULL;
+	for (int i = 0; ed_help_entry(i); i++) {
+		const ed_keyhelp *h = ed_help_entry(i);
+		if (!section || strcmp(section, h->section) != 0) {
+			section = h->section;
+			printf(roff ? ".SS %s\n" : "%s\n", section);
+		}
+		if (!roff) {
+			printf("  %-22s %s\n", h->keys, h->help);
+			continue;
+		}
+		printf(".TP\n.B ");
+		for (const char *s = h->keys; *s; s++) /* roff: escape - and \ */
+			printf("%s", *s == '-' ? "\\-" : *s == '\\' ? "\\e" : (char[]){*s, 0});
+		printf("\n%s\n", h->help);
+	}
+}
 
 static int cmd_edit(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	cli_error("edit: not available in this build yet");
-	return CLI_USAGE;
+	ed_options o = {0};
+	const char *arg = NULL;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--stats") == 0)
+			o.stats = true;
+		else if (strcmp(argv[i], "--recover") == 0)
+			o.recover = true;
+		else if (strcmp(argv[i], "--keys") == 0 || strcmp(argv[i], "--keys=roff") == 0) {
+			print_keys(strcmp(argv[i], "--keys=roff") == 0);
+			return CLI_OK;
+		} else if (argv[i][0] == '-' && argv[i][1])
+			return cli_usage(&cmd_edit_entry, "unknown option '%s'", argv[i]);
+		else if (arg)
+			return cli_usage(&cmd_edit_entry, "one world at a time");
+		else
+			arg = argv[i];
+	}
+	char *dir = cli_world_dir(arg);
+	if (!dir)
+		return CLI_USAGE;
+	o.dir = dir;
+	ed_stats st = {0};
+	char err[1024] = "";
+	int r = ed_run(&o, &st, err, sizeof err);
+	free(dir);
+	if (r != 0) {
+		cli_error("edit: %s", err);
+		return CLI_USAGE;
+	}
+	if (o.stats) {
+		printf("first frame: %.1f ms (world read in %.1f ms)\n", st.first_frame_ms,
+		       st.load_ms);
+		printf("keystroke to frame: %d keys, p50 %.2f ms, p99 %.2f ms, max %.2f ms\n",
+		       st.keys, st.p50_ms, st.p99_ms, st.max_ms);
+	}
+	return CLI_OK;
 }
 
 const struct cmd_entry cmd_edit_entry = {
 	.name = "edit",
-	.usage = "[WORLD]",
+	.usage = "[--stats] [--recover] [WORLD]",
 	.summary = "open a world in the full-screen editor",
-	.help = "",
+	.help = "Opens WORLD (default: the current directory) in a full-screen terminal\n"
+	        "editor: paint tiles, lay out parcels and entities, edit their owner,\n"
+	        "zone and script, watch the world's problems live, play the scripts, save\n"
+	        "and commit. Press ? inside for every key; acre-edit(1) lists them too.\n"
+	        "\n"
+	        "Options:\n"
+	        "  --stats      on exit, print the time to the first frame and the\n"
+	        "               keystroke-to-frame times (p50, p99, max)\n"
+	        "  --recover    take the recovery file of an earlier session without\n"
+	        "               asking (it is kept beside world.acre as\n"
+	        "               .world.acre.acre-recover until the world is saved)\n"
+	        "  --keys       print the key bindings and commands, and exit\n"
+	        "               (--keys=roff prints them as acre-edit(1) shows them)\n"
+	        "\n"
+	        "A world that does not parse is not opened (acre check lists why).\n"
+	        "NO_COLOR (any value) turns colour off.\n",
 	.run = cmd_edit,
 };

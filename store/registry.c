@@ -207,6 +207,23 @@ char *store_registry_path(const char *explicit_path, store_err *err)
 	return strdup(buf);
 }
 
+/* mkdir of one directory that may exist already (as a directory). */
+static int reg_mkdir(const char *dir)
+{
+	struct stat st;
+	if (mkdir(dir, 0755) == 0)
+		return 0;
+	if (errno != EEXIST)
+		return -1;
+	if (stat(dir, &st) != 0)
+		return -1;
+	if (!S_ISDIR(st.st_mode)) {
+		errno = ENOTDIR;
+		return -1;
+	}
+	return 0;
+}
+
 /* mkdir -p of the directory part of `path`. */
 static int reg_mkdirs(const char *path, store_err *err)
 {
@@ -223,11 +240,11 @@ static int reg_mkdirs(const char *path, store_err *err)
 		if (*p != '/')
 			continue;
 		*p = '\0';
-		if (mkdir(buf, 0755) != 0 && errno != EEXIST)
+		if (reg_mkdir(buf) != 0)
 			goto fail;
 		*p = '/';
 	}
-	if (mkdir(buf, 0755) != 0 && errno != EEXIST)
+	if (reg_mkdir(buf) != 0)
 		goto fail;
 	return 0;
 fail:

@@ -1,0 +1,168 @@
+/* editor.h — the curses world editor: its editing model and its entry point.
+ *
+ * This is the only front door to editor/. The editor is split the way kilo
+ * and tig are: an *editing model* (model.c) that holds the world, the cursor,
+ * the viewport, the selection and an unlimited undo history, and that can be
+ * driven and tested without a terminal; and the terminal side (ui.c, draw.c,
+ * keys.c), which composes the screen from the model each frame and turns keys
+ * into model operations through one data table (ed_keys).
+ *
+ * Every edit is a function on the model that either applies the change and
+ * records it for undo, or leaves the world untouched and returns -1 with the
+ * reason in m->err (the format's rules, acre-world(5), decide what may be
+ * made). Coordinates are world tiles unless a name says otherwise.
+ */
+#ifndef ACRE_EDITOR_H
+#define ACRE_EDITOR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "worldfmt/worldfmt.h"
+
+/* ---- The editing model --------------------------------------------------- */
+
+typedef enum ed_mode {
+	ED_NORMAL,  /* move, run single-key commands */
+	ED_PAINT,   /* each typed palette glyph paints at the cursor and advances */
+	ED_SELECT,  /* a rectangle from the anchor to the cursor is selected */
+	ED_LINE,    /* a line from the anchor to the cursor is drawn on Enter */
+	ED_PLAY,    /* the scripts run; edits are refused */
+} ed_mode;
+
+const char *ed_mode_name(ed_mode m); /* "NORMAL", "PAINT" … */
+
+/* One undo step is a list of changes applied in order (undone in reverse).
+ * Tile changes are kept as differences; structural changes (parcels,
+ * entities, properties) as before/after copies of the one parcel involved,
+ * so that every kind of edit undoes the same way. */
+typedef struct ed_change ed_change;
+typedef struct ed_step {
+	ed_change *v;
+	int n, cap;
+	const char *what; /* "paint", "move parcel" … for the status line */
+} ed_step;
+
+/* The clipboard: a rectangle of palette indices; -1 marks tiles that lay
+ * outside every parcel (pasting skips them). */
+typedef struct ed_clip {
+	int32_t w, h;
+	int16_t *tiles;
+} ed_clip;
+
+typedef struct ed_model {
+	wf_world *w;
+	int32_t cx, cy;         /* cursor, in tiles */
+	int32_t vx, vy;         /* viewport's top-left tile */
+	int32_t vw, vh;         /* viewport size in tiles (set by the screen) */
+	ed_mode mode;
+	int brush;              /* palette index painted by line/fill */
+	int32_t ax, ay;         /* anchor of ED_SELECT / ED_LINE */
+	ed_clip clip;
+	/* Undo history: steps [0, pos) are applied, [pos, n) can be redone. */
+	ed_step *steps;
+	int nsteps, capsteps, pos;
+	int saved_pos;          /* pos at the last save; -1 when none matches */
+	uint64_t generation;    /* bumped by every edit, undo and redo */
+	char err[256];          /* why the last operation failed */
+} ed_model;
+
+/* Take ownership of `w` (freed by ed_model_free). The cursor starts at the
+ * top-left of the first parcel. */
+void ed_model_init(ed_model *m, wf_world *w);
+void ed_model_free(ed_model *m);
+
+/* World size in tiles. */
+int32_t ed_world_tw(const ed_model *m);
+int32_t ed_world_th(const ed_model *m);
+
+/* True when there are edits since the last save (or since opening). */
+bool ed_dirty(const ed_model *m);
+void ed_mark_saved(ed_model *m);
+
+/* ---- Moving (never fail: positions are clamped to the world) ------------- */
+void ed_move(ed_model *m, int32_t dx, int32_t dy);
+void ed_goto(ed_model *m, int32_t tx, int32_t ty);
+int ed_goto_parcel(ed_model *m, const char *name);  /* -1: no such parcel */
+/* Keep the cursor inside the viewport, scrolling by as little as needed. */
+void ed_follow(ed_model *m);
+/* Scroll the viewport (mouse wheel), dragging the cursor along if needed. */
+void ed_scroll(ed_model *m, int32_t dx, int32_t dy);
+/* Index of the parcel under the cursor, or -1. */
+int ed_parcel_here(ed_model *m);
+/* Palette index of the tile at (tx, ty), or -1 outside every parcel. */
+int ed_tile(ed_model *m, int32_t tx, int32_t ty);
+
+/* ---- Tiles ----------------------------------------------------------------*/
+int ed_paint(ed_model *m, int32_t tx, int32_t ty, int glyph);
+/* A straight line (Bresenham) and a filled rectangle, corners inclusive, in
+ * any order. Tiles outside every parcel are skipped; it is an error when
+ * none is left. One undo step each. */
+int ed_line(ed_model *m, int32_t x0, int32_t y0, int32_t x1, int32_t y1, int glyph);
+int ed_fill(ed_model *m, int32_t x0, int32_t y0, int32_t x1, int32_t y1, int glyph);
+int ed_copy(ed_model *m, int32_t x0, int32_t y0, int32_t x1, int32_t y1);
+int ed_paste(ed_model *m, int32_t tx, int32_t ty);
+
+/* ---- Parcels (positions and sizes in unit parcels) ----------------------- */
+int ed_parcel_create(ed_model *m, const char *name, int32_t px, int32_t py, int32_t pw,
+                     int32_t ph);
+int ed_parcel_move(ed_model *m, int pi, int32_t px, int32_t py);
+/* Tiles keep their place from the top-left; new tiles are palette entry 0.
+ * Refused when an entity would fall outside. */
+int ed_parcel_resize(ed_model *m, int pi, int32_t pw, int32_t ph);
+int ed_parcel_delete(ed_model *m, int pi);
+/* Properties: an empty or NULL value clears owner, zone or script. */
+int ed_set_owner(ed_model *m, int pi, const char *owner);
+int ed_set_zone(ed_model *m, int pi, const char *zone);
+int ed_set_script(ed_model *m, int pi, const char *script);
+int ed_parcel_rename(ed_model *m, int pi, const char *name);
+
+/* ---- Entities (positions relative to the parcel) ------------------------- */
+int ed_entity_create(ed_model *m, int pi, const char *name, int32_t x, int32_t y,
+                     const char *glyph);
+int ed_entity_move(ed_model *m, int pi, int ei, int32_t x, int32_t y);
+int ed_entity_delete(ed_model *m, int pi, int ei);
+int ed_entity_set_script(ed_model *m, int pi, int ei, const char *script);
+/* The entity at world tile (tx, ty): returns its index and sets *pi, or -1. */
+int ed_entity_at(ed_model *m, int32_t tx, int32_t ty, int *pi);
+
+/* ---- Undo ----------------------------------------------------------------- */
+int ed_undo(ed_model *m); /* -1 with "nothing to undo" */
+int ed_redo(ed_model *m);
+
+/* ---- The terminal editor ------------------------------------------------- */
+
+typedef struct ed_options {
+	const char *dir;    /* world directory (holds world.acre) */
+	bool stats;         /* print keystroke-to-frame times on exit */
+	bool recover;       /* take the recovery file without asking */
+} ed_options;
+
+/* Figures for --stats, filled by ed_run. */
+typedef struct ed_stats {
+	double first_frame_ms; /* from ed_run's start to the first full frame */
+	double load_ms;
+	int keys;              /* keystrokes measured */
+	double p50_ms, p99_ms, max_ms;
+} ed_stats;
+
+/* Run the editor on a terminal. Returns 0 on a normal quit, or -1 with a
+ * message in err (world unreadable, not a terminal …); the caller prints. */
+int ed_run(const ed_options *o, ed_stats *st, char *err, size_t errlen);
+
+/* The key table: every binding with the help text the `?` screen prints.
+ * `keys` is the key as a user types it ("h ←", "Ctrl-R", ":w"). */
+typedef struct ed_keyhelp {
+	const char *keys;
+	const char *help;
+	const char *section; /* "Move", "Edit" …, for grouping */
+} ed_keyhelp;
+/* The n-th entry of the help listing, or NULL past the end. The same list
+ * drives the help screen and `acre edit --keys` (and so the man page). */
+const ed_keyhelp *ed_help_entry(int n);
+
+/* Name of the recovery file of the world in `dir` (malloc'd). */
+char *ed_recover_path(const char *dir);
+
+#endif

@@ -1,0 +1,885 @@
+/* keys.c — key bindings and ':' commands as data, and their actions.
+ *
+ * Two tables hold every binding: `keys` (single keys, per mode) and `cmds`
+ * (what may follow ':'). The help screen, `acre edit --keys` and the key list
+ * of acre-edit(1) are all printed from these tables, so help and bindings
+ * cannot drift apart. An action only calls model operations and sets the
+ * message; drawing happens once per frame in draw.c.
+ */
+#include "editor/ui.h"
+
+#include <curses.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+/* Key codes: characters are themselves, curses function keys are negated so
+ * that the two never collide (wide characters may exceed KEY_MIN). */
+#define FK(k) (-(k))
+#define CTRL(c) ((c)&0x1f)
+#define ESC 27
+
+enum {
+	M_NORMAL = 1 << ED_NORMAL,
+	M_PAINT = 1 << ED_PAINT,
+	M_SELECT = 1 << ED_SELECT,
+	M_LINE = 1 << ED_LINE,
+	M_PLAY = 1 << ED_PLAY,
+	M_MOVE = M_NORMAL | M_PAINT | M_SELECT | M_LINE, /* where cursor keys work */
+};
+
+typedef struct keydef {
+	ed_keyhelp h;
+	int key[4]; /* 0-terminated */
+	int modes;
+	void (*fn)(ed_ui *u);
+} keydef;
+
+typedef struct cmddef {
+	ed_keyhelp h;
+	const char *name;
+	void (*fn)(ed_ui *u, const char *args);
+} cmddef;
+
+void ed_set_msg(ed_ui *u, bool error, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(u->msg, sizeof u->msg, fmt, ap);
+	va_end(ap);
+	u->msg_error = error;
+}
+
+/* Report the result of a model operation. */
+static void report(ed_ui *u, int r, const char *ok)
+{
+	if (r)
+		ed_set_msg(u, true, "%s", u->m.err);
+	else if (ok)
+		ed_set_msg(u, false, "%s", ok);
+}
+
+static void prompt(ed_ui *u, const char *label, const char *text,
+                   void (*done)(ed_ui *u, const char *text))
+{
+	ed_typing *l = &u->line;
+	l->active = true;
+	snprintf(l->label, sizeof l->label, "%s", label);
+	snprintf(l->text, sizeof l->text, "%s", text ? text : "");
+	l->len = strlen(l->text);
+	l->done = done;
+}
+
+static int here(ed_ui *u)
+{
+	int pi = ed_parcel_here(&u->m);
+	if (pi < 0)
+		ed_set_msg(u, true, "no parcel under the cursor");
+	return pi;
+}
+
+/* ---- Moves ---------------------------------------------------------------- */
+
+static void mv_left(ed_ui *u) { ed_move(&u->m, -1, 0); }
+static void mv_right(ed_ui *u) { ed_move(&u->m, 1, 0); }
+static void mv_up(ed_ui *u) { ed_move(&u->m, 0, -1); }
+static void mv_down(ed_ui *u) { ed_move(&u->m, 0, 1); }
+static void mv_pleft(ed_ui *u) { ed_move(&u->m, -u->m.w->parcel_w, 0); }
+static void mv_pright(ed_ui *u) { ed_move(&u->m, u->m.w->parcel_w, 0); }
+static void mv_pup(ed_ui *u) { ed_move(&u->m, 0, -u->m.w->parcel_h); }
+static void mv_pdown(ed_ui *u) { ed_move(&u->m, 0, u->m.w->parcel_h); }
+static void mv_pgdn(ed_ui *u) { ed_scroll(&u->m, 0, u->m.vh); ed_move(&u->m, 0, 0); }
+static void mv_pgup(ed_ui *u) { ed_scroll(&u->m, 0, -u->m.vh); }
+static void mv_halfdn(ed_ui *u) { ed_move(&u->m, 0, u->m.vh / 2); }
+static void mv_halfup(ed_ui *u) { ed_move(&u->m, 0, -u->m.vh / 2); }
+static void mv_home(ed_ui *u) { ed_goto(&u->m, 0, 0); }
+static void mv_end(ed_ui *u) { ed_goto(&u->m, ed_world_tw(&u->m) - 1, ed_world_th(&u->m) - 1); }
+static void mv_bol(ed_ui *u) { ed_goto(&u->m, 0, u->m.cy); }
+static void mv_eol(ed_ui *u) { ed_goto(&u->m, ed_world_tw(&u->m) - 1, u->m.cy); }
+
+/* ---- Modes and tiles ------------------------------------------------------ */
+
+static void k_paint(ed_ui *u)
+{
+	u->m.mode = ED_PAINT;
+	u->paint_col = u->m.cx;
+	ed_set_msg(u, false, "paint: type palette glyphs, Esc to leave");
+}
+
+static void k_escape(ed_ui *u)
+{
+	u->m.mode = ED_NORMAL;
+	u->msg[0] = 0;
+}
+
+static void k_newline(ed_ui *u)
+{
+	ed_goto(&u->m, u->paint_col, u->m.cy + 1);
+}
+
+static void k_back(ed_ui *u)
+{
+	ed_move(&u->m, -1, 0);
+}
+
+static void k_brush(ed_ui *u)
+{
+	report(u, ed_paint(&u->m, u->m.cx, u->m.cy, u->m.brush), NULL);
+}
+
+static void k_select(ed_ui *u)
+{
+	u->m.mode = ED_SELECT;
+	u->m.ax = u->m.cx;
+	u->m.ay = u->m.cy;
+	ed_set_msg(u, false, "select: move, then f fill, y copy, d clear; Esc to leave");
+}
+
+static void k_linemode(ed_ui *u)
+{
+	u->m.mode = ED_LINE;
+	u->m.ax = u->m.cx;
+	u->m.ay = u->m.cy;
+	ed_set_msg(u, false, "line: move to the other end, Enter draws it; Esc to leave");
+}
+
+static void k_draw_line(ed_ui *u)
+{
+	ed_model *m = &u->m;
+	report(u, ed_line(m, m->ax, m->ay, m->cx, m->cy, m->brush), "line drawn");
+	m->mode = ED_NORMAL;
+}
+
+static void k_fill(ed_ui *u)
+{
+	ed_model *m = &u->m;
+	report(u, ed_fill(m, m->ax, m->ay, m->cx, m->cy, m->brush), "filled");
+	m->mode = ED_NORMAL;
+}
+
+static void k_clear(ed_ui *u)
+{
+	ed_model *m = &u->m;
+	report(u, ed_fill(m, m->ax, m->ay, m->cx, m->cy, 0), "cleared");
+	m->mode = ED_NORMAL;
+}
+
+static void k_copy(ed_ui *u)
+{
+	ed_model *m = &u->m;
+	if (ed_copy(m, m->ax, m->ay, m->cx, m->cy) == 0)
+		ed_set_msg(u, false, "copied %d by %d tiles", m->clip.w, m->clip.h);
+	else
+		report(u, -1, NULL);
+	m->mode = ED_NORMAL;
+}
+
+static void k_paste(ed_ui *u)
+{
+	report(u, ed_paste(&u->m, u->m.cx, u->m.cy), "pasted");
+}
+
+static void k_palette(ed_ui *u)
+{
+	u->pick_palette = true;
+	ed_set_msg(u, false, "palette: type a glyph or move with j/k, Enter picks, Esc cancels");
+}
+
+static void k_undo(ed_ui *u)
+{
+	int n = u->m.pos;
+	const char *what = n > 0 ? u->m.steps[n - 1].what : NULL;
+	if (ed_undo(&u->m) == 0)
+		ed_set_msg(u, false, "undid %s", what);
+	else
+		report(u, -1, NULL);
+}
+
+static void k_redo(ed_ui *u)
+{
+	if (ed_redo(&u->m) == 0)
+		ed_set_msg(u, false, "redid %s", u->m.steps[u->m.pos - 1].what);
+	else
+		report(u, -1, NULL);
+}
+
+/* ---- Parcels and entities -------------------------------------------------- */
+
+static void c_parcel(ed_ui *u, const char *args);
+static void c_move(ed_ui *u, const char *args);
+static void c_resize(ed_ui *u, const char *args);
+static void c_entity(ed_ui *u, const char *args);
+
+static void k_new_parcel(ed_ui *u)
+{
+	prompt(u, "new parcel NAME [W H]: ", NULL, c_parcel);
+}
+
+static void k_move_parcel(ed_ui *u)
+{
+	int pi = here(u);
+	if (pi < 0)
+		return;
+	char t[64];
+	snprintf(t, sizeof t, "%d %d", u->m.w->parcels[pi].px, u->m.w->parcels[pi].py);
+	prompt(u, "move parcel to PX PY: ", t, c_move);
+}
+
+static void k_resize_parcel(ed_ui *u)
+{
+	int pi = here(u);
+	if (pi < 0)
+		return;
+	char t[64];
+	snprintf(t, sizeof t, "%d %d", u->m.w->parcels[pi].pw, u->m.w->parcels[pi].ph);
+	prompt(u, "resize parcel to W H: ", t, c_resize);
+}
+
+static void delete_answer(ed_ui *u, const char *text)
+{
+	int pi = ed_parcel_here(&u->m);
+	if (pi < 0 || (strcmp(text, "y") && strcmp(text, "yes"))) {
+		ed_set_msg(u, false, "parcel kept");
+		return;
+	}
+	report(u, ed_parcel_delete(&u->m, pi), "parcel deleted");
+}
+
+static void k_delete_parcel(ed_ui *u)
+{
+	int pi = here(u);
+	if (pi < 0)
+		return;
+	char l[128];
+	snprintf(l, sizeof l, "delete parcel %.64s? (y/n) ", u->m.w->parcels[pi].name);
+	prompt(u, l, NULL, delete_answer);
+}
+
+/* The property form: one prompt per field, each applied as it is accepted. */
+static const struct field {
+	const char *label;
+	int (*set)(ed_model *m, int pi, const char *v);
+} fields[] = {
+	{"name: ", ed_parcel_rename},
+	{"owner: ", ed_set_owner},
+	{"zone: ", ed_set_zone},
+	{"script: ", ed_set_script},
+};
+
+static void form_next(ed_ui *u);
+
+static void form_done(ed_ui *u, const char *text)
+{
+	const struct field *f = &fields[u->form.field];
+	if (f->set(&u->m, u->form.pi, text)) {
+		report(u, -1, NULL);
+		u->form.field = -1; /* stop at the first refused field */
+		return;
+	}
+	u->form.field++;
+	form_next(u);
+}
+
+static void form_next(ed_ui *u)
+{
+	int n = (int)(sizeof fields / sizeof *fields);
+	if (u->form.field >= n || u->form.pi >= u->m.w->nparcels) {
+		u->form.field = -1;
+		ed_set_msg(u, false, "properties saved");
+		return;
+	}
+	const wf_parcel *p = &u->m.w->parcels[u->form.pi];
+	const char *v[] = {p->name, p->owner, p->zone, p->script};
+	prompt(u, fields[u->form.field].label, v[u->form.field], form_done);
+}
+
+static void k_properties(ed_ui *u)
+{
+	int pi = here(u);
+	if (pi < 0)
+		return;
+	u->form.pi = pi;
+	u->form.field = 0;
+	form_next(u);
+}
+
+static void k_new_entity(ed_ui *u)
+{
+	if (here(u) >= 0)
+		prompt(u, "new entity NAME [GLYPH]: ", NULL, c_entity);
+}
+
+static void k_delete_entity(ed_ui *u)
+{
+	int pi, ei = ed_entity_at(&u->m, u->m.cx, u->m.cy, &pi);
+	if (ei < 0) {
+		ed_set_msg(u, true, "no entity under the cursor");
+		return;
+	}
+	report(u, ed_entity_delete(&u->m, pi, ei), "entity deleted");
+}
+
+static void k_take(ed_ui *u)
+{
+	ed_model *m = &u->m;
+	if (u->carry_ei < 0) {
+		int pi, ei = ed_entity_at(m, m->cx, m->cy, &pi);
+		if (ei < 0) {
+			ed_set_msg(u, true, "no entity under the cursor");
+			return;
+		}
+		u->carry_pi = pi;
+		u->carry_ei = ei;
+		ed_set_msg(u, false, "carrying '%s': move and press t to put it down",
+		           m->w->parcels[pi].entities[ei].name);
+		return;
+	}
+	const wf_parcel *p = &m->w->parcels[u->carry_pi];
+	int r = ed_entity_move(m, u->carry_pi, u->carry_ei, m->cx - p->px * m->w->parcel_w,
+	                       m->cy - p->py * m->w->parcel_h);
+	report(u, r, "entity moved");
+	u->carry_ei = u->carry_pi = -1;
+}
+
+/* ---- Views ------------------------------------------------------------------ */
+
+static void k_overlay(ed_ui *u)
+{
+	static const char *const names[] = {"none", "owner", "zone", "budget use"};
+	u->overlay = (u->overlay + 1) % OV_COUNT;
+	if (u->overlay == OV_BUDGET && !u->budget_use)
+		ed_set_msg(u, false, "overlay: budget use (no run yet: press P to play)");
+	else
+		ed_set_msg(u, false, "overlay: %s", names[u->overlay]);
+}
+
+static void k_names(ed_ui *u) { u->show_names = !u->show_names; }
+static void k_panel(ed_ui *u) { u->show_panel = !u->show_panel; }
+static void k_help(ed_ui *u) { u->show_help = true; u->help_top = 0; }
+static void k_redraw(ed_ui *u) { (void)u; clearok(curscr, TRUE); }
+
+static void k_errors(ed_ui *u)
+{
+	u->panel = u->panel == PANEL_ERRORS ? PANEL_PARCEL : PANEL_ERRORS;
+	u->show_panel = true;
+	if (u->panel == PANEL_ERRORS)
+		ed_revalidate(u);
+}
+
+/* Jump to the place of diagnostic i: its parcel, if it names one. */
+static void jump_error(ed_ui *u, int dir)
+{
+	ed_revalidate(u);
+	int n = u->diags.n;
+	if (n == 0) {
+		ed_set_msg(u, false, "no problems found");
+		return;
+	}
+	u->diag_cur = ((u->diag_cur + dir) % n + n) % n;
+	const wf_diag *d = &u->diags.v[u->diag_cur];
+	if (d->parcel)
+		ed_goto_parcel(&u->m, d->parcel);
+	u->panel = PANEL_ERRORS;
+	u->show_panel = true;
+	ed_set_msg(u, d->severity == WF_ERROR, "%d/%d: %s", u->diag_cur + 1, n, d->msg);
+}
+
+static void k_next_error(ed_ui *u) { jump_error(u, 1); }
+static void k_prev_error(ed_ui *u) { jump_error(u, -1); }
+
+static void k_command(ed_ui *u)
+{
+	prompt(u, ":", NULL, ed_command);
+}
+
+/* ---- Play, commit, history --------------------------------------------- */
+
+static void k_play(ed_ui *u)
+{
+	if (u->m.mode == ED_PLAY)
+		ed_play_stop(u);
+	else
+		ed_play_start(u);
+}
+
+static void k_play_key(ed_ui *u)
+{
+	(void)u; /* play.c reads the key itself through ed_play_key */
+}
+
+static void commit_answer(ed_ui *u, const char *text)
+{
+	ed_commit(u, text);
+}
+
+static void k_commit(ed_ui *u)
+{
+	if (ed_dirty(&u->m)) {
+		ed_set_msg(u, true, "unsaved changes: :w first, then commit");
+		return;
+	}
+	prompt(u, "commit message: ", NULL, commit_answer);
+}
+
+static void k_history(ed_ui *u)
+{
+	ed_history(u);
+}
+
+/* The key table. Order is the order of the help screen. */
+static const keydef keys[] = {
+	{{"h j k l", "move the cursor one tile (also the arrow keys)", "Move"},
+	 {'h', FK(KEY_LEFT)}, M_MOVE, mv_left},
+	{{NULL, NULL, NULL}, {'l', FK(KEY_RIGHT)}, M_MOVE, mv_right},
+	{{NULL, NULL, NULL}, {'k', FK(KEY_UP)}, M_MOVE & ~M_PAINT, mv_up},
+	{{NULL, NULL, NULL}, {'j', FK(KEY_DOWN)}, M_MOVE & ~M_PAINT, mv_down},
+	{{NULL, NULL, NULL}, {FK(KEY_UP)}, M_PAINT, mv_up},
+	{{NULL, NULL, NULL}, {FK(KEY_DOWN)}, M_PAINT, mv_down},
+	{{NULL, NULL, NULL}, {FK(KEY_LEFT)}, M_PAINT, mv_left},
+	{{NULL, NULL, NULL}, {FK(KEY_RIGHT)}, M_PAINT, mv_right},
+	{{"H J K L", "move one parcel left, down, up, right", "Move"},
+	 {'H'}, M_MOVE & ~M_PAINT, mv_pleft},
+	{{NULL, NULL, NULL}, {'J'}, M_MOVE & ~M_PAINT, mv_pdown},
+	{{NULL, NULL, NULL}, {'K'}, M_MOVE & ~M_PAINT, mv_pup},
+	{{NULL, NULL, NULL}, {'L'}, M_MOVE & ~M_PAINT, mv_pright},
+	{{"PgDn Ctrl-F", "page down", "Move"}, {FK(KEY_NPAGE), CTRL('f')}, M_MOVE, mv_pgdn},
+	{{"PgUp Ctrl-B", "page up", "Move"}, {FK(KEY_PPAGE), CTRL('b')}, M_MOVE, mv_pgup},
+	{{"Ctrl-D Ctrl-U", "half a page down, up", "Move"}, {CTRL('d')}, M_MOVE, mv_halfdn},
+	{{NULL, NULL, NULL}, {CTRL('u')}, M_MOVE, mv_halfup},
+	{{"g G", "top-left, bottom-right corner of the world", "Move"},
+	 {'g', FK(KEY_HOME)}, M_MOVE & ~M_PAINT, mv_home},
+	{{NULL, NULL, NULL}, {'G', FK(KEY_END)}, M_MOVE & ~M_PAINT, mv_end},
+	{{"0 $", "start, end of the row", "Move"}, {'0'}, M_NORMAL | M_SELECT | M_LINE, mv_bol},
+	{{NULL, NULL, NULL}, {'$'}, M_NORMAL | M_SELECT | M_LINE, mv_eol},
+	{{"mouse", "click places the cursor, the wheel scrolls", "Move"}, {0}, 0, NULL},
+	{{"i", "paint mode: each palette glyph typed paints and advances", "Edit"},
+	 {'i'}, M_NORMAL, k_paint},
+	{{"Esc", "leave paint, select or line mode", "Edit"},
+	 {ESC}, M_PAINT | M_SELECT | M_LINE | M_NORMAL, k_escape},
+	{{"Enter", "paint mode: next row; line mode: draw the line", "Edit"},
+	 {'\n', '\r', FK(KEY_ENTER)}, M_PAINT, k_newline},
+	{{NULL, NULL, NULL}, {'\n', '\r', FK(KEY_ENTER)}, M_LINE, k_draw_line},
+	{{NULL, NULL, NULL}, {FK(KEY_BACKSPACE), 127, CTRL('h')}, M_PAINT, k_back},
+	{{"space", "paint the brush at the cursor", "Edit"}, {' '}, M_NORMAL, k_brush},
+	{{"b", "palette picker: choose the brush", "Edit"}, {'b'}, M_NORMAL, k_palette},
+	{{"v", "select a rectangle (then f, d, y)", "Edit"}, {'v'}, M_NORMAL, k_select},
+	{{"f", "fill the selection with the brush", "Edit"}, {'f'}, M_SELECT, k_fill},
+	{{"d", "clear the selection (palette entry 0)", "Edit"}, {'d'}, M_SELECT, k_clear},
+	{{"y", "copy the selection", "Edit"}, {'y'}, M_SELECT, k_copy},
+	{{"p", "paste at the cursor", "Edit"}, {'p'}, M_NORMAL, k_paste},
+	{{"-", "line mode: a line from here to where Enter is pressed", "Edit"},
+	 {'-'}, M_NORMAL, k_linemode},
+	{{"u", "undo", "Edit"}, {'u'}, M_NORMAL, k_undo},
+	{{"Ctrl-R", "redo", "Edit"}, {CTRL('r')}, M_NORMAL, k_redo},
+	{{"N", "new parcel at the cursor", "Parcels"}, {'N'}, M_NORMAL, k_new_parcel},
+	{{"e", "edit the parcel's properties (name, owner, zone, script)", "Parcels"},
+	 {'e'}, M_NORMAL, k_properties},
+	{{"M", "move the parcel", "Parcels"}, {'M'}, M_NORMAL, k_move_parcel},
+	{{"R", "resize the parcel", "Parcels"}, {'R'}, M_NORMAL, k_resize_parcel},
+	{{"X", "delete the parcel (asks first)", "Parcels"}, {'X'}, M_NORMAL, k_delete_parcel},
+	{{"E", "new entity at the cursor", "Parcels"}, {'E'}, M_NORMAL, k_new_entity},
+	{{"t", "take the entity under the cursor; t again puts it down", "Parcels"},
+	 {'t'}, M_NORMAL, k_take},
+	{{"x", "delete the entity under the cursor", "Parcels"}, {'x'}, M_NORMAL,
+	 k_delete_entity},
+	{{"o", "overlay: owner, zone, budget use, none", "View"}, {'o'}, M_NORMAL | M_PLAY,
+	 k_overlay},
+	{{"n", "show or hide parcel names", "View"}, {'n'}, M_NORMAL | M_PLAY, k_names},
+	{{"Tab", "show or hide the side panel", "View"}, {'\t'}, M_NORMAL | M_PLAY, k_panel},
+	{{"!", "validation panel (the world's problems, live)", "View"}, {'!'}, M_NORMAL,
+	 k_errors},
+	{{"] [", "jump to the next, previous problem", "View"}, {']'}, M_NORMAL,
+	 k_next_error},
+	{{NULL, NULL, NULL}, {'['}, M_NORMAL, k_prev_error},
+	{{"Ctrl-L", "redraw the screen", "View"}, {CTRL('l')}, M_NORMAL | M_PLAY, k_redraw},
+	{{"?", "this help", "View"}, {'?', FK(KEY_F(1))}, M_NORMAL | M_PLAY, k_help},
+	{{"P", "play mode: run the scripts; P again restores the edited world", "Play"},
+	 {'P'}, M_NORMAL | M_PLAY, k_play},
+	{{"s", "play: run one tick", "Play"}, {'s'}, M_PLAY, k_play_key},
+	{{"r", "play: run or pause", "Play"}, {'r', ' '}, M_PLAY, k_play_key},
+	{{"+ -", "play: faster, slower", "Play"}, {'+', '-'}, M_PLAY, k_play_key},
+	{{"c", "commit the saved world with a message", "History"}, {'c'}, M_NORMAL,
+	 k_commit},
+	{{"C", "history of the parcel under the cursor", "History"}, {'C'}, M_NORMAL,
+	 k_history},
+	{{":", "command line (see the commands below)", "Commands"}, {':'}, M_NORMAL, k_command},
+};
+#define NKEYS ((int)(sizeof keys / sizeof *keys))
+
+/* ---- ':' commands ------------------------------------------------------------ */
+
+static void c_write(ed_ui *u, const char *args)
+{
+	(void)args;
+	ed_save(u);
+}
+
+static void c_quit(ed_ui *u, const char *args)
+{
+	(void)args;
+	if (ed_dirty(&u->m)) {
+		ed_set_msg(u, true, "unsaved changes: :w to save them, :q! to drop them");
+		return;
+	}
+	u->quit = true;
+}
+
+static void c_force_quit(ed_ui *u, const char *args)
+{
+	(void)args;
+	u->quit = true;
+}
+
+static void c_write_quit(ed_ui *u, const char *args)
+{
+	(void)args;
+	if (ed_save(u) == 0)
+		u->quit = true;
+}
+
+static void c_goto(ed_ui *u, const char *args)
+{
+	long x, y;
+	char extra;
+	if (sscanf(args, "%ld %ld %c", &x, &y, &extra) == 2) {
+		ed_goto(&u->m, (int32_t)(x < 0 ? 0 : x > INT32_MAX ? INT32_MAX : x),
+		        (int32_t)(y < 0 ? 0 : y > INT32_MAX ? INT32_MAX : y));
+		return;
+	}
+	if (!*args || strchr(args, ' ')) {
+		ed_set_msg(u, true, "usage: :goto PARCEL or :goto X Y");
+		return;
+	}
+	report(u, ed_goto_parcel(&u->m, args), NULL);
+}
+
+static void c_parcel(ed_ui *u, const char *args)
+{
+	char name[128];
+	int w = 1, h = 1, n = sscanf(args, "%127s %d %d", name, &w, &h);
+	if (n != 1 && n != 3) {
+		ed_set_msg(u, true, "usage: :parcel NAME [W H]");
+		return;
+	}
+	ed_model *m = &u->m;
+	int r = ed_parcel_create(m, name, m->cx / m->w->parcel_w, m->cy / m->w->parcel_h, w, h);
+	report(u, r, "parcel created");
+}
+
+static void c_move(ed_ui *u, const char *args)
+{
+	int px, py, pi = here(u);
+	if (pi < 0)
+		return;
+	if (sscanf(args, "%d %d", &px, &py) != 2) {
+		ed_set_msg(u, true, "usage: :move PX PY (in parcels)");
+		return;
+	}
+	report(u, ed_parcel_move(&u->m, pi, px, py), "parcel moved");
+	if (ed_parcel_here(&u->m) != pi)
+		ed_goto(&u->m, px * u->m.w->parcel_w, py * u->m.w->parcel_h);
+}
+
+static void c_resize(ed_ui *u, const char *args)
+{
+	int w, h, pi = here(u);
+	if (pi < 0)
+		return;
+	if (sscanf(args, "%d %d", &w, &h) != 2) {
+		ed_set_msg(u, true, "usage: :resize W H (in parcels)");
+		return;
+	}
+	report(u, ed_parcel_resize(&u->m, pi, w, h), "parcel resized");
+}
+
+static void c_delete(ed_ui *u, const char *args)
+{
+	(void)args;
+	int pi = here(u);
+	if (pi >= 0)
+		report(u, ed_parcel_delete(&u->m, pi), "parcel deleted");
+}
+
+static void c_prop(ed_ui *u, const char *args, int (*set)(ed_model *, int, const char *),
+                   const char *ok)
+{
+	int pi = here(u);
+	if (pi >= 0)
+		report(u, set(&u->m, pi, args), ok);
+}
+
+static void c_owner(ed_ui *u, const char *a) { c_prop(u, a, ed_set_owner, "owner set"); }
+static void c_zone(ed_ui *u, const char *a) { c_prop(u, a, ed_set_zone, "zone set"); }
+static void c_script(ed_ui *u, const char *a) { c_prop(u, a, ed_set_script, "script set"); }
+static void c_rename(ed_ui *u, const char *a) { c_prop(u, a, ed_parcel_rename, "renamed"); }
+
+static void c_entity(ed_ui *u, const char *args)
+{
+	char name[128], glyph[16] = "";
+	int pi = here(u);
+	if (pi < 0)
+		return;
+	if (sscanf(args, "%127s %15s", name, glyph) < 1) {
+		ed_set_msg(u, true, "usage: :entity NAME [GLYPH]");
+		return;
+	}
+	ed_model *m = &u->m;
+	const wf_parcel *p = &m->w->parcels[pi];
+	int r = ed_entity_create(m, pi, name, m->cx - p->px * m->w->parcel_w,
+	                         m->cy - p->py * m->w->parcel_h, glyph);
+	report(u, r, "entity created");
+}
+
+static void c_brush(ed_ui *u, const char *args)
+{
+	int g = wf_find_glyph(u->m.w, args);
+	if (g < 0) {
+		ed_set_msg(u, true, "'%s' is not in the palette", args);
+		return;
+	}
+	u->m.brush = g;
+}
+
+static void c_commit(ed_ui *u, const char *args)
+{
+	ed_commit(u, args);
+}
+
+static void c_log(ed_ui *u, const char *args)
+{
+	(void)args;
+	ed_history(u);
+}
+
+static void c_help(ed_ui *u, const char *args)
+{
+	(void)args;
+	k_help(u);
+}
+
+static const cmddef cmds[] = {
+	{{":w", "save the world (canonical form, comments kept)", "Commands"}, "w", c_write},
+	{{":q", "quit; refused while there are unsaved changes", "Commands"}, "q", c_quit},
+	{{":q!", "quit and drop unsaved changes", "Commands"}, "q!", c_force_quit},
+	{{":wq :x", "save and quit", "Commands"}, "wq", c_write_quit},
+	{{NULL, NULL, NULL}, "x", c_write_quit},
+	{{":goto PARCEL", "jump to a parcel by name", "Commands"}, "goto", c_goto},
+	{{":goto X Y", "jump to a tile", "Commands"}, NULL, NULL},
+	{{":parcel NAME [W H]", "new parcel at the cursor", "Commands"}, "parcel", c_parcel},
+	{{":move PX PY", "move the parcel (parcel units)", "Commands"}, "move", c_move},
+	{{":resize W H", "resize the parcel (parcel units)", "Commands"}, "resize", c_resize},
+	{{":delete", "delete the parcel under the cursor", "Commands"}, "delete", c_delete},
+	{{":rename NAME", "rename the parcel", "Commands"}, "rename", c_rename},
+	{{":owner TEXT", "set the owner (empty clears)", "Commands"}, "owner", c_owner},
+	{{":zone NAME", "set the zone (empty clears)", "Commands"}, "zone", c_zone},
+	{{":script PATH", "set the script (empty clears)", "Commands"}, "script", c_script},
+	{{":entity NAME [GLYPH]", "new entity at the cursor", "Commands"}, "entity", c_entity},
+	{{":brush GLYPH", "choose the brush", "Commands"}, "brush", c_brush},
+	{{":commit MESSAGE", "commit the saved world", "Commands"}, "commit", c_commit},
+	{{":log", "history of the parcel under the cursor", "Commands"}, "log", c_log},
+	{{":help", "this help", "Commands"}, "help", c_help},
+};
+#define NCMDS ((int)(sizeof cmds / sizeof *cmds))
+
+void ed_command(ed_ui *u, const char *line)
+{
+	while (*line == ' ')
+		line++;
+	size_t n = strcspn(line, " ");
+	const char *args = line + n;
+	while (*args == ' ')
+		args++;
+	if (n == 0)
+		return;
+	for (int i = 0; i < NCMDS; i++)
+		if (cmds[i].name && strlen(cmds[i].name) == n &&
+		    strncmp(cmds[i].name, line, n) == 0) {
+			cmds[i].fn(u, args);
+			return;
+		}
+	ed_set_msg(u, true, "not an editor command: %.*s (see ?)", (int)n, line);
+}
+
+const ed_keyhelp *ed_help_entry(int n)
+{
+	for (int i = 0; i < NKEYS; i++)
+		if (keys[i].h.keys && n-- == 0)
+			return &keys[i].h;
+	for (int i = 0; i < NCMDS; i++)
+		if (cmds[i].h.keys && n-- == 0)
+			return &cmds[i].h;
+	return NULL;
+}
+
+/* ---- Dispatch ---------------------------------------------------------------- */
+
+/* Typing on the bottom line. Characters arrive as wide characters. */
+static void line_key(ed_ui *u, int key)
+{
+	ed_typing *l = &u->line;
+	if (key == ESC) {
+		l->active = false;
+		u->form.field = -1;
+		u->msg[0] = 0;
+	} else if (key == '\n' || key == '\r' || key == FK(KEY_ENTER)) {
+		char text[sizeof l->text];
+		memcpy(text, l->text, sizeof text);
+		l->active = false;
+		l->done(u, text);
+	} else if (key == FK(KEY_BACKSPACE) || key == 127 || key == CTRL('h')) {
+		while (l->len > 0 && ((unsigned char)l->text[l->len - 1] & 0xc0) == 0x80)
+			l->len--;
+		if (l->len > 0)
+			l->len--;
+		l->text[l->len] = 0;
+		if (l->len == 0 && strcmp(l->label, ":") == 0)
+			l->active = false;
+	} else if (key == CTRL('u')) {
+		l->len = 0;
+		l->text[0] = 0;
+	} else if (key >= ' ') {
+		char mb[MB_LEN_MAX];
+		mbstate_t st = {0};
+		size_t k = wcrtomb(mb, (wchar_t)key, &st);
+		if (k != (size_t)-1 && l->len + k < sizeof l->text) {
+			memcpy(l->text + l->len, mb, k);
+			l->len += k;
+			l->text[l->len] = 0;
+		}
+	}
+}
+
+/* The glyph typed as UTF-8, or "" when it cannot be encoded. */
+static void key_utf8(int key, char *out)
+{
+	mbstate_t st = {0};
+	size_t k = wcrtomb(out, (wchar_t)key, &st);
+	out[k == (size_t)-1 ? 0 : k] = 0;
+}
+
+static void palette_key(ed_ui *u, int key)
+{
+	ed_model *m = &u->m;
+	int n = m->w->npalette;
+	if (key == ESC || key == '\n' || key == '\r' || key == FK(KEY_ENTER)) {
+		u->pick_palette = false;
+		u->msg[0] = 0;
+		return;
+	}
+	if (n == 0) {
+		u->pick_palette = false;
+		ed_set_msg(u, true, "the palette is empty");
+		return;
+	}
+	if (key == 'j' || key == FK(KEY_DOWN)) {
+		m->brush = (m->brush + 1) % n;
+		return;
+	}
+	if (key == 'k' || key == FK(KEY_UP)) {
+		m->brush = (m->brush + n - 1) % n;
+		return;
+	}
+	char g[MB_LEN_MAX + 1];
+	key_utf8(key, g);
+	int i = wf_find_glyph(m->w, g);
+	if (i >= 0) {
+		m->brush = i;
+		u->pick_palette = false;
+		ed_set_msg(u, false, "brush: %s %s", g, m->w->palette[i].name);
+	} else {
+		ed_set_msg(u, true, "'%s' is not in the palette", g);
+	}
+}
+
+static void paint_glyph(ed_ui *u, int key)
+{
+	char g[MB_LEN_MAX + 1];
+	key_utf8(key, g);
+	int i = wf_find_glyph(u->m.w, g);
+	if (i < 0) {
+		ed_set_msg(u, true, "'%s' is not in the palette", g);
+		return;
+	}
+	u->m.brush = i;
+	if (ed_paint(&u->m, u->m.cx, u->m.cy, i))
+		report(u, -1, NULL);
+	else
+		ed_move(&u->m, 1, 0);
+}
+
+static void help_key(ed_ui *u, int key)
+{
+	if (key == 'j' || key == FK(KEY_DOWN))
+		u->help_top++;
+	else if (key == 'k' || key == FK(KEY_UP))
+		u->help_top = u->help_top > 0 ? u->help_top - 1 : 0;
+	else if (key == ' ' || key == FK(KEY_NPAGE))
+		u->help_top += 10;
+	else
+		u->show_help = false;
+}
+
+static void mouse_key(ed_ui *u)
+{
+	MEVENT e;
+	if (getmouse(&e) != OK)
+		return;
+	if (e.bstate & BUTTON4_PRESSED) {
+		ed_scroll(&u->m, 0, -3);
+	} else if (e.bstate & BUTTON5_PRESSED) {
+		ed_scroll(&u->m, 0, 3);
+	} else if (e.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON1_RELEASED)) {
+		if (e.y < u->map_rows && e.x < u->map_cols)
+			ed_goto(&u->m, u->m.vx + e.x / u->cellw, u->m.vy + e.y);
+	}
+}
+
+void ed_key(ed_ui *u, int key, bool is_char)
+{
+	if (!is_char)
+		key = FK(key);
+	if (key == FK(KEY_MOUSE)) {
+		mouse_key(u);
+		return;
+	}
+	if (u->show_help) {
+		help_key(u, key);
+		return;
+	}
+	if (u->line.active) {
+		line_key(u, key);
+		return;
+	}
+	if (u->pick_palette) {
+		palette_key(u, key);
+		return;
+	}
+	u->msg[0] = 0;
+	int mode = 1 << u->m.mode;
+	for (int i = 0; i < NKEYS; i++) {
+		if (!(keys[i].modes & mode))
+			continue;
+		for (int k = 0; k < 4 && keys[i].key[k]; k++)
+			if (keys[i].key[k] == key) {
+				if (u->m.mode == ED_PLAY && keys[i].fn == k_play_key)
+					ed_play_key(u, key);
+				else
+					keys[i].fn(u);
+				return;
+			}
+	}
+	if (u->m.mode == ED_PAINT && key > ' ' && key != 127) {
+		paint_glyph(u, key);
+		return;
+	}
+	if (u->m.mode == ED_PLAY) {
+		if (key == ESC || key == 'q')
+			ed_play_stop(u);
+		else
+			ed_set_msg(u, true, "play mode: the world cannot be edited (P leaves)");
+		return;
+	}
+	ed_set_msg(u, true, "no binding for that key (? lists them)");
+}

@@ -1,0 +1,1028 @@
+/* model.c — the editing model: cursor, viewport and the edits with undo.
+ *
+ * Undo is a linear history of steps. Every change is kept in a form that is
+ * its own inverse, so undo and redo are the same operation run in opposite
+ * orders over a step:
+ *   - CH_TILES holds (offset, old, new) triples for one parcel;
+ *   - CH_SWAP holds "the other version" of one parcel: applying it swaps
+ *     that copy with the world's parcel (properties, moves, resizes, entity
+ *     edits);
+ *   - CH_INSERT / CH_REMOVE move a whole parcel between the world's array and
+ *     the change (create, delete).
+ * Invariant: every tiles or entities array is owned by exactly one holder —
+ * the world or one change — so freeing the history never double-frees.
+ * Invariant: the world's grid (w->grid) is up to date after every call.
+ */
+#include "editor/editor.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum ch_kind { CH_TILES, CH_SWAP, CH_INSERT, CH_REMOVE };
+
+struct ed_change {
+	enum ch_kind kind;
+	int pi;
+	/* CH_TILES */
+	uint32_t *off;
+	uint8_t *was, *now;
+	int n, cap;
+	bool made_tiles; /* the parcel had no tiles before (tiles == NULL) */
+	/* CH_SWAP, CH_INSERT, CH_REMOVE: valid when `held` */
+	wf_parcel other;
+	bool held;
+};
+
+const char *ed_mode_name(ed_mode m)
+{
+	static const char *const names[] = {"NORMAL", "PAINT", "SELECT", "LINE", "PLAY"};
+	return (unsigned)m < sizeof names / sizeof *names ? names[m] : "?";
+}
+
+static int fail(ed_model *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int fail(ed_model *m, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(m->err, sizeof m->err, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* ---- Parcel copies ------------------------------------------------------- */
+
+static size_t parcel_ntiles(const wf_world *w, const wf_parcel *p)
+{
+	return (size_t)wf_parcel_tw(w, p) * (size_t)wf_parcel_th(w, p);
+}
+
+static wf_attr *attrs_dup(const wf_attr *a, int n, bool *ok)
+{
+	if (!a || n <= 0)
+		return NULL;
+	wf_attr *r = malloc((size_t)n * sizeof *r);
+	if (!r)
+		*ok = false;
+	else
+		memcpy(r, a, (size_t)n * sizeof *r);
+	return r;
+}
+
+/* A copy of p whose malloc'd arrays (tiles, entities, attributes) are its
+ * own; strings stay in the world's arena, which lives as long as the world.
+ * NULL arrays stay NULL. */
+static void parcel_release(wf_parcel *p);
+static int parcel_dup(const wf_world *w, const wf_parcel *p, wf_parcel *out)
+{
+	bool ok = true;
+	*out = *p;
+	out->tiles = NULL;
+	out->entities = NULL;
+	out->entities_cap = p->nentities;
+	out->attrs = attrs_dup(p->attrs, p->nattrs, &ok);
+	if (p->tiles) {
+		size_t n = parcel_ntiles(w, p);
+		if ((out->tiles = malloc(n ? n : 1)))
+			memcpy(out->tiles, p->tiles, n);
+		else
+			ok = false;
+	}
+	if (p->nentities > 0) {
+		out->entities = malloc((size_t)p->nentities * sizeof *p->entities);
+		if (out->entities) {
+			memcpy(out->entities, p->entities, (size_t)p->nentities * sizeof *p->entities);
+			for (int i = 0; i < p->nentities; i++)
+				out->entities[i].attrs =
+					attrs_dup(p->entities[i].attrs, p->entities[i].nattrs, &ok);
+		} else {
+			out->nentities = 0;
+			ok = false;
+		}
+	}
+	if (!ok)
+		parcel_release(out);
+	return ok ? 0 : -1;
+}
+
+static void parcel_release(wf_parcel *p)
+{
+	for (int i = 0; p->entities && i < p->nentities; i++)
+		free(p->entities[i].attrs);
+	free(p->entities);
+	free(p->attrs);
+	free(p->tiles);
+	p->tiles = NULL;
+	p->entities = NULL;
+	p->attrs = NULL;
+}
+
+static void change_free(ed_change *c)
+{
+	free(c->off);
+	free(c->was);
+	free(c->now);
+	if (c->held)
+		parcel_release(&c->other);
+}
+
+static void step_free(ed_step *s)
+{
+	for (int i = 0; i < s->n; i++)
+		change_free(&s->v[i]);
+	free(s->v);
+	memset(s, 0, sizeof *s);
+}
+
+/* ---- Life cycle ---------------------------------------------------------- */
+
+void ed_model_init(ed_model *m, wf_world *w)
+{
+	memset(m, 0, sizeof *m);
+	m->w = w;
+	m->vw = 80;
+	m->vh = 24;
+	m->saved_pos = 0;
+	wf_world_index(w);
+	if (w->nparcels > 0) {
+		m->cx = w->parcels[0].px * w->parcel_w;
+		m->cy = w->parcels[0].py * w->parcel_h;
+	}
+	ed_goto(m, m->cx, m->cy);
+}
+
+void ed_model_free(ed_model *m)
+{
+	for (int i = 0; i < m->nsteps; i++)
+		step_free(&m->steps[i]);
+	free(m->steps);
+	free(m->clip.tiles);
+	wf_world_free(m->w);
+	memset(m, 0, sizeof *m);
+}
+
+int32_t ed_world_tw(const ed_model *m)
+{
+	return m->w->width * m->w->parcel_w;
+}
+
+int32_t ed_world_th(const ed_model *m)
+{
+	return m->w->height * m->w->parcel_h;
+}
+
+bool ed_dirty(const ed_model *m)
+{
+	return m->pos != m->saved_pos;
+}
+
+void ed_mark_saved(ed_model *m)
+{
+	m->saved_pos = m->pos;
+}
+
+/* ---- Moving -------------------------------------------------------------- */
+
+static int32_t clamp(int32_t v, int32_t lo, int32_t hi)
+{
+	return v < lo ? lo : v > hi ? hi : v;
+}
+
+void ed_follow(ed_model *m)
+{
+	int32_t tw = ed_world_tw(m), th = ed_world_th(m);
+	if (m->vw < 1)
+		m->vw = 1;
+	if (m->vh < 1)
+		m->vh = 1;
+	if (m->cx < m->vx)
+		m->vx = m->cx;
+	if (m->cx >= m->vx + m->vw)
+		m->vx = m->cx - m->vw + 1;
+	if (m->cy < m->vy)
+		m->vy = m->cy;
+	if (m->cy >= m->vy + m->vh)
+		m->vy = m->cy - m->vh + 1;
+	m->vx = clamp(m->vx, 0, tw > m->vw ? tw - m->vw : 0);
+	m->vy = clamp(m->vy, 0, th > m->vh ? th - m->vh : 0);
+}
+
+void ed_goto(ed_model *m, int32_t tx, int32_t ty)
+{
+	m->cx = clamp(tx, 0, ed_world_tw(m) - 1);
+	m->cy = clamp(ty, 0, ed_world_th(m) - 1);
+	ed_follow(m);
+}
+
+void ed_move(ed_model *m, int32_t dx, int32_t dy)
+{
+	/* 64-bit sums: a huge count typed before a move must not overflow. */
+	int64_t x = (int64_t)m->cx + dx, y = (int64_t)m->cy + dy;
+	ed_goto(m, (int32_t)(x < 0 ? 0 : x > INT32_MAX ? INT32_MAX : x),
+	        (int32_t)(y < 0 ? 0 : y > INT32_MAX ? INT32_MAX : y));
+}
+
+void ed_scroll(ed_model *m, int32_t dx, int32_t dy)
+{
+	int32_t tw = ed_world_tw(m), th = ed_world_th(m);
+	m->vx = clamp(m->vx + dx, 0, tw > m->vw ? tw - m->vw : 0);
+	m->vy = clamp(m->vy + dy, 0, th > m->vh ? th - m->vh : 0);
+	m->cx = clamp(m->cx, m->vx, m->vx + m->vw - 1);
+	m->cy = clamp(m->cy, m->vy, m->vy + m->vh - 1);
+	ed_goto(m, m->cx, m->cy);
+}
+
+int ed_goto_parcel(ed_model *m, const char *name)
+{
+	int pi = wf_find_parcel(m->w, name);
+	if (pi < 0)
+		return fail(m, "no parcel named '%s'", name);
+	const wf_parcel *p = &m->w->parcels[pi];
+	ed_goto(m, p->px * m->w->parcel_w, p->py * m->w->parcel_h);
+	return 0;
+}
+
+int ed_parcel_here(ed_model *m)
+{
+	return wf_parcel_at(m->w, m->cx, m->cy);
+}
+
+/* Offset of world tile (tx, ty) inside parcel p. */
+static uint32_t tile_off(const wf_world *w, const wf_parcel *p, int32_t tx, int32_t ty)
+{
+	int32_t x = tx - p->px * w->parcel_w, y = ty - p->py * w->parcel_h;
+	return (uint32_t)y * (uint32_t)wf_parcel_tw(w, p) + (uint32_t)x;
+}
+
+int ed_tile(ed_model *m, int32_t tx, int32_t ty)
+{
+	int pi = wf_parcel_at(m->w, tx, ty);
+	if (pi < 0)
+		return -1;
+	const wf_parcel *p = &m->w->parcels[pi];
+	return p->tiles ? p->tiles[tile_off(m->w, p, tx, ty)] : 0;
+}
+
+/* ---- Recording ----------------------------------------------------------- */
+
+/* Start a new step: anything that could be redone is dropped first. */
+static ed_step *step_begin(ed_model *m, const char *what)
+{
+	while (m->nsteps > m->pos)
+		step_free(&m->steps[--m->nsteps]);
+	if (m->saved_pos > m->pos)
+		m->saved_pos = -1; /* the saved state can no longer be reached */
+	if (m->nsteps == m->capsteps) {
+		int cap = m->capsteps ? 2 * m->capsteps : 64;
+		ed_step *v = realloc(m->steps, (size_t)cap * sizeof *v);
+		if (!v)
+			return NULL;
+		m->steps = v;
+		m->capsteps = cap;
+	}
+	ed_step *s = &m->steps[m->nsteps];
+	memset(s, 0, sizeof *s);
+	s->what = what;
+	return s;
+}
+
+/* Make the step begun by step_begin part of history (or drop it if empty). */
+static void step_commit(ed_model *m, ed_step *s)
+{
+	if (s->n == 0) {
+		step_free(s);
+		return;
+	}
+	m->nsteps++;
+	m->pos = m->nsteps;
+	m->generation++;
+}
+
+static ed_change *step_add(ed_step *s, enum ch_kind kind, int pi)
+{
+	if (s->n == s->cap) {
+		int cap = s->cap ? 2 * s->cap : 4;
+		ed_change *v = realloc(s->v, (size_t)cap * sizeof *v);
+		if (!v)
+			return NULL;
+		s->v = v;
+		s->cap = cap;
+	}
+	ed_change *c = &s->v[s->n++];
+	memset(c, 0, sizeof *c);
+	c->kind = kind;
+	c->pi = pi;
+	return c;
+}
+
+/* Set one tile, recording it in the step's tile change for that parcel. */
+static int set_tile(ed_model *m, ed_step *s, int pi, int32_t tx, int32_t ty, int g)
+{
+	wf_parcel *p = &m->w->parcels[pi];
+	ed_change *c = NULL;
+	for (int i = s->n - 1; i >= 0 && !c; i--)
+		if (s->v[i].kind == CH_TILES && s->v[i].pi == pi)
+			c = &s->v[i];
+	if (!c) {
+		if (!(c = step_add(s, CH_TILES, pi)))
+			return fail(m, "out of memory");
+		if (!p->tiles) {
+			if (!(p->tiles = calloc(parcel_ntiles(m->w, p), 1)))
+				return fail(m, "out of memory");
+			c->made_tiles = true;
+		}
+	}
+	uint32_t off = tile_off(m->w, p, tx, ty);
+	if (p->tiles[off] == g)
+		return 0;
+	if (c->n == c->cap) {
+		int cap = c->cap ? 2 * c->cap : 16;
+		uint32_t *o = realloc(c->off, (size_t)cap * sizeof *o);
+		if (o)
+			c->off = o;
+		uint8_t *a = realloc(c->was, (size_t)cap), *b = a ? realloc(c->now, (size_t)cap) : NULL;
+		if (a)
+			c->was = a;
+		if (b)
+			c->now = b;
+		if (!o || !a || !b)
+			return fail(m, "out of memory");
+		c->cap = cap;
+	}
+	c->off[c->n] = off;
+	c->was[c->n] = p->tiles[off];
+	c->now[c->n] = (uint8_t)g;
+	c->n++;
+	p->tiles[off] = (uint8_t)g;
+	return 0;
+}
+
+/* Record the current version of parcel pi before changing it in place. */
+static int save_parcel(ed_model *m, ed_step *s, int pi)
+{
+	ed_change *c = step_add(s, CH_SWAP, pi);
+	if (!c || parcel_dup(m->w, &m->w->parcels[pi], &c->other)) {
+		if (c)
+			s->n--;
+		return fail(m, "out of memory");
+	}
+	c->held = true;
+	return 0;
+}
+
+static int parcels_reserve(wf_world *w)
+{
+	if (w->nparcels < w->parcels_cap)
+		return 0;
+	int cap = w->parcels_cap ? 2 * w->parcels_cap : 16;
+	wf_parcel *v = realloc(w->parcels, (size_t)cap * sizeof *v);
+	if (!v)
+		return -1;
+	w->parcels = v;
+	w->parcels_cap = cap;
+	return 0;
+}
+
+static void parcel_insert(wf_world *w, int pi, wf_parcel *p)
+{
+	memmove(&w->parcels[pi + 1], &w->parcels[pi],
+	        (size_t)(w->nparcels - pi) * sizeof *w->parcels);
+	w->parcels[pi] = *p;
+	w->nparcels++;
+}
+
+static void parcel_remove(wf_world *w, int pi, wf_parcel *out)
+{
+	*out = w->parcels[pi];
+	w->nparcels--;
+	memmove(&w->parcels[pi], &w->parcels[pi + 1],
+	        (size_t)(w->nparcels - pi) * sizeof *w->parcels);
+}
+
+/* ---- Undo ---------------------------------------------------------------- */
+
+static void change_apply(wf_world *w, ed_change *c, bool undo)
+{
+	wf_parcel *p = &w->parcels[c->pi];
+	wf_parcel tmp;
+	switch (c->kind) {
+	case CH_TILES:
+		if (undo) {
+			for (int i = c->n - 1; i >= 0; i--)
+				p->tiles[c->off[i]] = c->was[i];
+			if (c->made_tiles) {
+				free(p->tiles);
+				p->tiles = NULL;
+			}
+		} else {
+			/* Redo: a parcel that had no layout gets a blank one again. */
+			if (c->made_tiles)
+				p->tiles = calloc(parcel_ntiles(w, p), 1);
+			for (int i = 0; p->tiles && i < c->n; i++)
+				p->tiles[c->off[i]] = c->now[i];
+		}
+		break;
+	case CH_SWAP:
+		tmp = *p;
+		*p = c->other;
+		c->other = tmp;
+		break;
+	case CH_INSERT:
+	case CH_REMOVE:
+		/* Undoing an insert removes; redoing it inserts; and conversely. */
+		if ((c->kind == CH_INSERT) == undo) {
+			parcel_remove(w, c->pi, &c->other);
+			c->held = true;
+		} else {
+			parcel_insert(w, c->pi, &c->other);
+			c->held = false;
+		}
+		break;
+	}
+}
+
+int ed_undo(ed_model *m)
+{
+	if (m->pos == 0)
+		return fail(m, "nothing to undo");
+	ed_step *s = &m->steps[--m->pos];
+	for (int i = s->n - 1; i >= 0; i--)
+		change_apply(m->w, &s->v[i], true);
+	wf_world_index(m->w);
+	m->generation++;
+	return 0;
+}
+
+int ed_redo(ed_model *m)
+{
+	if (m->pos == m->nsteps)
+		return fail(m, "nothing to redo");
+	ed_step *s = &m->steps[m->pos++];
+	for (int i = 0; i < s->n; i++)
+		change_apply(m->w, &s->v[i], false);
+	wf_world_index(m->w);
+	m->generation++;
+	return 0;
+}
+
+/* ---- Tiles --------------------------------------------------------------- */
+
+static int check_glyph(ed_model *m, int g)
+{
+	if (g < 0 || g >= m->w->npalette)
+		return fail(m, "palette has no entry %d (it has %d)", g, m->w->npalette);
+	return 0;
+}
+
+int ed_paint(ed_model *m, int32_t tx, int32_t ty, int g)
+{
+	if (check_glyph(m, g))
+		return -1;
+	int pi = wf_parcel_at(m->w, tx, ty);
+	if (pi < 0)
+		return fail(m, "cannot paint at %d %d: no parcel there", tx, ty);
+	if (ed_tile(m, tx, ty) == g)
+		return 0;
+	ed_step *s = step_begin(m, "paint");
+	if (!s)
+		return fail(m, "out of memory");
+	int r = set_tile(m, s, pi, tx, ty, g);
+	step_commit(m, s);
+	return r;
+}
+
+/* Paint a list of points as one step; points outside parcels are skipped. */
+typedef struct pts {
+	int32_t *xy;
+	int n, cap;
+} pts;
+
+static int pts_add(pts *p, int32_t x, int32_t y)
+{
+	if (p->n == p->cap) {
+		int cap = p->cap ? 2 * p->cap : 64;
+		int32_t *v = realloc(p->xy, (size_t)cap * 2 * sizeof *v);
+		if (!v)
+			return -1;
+		p->xy = v;
+		p->cap = cap;
+	}
+	p->xy[2 * p->n] = x;
+	p->xy[2 * p->n + 1] = y;
+	p->n++;
+	return 0;
+}
+
+static int paint_points(ed_model *m, pts *p, int g, const char *what)
+{
+	int painted = 0, r = 0;
+	ed_step *s = step_begin(m, what);
+	if (!s) {
+		free(p->xy);
+		return fail(m, "out of memory");
+	}
+	for (int i = 0; i < p->n && r == 0; i++) {
+		int pi = wf_parcel_at(m->w, p->xy[2 * i], p->xy[2 * i + 1]);
+		if (pi < 0)
+			continue;
+		painted++;
+		r = set_tile(m, s, pi, p->xy[2 * i], p->xy[2 * i + 1], g);
+	}
+	free(p->xy);
+	step_commit(m, s);
+	if (r)
+		return r;
+	if (painted == 0)
+		return fail(m, "cannot %s there: no parcel under it", what);
+	return 0;
+}
+
+int ed_line(ed_model *m, int32_t x0, int32_t y0, int32_t x1, int32_t y1, int g)
+{
+	if (check_glyph(m, g))
+		return -1;
+	pts p = {0};
+	int32_t dx = abs(x1 - x0), dy = -abs(y1 - y0);
+	int32_t sx = x0 < x1 ? 1 : -1, sy = y0 < y1 ? 1 : -1, e = dx + dy;
+	for (;;) {
+		if (pts_add(&p, x0, y0)) {
+			free(p.xy);
+			return fail(m, "out of memory");
+		}
+		if (x0 == x1 && y0 == y1)
+			break;
+		int32_t e2 = 2 * e;
+		if (e2 >= dy) {
+			e += dy;
+			x0 += sx;
+		}
+		if (e2 <= dx) {
+			e += dx;
+			y0 += sy;
+		}
+	}
+	return paint_points(m, &p, g, "draw a line");
+}
+
+static void order(int32_t *a, int32_t *b)
+{
+	if (*a > *b) {
+		int32_t t = *a;
+		*a = *b;
+		*b = t;
+	}
+}
+
+int ed_fill(ed_model *m, int32_t x0, int32_t y0, int32_t x1, int32_t y1, int g)
+{
+	if (check_glyph(m, g))
+		return -1;
+	order(&x0, &x1);
+	order(&y0, &y1);
+	x0 = clamp(x0, 0, ed_world_tw(m) - 1);
+	x1 = clamp(x1, 0, ed_world_tw(m) - 1);
+	y0 = clamp(y0, 0, ed_world_th(m) - 1);
+	y1 = clamp(y1, 0, ed_world_th(m) - 1);
+	pts p = {0};
+	for (int32_t y = y0; y <= y1; y++)
+		for (int32_t x = x0; x <= x1; x++)
+			if (pts_add(&p, x, y)) {
+				free(p.xy);
+				return fail(m, "out of memory");
+			}
+	return paint_points(m, &p, g, "fill");
+}
+
+int ed_copy(ed_model *m, int32_t x0, int32_t y0, int32_t x1, int32_t y1)
+{
+	order(&x0, &x1);
+	order(&y0, &y1);
+	int32_t w = x1 - x0 + 1, h = y1 - y0 + 1;
+	int16_t *t = malloc((size_t)w * (size_t)h * sizeof *t);
+	if (!t)
+		return fail(m, "out of memory");
+	for (int32_t y = 0; y < h; y++)
+		for (int32_t x = 0; x < w; x++)
+			t[y * w + x] = (int16_t)ed_tile(m, x0 + x, y0 + y);
+	free(m->clip.tiles);
+	m->clip = (ed_clip){w, h, t};
+	return 0;
+}
+
+int ed_paste(ed_model *m, int32_t tx, int32_t ty)
+{
+	if (!m->clip.tiles)
+		return fail(m, "nothing to paste: copy a selection first");
+	int painted = 0, r = 0;
+	ed_step *s = step_begin(m, "paste");
+	if (!s)
+		return fail(m, "out of memory");
+	for (int32_t y = 0; y < m->clip.h && r == 0; y++)
+		for (int32_t x = 0; x < m->clip.w && r == 0; x++) {
+			int g = m->clip.tiles[y * m->clip.w + x];
+			int pi = wf_parcel_at(m->w, tx + x, ty + y);
+			if (g < 0 || g >= m->w->npalette || pi < 0)
+				continue;
+			painted++;
+			r = set_tile(m, s, pi, tx + x, ty + y, g);
+		}
+	step_commit(m, s);
+	if (r == 0 && painted == 0)
+		return fail(m, "cannot paste there: no parcel under it");
+	return r;
+}
+
+/* ---- Rules shared by parcel edits ---------------------------------------- */
+
+static int check_name(ed_model *m, const char *what, const char *name)
+{
+	size_t n = name ? strlen(name) : 0;
+	if (n == 0)
+		return fail(m, "%s name is empty", what);
+	if (n > WF_MAX_NAME)
+		return fail(m, "%s name is longer than %d bytes", what, WF_MAX_NAME);
+	for (const char *s = name; *s; s++) {
+		char c = *s;
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.'))
+			return fail(m, "%s name '%s' may hold only letters, digits, '_', '-' and '.'",
+			            what, name);
+	}
+	return 0;
+}
+
+/* The rectangle must lie inside the world and touch no parcel but `self`. */
+static int check_place(ed_model *m, int self, int32_t px, int32_t py, int32_t pw,
+                       int32_t ph)
+{
+	wf_world *w = m->w;
+	if (pw < 1 || ph < 1)
+		return fail(m, "parcel size must be at least 1 1, not %d %d", pw, ph);
+	if (px < 0 || py < 0 || px > w->width - pw || py > w->height - ph)
+		return fail(m, "parcel at %d %d size %d %d would leave the world (%d by %d parcels)",
+		            px, py, pw, ph, w->width, w->height);
+	for (int32_t y = py; y < py + ph; y++)
+		for (int32_t x = px; x < px + pw; x++) {
+			int o = w->grid[y * w->width + x];
+			if (o >= 0 && o != self)
+				return fail(m, "parcel would overlap parcel '%s' at %d %d",
+				            w->parcels[o].name, x, y);
+		}
+	return 0;
+}
+
+static int check_parcel(ed_model *m, int pi)
+{
+	if (pi < 0 || pi >= m->w->nparcels)
+		return fail(m, "no parcel there");
+	return 0;
+}
+
+/* Text that goes into a quoted string of the file. */
+static int check_text(ed_model *m, const char *what, const char *s)
+{
+	if (strlen(s) > WF_MAX_STRING)
+		return fail(m, "%s is longer than %d bytes", what, WF_MAX_STRING);
+	for (const unsigned char *p = (const unsigned char *)s; *p;) {
+		int n = wf_utf8_len(p, strlen((const char *)p));
+		if (n == 0)
+			return fail(m, "%s is not valid UTF-8", what);
+		if (*p < 0x20 || *p == 0x7f || *p == '"' || *p == '\\')
+			return fail(m, "%s may not hold quotes, backslashes or control characters",
+			            what);
+		p += n;
+	}
+	return 0;
+}
+
+static int check_script(ed_model *m, const char *s)
+{
+	if (check_text(m, "script path", s))
+		return -1;
+	size_t n = strlen(s);
+	if (s[0] == '/' || strstr(s, "..") || n < 5 || strcmp(s + n - 4, ".lua") != 0)
+		return fail(m, "script '%s' must be a relative path ending in .lua, inside the world", s);
+	return 0;
+}
+
+/* Whether the parcel's zone (if any) allows capability `cap`. */
+static bool zone_allows(const wf_world *w, const wf_parcel *p, int cap)
+{
+	return (wf_parcel_caps(w, p) & cap) != 0;
+}
+
+/* How many entities the parcel may hold with zone zi (-1: none), following
+ * wf_parcel_budget: the zone's cap counts per unit parcel. */
+static int64_t entity_cap(const wf_world *w, const wf_parcel *p, int zi)
+{
+	int64_t unit = w->unit_budget.entities;
+	if (zi >= 0 && w->zones[zi].max_entities >= 0 && w->zones[zi].max_entities < unit)
+		unit = w->zones[zi].max_entities;
+	return unit * p->pw * p->ph;
+}
+
+/* ---- Parcels ------------------------------------------------------------- */
+
+int ed_parcel_create(ed_model *m, const char *name, int32_t px, int32_t py, int32_t pw,
+                     int32_t ph)
+{
+	if (check_name(m, "parcel", name))
+		return -1;
+	if (wf_find_parcel(m->w, name) >= 0)
+		return fail(m, "a parcel named '%s' already exists", name);
+	if (check_place(m, -1, px, py, pw, ph))
+		return -1;
+	if (parcels_reserve(m->w))
+		return fail(m, "out of memory");
+	ed_step *s = step_begin(m, "create parcel");
+	ed_change *c = s ? step_add(s, CH_INSERT, m->w->nparcels) : NULL;
+	if (!c)
+		return fail(m, "out of memory");
+	wf_parcel p = {.name = wf_strdup(m->w, name), .px = px, .py = py, .pw = pw,
+	               .ph = ph, .zone_index = -1};
+	parcel_insert(m->w, m->w->nparcels, &p);
+	step_commit(m, s);
+	wf_world_index(m->w);
+	return 0;
+}
+
+int ed_parcel_move(ed_model *m, int pi, int32_t px, int32_t py)
+{
+	if (check_parcel(m, pi))
+		return -1;
+	wf_parcel *p = &m->w->parcels[pi];
+	if (check_place(m, pi, px, py, p->pw, p->ph))
+		return -1;
+	ed_step *s = step_begin(m, "move parcel");
+	if (!s || save_parcel(m, s, pi))
+		return s ? (step_commit(m, s), -1) : fail(m, "out of memory");
+	p->px = px;
+	p->py = py;
+	step_commit(m, s);
+	wf_world_index(m->w);
+	return 0;
+}
+
+int ed_parcel_resize(ed_model *m, int pi, int32_t pw, int32_t ph)
+{
+	if (check_parcel(m, pi))
+		return -1;
+	wf_world *w = m->w;
+	wf_parcel *p = &w->parcels[pi];
+	if (check_place(m, pi, p->px, p->py, pw, ph))
+		return -1;
+	int32_t tw = pw * w->parcel_w, th = ph * w->parcel_h;
+	for (int i = 0; i < p->nentities; i++)
+		if (p->entities[i].x >= tw || p->entities[i].y >= th)
+			return fail(m, "entity '%s' at %d %d would fall outside the parcel",
+			            p->entities[i].name, p->entities[i].x, p->entities[i].y);
+	uint8_t *t = NULL;
+	if (p->tiles) {
+		if (!(t = calloc((size_t)tw * (size_t)th, 1)))
+			return fail(m, "out of memory");
+		int32_t ow = wf_parcel_tw(w, p), oh = wf_parcel_th(w, p);
+		for (int32_t y = 0; y < th && y < oh; y++)
+			memcpy(t + (size_t)y * tw, p->tiles + (size_t)y * ow,
+			       (size_t)(tw < ow ? tw : ow));
+	}
+	ed_step *s = step_begin(m, "resize parcel");
+	if (!s || save_parcel(m, s, pi)) {
+		free(t);
+		return s ? (step_commit(m, s), -1) : fail(m, "out of memory");
+	}
+	free(p->tiles);
+	p->tiles = t;
+	p->pw = pw;
+	p->ph = ph;
+	step_commit(m, s);
+	wf_world_index(w);
+	return 0;
+}
+
+int ed_parcel_delete(ed_model *m, int pi)
+{
+	if (check_parcel(m, pi))
+		return -1;
+	ed_step *s = step_begin(m, "delete parcel");
+	ed_change *c = s ? step_add(s, CH_REMOVE, pi) : NULL;
+	if (!c)
+		return fail(m, "out of memory");
+	parcel_remove(m->w, pi, &c->other);
+	c->held = true;
+	step_commit(m, s);
+	wf_world_index(m->w);
+	return 0;
+}
+
+/* Run `edit` on parcel pi as one recorded step. */
+static int edit_parcel(ed_model *m, int pi, const char *what,
+                       void (*edit)(wf_world *w, wf_parcel *p, const void *arg),
+                       const void *arg)
+{
+	ed_step *s = step_begin(m, what);
+	if (!s)
+		return fail(m, "out of memory");
+	if (save_parcel(m, s, pi)) {
+		step_commit(m, s);
+		return -1;
+	}
+	edit(m->w, &m->w->parcels[pi], arg);
+	step_commit(m, s);
+	return 0;
+}
+
+static const char *empty_null(const char *s)
+{
+	return s && *s ? s : NULL;
+}
+
+static void set_owner(wf_world *w, wf_parcel *p, const void *arg)
+{
+	p->owner = wf_strdup(w, arg);
+}
+
+static void set_zone(wf_world *w, wf_parcel *p, const void *arg)
+{
+	p->zone = wf_strdup(w, arg);
+	p->zone_index = arg ? wf_find_zone(w, arg) : -1;
+}
+
+static void set_script(wf_world *w, wf_parcel *p, const void *arg)
+{
+	p->script = wf_strdup(w, arg);
+}
+
+static void set_name(wf_world *w, wf_parcel *p, const void *arg)
+{
+	p->name = wf_strdup(w, arg);
+}
+
+int ed_set_owner(ed_model *m, int pi, const char *owner)
+{
+	owner = empty_null(owner);
+	if (check_parcel(m, pi) || (owner && check_text(m, "owner", owner)))
+		return -1;
+	return edit_parcel(m, pi, "set owner", set_owner, owner);
+}
+
+int ed_set_zone(ed_model *m, int pi, const char *zone)
+{
+	zone = empty_null(zone);
+	if (check_parcel(m, pi))
+		return -1;
+	int zi = zone ? wf_find_zone(m->w, zone) : -1;
+	if (zone && zi < 0)
+		return fail(m, "no zone named '%s'", zone);
+	const wf_parcel *p = &m->w->parcels[pi];
+	if (zi >= 0 && !(m->w->zones[zi].caps & WF_CAP_SCRIPTS)) {
+		if (p->script)
+			return fail(m, "zone '%s' does not allow scripts, and parcel '%s' has one",
+			            zone, p->name);
+		for (int i = 0; i < p->nentities; i++)
+			if (p->entities[i].script)
+				return fail(m, "zone '%s' does not allow scripts, and entity '%s' has one",
+				            zone, p->entities[i].name);
+	}
+	if (zi >= 0 && p->nentities > entity_cap(m->w, p, zi))
+		return fail(m, "zone '%s' allows parcel '%s' %lld entities; it has %d", zone,
+		            p->name, (long long)entity_cap(m->w, p, zi), p->nentities);
+	return edit_parcel(m, pi, "set zone", set_zone, zone);
+}
+
+int ed_set_script(ed_model *m, int pi, const char *script)
+{
+	script = empty_null(script);
+	if (check_parcel(m, pi) || (script && check_script(m, script)))
+		return -1;
+	const wf_parcel *p = &m->w->parcels[pi];
+	if (script && !zone_allows(m->w, p, WF_CAP_SCRIPTS))
+		return fail(m, "zone '%s' does not allow scripts", p->zone);
+	return edit_parcel(m, pi, "set script", set_script, script);
+}
+
+int ed_parcel_rename(ed_model *m, int pi, const char *name)
+{
+	if (check_parcel(m, pi) || check_name(m, "parcel", name))
+		return -1;
+	int other = wf_find_parcel(m->w, name);
+	if (other >= 0 && other != pi)
+		return fail(m, "a parcel named '%s' already exists", name);
+	return edit_parcel(m, pi, "rename parcel", set_name, name);
+}
+
+/* ---- Entities ------------------------------------------------------------ */
+
+static int check_entity(ed_model *m, int pi, int ei)
+{
+	if (check_parcel(m, pi))
+		return -1;
+	if (ei < 0 || ei >= m->w->parcels[pi].nentities)
+		return fail(m, "no entity there");
+	return 0;
+}
+
+static int check_inside(ed_model *m, const wf_parcel *p, int32_t x, int32_t y)
+{
+	if (x < 0 || y < 0 || x >= wf_parcel_tw(m->w, p) || y >= wf_parcel_th(m->w, p))
+		return fail(m, "%d %d is outside parcel '%s' (%d by %d tiles)", x, y, p->name,
+		            wf_parcel_tw(m->w, p), wf_parcel_th(m->w, p));
+	return 0;
+}
+
+int ed_entity_create(ed_model *m, int pi, const char *name, int32_t x, int32_t y,
+                     const char *glyph)
+{
+	if (check_parcel(m, pi) || check_name(m, "entity", name))
+		return -1;
+	wf_parcel *p = &m->w->parcels[pi];
+	for (int i = 0; i < p->nentities; i++)
+		if (strcmp(p->entities[i].name, name) == 0)
+			return fail(m, "parcel '%s' already has an entity named '%s'", p->name, name);
+	if (check_inside(m, p, x, y))
+		return -1;
+	glyph = empty_null(glyph);
+	if (glyph && (wf_utf8_len((const unsigned char *)glyph, strlen(glyph)) !=
+	                      (int)strlen(glyph) ||
+	              (unsigned char)glyph[0] <= ' '))
+		return fail(m, "entity glyph '%s' must be one printable character", glyph);
+	int64_t cap = entity_cap(m->w, p, p->zone ? wf_find_zone(m->w, p->zone) : -1);
+	if (p->nentities >= cap)
+		return fail(m, "parcel '%s' already holds its limit of %lld entities", p->name,
+		            (long long)cap);
+	ed_step *s = step_begin(m, "create entity");
+	if (!s || save_parcel(m, s, pi))
+		return s ? (step_commit(m, s), -1) : fail(m, "out of memory");
+	wf_entity *v = realloc(p->entities, (size_t)(p->nentities + 1) * sizeof *v);
+	if (!v) {
+		step_commit(m, s);
+		ed_undo(m);
+		return fail(m, "out of memory");
+	}
+	p->entities = v;
+	p->entities_cap = p->nentities + 1;
+	v[p->nentities++] = (wf_entity){.name = wf_strdup(m->w, name), .x = x, .y = y,
+	                                .glyph = wf_strdup(m->w, glyph)};
+	step_commit(m, s);
+	return 0;
+}
+
+int ed_entity_move(ed_model *m, int pi, int ei, int32_t x, int32_t y)
+{
+	if (check_entity(m, pi, ei) || check_inside(m, &m->w->parcels[pi], x, y))
+		return -1;
+	ed_step *s = step_begin(m, "move entity");
+	if (!s || save_parcel(m, s, pi))
+		return s ? (step_commit(m, s), -1) : fail(m, "out of memory");
+	m->w->parcels[pi].entities[ei].x = x;
+	m->w->parcels[pi].entities[ei].y = y;
+	step_commit(m, s);
+	return 0;
+}
+
+int ed_entity_delete(ed_model *m, int pi, int ei)
+{
+	if (check_entity(m, pi, ei))
+		return -1;
+	ed_step *s = step_begin(m, "delete entity");
+	if (!s || save_parcel(m, s, pi))
+		return s ? (step_commit(m, s), -1) : fail(m, "out of memory");
+	wf_parcel *p = &m->w->parcels[pi];
+	free(p->entities[ei].attrs); /* the change holds its own copy */
+	memmove(&p->entities[ei], &p->entities[ei + 1],
+	        (size_t)(p->nentities - ei - 1) * sizeof *p->entities);
+	p->nentities--;
+	step_commit(m, s);
+	return 0;
+}
+
+int ed_entity_set_script(ed_model *m, int pi, int ei, const char *script)
+{
+	script = empty_null(script);
+	if (check_entity(m, pi, ei) || (script && check_script(m, script)))
+		return -1;
+	wf_parcel *p = &m->w->parcels[pi];
+	if (script && !zone_allows(m->w, p, WF_CAP_SCRIPTS))
+		return fail(m, "zone '%s' does not allow scripts", p->zone);
+	ed_step *s = step_begin(m, "set entity script");
+	if (!s || save_parcel(m, s, pi))
+		return s ? (step_commit(m, s), -1) : fail(m, "out of memory");
+	p->entities[ei].script = wf_strdup(m->w, script);
+	step_commit(m, s);
+	return 0;
+}
+
+int ed_entity_at(ed_model *m, int32_t tx, int32_t ty, int *pip)
+{
+	int pi = wf_parcel_at(m->w, tx, ty);
+	if (pi < 0)
+		return -1;
+	const wf_parcel *p = &m->w->parcels[pi];
+	int32_t x = tx - p->px * m->w->parcel_w, y = ty - p->py * m->w->parcel_h;
+	for (int i = p->nentities - 1; i >= 0; i--)
+		if (p->entities[i].x == x && p->entities[i].y == y) {
+			*pip = pi;
+			return i;
+		}
+	return -1;
+}

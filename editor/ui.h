@@ -1,0 +1,110 @@
+/* ui.h — private to editor/: the terminal editor's one state struct and the
+ * functions the drawing, key and file parts share. Nothing outside editor/
+ * includes this; the front door is editor.h. */
+#ifndef ACRE_EDITOR_UI_H
+#define ACRE_EDITOR_UI_H
+
+#include "editor/editor.h"
+#include "stdlib/api.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <time.h>
+
+typedef enum ed_overlay { OV_NONE, OV_OWNER, OV_ZONE, OV_BUDGET, OV_COUNT } ed_overlay;
+typedef enum ed_colours { COL_MONO, COL_8, COL_256 } ed_colours;
+typedef enum ed_panel { PANEL_PARCEL, PANEL_ERRORS, PANEL_HISTORY, PANEL_PLAY } ed_panel;
+
+typedef struct ed_ui ed_ui;
+
+/* A line being typed on the bottom row: a command after ':' or the answer
+ * to a prompt. `done` runs on Enter with the text (not on Esc). */
+typedef struct ed_line {
+	bool active;
+	char label[160];
+	char text[512];
+	size_t len;
+	void (*done)(ed_ui *u, const char *text);
+} ed_typing;
+
+/* A form is a run of prompts over one parcel's fields (name, owner …). */
+typedef struct ed_form {
+	int field;  /* next field to ask, -1 when no form is open */
+	int pi;
+} ed_form;
+
+/* The play-mode run, kept opaque so that the rest of the editor builds
+ * whether or not scripts can be run. */
+typedef struct ed_play ed_play;
+
+struct ed_ui {
+	ed_model m;
+	const ed_options *opt;
+	char *dir;
+	char *recover;            /* path of the recovery file */
+	FILE *tty;                /* the terminal when stdout is not one, or NULL */
+	ed_colours colours;
+	int cellw;                /* terminal columns per tile: 1, or 2 when a glyph is wide */
+	/* Screen layout, recomputed on every frame from LINES/COLS. */
+	int map_rows, map_cols, panel_x, panel_w;
+	bool too_small;
+	bool show_panel, show_names, show_help;
+	int help_top;
+	ed_panel panel;
+	ed_overlay overlay;
+	ed_typing line;
+	ed_form form;
+	char msg[512];            /* message for the bottom row until the next key */
+	bool msg_error;
+	bool quit;
+	bool pick_palette;        /* the palette picker is open */
+	int carry_pi, carry_ei;   /* entity being carried by `t`, or -1 */
+	int32_t paint_col;        /* column where paint mode began, for Enter */
+	/* Validation, refreshed when the world changed and the keyboard is idle. */
+	wf_diags diags;
+	uint64_t diags_gen;
+	int diag_cur;
+	/* Recovery file: written when edits are pending and the keyboard idles. */
+	uint64_t recover_gen;
+	/* History panel text (one parcel's log), one line per entry. */
+	char **hist;
+	int nhist;
+	ed_play *play;
+	double *budget_use;       /* per parcel 0..1 from the last run, or NULL */
+	int nbudget;
+	/* --stats */
+	double *key_ms;
+	int nkeys, capkeys;
+};
+
+/* draw.c */
+void ed_draw_init(ed_ui *u);
+void ed_draw(ed_ui *u);
+
+/* keys.c */
+void ed_key(ed_ui *u, int key, bool is_char);
+void ed_set_msg(ed_ui *u, bool error, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void ed_command(ed_ui *u, const char *cmd);
+
+/* ui.c */
+int ed_save(ed_ui *u);
+void ed_revalidate(ed_ui *u);
+void ed_write_recovery(ed_ui *u);
+
+/* play.c */
+int ed_play_start(ed_ui *u);
+void ed_play_stop(ed_ui *u);
+void ed_play_key(ed_ui *u, int key);
+void ed_play_idle(ed_ui *u);       /* advance a running play by one frame's ticks */
+bool ed_play_running(const ed_ui *u);
+void ed_play_panel(ed_ui *u, int y, int x, int h, int w);
+/* Live tiles and entities of parcel pi while playing, else NULL / -1. */
+const uint8_t *ed_play_tiles(ed_ui *u, int pi);
+int ed_play_entities(ed_ui *u, int pi, const api_entity **out);
+
+/* history.c */
+void ed_commit(ed_ui *u, const char *msg);
+void ed_history(ed_ui *u);
+
+#endif

@@ -1,0 +1,136 @@
+#!/bin/sh
+# 43-registry.sh — the SQLite registry: index, claims, grants, who, ls,
+# stats, worlds shared by clones, concurrent writers and bad registries.
+. "$(dirname "$0")/../lib.sh"
+export ACRE_REGISTRY
+
+# A world "w" with parcel hello owned by tester, indexed into $T/reg.db.
+indexed() {
+	ACRE_REGISTRY=$T/reg.db
+	acre init w >/dev/null && acre index w >out
+}
+
+test_expect 'index records revisions, parcels and first claims' '
+	indexed &&
+	echo "indexed w: 1 revisions, 1 parcels, 1 new claims" >want && expect_same want out &&
+	test "$(sqlite3 reg.db "PRAGMA journal_mode")" = wal &&
+	test "$(sqlite3 reg.db "SELECT owner || \":\" || source FROM claims")" = tester:file
+'
+
+test_expect 'who answers from the registry by tile coordinates' '
+	indexed && acre who 16 8 w >out &&
+	cat >want <<-\EOT &&
+	16 8: parcel hello of w (tiles 16..31, 8..15)
+	owner: tester
+	zone: commercial
+	script: scripts/hello.lua
+	EOT
+	expect_same want out &&
+	expect_exit 1 acre who 15 8 w >out && grep -qx "15 8: no parcel of w covers this tile" out &&
+	expect_exit 2 acre who x 8 w 2>err &&
+	grep -qx "acre who: X wants a whole number from 0 to 2147483647, not '"'"'x'"'"'" err
+'
+
+test_expect 'an owner edited in world.acre never transfers the land' '
+	indexed && cd w &&
+	sed -i "s/owner \"tester\"/owner \"mallory\"/" world.acre &&
+	acre commit -m steal >/dev/null && acre index >out 2>err &&
+	grep -q "1 parcels name an owner in world.acre that the registry does not record" err &&
+	acre who 16 8 | grep -qx "owner: tester"
+'
+
+test_expect 'grant changes the owner; operators are added and revoked' '
+	indexed &&
+	acre grant --world w hello ann >out && grep -qx "w: ann now owns hello" out &&
+	acre grant --world w --operator hello bo >/dev/null &&
+	acre grant --world w --operator hello cy >/dev/null &&
+	acre who 16 8 w >out && grep -qx "owner: ann" out && grep -qx "operators: bo cy" out &&
+	acre grant --world w --operator --revoke hello bo >/dev/null &&
+	acre who 16 8 w | grep -qx "operators: cy" &&
+	acre index w >/dev/null && acre who 16 8 w | grep -qx "owner: ann"
+'
+
+test_expect 'grant of an unknown parcel or world exits 2 and changes nothing' '
+	indexed &&
+	expect_exit 2 acre grant --world w nosuch ann 2>err &&
+	echo "acre: world '"'"'w'"'"' has no parcel '"'"'nosuch'"'"' in the registry" >want &&
+	expect_same want err &&
+	expect_exit 2 acre grant --world elsewhere hello ann 2>err &&
+	grep -q "^acre: '"'"'elsewhere'"'"' is neither a world name nor an indexed world directory" err &&
+	expect_exit 2 acre grant --world w --revoke hello ann 2>err &&
+	grep -q "^acre grant: --revoke removes an operator" err &&
+	acre who 16 8 w | grep -qx "owner: tester"
+'
+
+test_expect 'clones share the world'"'"'s claims, which never overlap' '
+	indexed && git clone -q w clone &&
+	sed -i "s/^parcel hello 1 1$/parcel squat 1 1/; s/owner \"tester\"/owner \"mallory\"/" \
+		clone/world.acre &&
+	acre commit -m squat clone >/dev/null &&
+	acre index clone >out 2>err &&
+	grep -q "1 parcels were not claimed: their land overlaps a claim" err &&
+	test "$(sqlite3 reg.db "SELECT group_concat(parcel || \":\" || owner) FROM claims")" = hello:tester &&
+	acre who 16 8 w >out && grep -qx "16 8: parcel squat of w (tiles 16..31, 8..15)" out &&
+	grep -qx "owner: (unclaimed)" out
+'
+
+test_expect 'ls lists worlds, and the parcels of one' '
+	indexed && acre ls >out &&
+	grep -q "^w  *1 revisions  *1 parcels  *1 claims  *0 runs  *-  *$T/w$" out &&
+	acre ls w >out &&
+	grep -q "^hello  *1  *1 1x1  *commercial  *tester$" out
+'
+
+test_expect 'stats counts what the registry holds' '
+	indexed && acre stats >out &&
+	grep -qx "worlds           1" out && grep -qx "revisions        1" out &&
+	grep -qx "claims           1" out && grep -qx "schema           2" out
+'
+
+test_expect 'two processes indexing and granting at once both succeed' '
+	ACRE_REGISTRY=$T/reg.db &&
+	acre init a >/dev/null && acre init b >/dev/null && acre index a >/dev/null &&
+	for i in 1 2 3 4 5 6; do
+		( acre index a >/dev/null && acre grant --world a --operator hello op$i >/dev/null ) &
+		( acre index b >/dev/null ) &
+	done; wait &&
+	acre ls >out && test "$(wc -l <out)" = 2 &&
+	test "$(sqlite3 reg.db "SELECT count(*) FROM operators")" = 6 &&
+	test "$(sqlite3 reg.db "PRAGMA integrity_check")" = ok
+'
+
+test_expect 'a registry that is not a database is refused with exit 2' '
+	indexed && echo "not a database at all, not even close, really not" >bad.db &&
+	expect_exit 2 acre ls --registry bad.db 2>err &&
+	echo "acre: registry bad.db: file is not a database" >want && expect_same want err
+'
+
+test_expect 'a registry that cannot be created is refused with exit 2' '
+	indexed && echo x >file &&
+	expect_exit 2 acre index --registry file/reg.db w 2>err &&
+	echo "acre: registry file/reg.db: cannot create directory file: Not a directory" >want &&
+	expect_same want err
+'
+
+test_expect 'a registry from a newer acre is refused and left alone' '
+	indexed && sqlite3 reg.db "PRAGMA user_version = 40" &&
+	expect_exit 2 acre ls 2>err &&
+	grep -q "schema version 40 is newer than this acre knows (2); use a newer acre" err &&
+	test "$(sqlite3 reg.db "PRAGMA user_version")" = 40
+'
+
+test_expect 'a registry of schema 1 is migrated and keeps its claims' '
+	indexed &&
+	sqlite3 reg.db "DROP TABLE run_parcels; DROP INDEX runs_commit; PRAGMA user_version = 1" &&
+	acre stats >/dev/null &&
+	test "$(sqlite3 reg.db "PRAGMA user_version")" = 2 &&
+	acre who 16 8 w | grep -qx "owner: tester"
+'
+
+test_expect 'index refuses a world whose HEAD does not parse' '
+	indexed && echo "parcel broken" >>w/world.acre && acre commit -m broken w >/dev/null &&
+	expect_exit 2 acre index w 2>err &&
+	grep -q "^acre: world.acre at HEAD does not parse (" err
+'
+
+test_done

@@ -1,0 +1,247 @@
+#!/bin/sh
+# 60-edit.sh — acre edit in a real terminal: tmux runs the editor, send-keys
+# types, capture-pane reads the screen. Every wait polls the screen for the
+# text it expects (with a time limit) rather than sleeping a fixed time.
+. "$(dirname "$0")/../lib.sh"
+
+if ! command -v tmux >/dev/null 2>&1; then
+	test_skip 'editor in tmux' 'tmux is not installed'
+	test_expect 'commit from the editor and the history of a parcel' '
+	starter && git init -q w && git -C w add -A && git -C w commit -qm "the square" &&
+	ed_start w && wait_for "$STATUS" &&
+	keys j i "~" Escape c && wait_for "unsaved changes: :w first, then commit" &&
+	keys : w Enter && wait_for "wrote world.acre" &&
+	keys c "a pond corner" Enter && wait_for "committed " &&
+	keys C && wait_for "History (C closes)" &&
+	screen | grep -q "a pond corner" && screen | grep -q "the square" &&
+	screen | grep -q "unchanged since HEAD" &&
+	git -C w log --format=%s >log && head -n 1 log | grep -q "a pond corner" &&
+	ed_stop
+'
+
+test_done
+	exit
+fi
+
+export LC_ALL=C.UTF-8
+SOCKS=
+trap 'for s in $SOCKS; do tmux -L "$s" kill-server 2>/dev/null; done; rm -rf "$_scratch"' EXIT
+
+# ed_start DIR [ARGS…] — start the editor in a new tmux server of its own.
+ed_start() {
+	_k=$((${_k:-0} + 1))
+	SOCK=acre-ed-$$-$_n-$_k
+	SOCKS="$SOCKS $SOCK"
+	tmux -L "$SOCK" -f /dev/null new-session -d -s ed -x "${COLS:-100}" -y "${ROWS:-30}" \
+		"env ${ED_ENV:-} $ACRE_BIN edit $*; echo EDIT-EXIT \$?; sleep 30"
+}
+screen() { tmux -L "$SOCK" capture-pane -p -t ed; }
+keys() { tmux -L "$SOCK" send-keys -t ed "$@"; }
+# wait_for TEXT — until the screen shows TEXT (5 s at most; 20 s sanitized).
+wait_for() {
+	_i=0 _max=${ACRE_SANITIZE:+200}
+	while [ $_i -lt "${_max:-50}" ]; do
+		screen | grep -qF -- "$1" && return 0
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	echo "# timed out waiting for: $1"
+	screen
+	return 1
+}
+# wait_gone TEXT — until the screen no longer shows TEXT.
+wait_gone() {
+	_i=0
+	while [ $_i -lt 100 ]; do
+		screen | grep -qF -- "$1" || return 0
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	echo "# still showing: $1"
+	screen
+	return 1
+}
+ed_stop() { tmux -L "$SOCK" kill-server 2>/dev/null || true; }
+starter() { cp -R "$SAMPLES/starter" w; }
+STATUS=' starter  0,0 (0,0)  square owner ada zone market  NORMAL'
+
+test_expect 'the man page lists exactly the keys of the key table' '
+	acre edit --keys=roff >want &&
+	sed -n "/keys: begin/,/keys: end/p" "$REPO_ROOT/man/acre-edit.1" | sed "1d;\$d" >got &&
+	expect_same want got
+'
+
+test_expect 'acre-edit(1) renders without warnings' '
+	MANWIDTH=80 man -l "$REPO_ROOT/man/acre-edit.1" 2>err >/dev/null &&
+	! test -s err
+'
+
+test_expect 'bad invocations say what is wrong' '
+	starter &&
+	expect_exit 2 acre edit --bogus 2>err &&
+	grep -q "acre edit: unknown option '"'"'--bogus'"'"'" err &&
+	expect_exit 2 acre edit w w 2>err && grep -q "one world at a time" err &&
+	expect_exit 2 acre edit nowhere 2>err && grep -q "nowhere" err &&
+	expect_exit 2 acre edit w </dev/null >out 2>err &&
+	echo "acre: edit: standard input and output must be a terminal" >want &&
+	expect_same want err
+'
+
+test_expect 'a world that does not parse is not opened' '
+	mkdir bad && printf "world \"x\"\n  format 1\nparcel\n" >bad/world.acre &&
+	cp bad/world.acre before &&
+	expect_exit 2 acre edit bad </dev/null 2>err &&
+	grep -q "^acre: edit: bad/world.acre:3:7: expected a parcel name" err &&
+	cmp before bad/world.acre
+'
+
+test_expect 'opens on the first parcel with its status line' '
+	starter && ed_start w &&
+	wait_for "$STATUS" &&
+	screen | grep -q "#..@......\*....##..T...#" &&
+	screen | grep -q " owner  ada" &&
+	ed_stop
+'
+
+test_expect 'moves: hjkl, parcel jumps, :goto, g and G' '
+	starter && ed_start w && wait_for "$STATUS" &&
+	keys l l j && wait_for " starter  2,1 (0,0)" &&
+	keys L L && wait_for " starter  18,1 (2,0)  cottage owner bo zone homes" &&
+	keys : g o t o Space s q u a r e Enter && wait_for " starter  0,0 (0,0)  square" &&
+	keys : g o t o Space 5 Space 4 Enter && wait_for " starter  5,4 (0,0)" &&
+	keys G && wait_for " starter  31,11 (3,1)  NORMAL" &&
+	keys g && wait_for "$STATUS" &&
+	keys : g o t o Space n o p e Enter && wait_for "no parcel named '"'"'nope'"'"'" &&
+	ed_stop
+'
+
+test_expect 'paint, undo, redo, save: only the painted row changes' '
+	starter && cp w/world.acre orig && ed_start w && wait_for "$STATUS" &&
+	keys l j i "~~" Escape && wait_for "NORMAL  [+]" &&
+	screen | grep -q "^#~~\.\.\.\.\.\.\.\.\.\.\.\.##" &&
+	keys u && wait_for "undid paint" && screen | grep -q "^#~\.\.\.\.\.\.\.\.\.\.\.\.\.##" &&
+	keys C-r && wait_for "redid paint" && screen | grep -q "^#~~\.\.\." &&
+	keys : w Enter && wait_for "wrote world.acre" && wait_gone "[+]" &&
+	keys : q Enter && wait_for "EDIT-EXIT 0" &&
+	diff orig w/world.acre >d || true &&
+	grep -c "^[<>]" d >n && echo 2 >want && expect_same want n &&
+	grep -q "^>     #~~............#" d &&
+	ed_stop
+'
+
+test_expect ':q refuses to drop unsaved work; :q! drops it' '
+	starter && cp w/world.acre orig && ed_start w && wait_for "$STATUS" &&
+	keys j i "~" Escape && wait_for "[+]" &&
+	keys : q Enter &&
+	wait_for "unsaved changes: :w to save them, :q! to drop them" &&
+	! screen | grep -q EDIT-EXIT &&
+	keys : q ! Enter && wait_for "EDIT-EXIT 0" &&
+	cmp orig w/world.acre && ! test -e w/.world.acre.acre-recover &&
+	ed_stop
+'
+
+test_expect 'refused edits say why' '
+	starter && ed_start w && wait_for "$STATUS" &&
+	keys i "Q" && wait_for "'"'"'Q'"'"' is not in the palette" &&
+	keys Escape : z o n e Space n o w h e r e Enter &&
+	wait_for "no zone named '"'"'nowhere'"'"'" &&
+	keys : g o t o Space 1 6 Space 0 Enter : m o v e Space 0 Space 0 Enter &&
+	wait_for "parcel would overlap parcel '"'"'square'"'"' at 0 0" &&
+	ed_stop
+'
+
+test_expect 'parcels: create, properties form, entity; saved to the file' '
+	starter && ed_start w && wait_for "$STATUS" &&
+	keys : g o t o Space 0 Space 6 Enter && wait_for " starter  0,6 (0,1)  NORMAL" &&
+	keys N "shop 2 1" Enter && wait_for "parcel created" &&
+	wait_for " starter  0,6 (0,1)  shop owner - zone -" &&
+	keys e Enter && wait_for "owner: " && keys "hiro" Enter &&
+	wait_for "zone: " && keys market Enter && wait_for "script: " && keys Enter &&
+	wait_for "shop owner hiro zone market" &&
+	keys l E "bell b" Enter && wait_for "entity created" &&
+	keys : w q Enter && wait_for "EDIT-EXIT 0" &&
+	grep -q "^parcel shop 0 1" w/world.acre &&
+	grep -q "^  owner \"hiro\"" w/world.acre &&
+	grep -q "^  entity bell 1 0 glyph=\"b\"" w/world.acre &&
+	acre check w >/dev/null 2>&1 || acre fmt --check w &&
+	ed_stop
+'
+
+test_expect 'help screen lists the keys; any key closes it' '
+	starter && ed_start w && wait_for "$STATUS" &&
+	keys "?" && wait_for "acre edit: keys and commands" &&
+	screen | grep -q "Ctrl-R                redo" &&
+	keys x && wait_for "$STATUS" &&
+	ed_stop
+'
+
+test_expect 'resize: too small says so, growing again redraws' '
+	starter && ed_start w && wait_for "$STATUS" &&
+	tmux -L "$SOCK" resize-window -t ed -x 40 -y 8 &&
+	wait_for "Terminal too small: 40x8." &&
+	tmux -L "$SOCK" resize-window -t ed -x 90 -y 20 &&
+	wait_for "$STATUS" &&
+	ed_stop
+'
+
+test_expect 'validation panel lists problems and jumps to them' '
+	starter && rm w/scripts/square.lua && ed_start w && wait_for "$STATUS" &&
+	keys : g o t o Space c o t t a g e Enter && wait_for "cottage owner bo" &&
+	keys "]" && wait_for "1/1: " && wait_for " starter  0,0 (0,0)  square" &&
+	screen | grep -q "Problems" &&
+	ed_stop
+'
+
+test_expect 'recovers the edits after a kill' '
+	starter && ed_start w && wait_for "$STATUS" &&
+	keys j i "~~~" Escape && wait_for "[+]" &&
+	i=0; while [ ! -e w/.world.acre.acre-recover ] && [ $i -lt 100 ]; do
+		sleep 0.1; i=$((i + 1)); done &&
+	test -e w/.world.acre.acre-recover &&
+	sh=$(tmux -L "$SOCK" display -p -t ed "#{pane_pid}") &&
+	pid=$(ps -o pid= --ppid "$sh" | tr -d " ") && kill -9 "$pid" &&
+	wait_for "EDIT-EXIT 137" && ed_stop &&
+	ed_start w && wait_for "A recovery file from an unsaved session exists" &&
+	keys r && wait_for "recovered unsaved edits" && wait_for "[+]" &&
+	keys : w q Enter && wait_for "EDIT-EXIT 0" &&
+	grep -q "^    ~~~............#" w/world.acre &&
+	! test -e w/.world.acre.acre-recover &&
+	ed_stop
+'
+
+test_expect 'select, fill, copy and paste; line mode' '
+	starter && ed_start w && wait_for "$STATUS" &&
+	keys : b r u s h Space "~" Enter j l v l l j f && wait_for "filled" &&
+	screen | grep -q "^#~~~\.\.\.\.\.\.\.\.\.\.\.##" &&
+	keys v l y && wait_for "copied 2 by 1 tiles" &&
+	keys j j p && wait_for "pasted" &&
+	screen | grep -q "^#\.\.\.~\.\.\.\.\.\.\.\.\.\.##" &&
+	keys g j j j j - l l l Enter && wait_for "line drawn" &&
+	screen | grep -q "^~~~~~\.\.\.\.\.\.\.\.\.\.##" &&
+	ed_stop
+'
+
+test_expect 'colour terminals and double-width glyphs draw' '
+	starter &&
+	sed -i "s/T/木/g" w/world.acre &&
+	grep -q 木 w/world.acre &&
+	ED_ENV="NO_COLOR= TERM=xterm-256color" ed_start w && wait_for " starter  0,0 (0,0)" &&
+	screen | grep -q "木" &&
+	keys : q Enter && wait_for "EDIT-EXIT 0" && ed_stop &&
+	ED_ENV="NO_COLOR= TERM=xterm" ed_start w && wait_for " starter  0,0 (0,0)" && ed_stop
+'
+
+test_expect 'commit from the editor and the history of a parcel' '
+	starter && git init -q w && git -C w add -A && git -C w commit -qm "the square" &&
+	ed_start w && wait_for "$STATUS" &&
+	keys j i "~" Escape c && wait_for "unsaved changes: :w first, then commit" &&
+	keys : w Enter && wait_for "wrote world.acre" &&
+	keys c "a pond corner" Enter && wait_for "committed " &&
+	keys C && wait_for "History (C closes)" &&
+	screen | grep -q "a pond corner" && screen | grep -q "the square" &&
+	screen | grep -q "unchanged since HEAD" &&
+	git -C w log --format=%s >log && head -n 1 log | grep -q "a pond corner" &&
+	ed_stop
+'
+
+test_done
