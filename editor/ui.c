@@ -256,9 +256,17 @@ static void loop(ed_ui *u)
 	while (!u->quit) {
 		bool pending = u->diags_gen != u->m.generation ||
 		               u->recover_gen != u->m.generation || ed_play_running(u);
-		timeout(ed_play_running(u) ? 50 : pending ? IDLE_MS : -1);
+		int wait = ed_play_running(u) ? 50 : pending ? IDLE_MS : -1;
+		timeout(wait);
 		wint_t wc;
 		int r = get_wch(&wc);
+		if (r == ERR && wait < 0) {
+			/* A blocking read failed: the terminal is gone (hangup).
+			 * Keep the edits in the recovery file and leave. */
+			ed_write_recovery(u);
+			u->lost = true;
+			return;
+		}
 		if (r == ERR) {
 			idle(u);
 			ed_draw(u);
@@ -370,7 +378,8 @@ int ed_run(const ed_options *o, ed_stats *st, char *err, size_t errlen)
 	endwin();
 	delscreen(scr);
 	/* Leaving on purpose (:q, :wq, :q!) settles the recovery question. */
-	unlink(u->recover);
+	if (!u->lost)
+		unlink(u->recover);
 	fill_stats(u, st);
 	ui_free(u);
 	free(u);

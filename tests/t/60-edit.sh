@@ -19,6 +19,22 @@ if ! command -v tmux >/dev/null 2>&1; then
 	ed_stop
 '
 
+test_expect 'mouse: the wheel scrolls, a click places the cursor' '
+	starter && ROWS=10 ed_start w && wait_for " starter  0,0 (0,0)" &&
+	keys -l "$(printf "\033[Ma!!")" && wait_for " starter  0,3 (0,0)" &&
+	keys -l "$(printf "\033[M &\"")" && keys -l "$(printf "\033[M#&\"")" &&
+	wait_for " starter  5,4 (0,0)" &&
+	ed_stop
+'
+
+test_expect 'overlays colour parcels by owner and zone' '
+	starter && ed_start w && wait_for "$STATUS" &&
+	keys o && wait_for "overlay: owner" && keys o && wait_for "overlay: zone" &&
+	keys o && wait_for "overlay: budget use (no run yet: press P to play)" &&
+	keys o && wait_for "overlay: none" &&
+	ed_stop
+'
+
 test_done
 	exit
 fi
@@ -241,6 +257,22 @@ test_expect 'commit from the editor and the history of a parcel' '
 	screen | grep -q "a pond corner" && screen | grep -q "the square" &&
 	screen | grep -q "unchanged since HEAD" &&
 	git -C w log --format=%s >log && head -n 1 log | grep -q "a pond corner" &&
+	ed_stop
+'
+
+test_expect 'mouse: the wheel scrolls, a click places the cursor' '
+	starter && ROWS=10 ed_start w && wait_for " starter  0,0 (0,0)" &&
+	keys -l "$(printf "\033[Ma!!")" && wait_for " starter  0,3 (0,0)" &&
+	keys -l "$(printf "\033[M &\"")" && keys -l "$(printf "\033[M#&\"")" &&
+	wait_for " starter  5,4 (0,0)" &&
+	ed_stop
+'
+
+test_expect 'overlays colour parcels by owner and zone' '
+	starter && ed_start w && wait_for "$STATUS" &&
+	keys o && wait_for "overlay: owner" && keys o && wait_for "overlay: zone" &&
+	keys o && wait_for "overlay: budget use (no run yet: press P to play)" &&
+	keys o && wait_for "overlay: none" &&
 	ed_stop
 '
 
