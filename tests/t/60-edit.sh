@@ -35,6 +35,23 @@ test_expect 'overlays colour parcels by owner and zone' '
 	ed_stop
 '
 
+test_expect 'a hangup or SIGTERM keeps the edits in the recovery file' '
+	starter && ed_start w && wait_for "$STATUS" &&
+	keys j i "~" Escape && wait_for "[+]" &&
+	tmux -L "$SOCK" kill-server && i=0 &&
+	while [ ! -e w/.world.acre.acre-recover ] && [ $i -lt 50 ]; do
+		sleep 0.1; i=$((i + 1)); done &&
+	grep -q "^    ~\.\.\." w/.world.acre.acre-recover &&
+	ed_start w && wait_for "A recovery file from an unsaved session exists" &&
+	keys d && wait_for "$STATUS" && ! test -e w/.world.acre.acre-recover &&
+	keys j i "+" Escape && wait_for "[+]" &&
+	sh=$(tmux -L "$SOCK" display -p -t ed "#{pane_pid}") &&
+	pid=$(ps -o pid= --ppid "$sh" | tr -d " ") && kill -TERM "$pid" &&
+	wait_for "EDIT-EXIT 0" &&
+	grep -q "^    +\.\.\." w/.world.acre.acre-recover &&
+	ed_stop
+'
+
 test_done
 	exit
 fi
@@ -273,6 +290,23 @@ test_expect 'overlays colour parcels by owner and zone' '
 	keys o && wait_for "overlay: owner" && keys o && wait_for "overlay: zone" &&
 	keys o && wait_for "overlay: budget use (no run yet: press P to play)" &&
 	keys o && wait_for "overlay: none" &&
+	ed_stop
+'
+
+test_expect 'a hangup or SIGTERM keeps the edits in the recovery file' '
+	starter && ed_start w && wait_for "$STATUS" &&
+	keys j i "~" Escape && wait_for "[+]" &&
+	tmux -L "$SOCK" kill-server && i=0 &&
+	while [ ! -e w/.world.acre.acre-recover ] && [ $i -lt 50 ]; do
+		sleep 0.1; i=$((i + 1)); done &&
+	grep -q "^    ~\.\.\." w/.world.acre.acre-recover &&
+	ed_start w && wait_for "A recovery file from an unsaved session exists" &&
+	keys d && wait_for "$STATUS" && ! test -e w/.world.acre.acre-recover &&
+	keys j i "+" Escape && wait_for "[+]" &&
+	sh=$(tmux -L "$SOCK" display -p -t ed "#{pane_pid}") &&
+	pid=$(ps -o pid= --ppid "$sh" | tr -d " ") && kill -TERM "$pid" &&
+	wait_for "EDIT-EXIT 0" &&
+	grep -q "^    +\.\.\." w/.world.acre.acre-recover &&
 	ed_stop
 '
 
