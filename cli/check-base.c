@@ -103,7 +103,8 @@ int check_changes(check_ctx *c)
 	if ((c->base || c->as || c->reg) && open_repo(c) != 0)
 		return -1;
 	const char *rev = c->base;
-	if (!rev && c->as && c->repo && c->head[0])
+	/* --as alone compares with HEAD, when there is one. */
+	if (!rev && c->as && c->repo && store_resolve(c->repo, "HEAD", c->base_hex, &err) == 0)
 		rev = "HEAD";
 	if (!rev)
 		return 0;

@@ -416,6 +416,10 @@ static void commit_answer(ed_ui *u, const char *text)
 
 static void k_commit(ed_ui *u)
 {
+	if (ed_dirty(&u->m)) {
+		ed_set_msg(u, true, "unsaved changes: :w first, then commit");
+		return;
+	}
 	prompt(u, "commit message: ", NULL, commit_answer);
 }
 

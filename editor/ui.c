@@ -98,31 +98,18 @@ void ed_revalidate(ed_ui *u)
 		u->diag_cur = 0;
 }
 
-static wf_world *load_world(const char *dir, const char *file, char *err, size_t errlen)
+static wf_world *load_world(ed_ui *u, const char *file, char *err, size_t errlen)
 {
 	wf_diags d = {0};
-	wf_world *w;
-	if (file) {
-		FILE *f = fopen(file, "rb");
-		char *buf = NULL;
-		size_t len = 0;
-		if (!f) {
-			seterr(err, errlen, "cannot read %s: %s", file, strerror(errno));
-			return NULL;
-		}
-		FILE *mem = open_memstream(&buf, &len);
-		char chunk[65536];
-		size_t n;
-		while (mem && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
-			fwrite(chunk, 1, n, mem);
-		fclose(f);
-		if (mem)
-			fclose(mem);
-		w = buf ? wf_parse(buf, len, file, &d) : NULL;
-		free(buf);
-	} else {
-		w = wf_load(dir, &d);
+	char *path = NULL;
+	if (!file && asprintf(&path, "%s/world.acre", u->dir) < 0)
+		path = NULL;
+	if (!file && !path) {
+		seterr(err, errlen, "out of memory");
+		return NULL;
 	}
+	wf_world *w = ed_load(file ? file : path, file ? file : path, &u->keep, &d);
+	free(path);
 	if (d.errors > 0 || !w) {
 		/* A world that does not parse is not opened: saving the part that
 		 * was read would lose the rest. */
@@ -134,7 +121,7 @@ static wf_world *load_world(const char *dir, const char *file, char *err, size_t
 			seterr(err, errlen, "%s:%u:%u: %s (%d error%s in all; 'acre check' lists them)",
 			       e->file, e->line, e->col, e->msg, d.errors, d.errors == 1 ? "" : "s");
 		else
-			seterr(err, errlen, "cannot read the world in %s", dir);
+			seterr(err, errlen, "cannot read the world in %s", u->dir);
 		wf_diags_free(&d);
 		wf_world_free(w);
 		return NULL;
@@ -169,11 +156,16 @@ static int wide_glyphs(const wf_world *w)
 
 static SCREEN *term_start(ed_ui *u, char *err, size_t errlen)
 {
-	if (!isatty(0) || !isatty(1)) {
+	/* With standard output redirected (acre edit --stats >FILE), the
+	 * screen goes to the controlling terminal instead. */
+	FILE *out = isatty(1) ? stdout : NULL;
+	if (isatty(0) && !out && (out = fopen("/dev/tty", "w")))
+		u->tty = out;
+	if (!isatty(0) || !out) {
 		seterr(err, errlen, "standard input and output must be a terminal");
 		return NULL;
 	}
-	SCREEN *s = newterm(NULL, stdout, stdin);
+	SCREEN *s = newterm(NULL, out, stdin);
 	if (!s) {
 		const char *t = getenv("TERM");
 		seterr(err, errlen, "cannot use terminal type '%s'", t ? t : "(TERM unset)");
@@ -286,6 +278,7 @@ static void ui_free(ed_ui *u)
 {
 	ed_play_stop(u);
 	ed_model_free(&u->m);
+	wf_world_free(u->keep);
 	wf_diags_free(&u->diags);
 	for (int i = 0; i < u->nhist; i++)
 		free(u->hist[i]);
@@ -294,6 +287,8 @@ static void ui_free(ed_ui *u)
 	free(u->key_ms);
 	free(u->recover);
 	free(u->dir);
+	if (u->tty)
+		fclose(u->tty);
 }
 
 int ed_run(const ed_options *o, ed_stats *st, char *err, size_t errlen)
@@ -323,7 +318,7 @@ int ed_run(const ed_options *o, ed_stats *st, char *err, size_t errlen)
 	bool ask = access(u->recover, F_OK) == 0, recovering = ask && o->recover;
 	wf_world *w = NULL;
 	if (!ask || recovering) {
-		w = load_world(u->dir, recovering ? u->recover : NULL, err, errlen);
+		w = load_world(u, recovering ? u->recover : NULL, err, errlen);
 		if (!w) {
 			ui_free(u);
 			free(u);
@@ -349,7 +344,7 @@ int ed_run(const ed_options *o, ed_stats *st, char *err, size_t errlen)
 		if (a == 'd')
 			unlink(u->recover);
 		recovering = a == 'r';
-		w = load_world(u->dir, recovering ? u->recover : NULL, err, errlen);
+		w = load_world(u, recovering ? u->recover : NULL, err, errlen);
 		if (!w) {
 			endwin();
 			delscreen(scr);

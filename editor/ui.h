@@ -8,6 +8,7 @@
 #include "stdlib/api.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <time.h>
 
 typedef enum ed_overlay { OV_NONE, OV_OWNER, OV_ZONE, OV_BUDGET, OV_COUNT } ed_overlay;
@@ -41,6 +42,8 @@ struct ed_ui {
 	const ed_options *opt;
 	char *dir;
 	char *recover;            /* path of the recovery file */
+	FILE *tty;                /* the terminal when stdout is not one, or NULL */
+	wf_world *keep;           /* holds strings of a world loaded in halves (load.c) */
 	ed_colours colours;
 	int cellw;                /* terminal columns per tile: 1, or 2 when a glyph is wide */
 	/* Screen layout, recomputed on every frame from LINES/COLS. */
@@ -74,6 +77,9 @@ struct ed_ui {
 	double *key_ms;
 	int nkeys, capkeys;
 };
+
+/* load.c: parse the world file at `path` (named `file` in diagnostics). */
+wf_world *ed_load(const char *path, const char *file, wf_world **keep, wf_diags *d);
 
 /* draw.c */
 void ed_draw_init(ed_ui *u);

@@ -81,9 +81,11 @@ typedef struct api_event {
 	char *entity;   /* interact; else NULL */
 	char *text;     /* message; else NULL */
 	uint32_t line;  /* in the events file */
+	uint32_t col;   /* of the parcel name */
 } api_event;
 
 typedef struct api_events {
+	char file[256]; /* as named to the parser */
 	api_event *v;   /* in tick order */
 	int n, cap;
 	api_error errs[API_MAX_EVENT_ERRORS]; /* the first errors found */

@@ -302,6 +302,7 @@ static int ev_parse_line(ev_ctx *c, ev_line *l)
 		return 0;
 	if (!ev_name(c, l, "parcel", &p, &pn))
 		return 0;
+	e.col = (uint32_t)(p - l->s) + 1;
 	if (e.kind == API_EV_INTERACT && !ev_name(c, l, "entity", &x, &xn))
 		return 0;
 	if (e.kind == API_EV_MESSAGE) {
@@ -338,6 +339,7 @@ int api_events_parse(const char *buf, size_t len, const char *file,
                      api_events *out)
 {
 	ev_ctx c = {.ev = out, .file = file, .last_tick = 0};
+	snprintf(out->file, sizeof out->file, "%s", file);
 	size_t pos = 0;
 	uint32_t lineno = 0;
 

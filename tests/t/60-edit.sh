@@ -6,7 +6,20 @@
 
 if ! command -v tmux >/dev/null 2>&1; then
 	test_skip 'editor in tmux' 'tmux is not installed'
-	test_done
+	test_expect 'commit from the editor and the history of a parcel' '
+	starter && git init -q w && git -C w add -A && git -C w commit -qm "the square" &&
+	ed_start w && wait_for "$STATUS" &&
+	keys j i "~" Escape c && wait_for "unsaved changes: :w first, then commit" &&
+	keys : w Enter && wait_for "wrote world.acre" &&
+	keys c "a pond corner" Enter && wait_for "committed " &&
+	keys C && wait_for "History (C closes)" &&
+	screen | grep -q "a pond corner" && screen | grep -q "the square" &&
+	screen | grep -q "unchanged since HEAD" &&
+	git -C w log --format=%s >log && head -n 1 log | grep -q "a pond corner" &&
+	ed_stop
+'
+
+test_done
 	exit
 fi
 
@@ -216,6 +229,19 @@ test_expect 'colour terminals and double-width glyphs draw' '
 	screen | grep -q "木" &&
 	keys : q Enter && wait_for "EDIT-EXIT 0" && ed_stop &&
 	ED_ENV="NO_COLOR= TERM=xterm" ed_start w && wait_for " starter  0,0 (0,0)" && ed_stop
+'
+
+test_expect 'commit from the editor and the history of a parcel' '
+	starter && git init -q w && git -C w add -A && git -C w commit -qm "the square" &&
+	ed_start w && wait_for "$STATUS" &&
+	keys j i "~" Escape c && wait_for "unsaved changes: :w first, then commit" &&
+	keys : w Enter && wait_for "wrote world.acre" &&
+	keys c "a pond corner" Enter && wait_for "committed " &&
+	keys C && wait_for "History (C closes)" &&
+	screen | grep -q "a pond corner" && screen | grep -q "the square" &&
+	screen | grep -q "unchanged since HEAD" &&
+	git -C w log --format=%s >log && head -n 1 log | grep -q "a pond corner" &&
+	ed_stop
 '
 
 test_done

@@ -1,0 +1,951 @@
+/* run.c — the tick loop: loading parcels, handlers as transactions, parallel
+ * ticks with a deterministic merge, the ledger and the state hash.
+ *
+ * Invariant between ticks: r->ledger and r->idents hold every balance, each
+ * api_pstate's per-tick buffers are empty except `inbox`, which holds the
+ * messages to deliver at the next tick in (sender parcel, send order). */
+#include "stdlib/api-int.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- Identities (sorted by name, changed only while merging) --------------- */
+
+static int run_ident_slot(const api_run *r, const char *name, bool *found)
+{
+	int lo = 0, hi = r->nidents;
+	while (lo < hi) {
+		int mid = (lo + hi) / 2;
+		int c = strcmp(r->idents[mid].name, name);
+		if (c == 0) {
+			*found = true;
+			return mid;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*found = false;
+	return lo;
+}
+
+const api_ident *api_find_ident(const api_run *r, const char *name)
+{
+	bool found;
+	int i = run_ident_slot(r, name, &found);
+	return found ? &r->idents[i] : NULL;
+}
+
+static int run_credit_ident(api_run *r, const char *name, int64_t amount)
+{
+	bool found;
+	int i = run_ident_slot(r, name, &found);
+	if (!found) {
+		if (r->nidents == r->idents_cap) {
+			int cap = r->idents_cap ? r->idents_cap * 2 : 16;
+			api_ident *v = realloc(r->idents, (size_t)cap * sizeof *v);
+			if (!v)
+				return -1;
+			r->idents = v;
+			r->idents_cap = cap;
+		}
+		char *nm = strdup(name);
+		if (!nm)
+			return -1;
+		memmove(&r->idents[i + 1], &r->idents[i],
+		        (size_t)(r->nidents - i) * sizeof *r->idents);
+		r->idents[i] = (api_ident){.name = nm, .balance = 0};
+		r->nidents++;
+	}
+	r->idents[i].balance += amount;
+	return 0;
+}
+
+/* ---- Transactions -------------------------------------------------------------
+ * A handler writes the live tiles and entities directly; the first write of
+ * each kind takes a copy so that a failed handler can be rolled back. */
+
+void api_touch_tiles(api_pstate *ps)
+{
+	if (ps->tiles_dirty)
+		return;
+	size_t n = (size_t)ps->tw * (size_t)ps->th;
+	if (!ps->snap_tiles)
+		ps->snap_tiles = malloc(n ? n : 1);
+	if (!ps->snap_tiles) {
+		ps->run->oom = true;
+		return;
+	}
+	memcpy(ps->snap_tiles, ps->tiles, n);
+	ps->tiles_dirty = true;
+}
+
+void api_touch_ents(api_pstate *ps)
+{
+	if (ps->ents_dirty)
+		return;
+	ps->snap_ents = ps->nents ? calloc((size_t)ps->nents, sizeof *ps->snap_ents) : NULL;
+	ps->snap_nents = 0;
+	if (ps->nents && !ps->snap_ents) {
+		ps->run->oom = true;
+		return;
+	}
+	for (int i = 0; i < ps->nents; i++) {
+		if (api_entity_copy(&ps->snap_ents[i], &ps->ents[i]) < 0) {
+			ps->run->oom = true;
+			break;
+		}
+		ps->snap_nents++;
+	}
+	ps->ents_dirty = true;
+}
+
+static void ps_commit(api_pstate *ps)
+{
+	ps->tiles_dirty = false;
+	if (ps->ents_dirty) {
+		api_free_ents(ps->snap_ents, ps->snap_nents);
+		ps->snap_ents = NULL;
+		ps->ents_dirty = false;
+	}
+}
+
+static void ps_rollback(api_pstate *ps)
+{
+	if (ps->tiles_dirty)
+		memcpy(ps->tiles, ps->snap_tiles, (size_t)ps->tw * (size_t)ps->th);
+	ps->tiles_dirty = false;
+	if (ps->ents_dirty) {
+		api_free_ents(ps->ents, ps->nents);
+		ps->ents = ps->snap_ents;
+		ps->nents = ps->ents_cap = ps->snap_nents;
+		ps->snap_ents = NULL;
+		ps->ents_dirty = false;
+	}
+}
+
+/* ---- Trace ------------------------------------------------------------------*/
+
+void api_trace(api_pstate *ps, const char *fmt, ...)
+{
+	char small[512];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(small, sizeof small, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	int rc = api_buf_printf(&ps->trace, "%" PRId64 " %s ", ps->run->tick, ps->p->name);
+	if ((size_t)n < sizeof small) {
+		rc |= api_buf_put(&ps->trace, small, (size_t)n);
+	} else {
+		char *big = malloc((size_t)n + 1);
+		if (!big) {
+			ps->run->oom = true;
+			return;
+		}
+		va_start(ap, fmt);
+		vsnprintf(big, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+		rc |= api_buf_put(&ps->trace, big, (size_t)n);
+		free(big);
+	}
+	rc |= api_buf_put(&ps->trace, "\n", 1);
+	if (rc)
+		ps->run->oom = true;
+}
+
+/* print() from a script: one trace line per call, newlines escaped. */
+static void run_output(void *ud, const char *text, size_t len)
+{
+	api_pstate *ps = ud;
+	if (len && text[len - 1] == '\n')
+		len--;
+	api_buf b = {0};
+	if (api_buf_escaped(&b, text, len) == 0)
+		api_trace(ps, "print %s", b.data ? b.data : "");
+	else
+		ps->run->oom = true;
+	free(b.data);
+}
+
+/* ---- Files --------------------------------------------------------------------*/
+
+static int run_read(const char *dir, const char *rel, char **out, size_t *len)
+{
+	char path[4096];
+	if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, rel) >= sizeof path)
+		return -1;
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return -1;
+	api_buf b = {0};
+	char chunk[8192];
+	size_t got;
+	int rc = 0;
+	while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
+		if (api_buf_put(&b, chunk, got) < 0) {
+			rc = -1;
+			break;
+		}
+	if (ferror(f))
+		rc = -1;
+	fclose(f);
+	if (rc < 0) {
+		free(b.data);
+		return -1;
+	}
+	*out = b.data ? b.data : strdup("");
+	*len = b.len;
+	return *out ? 0 : -1;
+}
+
+/* require("a.b") reads scripts/a/b.lua of the world. */
+static int run_module(void *ud, const char *name, char **src, size_t *len,
+                      char *path, size_t pathlen)
+{
+	api_pstate *ps = ud;
+	char rel[512];
+	int n = snprintf(rel, sizeof rel, "scripts/%s.lua", name);
+	if (n < 0 || (size_t)n >= sizeof rel)
+		return -1;
+	for (char *c = rel + 8; *c && c < rel + n - 4; c++)
+		if (*c == '.')
+			*c = '/';
+	if (run_read(ps->run->dir, rel, src, len) < 0)
+		return -1;
+	snprintf(path, pathlen, "%s", rel);
+	return 0;
+}
+
+/* ---- Failures -------------------------------------------------------------------*/
+
+static void ps_fail(api_pstate *ps, const char *handler, const vm_error *err)
+{
+	ps->stats.failures++;
+	api_trace(ps, "fail %s %s %s", handler, vm_status_name(err->status), err->msg);
+	if (ps->nfails == ps->fails_cap) {
+		int cap = ps->fails_cap ? ps->fails_cap * 2 : 4;
+		api_failure *v = realloc(ps->fails, (size_t)cap * sizeof *v);
+		if (!v) {
+			ps->run->oom = true;
+			return;
+		}
+		ps->fails = v;
+		ps->fails_cap = cap;
+	}
+	ps->fails[ps->nfails++] = (api_failure){
+		.parcel = ps->index, .tick = ps->run->tick, .handler = handler, .err = *err};
+}
+
+static void ps_fail_host(api_pstate *ps, const char *handler, vm_status st,
+                         const char *file, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+static void ps_fail_host(api_pstate *ps, const char *handler, vm_status st,
+                         const char *file, const char *fmt, ...)
+{
+	vm_error e = {.status = st};
+	snprintf(e.file, sizeof e.file, "%s", file);
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(e.msg, sizeof e.msg, fmt, ap);
+	va_end(ap);
+	ps_fail(ps, handler, &e);
+}
+
+void api_failure_format(const api_run *r, const api_failure *f, char *buf,
+                        size_t len)
+{
+	const char *pname = r->w->parcels[f->parcel].name;
+	int n = snprintf(buf, len, "parcel %s: %s at tick %" PRId64 ": %s", pname,
+	                 f->handler, f->tick, f->err.msg);
+	if (n < 0 || (size_t)n >= len)
+		return;
+	if (f->err.limit > 0)
+		snprintf(buf + n, len - (size_t)n, " (%s: used %" PRId64 " of %" PRId64 ")",
+		         vm_status_name(f->err.status), f->err.used, f->err.limit);
+}
+
+/* ---- Handlers --------------------------------------------------------------------*/
+
+/* What a handler is called with. Arguments are pushed inside a protected
+ * call, since the memory cap may be reached by pushing them. */
+typedef struct ps_args {
+	const char *s1, *s2;     /* strings, or NULL */
+	bool nil_first;          /* on_message from outside: nil, text */
+	const api_msg *msg;      /* on_message from a parcel: name, value */
+	const char *from;
+	bool tick;               /* on_tick(tick) */
+	int64_t t;
+} ps_args;
+
+static int ps_push(lua_State *L)
+{
+	const ps_args *a = lua_touserdata(L, 1);
+	lua_pop(L, 1);
+	if (a->msg) {
+		lua_pushstring(L, a->from);
+		api_msg_push(L, a->msg->data, a->msg->len);
+		return 2;
+	}
+	if (a->tick) {
+		lua_pushinteger(L, a->t);
+		return 1;
+	}
+	int n = 0;
+	if (a->nil_first) {
+		lua_pushnil(L);
+		n++;
+	}
+	if (a->s1) {
+		lua_pushstring(L, a->s1);
+		n++;
+	}
+	if (a->s2) {
+		lua_pushstring(L, a->s2);
+		n++;
+	}
+	return n;
+}
+
+/* Marks of the buffered effects at a handler's start, to roll back to. */
+typedef struct ps_mark {
+	size_t trace;
+	int outbox, xfers;
+	int64_t balance, sent;
+} ps_mark;
+
+static ps_mark ps_begin(api_pstate *ps, const char *fn)
+{
+	ps->handler = fn;
+	ps->out_bytes = 0;
+	ps->forced = VM_OK;
+	return (ps_mark){.trace = ps->trace.len, .outbox = ps->outbox.n,
+	                 .xfers = ps->nxfers, .balance = ps->balance, .sent = ps->sent};
+}
+
+/* End a handler: keep its effects, or undo them and record the failure. */
+static bool ps_end(api_pstate *ps, const ps_mark *m, vm_status st, vm_error *err)
+{
+	if (st == VM_OK && ps->forced != VM_OK) {
+		st = ps->forced;
+		*err = ps->forced_err;
+	}
+	if (st == VM_OK) {
+		ps_commit(ps);
+		return true;
+	}
+	ps_rollback(ps);
+	ps->trace.len = m->trace;
+	if (ps->trace.data)
+		ps->trace.data[m->trace] = '\0';
+	for (int i = m->outbox; i < ps->outbox.n; i++)
+		free(ps->outbox.v[i].data);
+	ps->outbox.n = m->outbox;
+	for (int i = m->xfers; i < ps->nxfers; i++)
+		free(ps->xfers[i].to_identity);
+	ps->nxfers = m->xfers;
+	ps->balance = m->balance;
+	ps->sent = m->sent;
+	err->status = st;
+	ps_fail(ps, ps->handler, err);
+	return false;
+}
+
+/* Call handler `fn` as one transaction. Returns false when it failed. */
+static bool ps_call(api_pstate *ps, const char *fn, const ps_args *a)
+{
+	lua_State *L = vm_lua(ps->v);
+	int base = lua_gettop(L);
+	ps_mark m = ps_begin(ps, fn);
+	vm_error err;
+	memset(&err, 0, sizeof err);
+
+	lua_pushcfunction(L, ps_push);
+	lua_pushlightuserdata(L, (void *)a);
+	if (lua_pcall(L, 1, LUA_MULTRET, 0) != LUA_OK) {
+		lua_settop(L, base);
+		snprintf(err.msg, sizeof err.msg, "no memory left to call %s", fn);
+		err.limit = (int64_t)ps->lim.memory;
+		err.used = (int64_t)vm_get_usage(ps->v).memory;
+		return ps_end(ps, &m, VM_ERR_MEMORY, &err);
+	}
+	bool called = false;
+	vm_status st = vm_call(ps->v, fn, lua_gettop(L) - base, &called, &err);
+	lua_settop(L, base);
+	if (called)
+		ps->stats.calls++;
+	vm_usage u = vm_get_usage(ps->v);
+	if (u.peak_memory > ps->stats.peak_memory)
+		ps->stats.peak_memory = u.peak_memory;
+	return ps_end(ps, &m, st, &err);
+}
+
+/* Load the parcel's scripts: its own, then its entities' and the palette
+ * scripts of glyphs its layout uses, each path once, in that order. They
+ * share the parcel's state (acre-lua(7), SCRIPTS). */
+static int ps_script_list(api_run *r, api_pstate *ps, const char **list, int max)
+{
+	const wf_world *w = r->w;
+	const wf_parcel *p = ps->p;
+	int n = 0;
+	if (p->script)
+		list[n++] = p->script;
+	for (int i = 0; i < p->nentities && n < max; i++)
+		if (p->entities[i].script)
+			list[n++] = p->entities[i].script;
+	bool used[256] = {false};
+	size_t area = (size_t)ps->tw * (size_t)ps->th;
+	for (size_t i = 0; p->tiles && i < area; i++)
+		used[p->tiles[i]] = true;
+	if (!p->tiles)
+		used[0] = true;
+	for (int g = 0; g < w->npalette && g < 256 && n < max; g++)
+		if (used[g] && w->palette[g].script)
+			list[n++] = w->palette[g].script;
+	/* Drop repeats, keeping first places. */
+	int k = 0;
+	for (int i = 0; i < n; i++) {
+		bool dup = false;
+		for (int j = 0; j < k; j++)
+			dup |= strcmp(list[j], list[i]) == 0;
+		if (!dup)
+			list[k++] = list[i];
+	}
+	return k;
+}
+
+static void ps_load(api_run *r, api_pstate *ps)
+{
+	vm_config cfg = {
+		.limits = ps->lim,
+		.seed = r->seed,
+		.name = ps->p->name,
+		.output = run_output,
+		.module = run_module,
+		.ud = ps,
+	};
+	ps->v = vm_new(&cfg);
+	if (!ps->v) {
+		ps_fail_host(ps, "load", VM_ERR_MEMORY, "",
+		             "the memory budget (%zu bytes) is too small to start a script",
+		             ps->lim.memory);
+		return;
+	}
+	if (api_lib_open(ps) < 0) {
+		ps_fail_host(ps, "load", VM_ERR_MEMORY, "",
+		             "the memory budget (%zu bytes) is too small for the API",
+		             ps->lim.memory);
+		return;
+	}
+	const char *list[64];
+	int n = ps_script_list(r, ps, list, 64);
+	vm_tick(ps->v);
+	for (int i = 0; i < n; i++) {
+		char *src;
+		size_t len;
+		if (run_read(r->dir, list[i], &src, &len) < 0) {
+			ps_fail_host(ps, "load", VM_ERR_NOT_FOUND, list[i],
+			             "%s: cannot read the script: %s", list[i], strerror(errno));
+			return;
+		}
+		vm_error err = {0};
+		ps_mark m = ps_begin(ps, "load");
+		vm_status st = vm_load(ps->v, list[i], src, len, &err);
+		free(src);
+		if (!ps_end(ps, &m, st, &err))
+			return;
+	}
+	ps->loaded = true;
+	ps->stats.loaded = true;
+	ps_call(ps, "on_load", &(ps_args){0});
+}
+
+/* ---- One parcel's tick ---------------------------------------------------------- */
+
+typedef struct run_phase {
+	api_run *r;
+	const api_event *ev; /* this tick's events */
+	const int *ev_parcel; /* target parcel index of each */
+	int nev;
+	int next;            /* next entry of r->scripted to take */
+	pthread_mutex_t lock;
+} run_phase;
+
+static void ps_seed_rng(api_run *r, api_pstate *ps)
+{
+	uint64_t h = api_strhash(ps->p->name, strlen(ps->p->name));
+	ps->rng = r->seed ^ (h * 0x9e3779b97f4a7c15ULL) ^
+	          ((uint64_t)r->tick * 0xbf58476d1ce4e5b9ULL);
+}
+
+static void ps_event(api_pstate *ps, const api_event *e)
+{
+	switch (e->kind) {
+	case API_EV_ENTER:
+		ps_call(ps, "on_enter", &(ps_args){.s1 = e->avatar});
+		break;
+	case API_EV_LEAVE:
+		ps_call(ps, "on_leave", &(ps_args){.s1 = e->avatar});
+		break;
+	case API_EV_INTERACT:
+		ps_call(ps, "on_interact", &(ps_args){.s1 = e->avatar, .s2 = e->entity});
+		break;
+	case API_EV_MESSAGE:
+		ps_call(ps, "on_message", &(ps_args){.nil_first = true, .s1 = e->text});
+		break;
+	}
+}
+
+static void ps_tick(run_phase *ph, api_pstate *ps)
+{
+	api_run *r = ph->r;
+	ps_seed_rng(r, ps);
+	if (r->tick == 0) {
+		ps_load(r, ps);
+	} else if (ps->loaded) {
+		vm_tick(ps->v);
+		for (int i = 0; i < ph->nev; i++)
+			if (ph->ev_parcel[i] == ps->index)
+				ps_event(ps, &ph->ev[i]);
+		for (int i = 0; i < ps->inbox.n; i++) {
+			const api_msg *m = &ps->inbox.v[i];
+			ps_call(ps, "on_message",
+			        &(ps_args){.msg = m, .from = r->w->parcels[m->from].name});
+		}
+		ps_call(ps, "on_tick", &(ps_args){.tick = true, .t = r->tick});
+	}
+	if (ps->v) {
+		vm_usage u = vm_get_usage(ps->v);
+		if (u.peak_instructions > ps->stats.peak_instructions)
+			ps->stats.peak_instructions = u.peak_instructions;
+		if (u.peak_memory > ps->stats.peak_memory)
+			ps->stats.peak_memory = u.peak_memory;
+	}
+}
+
+static void *run_worker(void *arg)
+{
+	run_phase *ph = arg;
+	api_run *r = ph->r;
+	for (;;) {
+		pthread_mutex_lock(&ph->lock);
+		int k = ph->next++;
+		pthread_mutex_unlock(&ph->lock);
+		if (k >= r->nscripted)
+			return NULL;
+		ps_tick(ph, &r->ps[r->scripted[k]]);
+	}
+}
+
+/* Run every scripted parcel's part of the tick, on opts.threads threads. */
+static int run_phase_all(run_phase *ph)
+{
+	api_run *r = ph->r;
+	int nt = r->opts.threads > 1 ? r->opts.threads : 1;
+	if (nt > r->nscripted)
+		nt = r->nscripted > 0 ? r->nscripted : 1;
+	pthread_t th[64];
+	if (nt > 64)
+		nt = 64;
+	int started = 0;
+	pthread_mutex_init(&ph->lock, NULL);
+	ph->next = 0;
+	for (int i = 1; i < nt; i++) {
+		if (pthread_create(&th[i], NULL, run_worker, ph) != 0)
+			break;
+		started++;
+	}
+	run_worker(ph);
+	for (int i = 1; i <= started; i++)
+		pthread_join(th[i], NULL);
+	pthread_mutex_destroy(&ph->lock);
+	return 0;
+}
+
+/* ---- Merge (one thread, parcel order) ------------------------------------------ */
+
+static void run_emit_trace(api_run *r, api_pstate *ps)
+{
+	if (r->opts.trace && ps->trace.len) {
+		const char *s = ps->trace.data, *end = s + ps->trace.len;
+		while (s < end) {
+			const char *nl = memchr(s, '\n', (size_t)(end - s));
+			r->opts.trace(r->opts.trace_ud, s, (size_t)(nl - s));
+			s = nl + 1;
+		}
+	}
+	ps->trace.len = 0;
+}
+
+static int run_push_msg(api_msgs *q, api_msg m)
+{
+	if (q->n == q->cap) {
+		int cap = q->cap ? q->cap * 2 : 8;
+		api_msg *v = realloc(q->v, (size_t)cap * sizeof *v);
+		if (!v)
+			return -1;
+		q->v = v;
+		q->cap = cap;
+	}
+	q->v[q->n++] = m;
+	return 0;
+}
+
+static void run_merge_parcel(api_run *r, api_pstate *ps)
+{
+	r->ledger[ps->index] += ps->balance - ps->balance_start;
+	for (int i = 0; i < ps->nxfers; i++) {
+		api_transfer *t = &ps->xfers[i];
+		if (t->to_parcel >= 0)
+			r->ledger[t->to_parcel] += t->amount;
+		else if (run_credit_ident(r, t->to_identity, t->amount) < 0)
+			r->oom = true;
+		free(t->to_identity);
+	}
+	ps->nxfers = 0;
+	for (int i = 0; i < ps->outbox.n; i++) {
+		api_msg m = ps->outbox.v[i];
+		api_pstate *to = &r->ps[m.to];
+		if (!to->loaded || run_push_msg(&to->inbox, m) < 0)
+			free(m.data);
+	}
+	ps->outbox.n = 0;
+	run_emit_trace(r, ps);
+	for (int i = 0; i < ps->nfails; i++) {
+		if (r->nfails < API_MAX_FAILURES)
+			r->fails[r->nfails++] = ps->fails[i];
+		r->total_fails++;
+	}
+	ps->nfails = 0;
+}
+
+static int run_merge(api_run *r)
+{
+	int failures = 0;
+	for (int k = 0; k < r->nscripted; k++) {
+		api_pstate *ps = &r->ps[r->scripted[k]];
+		for (int i = 0; i < ps->inbox.n; i++)
+			free(ps->inbox.v[i].data);
+		ps->inbox.n = 0;
+	}
+	for (int k = 0; k < r->nscripted; k++) {
+		api_pstate *ps = &r->ps[r->scripted[k]];
+		failures += ps->nfails;
+		run_merge_parcel(r, ps);
+	}
+	for (int k = 0; k < r->nscripted; k++) {
+		api_pstate *ps = &r->ps[r->scripted[k]];
+		ps->balance = ps->balance_start = r->ledger[ps->index];
+		ps->sent = 0;
+	}
+	return r->oom ? -1 : failures;
+}
+
+/* ---- Presence ------------------------------------------------------------------- */
+
+static int ps_presence(api_pstate *ps, const api_event *e)
+{
+	int at = -1;
+	for (int i = 0; i < ps->navatars; i++)
+		if (strcmp(ps->avatars[i], e->avatar) == 0)
+			at = i;
+	if (e->kind == API_EV_LEAVE && at >= 0) {
+		free(ps->avatars[at]);
+		memmove(&ps->avatars[at], &ps->avatars[at + 1],
+		        (size_t)(ps->navatars - at - 1) * sizeof *ps->avatars);
+		ps->navatars--;
+	}
+	if (e->kind != API_EV_ENTER || at >= 0)
+		return 0;
+	if (ps->navatars == ps->avatars_cap) {
+		int cap = ps->avatars_cap ? ps->avatars_cap * 2 : 4;
+		char **v = realloc(ps->avatars, (size_t)cap * sizeof *v);
+		if (!v)
+			return -1;
+		ps->avatars = v;
+		ps->avatars_cap = cap;
+	}
+	if (!(ps->avatars[ps->navatars] = strdup(e->avatar)))
+		return -1;
+	ps->navatars++;
+	return 0;
+}
+
+/* ---- The tick ------------------------------------------------------------------- */
+
+static int run_step(api_run *r, const api_event *ev, int nev)
+{
+	int lo = 0;
+	while (lo < nev && ev[lo].tick < r->tick)
+		lo++;
+	int hi = lo;
+	while (hi < nev && ev[hi].tick == r->tick)
+		hi++;
+	int *target = hi > lo ? malloc((size_t)(hi - lo) * sizeof *target) : NULL;
+	if (hi > lo && !target)
+		return -1;
+	for (int i = lo; i < hi; i++) {
+		const api_event *e = &ev[i];
+		target[i - lo] = api_find_parcel(r, e->parcel, strlen(e->parcel));
+		if (target[i - lo] >= 0 && e->avatar &&
+		    ps_presence(&r->ps[target[i - lo]], e) < 0) {
+			free(target);
+			return -1;
+		}
+	}
+	run_phase ph = {.r = r, .ev = ev + lo, .ev_parcel = target, .nev = hi - lo};
+	run_phase_all(&ph);
+	free(target);
+	return run_merge(r);
+}
+
+int api_run_tick(api_run *r, const api_event *ev, int nev)
+{
+	r->tick++;
+	return run_step(r, ev, nev);
+}
+
+int64_t api_run_ticks(const api_run *r)
+{
+	return r->tick;
+}
+
+/* ---- Set-up ---------------------------------------------------------------------- */
+
+static int run_attr_int(const wf_attr *a, int n, const char *key, int64_t *out)
+{
+	for (int i = 0; i < n; i++) {
+		if (strcmp(a[i].key, key) != 0)
+			continue;
+		char *end;
+		errno = 0;
+		long long v = strtoll(a[i].value, &end, 10);
+		if (!*a[i].value || *end || errno || v < 0)
+			return -1;
+		*out = v;
+		return 1;
+	}
+	return 0;
+}
+
+vm_limits api_parcel_limits(const wf_world *w, const wf_parcel *p,
+                            const api_opts *o)
+{
+	vm_limits l = vm_default_limits();
+	wf_budget b = wf_parcel_budget(w, p);
+	int64_t area = (int64_t)p->pw * p->ph;
+	if (b.instructions > 0)
+		l.instructions = l.tick_instructions = b.instructions;
+	if (b.memory > 0)
+		l.memory = (size_t)b.memory;
+	l.messages = (int)(API_MESSAGES_PER_UNIT * (area > 0 ? area : 1));
+	if (!o)
+		return l;
+	const vm_limits *x = &o->limits;
+	if (x->instructions)
+		l.instructions = x->instructions;
+	if (x->tick_instructions)
+		l.tick_instructions = x->tick_instructions;
+	else if (x->instructions)
+		l.tick_instructions = x->instructions;
+	if (x->memory)
+		l.memory = x->memory;
+	if (x->depth)
+		l.depth = x->depth;
+	if (x->output)
+		l.output = x->output;
+	if (x->messages)
+		l.messages = x->messages;
+	if (x->max_instructions)
+		l.max_instructions = x->max_instructions;
+	if (x->max_constants)
+		l.max_constants = x->max_constants;
+	if (x->max_functions)
+		l.max_functions = x->max_functions;
+	return l;
+}
+
+static int ps_init_ents(api_pstate *ps)
+{
+	const wf_parcel *p = ps->p;
+	ps->ents = p->nentities ? calloc((size_t)p->nentities, sizeof *ps->ents) : NULL;
+	if (p->nentities && !ps->ents)
+		return -1;
+	ps->ents_cap = p->nentities;
+	for (int i = 0; i < p->nentities; i++) {
+		const wf_entity *we = &p->entities[i];
+		api_entity *e = &ps->ents[ps->nents++];
+		e->name = strdup(we->name ? we->name : "");
+		e->x = we->x;
+		e->y = we->y;
+		if (we->glyph)
+			snprintf(e->glyph, sizeof e->glyph, "%s", we->glyph);
+		if (!e->name)
+			return -1;
+		if (we->nattrs && !(e->props = calloc((size_t)we->nattrs, sizeof *e->props)))
+			return -1;
+		e->props_cap = we->nattrs;
+		for (int j = 0; j < we->nattrs; j++) {
+			api_prop *pr = &e->props[e->nprops++];
+			pr->key = strdup(we->attrs[j].key);
+			pr->value.type = API_STR;
+			pr->value.u.s = strdup(we->attrs[j].value ? we->attrs[j].value : "");
+			if (!pr->key || !pr->value.u.s)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+static bool run_runs_scripts(api_run *r, api_pstate *ps)
+{
+	const char *list[64];
+	if (r->opts.select && !r->opts.select[ps->index])
+		return false;
+	if (!(ps->caps & WF_CAP_SCRIPTS))
+		return false;
+	return ps_script_list(r, ps, list, 64) > 0;
+}
+
+static int ps_init(api_run *r, int i, api_error *err)
+{
+	api_pstate *ps = &r->ps[i];
+	const wf_parcel *p = &r->w->parcels[i];
+	ps->run = r;
+	ps->index = i;
+	ps->p = p;
+	ps->tw = wf_parcel_tw(r->w, p);
+	ps->th = wf_parcel_th(r->w, p);
+	size_t area = (size_t)ps->tw * (size_t)ps->th;
+	ps->tiles = calloc(area ? area : 1, 1);
+	if (!ps->tiles)
+		return -1;
+	if (p->tiles)
+		memcpy(ps->tiles, p->tiles, area);
+	if (ps_init_ents(ps) < 0)
+		return -1;
+	const wf_zone *z = p->zone_index >= 0 && p->zone_index < r->w->nzones
+	                           ? &r->w->zones[p->zone_index]
+	                           : NULL;
+	/* A parcel without a zone may do everything (acre-world(5), ZONES). */
+	ps->caps = z ? z->caps : WF_CAP_ALL;
+	ps->zone_name = z ? z->name : "(none)";
+	ps->lim = api_parcel_limits(r->w, p, &r->opts);
+	ps->max_entities = r->opts.max_entities ? r->opts.max_entities
+	                                        : wf_parcel_budget(r->w, p).entities;
+	int64_t funds = 0;
+	if (run_attr_int(p->attrs, p->nattrs, "funds", &funds) < 0) {
+		snprintf(err->file, sizeof err->file, "world.acre");
+		err->line = p->line;
+		snprintf(err->msg, sizeof err->msg,
+		         "parcel %s: funds must be a whole number of at least 0", p->name);
+		return -2;
+	}
+	r->ledger[i] = funds;
+	r->supply += funds;
+	ps->balance = ps->balance_start = funds;
+	return 0;
+}
+
+static void run_set_oom(api_error *err)
+{
+	memset(err, 0, sizeof *err);
+	snprintf(err->msg, sizeof err->msg, "out of memory");
+}
+
+api_run *api_run_new(wf_world *w, const char *dir, const api_opts *o,
+                     api_error *err)
+{
+	memset(err, 0, sizeof *err);
+	api_run *r = calloc(1, sizeof *r);
+	if (!r) {
+		run_set_oom(err);
+		return NULL;
+	}
+	r->w = w;
+	r->dir = strdup(dir ? dir : ".");
+	if (o)
+		r->opts = *o;
+	r->seed = r->opts.seed_set ? r->opts.seed : w->seed;
+	int n = w->nparcels;
+	r->ps = calloc((size_t)(n ? n : 1), sizeof *r->ps);
+	r->ledger = calloc((size_t)(n ? n : 1), sizeof *r->ledger);
+	r->scripted = calloc((size_t)(n ? n : 1), sizeof *r->scripted);
+	r->fails = calloc(API_MAX_FAILURES, sizeof *r->fails);
+	if (!r->dir || !r->ps || !r->ledger || !r->scripted || !r->fails ||
+	    api_index_names(r) < 0 || (!w->grid && wf_world_index(w) < -1))
+		goto oom;
+	for (int i = 0; i < n; i++) {
+		int rc = ps_init(r, i, err);
+		if (rc == -2)
+			goto fail;
+		if (rc < 0)
+			goto oom;
+		if (run_runs_scripts(r, &r->ps[i]))
+			r->scripted[r->nscripted++] = i;
+		r->ps[i].stats.scripted = run_runs_scripts(r, &r->ps[i]);
+	}
+	run_phase ph = {.r = r};
+	run_phase_all(&ph);
+	if (run_merge(r) < 0)
+		goto oom;
+	return r;
+oom:
+	run_set_oom(err);
+fail:
+	api_run_free(r);
+	return NULL;
+}
+
+static void ps_free(api_pstate *ps)
+{
+	if (ps->v)
+		vm_free(ps->v);
+	free(ps->tiles);
+	free(ps->snap_tiles);
+	api_free_ents(ps->ents, ps->nents);
+	if (ps->ents_dirty)
+		api_free_ents(ps->snap_ents, ps->snap_nents);
+	for (int i = 0; i < ps->navatars; i++)
+		free(ps->avatars[i]);
+	free(ps->avatars);
+	free(ps->trace.data);
+	free(ps->scratch.data);
+	for (int i = 0; i < ps->outbox.n; i++)
+		free(ps->outbox.v[i].data);
+	free(ps->outbox.v);
+	for (int i = 0; i < ps->inbox.n; i++)
+		free(ps->inbox.v[i].data);
+	free(ps->inbox.v);
+	for (int i = 0; i < ps->nxfers; i++)
+		free(ps->xfers[i].to_identity);
+	free(ps->xfers);
+	free(ps->fails);
+}
+
+void api_run_free(api_run *r)
+{
+	if (!r)
+		return;
+	for (int i = 0; r->ps && i < r->w->nparcels; i++)
+		ps_free(&r->ps[i]);
+	for (int i = 0; i < r->nidents; i++)
+		free(r->idents[i].name);
+	free(r->idents);
+	free(r->ps);
+	free(r->ledger);
+	free(r->scripted);
+	free(r->names);
+	free(r->fails);
+	free(r->dir);
+	free(r);
+}
+

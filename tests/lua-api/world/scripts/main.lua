@@ -1,0 +1,1 @@
+-- main.lua — parcel a's script; each API test puts its module test here.
