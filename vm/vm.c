@@ -382,22 +382,6 @@ static int vm_randomseed(lua_State *L)
 	return 0;
 }
 
-/* setmetatable refuses __gc: finalizers would run at times that depend on
- * the collector, charged to whatever code happens to be running. */
-static int vm_setmetatable(lua_State *L)
-{
-	if (lua_type(L, 2) == LUA_TTABLE) {
-		lua_pushliteral(L, "__gc");
-		if (lua_rawget(L, 2) != LUA_TNIL)
-			return vm_raise(L, "__gc metamethods are not available");
-		lua_pop(L, 1);
-	}
-	lua_pushvalue(L, lua_upvalueindex(1));
-	lua_insert(L, 1);
-	lua_call(L, lua_gettop(L) - 1, 1);
-	return 1;
-}
-
 static bool vm_module_name_ok(const char *s, size_t len)
 {
 	if (len == 0 || len > 200 || s[0] == '.' || s[len - 1] == '.')
@@ -506,7 +490,6 @@ static int vm_open(lua_State *L)
 	lua_register(L, "print", vm_print);
 	lua_register(L, "require", vm_require);
 	vm_wrap(L, NULL, "load", vm_load_fn);
-	vm_wrap(L, NULL, "setmetatable", vm_setmetatable);
 	vm_wrap(L, LUA_MATHLIBNAME, "randomseed", vm_randomseed);
 	/* The shared string metatable stays out of reach: getmetatable("")
 	 * answers false. */
