@@ -382,22 +382,6 @@ static int vm_randomseed(lua_State *L)
 	return 0;
 }
 
-/* setmetatable refuses __gc: finalizers would run at times that depend on
- * the collector, charged to whatever code happens to be running. */
-static int vm_setmetatable(lua_State *L)
-{
-	if (lua_type(L, 2) == LUA_TTABLE) {
-		lua_pushliteral(L, "__gc");
-		if (lua_rawget(L, 2) != LUA_TNIL)
-			return vm_raise(L, "__gc metamethods are not available");
-		lua_pop(L, 1);
-	}
-	lua_pushvalue(L, lua_upvalueindex(1));
-	lua_insert(L, 1);
-	lua_call(L, lua_gettop(L) - 1, 1);
-	return 1;
-}
-
 static bool vm_module_name_ok(const char *s, size_t len)
 {
 	if (len == 0 || len > 200 || s[0] == '.' || s[len - 1] == '.')
@@ -506,7 +490,6 @@ static int vm_open(lua_State *L)
 	lua_register(L, "print", vm_print);
 	lua_register(L, "require", vm_require);
 	vm_wrap(L, NULL, "load", vm_load_fn);
-	vm_wrap(L, NULL, "setmetatable", vm_setmetatable);
 	vm_wrap(L, LUA_MATHLIBNAME, "randomseed", vm_randomseed);
 	/* The shared string metatable stays out of reach: getmetatable("")
 	 * answers false. */
@@ -752,6 +735,13 @@ static void vm_hash_object(lua_State *L, int idx, int t, XXH3_state_t *h,
 	/* The key below is an identity, not an address: the patched Lua returns
 	 * a serial number (or an offset, for C functions). */
 	uint64_t id = (uint64_t)(uintptr_t)lua_topointer(L, idx);
+	/* A light C function's number is its offset in the program, which
+	 * moves with every change to the code: hash such functions by kind
+	 * only, so that recorded state hashes outlive a rebuild. */
+	if (t == LUA_TFUNCTION && lua_iscfunction(L, idx) && !lua_getupvalue(L, idx, 1))
+		id = 0;
+	else if (t == LUA_TFUNCTION && lua_iscfunction(L, idx))
+		lua_pop(L, 1);
 	vm_hash_tag(h, t, &id, sizeof id);
 	/* (t << 32 | id) + 1 is never 0, the empty slot */
 	if (depth >= VM_HASH_DEPTH || !vm_seen_add(seen, ((uintptr_t)t << 32 | id) + 1))

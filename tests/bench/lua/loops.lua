@@ -1,0 +1,7 @@
+-- loops: numeric for loops, integer and float arithmetic
+local s, f = 0, 0.0
+for i = 1, 60000000 do
+  s = s + i % 7
+  f = f + i * 0.5
+end
+print(s, f)

@@ -1,0 +1,23 @@
+#!/bin/sh
+# 23-lua-corpus.sh — ordinary Lua programs (tests/lua/corpus/) print the same
+# bytes, and exit the same way, under `acre lua` and under the same Lua source
+# built without Acre's patches (build/lua-stock/lua): the patches change only
+# what they mean to.
+. "$(dirname "$0")/../lib.sh"
+
+STOCK=$REPO_ROOT/build/lua-stock/lua
+for f in "$TESTS_ROOT"/lua/corpus/*.lua; do
+	name=${f##*/}
+	if [ ! -x "$STOCK" ]; then
+		test_skip "corpus: ${name%.lua}" "no $STOCK (make lua-stock)"
+		continue
+	fi
+	test_expect "corpus: ${name%.lua}" '
+		cp "'"$f"'" . &&
+		{ "$ACRE_BIN" lua '"$name"' 2>&1; echo "exit $?"; } >acre.out &&
+		{ "'"$STOCK"'" '"$name"' 2>&1; echo "exit $?"; } >stock.out &&
+		expect_same stock.out acre.out
+	'
+done
+
+test_done
