@@ -10,6 +10,7 @@
 #include <curses.h>
 #include <errno.h>
 #include <locale.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,26 @@
 
 #define IDLE_MS 300
 #define RECOVER_SUFFIX ".world.acre.acre-recover"
+
+/* Set by SIGHUP and SIGTERM (the one piece of state outside ed_ui, as a
+ * signal handler can reach nothing else); the loop then keeps the edits in
+ * the recovery file and leaves. */
+static volatile sig_atomic_t ed_signalled;
+
+static void on_signal(int sig)
+{
+	ed_signalled = sig;
+}
+
+static void catch_signals(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
 
 static double now_ms(void)
 {
@@ -178,6 +199,7 @@ static SCREEN *term_start(ed_ui *u, char *err, size_t errlen)
 	set_escdelay(25);
 	mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
 	mouseinterval(0);
+	catch_signals();
 	u->colours = pick_colours();
 	ed_draw_init(u);
 	return s;
@@ -256,9 +278,17 @@ static void loop(ed_ui *u)
 	while (!u->quit) {
 		bool pending = u->diags_gen != u->m.generation ||
 		               u->recover_gen != u->m.generation || ed_play_running(u);
-		timeout(ed_play_running(u) ? 50 : pending ? IDLE_MS : -1);
+		int wait = ed_play_running(u) ? 50 : pending ? IDLE_MS : -1;
+		timeout(wait);
 		wint_t wc;
 		int r = get_wch(&wc);
+		if (ed_signalled || (r == ERR && wait < 0)) {
+			/* Killed, or a blocking read failed (the terminal is gone):
+			 * keep the edits in the recovery file and leave. */
+			ed_write_recovery(u);
+			u->lost = true;
+			return;
+		}
 		if (r == ERR) {
 			idle(u);
 			ed_draw(u);
@@ -370,7 +400,8 @@ int ed_run(const ed_options *o, ed_stats *st, char *err, size_t errlen)
 	endwin();
 	delscreen(scr);
 	/* Leaving on purpose (:q, :wq, :q!) settles the recovery question. */
-	unlink(u->recover);
+	if (!u->lost)
+		unlink(u->recover);
 	fill_stats(u, st);
 	ui_free(u);
 	free(u);

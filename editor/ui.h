@@ -58,6 +58,7 @@ struct ed_ui {
 	char msg[512];            /* message for the bottom row until the next key */
 	bool msg_error;
 	bool quit;
+	bool lost;                /* the terminal went away: keep the recovery file */
 	bool pick_palette;        /* the palette picker is open */
 	int carry_pi, carry_ei;   /* entity being carried by `t`, or -1 */
 	int32_t paint_col;        /* column where paint mode began, for Enter */
