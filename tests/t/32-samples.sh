@@ -19,10 +19,10 @@ sample_at() {
 	expect_same want two
 }
 
-test_expect 'sample starter at its recorded state' 'sample_at starter 8fc4f4133fa2888e'
-test_expect 'sample neon-street at its recorded state' 'sample_at neon-street 4f26c991849f69ac'
-test_expect 'sample maze at its recorded state' 'sample_at maze 5f22fb128cb55f09'
-test_expect 'sample relay at its recorded state' 'sample_at relay f3faff9684cdd620'
+test_expect 'sample starter at its recorded state' 'sample_at starter b697ac5c5752f90f'
+test_expect 'sample neon-street at its recorded state' 'sample_at neon-street e812fd5b34517d34'
+test_expect 'sample maze at its recorded state' 'sample_at maze caff32e3276eb233'
+test_expect 'sample relay at its recorded state' 'sample_at relay 37b9a56bc5372e63'
 
 test_expect 'the maze depends on the seed' '
 	acre run -q --seed 1 "$SAMPLES/maze" >a
