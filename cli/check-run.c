@@ -431,7 +431,9 @@ static int use_cached(check_ctx *c, int i, const store_parcel_result *res)
 	p->peak_memory = res->memory;
 	if (strcmp(res->status, "ok") == 0)
 		return 0;
-	const char *rule = check_rule_index(res->status) >= 0 ? res->status : "runtime";
+	/* The rule must be the table's own string: res is freed soon. */
+	int k = check_rule_index(res->status);
+	const char *rule = k >= 0 ? check_rules[k].id : "runtime";
 	if (check_report_add(&c->rep, CHECK_ERROR, rule, c->file, c->w->parcels[i].line,
 	                     1, c->rp[i],
 	                     "parcel '%s' is unchanged since %.12s and failed there "
