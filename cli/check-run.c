@@ -515,6 +515,19 @@ static int run_twice(check_ctx *c, const uint8_t *sel)
 	return rc;
 }
 
+/* With --base, may every scripted parcel keep its recorded result? Then
+ * nothing runs at all (on the Street, setting up two runners for no
+ * script costs more than the rest of the check). */
+static bool none_selected(const check_ctx *c, const uint8_t *sel)
+{
+	if (!sel)
+		return false;
+	for (int i = 0; i < c->w->nparcels; i++)
+		if (sel[i])
+			return false;
+	return true;
+}
+
 int check_scripts(check_ctx *c)
 {
 	if (!c->w)
@@ -529,7 +542,7 @@ int check_scripts(check_ctx *c)
 	if (c->static_errors == 0) {
 		uint8_t *sel = NULL;
 		rc = select_parcels(c, scripted, &sel);
-		if (rc == 0)
+		if (rc == 0 && !none_selected(c, sel))
 			rc = run_twice(c, sel);
 		free(sel);
 	}
