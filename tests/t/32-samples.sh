@@ -18,10 +18,10 @@ sample_at() {
 	expect_same want two
 }
 
-test_expect 'sample starter at its recorded state' 'sample_at starter 516833ac70eac856'
-test_expect 'sample neon-street at its recorded state' 'sample_at neon-street cd036031d50547b2'
-test_expect 'sample maze at its recorded state' 'sample_at maze 4b109fa1b6b55853'
-test_expect 'sample relay at its recorded state' 'sample_at relay cd7840d0091dd381'
+test_expect 'sample starter at its recorded state' 'sample_at starter a9c522f8163e72f2'
+test_expect 'sample neon-street at its recorded state' 'sample_at neon-street 9af1a7d4f17a8cb8'
+test_expect 'sample maze at its recorded state' 'sample_at maze adcd2b915627ecca'
+test_expect 'sample relay at its recorded state' 'sample_at relay ed0fc1f31f6ff623'
 
 test_expect 'the maze depends on the seed' '
 	acre run -q --seed 1 "$SAMPLES/maze" >a
