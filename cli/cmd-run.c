@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 extern const struct cmd_entry cmd_run_entry;
 
@@ -160,6 +161,13 @@ static int run_load_events(const run_args *a, const char *dir, wf_world *w,
 	return CLI_OK;
 }
 
+static double run_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 static void run_print_stats(api_run *r, const wf_world *w)
 {
 	printf("%-24s %8s %8s %12s %10s %8s\n", "parcel", "calls", "failed",
@@ -213,7 +221,9 @@ static int run_world(const run_args *a, const char *dir, wf_world *w,
 		o.trace_ud = trace;
 	}
 	api_error err;
+	double t0 = run_now();
 	api_run *r = api_run_new(w, dir, &o, &err);
+	double t1 = run_now();
 	int rc = CLI_OK;
 	if (!r) {
 		if (err.line)
@@ -230,6 +240,7 @@ static int run_world(const run_args *a, const char *dir, wf_world *w,
 			goto out;
 		}
 	}
+	double t2 = run_now();
 	const api_failure *f;
 	int64_t total;
 	api_run_failures(r, &f, &total);
@@ -239,8 +250,12 @@ static int run_world(const run_args *a, const char *dir, wf_world *w,
 	if (trace == stdout)
 		fflush(stdout);
 	run_print_failures(r);
-	if (a->stats)
+	if (a->stats) {
 		run_print_stats(r, w);
+		printf("load %.3f s, %" PRId64 " ticks %.3f s, %.1f ticks/s, %d thread%s\n",
+		       t1 - t0, a->ticks, t2 - t1, t2 > t1 ? (double)a->ticks / (t2 - t1) : 0.0,
+		       o.threads > 1 ? o.threads : 1, o.threads > 1 ? "s" : "");
+	}
 	if (!a->quiet)
 		printf("%" PRId64 " ticks, %d scripted parcel%s, %" PRId64 " failure%s\n",
 		       a->ticks, scripted, scripted == 1 ? "" : "s", total,
@@ -300,7 +315,7 @@ const struct cmd_entry cmd_run_entry = {
 		"                     instead of the one its land gives it\n"
 		"  --memory SIZE      memory cap of every parcel (e.g. 256KiB)\n"
 		"  --stats            print calls, failures, peak instructions and memory\n"
-		"                     per scripted parcel\n"
+		"                     per scripted parcel, then load time and ticks/s\n"
 		"  -q, --quiet        print only failures and the state line\n"
 		"\n"
 		"Exit status: 0 when every handler succeeded, 1 when one failed or the\n"

@@ -10,6 +10,7 @@
 #include <curses.h>
 #include <errno.h>
 #include <locale.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,26 @@
 
 #define IDLE_MS 300
 #define RECOVER_SUFFIX ".world.acre.acre-recover"
+
+/* Set by SIGHUP and SIGTERM (the one piece of state outside ed_ui, as a
+ * signal handler can reach nothing else); the loop then keeps the edits in
+ * the recovery file and leaves. */
+static volatile sig_atomic_t ed_signalled;
+
+static void on_signal(int sig)
+{
+	ed_signalled = sig;
+}
+
+static void catch_signals(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
 
 static double now_ms(void)
 {
@@ -98,31 +119,18 @@ void ed_revalidate(ed_ui *u)
 		u->diag_cur = 0;
 }
 
-static wf_world *load_world(const char *dir, const char *file, char *err, size_t errlen)
+static wf_world *load_world(ed_ui *u, const char *file, char *err, size_t errlen)
 {
 	wf_diags d = {0};
-	wf_world *w;
-	if (file) {
-		FILE *f = fopen(file, "rb");
-		char *buf = NULL;
-		size_t len = 0;
-		if (!f) {
-			seterr(err, errlen, "cannot read %s: %s", file, strerror(errno));
-			return NULL;
-		}
-		FILE *mem = open_memstream(&buf, &len);
-		char chunk[65536];
-		size_t n;
-		while (mem && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
-			fwrite(chunk, 1, n, mem);
-		fclose(f);
-		if (mem)
-			fclose(mem);
-		w = buf ? wf_parse(buf, len, file, &d) : NULL;
-		free(buf);
-	} else {
-		w = wf_load(dir, &d);
+	char *path = NULL;
+	if (!file && asprintf(&path, "%s/world.acre", u->dir) < 0)
+		path = NULL;
+	if (!file && !path) {
+		seterr(err, errlen, "out of memory");
+		return NULL;
 	}
+	wf_world *w = ed_load(file ? file : path, file ? file : path, &u->keep, &d);
+	free(path);
 	if (d.errors > 0 || !w) {
 		/* A world that does not parse is not opened: saving the part that
 		 * was read would lose the rest. */
@@ -134,7 +142,7 @@ static wf_world *load_world(const char *dir, const char *file, char *err, size_t
 			seterr(err, errlen, "%s:%u:%u: %s (%d error%s in all; 'acre check' lists them)",
 			       e->file, e->line, e->col, e->msg, d.errors, d.errors == 1 ? "" : "s");
 		else
-			seterr(err, errlen, "cannot read the world in %s", dir);
+			seterr(err, errlen, "cannot read the world in %s", u->dir);
 		wf_diags_free(&d);
 		wf_world_free(w);
 		return NULL;
@@ -191,6 +199,7 @@ static SCREEN *term_start(ed_ui *u, char *err, size_t errlen)
 	set_escdelay(25);
 	mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
 	mouseinterval(0);
+	catch_signals();
 	u->colours = pick_colours();
 	ed_draw_init(u);
 	return s;
@@ -269,9 +278,17 @@ static void loop(ed_ui *u)
 	while (!u->quit) {
 		bool pending = u->diags_gen != u->m.generation ||
 		               u->recover_gen != u->m.generation || ed_play_running(u);
-		timeout(ed_play_running(u) ? 50 : pending ? IDLE_MS : -1);
+		int wait = ed_play_running(u) ? 50 : pending ? IDLE_MS : -1;
+		timeout(wait);
 		wint_t wc;
 		int r = get_wch(&wc);
+		if (ed_signalled || (r == ERR && wait < 0)) {
+			/* Killed, or a blocking read failed (the terminal is gone):
+			 * keep the edits in the recovery file and leave. */
+			ed_write_recovery(u);
+			u->lost = true;
+			return;
+		}
 		if (r == ERR) {
 			idle(u);
 			ed_draw(u);
@@ -291,6 +308,7 @@ static void ui_free(ed_ui *u)
 {
 	ed_play_stop(u);
 	ed_model_free(&u->m);
+	wf_world_free(u->keep);
 	wf_diags_free(&u->diags);
 	for (int i = 0; i < u->nhist; i++)
 		free(u->hist[i]);
@@ -330,7 +348,7 @@ int ed_run(const ed_options *o, ed_stats *st, char *err, size_t errlen)
 	bool ask = access(u->recover, F_OK) == 0, recovering = ask && o->recover;
 	wf_world *w = NULL;
 	if (!ask || recovering) {
-		w = load_world(u->dir, recovering ? u->recover : NULL, err, errlen);
+		w = load_world(u, recovering ? u->recover : NULL, err, errlen);
 		if (!w) {
 			ui_free(u);
 			free(u);
@@ -356,7 +374,7 @@ int ed_run(const ed_options *o, ed_stats *st, char *err, size_t errlen)
 		if (a == 'd')
 			unlink(u->recover);
 		recovering = a == 'r';
-		w = load_world(u->dir, recovering ? u->recover : NULL, err, errlen);
+		w = load_world(u, recovering ? u->recover : NULL, err, errlen);
 		if (!w) {
 			endwin();
 			delscreen(scr);
@@ -382,7 +400,8 @@ int ed_run(const ed_options *o, ed_stats *st, char *err, size_t errlen)
 	endwin();
 	delscreen(scr);
 	/* Leaving on purpose (:q, :wq, :q!) settles the recovery question. */
-	unlink(u->recover);
+	if (!u->lost)
+		unlink(u->recover);
 	fill_stats(u, st);
 	ui_free(u);
 	free(u);

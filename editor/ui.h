@@ -43,6 +43,7 @@ struct ed_ui {
 	char *dir;
 	char *recover;            /* path of the recovery file */
 	FILE *tty;                /* the terminal when stdout is not one, or NULL */
+	wf_world *keep;           /* holds strings of a world loaded in halves (load.c) */
 	ed_colours colours;
 	int cellw;                /* terminal columns per tile: 1, or 2 when a glyph is wide */
 	/* Screen layout, recomputed on every frame from LINES/COLS. */
@@ -57,6 +58,7 @@ struct ed_ui {
 	char msg[512];            /* message for the bottom row until the next key */
 	bool msg_error;
 	bool quit;
+	bool lost;                /* the terminal went away: keep the recovery file */
 	bool pick_palette;        /* the palette picker is open */
 	int carry_pi, carry_ei;   /* entity being carried by `t`, or -1 */
 	int32_t paint_col;        /* column where paint mode began, for Enter */
@@ -76,6 +78,9 @@ struct ed_ui {
 	double *key_ms;
 	int nkeys, capkeys;
 };
+
+/* load.c: parse the world file at `path` (named `file` in diagnostics). */
+wf_world *ed_load(const char *path, const char *file, wf_world **keep, wf_diags *d);
 
 /* draw.c */
 void ed_draw_init(ed_ui *u);

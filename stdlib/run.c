@@ -475,8 +475,7 @@ typedef struct run_phase {
 	const api_event *ev; /* this tick's events */
 	const int *ev_parcel; /* target parcel index of each */
 	int nev;
-	int next;            /* next entry of r->scripted to take */
-	pthread_mutex_t lock;
+	int next;            /* next entry of r->scripted to take (atomic) */
 } run_phase;
 
 static void ps_seed_rng(api_run *r, api_pstate *ps)
@@ -531,17 +530,22 @@ static void ps_tick(run_phase *ph, api_pstate *ps)
 	}
 }
 
+/* Workers take parcels in chunks from a shared counter; which thread runs
+ * which parcel does not matter, since a parcel's task touches only its
+ * own state. */
+#define RUN_CHUNK 16
+
 static void *run_worker(void *arg)
 {
 	run_phase *ph = arg;
 	api_run *r = ph->r;
 	for (;;) {
-		pthread_mutex_lock(&ph->lock);
-		int k = ph->next++;
-		pthread_mutex_unlock(&ph->lock);
+		int k = __atomic_fetch_add(&ph->next, RUN_CHUNK, __ATOMIC_RELAXED);
 		if (k >= r->nscripted)
 			return NULL;
-		ps_tick(ph, &r->ps[r->scripted[k]]);
+		int end = k + RUN_CHUNK < r->nscripted ? k + RUN_CHUNK : r->nscripted;
+		for (; k < end; k++)
+			ps_tick(ph, &r->ps[r->scripted[k]]);
 	}
 }
 
@@ -556,7 +560,6 @@ static int run_phase_all(run_phase *ph)
 	if (nt > 64)
 		nt = 64;
 	int started = 0;
-	pthread_mutex_init(&ph->lock, NULL);
 	ph->next = 0;
 	for (int i = 1; i < nt; i++) {
 		if (pthread_create(&th[i], NULL, run_worker, ph) != 0)
@@ -566,7 +569,6 @@ static int run_phase_all(run_phase *ph)
 	run_worker(ph);
 	for (int i = 1; i <= started; i++)
 		pthread_join(th[i], NULL);
-	pthread_mutex_destroy(&ph->lock);
 	return 0;
 }
 

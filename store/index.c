@@ -170,52 +170,69 @@ static int index_parcels(store_reg *g, int64_t rid, const wf_world *w,
 	return 0;
 }
 
-/* Claim one parcel for the owner its file names, unless it is claimed
- * already (then only its recorded land follows the file, when free). */
-static int index_claim(store_reg *g, int64_t wid, const wf_parcel *p,
-                       store_index_report *rep, store_err *err)
+/* The claim of one parcel: its owner (malloc'd, NULL when unclaimed) and
+ * its recorded land. */
+static int index_claim_of(store_reg *g, int64_t wid, const char *parcel, char **owner,
+                          int32_t land[4], store_err *err)
 {
-	char other[160];
 	sqlite3_stmt *st = reg_prep(g, err,
-	                            "SELECT owner FROM claims WHERE world_id = ? AND "
-	                            "parcel = ?",
-	                            "it", wid, p->name);
+	                            "SELECT owner, px, py, pw, ph FROM claims WHERE "
+	                            "world_id = ? AND parcel = ?",
+	                            "it", wid, parcel);
 	if (!st)
 		return -1;
-	char *owner = sqlite3_step(st) == SQLITE_ROW ? reg_col_str(st, 0) : NULL;
-	sqlite3_finalize(st);
-	if (reg_overlap(g, wid, p->name, p->px, p->py, p->pw, p->ph, other, sizeof other,
-	                err) != 0) {
-		free(owner);
-		return -1;
+	*owner = NULL;
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*owner = reg_col_str(st, 0);
+		for (int i = 0; i < 4; i++)
+			land[i] = sqlite3_column_int(st, 1 + i);
 	}
-	if (owner) {
-		if (p->owner && strcmp(owner, p->owner) != 0)
-			rep->kept++;
-		free(owner);
-		if (other[0])
-			return 0;
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : reg_fail(g, err, "claims");
+}
+
+/* Claim one parcel for the owner its file names, unless it is claimed
+ * already (then only its recorded land follows the file, when free).
+ * ext[2] is the largest claim's size, kept up to date as claims grow. */
+static int index_claim(store_reg *g, int64_t wid, const wf_parcel *p, int32_t ext[2],
+                       store_index_report *rep, store_err *err)
+{
+	char other[160], *owner;
+	int32_t land[4], want[4] = {p->px, p->py, p->pw, p->ph};
+	if (index_claim_of(g, wid, p->name, &owner, land, err) != 0)
+		return -1;
+	if (owner && p->owner && strcmp(owner, p->owner) != 0)
+		rep->kept++;
+	bool same = owner && memcmp(land, want, sizeof land) == 0;
+	free(owner);
+	if (same || (!owner && !p->owner))
+		return 0;
+	if (reg_overlap(g, wid, p->name, want, ext, other, sizeof other, err) != 0)
+		return -1;
+	if (other[0]) {
+		rep->refused += !owner;
+		return 0;
+	}
+	sqlite3_stmt *st;
+	if (owner)
 		st = reg_prep(g, err,
 		              "UPDATE claims SET px = ?, py = ?, pw = ?, ph = ? WHERE "
 		              "world_id = ? AND parcel = ?",
 		              "iiiiit", (int64_t)p->px, (int64_t)p->py, (int64_t)p->pw,
 		              (int64_t)p->ph, wid, p->name);
-		return st ? reg_done(g, st, err) : -1;
-	}
-	if (!p->owner)
-		return 0;
-	if (other[0]) {
-		rep->refused++;
-		return 0;
-	}
-	st = reg_prep(g, err,
-	              "INSERT INTO claims(world_id, parcel, owner, px, py, pw, ph, source, "
-	              "since) VALUES(?, ?, ?, ?, ?, ?, ?, 'file', strftime('%s','now'))",
-	              "ittiiii", wid, p->name, p->owner, (int64_t)p->px, (int64_t)p->py,
-	              (int64_t)p->pw, (int64_t)p->ph);
+	else
+		st = reg_prep(g, err,
+		              "INSERT INTO claims(world_id, parcel, owner, px, py, pw, ph, "
+		              "source, since) VALUES(?, ?, ?, ?, ?, ?, ?, 'file', "
+		              "strftime('%s','now'))",
+		              "ittiiii", wid, p->name, p->owner, (int64_t)p->px,
+		              (int64_t)p->py, (int64_t)p->pw, (int64_t)p->ph);
 	if (!st || reg_done(g, st, err) != 0)
 		return -1;
-	rep->claimed++;
+	rep->claimed += !owner;
+	ext[0] = p->pw > ext[0] ? p->pw : ext[0];
+	ext[1] = p->ph > ext[1] ? p->ph : ext[1];
 	return 0;
 }
 
@@ -223,13 +240,15 @@ static int index_tx(store_reg *g, store_repo *r, const wf_world *w, const char *
                     store_index_report *rep, store_err *err)
 {
 	int64_t wid, rid;
+	int32_t ext[2];
 	if (reg_world_id(g, w->name, true, &wid, err) != 0 ||
 	    index_repo_row(g, r, wid, w, head, &rid, err) != 0 ||
 	    index_revisions(g, r, rid, rep, err) != 0 ||
-	    index_parcels(g, rid, w, rep, err) != 0)
+	    index_parcels(g, rid, w, rep, err) != 0 ||
+	    reg_claim_extent(g, wid, &ext[0], &ext[1], err) != 0)
 		return -1;
 	for (int i = 0; i < w->nparcels; i++)
-		if (index_claim(g, wid, &w->parcels[i], rep, err) != 0)
+		if (index_claim(g, wid, &w->parcels[i], ext, rep, err) != 0)
 			return -1;
 	return 0;
 }

@@ -26,7 +26,8 @@
 /* Each entry brings the schema from version i to i+1. Never edit a shipped
  * entry: add one. Version 1 was the first release; version 2 added the
  * per-parcel figures of validation runs and the index that finds runs by
- * commit. */
+ * commit; version 3 an index on the land of claims, so that checking a new
+ * claim against the others costs a range scan, not a pass over them all. */
 static const char *const reg_migrations[] = {
 	/* 0 -> 1 */
 	"CREATE TABLE worlds("
@@ -93,6 +94,8 @@ static const char *const reg_migrations[] = {
 	"  instructions INTEGER, memory INTEGER, nerrors INTEGER,"
 	"  PRIMARY KEY(run_id, parcel));"
 	"CREATE INDEX runs_commit ON runs(world_id, commit_id, id);",
+	/* 2 -> 3 */
+	"CREATE INDEX claims_land ON claims(world_id, px, py);",
 };
 #define REG_VERSION ((int)(sizeof reg_migrations / sizeof reg_migrations[0]))
 
@@ -454,18 +457,44 @@ int store_may_modify(store_reg *g, const char *world, const char *parcel,
 	return 0;
 }
 
-/* The name of another claim of world `wid` overlapping the rectangle, in
- * `other` (empty when the land is free). */
-int reg_overlap(store_reg *g, int64_t wid, const char *parcel, int32_t px,
-                int32_t py, int32_t pw, int32_t ph, char *other, size_t len,
-                store_err *err)
+/* The largest claim of world `wid`, in unit parcels across and down: a
+ * claim overlapping x..x+w starts after x - maxw, which bounds the scan of
+ * the claims_land index. */
+int reg_claim_extent(store_reg *g, int64_t wid, int32_t *maxw, int32_t *maxh,
+                     store_err *err)
 {
 	sqlite3_stmt *st = reg_prep(g, err,
+	                            "SELECT coalesce(max(pw), 0), coalesce(max(ph), 0) "
+	                            "FROM claims WHERE world_id = ?",
+	                            "i", wid);
+	if (!st)
+		return -1;
+	int rc = sqlite3_step(st);
+	*maxw = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+	*maxh = rc == SQLITE_ROW ? sqlite3_column_int(st, 1) : 0;
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : reg_fail(g, err, "reading claims");
+}
+
+/* The name of another claim of world `wid` overlapping the rectangle, in
+ * `other` (empty when the land is free). `ext` is reg_claim_extent's
+ * answer, or NULL to ask it. */
+int reg_overlap(store_reg *g, int64_t wid, const char *parcel, const int32_t r[4],
+                const int32_t *ext, char *other, size_t len, store_err *err)
+{
+	int32_t e[2];
+	if (!ext) {
+		if (reg_claim_extent(g, wid, &e[0], &e[1], err) != 0)
+			return -1;
+		ext = e;
+	}
+	sqlite3_stmt *st = reg_prep(g, err,
 	                            "SELECT parcel FROM claims WHERE world_id = ? AND "
-	                            "parcel <> ? AND px < ? AND ? < px + pw AND py < ? "
-	                            "AND ? < py + ph LIMIT 1",
-	                            "itiiii", wid, parcel, (int64_t)px + pw, (int64_t)px,
-	                            (int64_t)py + ph, (int64_t)py);
+	                            "px > ? AND px < ? AND parcel <> ? AND ? < px + pw "
+	                            "AND py < ? AND ? < py + ph LIMIT 1",
+	                            "iiitiii", wid, (int64_t)r[0] - ext[0],
+	                            (int64_t)r[0] + r[2], parcel, (int64_t)r[0],
+	                            (int64_t)r[1] + r[3], (int64_t)r[1]);
 	if (!st)
 		return -1;
 	int rc = sqlite3_step(st);
@@ -529,8 +558,7 @@ static int reg_grant_tx(store_reg *g, const char *world, const char *parcel,
 		return -1;
 	}
 	if (!claimed) {
-		if (reg_overlap(g, wid, parcel, a[0], a[1], a[2], a[3], other,
-		                sizeof other, err) != 0)
+		if (reg_overlap(g, wid, parcel, a, NULL, other, sizeof other, err) != 0)
 			return -1;
 		if (other[0]) {
 			store_seterr(err, "parcel '%s' overlaps land claimed by parcel '%s'",

@@ -41,9 +41,10 @@ int reg_world_id(store_reg *g, const char *name, bool create, int64_t *id,
                  store_err *err);
 int reg_operators(store_reg *g, int64_t wid, const char *parcel, char ***ops, int *n,
                   store_err *err);
-int reg_overlap(store_reg *g, int64_t wid, const char *parcel, int32_t px,
-                int32_t py, int32_t pw, int32_t ph, char *other, size_t len,
-                store_err *err);
+int reg_claim_extent(store_reg *g, int64_t wid, int32_t *maxw, int32_t *maxh,
+                     store_err *err);
+int reg_overlap(store_reg *g, int64_t wid, const char *parcel, const int32_t r[4],
+                const int32_t *ext, char *other, size_t len, store_err *err);
 
 /* Git helpers (repo.c). */
 int repo_fail(store_err *err, const char *what);

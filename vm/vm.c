@@ -748,10 +748,15 @@ static void vm_hash_object(lua_State *L, int idx, int t, XXH3_state_t *h,
                            struct vm_seen *seen, int depth)
 {
 	/* The key below is an identity, not an address: the patched Lua returns
-	 * a serial number. C functions are the same in every state; their
-	 * identity (an offset in the program) would differ between builds, so
-	 * they count by kind only. */
-	uint64_t id = lua_iscfunction(L, idx) ? 0 : (uint64_t)(uintptr_t)lua_topointer(L, idx);
+	 * a serial number (or an offset, for C functions). */
+	uint64_t id = (uint64_t)(uintptr_t)lua_topointer(L, idx);
+	/* A light C function's number is its offset in the program, which
+	 * moves with every change to the code: hash such functions by kind
+	 * only, so that recorded state hashes outlive a rebuild. */
+	if (t == LUA_TFUNCTION && lua_iscfunction(L, idx) && !lua_getupvalue(L, idx, 1))
+		id = 0;
+	else if (t == LUA_TFUNCTION && lua_iscfunction(L, idx))
+		lua_pop(L, 1);
 	vm_hash_tag(h, t, &id, sizeof id);
 	/* (t << 32 | id) + 1 is never 0, the empty slot */
 	if (depth >= VM_HASH_DEPTH || !vm_seen_add(seen, ((uintptr_t)t << 32 | id) + 1))

@@ -329,30 +329,88 @@ wf_world *wf_world_clone(const wf_world *w)
 
 /* ---- Queries ------------------------------------------------------------- */
 
-static int build_names(wf_world *w)
+bool wf_names_init(wf_names *t, const void *base, size_t stride, int n)
 {
 	uint32_t size = 16;
-	while (size < (uint32_t)w->nparcels * 2u)
+	while (size < (uint32_t)n * 2u && size < (1u << 30))
 		size *= 2;
-	free(w->names);
-	w->names = calloc(size, sizeof *w->names);
-	w->names_mask = w->names ? size - 1 : 0;
-	if (!w->names)
+	t->slot = calloc(size, sizeof *t->slot);
+	t->mask = t->slot ? size - 1 : 0;
+	t->base = base;
+	t->stride = stride;
+	return t->slot != NULL;
+}
+
+static const char *name_at(const wf_names *t, int i)
+{
+	return *(const char *const *)(const void *)(t->base + (size_t)i * t->stride);
+}
+
+int wf_names_put(wf_names *t, int i)
+{
+	const char *name = name_at(t, i);
+	if (!name || !t->slot)
+		return i;
+	uint32_t h = wf_hash(name) & t->mask;
+	for (; t->slot[h]; h = (h + 1) & t->mask)
+		if (strcmp(name_at(t, t->slot[h] - 1), name) == 0)
+			return t->slot[h] - 1;
+	t->slot[h] = i + 1;
+	return i;
+}
+
+int wf_names_get(const wf_names *t, const char *name)
+{
+	if (!t->slot || !name)
 		return -1;
-	for (int i = 0; i < w->nparcels; i++) {
-		if (!w->parcels[i].name)
-			continue;
-		uint32_t h = wf_hash(w->parcels[i].name) & w->names_mask;
-		while (w->names[h]) {
-			/* Duplicates keep the first; wf_validate reports them. */
-			if (strcmp(w->parcels[w->names[h] - 1].name, w->parcels[i].name) == 0)
-				break;
-			h = (h + 1) & w->names_mask;
-		}
-		if (!w->names[h])
-			w->names[h] = i + 1;
-	}
+	uint32_t h = wf_hash(name) & t->mask;
+	for (; t->slot[h]; h = (h + 1) & t->mask)
+		if (strcmp(name_at(t, t->slot[h] - 1), name) == 0)
+			return t->slot[h] - 1;
+	return -1;
+}
+
+void wf_names_free(wf_names *t)
+{
+	free(t->slot);
+	t->slot = NULL;
+}
+
+/* The parcel name index of the world (see wf_world.names). */
+static int build_names(wf_world *w)
+{
+	wf_names t;
+	free(w->names);
+	w->names = NULL;
+	w->names_mask = 0;
+	if (!wf_names_init(&t, w->nparcels ? &w->parcels[0].name : NULL,
+	                   sizeof *w->parcels, w->nparcels))
+		return -1;
+	for (int i = 0; i < w->nparcels; i++)
+		wf_names_put(&t, i);
+	w->names = t.slot;
+	w->names_mask = t.mask;
 	return 0;
+}
+
+/* Claims each parcel's cells in row-major order and stops a parcel at its
+ * first cell that is already taken, so the work is bounded by the world's
+ * area plus the number of parcels, whatever the parcels claim. */
+static bool claim(wf_world *w, int i)
+{
+	const wf_parcel *p = &w->parcels[i];
+	if (p->px < 0 || p->py < 0 || p->pw < 1 || p->ph < 1 ||
+	    (int64_t)p->px + p->pw > w->width || (int64_t)p->py + p->ph > w->height)
+		return false;
+	for (int32_t y = p->py; y < p->py + p->ph; y++) {
+		int32_t *row = &w->grid[(size_t)y * (size_t)w->width];
+		for (int32_t x = p->px; x < p->px + p->pw; x++) {
+			if (row[x] >= 0)
+				return false;
+			row[x] = i;
+		}
+	}
+	return true;
 }
 
 int wf_world_index(wf_world *w)
@@ -366,22 +424,9 @@ int wf_world_index(wf_world *w)
 		return -1;
 	for (size_t i = 0; i < cells; i++)
 		w->grid[i] = -1;
-	for (int i = 0; i < w->nparcels; i++) {
-		const wf_parcel *p = &w->parcels[i];
-		for (int64_t y = p->py; y < (int64_t)p->py + p->ph; y++) {
-			for (int64_t x = p->px; x < (int64_t)p->px + p->pw; x++) {
-				if (x < 0 || y < 0 || x >= w->width || y >= w->height) {
-					bad = 1;
-					break;
-				}
-				int32_t *g = &w->grid[y * w->width + x];
-				if (*g >= 0)
-					bad = 1;
-				else
-					*g = i;
-			}
-		}
-	}
+	for (int i = 0; i < w->nparcels; i++)
+		if (!claim(w, i))
+			bad = 1;
 	return bad ? -1 : 0;
 }
 
@@ -399,6 +444,8 @@ int wf_parcel_at(wf_world *w, int32_t tx, int32_t ty)
 
 int wf_find_parcel(const wf_world *w, const char *name)
 {
+	/* The index may be stale after edits: check every slot before use;
+	 * a miss falls back to the scan. */
 	if (w->names) {
 		uint32_t h = wf_hash(name) & w->names_mask;
 		for (; w->names[h]; h = (h + 1) & w->names_mask) {
@@ -446,7 +493,10 @@ wf_budget wf_parcel_budget(const wf_world *w, const wf_parcel *p)
 	int64_t area = (int64_t)(p->pw > 0 ? p->pw : 0) * (p->ph > 0 ? p->ph : 0);
 	wf_budget b = w->unit_budget;
 	if (p->zone) {
-		int z = wf_find_zone(w, p->zone);
+		int z = p->zone_index >= 0 && p->zone_index < w->nzones &&
+		                        strcmp(w->zones[p->zone_index].name, p->zone) == 0
+		                ? p->zone_index
+		                : wf_find_zone(w, p->zone);
 		if (z >= 0 && w->zones[z].max_entities >= 0 &&
 		    w->zones[z].max_entities < b.entities)
 			b.entities = w->zones[z].max_entities;

@@ -569,9 +569,8 @@ static bool parse_size(const char *s, size_t n, int64_t *out)
 	return false;
 }
 
-static bool add_attr(parser *P, wf_attr **v, int *n, const tok *t, uint32_t line_col)
+static bool add_attr(parser *P, wf_attr **v, int *n, const tok *t)
 {
-	(void)line_col;
 	if (*n >= WF_MAX_ATTRS) {
 		err(P, t->col, "more than %d key=value attributes", WF_MAX_ATTRS);
 		return false;
@@ -849,7 +848,7 @@ static void stmt_top(parser *P, tok t)
 		if (e && end_stmt(P, &w->notes[WF_WS_EVENTS]))
 			P->seen |= S_EVENTS, w->events = e;
 	} else if (t.kind == T_KV) {
-		if (add_attr(P, &w->attrs, &w->nattrs, &t, 0) &&
+		if (add_attr(P, &w->attrs, &w->nattrs, &t) &&
 		    !end_stmt(P, &w->attrs[w->nattrs - 1].note))
 			w->nattrs--;
 	} else if (is(&t, "palette")) {
@@ -908,7 +907,7 @@ static void stmt_palette(parser *P, tok t)
 		} else if (o.kind == T_KV && o.n == 6 && memcmp(o.s, "script", 6) == 0) {
 			g.script = o.v;
 		} else if (o.kind == T_KV) {
-			if (!add_attr(P, &g.attrs, &g.nattrs, &o, 0))
+			if (!add_attr(P, &g.attrs, &g.nattrs, &o))
 				goto fail;
 		} else {
 			err(P, o.col, "expected solid, script=\"FILE\" or key=value, found %s",
@@ -983,7 +982,7 @@ static void stmt_zone(parser *P, tok t)
 		    end_stmt(P, &z->max_note))
 			z->max_entities = v, P->zseen |= Z_MAX;
 	} else if (t.kind == T_KV) {
-		if (add_attr(P, &z->attrs, &z->nattrs, &t, 0) &&
+		if (add_attr(P, &z->attrs, &z->nattrs, &t) &&
 		    !end_stmt(P, &z->attrs[z->nattrs - 1].note))
 			z->nattrs--;
 	} else if (is(&t, "zone") || is(&t, "parcel") || is(&t, "palette") ||
@@ -1024,7 +1023,7 @@ static void stmt_entity(parser *P, wf_parcel *p)
 		} else if (o.kind == T_KV && o.n == 6 && memcmp(o.s, "script", 6) == 0) {
 			e.script = o.v;
 		} else if (o.kind == T_KV) {
-			if (!add_attr(P, &e.attrs, &e.nattrs, &o, 0))
+			if (!add_attr(P, &e.attrs, &e.nattrs, &o))
 				goto fail;
 		} else {
 			err(P, o.col, "expected glyph=\"G\", script=\"FILE\" or key=value, "
@@ -1126,7 +1125,7 @@ static void stmt_parcel(parser *P, tok t)
 	} else if (is(&t, "entity")) {
 		stmt_entity(P, p);
 	} else if (t.kind == T_KV) {
-		if (add_attr(P, &p->attrs, &p->nattrs, &t, 0) &&
+		if (add_attr(P, &p->attrs, &p->nattrs, &t) &&
 		    !end_stmt(P, &p->attrs[p->nattrs - 1].note))
 			p->nattrs--;
 	} else if (is(&t, "parcel") || is(&t, "palette") || is(&t, "world")) {
@@ -1353,9 +1352,16 @@ wf_world *wf_parse(const char *buf, size_t len, const char *file, wf_diags *d)
 		wf_world_free(w);
 		return NULL;
 	}
-	for (int i = 0; i < w->nparcels; i++)
-		if (w->parcels[i].zone)
-			w->parcels[i].zone_index = wf_find_zone(w, w->parcels[i].zone);
+	wf_names zones;
+	if (wf_names_init(&zones, w->nzones ? &w->zones[0].name : NULL, sizeof *w->zones,
+	                  w->nzones)) {
+		for (int i = 0; i < w->nzones; i++)
+			wf_names_put(&zones, i);
+		for (int i = 0; i < w->nparcels; i++)
+			if (w->parcels[i].zone)
+				w->parcels[i].zone_index = wf_names_get(&zones, w->parcels[i].zone);
+		wf_names_free(&zones);
+	}
 	return w;
 }
 

@@ -15,6 +15,7 @@ typedef struct rules {
 	const char *dir, *file;
 	wf_diags *d;
 	int errors;
+	wf_names zones; /* zone name → index */
 } rules;
 
 __attribute__((format(printf, 4, 5))) static void bad(rules *R, uint32_t line,
@@ -152,11 +153,10 @@ static void check_zones(rules *R)
 			bad(R, z->line, NULL, "zone '%s': max-entities-per-parcel above %d",
 			    z->name, WF_MAX_ENTITIES);
 		check_attrs(R, z->line, NULL, z->attrs, z->nattrs);
-		for (int j = 0; j < i; j++)
-			if (z->name && w->zones[j].name &&
-			    strcmp(z->name, w->zones[j].name) == 0)
-				bad(R, z->line, NULL, "zone '%s' defined twice (first at line %u)",
-				    z->name, w->zones[j].line);
+		int j = wf_names_put(&R->zones, i);
+		if (j != i)
+			bad(R, z->line, NULL, "zone '%s' defined twice (first at line %u)",
+			    z->name, w->zones[j].line);
 	}
 }
 
@@ -241,7 +241,7 @@ static void check_parcel(rules *R, wf_parcel *p, int index)
 	int caps = WF_CAP_ALL;
 	p->zone_index = -1;
 	if (p->zone) {
-		p->zone_index = wf_find_zone(w, p->zone);
+		p->zone_index = wf_names_get(&R->zones, p->zone);
 		if (p->zone_index < 0) {
 			bad(R, p->line, p->name, "parcel '%s' names unknown zone '%.64s'",
 			    p->name, p->zone);
@@ -267,25 +267,26 @@ static void check_parcel(rules *R, wf_parcel *p, int index)
 	(void)index;
 }
 
-/* Overlaps and duplicate names come out of the index: each parcel's cells
- * are claimed in order, so the later of two overlapping parcels is named. */
+/* Overlaps come out of the index: cells are claimed in parcel order and
+ * row-major order, each parcel stopping at its first taken cell, so the
+ * first cell of a parcel that is not its own names the parcel it overlaps.
+ * Parcels outside the world were reported by check_parcel. */
 static void check_overlaps(rules *R)
 {
 	wf_world *w = R->w;
-	if (wf_world_index(w) == 0)
-		return;
-	if (!w->grid)
+	if (wf_world_index(w) == 0 || !w->grid)
 		return;
 	for (int i = 0; i < w->nparcels; i++) {
 		const wf_parcel *p = &w->parcels[i];
-		int other = -1;
-		for (int64_t y = p->py; other < 0 && y < (int64_t)p->py + p->ph; y++) {
-			for (int64_t x = p->px; x < (int64_t)p->px + p->pw; x++) {
-				if (x < 0 || y < 0 || x >= w->width || y >= w->height)
-					continue;
-				int32_t g = w->grid[y * w->width + x];
-				if (g != i) {
-					other = g;
+		if (p->px < 0 || p->py < 0 || p->pw < 1 || p->ph < 1 ||
+		    (int64_t)p->px + p->pw > w->width || (int64_t)p->py + p->ph > w->height)
+			continue;
+		int32_t other = -1;
+		for (int32_t y = p->py; other < 0 && y < p->py + p->ph; y++) {
+			const int32_t *row = &w->grid[(size_t)y * (size_t)w->width];
+			for (int32_t x = p->px; x < p->px + p->pw; x++) {
+				if (row[x] != i) {
+					other = row[x];
 					break;
 				}
 			}
@@ -313,6 +314,11 @@ static void check_names(rules *R)
 int wf_validate(wf_world *w, const char *dir, const char *file, wf_diags *d)
 {
 	rules R = {.w = w, .dir = dir, .file = file ? file : "world.acre", .d = d};
+	if (!wf_names_init(&R.zones, w->nzones ? &w->zones[0].name : NULL,
+	                   sizeof *w->zones, w->nzones)) {
+		bad(&R, 0, NULL, "out of memory");
+		return R.errors;
+	}
 	check_header(&R);
 	check_palette(&R);
 	check_zones(&R);
@@ -320,5 +326,6 @@ int wf_validate(wf_world *w, const char *dir, const char *file, wf_diags *d)
 		check_parcel(&R, &w->parcels[i], i);
 	check_overlaps(&R);
 	check_names(&R);
+	wf_names_free(&R.zones);
 	return R.errors;
 }

@@ -487,10 +487,16 @@ int wf_save_atomic(const char *path, const void *data, size_t len)
 		e = errno;
 		goto out;
 	}
-	/* Keep the mode a plain file would get. */
-	mode_t um = umask(0);
-	umask(um);
-	(void)fchmod(fd, 0666 & ~um);
+	/* Keep the mode of the file being replaced, or give the mode a new
+	 * file would get (mkstemp makes it 0600). */
+	struct stat st;
+	if (stat(path, &st) == 0) {
+		(void)fchmod(fd, st.st_mode & 07777);
+	} else {
+		mode_t um = umask(0);
+		umask(um);
+		(void)fchmod(fd, 0666 & ~um);
+	}
 	for (size_t off = 0; off < len;) {
 		ssize_t r = write(fd, (const char *)data + off, len - off);
 		if (r < 0 && errno == EINTR)

@@ -53,6 +53,11 @@ test_expect 'fmt leaves no temporary files and keeps an unchanged file alone' '
 	cp "$G/comments.in.acre" w/world.acre && acre fmt w && test "$(ls w)" = world.acre
 '
 
+test_expect 'fmt keeps the file mode' '
+	mkdir w && cp "$G/comments.in.acre" w/world.acre && chmod 640 w/world.acre &&
+	acre fmt w && test "$(stat -c %a w/world.acre)" = 640
+'
+
 test_expect 'fmt usage errors exit 2' '
 	expect_exit 2 acre fmt --bogus 2>err && grep -q "unknown option" err &&
 	expect_exit 2 acre fmt no-such-dir 2>err && grep -q "no-such-dir" err &&

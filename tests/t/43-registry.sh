@@ -84,7 +84,7 @@ test_expect 'ls lists worlds, and the parcels of one' '
 test_expect 'stats counts what the registry holds' '
 	indexed && acre stats >out &&
 	grep -qx "worlds           1" out && grep -qx "revisions        1" out &&
-	grep -qx "claims           1" out && grep -qx "schema           2" out
+	grep -qx "claims           1" out && grep -qx "schema           3" out
 '
 
 test_expect 'two processes indexing and granting at once both succeed' '
@@ -115,15 +115,15 @@ test_expect 'a registry that cannot be created is refused with exit 2' '
 test_expect 'a registry from a newer acre is refused and left alone' '
 	indexed && sqlite3 reg.db "PRAGMA user_version = 40" &&
 	expect_exit 2 acre ls 2>err &&
-	grep -q "schema version 40 is newer than this acre knows (2); use a newer acre" err &&
+	grep -q "schema version 40 is newer than this acre knows (3); use a newer acre" err &&
 	test "$(sqlite3 reg.db "PRAGMA user_version")" = 40
 '
 
 test_expect 'a registry of schema 1 is migrated and keeps its claims' '
 	indexed &&
-	sqlite3 reg.db "DROP TABLE run_parcels; DROP INDEX runs_commit; PRAGMA user_version = 1" &&
+	sqlite3 reg.db "DROP TABLE run_parcels; DROP INDEX runs_commit; DROP INDEX claims_land; PRAGMA user_version = 1" &&
 	acre stats >/dev/null &&
-	test "$(sqlite3 reg.db "PRAGMA user_version")" = 2 &&
+	test "$(sqlite3 reg.db "PRAGMA user_version")" = 3 &&
 	acre who 16 8 w | grep -qx "owner: tester"
 '
 

@@ -6,20 +6,7 @@
 
 if ! command -v tmux >/dev/null 2>&1; then
 	test_skip 'editor in tmux' 'tmux is not installed'
-	test_expect 'commit from the editor and the history of a parcel' '
-	starter && git init -q w && git -C w add -A && git -C w commit -qm "the square" &&
-	ed_start w && wait_for "$STATUS" &&
-	keys j i "~" Escape c && wait_for "unsaved changes: :w first, then commit" &&
-	keys : w Enter && wait_for "wrote world.acre" &&
-	keys c "a pond corner" Enter && wait_for "committed " &&
-	keys C && wait_for "History (C closes)" &&
-	screen | grep -q "a pond corner" && screen | grep -q "the square" &&
-	screen | grep -q "unchanged since HEAD" &&
-	git -C w log --format=%s >log && head -n 1 log | grep -q "a pond corner" &&
-	ed_stop
-'
-
-test_done
+	test_done
 	exit
 fi
 
@@ -241,6 +228,61 @@ test_expect 'commit from the editor and the history of a parcel' '
 	screen | grep -q "a pond corner" && screen | grep -q "the square" &&
 	screen | grep -q "unchanged since HEAD" &&
 	git -C w log --format=%s >log && head -n 1 log | grep -q "a pond corner" &&
+	ed_stop
+'
+
+test_expect 'mouse: the wheel scrolls, a click places the cursor' '
+	starter && ROWS=10 ed_start w && wait_for " starter  0,0 (0,0)" &&
+	keys -l "$(printf "\033[Ma!!")" && wait_for " starter  0,3 (0,0)" &&
+	keys -l "$(printf "\033[M &\"")" && keys -l "$(printf "\033[M#&\"")" &&
+	wait_for " starter  5,4 (0,0)" &&
+	ed_stop
+'
+
+test_expect 'overlays colour parcels by owner and zone' '
+	starter && ed_start w && wait_for "$STATUS" &&
+	keys o && wait_for "overlay: owner" && keys o && wait_for "overlay: zone" &&
+	keys o && wait_for "overlay: budget use (no run yet: press P to play)" &&
+	keys o && wait_for "overlay: none" &&
+	ed_stop
+'
+
+test_expect 'a hangup or SIGTERM keeps the edits in the recovery file' '
+	starter && ed_start w && wait_for "$STATUS" &&
+	keys j i "~" Escape && wait_for "[+]" &&
+	tmux -L "$SOCK" kill-server && i=0 &&
+	while [ ! -e w/.world.acre.acre-recover ] && [ $i -lt 50 ]; do
+		sleep 0.1; i=$((i + 1)); done &&
+	grep -q "^    ~\.\.\." w/.world.acre.acre-recover &&
+	ed_start w && wait_for "A recovery file from an unsaved session exists" &&
+	keys d && wait_for "$STATUS" && ! test -e w/.world.acre.acre-recover &&
+	keys j i "+" Escape && wait_for "[+]" &&
+	sh=$(tmux -L "$SOCK" display -p -t ed "#{pane_pid}") &&
+	pid=$(ps -o pid= --ppid "$sh" | tr -d " ") && kill -TERM "$pid" &&
+	wait_for "EDIT-EXIT 0" &&
+	grep -q "^    +\.\.\." w/.world.acre.acre-recover &&
+	ed_stop
+'
+
+test_expect 'play a few ticks; leaving play restores the edited world' '
+	starter && ed_start w && wait_for "$STATUS" &&
+	keys P && wait_for "square owner ada zone market  PLAY" &&
+	wait_for " tick 0  paused" && screen | grep -q "^#\.\.@\.\.\.\.\.\.\.\.\.\.\.##" &&
+	keys s s s && wait_for " tick 3  paused" &&
+	screen | grep -q "^#\.\.\.@\.\.\.\.\.\.\.\.\.\.##" &&
+	screen | grep -q "square move crier 4 2" &&
+	keys i && wait_for "play mode: the world cannot be edited (P leaves)" &&
+	keys r && wait_for "  running  " && keys r && wait_for "  paused  " &&
+	keys o o o && wait_for "overlay: budget use" && keys o &&
+	keys P && wait_for "the edited world is back" && wait_for "$STATUS" &&
+	screen | grep -q "^#\.\.@\.\.\.\.\.\.\*\.\.\.\.##" &&
+	! screen | grep -qF "[+]" &&
+	ed_stop
+'
+
+test_expect 'play refuses a world with problems' '
+	starter && rm w/scripts/square.lua && ed_start w && wait_for "$STATUS" &&
+	keys P && wait_for "the world has 1 problems: fix them first (! lists them)" &&
 	ed_stop
 '
 

@@ -284,6 +284,28 @@ static void test_rules(void)
 	wf_diags_free(&d);
 }
 
+/* Hostile geometry: many world-sized parcels must not make validation
+ * quadratic in their area (this would take minutes if it were). */
+static void test_hostile_geometry(void)
+{
+	size_t cap = 3000 * 48 + 64, len = 0;
+	char *src = malloc(cap);
+	len += (size_t)snprintf(src, cap, "world h\n  size 1024 1024\n");
+	for (int i = 0; i < 3000; i++)
+		len += (size_t)snprintf(src + len, cap - len,
+		                        "parcel p%d 0 0\n  size 1024 1024\nend\n", i);
+	wf_diags d = {0};
+	wf_world *w = wf_parse(src, len, "world.acre", &d);
+	CHECK(w && d.errors == 0, "3000 world-sized parcels parse");
+	CHECK(wf_validate(w, NULL, "world.acre", &d) == 2999 && d.n == WF_MAX_DIAGS &&
+	              d.dropped == 2999 - WF_MAX_DIAGS,
+	      "each later parcel overlaps the first (%d kept, %d dropped)", d.n,
+	      d.dropped);
+	wf_world_free(w);
+	wf_diags_free(&d);
+	free(src);
+}
+
 /* ---- Budgets ----------------------------------------------------------------*/
 
 static void test_budgets(void)
@@ -394,6 +416,7 @@ int main(void)
 	test_parser();
 	test_rules();
 	test_budgets();
+	test_hostile_geometry();
 	test_utf8();
 	test_samples();
 	test_gen();
