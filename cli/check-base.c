@@ -12,6 +12,7 @@
  *    else none (a working tree). */
 #include "cli/check.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -37,19 +38,6 @@ int check_open_registry(check_ctx *c, bool need)
 	return 0;
 }
 
-/* The commit the world's files are at, when they are all committed. */
-static int find_head(check_ctx *c)
-{
-	store_err err;
-	bool dirty = true;
-	if (store_dirty(c->repo, &dirty, NULL, 0, &err) != 0)
-		return check_fail(c, "%s", err.msg);
-	/* A repository without commits has no HEAD to resolve: not an error. */
-	if (!dirty && store_resolve(c->repo, "HEAD", c->head, &err) != 0)
-		c->head[0] = '\0';
-	return 0;
-}
-
 static int open_repo(check_ctx *c)
 {
 	store_err err;
@@ -60,7 +48,77 @@ static int open_repo(check_ctx *c)
 			                  err.msg);
 		return 0; /* outside git: nothing to compare, no commit to record */
 	}
-	return find_head(c);
+	return 0;
+}
+
+/* ---- Reading the base while the world is parsed ----------------------------
+ * Reading the base revision (inflating world.acre from git) and asking
+ * whether the working tree is clean take about as long as parsing and
+ * validating the world itself, and need nothing from it: a second thread
+ * does them meanwhile. Until check_changes joins it, the thread alone uses
+ * c->repo; the main thread touches neither the repository nor c->pair. */
+
+static void *load_base(void *arg)
+{
+	check_ctx *c = arg;
+	bool dirty = true;
+	c->load_rc = store_dirty(c->repo, &dirty, NULL, 0, &c->load_err);
+	/* A repository without commits has no HEAD to resolve: not an error. */
+	if (c->load_rc == 0 && !dirty &&
+	    store_resolve(c->repo, "HEAD", c->head, &c->load_err) != 0)
+		c->head[0] = '\0';
+	if (c->load_rc == 0 && c->base_hex[0]) {
+		c->load_rc = store_pair_load(c->repo, c->base_hex, NULL, &c->pair,
+		                             &c->load_err);
+		c->have_pair = c->load_rc == 0;
+	}
+	return NULL;
+}
+
+int check_begin(check_ctx *c)
+{
+	store_err err;
+	if (check_open_registry(c, c->as != NULL) != 0)
+		return -1;
+	if ((c->base || c->as || c->reg) && open_repo(c) != 0)
+		return -1;
+	if (!c->repo)
+		return 0;
+	/* --as alone compares with HEAD, when there is one. */
+	if (c->base && store_resolve(c->repo, c->base, c->base_hex, &err) != 0)
+		return check_fail(c, "--base %s: %s", c->base, err.msg);
+	if (!c->base && c->as && store_resolve(c->repo, "HEAD", c->base_hex, &err) != 0)
+		c->base_hex[0] = '\0';
+	if (c->base_hex[0] && check_report_set(&c->rep.base, c->base_hex) != 0)
+		return check_fail(c, "out of memory");
+	if (pthread_create(&c->loader, NULL, load_base, c) != 0)
+		load_base(c); /* no thread: do it now */
+	else
+		c->loading = true;
+	return 0;
+}
+
+/* Wait for the loader; -1 when it failed. */
+static int join_loader(check_ctx *c)
+{
+	if (c->loading) {
+		pthread_join(c->loader, NULL);
+		c->loading = false;
+	}
+	if (c->repo && c->load_rc != 0)
+		return check_fail(c, "%s", c->load_err.msg);
+	return 0;
+}
+
+void check_end(check_ctx *c)
+{
+	if (c->loading) {
+		pthread_join(c->loader, NULL);
+		c->loading = false;
+	}
+	if (c->have_pair)
+		store_pair_free(&c->pair);
+	c->have_pair = false;
 }
 
 static int add_removed(check_ctx *c, const char *name)
@@ -79,9 +137,6 @@ static int add_removed(check_ctx *c, const char *name)
  * world were removed. */
 static int mark_changed(check_ctx *c, char **names, int n)
 {
-	c->changed = calloc((size_t)(c->w->nparcels ? c->w->nparcels : 1), 1);
-	if (!c->changed)
-		return check_fail(c, "out of memory");
 	for (int i = 0; i < n; i++) {
 		int p = wf_find_parcel(c->w, names[i]);
 		if (p >= 0) {
@@ -90,46 +145,306 @@ static int mark_changed(check_ctx *c, char **names, int n)
 			return -1;
 		}
 	}
-	for (int i = 0; i < c->w->nparcels; i++)
-		c->rep.parcels[c->rp[i]].changed = c->changed[i];
 	return 0;
+}
+
+char *check_header_name(const char *s, const char *end)
+{
+	while (s < end) {
+		const char *eol = memchr(s, '\n', (size_t)(end - s));
+		if (!eol)
+			eol = end;
+		const char *p = s;
+		while (p < eol && (*p == ' ' || *p == '\t' || *p == '\r'))
+			p++;
+		if (p < eol && *p != '#') {
+			if ((size_t)(eol - p) < 7 || strncmp(p, "world", 5) != 0)
+				return NULL;
+			for (p += 5; p < eol && (*p == ' ' || *p == '\t'); p++)
+				;
+			if (p >= eol || *p != '"')
+				return NULL;
+			char *name = malloc((size_t)(eol - p));
+			size_t n = 0;
+			for (p++; name && p < eol && *p != '"'; p++) {
+				if (*p == '\\' && p + 1 < eol)
+					p++;
+				name[n++] = *p;
+			}
+			if (name)
+				name[n] = '\0';
+			return name;
+		}
+		s = eol + 1;
+	}
+	return NULL;
+}
+
+/* ---- Changed parcels ---------------------------------------------------------
+ * On a huge world a submitted change is usually small. The base text and
+ * the world's text agree on a common prefix and suffix; only parcels whose
+ * blocks overlap the differing middle can have changed, so only those
+ * blocks are parsed (behind the world's header, so that they parse alone)
+ * and compared semantically with wf_diff_worlds. When the middle reaches the
+ * header, or the blocks hold palette or zone changes, the whole-world
+ * comparison of store_changed_parcels decides instead. Both give the same
+ * answer; this one reads each text once and parses only a few lines. */
+
+static size_t common_prefix(const char *a, size_t la, const char *b, size_t lb)
+{
+	size_t n = la < lb ? la : lb, i = 0;
+	while (i + 4096 <= n && memcmp(a + i, b + i, 4096) == 0)
+		i += 4096;
+	while (i < n && a[i] == b[i])
+		i++;
+	return i;
+}
+
+/* Common suffix of a and b, at most `max` bytes. */
+static size_t common_suffix(const char *a, size_t la, const char *b, size_t lb,
+                            size_t max)
+{
+	size_t i = 0;
+	while (i + 4096 <= max && memcmp(a + la - i - 4096, b + lb - i - 4096, 4096) == 0)
+		i += 4096;
+	while (i < max && a[la - i - 1] == b[lb - i - 1])
+		i++;
+	return i;
+}
+
+/* Byte offset of the start of 1-based line `line`, counting from a known
+ * line start (off, at line `from`); len when the text is shorter. */
+static size_t line_offset(const char *t, size_t len, size_t off, uint32_t from,
+                          uint32_t line)
+{
+	while (from < line && off < len) {
+		const char *nl = memchr(t + off, '\n', len - off);
+		if (!nl)
+			return len;
+		off = (size_t)(nl - t) + 1;
+		from++;
+	}
+	return off;
+}
+
+/* The line holding byte `off` (1-based), counting from a line start. */
+static uint32_t line_of(const char *t, size_t start, uint32_t line, size_t off)
+{
+	for (const char *p = t + start, *end = t + off;
+	     (p = memchr(p, '\n', (size_t)(end - p))); p++)
+		line++;
+	return line;
+}
+
+/* The last parcel starting at or before `line` (parcels are in file
+ * order), or -1. */
+static int parcel_at_line(const wf_world *w, uint32_t line)
+{
+	int lo = 0, hi = w->nparcels - 1, found = -1;
+	while (lo <= hi) {
+		int mid = lo + (hi - lo) / 2;
+		if (w->parcels[mid].line <= line)
+			found = mid, lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return found;
+}
+
+static wf_world *parse_part(const char *hdr, size_t hlen, const char *body,
+                            size_t blen)
+{
+	char *buf = malloc(hlen + blen + 1);
+	if (!buf)
+		return NULL;
+	memcpy(buf, hdr, hlen);
+	memcpy(buf + hlen, body, blen);
+	wf_diags d = {.max = 1};
+	wf_world *w = wf_parse(buf, hlen + blen, "world.acre", &d);
+	if (w && d.errors) {
+		wf_world_free(w);
+		w = NULL;
+	}
+	wf_diags_free(&d);
+	free(buf);
+	return w;
+}
+
+/* Mark what the diff of the two parts says; false when it holds more than
+ * parcel changes (the slow path must judge). */
+static int mark_part_diff(check_ctx *c, const wf_world *a, const wf_world *b,
+                          bool *fast)
+{
+	wf_diff d = {0};
+	if (wf_diff_worlds(a, b, &d) != 0)
+		return check_fail(c, "out of memory");
+	*fast = !d.world && !d.npalette && !d.nzones;
+	int rc = 0;
+	for (int k = 0; *fast && rc == 0 && k < d.nparcels; k++) {
+		const wf_parcel_diff *pd = &d.parcels[k];
+		if (pd->b < 0) {
+			rc = add_removed(c, a->parcels[pd->a].name);
+			continue;
+		}
+		int i = wf_find_parcel(c->w, b->parcels[pd->b].name);
+		if (i < 0)
+			*fast = false;
+		else
+			c->changed[i] = 1;
+	}
+	wf_diff_free(&d);
+	return rc;
+}
+
+/* The fast comparison of world.acre (see above); *fast = false when it
+ * cannot decide. c->changed is allocated and zeroed by the caller. */
+static int changes_by_text(check_ctx *c, const store_pair *p, bool *fast)
+{
+	const wf_world *w = c->w;
+	const char *a = p->text[0], *b = p->text[1];
+	size_t la = p->len[0], lb = p->len[1];
+	*fast = false;
+	if (!a || !b || w->nparcels == 0)
+		return 0;
+	for (int i = 1; i < w->nparcels; i++)
+		if (w->parcels[i].line <= w->parcels[i - 1].line)
+			return 0;
+	size_t pre = common_prefix(a, la, b, lb);
+	if (pre == la && pre == lb) {
+		*fast = true; /* the same text */
+		return 0;
+	}
+	size_t min = la < lb ? la : lb;
+	size_t end = lb - common_suffix(a, la, b, lb, min - pre); /* of b's middle */
+	size_t hdr = line_offset(b, lb, 0, 1, w->parcels[0].line);
+	uint32_t first_line = line_of(b, 0, 1, pre);
+	int f = parcel_at_line(w, first_line);
+	if (f < 0 || pre < hdr)
+		return 0; /* the header changed */
+	uint32_t last_line = end > pre ? line_of(b, pre, first_line, end - 1) : first_line;
+	int l = parcel_at_line(w, last_line);
+	size_t bs = line_offset(b, lb, hdr, w->parcels[0].line, w->parcels[f].line);
+	size_t be = l + 1 < w->nparcels
+	                    ? line_offset(b, lb, bs, w->parcels[f].line,
+	                                  w->parcels[l + 1].line)
+	                    : lb;
+	size_t ae = be + la - lb; /* the suffix after be is common */
+	wf_world *pa = parse_part(b, hdr, a + bs, ae - bs);
+	wf_world *pb = pa ? parse_part(b, hdr, b + bs, be - bs) : NULL;
+	int rc = pa && pb ? mark_part_diff(c, pa, pb, fast) : 0;
+	if (pa)
+		wf_world_free(pa);
+	if (pb)
+		wf_world_free(pb);
+	return rc;
+}
+
+bool check_parcel_scripted(const wf_world *w, const wf_parcel *p)
+{
+	if (p->script)
+		return true;
+	for (int e = 0; e < p->nentities; e++)
+		if (p->entities[e].script)
+			return true;
+	for (int g = 0; g < w->npalette; g++)
+		if (w->palette[g].script && wf_parcel_uses_script(w, p, w->palette[g].script))
+			return true;
+	return false;
+}
+
+/* Parcels whose scripts changed: those that run a changed file, or, for a
+ * file no parcel runs (a module some script may require), every scripted
+ * parcel — the rule of store_changed_parcels. */
+static void mark_scripts(check_ctx *c, const store_pair *p)
+{
+	const wf_world *w = c->w;
+	for (int s = 0; s < p->nscripts; s++) {
+		bool direct = false;
+		for (int i = 0; i < w->nparcels; i++)
+			if (wf_parcel_uses_script(w, &w->parcels[i], p->scripts[s]))
+				c->changed[i] = direct = true;
+		for (int i = 0; !direct && i < w->nparcels; i++)
+			if (check_parcel_scripted(w, &w->parcels[i]))
+				c->changed[i] = 1;
+	}
+}
+
+/* The world's name in the base, from the header of its text. */
+static int keep_base_name(check_ctx *c, const store_pair *p)
+{
+	if (!p->text[0])
+		return 0;
+	c->base_name = check_header_name(p->text[0], p->text[0] + p->len[0]);
+	return 0;
+}
+
+/* Fill c->changed (and c->removed) from c->pair; *compared = false when
+ * the base does not parse. */
+static int find_changes(check_ctx *c, bool *compared)
+{
+	store_err err;
+	bool fast = false;
+	*compared = false;
+	int rc = keep_base_name(c, &c->pair);
+	c->changed = calloc((size_t)c->w->nparcels + 1, 1);
+	if (!c->changed)
+		rc = check_fail(c, "out of memory");
+	if (rc == 0)
+		rc = changes_by_text(c, &c->pair, &fast);
+	if (rc == 0 && fast)
+		mark_scripts(c, &c->pair);
+	if (rc != 0 || fast) {
+		*compared = fast;
+		return rc;
+	}
+	/* The slow path starts afresh. */
+	memset(c->changed, 0, (size_t)c->w->nparcels + 1);
+	for (int i = 0; i < c->nremoved; i++)
+		free(c->removed[i]);
+	c->nremoved = 0;
+	char **names = NULL;
+	int n = 0;
+	if (store_changed_parcels(c->repo, c->base_hex, NULL, &names, &n, &err) != 0)
+		return 0; /* one side does not parse: see check_changes */
+	rc = mark_changed(c, names, n);
+	store_names_free(names, n);
+	*compared = rc == 0;
+	return rc;
 }
 
 int check_changes(check_ctx *c)
 {
-	store_err err;
-	if (check_open_registry(c, c->as != NULL) != 0)
+	if (join_loader(c) != 0)
 		return -1;
-	if ((c->base || c->as || c->reg) && open_repo(c) != 0)
-		return -1;
-	const char *rev = c->base;
-	/* --as alone compares with HEAD, when there is one. */
-	if (!rev && c->as && c->repo && store_resolve(c->repo, "HEAD", c->base_hex, &err) == 0)
-		rev = "HEAD";
-	if (!rev)
+	if (!c->have_pair || c->static_errors)
 		return 0;
-	if (store_resolve(c->repo, rev, c->base_hex, &err) != 0)
-		return check_fail(c, "--base %s: %s", rev, err.msg);
-	if (check_report_set(&c->rep.base, c->base_hex) != 0)
-		return check_fail(c, "out of memory");
-	char **names = NULL;
-	int n = 0;
-	if (store_changed_parcels(c->repo, c->base_hex, NULL, &names, &n, &err) != 0) {
-		/* One side does not parse: without a comparison, every parcel
-		 * counts as changed (the stricter reading for --as). */
-		c->base_hex[0] = '\0';
-		if (c->rep.errors)
-			return 0;
-		return check_report_add(&c->rep, CHECK_NOTE, "registry", NULL, 0, 0, -1,
-		                        "cannot compare with %s (%s): every parcel "
-		                        "counts as changed",
-		                        rev, err.msg) == 0
-		               ? 0
-		               : check_fail(c, "out of memory");
+	bool compared;
+	int rc = find_changes(c, &compared);
+	check_end(c); /* the texts are not needed any more */
+	if (rc != 0)
+		return -1;
+	if (compared) {
+		for (int i = 0; i < c->w->nparcels; i++)
+			c->rep.parcels[c->rp[i]].changed = c->changed[i];
+		for (int i = 0; i < c->nremoved; i++) {
+			int rp = check_report_parcel(&c->rep, c->removed[i]);
+			if (rp < 0)
+				return check_fail(c, "out of memory");
+			c->rep.parcels[rp].removed = true;
+		}
+		return 0;
 	}
-	int rc = mark_changed(c, names, n);
-	store_names_free(names, n);
-	return rc;
+	/* The base does not parse: without a comparison, every parcel counts
+	 * as changed (the stricter reading for --as). */
+	free(c->changed);
+	c->changed = NULL;
+	c->base_hex[0] = '\0';
+	return check_report_add(&c->rep, CHECK_NOTE, "registry", NULL, 0, 0, -1,
+	                        "cannot compare with %s, whose world.acre does not "
+	                        "parse: every parcel counts as changed",
+	                        c->base ? c->base : "HEAD") == 0
+	               ? 0
+	               : check_fail(c, "out of memory");
 }
 
 /* ---- Recording ------------------------------------------------------------*/

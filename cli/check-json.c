@@ -88,6 +88,7 @@ static json_t *json_parcel(const check_parcel *p, bool *ok)
 	set(o, "source", json_string(check_source_name(p->source)), ok);
 	set(o, "scripted", json_boolean(p->scripted), ok);
 	set(o, "changed", json_boolean(p->changed), ok);
+	set(o, "removed", json_boolean(p->removed), ok);
 	set(o, "errors", json_integer(p->errors), ok);
 	set(o, "warnings", json_integer(p->warnings), ok);
 	set(o, "peak_instructions", json_figure(p->peak_instructions), ok);

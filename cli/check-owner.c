@@ -55,69 +55,25 @@ static int check_one(check_ctx *c, const char *world, const char *name,
 	return rc == 0 ? 0 : check_fail(c, "out of memory");
 }
 
-/* The name in the `world "NAME"` statement at the top of a world file:
- * only the header is read, so this is cheap on the Street. Returns a
- * malloc'd name, or NULL when the header has none. */
-static char *header_name(const char *s, const char *end)
-{
-	while (s < end) {
-		const char *eol = memchr(s, '\n', (size_t)(end - s));
-		if (!eol)
-			eol = end;
-		const char *p = s;
-		while (p < eol && (*p == ' ' || *p == '\t' || *p == '\r'))
-			p++;
-		if (p < eol && *p != '#') {
-			if ((size_t)(eol - p) < 7 || strncmp(p, "world", 5) != 0)
-				return NULL;
-			for (p += 5; p < eol && (*p == ' ' || *p == '\t'); p++)
-				;
-			if (p >= eol || *p != '"')
-				return NULL;
-			char *name = malloc((size_t)(eol - p));
-			size_t n = 0;
-			for (p++; name && p < eol && *p != '"'; p++) {
-				if (*p == '\\' && p + 1 < eol)
-					p++;
-				name[n++] = *p;
-			}
-			if (name)
-				name[n] = '\0';
-			return name;
-		}
-		s = eol + 1;
-	}
-	return NULL;
-}
-
 /* The registry knows land by world name, so renaming the world would make
  * every parcel look unclaimed: a change under --as may not rename it. */
 static int check_rename(check_ctx *c)
 {
-	store_err err;
-	char *data;
-	size_t len;
-	if (!c->base_hex[0] || !c->repo)
+	if (!c->base_name || strcmp(c->base_name, c->w->name) == 0)
 		return 0;
-	if (store_read_at_opt(c->repo, c->base_hex, "world.acre", &data, &len, &err))
-		return check_fail(c, "%s", err.msg);
-	char *base = data ? header_name(data, data + len) : NULL;
-	int rc = 0;
-	if (base && strcmp(base, c->w->name) != 0 &&
-	    check_report_add(&c->rep, CHECK_ERROR, "ownership", c->file,
-	                     0, 0, -1,
+	if (check_report_add(&c->rep, CHECK_ERROR, "ownership", c->file, 0, 0, -1,
 	                     "the world is renamed from '%s' to '%s'; '%s' may not "
 	                     "rename it",
-	                     base, c->w->name, c->as) != 0)
-		rc = check_fail(c, "out of memory");
-	free(base);
-	free(data);
-	return rc;
+	                     c->base_name, c->w->name, c->as) != 0)
+		return check_fail(c, "out of memory");
+	return 0;
 }
 
 int check_ownership(check_ctx *c)
 {
-	if (!c->as || !c->w)
+	/* A world with static errors is refused for them; judging ownership
+	 * on a half-read file would only add noise. */
+	if (!c->as || !c->w || c->static_errors)
 		return 0;
 	if (check_report_set(&c->rep.as, c->as) != 0)
 		return check_fail(c, "out of memory");
@@ -132,9 +88,7 @@ int check_ownership(check_ctx *c)
 			return -1;
 	}
 	for (int i = 0; i < c->nremoved; i++) {
-		int rp = check_report_parcel(&c->rep, c->removed[i]);
-		if (rp < 0)
-			return check_fail(c, "out of memory");
+		int rp = check_report_find(&c->rep, c->removed[i]);
 		if (check_one(c, c->w->name, c->removed[i], 0, rp) != 0)
 			return -1;
 	}

@@ -488,7 +488,8 @@ static void text_summary(FILE *out, const check_report *r, bool color)
 	plural(out, r->nparcels, "parcel");
 	fprintf(out, ", %d scripted", count_scripted(r, CHECK_RAN, true));
 	if (r->ran) {
-		fprintf(out, "; %lld ticks run twice (", (long long)r->ticks);
+		fprintf(out, "; %lld tick%s run twice (", (long long)r->ticks,
+		        r->ticks == 1 ? "" : "s");
 		plural(out, count_scripted(r, CHECK_RAN, false), "parcel");
 		fprintf(out, " ran, %d from the registry), state %016llx",
 		        count_scripted(r, CHECK_CACHED, false),

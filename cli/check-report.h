@@ -46,6 +46,7 @@ typedef struct check_parcel {
 	char *owner;      /* the registry's owner when known, else the file's; or NULL */
 	bool scripted;
 	bool changed;     /* differs from --base (true when there is no base) */
+	bool removed;     /* in the base, no longer in the world */
 	check_source source;
 	int errors, warnings;
 	int64_t peak_instructions; /* most in one tick; -1 when not run */

@@ -4,6 +4,8 @@
  * A check runs these phases in order over one check_ctx, each adding
  * findings to ctx->rep:
  *
+ *   check_begin      open the registry and repository, resolve the base, and
+ *                    start reading it in a second thread (check-base.c)
  *   check_static     world.acre read, parsed and validated (check-static.c)
  *   check_changes    which parcels differ from the base revision (check-base.c)
  *   check_ownership  every changed parcel may be changed by --as (check-owner.c)
@@ -21,6 +23,7 @@
 #include "store/store.h"
 #include "worldfmt/worldfmt.h"
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -47,6 +50,16 @@ typedef struct check_ctx {
 	char *reg_path;
 	char head[STORE_OID_HEX];     /* commit checked; "" for a dirty tree */
 	char base_hex[STORE_OID_HEX]; /* the base commit; "" without a base */
+	char *base_name;      /* the world's name at the base, or NULL */
+
+	/* The base's texts, read by a second thread while check_static
+	 * parses the world (check-base.c). */
+	pthread_t loader;
+	bool loading;         /* the thread runs: join before using repo */
+	int load_rc;
+	store_err load_err;
+	store_pair pair;
+	bool have_pair;
 
 	/* Changes: one flag per world parcel, and the names of parcels that
 	 * exist at the base but no longer in the world. */
@@ -59,11 +72,16 @@ typedef struct check_ctx {
 	char err[768];
 } check_ctx;
 
+int check_begin(check_ctx *c);
 int check_static(check_ctx *c);
 int check_changes(check_ctx *c);
 int check_ownership(check_ctx *c);
 int check_scripts(check_ctx *c);
 int check_record(check_ctx *c);
+
+/* Join the base loader if it still runs and free what it read; safe to
+ * call at any time, and again. */
+void check_end(check_ctx *c);
 
 /* Open the registry when one is available (acre-check(1), REGISTRY): the
  * file of --registry, else of $ACRE_REGISTRY, else the default one when it
@@ -73,6 +91,13 @@ int check_open_registry(check_ctx *c, bool need);
 /* A path inside the world directory as the user should see it: "dir/rel",
  * or "rel" for the current directory. malloc'd, NULL when out of memory. */
 char *check_path(const check_ctx *c, const char *rel);
+
+/* The name in the `world "NAME"` statement at the top of a world file's
+ * text (only the header is read). malloc'd; NULL when there is none. */
+char *check_header_name(const char *s, const char *end);
+
+/* Does parcel p run a script: its own, an entity's or a tile's? */
+bool check_parcel_scripted(const wf_world *w, const wf_parcel *p);
 
 /* Set ctx->err; returns -1 so that a phase can `return check_fail(...)`. */
 int check_fail(check_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -103,6 +103,7 @@ static double now(void)
 
 static void ctx_free(check_ctx *c)
 {
+	check_end(c);
 	for (int i = 0; i < c->nremoved; i++)
 		free(c->removed[i]);
 	free(c->removed);
@@ -115,6 +116,7 @@ static void ctx_free(check_ctx *c)
 	if (c->reg)
 		store_reg_close(c->reg);
 	free(c->reg_path);
+	free(c->base_name);
 	free(c->dir);
 	free(c->file);
 	check_report_free(&c->rep);
@@ -123,7 +125,7 @@ static void ctx_free(check_ctx *c)
 /* The phases in order; -1 on an environment error. */
 static int run_phases(check_ctx *c, double t0)
 {
-	if (check_static(c) != 0)
+	if (check_begin(c) != 0 || check_static(c) != 0)
 		return -1;
 	if (check_changes(c) != 0 || check_ownership(c) != 0)
 		return -1;

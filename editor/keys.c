@@ -632,6 +632,16 @@ static void c_entity(ed_ui *u, const char *args)
 	report(u, r, "entity created");
 }
 
+static void c_entity_script(ed_ui *u, const char *args)
+{
+	int pi, ei = ed_entity_at(&u->m, u->m.cx, u->m.cy, &pi);
+	if (ei < 0) {
+		ed_set_msg(u, true, "no entity under the cursor");
+		return;
+	}
+	report(u, ed_entity_set_script(&u->m, pi, ei, args), "entity script set");
+}
+
 static void c_brush(ed_ui *u, const char *args)
 {
 	int g = wf_find_glyph(u->m.w, args);
@@ -676,6 +686,8 @@ static const cmddef cmds[] = {
 	{{":zone NAME", "set the zone (empty clears)", "Commands"}, "zone", c_zone},
 	{{":script PATH", "set the script (empty clears)", "Commands"}, "script", c_script},
 	{{":entity NAME [GLYPH]", "new entity at the cursor", "Commands"}, "entity", c_entity},
+	{{":escript PATH", "set the script of the entity under the cursor (empty clears)",
+	  "Commands"}, "escript", c_entity_script},
 	{{":brush GLYPH", "choose the brush", "Commands"}, "brush", c_brush},
 	{{":commit MESSAGE", "commit the saved world", "Commands"}, "commit", c_commit},
 	{{":log", "history of the parcel under the cursor", "Commands"}, "log", c_log},

@@ -334,7 +334,9 @@ static ps_mark ps_begin(api_pstate *ps, const char *fn)
 /* End a handler: keep its effects, or undo them and record the failure. */
 static bool ps_end(api_pstate *ps, const ps_mark *m, vm_status st, vm_error *err)
 {
-	if (st == VM_OK && ps->forced != VM_OK) {
+	/* A cap the API enforces wins over the runtime error it raised, and
+	 * over success when the script caught that error. */
+	if ((st == VM_OK || st == VM_ERR_RUNTIME) && ps->forced != VM_OK) {
 		st = ps->forced;
 		*err = ps->forced_err;
 	}

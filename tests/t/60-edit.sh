@@ -286,4 +286,18 @@ test_expect 'play refuses a world with problems' '
 	ed_stop
 '
 
+test_expect 'palette picker, entity script, and --stats figures' '
+	starter && ed_start --stats w ">stats" && wait_for "$STATUS" &&
+	keys b && wait_for "palette: type a glyph" && screen | grep -q " ~ water (solid)" &&
+	keys "~" && wait_for "brush: ~ water" && keys j Space && wait_for "[+]" &&
+	keys j l l l : e s c r i p t Space s c r i p t s/c.lua Enter &&
+	wait_for "entity script set" &&
+	keys : w q Enter && wait_for "EDIT-EXIT 0" &&
+	grep -q "^    ~\.\.\." w/world.acre &&
+	grep -q "^  entity crier 3 2 .*script=\"scripts/c.lua\"" w/world.acre &&
+	grep -q "^first frame: [0-9.]* ms" stats &&
+	grep -q "^keystroke to frame: [0-9]* keys, p50 [0-9.]* ms, p99 [0-9.]* ms" stats &&
+	ed_stop
+'
+
 test_done

@@ -1,0 +1,128 @@
+#!/bin/sh
+# 7040-check-base.sh — acre check --base: the changed parcels found against
+# a base revision are exactly those a change touched (randomised edits of a
+# generated street), and incremental results equal full results.
+. "$(dirname "$0")/../lib.sh"
+export XDG_DATA_HOME=$_scratch/xdg ACRE_REGISTRY=
+
+# A committed street of 256 parcels, 20% scripted.
+setup() {
+	acre gen street --parcels 256 --scripted 20 --seed 7 w >/dev/null &&
+	git -C w init -q && git -C w add -A && git -C w commit -qm base
+}
+
+# edit.py SEED — apply random edits to w/world.acre; print the names of the
+# parcels that really changed, one a line, sorted (removed ones too).
+cat >"$_scratch/edit.py" <<'EOF'
+import random, re, sys
+rnd = random.Random(int(sys.argv[1]))
+text = open("w/world.acre").read().split("\n")
+starts = [i for i, l in enumerate(text) if l.startswith("parcel ")]
+blocks = []
+for k, s in enumerate(starts):
+    e = s
+    while text[e] != "end":
+        e += 1
+    blocks.append((text[s].split()[1], s, e))
+changed, edits = set(), {}
+for name, s, e in rnd.sample(blocks, rnd.randint(1, 6)):
+    kind = rnd.choice(["tile", "owner", "comment", "blank", "entity", "remove",
+                       "attr", "tile-same"])
+    edits[s] = (kind, name, e)
+out = []
+i = 0
+while i < len(text):
+    if i not in edits:
+        out.append(text[i]); i += 1; continue
+    kind, name, e = edits[i]
+    block = text[i:e + 1]
+    if kind == "remove":
+        changed.add(name); i = e + 1; continue
+    rows = [j for j, l in enumerate(block) if re.match(r"^    [^ ]", l)]
+    if kind == "tile":
+        j = rnd.choice(rows[1:-1]); row = block[j]; x = rnd.randrange(5, 15)
+        block[j] = row[:x] + ("*" if row[x] != "*" else ".") + row[x + 1:]
+        changed.add(name)
+    elif kind == "tile-same":
+        j = rows[0]; block[j] = block[j]       # rewritten, not changed
+    elif kind == "owner":
+        block = [l if not l.startswith("  owner ") else '  owner "mallory"' for l in block]
+        if '  owner "mallory"' not in block:
+            block.insert(1, '  owner "mallory"')
+        changed.add(name)
+    elif kind == "comment":
+        block.insert(1, "  # a note that changes nothing")
+    elif kind == "blank":
+        block.insert(len(block) - 1, "")
+    elif kind == "entity":
+        block.insert(len(block) - 1, "  entity visitor 3 3")
+        changed.add(name)
+    elif kind == "attr":
+        block.insert(len(block) - 1, "  mood=calm")
+        changed.add(name)
+    out.extend(block); i = e + 1
+open("w/world.acre", "w").write("\n".join(out))
+print("\n".join(sorted(changed)))
+EOF
+
+# changed_in FILE — the changed (and removed) parcels of a JSON report.
+changed_in() {
+	python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+print("\n".join(sorted(p["name"] for p in d["parcels"] if p["changed"])))
+' "$1"
+}
+
+test_expect 'without changes nothing counts as changed' '
+	setup &&
+	acre check --ticks 0 --base HEAD --format json w >out.json &&
+	test -z "$(changed_in out.json)"
+'
+
+for seed in 1 2 3 4 5 6 7 8; do
+test_expect "randomised edits (seed $seed): exactly the edited parcels changed" '
+	setup &&
+	python3 "$_scratch/edit.py" '"$seed"' >want &&
+	git -C w commit -qam edit &&
+	acre check --ticks 0 --base HEAD~1 --format json w >out.json;
+	test $? -le 1 && changed_in out.json >got && expect_same want got
+'
+done
+
+test_expect 'edits far apart in the file are told apart' '
+	setup &&
+	sed -i "0,/#\*............\*#/s//#*...........**#/" w/world.acre &&
+	last=$(grep -n "^parcel" w/world.acre | tail -n 1 | cut -d: -f1) &&
+	sed -i "${last}s/\$/\n  mood=calm/" w/world.acre &&
+	acre check --ticks 0 --base HEAD --format json w >out.json &&
+	changed_in out.json >got &&
+	test "$(wc -l <got)" = 2
+'
+
+test_expect 'a palette change counts for every parcel drawn with it' '
+	setup &&
+	sed -i "s/^  \"=\" counter solid/  \"=\" counter/" w/world.acre &&
+	acre check --ticks 0 --base HEAD --format json w >out.json &&
+	changed_in out.json >got &&
+	want=$(grep -c "^parcel" w/world.acre) &&
+	uses=$(awk "/^parcel/{n=\$2} /^    .*=/{print n}" w/world.acre | sort -u | wc -l) &&
+	test "$(wc -l <got)" = "$uses" && test "$uses" -lt "$want"
+'
+
+test_expect 'a changed script counts for the parcels running it' '
+	setup &&
+	s=$(ls w/scripts | head -n 1) && echo "-- changed" >>"w/scripts/$s" &&
+	acre check --ticks 0 --base HEAD --format json w >out.json &&
+	changed_in out.json >got &&
+	grep -B3 "script \"scripts/$s\"" w/world.acre | sed -n "s/^parcel \([^ ]*\) .*/\1/p" | sort >want &&
+	test -s want && expect_same want got
+'
+
+test_expect 'a new script file (a module) counts for every scripted parcel' '
+	setup && echo "return {}" >w/scripts/util.lua &&
+	acre check --ticks 0 --base HEAD --format json w >out.json &&
+	test "$(changed_in out.json | wc -l)" = "$(grep -c "^  script " w/world.acre)"
+'
+
+test_done
