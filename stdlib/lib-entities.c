@@ -25,7 +25,7 @@ static int ent_arg(lua_State *L, api_pstate *ps, const char *call)
 {
 	size_t n;
 	const char *name = api_arg_str(L, 1, call, "the entity name", &n);
-	int i = ent_index(ps, name);
+	int i = strlen(name) == n ? ent_index(ps, name) : -1;
 	if (i < 0)
 		api_raise(L, "%s: no entity named '%.64s' in parcel '%s'", call, name,
 		         ps->p->name);

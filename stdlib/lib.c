@@ -49,9 +49,14 @@ int api_cap_exceeded(lua_State *L, api_pstate *ps, vm_status st, int64_t used,
 	e->status = st;
 	e->used = used;
 	e->limit = limit;
-	if (lua_getstack(L, 1, &ar) && lua_getinfo(L, "Sl", &ar)) {
-		snprintf(e->file, sizeof e->file, "%s", ar.short_src);
-		e->line = ar.currentline;
+	/* The innermost script line: the caller may be pcall or another C
+	 * function. */
+	for (int level = 1; lua_getstack(L, level, &ar); level++) {
+		if (lua_getinfo(L, "Sl", &ar) && ar.currentline > 0) {
+			snprintf(e->file, sizeof e->file, "%s", ar.short_src);
+			e->line = ar.currentline;
+			break;
+		}
 	}
 	if (e->line > 0)
 		snprintf(e->msg, sizeof e->msg, "%s:%d: %s", e->file, e->line, what);

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 enum tok_kind { T_EOL, T_WORD, T_STRING, T_KV, T_BAD };
 
@@ -775,6 +776,59 @@ static void open_parcel(parser *P)
 	P->block_line = P->lineno;
 }
 
+static void stmt_world(parser *P, tok t)
+{
+	if (P->ctx != C_START) {
+		err(P, t.col, "world given twice (a file holds one world)");
+		return;
+	}
+	P->ctx = C_TOP;
+	const char *n = text(P, "the world's name");
+	if (n && end_stmt(P, &P->w->notes[WF_WS_HEAD]))
+		P->w->name = n;
+}
+
+static void stmt_format(parser *P, tok t)
+{
+	int64_t v;
+	if (P->seen & S_FORMAT) {
+		err(P, t.col, "format given twice");
+		return;
+	}
+	if (!num(P, "the format version", 0, INT32_MAX, &v))
+		return;
+	if (v != WF_FORMAT_VERSION) {
+		err(P, t.col, "unsupported format %lld (this acre reads format %d)",
+		    (long long)v, WF_FORMAT_VERSION);
+		return;
+	}
+	if (end_stmt(P, &P->w->notes[WF_WS_FORMAT])) {
+		P->seen |= S_FORMAT;
+		P->w->format = (int)v;
+	}
+}
+
+static void stmt_seed(parser *P, tok t)
+{
+	tok s = lex(P);
+	uint64_t seed;
+	if (s.kind == T_BAD)
+		return;
+	if (P->seen & S_SEED) {
+		err(P, t.col, "seed given twice");
+		return;
+	}
+	if (s.kind != T_WORD || !parse_u64(s.s, s.n, &seed)) {
+		err(P, s.col, "expected the seed (a whole number from 0 to "
+		    "18446744073709551615), found %s", FOUND(s));
+		return;
+	}
+	if (end_stmt(P, &P->w->notes[WF_WS_SEED])) {
+		P->seen |= S_SEED;
+		P->w->seed = seed;
+	}
+}
+
 /* Top level: `world`, header statements, block openers. */
 static void stmt_top(parser *P, tok t)
 {
@@ -786,47 +840,11 @@ static void stmt_top(parser *P, tok t)
 		return;
 	}
 	if (is(&t, "world")) {
-		if (P->ctx != C_START) {
-			err(P, t.col, "world given twice (a file holds one world)");
-			return;
-		}
-		P->ctx = C_TOP;
-		const char *n = text(P, "the world's name");
-		if (n && end_stmt(P, &w->notes[WF_WS_HEAD]))
-			w->name = n;
-		return;
-	}
-	int64_t v;
-	if (is(&t, "format")) {
-		if (P->seen & S_FORMAT) {
-			err(P, t.col, "format given twice");
-			return;
-		}
-		if (!num(P, "the format version", 0, INT32_MAX, &v))
-			return;
-		if (v != WF_FORMAT_VERSION) {
-			err(P, t.col, "unsupported format %lld (this acre reads format %d)",
-			    (long long)v, WF_FORMAT_VERSION);
-			return;
-		}
-		if (end_stmt(P, &w->notes[WF_WS_FORMAT]))
-			P->seen |= S_FORMAT, w->format = (int)v;
+		stmt_world(P, t);
+	} else if (is(&t, "format")) {
+		stmt_format(P, t);
 	} else if (is(&t, "seed")) {
-		tok s = lex(P);
-		uint64_t seed;
-		if (s.kind == T_BAD)
-			return;
-		if (P->seen & S_SEED) {
-			err(P, t.col, "seed given twice");
-			return;
-		}
-		if (s.kind != T_WORD || !parse_u64(s.s, s.n, &seed)) {
-			err(P, s.col, "expected the seed (a whole number from 0 to "
-			    "18446744073709551615), found %s", FOUND(s));
-			return;
-		}
-		if (end_stmt(P, &w->notes[WF_WS_SEED]))
-			P->seen |= S_SEED, w->seed = seed;
+		stmt_seed(P, t);
 	} else if (is(&t, "size")) {
 		header_pair(P, t.col, S_SIZE, "size", 1, WF_MAX_WORLD_PARCELS, &w->width,
 		            &w->height, WF_WS_SIZE);
@@ -930,48 +948,52 @@ fail:
 	free(g.attrs);
 }
 
+static void stmt_allow(parser *P, wf_zone *z, tok t)
+{
+	int caps = 0;
+	for (;;) {
+		tok c = lex(P);
+		if (c.kind == T_BAD)
+			return;
+		if (c.kind == T_EOL)
+			break;
+		char nm[16];
+		int bit = 0;
+		if (c.kind == T_WORD && c.n < sizeof nm) {
+			memcpy(nm, c.s, c.n);
+			nm[c.n] = '\0';
+			bit = wf_cap_parse(nm);
+		}
+		if (!bit) {
+			err(P, c.col, "unknown capability %s (expected scripts, tiles, "
+			    "entities, messages or economy)", FOUND(c));
+			return;
+		}
+		caps |= bit;
+	}
+	if (!caps) {
+		err(P, t.col, "expected capabilities after allow (scripts, tiles, "
+		    "entities, messages or economy)");
+		return;
+	}
+	/* Several allow lines add up; so do their comments: a later line's
+	 * comments join the lead (a second trailing comment becomes a lead
+	 * line), so none is lost. */
+	if (P->trail.s && z->allow_note.trail)
+		push_lead(P);
+	else if (P->trail.s)
+		z->allow_note.trail = wf_arena_strndup(P->w->arena, P->trail.s, P->trail.n);
+	z->allow_note.lead = join_lead(P, z->allow_note.lead);
+	z->caps |= caps;
+}
+
 static void stmt_zone(parser *P, tok t)
 {
 	wf_zone *z = &P->w->zones[P->zone];
 	if (is(&t, "end")) {
 		stmt_end(P, &z->end_note);
 	} else if (is(&t, "allow")) {
-		int caps = 0;
-		for (;;) {
-			tok c = lex(P);
-			if (c.kind == T_BAD)
-				return;
-			if (c.kind == T_EOL)
-				break;
-			char nm[16];
-			int bit = 0;
-			if (c.kind == T_WORD && c.n < sizeof nm) {
-				memcpy(nm, c.s, c.n);
-				nm[c.n] = '\0';
-				bit = wf_cap_parse(nm);
-			}
-			if (!bit) {
-				err(P, c.col, "unknown capability %s (expected scripts, tiles, "
-				    "entities, messages or economy)", FOUND(c));
-				return;
-			}
-			caps |= bit;
-		}
-		if (!caps) {
-			err(P, t.col, "expected capabilities after allow (scripts, tiles, "
-			    "entities, messages or economy)");
-			return;
-		}
-		/* Several allow lines add up; so do their comments: a later
-		 * line's comments join the lead (a second trailing comment
-		 * becomes a lead line), so none is lost. */
-		if (P->trail.s && z->allow_note.trail)
-			push_lead(P);
-		else if (P->trail.s)
-			z->allow_note.trail = wf_arena_strndup(P->w->arena, P->trail.s,
-			                                       P->trail.n);
-		z->allow_note.lead = join_lead(P, z->allow_note.lead);
-		z->caps |= caps;
+		stmt_allow(P, z, t);
 	} else if (is(&t, "max-entities-per-parcel")) {
 		int64_t v;
 		if (P->zseen & Z_MAX) {
@@ -1172,6 +1194,51 @@ static bool layout_keyword(const char *q, const char *e)
 	return false;
 }
 
+/* The general row reader, from glyph x on: multi-byte glyphs, and every
+ * way a row can be wrong. */
+static void row_glyphs(parser *P, const char *row, const unsigned char *s,
+                       const unsigned char *se, int64_t x, uint8_t *out)
+{
+	const wf_parcel *p = &P->w->parcels[P->parcel];
+	int64_t w = P->lay_w;
+	for (; s < se; x++) {
+		int ix, len = 1;
+		const char *at = (const char *)s;
+		if (*s < 0x80) {
+			ix = P->ascii[*s] - 1;
+		} else {
+			len = wf_utf8_len(s, (size_t)(se - s));
+			if (!len) {
+				err(P, col_of(P, at), "invalid UTF-8 byte 0x%02x in layout row", *s);
+				return;
+			}
+			ix = lookup_mb(P, decode(s, len));
+		}
+		if (x >= w) {
+			err(P, col_of(P, at), "layout row has more than %lld glyphs (parcel "
+			    "'%s' is %lld tiles wide)", (long long)w, p->name, (long long)w);
+			return;
+		}
+		if (ix < 0) {
+			if (*s == ' ' || *s == '\t')
+				err(P, col_of(P, at), "unexpected blank in layout row (a row is "
+				    "glyphs only; close the layout with 'end')");
+			else if (*s < 0x20 || *s == 0x7f)
+				err(P, col_of(P, at), "unexpected control character 0x%02x in "
+				    "layout row", *s);
+			else
+				err(P, col_of(P, at), "glyph '%.*s' is not in the palette", len, at);
+			return;
+		}
+		if (out)
+			out[x] = (uint8_t)ix;
+		s += len;
+	}
+	if (x < w)
+		err(P, col_of(P, row), "layout row has %lld glyphs, expected %lld",
+		    (long long)x, (long long)w);
+}
+
 /* Returns false when the line is not a row but a statement to reparse. */
 static bool layout_row(parser *P)
 {
@@ -1182,81 +1249,45 @@ static bool layout_row(parser *P)
 		e--;
 	if (q == e)
 		return true;
-	if (e - q >= 3 && memcmp(q, "end", 3) == 0 &&
+	if (e - q >= 3 && q[0] == 'e' && q[1] == 'n' && q[2] == 'd' &&
 	    (e - q == 3 || q[3] == ' ' || q[3] == '\t')) {
 		layout_end(P, q);
 		return true;
 	}
-	if (layout_keyword(q, e)) {
+	int64_t row = P->lay_rows;
+	uint8_t *out = row < P->lay_h && P->lay_tiles ? P->lay_tiles + row * P->lay_w
+	                                              : NULL;
+	const unsigned char *s = (const unsigned char *)q, *se = (const unsigned char *)e;
+	int64_t x = 0, w = P->lay_w;
+	/* Fast path: an ASCII row of exactly the right width. */
+	if (se - s == w && out) {
+		for (; x < w; x++) {
+			uint8_t v = P->ascii[s[x]];
+			if (!v)
+				break;
+			out[x] = (uint8_t)(v - 1);
+		}
+		if (x == w) {
+			P->lay_rows++;
+			return true;
+		}
+	}
+	/* Only a line with a blank inside can be a statement, so valid rows
+	 * never get here. */
+	if ((memchr(q, ' ', (size_t)(e - q)) || memchr(q, '\t', (size_t)(e - q))) &&
+	    layout_keyword(q, e)) {
 		close_block_missing(P, col_of(P, q), "before this line");
 		P->ctx = C_PARCEL;
 		return false;
 	}
-	int64_t row = P->lay_rows++;
-	wf_parcel *p = &P->w->parcels[P->parcel];
+	P->lay_rows++;
 	if (row >= P->lay_h) {
 		if (row == P->lay_h)
 			err(P, col_of(P, q), "layout of parcel '%s' has more than %lld rows",
-			    p->name, (long long)P->lay_h);
+			    P->w->parcels[P->parcel].name, (long long)P->lay_h);
 		return true;
 	}
-	uint8_t *out = P->lay_tiles ? P->lay_tiles + row * P->lay_w : NULL;
-	int64_t x = 0, w = P->lay_w;
-	const unsigned char *s = (const unsigned char *)q, *se = (const unsigned char *)e;
-	/* Fast path: an ASCII row of exactly the right width. */
-	if (se - s == w && out) {
-		int64_t i = 0;
-		for (; i < w; i++) {
-			uint8_t v = P->ascii[s[i]];
-			if (!v)
-				break;
-			out[i] = (uint8_t)(v - 1);
-		}
-		if (i == w)
-			return true;
-		x = i;
-		s += i;
-	}
-	while (s < se) {
-		int ix;
-		int len = 1;
-		if (*s < 0x80) {
-			ix = P->ascii[*s] - 1;
-		} else {
-			len = wf_utf8_len(s, (size_t)(se - s));
-			if (!len) {
-				err(P, col_of(P, (const char *)s),
-				    "invalid UTF-8 byte 0x%02x in layout row", *s);
-				return true;
-			}
-			ix = lookup_mb(P, decode(s, len));
-		}
-		if (x >= w) {
-			err(P, col_of(P, (const char *)s),
-			    "layout row has more than %lld glyphs (parcel '%s' is %lld tiles "
-			    "wide)", (long long)w, p->name, (long long)w);
-			return true;
-		}
-		if (ix < 0) {
-			if (*s == ' ' || *s == '\t')
-				err(P, col_of(P, (const char *)s), "unexpected blank in layout "
-				    "row (a row is glyphs only; close the layout with 'end')");
-			else if (*s < 0x20 || *s == 0x7f)
-				err(P, col_of(P, (const char *)s), "unexpected control "
-				    "character 0x%02x in layout row", *s);
-			else
-				err(P, col_of(P, (const char *)s), "glyph '%.*s' is not in the "
-				    "palette", len, (const char *)s);
-			return true;
-		}
-		if (out)
-			out[x] = (uint8_t)ix;
-		x++;
-		s += len;
-	}
-	if (x < w)
-		err(P, col_of(P, q), "layout row has %lld glyphs, expected %lld",
-		    (long long)x, (long long)w);
+	row_glyphs(P, q, s + x, se, x, out);
 	return true;
 }
 
@@ -1373,6 +1404,16 @@ int wf_read_file(const char *path, char **data, size_t *len)
 	char *buf = NULL;
 	size_t n = 0, cap = 0;
 	int e = 0;
+	struct stat st;
+	/* Size the buffer from the file when it says (not for pipes), so a
+	 * big world is read without copies. */
+	if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+	    (uint64_t)st.st_size < SIZE_MAX / 2) {
+		cap = (size_t)st.st_size + 2;
+		buf = malloc(cap);
+		if (!buf)
+			cap = 0;
+	}
 	for (;;) {
 		if (cap - n < 2) {
 			size_t ncap = cap ? cap * 2 : 1 << 16;

@@ -26,21 +26,25 @@ best_secs() {
 	echo "$best"
 }
 
-acre_best=0
+# acre: the best of three runs, by CPU time (what one core does, however
+# busy the machine) and by wall-clock time.
+acre_cpu=0 acre_wall=0
 for _ in 1 2 3; do
-	r=$("$ACRE_BIN" fmt --stats "$street" | sed -n 's/.* \([0-9.]*\) MB\/s$/\1/p')
-	[ -n "$r" ] || { echo "acre fmt --stats failed on the Street"; exit 1; }
-	acre_best=$(echo "$r $acre_best" | awk '{ print ($1 > $2 ? $1 : $2) }')
+	line=$("$ACRE_BIN" fmt --stats "$street") || { echo "acre fmt --stats failed on the Street"; exit 1; }
+	c=$(echo "$line" | sed -n 's/.* \([0-9.]*\) MB\/s of CPU time$/\1/p')
+	w=$(echo "$line" | sed -n 's/.* \([0-9.]*\) MB\/s, .*/\1/p')
+	acre_cpu=$(echo "$c $acre_cpu" | awk '{ print ($1 > $2 ? $1 : $2) }')
+	acre_wall=$(echo "$w $acre_wall" | awk '{ print ($1 > $2 ? $1 : $2) }')
 done
 cat_s=$(best_secs cat "$file")
 wc_s=$(best_secs wc -l "$file")
 
-awk -v b="$bytes" -v a="$acre_best" -v c="$cat_s" -v w="$wc_s" 'BEGIN {
+awk -v b="$bytes" -v a="$acre_cpu" -v aw="$acre_wall" -v c="$cat_s" -v w="$wc_s" 'BEGIN {
 	cm = b / 1e6 / c; wm = b / 1e6 / w
 	printf "the Street: %.1f MB, 65536 parcels\n", b / 1e6
-	printf "  acre parse+validate+write  %8.1f MB/s\n", a
+	printf "  acre parse+validate+write  %8.1f MB/s (CPU time; %.1f MB/s wall clock)\n", a, aw
 	printf "  cat                        %8.1f MB/s   acre/cat   %.3f\n", cm, a / cm
 	printf "  wc -l                      %8.1f MB/s   acre/wc -l %.3f\n", wm, a / wm
-	printf "  target >= 100 MB/s: %s\n", (a >= 100) ? "met" : "NOT MET"
+	printf "  target >= 100 MB/s on one core: %s\n", (a >= 100) ? "met" : "NOT MET"
 	if (a < 100) exit 1
 }'

@@ -10,12 +10,12 @@
 # the world does not name one (the starter's file stays as the format's
 # tests know it).
 sample_at() {
-	echo "state $2" >want
-	ev=
-	grep -q "^  events " "$SAMPLES/$1/world.acre" || ev="--events $SAMPLES/$1/events"
-	acre run -q --threads 1 $ev "$SAMPLES/$1" >one
-	acre run -q --threads 2 $ev "$SAMPLES/$1" >two
-	expect_same want one
+	echo "state $2" >want &&
+	ev= &&
+	grep -q "^  events " "$SAMPLES/$1/world.acre" || ev="--events $SAMPLES/$1/events" &&
+	acre run -q --threads 1 $ev "$SAMPLES/$1" >one &&
+	acre run -q --threads 2 $ev "$SAMPLES/$1" >two &&
+	expect_same want one &&
 	expect_same want two
 }
 
@@ -25,20 +25,20 @@ test_expect 'sample maze at its recorded state' 'sample_at maze caff32e3276eb233
 test_expect 'sample relay at its recorded state' 'sample_at relay 37b9a56bc5372e63'
 
 test_expect 'the maze depends on the seed' '
-	acre run -q --seed 1 "$SAMPLES/maze" >a
-	acre run -q --seed 2 "$SAMPLES/maze" >b
+	acre run -q --seed 1 "$SAMPLES/maze" >a &&
+	acre run -q --seed 2 "$SAMPLES/maze" >b &&
 	! cmp -s a b
 '
 
 test_expect 'neon-street trades through the ledger: sales, rent, refunds' '
-	acre run --trace tr "$SAMPLES/neon-street" >/dev/null
-	grep -q " transfer @yt 1 loyalty$" tr
-	grep -q "^50 noodle-bar transfer plaza 5 rent$" tr
+	acre run --trace tr "$SAMPLES/neon-street" >/dev/null &&
+	grep -q " transfer @yt 1 loyalty$" tr &&
+	grep -q "^50 noodle-bar transfer plaza 5 rent$" tr &&
 	grep -q "refund soundtrack" tr
 '
 
 test_expect 'relay: the baton goes round in four ticks' '
-	acre run --ticks 20 --trace tr "$SAMPLES/relay" >/dev/null
+	acre run --ticks 20 --trace tr "$SAMPLES/relay" >/dev/null &&
 	grep -qx "14 clock-tower log info baton of hour 1 back after 4 ticks via clock-tower > relay-1 > relay-2 > relay-3" tr
 '
 test_done
