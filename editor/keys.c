@@ -469,10 +469,14 @@ static void k_command(ed_ui *u)
 
 static void k_play(ed_ui *u)
 {
-	if (u->m.mode == ED_PLAY)
+	if (u->m.mode == ED_PLAY) {
 		ed_play_stop(u);
-	else
-		ed_play_start(u);
+		return;
+	}
+	/* Loading every script of a big world takes a moment: say so first. */
+	ed_set_msg(u, false, "play: loading the scripts...");
+	ed_draw(u);
+	ed_play_start(u);
 }
 
 static void k_play_key(ed_ui *u)
