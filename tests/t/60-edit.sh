@@ -220,13 +220,15 @@ test_expect 'colour terminals and double-width glyphs draw' '
 
 test_expect 'commit from the editor and the history of a parcel' '
 	starter && git init -q w && git -C w add -A && git -C w commit -qm "the square" &&
-	ed_start w && wait_for "$STATUS" &&
+	ROWS=40 ed_start w && wait_for "$STATUS" &&
 	keys j i "~" Escape c && wait_for "unsaved changes: :w first, then commit" &&
 	keys : w Enter && wait_for "wrote world.acre" &&
 	keys c "a pond corner" Enter && wait_for "committed " &&
 	keys C && wait_for "History (C closes)" &&
 	screen | grep -q "a pond corner" && screen | grep -q "the square" &&
-	screen | grep -q "unchanged since HEAD" &&
+	screen | grep -q " unchanged since HEAD" &&
+	keys C i "+" Escape C && wait_for " 1 tiles in 1,1-1,1" &&
+	keys : g o t o Space c o t t a g e Enter C C && wait_for " unchanged since HEAD" &&
 	git -C w log --format=%s >log && head -n 1 log | grep -q "a pond corner" &&
 	ed_stop
 '
