@@ -32,13 +32,15 @@ void ed_commit(ed_ui *u, const char *msg)
 	if (store_commit(r, msg, hex, &nothing, &e))
 		ed_set_msg(u, true, "cannot commit: %s", e.msg);
 	else if (nothing)
-		ed_set_msg(u, false, "nothing to commit: the world is as in the last commit");
+		ed_set_msg(u, false,
+		           "nothing to commit: the world is as in the last commit");
 	else
 		ed_set_msg(u, false, "committed %.7s %s", hex, msg);
 	store_repo_close(r);
 }
 
-static void hist_add(ed_ui *u, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void hist_add(ed_ui *u, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 static void hist_add(ed_ui *u, const char *fmt, ...)
 {
 	char **v = realloc(u->hist, (size_t)(u->nhist + 1) * sizeof *v);
@@ -79,10 +81,10 @@ static void describe(ed_ui *u, const wf_diff *d, int pi)
 		unsigned bit;
 		const char *word;
 	} words[] = {
-		{WF_DIFF_ADDED, "new since HEAD"}, {WF_DIFF_MOVED, "moved"},
-		{WF_DIFF_RESIZED, "resized"},      {WF_DIFF_OWNER, "owner changed"},
-		{WF_DIFF_ZONE, "zone changed"},    {WF_DIFF_SCRIPT, "script changed"},
-		{WF_DIFF_ATTRS, "attributes changed"},
+	    {WF_DIFF_ADDED, "new since HEAD"},     {WF_DIFF_MOVED, "moved"},
+	    {WF_DIFF_RESIZED, "resized"},          {WF_DIFF_OWNER, "owner changed"},
+	    {WF_DIFF_ZONE, "zone changed"},        {WF_DIFF_SCRIPT, "script changed"},
+	    {WF_DIFF_ATTRS, "attributes changed"},
 	};
 	for (int i = 0; i < d->nparcels; i++) {
 		const wf_parcel_diff *p = &d->parcels[i];
@@ -92,8 +94,8 @@ static void describe(ed_ui *u, const wf_diff *d, int pi)
 			if (p->what & words[k].bit)
 				hist_add(u, " %s", words[k].word);
 		if (p->what & WF_DIFF_TILES)
-			hist_add(u, " %lld tiles in %d,%d-%d,%d", (long long)p->tiles, p->x0, p->y0,
-			         p->x1 - 1, p->y1 - 1);
+			hist_add(u, " %lld tiles in %d,%d-%d,%d", (long long)p->tiles,
+			         p->x0, p->y0, p->x1 - 1, p->y1 - 1);
 		int add = 0, del = 0, chg = 0;
 		for (int e = 0; e < p->nentities; e++) {
 			add += p->entities[e].kind == WF_CH_ADDED;
@@ -101,7 +103,8 @@ static void describe(ed_ui *u, const wf_diff *d, int pi)
 			chg += p->entities[e].kind == WF_CH_CHANGED;
 		}
 		if (p->what & WF_DIFF_ENTITIES)
-			hist_add(u, " entities: %d new, %d gone, %d changed", add, del, chg);
+			hist_add(u, " entities: %d new, %d gone, %d changed", add, del,
+			         chg);
 		return;
 	}
 	hist_add(u, " unchanged since HEAD");

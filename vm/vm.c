@@ -619,6 +619,10 @@ static int vm_protect(vm *v, lua_CFunction f, struct vm_job *j, int nargs)
 {
 	lua_State *L = v->L;
 	int base = lua_gettop(L) - nargs;
+	if (!lua_checkstack(L, 3)) {
+		lua_pushliteral(L, LUA_STOP_MEMORY); /* preallocated: no allocation */
+		return LUA_ERRMEM;
+	}
 	lua_pushcfunction(L, vm_msgh);
 	lua_pushcfunction(L, f);
 	lua_pushlightuserdata(L, j);
