@@ -23,7 +23,9 @@ static void print_keys(bool roff)
 		}
 		printf(".TP\n.B ");
 		for (const char *s = h->keys; *s; s++) /* roff: escape - and \ */
-			printf("%s", *s == '-' ? "\\-" : *s == '\\' ? "\\e" : (char[]){*s, 0});
+			printf("%s", *s == '-'    ? "\\-"
+			             : *s == '\\' ? "\\e"
+			                          : (char[]){*s, 0});
 		printf("\n%s\n", h->help);
 	}
 }
@@ -37,7 +39,8 @@ static int cmd_edit(int argc, char **argv)
 			o.stats = true;
 		else if (strcmp(argv[i], "--recover") == 0)
 			o.recover = true;
-		else if (strcmp(argv[i], "--keys") == 0 || strcmp(argv[i], "--keys=roff") == 0) {
+		else if (strcmp(argv[i], "--keys") == 0 ||
+		         strcmp(argv[i], "--keys=roff") == 0) {
 			print_keys(strcmp(argv[i], "--keys=roff") == 0);
 			return CLI_OK;
 		} else if (argv[i][0] == '-' && argv[i][1])
@@ -60,33 +63,34 @@ static int cmd_edit(int argc, char **argv)
 		return CLI_USAGE;
 	}
 	if (o.stats) {
-		printf("first frame: %.1f ms (world read in %.1f ms)\n", st.first_frame_ms,
-		       st.load_ms);
-		printf("keystroke to frame: %d keys, p50 %.2f ms, p99 %.2f ms, max %.2f ms\n",
+		printf("first frame: %.1f ms (world read in %.1f ms)\n",
+		       st.first_frame_ms, st.load_ms);
+		printf("keystroke to frame: %d keys, p50 %.2f ms, p99 %.2f ms, max %.2f "
+		       "ms\n",
 		       st.keys, st.p50_ms, st.p99_ms, st.max_ms);
 	}
 	return CLI_OK;
 }
 
 const struct cmd_entry cmd_edit_entry = {
-	.name = "edit",
-	.usage = "[--stats] [--recover] [WORLD]",
-	.summary = "open a world in the full-screen editor",
-	.help = "Opens WORLD (default: the current directory) in a full-screen terminal\n"
-	        "editor: paint tiles, lay out parcels and entities, edit their owner,\n"
-	        "zone and script, watch the world's problems live, play the scripts, save\n"
-	        "and commit. Press ? inside for every key; acre-edit(1) lists them too.\n"
-	        "\n"
-	        "Options:\n"
-	        "  --stats      on exit, print the time to the first frame and the\n"
-	        "               keystroke-to-frame times (p50, p99, max)\n"
-	        "  --recover    take the recovery file of an earlier session without\n"
-	        "               asking (it is kept beside world.acre as\n"
-	        "               .world.acre.acre-recover until the world is saved)\n"
-	        "  --keys       print the key bindings and commands, and exit\n"
-	        "               (--keys=roff prints them as acre-edit(1) shows them)\n"
-	        "\n"
-	        "A world that does not parse is not opened (acre check lists why).\n"
-	        "NO_COLOR (any value) turns colour off.\n",
-	.run = cmd_edit,
+    .name = "edit",
+    .usage = "[--stats] [--recover] [WORLD]",
+    .summary = "open a world in the full-screen editor",
+    .help = "Opens WORLD (default: the current directory) in a full-screen terminal\n"
+            "editor: paint tiles, lay out parcels and entities, edit their owner,\n"
+            "zone and script, watch the world's problems live, play the scripts, save\n"
+            "and commit. Press ? inside for every key; acre-edit(1) lists them too.\n"
+            "\n"
+            "Options:\n"
+            "  --stats      on exit, print the time to the first frame and the\n"
+            "               keystroke-to-frame times (p50, p99, max)\n"
+            "  --recover    take the recovery file of an earlier session without\n"
+            "               asking (it is kept beside world.acre as\n"
+            "               .world.acre.acre-recover until the world is saved)\n"
+            "  --keys       print the key bindings and commands, and exit\n"
+            "               (--keys=roff prints them as acre-edit(1) shows them)\n"
+            "\n"
+            "A world that does not parse is not opened (acre check lists why).\n"
+            "NO_COLOR (any value) turns colour off.\n",
+    .run = cmd_edit,
 };

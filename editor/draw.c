@@ -19,15 +19,34 @@
 #include <string.h>
 #include <wchar.h>
 
-enum { CL_PLAIN, CL_WALL, CL_FLOOR, CL_DOOR, CL_WATER, CL_PLANT, CL_LIGHT, CL_ROAD,
-       CL_FIRE, CL_GLASS, CL_OTHER, NCLASS };
+enum {
+	CL_PLAIN,
+	CL_WALL,
+	CL_FLOOR,
+	CL_DOOR,
+	CL_WATER,
+	CL_PLANT,
+	CL_LIGHT,
+	CL_ROAD,
+	CL_FIRE,
+	CL_GLASS,
+	CL_OTHER,
+	NCLASS
+};
 
 /* Colour pairs: tiles are 1 + class + NCLASS * tint (tint 0 or 1); then the
  * overlay backgrounds and the fixed pairs. */
-enum { P_OVERLAY = 1 + 2 * NCLASS, P_HEAT = P_OVERLAY + 6, P_CURSOR = P_HEAT + 3,
-       P_ENTITY, P_NAME, P_ERROR, P_STATUS };
+enum {
+	P_OVERLAY = 1 + 2 * NCLASS,
+	P_HEAT = P_OVERLAY + 6,
+	P_CURSOR = P_HEAT + 3,
+	P_ENTITY,
+	P_NAME,
+	P_ERROR,
+	P_STATUS
+};
 
-#define PANEL_W 32
+#define PANEL_W  32
 #define MIN_COLS 50
 #define MIN_ROWS 10
 
@@ -35,13 +54,13 @@ static const struct {
 	const char *word;
 	int cls;
 } class_words[] = {
-	{"wall", CL_WALL},   {"stone", CL_WALL},   {"rock", CL_WALL},   {"floor", CL_FLOOR},
-	{"ground", CL_FLOOR}, {"sand", CL_FLOOR},  {"door", CL_DOOR},   {"gate", CL_DOOR},
-	{"water", CL_WATER}, {"river", CL_WATER},  {"sea", CL_WATER},   {"grass", CL_PLANT},
-	{"tree", CL_PLANT},  {"plant", CL_PLANT},  {"park", CL_PLANT},  {"lamp", CL_LIGHT},
-	{"light", CL_LIGHT}, {"neon", CL_LIGHT},   {"sign", CL_LIGHT},  {"road", CL_ROAD},
-	{"street", CL_ROAD}, {"path", CL_ROAD},    {"pave", CL_ROAD},   {"fire", CL_FIRE},
-	{"lava", CL_FIRE},   {"glass", CL_GLASS},  {"window", CL_GLASS}, {"ice", CL_GLASS},
+    {"wall", CL_WALL},    {"stone", CL_WALL},  {"rock", CL_WALL},    {"floor", CL_FLOOR},
+    {"ground", CL_FLOOR}, {"sand", CL_FLOOR},  {"door", CL_DOOR},    {"gate", CL_DOOR},
+    {"water", CL_WATER},  {"river", CL_WATER}, {"sea", CL_WATER},    {"grass", CL_PLANT},
+    {"tree", CL_PLANT},   {"plant", CL_PLANT}, {"park", CL_PLANT},   {"lamp", CL_LIGHT},
+    {"light", CL_LIGHT},  {"neon", CL_LIGHT},  {"sign", CL_LIGHT},   {"road", CL_ROAD},
+    {"street", CL_ROAD},  {"path", CL_ROAD},   {"pave", CL_ROAD},    {"fire", CL_FIRE},
+    {"lava", CL_FIRE},    {"glass", CL_GLASS}, {"window", CL_GLASS}, {"ice", CL_GLASS},
 };
 
 static int glyph_class(const wf_glyph *g)
@@ -52,11 +71,11 @@ static int glyph_class(const wf_glyph *g)
 	return g->solid ? CL_WALL : CL_OTHER;
 }
 
-static const short fg8[NCLASS] = {-1, COLOR_WHITE, -1, COLOR_YELLOW, COLOR_BLUE,
-                                  COLOR_GREEN, COLOR_YELLOW, -1, COLOR_RED, COLOR_CYAN,
-                                  COLOR_MAGENTA};
+static const short fg8[NCLASS] = {-1,         COLOR_WHITE, -1,           COLOR_YELLOW,
+                                  COLOR_BLUE, COLOR_GREEN, COLOR_YELLOW, -1,
+                                  COLOR_RED,  COLOR_CYAN,  COLOR_MAGENTA};
 static const short fg256[NCLASS] = {-1, 252, 242, 179, 33, 70, 227, 245, 196, 51, 176};
-static const short over8[6] = {COLOR_BLUE, COLOR_GREEN, COLOR_CYAN,
+static const short over8[6] = {COLOR_BLUE,    COLOR_GREEN,  COLOR_CYAN,
                                COLOR_MAGENTA, COLOR_YELLOW, COLOR_RED};
 
 void ed_draw_init(ed_ui *u)
@@ -129,7 +148,9 @@ static int overlay_index(const ed_ui *u, int pi)
 	case OV_BUDGET:
 		if (!u->budget_use || pi >= u->nbudget)
 			return -1;
-		return 6 + (u->budget_use[pi] < 0.5 ? 0 : u->budget_use[pi] < 0.9 ? 1 : 2);
+		return 6 + (u->budget_use[pi] < 0.5   ? 0
+		            : u->budget_use[pi] < 0.9 ? 1
+		                                      : 2);
 	default:
 		return -1;
 	}
@@ -169,9 +190,13 @@ static void draw_tile(ed_ui *u, int row, int col, int32_t tx, int32_t ty)
 		if (u->colours == COL_MONO)
 			a |= (ov & 1) ? A_REVERSE : A_BOLD | A_UNDERLINE;
 	} else {
-		cp = (short)(1 + cls + (u->colours == COL_256 && ((p->px + p->py) & 1) ? NCLASS : 0));
+		cp = (short)(1 + cls +
+		             (u->colours == COL_256 && ((p->px + p->py) & 1) ? NCLASS
+		                                                             : 0));
 		if (u->colours == COL_MONO)
-			a |= cls == CL_WALL ? A_BOLD : cls == CL_FLOOR || cls == CL_ROAD ? A_DIM : 0;
+			a |= cls == CL_WALL                      ? A_BOLD
+			     : cls == CL_FLOOR || cls == CL_ROAD ? A_DIM
+			                                         : 0;
 		if (cls == CL_LIGHT)
 			a |= A_BOLD;
 	}
@@ -194,8 +219,9 @@ static void draw_parcel_extras(ed_ui *u, int pi)
 	for (int i = 0; i < n; i++) {
 		int32_t x = ox + (live ? live[i].x : p->entities[i].x);
 		int32_t y = oy + (live ? live[i].y : p->entities[i].y);
-		const char *g = live ? (live[i].glyph[0] ? live[i].glyph : "@")
-		                     : (p->entities[i].glyph ? p->entities[i].glyph : "@");
+		const char *g = live
+		                    ? (live[i].glyph[0] ? live[i].glyph : "@")
+		                    : (p->entities[i].glyph ? p->entities[i].glyph : "@");
 		if (x >= m->vx && x < m->vx + m->vw && y >= m->vy && y < m->vy + m->vh)
 			put_glyph(u, y - m->vy, (x - m->vx) * u->cellw, g, A_BOLD,
 			          pair(u, P_ENTITY));
@@ -231,14 +257,16 @@ static void draw_map(ed_ui *u)
 	}
 	/* Parcels reaching into the viewport, each once (last cell owner wins). */
 	int32_t gx0 = m->vx / w->parcel_w, gy0 = m->vy / w->parcel_h;
-	int32_t gx1 = (m->vx + m->vw - 1) / w->parcel_w, gy1 = (m->vy + m->vh - 1) / w->parcel_h;
+	int32_t gx1 = (m->vx + m->vw - 1) / w->parcel_w,
+	        gy1 = (m->vy + m->vh - 1) / w->parcel_h;
 	for (int32_t gy = gy0; gy <= gy1 && gy < w->height; gy++)
 		for (int32_t gx = gx0; gx <= gx1 && gx < w->width; gx++) {
 			int pi = w->grid[gy * w->width + gx];
 			if (pi < 0)
 				continue;
 			const wf_parcel *p = &w->parcels[pi];
-			int32_t fx = p->px > gx0 ? p->px : gx0, fy = p->py > gy0 ? p->py : gy0;
+			int32_t fx = p->px > gx0 ? p->px : gx0,
+			        fy = p->py > gy0 ? p->py : gy0;
 			if (gx == fx && gy == fy)
 				draw_parcel_extras(u, pi);
 		}
@@ -253,7 +281,8 @@ static void draw_map(ed_ui *u)
 
 /* ---- Panel ------------------------------------------------------------------ */
 
-static int panel_line(ed_ui *u, int y, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int panel_line(ed_ui *u, int y, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 static int panel_line(ed_ui *u, int y, const char *fmt, ...)
 {
 	char buf[512];
@@ -299,7 +328,8 @@ static int draw_props(ed_ui *u, int y)
 	int ei, epi;
 	if ((ei = ed_entity_at(m, m->cx, m->cy, &epi)) >= 0) {
 		const wf_entity *e = &w->parcels[epi].entities[ei];
-		y = panel_line(u, y, " entity %s %s", e->name, e->script ? e->script : "");
+		y = panel_line(u, y, " entity %s %s", e->name,
+		               e->script ? e->script : "");
 	}
 	return y;
 }
@@ -311,7 +341,8 @@ static int draw_brush(ed_ui *u, int y)
 		y = panel_head(u, y, "Palette");
 		for (int i = 0; i < w->npalette && y < u->map_rows; i++) {
 			attr_set(i == u->m.brush ? A_REVERSE : 0, 0, NULL);
-			y = panel_line(u, y, " %s %s%s", w->palette[i].glyph, w->palette[i].name,
+			y = panel_line(u, y, " %s %s%s", w->palette[i].glyph,
+			               w->palette[i].name,
 			               w->palette[i].solid ? " (solid)" : "");
 			attr_set(0, 0, NULL);
 		}
@@ -340,15 +371,21 @@ static int draw_minimap(ed_ui *u, int y)
 	for (int r = 0; r < mh; r++) {
 		move(y + r, u->panel_x);
 		clrtoeol();
-		int32_t ty0 = (int32_t)((int64_t)th * r / mh), ty1 = (int32_t)((int64_t)th * (r + 1) / mh);
+		int32_t ty0 = (int32_t)((int64_t)th * r / mh),
+		        ty1 = (int32_t)((int64_t)th * (r + 1) / mh);
 		for (int c = 0; c < mw; c++) {
-			int32_t tx0 = (int32_t)((int64_t)tw * c / mw), tx1 = (int32_t)((int64_t)tw * (c + 1) / mw);
+			int32_t tx0 = (int32_t)((int64_t)tw * c / mw),
+			        tx1 = (int32_t)((int64_t)tw * (c + 1) / mw);
 			int32_t sx = (tx0 + tx1) / 2, sy = (ty0 + ty1) / 2;
-			bool view = tx1 > m->vx && tx0 < m->vx + m->vw && ty1 > m->vy && ty0 < m->vy + m->vh;
-			bool cur = m->cx >= tx0 && m->cx < tx1 && m->cy >= ty0 && m->cy < ty1;
+			bool view = tx1 > m->vx && tx0 < m->vx + m->vw && ty1 > m->vy &&
+			            ty0 < m->vy + m->vh;
+			bool cur =
+			    m->cx >= tx0 && m->cx < tx1 && m->cy >= ty0 && m->cy < ty1;
 			int pi = wf_parcel_at(w, sx, sy);
 			attr_set(view ? A_REVERSE : 0, 0, NULL);
-			addch(cur ? '@' : pi >= 0 ? (u->colours == COL_MONO ? '#' : ACS_CKBOARD) : '.');
+			addch(cur       ? '@'
+			      : pi >= 0 ? (u->colours == COL_MONO ? '#' : ACS_CKBOARD)
+			                : '.');
 		}
 		attr_set(0, 0, NULL);
 	}
@@ -363,8 +400,8 @@ static int draw_errors(ed_ui *u, int y)
 	for (int i = 0; i < u->diags.n && y < u->map_rows; i++) {
 		const wf_diag *d = &u->diags.v[i];
 		attr_set(i == u->diag_cur ? A_REVERSE : 0, 0, NULL);
-		y = panel_line(u, y, " %s%s%s", d->parcel ? d->parcel : "", d->parcel ? ": " : "",
-		               d->msg);
+		y = panel_line(u, y, " %s%s%s", d->parcel ? d->parcel : "",
+		               d->parcel ? ": " : "", d->msg);
 		attr_set(0, 0, NULL);
 	}
 	return y;
@@ -405,12 +442,13 @@ static void draw_status(ed_ui *u)
 	wf_world *w = m->w;
 	char buf[768];
 	int pi = ed_parcel_here(m);
-	int n = snprintf(buf, sizeof buf, " %s  %d,%d (%d,%d)", w->name ? w->name : "?", m->cx,
-	                 m->cy, m->cx / w->parcel_w, m->cy / w->parcel_h);
+	int n = snprintf(buf, sizeof buf, " %s  %d,%d (%d,%d)", w->name ? w->name : "?",
+	                 m->cx, m->cy, m->cx / w->parcel_w, m->cy / w->parcel_h);
 	if (pi >= 0) {
 		const wf_parcel *p = &w->parcels[pi];
-		n += snprintf(buf + n, sizeof buf - (size_t)n, "  %s owner %s zone %s", p->name,
-		              p->owner ? p->owner : "-", p->zone ? p->zone : "-");
+		n +=
+		    snprintf(buf + n, sizeof buf - (size_t)n, "  %s owner %s zone %s",
+		             p->name, p->owner ? p->owner : "-", p->zone ? p->zone : "-");
 	}
 	snprintf(buf + n, sizeof buf - (size_t)n, "  %s%s%s", ed_mode_name(m->mode),
 	         ed_dirty(m) ? "  [+]" : "", u->diags.errors ? "  !" : "");
@@ -433,7 +471,8 @@ static void draw_bottom(ed_ui *u)
 		return;
 	}
 	if (u->msg[0]) {
-		attr_set(u->msg_error ? A_BOLD : 0, u->msg_error ? pair(u, P_ERROR) : 0, NULL);
+		attr_set(u->msg_error ? A_BOLD : 0, u->msg_error ? pair(u, P_ERROR) : 0,
+		         NULL);
 		addnstr(u->msg, COLS);
 		attr_set(0, 0, NULL);
 	} else {
@@ -445,7 +484,8 @@ static void draw_help(ed_ui *u)
 {
 	erase();
 	attr_set(A_BOLD, 0, NULL);
-	mvaddnstr(0, 0, "acre edit: keys and commands (j/k scroll, any other key closes)", COLS);
+	mvaddnstr(0, 0, "acre edit: keys and commands (j/k scroll, any other key closes)",
+	          COLS);
 	attr_set(0, 0, NULL);
 	const char *section = NULL;
 	int row = 1, line = 0;

@@ -24,11 +24,11 @@
 /* ---- The editing model --------------------------------------------------- */
 
 typedef enum ed_mode {
-	ED_NORMAL,  /* move, run single-key commands */
-	ED_PAINT,   /* each typed palette glyph paints at the cursor and advances */
-	ED_SELECT,  /* a rectangle from the anchor to the cursor is selected */
-	ED_LINE,    /* a line from the anchor to the cursor is drawn on Enter */
-	ED_PLAY,    /* the scripts run; edits are refused */
+	ED_NORMAL, /* move, run single-key commands */
+	ED_PAINT,  /* each typed palette glyph paints at the cursor and advances */
+	ED_SELECT, /* a rectangle from the anchor to the cursor is selected */
+	ED_LINE,   /* a line from the anchor to the cursor is drawn on Enter */
+	ED_PLAY,   /* the scripts run; edits are refused */
 } ed_mode;
 
 const char *ed_mode_name(ed_mode m); /* "NORMAL", "PAINT" … */
@@ -53,19 +53,19 @@ typedef struct ed_clip {
 
 typedef struct ed_model {
 	wf_world *w;
-	int32_t cx, cy;         /* cursor, in tiles */
-	int32_t vx, vy;         /* viewport's top-left tile */
-	int32_t vw, vh;         /* viewport size in tiles (set by the screen) */
+	int32_t cx, cy; /* cursor, in tiles */
+	int32_t vx, vy; /* viewport's top-left tile */
+	int32_t vw, vh; /* viewport size in tiles (set by the screen) */
 	ed_mode mode;
-	int brush;              /* palette index painted by line/fill */
-	int32_t ax, ay;         /* anchor of ED_SELECT / ED_LINE */
+	int brush;      /* palette index painted by line/fill */
+	int32_t ax, ay; /* anchor of ED_SELECT / ED_LINE */
 	ed_clip clip;
 	/* Undo history: steps [0, pos) are applied, [pos, n) can be redone. */
 	ed_step *steps;
 	int nsteps, capsteps, pos;
-	int saved_pos;          /* pos at the last save; -1 when none matches */
-	uint64_t generation;    /* bumped by every edit, undo and redo */
-	char err[256];          /* why the last operation failed */
+	int saved_pos;       /* pos at the last save; -1 when none matches */
+	uint64_t generation; /* bumped by every edit, undo and redo */
+	char err[256];       /* why the last operation failed */
 } ed_model;
 
 /* Take ownership of `w` (freed by ed_model_free). The cursor starts at the
@@ -84,7 +84,7 @@ void ed_mark_saved(ed_model *m);
 /* ---- Moving (never fail: positions are clamped to the world) ------------- */
 void ed_move(ed_model *m, int32_t dx, int32_t dy);
 void ed_goto(ed_model *m, int32_t tx, int32_t ty);
-int ed_goto_parcel(ed_model *m, const char *name);  /* -1: no such parcel */
+int ed_goto_parcel(ed_model *m, const char *name); /* -1: no such parcel */
 /* Keep the cursor inside the viewport, scrolling by as little as needed. */
 void ed_follow(ed_model *m);
 /* Scroll the viewport (mouse wheel), dragging the cursor along if needed. */
@@ -134,16 +134,16 @@ int ed_redo(ed_model *m);
 /* ---- The terminal editor ------------------------------------------------- */
 
 typedef struct ed_options {
-	const char *dir;    /* world directory (holds world.acre) */
-	bool stats;         /* print keystroke-to-frame times on exit */
-	bool recover;       /* take the recovery file without asking */
+	const char *dir; /* world directory (holds world.acre) */
+	bool stats;      /* print keystroke-to-frame times on exit */
+	bool recover;    /* take the recovery file without asking */
 } ed_options;
 
 /* Figures for --stats, filled by ed_run. */
 typedef struct ed_stats {
 	double first_frame_ms; /* from ed_run's start to the first full frame */
 	double load_ms;
-	int keys;              /* keystrokes measured */
+	int keys; /* keystrokes measured */
 	double p50_ms, p99_ms, max_ms;
 } ed_stats;
 

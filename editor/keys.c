@@ -17,9 +17,9 @@
 
 /* Key codes: characters are themselves, curses function keys are negated so
  * that the two never collide (wide characters may exceed KEY_MIN). */
-#define FK(k) (-(k))
+#define FK(k)   (-(k))
 #define CTRL(c) ((c)&0x1f)
-#define ESC 27
+#define ESC     27
 
 enum {
 	M_NORMAL = 1 << ED_NORMAL,
@@ -82,22 +82,71 @@ static int here(ed_ui *u)
 
 /* ---- Moves ---------------------------------------------------------------- */
 
-static void mv_left(ed_ui *u) { ed_move(&u->m, -1, 0); }
-static void mv_right(ed_ui *u) { ed_move(&u->m, 1, 0); }
-static void mv_up(ed_ui *u) { ed_move(&u->m, 0, -1); }
-static void mv_down(ed_ui *u) { ed_move(&u->m, 0, 1); }
-static void mv_pleft(ed_ui *u) { ed_move(&u->m, -u->m.w->parcel_w, 0); }
-static void mv_pright(ed_ui *u) { ed_move(&u->m, u->m.w->parcel_w, 0); }
-static void mv_pup(ed_ui *u) { ed_move(&u->m, 0, -u->m.w->parcel_h); }
-static void mv_pdown(ed_ui *u) { ed_move(&u->m, 0, u->m.w->parcel_h); }
-static void mv_pgdn(ed_ui *u) { ed_scroll(&u->m, 0, u->m.vh); ed_move(&u->m, 0, 0); }
-static void mv_pgup(ed_ui *u) { ed_scroll(&u->m, 0, -u->m.vh); }
-static void mv_halfdn(ed_ui *u) { ed_move(&u->m, 0, u->m.vh / 2); }
-static void mv_halfup(ed_ui *u) { ed_move(&u->m, 0, -u->m.vh / 2); }
-static void mv_home(ed_ui *u) { ed_goto(&u->m, 0, 0); }
-static void mv_end(ed_ui *u) { ed_goto(&u->m, ed_world_tw(&u->m) - 1, ed_world_th(&u->m) - 1); }
-static void mv_bol(ed_ui *u) { ed_goto(&u->m, 0, u->m.cy); }
-static void mv_eol(ed_ui *u) { ed_goto(&u->m, ed_world_tw(&u->m) - 1, u->m.cy); }
+static void mv_left(ed_ui *u)
+{
+	ed_move(&u->m, -1, 0);
+}
+static void mv_right(ed_ui *u)
+{
+	ed_move(&u->m, 1, 0);
+}
+static void mv_up(ed_ui *u)
+{
+	ed_move(&u->m, 0, -1);
+}
+static void mv_down(ed_ui *u)
+{
+	ed_move(&u->m, 0, 1);
+}
+static void mv_pleft(ed_ui *u)
+{
+	ed_move(&u->m, -u->m.w->parcel_w, 0);
+}
+static void mv_pright(ed_ui *u)
+{
+	ed_move(&u->m, u->m.w->parcel_w, 0);
+}
+static void mv_pup(ed_ui *u)
+{
+	ed_move(&u->m, 0, -u->m.w->parcel_h);
+}
+static void mv_pdown(ed_ui *u)
+{
+	ed_move(&u->m, 0, u->m.w->parcel_h);
+}
+static void mv_pgdn(ed_ui *u)
+{
+	ed_scroll(&u->m, 0, u->m.vh);
+	ed_move(&u->m, 0, 0);
+}
+static void mv_pgup(ed_ui *u)
+{
+	ed_scroll(&u->m, 0, -u->m.vh);
+}
+static void mv_halfdn(ed_ui *u)
+{
+	ed_move(&u->m, 0, u->m.vh / 2);
+}
+static void mv_halfup(ed_ui *u)
+{
+	ed_move(&u->m, 0, -u->m.vh / 2);
+}
+static void mv_home(ed_ui *u)
+{
+	ed_goto(&u->m, 0, 0);
+}
+static void mv_end(ed_ui *u)
+{
+	ed_goto(&u->m, ed_world_tw(&u->m) - 1, ed_world_th(&u->m) - 1);
+}
+static void mv_bol(ed_ui *u)
+{
+	ed_goto(&u->m, 0, u->m.cy);
+}
+static void mv_eol(ed_ui *u)
+{
+	ed_goto(&u->m, ed_world_tw(&u->m) - 1, u->m.cy);
+}
 
 /* ---- Modes and tiles ------------------------------------------------------ */
 
@@ -184,7 +233,8 @@ static void k_paste(ed_ui *u)
 static void k_palette(ed_ui *u)
 {
 	u->pick_palette = true;
-	ed_set_msg(u, false, "palette: type a glyph or move with j/k, Enter picks, Esc cancels");
+	ed_set_msg(u, false,
+	           "palette: type a glyph or move with j/k, Enter picks, Esc cancels");
 }
 
 static void k_undo(ed_ui *u)
@@ -262,10 +312,10 @@ static const struct field {
 	const char *label;
 	int (*set)(ed_model *m, int pi, const char *v);
 } fields[] = {
-	{"name: ", ed_parcel_rename},
-	{"owner: ", ed_set_owner},
-	{"zone: ", ed_set_zone},
-	{"script: ", ed_set_script},
+    {"name: ", ed_parcel_rename},
+    {"owner: ", ed_set_owner},
+    {"zone: ", ed_set_zone},
+    {"script: ", ed_set_script},
 };
 
 static void form_next(ed_ui *u);
@@ -337,8 +387,9 @@ static void k_take(ed_ui *u)
 		return;
 	}
 	const wf_parcel *p = &m->w->parcels[u->carry_pi];
-	int r = ed_entity_move(m, u->carry_pi, u->carry_ei, m->cx - p->px * m->w->parcel_w,
-	                       m->cy - p->py * m->w->parcel_h);
+	int r =
+	    ed_entity_move(m, u->carry_pi, u->carry_ei, m->cx - p->px * m->w->parcel_w,
+	                   m->cy - p->py * m->w->parcel_h);
 	report(u, r, "entity moved");
 	u->carry_ei = u->carry_pi = -1;
 }
@@ -355,10 +406,24 @@ static void k_overlay(ed_ui *u)
 		ed_set_msg(u, false, "overlay: %s", names[u->overlay]);
 }
 
-static void k_names(ed_ui *u) { u->show_names = !u->show_names; }
-static void k_panel(ed_ui *u) { u->show_panel = !u->show_panel; }
-static void k_help(ed_ui *u) { u->show_help = true; u->help_top = 0; }
-static void k_redraw(ed_ui *u) { (void)u; clearok(curscr, TRUE); }
+static void k_names(ed_ui *u)
+{
+	u->show_names = !u->show_names;
+}
+static void k_panel(ed_ui *u)
+{
+	u->show_panel = !u->show_panel;
+}
+static void k_help(ed_ui *u)
+{
+	u->show_help = true;
+	u->help_top = 0;
+}
+static void k_redraw(ed_ui *u)
+{
+	(void)u;
+	clearok(curscr, TRUE);
+}
 
 static void k_errors(ed_ui *u)
 {
@@ -386,8 +451,14 @@ static void jump_error(ed_ui *u, int dir)
 	ed_set_msg(u, d->severity == WF_ERROR, "%d/%d: %s", u->diag_cur + 1, n, d->msg);
 }
 
-static void k_next_error(ed_ui *u) { jump_error(u, 1); }
-static void k_prev_error(ed_ui *u) { jump_error(u, -1); }
+static void k_next_error(ed_ui *u)
+{
+	jump_error(u, 1);
+}
+static void k_prev_error(ed_ui *u)
+{
+	jump_error(u, -1);
+}
 
 static void k_command(ed_ui *u)
 {
@@ -430,81 +501,122 @@ static void k_history(ed_ui *u)
 
 /* The key table. Order is the order of the help screen. */
 static const keydef keys[] = {
-	{{"h j k l", "move the cursor one tile (also the arrow keys)", "Move"},
-	 {'h', FK(KEY_LEFT)}, M_MOVE, mv_left},
-	{{NULL, NULL, NULL}, {'l', FK(KEY_RIGHT)}, M_MOVE, mv_right},
-	{{NULL, NULL, NULL}, {'k', FK(KEY_UP)}, M_MOVE & ~M_PAINT, mv_up},
-	{{NULL, NULL, NULL}, {'j', FK(KEY_DOWN)}, M_MOVE & ~M_PAINT, mv_down},
-	{{NULL, NULL, NULL}, {FK(KEY_UP)}, M_PAINT, mv_up},
-	{{NULL, NULL, NULL}, {FK(KEY_DOWN)}, M_PAINT, mv_down},
-	{{NULL, NULL, NULL}, {FK(KEY_LEFT)}, M_PAINT, mv_left},
-	{{NULL, NULL, NULL}, {FK(KEY_RIGHT)}, M_PAINT, mv_right},
-	{{"H J K L", "move one parcel left, down, up, right", "Move"},
-	 {'H'}, M_MOVE & ~M_PAINT, mv_pleft},
-	{{NULL, NULL, NULL}, {'J'}, M_MOVE & ~M_PAINT, mv_pdown},
-	{{NULL, NULL, NULL}, {'K'}, M_MOVE & ~M_PAINT, mv_pup},
-	{{NULL, NULL, NULL}, {'L'}, M_MOVE & ~M_PAINT, mv_pright},
-	{{"PgDn Ctrl-F", "page down", "Move"}, {FK(KEY_NPAGE), CTRL('f')}, M_MOVE, mv_pgdn},
-	{{"PgUp Ctrl-B", "page up", "Move"}, {FK(KEY_PPAGE), CTRL('b')}, M_MOVE, mv_pgup},
-	{{"Ctrl-D Ctrl-U", "half a page down, up", "Move"}, {CTRL('d')}, M_MOVE, mv_halfdn},
-	{{NULL, NULL, NULL}, {CTRL('u')}, M_MOVE, mv_halfup},
-	{{"g G", "top-left, bottom-right corner of the world", "Move"},
-	 {'g', FK(KEY_HOME)}, M_MOVE & ~M_PAINT, mv_home},
-	{{NULL, NULL, NULL}, {'G', FK(KEY_END)}, M_MOVE & ~M_PAINT, mv_end},
-	{{"0 $", "start, end of the row", "Move"}, {'0'}, M_NORMAL | M_SELECT | M_LINE, mv_bol},
-	{{NULL, NULL, NULL}, {'$'}, M_NORMAL | M_SELECT | M_LINE, mv_eol},
-	{{"mouse", "click places the cursor, the wheel scrolls", "Move"}, {0}, 0, NULL},
-	{{"i", "paint mode: each palette glyph typed paints and advances", "Edit"},
-	 {'i'}, M_NORMAL, k_paint},
-	{{"Esc", "leave paint, select or line mode", "Edit"},
-	 {ESC}, M_PAINT | M_SELECT | M_LINE | M_NORMAL, k_escape},
-	{{"Enter", "paint mode: next row; line mode: draw the line", "Edit"},
-	 {'\n', '\r', FK(KEY_ENTER)}, M_PAINT, k_newline},
-	{{NULL, NULL, NULL}, {'\n', '\r', FK(KEY_ENTER)}, M_LINE, k_draw_line},
-	{{NULL, NULL, NULL}, {FK(KEY_BACKSPACE), 127, CTRL('h')}, M_PAINT, k_back},
-	{{"space", "paint the brush at the cursor", "Edit"}, {' '}, M_NORMAL, k_brush},
-	{{"b", "palette picker: choose the brush", "Edit"}, {'b'}, M_NORMAL, k_palette},
-	{{"v", "select a rectangle (then f, d, y)", "Edit"}, {'v'}, M_NORMAL, k_select},
-	{{"f", "fill the selection with the brush", "Edit"}, {'f'}, M_SELECT, k_fill},
-	{{"d", "clear the selection (palette entry 0)", "Edit"}, {'d'}, M_SELECT, k_clear},
-	{{"y", "copy the selection", "Edit"}, {'y'}, M_SELECT, k_copy},
-	{{"p", "paste at the cursor", "Edit"}, {'p'}, M_NORMAL, k_paste},
-	{{"-", "line mode: a line from here to where Enter is pressed", "Edit"},
-	 {'-'}, M_NORMAL, k_linemode},
-	{{"u", "undo", "Edit"}, {'u'}, M_NORMAL, k_undo},
-	{{"Ctrl-R", "redo", "Edit"}, {CTRL('r')}, M_NORMAL, k_redo},
-	{{"N", "new parcel at the cursor", "Parcels"}, {'N'}, M_NORMAL, k_new_parcel},
-	{{"e", "edit the parcel's properties (name, owner, zone, script)", "Parcels"},
-	 {'e'}, M_NORMAL, k_properties},
-	{{"M", "move the parcel", "Parcels"}, {'M'}, M_NORMAL, k_move_parcel},
-	{{"R", "resize the parcel", "Parcels"}, {'R'}, M_NORMAL, k_resize_parcel},
-	{{"X", "delete the parcel (asks first)", "Parcels"}, {'X'}, M_NORMAL, k_delete_parcel},
-	{{"E", "new entity at the cursor", "Parcels"}, {'E'}, M_NORMAL, k_new_entity},
-	{{"t", "take the entity under the cursor; t again puts it down", "Parcels"},
-	 {'t'}, M_NORMAL, k_take},
-	{{"x", "delete the entity under the cursor", "Parcels"}, {'x'}, M_NORMAL,
-	 k_delete_entity},
-	{{"o", "overlay: owner, zone, budget use, none", "View"}, {'o'}, M_NORMAL | M_PLAY,
-	 k_overlay},
-	{{"n", "show or hide parcel names", "View"}, {'n'}, M_NORMAL | M_PLAY, k_names},
-	{{"Tab", "show or hide the side panel", "View"}, {'\t'}, M_NORMAL | M_PLAY, k_panel},
-	{{"!", "validation panel (the world's problems, live)", "View"}, {'!'}, M_NORMAL,
-	 k_errors},
-	{{"] [", "jump to the next, previous problem", "View"}, {']'}, M_NORMAL,
-	 k_next_error},
-	{{NULL, NULL, NULL}, {'['}, M_NORMAL, k_prev_error},
-	{{"Ctrl-L", "redraw the screen", "View"}, {CTRL('l')}, M_NORMAL | M_PLAY, k_redraw},
-	{{"?", "this help", "View"}, {'?', FK(KEY_F(1))}, M_NORMAL | M_PLAY, k_help},
-	{{"P", "play mode: run the scripts; P again restores the edited world", "Play"},
-	 {'P'}, M_NORMAL | M_PLAY, k_play},
-	{{"s", "play: run one tick", "Play"}, {'s'}, M_PLAY, k_play_key},
-	{{"r", "play: run or pause", "Play"}, {'r', ' '}, M_PLAY, k_play_key},
-	{{"+ -", "play: faster, slower", "Play"}, {'+', '-'}, M_PLAY, k_play_key},
-	{{"c", "commit the saved world with a message", "History"}, {'c'}, M_NORMAL,
-	 k_commit},
-	{{"C", "history of the parcel under the cursor", "History"}, {'C'}, M_NORMAL,
-	 k_history},
-	{{":", "command line (see the commands below)", "Commands"}, {':'}, M_NORMAL, k_command},
+    {{"h j k l", "move the cursor one tile (also the arrow keys)", "Move"},
+     {'h', FK(KEY_LEFT)},
+     M_MOVE,
+     mv_left},
+    {{NULL, NULL, NULL}, {'l', FK(KEY_RIGHT)}, M_MOVE, mv_right},
+    {{NULL, NULL, NULL}, {'k', FK(KEY_UP)}, M_MOVE & ~M_PAINT, mv_up},
+    {{NULL, NULL, NULL}, {'j', FK(KEY_DOWN)}, M_MOVE & ~M_PAINT, mv_down},
+    {{NULL, NULL, NULL}, {FK(KEY_UP)}, M_PAINT, mv_up},
+    {{NULL, NULL, NULL}, {FK(KEY_DOWN)}, M_PAINT, mv_down},
+    {{NULL, NULL, NULL}, {FK(KEY_LEFT)}, M_PAINT, mv_left},
+    {{NULL, NULL, NULL}, {FK(KEY_RIGHT)}, M_PAINT, mv_right},
+    {{"H J K L", "move one parcel left, down, up, right", "Move"},
+     {'H'},
+     M_MOVE & ~M_PAINT,
+     mv_pleft},
+    {{NULL, NULL, NULL}, {'J'}, M_MOVE & ~M_PAINT, mv_pdown},
+    {{NULL, NULL, NULL}, {'K'}, M_MOVE & ~M_PAINT, mv_pup},
+    {{NULL, NULL, NULL}, {'L'}, M_MOVE & ~M_PAINT, mv_pright},
+    {{"PgDn Ctrl-F", "page down", "Move"}, {FK(KEY_NPAGE), CTRL('f')}, M_MOVE, mv_pgdn},
+    {{"PgUp Ctrl-B", "page up", "Move"}, {FK(KEY_PPAGE), CTRL('b')}, M_MOVE, mv_pgup},
+    {{"Ctrl-D Ctrl-U", "half a page down, up", "Move"}, {CTRL('d')}, M_MOVE, mv_halfdn},
+    {{NULL, NULL, NULL}, {CTRL('u')}, M_MOVE, mv_halfup},
+    {{"g G", "top-left, bottom-right corner of the world", "Move"},
+     {'g', FK(KEY_HOME)},
+     M_MOVE & ~M_PAINT,
+     mv_home},
+    {{NULL, NULL, NULL}, {'G', FK(KEY_END)}, M_MOVE & ~M_PAINT, mv_end},
+    {{"0 $", "start, end of the row", "Move"},
+     {'0'},
+     M_NORMAL | M_SELECT | M_LINE,
+     mv_bol},
+    {{NULL, NULL, NULL}, {'$'}, M_NORMAL | M_SELECT | M_LINE, mv_eol},
+    {{"mouse", "click places the cursor, the wheel scrolls", "Move"}, {0}, 0, NULL},
+    {{"i", "paint mode: each palette glyph typed paints and advances", "Edit"},
+     {'i'},
+     M_NORMAL,
+     k_paint},
+    {{"Esc", "leave paint, select or line mode", "Edit"},
+     {ESC},
+     M_PAINT | M_SELECT | M_LINE | M_NORMAL,
+     k_escape},
+    {{"Enter", "paint mode: next row; line mode: draw the line", "Edit"},
+     {'\n', '\r', FK(KEY_ENTER)},
+     M_PAINT,
+     k_newline},
+    {{NULL, NULL, NULL}, {'\n', '\r', FK(KEY_ENTER)}, M_LINE, k_draw_line},
+    {{NULL, NULL, NULL}, {FK(KEY_BACKSPACE), 127, CTRL('h')}, M_PAINT, k_back},
+    {{"space", "paint the brush at the cursor", "Edit"}, {' '}, M_NORMAL, k_brush},
+    {{"b", "palette picker: choose the brush", "Edit"}, {'b'}, M_NORMAL, k_palette},
+    {{"v", "select a rectangle (then f, d, y)", "Edit"}, {'v'}, M_NORMAL, k_select},
+    {{"f", "fill the selection with the brush", "Edit"}, {'f'}, M_SELECT, k_fill},
+    {{"d", "clear the selection (palette entry 0)", "Edit"}, {'d'}, M_SELECT, k_clear},
+    {{"y", "copy the selection", "Edit"}, {'y'}, M_SELECT, k_copy},
+    {{"p", "paste at the cursor", "Edit"}, {'p'}, M_NORMAL, k_paste},
+    {{"-", "line mode: a line from here to where Enter is pressed", "Edit"},
+     {'-'},
+     M_NORMAL,
+     k_linemode},
+    {{"u", "undo", "Edit"}, {'u'}, M_NORMAL, k_undo},
+    {{"Ctrl-R", "redo", "Edit"}, {CTRL('r')}, M_NORMAL, k_redo},
+    {{"N", "new parcel at the cursor", "Parcels"}, {'N'}, M_NORMAL, k_new_parcel},
+    {{"e", "edit the parcel's properties (name, owner, zone, script)", "Parcels"},
+     {'e'},
+     M_NORMAL,
+     k_properties},
+    {{"M", "move the parcel", "Parcels"}, {'M'}, M_NORMAL, k_move_parcel},
+    {{"R", "resize the parcel", "Parcels"}, {'R'}, M_NORMAL, k_resize_parcel},
+    {{"X", "delete the parcel (asks first)", "Parcels"},
+     {'X'},
+     M_NORMAL,
+     k_delete_parcel},
+    {{"E", "new entity at the cursor", "Parcels"}, {'E'}, M_NORMAL, k_new_entity},
+    {{"t", "take the entity under the cursor; t again puts it down", "Parcels"},
+     {'t'},
+     M_NORMAL,
+     k_take},
+    {{"x", "delete the entity under the cursor", "Parcels"},
+     {'x'},
+     M_NORMAL,
+     k_delete_entity},
+    {{"o", "overlay: owner, zone, budget use, none", "View"},
+     {'o'},
+     M_NORMAL | M_PLAY,
+     k_overlay},
+    {{"n", "show or hide parcel names", "View"}, {'n'}, M_NORMAL | M_PLAY, k_names},
+    {{"Tab", "show or hide the side panel", "View"}, {'\t'}, M_NORMAL | M_PLAY, k_panel},
+    {{"!", "validation panel (the world's problems, live)", "View"},
+     {'!'},
+     M_NORMAL,
+     k_errors},
+    {{"] [", "jump to the next, previous problem", "View"},
+     {']'},
+     M_NORMAL,
+     k_next_error},
+    {{NULL, NULL, NULL}, {'['}, M_NORMAL, k_prev_error},
+    {{"Ctrl-L", "redraw the screen", "View"}, {CTRL('l')}, M_NORMAL | M_PLAY, k_redraw},
+    {{"?", "this help", "View"}, {'?', FK(KEY_F(1))}, M_NORMAL | M_PLAY, k_help},
+    {{"P", "play mode: run the scripts; P again restores the edited world", "Play"},
+     {'P'},
+     M_NORMAL | M_PLAY,
+     k_play},
+    {{"s", "play: run one tick", "Play"}, {'s'}, M_PLAY, k_play_key},
+    {{"r", "play: run or pause", "Play"}, {'r', ' '}, M_PLAY, k_play_key},
+    {{"+ -", "play: faster, slower", "Play"}, {'+', '-'}, M_PLAY, k_play_key},
+    {{"c", "commit the saved world with a message", "History"},
+     {'c'},
+     M_NORMAL,
+     k_commit},
+    {{"C", "history of the parcel under the cursor", "History"},
+     {'C'},
+     M_NORMAL,
+     k_history},
+    {{":", "command line (see the commands below)", "Commands"},
+     {':'},
+     M_NORMAL,
+     k_command},
 };
 #define NKEYS ((int)(sizeof keys / sizeof *keys))
 
@@ -544,8 +656,13 @@ static void c_goto(ed_ui *u, const char *args)
 	long x, y;
 	char extra;
 	if (sscanf(args, "%ld %ld %c", &x, &y, &extra) == 2) {
-		ed_goto(&u->m, (int32_t)(x < 0 ? 0 : x > INT32_MAX ? INT32_MAX : x),
-		        (int32_t)(y < 0 ? 0 : y > INT32_MAX ? INT32_MAX : y));
+		ed_goto(&u->m,
+		        (int32_t)(x < 0           ? 0
+		                  : x > INT32_MAX ? INT32_MAX
+		                                  : x),
+		        (int32_t)(y < 0           ? 0
+		                  : y > INT32_MAX ? INT32_MAX
+		                                  : y));
 		return;
 	}
 	if (!*args || strchr(args, ' ')) {
@@ -564,7 +681,8 @@ static void c_parcel(ed_ui *u, const char *args)
 		return;
 	}
 	ed_model *m = &u->m;
-	int r = ed_parcel_create(m, name, m->cx / m->w->parcel_w, m->cy / m->w->parcel_h, w, h);
+	int r = ed_parcel_create(m, name, m->cx / m->w->parcel_w, m->cy / m->w->parcel_h,
+	                         w, h);
 	report(u, r, "parcel created");
 }
 
@@ -610,10 +728,22 @@ static void c_prop(ed_ui *u, const char *args, int (*set)(ed_model *, int, const
 		report(u, set(&u->m, pi, args), ok);
 }
 
-static void c_owner(ed_ui *u, const char *a) { c_prop(u, a, ed_set_owner, "owner set"); }
-static void c_zone(ed_ui *u, const char *a) { c_prop(u, a, ed_set_zone, "zone set"); }
-static void c_script(ed_ui *u, const char *a) { c_prop(u, a, ed_set_script, "script set"); }
-static void c_rename(ed_ui *u, const char *a) { c_prop(u, a, ed_parcel_rename, "renamed"); }
+static void c_owner(ed_ui *u, const char *a)
+{
+	c_prop(u, a, ed_set_owner, "owner set");
+}
+static void c_zone(ed_ui *u, const char *a)
+{
+	c_prop(u, a, ed_set_zone, "zone set");
+}
+static void c_script(ed_ui *u, const char *a)
+{
+	c_prop(u, a, ed_set_script, "script set");
+}
+static void c_rename(ed_ui *u, const char *a)
+{
+	c_prop(u, a, ed_parcel_rename, "renamed");
+}
 
 static void c_entity(ed_ui *u, const char *args)
 {
@@ -630,6 +760,16 @@ static void c_entity(ed_ui *u, const char *args)
 	int r = ed_entity_create(m, pi, name, m->cx - p->px * m->w->parcel_w,
 	                         m->cy - p->py * m->w->parcel_h, glyph);
 	report(u, r, "entity created");
+}
+
+static void c_entity_script(ed_ui *u, const char *args)
+{
+	int pi, ei = ed_entity_at(&u->m, u->m.cx, u->m.cy, &pi);
+	if (ei < 0) {
+		ed_set_msg(u, true, "no entity under the cursor");
+		return;
+	}
+	report(u, ed_entity_set_script(&u->m, pi, ei, args), "entity script set");
 }
 
 static void c_brush(ed_ui *u, const char *args)
@@ -660,26 +800,32 @@ static void c_help(ed_ui *u, const char *args)
 }
 
 static const cmddef cmds[] = {
-	{{":w", "save the world (canonical form, comments kept)", "Commands"}, "w", c_write},
-	{{":q", "quit; refused while there are unsaved changes", "Commands"}, "q", c_quit},
-	{{":q!", "quit and drop unsaved changes", "Commands"}, "q!", c_force_quit},
-	{{":wq :x", "save and quit", "Commands"}, "wq", c_write_quit},
-	{{NULL, NULL, NULL}, "x", c_write_quit},
-	{{":goto PARCEL", "jump to a parcel by name", "Commands"}, "goto", c_goto},
-	{{":goto X Y", "jump to a tile", "Commands"}, NULL, NULL},
-	{{":parcel NAME [W H]", "new parcel at the cursor", "Commands"}, "parcel", c_parcel},
-	{{":move PX PY", "move the parcel (parcel units)", "Commands"}, "move", c_move},
-	{{":resize W H", "resize the parcel (parcel units)", "Commands"}, "resize", c_resize},
-	{{":delete", "delete the parcel under the cursor", "Commands"}, "delete", c_delete},
-	{{":rename NAME", "rename the parcel", "Commands"}, "rename", c_rename},
-	{{":owner TEXT", "set the owner (empty clears)", "Commands"}, "owner", c_owner},
-	{{":zone NAME", "set the zone (empty clears)", "Commands"}, "zone", c_zone},
-	{{":script PATH", "set the script (empty clears)", "Commands"}, "script", c_script},
-	{{":entity NAME [GLYPH]", "new entity at the cursor", "Commands"}, "entity", c_entity},
-	{{":brush GLYPH", "choose the brush", "Commands"}, "brush", c_brush},
-	{{":commit MESSAGE", "commit the saved world", "Commands"}, "commit", c_commit},
-	{{":log", "history of the parcel under the cursor", "Commands"}, "log", c_log},
-	{{":help", "this help", "Commands"}, "help", c_help},
+    {{":w", "save the world (canonical form, comments kept)", "Commands"}, "w", c_write},
+    {{":q", "quit; refused while there are unsaved changes", "Commands"}, "q", c_quit},
+    {{":q!", "quit and drop unsaved changes", "Commands"}, "q!", c_force_quit},
+    {{":wq :x", "save and quit", "Commands"}, "wq", c_write_quit},
+    {{NULL, NULL, NULL}, "x", c_write_quit},
+    {{":goto PARCEL", "jump to a parcel by name", "Commands"}, "goto", c_goto},
+    {{":goto X Y", "jump to a tile", "Commands"}, NULL, NULL},
+    {{":parcel NAME [W H]", "new parcel at the cursor", "Commands"}, "parcel", c_parcel},
+    {{":move PX PY", "move the parcel (parcel units)", "Commands"}, "move", c_move},
+    {{":resize W H", "resize the parcel (parcel units)", "Commands"}, "resize", c_resize},
+    {{":delete", "delete the parcel under the cursor", "Commands"}, "delete", c_delete},
+    {{":rename NAME", "rename the parcel", "Commands"}, "rename", c_rename},
+    {{":owner TEXT", "set the owner (empty clears)", "Commands"}, "owner", c_owner},
+    {{":zone NAME", "set the zone (empty clears)", "Commands"}, "zone", c_zone},
+    {{":script PATH", "set the script (empty clears)", "Commands"}, "script", c_script},
+    {{":entity NAME [GLYPH]", "new entity at the cursor", "Commands"},
+     "entity",
+     c_entity},
+    {{":escript PATH", "set the script of the entity under the cursor (empty clears)",
+      "Commands"},
+     "escript",
+     c_entity_script},
+    {{":brush GLYPH", "choose the brush", "Commands"}, "brush", c_brush},
+    {{":commit MESSAGE", "commit the saved world", "Commands"}, "commit", c_commit},
+    {{":log", "history of the parcel under the cursor", "Commands"}, "log", c_log},
+    {{":help", "this help", "Commands"}, "help", c_help},
 };
 #define NCMDS ((int)(sizeof cmds / sizeof *cmds))
 
@@ -878,7 +1024,8 @@ void ed_key(ed_ui *u, int key, bool is_char)
 		if (key == ESC || key == 'q')
 			ed_play_stop(u);
 		else
-			ed_set_msg(u, true, "play mode: the world cannot be edited (P leaves)");
+			ed_set_msg(u, true,
+			           "play mode: the world cannot be edited (P leaves)");
 		return;
 	}
 	ed_set_msg(u, true, "no binding for that key (? lists them)");

@@ -105,7 +105,8 @@ static int merge(wf_world *a, wf_world *b, int32_t line_shift)
 		for (int e = 0; e < p->nentities; e++)
 			p->entities[e].line += line_shift;
 	}
-	memcpy(a->parcels + a->nparcels, b->parcels, (size_t)b->nparcels * sizeof *b->parcels);
+	memcpy(a->parcels + a->nparcels, b->parcels,
+	       (size_t)b->nparcels * sizeof *b->parcels);
 	a->nparcels = n;
 	b->nparcels = 0;
 	/* Comments at the very end of the file were read by the second half. */
@@ -116,7 +117,8 @@ static int merge(wf_world *a, wf_world *b, int32_t line_shift)
 }
 
 /* Try the two-half parse; NULL when it does not apply (then parse whole). */
-static wf_world *parse_split(const char *buf, size_t len, const char *file, wf_world **keep)
+static wf_world *parse_split(const char *buf, size_t len, const char *file,
+                             wf_world **keep)
 {
 	size_t head = parcel_line(buf, len, 0);
 	size_t cut = head ? parcel_line(buf, len, len / 2) : 0;
@@ -127,7 +129,8 @@ static wf_world *parse_split(const char *buf, size_t len, const char *file, wf_w
 		return NULL;
 	memcpy(second, buf, head);
 	memcpy(second + head, buf + cut, len - cut);
-	half a = {buf, cut, file, {0}, NULL}, b = {second, head + len - cut, file, {0}, NULL};
+	half a = {buf, cut, file, {0}, NULL},
+	     b = {second, head + len - cut, file, {0}, NULL};
 	pthread_t t;
 	bool threaded = pthread_create(&t, NULL, parse_half, &b) == 0;
 	parse_half(&a);
@@ -138,7 +141,8 @@ static wf_world *parse_split(const char *buf, size_t len, const char *file, wf_w
 	free(second);
 	wf_world *w = NULL;
 	if (a.w && b.w && a.d.n == 0 && b.d.n == 0 && same_header(a.w, b.w) &&
-	    merge(a.w, b.w, (int32_t)(count_lines(buf, cut) - count_lines(buf, head))) == 0) {
+	    merge(a.w, b.w, (int32_t)(count_lines(buf, cut) - count_lines(buf, head))) ==
+	        0) {
 		w = a.w;
 		*keep = b.w;
 	} else {
@@ -156,13 +160,15 @@ wf_world *ed_load(const char *path, const char *file, wf_world **keep, wf_diags 
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	struct stat st;
 	if (fd < 0 || fstat(fd, &st) != 0) {
-		wf_diag_add(d, WF_ERROR, file, 0, 0, NULL, "cannot read: %s", strerror(errno));
+		wf_diag_add(d, WF_ERROR, file, 0, 0, NULL, "cannot read: %s",
+		            strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return NULL;
 	}
 	size_t len = (size_t)st.st_size;
-	char *buf = len ? mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0) : NULL;
+	char *buf =
+	    len ? mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0) : NULL;
 	close(fd);
 	if (buf == MAP_FAILED) {
 		/* Not mappable (a pipe, a special file): read it the plain way. */

@@ -92,10 +92,11 @@ static int parcel_dup(const wf_world *w, const wf_parcel *p, wf_parcel *out)
 	if (p->nentities > 0) {
 		out->entities = malloc((size_t)p->nentities * sizeof *p->entities);
 		if (out->entities) {
-			memcpy(out->entities, p->entities, (size_t)p->nentities * sizeof *p->entities);
+			memcpy(out->entities, p->entities,
+			       (size_t)p->nentities * sizeof *p->entities);
 			for (int i = 0; i < p->nentities; i++)
-				out->entities[i].attrs =
-					attrs_dup(p->entities[i].attrs, p->entities[i].nattrs, &ok);
+				out->entities[i].attrs = attrs_dup(
+				    p->entities[i].attrs, p->entities[i].nattrs, &ok);
 		} else {
 			out->nentities = 0;
 			ok = false;
@@ -219,8 +220,13 @@ void ed_move(ed_model *m, int32_t dx, int32_t dy)
 {
 	/* 64-bit sums: a huge count typed before a move must not overflow. */
 	int64_t x = (int64_t)m->cx + dx, y = (int64_t)m->cy + dy;
-	ed_goto(m, (int32_t)(x < 0 ? 0 : x > INT32_MAX ? INT32_MAX : x),
-	        (int32_t)(y < 0 ? 0 : y > INT32_MAX ? INT32_MAX : y));
+	ed_goto(m,
+	        (int32_t)(x < 0           ? 0
+	                  : x > INT32_MAX ? INT32_MAX
+	                                  : x),
+	        (int32_t)(y < 0           ? 0
+	                  : y > INT32_MAX ? INT32_MAX
+	                                  : y));
 }
 
 void ed_scroll(ed_model *m, int32_t dx, int32_t dy)
@@ -341,7 +347,8 @@ static int set_tile(ed_model *m, ed_step *s, int pi, int32_t tx, int32_t ty, int
 		uint32_t *o = realloc(c->off, (size_t)cap * sizeof *o);
 		if (o)
 			c->off = o;
-		uint8_t *a = realloc(c->was, (size_t)cap), *b = a ? realloc(c->now, (size_t)cap) : NULL;
+		uint8_t *a = realloc(c->was, (size_t)cap),
+		        *b = a ? realloc(c->now, (size_t)cap) : NULL;
 		if (a)
 			c->was = a;
 		if (b)
@@ -646,7 +653,9 @@ static int check_name(ed_model *m, const char *what, const char *name)
 		char c = *s;
 		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 		      (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.'))
-			return fail(m, "%s name '%s' may hold only letters, digits, '_', '-' and '.'",
+			return fail(m,
+			            "%s name '%s' may hold only letters, digits, '_', "
+			            "'-' and '.'",
 			            what, name);
 	}
 	return 0;
@@ -660,13 +669,16 @@ static int check_place(ed_model *m, int self, int32_t px, int32_t py, int32_t pw
 	if (pw < 1 || ph < 1)
 		return fail(m, "parcel size must be at least 1 1, not %d %d", pw, ph);
 	if (px < 0 || py < 0 || px > w->width - pw || py > w->height - ph)
-		return fail(m, "parcel at %d %d size %d %d would leave the world (%d by %d parcels)",
-		            px, py, pw, ph, w->width, w->height);
+		return fail(
+		    m,
+		    "parcel at %d %d size %d %d would leave the world (%d by %d parcels)",
+		    px, py, pw, ph, w->width, w->height);
 	for (int32_t y = py; y < py + ph; y++)
 		for (int32_t x = px; x < px + pw; x++) {
 			int o = w->grid[y * w->width + x];
 			if (o >= 0 && o != self)
-				return fail(m, "parcel would overlap parcel '%s' at %d %d",
+				return fail(m,
+				            "parcel would overlap parcel '%s' at %d %d",
 				            w->parcels[o].name, x, y);
 		}
 	return 0;
@@ -689,8 +701,10 @@ static int check_text(ed_model *m, const char *what, const char *s)
 		if (n == 0)
 			return fail(m, "%s is not valid UTF-8", what);
 		if (*p < 0x20 || *p == 0x7f || *p == '"' || *p == '\\')
-			return fail(m, "%s may not hold quotes, backslashes or control characters",
-			            what);
+			return fail(
+			    m,
+			    "%s may not hold quotes, backslashes or control characters",
+			    what);
 		p += n;
 	}
 	return 0;
@@ -702,7 +716,10 @@ static int check_script(ed_model *m, const char *s)
 		return -1;
 	size_t n = strlen(s);
 	if (s[0] == '/' || strstr(s, "..") || n < 5 || strcmp(s + n - 4, ".lua") != 0)
-		return fail(m, "script '%s' must be a relative path ending in .lua, inside the world", s);
+		return fail(m,
+		            "script '%s' must be a relative path ending in .lua, inside "
+		            "the world",
+		            s);
 	return 0;
 }
 
@@ -739,8 +756,12 @@ int ed_parcel_create(ed_model *m, const char *name, int32_t px, int32_t py, int3
 	ed_change *c = s ? step_add(s, CH_INSERT, m->w->nparcels) : NULL;
 	if (!c)
 		return fail(m, "out of memory");
-	wf_parcel p = {.name = wf_strdup(m->w, name), .px = px, .py = py, .pw = pw,
-	               .ph = ph, .zone_index = -1};
+	wf_parcel p = {.name = wf_strdup(m->w, name),
+	               .px = px,
+	               .py = py,
+	               .pw = pw,
+	               .ph = ph,
+	               .zone_index = -1};
 	parcel_insert(m->w, m->w->nparcels, &p);
 	step_commit(m, s);
 	wf_world_index(m->w);
@@ -775,8 +796,9 @@ int ed_parcel_resize(ed_model *m, int pi, int32_t pw, int32_t ph)
 	int32_t tw = pw * w->parcel_w, th = ph * w->parcel_h;
 	for (int i = 0; i < p->nentities; i++)
 		if (p->entities[i].x >= tw || p->entities[i].y >= th)
-			return fail(m, "entity '%s' at %d %d would fall outside the parcel",
-			            p->entities[i].name, p->entities[i].x, p->entities[i].y);
+			return fail(
+			    m, "entity '%s' at %d %d would fall outside the parcel",
+			    p->entities[i].name, p->entities[i].x, p->entities[i].y);
 	uint8_t *t = NULL;
 	if (p->tiles) {
 		if (!(t = calloc((size_t)tw * (size_t)th, 1)))
@@ -877,16 +899,21 @@ int ed_set_zone(ed_model *m, int pi, const char *zone)
 	const wf_parcel *p = &m->w->parcels[pi];
 	if (zi >= 0 && !(m->w->zones[zi].caps & WF_CAP_SCRIPTS)) {
 		if (p->script)
-			return fail(m, "zone '%s' does not allow scripts, and parcel '%s' has one",
-			            zone, p->name);
+			return fail(
+			    m,
+			    "zone '%s' does not allow scripts, and parcel '%s' has one",
+			    zone, p->name);
 		for (int i = 0; i < p->nentities; i++)
 			if (p->entities[i].script)
-				return fail(m, "zone '%s' does not allow scripts, and entity '%s' has one",
+				return fail(m,
+				            "zone '%s' does not allow scripts, and "
+				            "entity '%s' has one",
 				            zone, p->entities[i].name);
 	}
 	if (zi >= 0 && p->nentities > entity_cap(m->w, p, zi))
-		return fail(m, "zone '%s' allows parcel '%s' %lld entities; it has %d", zone,
-		            p->name, (long long)entity_cap(m->w, p, zi), p->nentities);
+		return fail(m, "zone '%s' allows parcel '%s' %lld entities; it has %d",
+		            zone, p->name, (long long)entity_cap(m->w, p, zi),
+		            p->nentities);
 	return edit_parcel(m, pi, "set zone", set_zone, zone);
 }
 
@@ -925,8 +952,8 @@ static int check_entity(ed_model *m, int pi, int ei)
 static int check_inside(ed_model *m, const wf_parcel *p, int32_t x, int32_t y)
 {
 	if (x < 0 || y < 0 || x >= wf_parcel_tw(m->w, p) || y >= wf_parcel_th(m->w, p))
-		return fail(m, "%d %d is outside parcel '%s' (%d by %d tiles)", x, y, p->name,
-		            wf_parcel_tw(m->w, p), wf_parcel_th(m->w, p));
+		return fail(m, "%d %d is outside parcel '%s' (%d by %d tiles)", x, y,
+		            p->name, wf_parcel_tw(m->w, p), wf_parcel_th(m->w, p));
 	return 0;
 }
 
@@ -938,18 +965,20 @@ int ed_entity_create(ed_model *m, int pi, const char *name, int32_t x, int32_t y
 	wf_parcel *p = &m->w->parcels[pi];
 	for (int i = 0; i < p->nentities; i++)
 		if (strcmp(p->entities[i].name, name) == 0)
-			return fail(m, "parcel '%s' already has an entity named '%s'", p->name, name);
+			return fail(m, "parcel '%s' already has an entity named '%s'",
+			            p->name, name);
 	if (check_inside(m, p, x, y))
 		return -1;
 	glyph = empty_null(glyph);
 	if (glyph && (wf_utf8_len((const unsigned char *)glyph, strlen(glyph)) !=
-	                      (int)strlen(glyph) ||
+	                  (int)strlen(glyph) ||
 	              (unsigned char)glyph[0] <= ' '))
-		return fail(m, "entity glyph '%s' must be one printable character", glyph);
+		return fail(m, "entity glyph '%s' must be one printable character",
+		            glyph);
 	int64_t cap = entity_cap(m->w, p, p->zone ? wf_find_zone(m->w, p->zone) : -1);
 	if (p->nentities >= cap)
-		return fail(m, "parcel '%s' already holds its limit of %lld entities", p->name,
-		            (long long)cap);
+		return fail(m, "parcel '%s' already holds its limit of %lld entities",
+		            p->name, (long long)cap);
 	ed_step *s = step_begin(m, "create entity");
 	if (!s || save_parcel(m, s, pi))
 		return s ? (step_commit(m, s), -1) : fail(m, "out of memory");
@@ -961,7 +990,9 @@ int ed_entity_create(ed_model *m, int pi, const char *name, int32_t x, int32_t y
 	}
 	p->entities = v;
 	p->entities_cap = p->nentities + 1;
-	v[p->nentities++] = (wf_entity){.name = wf_strdup(m->w, name), .x = x, .y = y,
+	v[p->nentities++] = (wf_entity){.name = wf_strdup(m->w, name),
+	                                .x = x,
+	                                .y = y,
 	                                .glyph = wf_strdup(m->w, glyph)};
 	step_commit(m, s);
 	return 0;

@@ -24,8 +24,8 @@ struct ed_play {
 	api_opts opts;
 	api_events events;
 	bool running;
-	int speed;          /* index into speeds */
-	double next_ms;     /* when the next tick is due while running */
+	int speed;      /* index into speeds */
+	double next_ms; /* when the next tick is due while running */
 	char *trace[TRACE_KEEP];
 	int ntrace, trace_head; /* ring: oldest at trace_head when full */
 };
@@ -66,9 +66,10 @@ static void update_budget(ed_ui *u)
 	for (int i = 0; i < u->nbudget; i++) {
 		const api_parcel_stats *s = api_run_stats(p->run, i);
 		vm_limits l = api_parcel_limits(w, &w->parcels[i], &p->opts);
-		u->budget_use[i] = s && l.tick_instructions > 0
-		                           ? (double)s->peak_instructions / (double)l.tick_instructions
-		                           : 0;
+		u->budget_use[i] =
+		    s && l.tick_instructions > 0
+		        ? (double)s->peak_instructions / (double)l.tick_instructions
+		        : 0;
 	}
 }
 
@@ -104,7 +105,8 @@ int ed_play_start(ed_ui *u)
 {
 	ed_revalidate(u);
 	if (u->diags.errors) {
-		ed_set_msg(u, true, "the world has %d problems: fix them first (! lists them)",
+		ed_set_msg(u, true,
+		           "the world has %d problems: fix them first (! lists them)",
 		           u->diags.errors);
 		return -1;
 	}
@@ -120,8 +122,8 @@ int ed_play_start(ed_ui *u)
 	api_error err = {0};
 	p->run = api_run_new(u->m.w, u->dir, &p->opts, &err);
 	if (!p->run) {
-		ed_set_msg(u, true, "cannot play: %s%s%s", err.file, err.file[0] ? ": " : "",
-		           err.msg);
+		ed_set_msg(u, true, "cannot play: %s%s%s", err.file,
+		           err.file[0] ? ": " : "", err.msg);
 		play_free(p);
 		return -1;
 	}
@@ -242,7 +244,8 @@ void ed_play_panel(ed_ui *u, int y, int x, int h, int w)
 	int want = end - y, shown = 0;
 	const char *pick[64];
 	for (int k = p->ntrace - 1; k >= 0 && shown < want && shown < 64; k--) {
-		const char *t = p->trace[(p->trace_head + k) % (p->ntrace ? p->ntrace : 1)];
+		const char *t =
+		    p->trace[(p->trace_head + k) % (p->ntrace ? p->ntrace : 1)];
 		const char *sp = strchr(t, ' ');
 		if (sp && strncmp(sp + 1, wp->name, nl) == 0 && sp[1 + nl] == ' ')
 			pick[shown++] = t;

@@ -20,7 +20,7 @@
 #include <unistd.h>
 #include <wchar.h>
 
-#define IDLE_MS 300
+#define IDLE_MS        300
 #define RECOVER_SUFFIX ".world.acre.acre-recover"
 
 /* Set by SIGHUP and SIGTERM (the one piece of state outside ed_ui, as a
@@ -51,7 +51,7 @@ static double now_ms(void)
 }
 
 static void seterr(char *err, size_t len, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 static void seterr(char *err, size_t len, const char *fmt, ...)
 {
 	va_list ap;
@@ -74,7 +74,8 @@ char *ed_recover_path(const char *dir)
 int ed_save(ed_ui *u)
 {
 	if (wf_save(u->m.w, u->dir) != 0) {
-		ed_set_msg(u, true, "cannot save %s/world.acre: %s", u->dir, strerror(errno));
+		ed_set_msg(u, true, "cannot save %s/world.acre: %s", u->dir,
+		           strerror(errno));
 		return -1;
 	}
 	ed_mark_saved(&u->m);
@@ -82,7 +83,8 @@ int ed_save(ed_ui *u)
 	u->recover_gen = u->m.generation;
 	ed_revalidate(u);
 	if (u->diags.errors)
-		ed_set_msg(u, false, "wrote world.acre (%d problems: ! lists them)", u->diags.errors);
+		ed_set_msg(u, false, "wrote world.acre (%d problems: ! lists them)",
+		           u->diags.errors);
 	else
 		ed_set_msg(u, false, "wrote world.acre");
 	return 0;
@@ -139,8 +141,11 @@ static wf_world *load_world(ed_ui *u, const char *file, char *err, size_t errlen
 			if (d.v[i].severity == WF_ERROR)
 				e = &d.v[i];
 		if (e)
-			seterr(err, errlen, "%s:%u:%u: %s (%d error%s in all; 'acre check' lists them)",
-			       e->file, e->line, e->col, e->msg, d.errors, d.errors == 1 ? "" : "s");
+			seterr(
+			    err, errlen,
+			    "%s:%u:%u: %s (%d error%s in all; 'acre check' lists them)",
+			    e->file, e->line, e->col, e->msg, d.errors,
+			    d.errors == 1 ? "" : "s");
 		else
 			seterr(err, errlen, "cannot read the world in %s", u->dir);
 		wf_diags_free(&d);
@@ -189,7 +194,8 @@ static SCREEN *term_start(ed_ui *u, char *err, size_t errlen)
 	SCREEN *s = newterm(NULL, out, stdin);
 	if (!s) {
 		const char *t = getenv("TERM");
-		seterr(err, errlen, "cannot use terminal type '%s'", t ? t : "(TERM unset)");
+		seterr(err, errlen, "cannot use terminal type '%s'",
+		       t ? t : "(TERM unset)");
 		return NULL;
 	}
 	raw();
@@ -197,7 +203,8 @@ static SCREEN *term_start(ed_ui *u, char *err, size_t errlen)
 	nonl();
 	keypad(stdscr, TRUE);
 	set_escdelay(25);
-	mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+	mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED,
+	          NULL);
 	mouseinterval(0);
 	catch_signals();
 	u->colours = pick_colours();

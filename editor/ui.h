@@ -29,7 +29,7 @@ typedef struct ed_line {
 
 /* A form is a run of prompts over one parcel's fields (name, owner …). */
 typedef struct ed_form {
-	int field;  /* next field to ask, -1 when no form is open */
+	int field; /* next field to ask, -1 when no form is open */
 	int pi;
 } ed_form;
 
@@ -41,11 +41,11 @@ struct ed_ui {
 	ed_model m;
 	const ed_options *opt;
 	char *dir;
-	char *recover;            /* path of the recovery file */
-	FILE *tty;                /* the terminal when stdout is not one, or NULL */
-	wf_world *keep;           /* holds strings of a world loaded in halves (load.c) */
+	char *recover;  /* path of the recovery file */
+	FILE *tty;      /* the terminal when stdout is not one, or NULL */
+	wf_world *keep; /* holds strings of a world loaded in halves (load.c) */
 	ed_colours colours;
-	int cellw;                /* terminal columns per tile: 1, or 2 when a glyph is wide */
+	int cellw; /* terminal columns per tile: 1, or 2 when a glyph is wide */
 	/* Screen layout, recomputed on every frame from LINES/COLS. */
 	int map_rows, map_cols, panel_x, panel_w;
 	bool too_small;
@@ -55,13 +55,13 @@ struct ed_ui {
 	ed_overlay overlay;
 	ed_typing line;
 	ed_form form;
-	char msg[512];            /* message for the bottom row until the next key */
+	char msg[512]; /* message for the bottom row until the next key */
 	bool msg_error;
 	bool quit;
-	bool lost;                /* the terminal went away: keep the recovery file */
-	bool pick_palette;        /* the palette picker is open */
-	int carry_pi, carry_ei;   /* entity being carried by `t`, or -1 */
-	int32_t paint_col;        /* column where paint mode began, for Enter */
+	bool lost;              /* the terminal went away: keep the recovery file */
+	bool pick_palette;      /* the palette picker is open */
+	int carry_pi, carry_ei; /* entity being carried by `t`, or -1 */
+	int32_t paint_col;      /* column where paint mode began, for Enter */
 	/* Validation, refreshed when the world changed and the keyboard is idle. */
 	wf_diags diags;
 	uint64_t diags_gen;
@@ -72,7 +72,7 @@ struct ed_ui {
 	char **hist;
 	int nhist;
 	ed_play *play;
-	double *budget_use;       /* per parcel 0..1 from the last run, or NULL */
+	double *budget_use; /* per parcel 0..1 from the last run, or NULL */
 	int nbudget;
 	/* --stats */
 	double *key_ms;
@@ -89,7 +89,7 @@ void ed_draw(ed_ui *u);
 /* keys.c */
 void ed_key(ed_ui *u, int key, bool is_char);
 void ed_set_msg(ed_ui *u, bool error, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 void ed_command(ed_ui *u, const char *cmd);
 
 /* ui.c */
@@ -101,7 +101,7 @@ void ed_write_recovery(ed_ui *u);
 int ed_play_start(ed_ui *u);
 void ed_play_stop(ed_ui *u);
 void ed_play_key(ed_ui *u, int key);
-void ed_play_idle(ed_ui *u);       /* advance a running play by one frame's ticks */
+void ed_play_idle(ed_ui *u); /* advance a running play by one frame's ticks */
 bool ed_play_running(const ed_ui *u);
 void ed_play_panel(ed_ui *u, int y, int x, int h, int w);
 /* Live tiles and entities of parcel pi while playing, else NULL / -1. */

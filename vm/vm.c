@@ -574,6 +574,7 @@ struct vm_job {
 	const char *file, *src, *fn;
 	size_t len;
 	int nargs;
+	bool run; /* vm_do_load: run the chunk after compiling it */
 	enum vm_phase phase;
 	bool called;
 };
@@ -592,7 +593,8 @@ static int vm_do_load(lua_State *L)
 	j->phase = VM_PHASE_SIZE;
 	vm_check_size(L, j->v, j->file);
 	j->phase = VM_PHASE_RUN;
-	lua_call(L, 0, 0);
+	if (j->run)
+		lua_call(L, 0, 0);
 	j->phase = VM_PHASE_DONE;
 	return 0;
 }
@@ -617,6 +619,10 @@ static int vm_protect(vm *v, lua_CFunction f, struct vm_job *j, int nargs)
 {
 	lua_State *L = v->L;
 	int base = lua_gettop(L) - nargs;
+	if (!lua_checkstack(L, 3)) {
+		lua_pushliteral(L, LUA_STOP_MEMORY); /* preallocated: no allocation */
+		return LUA_ERRMEM;
+	}
 	lua_pushcfunction(L, vm_msgh);
 	lua_pushcfunction(L, f);
 	lua_pushlightuserdata(L, j);
@@ -636,10 +642,10 @@ static void vm_finish(vm *v, int base)
 	lua_setbudget(v->L, LUA_MAXINTEGER);
 }
 
-vm_status vm_load(vm *v, const char *file, const char *src, size_t len,
-                  vm_error *err)
+static vm_status vm_load_job(vm *v, const char *file, const char *src,
+                             size_t len, bool run, vm_error *err)
 {
-	struct vm_job j = {.v = v, .file = file, .src = src, .len = len};
+	struct vm_job j = {.v = v, .file = file, .src = src, .len = len, .run = run};
 	int base = lua_gettop(v->L);
 	int st = vm_protect(v, vm_do_load, &j, 0);
 	vm_status s = VM_OK;
@@ -655,6 +661,18 @@ vm_status vm_load(vm *v, const char *file, const char *src, size_t len,
 	}
 	vm_finish(v, base);
 	return s;
+}
+
+vm_status vm_load(vm *v, const char *file, const char *src, size_t len,
+                  vm_error *err)
+{
+	return vm_load_job(v, file, src, len, true, err);
+}
+
+vm_status vm_compile(vm *v, const char *file, const char *src, size_t len,
+                     vm_error *err)
+{
+	return vm_load_job(v, file, src, len, false, err);
 }
 
 vm_status vm_call(vm *v, const char *fn, int nargs, bool *called, vm_error *err)
@@ -678,7 +696,8 @@ vm_status vm_call(vm *v, const char *fn, int nargs, bool *called, vm_error *err)
 /* Walks values without allocating in the state (a stopped or full state
  * can be hashed): numbers and strings by content, tables by their entries
  * in 'next' order, Lua functions by source and line and their upvalues,
- * other objects by the serial number the patched Lua gives them. Each
+ * C functions by kind, other objects by the serial number the patched Lua
+ * gives them, so the hash is the same in every build. Each
  * object is hashed once (a cycle or a shared table is a back reference);
  * nesting deeper than VM_HASH_DEPTH counts as a marker. */
 #define VM_HASH_DEPTH 64

@@ -101,9 +101,18 @@ vm *vm_of(lua_State *L);
 vm_status vm_load(vm *v, const char *file, const char *src, size_t len,
                   vm_error *err);
 
+/* Only compile and check the bytecode caps (VM_ERR_SYNTAX, VM_ERR_BYTECODE),
+ * without running anything: for `acre check`. */
+vm_status vm_compile(vm *v, const char *file, const char *src, size_t len,
+                     vm_error *err);
+
 /* Call global function `fn` with the `nargs` values on top of the stack,
  * under the per-call budget; results are discarded. A missing handler is not
- * an error: *called is set to false and VM_OK returned. */
+ * an error: *called is set to false and VM_OK returned.
+ *
+ * vm_load and vm_call are the only ways to run script code: they run it
+ * protected and charged. Between them the budget is lifted, so the host can
+ * push arguments freely; it must not call Lua functions itself. */
 vm_status vm_call(vm *v, const char *fn, int nargs, bool *called, vm_error *err);
 
 /* Start a new tick: the per-tick instruction budget is refilled. */

@@ -220,13 +220,15 @@ test_expect 'colour terminals and double-width glyphs draw' '
 
 test_expect 'commit from the editor and the history of a parcel' '
 	starter && git init -q w && git -C w add -A && git -C w commit -qm "the square" &&
-	ed_start w && wait_for "$STATUS" &&
+	ROWS=40 ed_start w && wait_for "$STATUS" &&
 	keys j i "~" Escape c && wait_for "unsaved changes: :w first, then commit" &&
 	keys : w Enter && wait_for "wrote world.acre" &&
 	keys c "a pond corner" Enter && wait_for "committed " &&
 	keys C && wait_for "History (C closes)" &&
 	screen | grep -q "a pond corner" && screen | grep -q "the square" &&
-	screen | grep -q "unchanged since HEAD" &&
+	screen | grep -q " unchanged since HEAD" &&
+	keys C i "+" Escape C && wait_for " 1 tiles in 1,1-1,1" &&
+	keys : g o t o Space c o t t a g e Enter C C && wait_for " unchanged since HEAD" &&
 	git -C w log --format=%s >log && head -n 1 log | grep -q "a pond corner" &&
 	ed_stop
 '
@@ -283,6 +285,20 @@ test_expect 'play a few ticks; leaving play restores the edited world' '
 test_expect 'play refuses a world with problems' '
 	starter && rm w/scripts/square.lua && ed_start w && wait_for "$STATUS" &&
 	keys P && wait_for "the world has 1 problems: fix them first (! lists them)" &&
+	ed_stop
+'
+
+test_expect 'palette picker, entity script, and --stats figures' '
+	starter && ed_start --stats w ">stats" && wait_for "$STATUS" &&
+	keys b && wait_for "palette: type a glyph" && screen | grep -q " ~ water (solid)" &&
+	keys "~" && wait_for "brush: ~ water" && keys j Space && wait_for "[+]" &&
+	keys j l l l : e s c r i p t Space s c r i p t s/c.lua Enter &&
+	wait_for "entity script set" &&
+	keys : w q Enter && wait_for "EDIT-EXIT 0" &&
+	grep -q "^    ~\.\.\." w/world.acre &&
+	grep -q "^  entity crier 3 2 .*script=\"scripts/c.lua\"" w/world.acre &&
+	grep -q "^first frame: [0-9.]* ms" stats &&
+	grep -q "^keystroke to frame: [0-9]* keys, p50 [0-9.]* ms, p99 [0-9.]* ms" stats &&
 	ed_stop
 '
 

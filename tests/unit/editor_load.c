@@ -38,7 +38,8 @@ static void compare(const char *path, const char *what, bool expect_split)
 	      expect_split ? "parsed in two halves" : "parsed whole");
 	if (a && b) {
 		char *ta = written(a), *tb = written(b);
-		CHECK(ta && tb && strcmp(ta, tb) == 0, "%s: the same canonical text", what);
+		CHECK(ta && tb && strcmp(ta, tb) == 0, "%s: the same canonical text",
+		      what);
 		free(ta);
 		free(tb);
 		bool lines = a->nparcels == b->nparcels;
@@ -46,10 +47,12 @@ static void compare(const char *path, const char *what, bool expect_split)
 			lines = a->parcels[i].line == b->parcels[i].line &&
 			        a->parcels[i].layout_line == b->parcels[i].layout_line;
 			for (int e = 0; lines && e < a->parcels[i].nentities; e++)
-				lines = a->parcels[i].entities[e].line == b->parcels[i].entities[e].line;
+				lines = a->parcels[i].entities[e].line ==
+				        b->parcels[i].entities[e].line;
 		}
 		CHECK(lines, "%s: the same line numbers", what);
-		CHECK(d1.n == d2.n, "%s: the same diagnostics (%d, %d)", what, d1.n, d2.n);
+		CHECK(d1.n == d2.n, "%s: the same diagnostics (%d, %d)", what, d1.n,
+		      d2.n);
 	}
 	wf_world_free(a);
 	wf_world_free(b);

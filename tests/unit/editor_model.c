@@ -21,26 +21,35 @@ static wf_world *small_world(void)
 	w->palette = calloc(4, sizeof *w->palette);
 	w->palette_cap = 4;
 	for (int i = 0; i < 3; i++)
-		w->palette[w->npalette++] =
-			(wf_glyph){.glyph = wf_strdup(w, glyphs[i]), .name = wf_strdup(w, names[i])};
+		w->palette[w->npalette++] = (wf_glyph){.glyph = wf_strdup(w, glyphs[i]),
+		                                       .name = wf_strdup(w, names[i])};
 	w->zones = calloc(2, sizeof *w->zones);
 	w->zones_cap = 2;
-	w->zones[w->nzones++] = (wf_zone){.name = wf_strdup(w, "shop"),
-	                                  .caps = WF_CAP_TILES, .max_entities = 1};
-	w->zones[w->nzones++] = (wf_zone){.name = wf_strdup(w, "open"),
-	                                  .caps = WF_CAP_ALL, .max_entities = -1};
+	w->zones[w->nzones++] = (wf_zone){
+	    .name = wf_strdup(w, "shop"), .caps = WF_CAP_TILES, .max_entities = 1};
+	w->zones[w->nzones++] = (wf_zone){
+	    .name = wf_strdup(w, "open"), .caps = WF_CAP_ALL, .max_entities = -1};
 	w->parcels = calloc(4, sizeof *w->parcels);
 	w->parcels_cap = 4;
 	wf_parcel *a = &w->parcels[w->nparcels++];
-	*a = (wf_parcel){.name = wf_strdup(w, "a"), .px = 0, .py = 0, .pw = 2, .ph = 1,
+	*a = (wf_parcel){.name = wf_strdup(w, "a"),
+	                 .px = 0,
+	                 .py = 0,
+	                 .pw = 2,
+	                 .ph = 1,
 	                 .zone_index = -1};
 	a->tiles = calloc(8 * 4, 1);
 	a->tiles[0] = 1;
 	a->entities = calloc(1, sizeof *a->entities);
 	a->entities_cap = 1;
-	a->entities[a->nentities++] = (wf_entity){.name = wf_strdup(w, "lamp"), .x = 7, .y = 3};
+	a->entities[a->nentities++] =
+	    (wf_entity){.name = wf_strdup(w, "lamp"), .x = 7, .y = 3};
 	wf_parcel *b = &w->parcels[w->nparcels++];
-	*b = (wf_parcel){.name = wf_strdup(w, "b"), .px = 0, .py = 1, .pw = 1, .ph = 1,
+	*b = (wf_parcel){.name = wf_strdup(w, "b"),
+	                 .px = 0,
+	                 .py = 1,
+	                 .pw = 1,
+	                 .ph = 1,
 	                 .zone_index = -1};
 	return w;
 }
@@ -53,7 +62,8 @@ static void test_moves(void)
 	m.vh = 3;
 	CHECK(m.cx == 0 && m.cy == 0, "cursor starts on the first parcel");
 	ed_move(&m, 100, 100);
-	CHECK(m.cx == 15 && m.cy == 11, "moves are clamped to the world (%d %d)", m.cx, m.cy);
+	CHECK(m.cx == 15 && m.cy == 11, "moves are clamped to the world (%d %d)", m.cx,
+	      m.cy);
 	CHECK(m.vx == 11 && m.vy == 9, "viewport follows the cursor (%d %d)", m.vx, m.vy);
 	ed_move(&m, -INT32_MAX, 0);
 	CHECK(m.cx == 0, "a huge move does not overflow");
@@ -64,7 +74,8 @@ static void test_moves(void)
 	ed_goto(&m, 9, 0);
 	CHECK(ed_parcel_here(&m) == -1 && ed_tile(&m, 9, 0) == -1, "no parcel at 9 0");
 	ed_scroll(&m, 0, 5);
-	CHECK(m.vy == 5 && m.cy == 5, "wheel scroll drags the cursor (%d %d)", m.vy, m.cy);
+	CHECK(m.vy == 5 && m.cy == 5, "wheel scroll drags the cursor (%d %d)", m.vy,
+	      m.cy);
 	ed_model_free(&m);
 }
 
@@ -89,11 +100,13 @@ static void test_tiles(void)
 	for (int x = 0; x < 8; x++)
 		n += ed_tile(&m, x, 3) == 1;
 	CHECK(n == 8, "the line covers 8 tiles (%d)", n);
-	CHECK(ed_line(&m, 0, 0, 3, 3, 2) == 0 && ed_tile(&m, 2, 2) == 2, "a diagonal line");
+	CHECK(ed_line(&m, 0, 0, 3, 3, 2) == 0 && ed_tile(&m, 2, 2) == 2,
+	      "a diagonal line");
 	CHECK(ed_fill(&m, 6, 6, 0, 4, 1) == 0, "fill across the edge of a parcel");
 	CHECK(ed_tile(&m, 3, 7) == 0 && ed_tile(&m, 3, 6) == 1 && ed_tile(&m, 0, 4) == 1,
 	      "fill covers the rectangle, corners in any order");
-	CHECK(ed_fill(&m, 8, 4, 15, 11, 1) == -1, "a fill entirely outside parcels fails");
+	CHECK(ed_fill(&m, 8, 4, 15, 11, 1) == -1,
+	      "a fill entirely outside parcels fails");
 	CHECK_STR(m.err, "cannot fill there: no parcel under it", "and says why");
 	CHECK(ed_undo(&m) == 0 && ed_tile(&m, 0, 4) == 0 && ed_tile(&m, 1, 5) == 1,
 	      "undo of the fill keeps the earlier paint");
@@ -108,7 +121,8 @@ static void test_tiles(void)
 	CHECK_STR(m.err, "nothing to undo", "undo all the way back");
 	CHECK(!ed_dirty(&m) && ed_tile(&m, 0, 0) == 1 && ed_tile(&m, 1, 0) == 0,
 	      "back to the opened world");
-	CHECK(ed_redo(&m) == 0 && ed_dirty(&m) && ed_tile(&m, 1, 0) == 2, "redo after all");
+	CHECK(ed_redo(&m) == 0 && ed_dirty(&m) && ed_tile(&m, 1, 0) == 2,
+	      "redo after all");
 	ed_model_free(&m);
 }
 
@@ -127,23 +141,27 @@ static void test_parcels(void)
 	CHECK_STR(m.err, "parcel at 3 2 size 2 1 would leave the world (4 by 3 parcels)",
 	          "and says why");
 	CHECK(ed_parcel_create(&m, "bad name", 0, 2, 1, 1) == -1, "bad name refused");
-	CHECK_STR(m.err,
-	          "parcel name 'bad name' may hold only letters, digits, '_', '-' and '.'",
-	          "and says why");
+	CHECK_STR(
+	    m.err,
+	    "parcel name 'bad name' may hold only letters, digits, '_', '-' and '.'",
+	    "and says why");
 	CHECK(ed_parcel_move(&m, 1, 1, 1) == 0 && wf_parcel_at(w, 4, 4) == 1 &&
-	              wf_parcel_at(w, 0, 4) == -1,
+	          wf_parcel_at(w, 0, 4) == -1,
 	      "move");
 	CHECK(ed_parcel_move(&m, 1, 2, 1) == -1, "move onto another parcel refused");
 	CHECK(ed_parcel_resize(&m, 0, 1, 1) == -1, "resize that drops an entity refused");
-	CHECK_STR(m.err, "entity 'lamp' at 7 3 would fall outside the parcel", "and says why");
+	CHECK_STR(m.err, "entity 'lamp' at 7 3 would fall outside the parcel",
+	          "and says why");
 	CHECK(ed_parcel_resize(&m, 0, 2, 2) == -1, "resize onto another parcel refused");
-	CHECK(ed_parcel_resize(&m, 0, 1, 2) == -1, "shrinking past the entity is refused");
-	CHECK(ed_entity_delete(&m, 0, 0) == 0 && w->parcels[0].nentities == 0, "entity delete");
+	CHECK(ed_parcel_resize(&m, 0, 1, 2) == -1,
+	      "shrinking past the entity is refused");
+	CHECK(ed_entity_delete(&m, 0, 0) == 0 && w->parcels[0].nentities == 0,
+	      "entity delete");
 	CHECK(ed_parcel_resize(&m, 0, 1, 1) == 0 && w->parcels[0].pw == 1 &&
-	              ed_tile(&m, 0, 0) == 1,
+	          ed_tile(&m, 0, 0) == 1,
 	      "resize keeps tiles from the top-left");
 	CHECK(ed_parcel_delete(&m, 0) == 0 && w->nparcels == 2 &&
-	              wf_find_parcel(w, "a") == -1 && wf_parcel_at(w, 4, 4) == 0,
+	          wf_find_parcel(w, "a") == -1 && wf_parcel_at(w, 4, 4) == 0,
 	      "delete");
 	CHECK(ed_undo(&m) == 0 && wf_find_parcel(w, "a") == 0 && ed_tile(&m, 0, 0) == 1,
 	      "undo delete puts it back in place");
@@ -157,7 +175,8 @@ static void test_parcels(void)
 	CHECK(w->nparcels == 2 && wf_parcel_at(w, 12, 8) == -1, "undo create");
 	for (int i = 0; i < 5; i++)
 		ed_redo(&m);
-	CHECK(w->nparcels == 2 && wf_find_parcel(w, "a") == -1 && wf_find_parcel(w, "c") == 1,
+	CHECK(w->nparcels == 2 && wf_find_parcel(w, "a") == -1 &&
+	          wf_find_parcel(w, "c") == 1,
 	      "redo all of them");
 	ed_model_free(&m);
 }
@@ -174,26 +193,35 @@ static void test_properties(void)
 	          "and says why");
 	CHECK(ed_set_zone(&m, 0, "nope") == -1, "unknown zone refused");
 	CHECK_STR(m.err, "no zone named 'nope'", "and says why");
-	CHECK(ed_set_zone(&m, 0, "shop") == 0 && w->parcels[0].zone_index == 0, "set zone");
-	CHECK(ed_set_script(&m, 0, "scripts/a.lua") == -1, "script in a no-script zone refused");
+	CHECK(ed_set_zone(&m, 0, "shop") == 0 && w->parcels[0].zone_index == 0,
+	      "set zone");
+	CHECK(ed_set_script(&m, 0, "scripts/a.lua") == -1,
+	      "script in a no-script zone refused");
 	CHECK_STR(m.err, "zone 'shop' does not allow scripts", "and says why");
 	CHECK(ed_entity_create(&m, 0, "two", 1, 1, "o") == 0, "entity create");
 	CHECK(ed_entity_create(&m, 0, "three", 1, 2, "o") == -1, "zone entity cap");
-	CHECK_STR(m.err, "parcel 'a' already holds its limit of 2 entities", "and says why");
+	CHECK_STR(m.err, "parcel 'a' already holds its limit of 2 entities",
+	          "and says why");
 	CHECK(ed_set_zone(&m, 0, "open") == 0, "change zone");
 	CHECK(ed_set_script(&m, 0, "/etc/passwd") == -1, "absolute script path refused");
-	CHECK_STR(m.err, "script '/etc/passwd' must be a relative path ending in .lua, "
-	                 "inside the world",
+	CHECK_STR(m.err,
+	          "script '/etc/passwd' must be a relative path ending in .lua, "
+	          "inside the world",
 	          "and says why");
 	CHECK(ed_set_script(&m, 0, "scripts/a.lua") == 0, "set script");
-	CHECK(ed_set_zone(&m, 0, "shop") == -1, "zone without scripts refused while scripted");
-	CHECK(ed_entity_create(&m, 0, "four", 3, 1, "o") == 0 && w->parcels[0].nentities == 3,
+	CHECK(ed_set_zone(&m, 0, "shop") == -1,
+	      "zone without scripts refused while scripted");
+	CHECK(ed_entity_create(&m, 0, "four", 3, 1, "o") == 0 &&
+	          w->parcels[0].nentities == 3,
 	      "entity create in the open zone");
-	CHECK(ed_entity_create(&m, 0, "two", 2, 1, NULL) == -1, "duplicate entity refused");
+	CHECK(ed_entity_create(&m, 0, "two", 2, 1, NULL) == -1,
+	      "duplicate entity refused");
 	CHECK(ed_entity_create(&m, 0, "far", 8, 0, NULL) == -1, "entity outside refused");
 	CHECK_STR(m.err, "8 0 is outside parcel 'a' (8 by 4 tiles)", "and says why");
-	CHECK(ed_entity_create(&m, 0, "g", 0, 0, "ab") == -1, "two-character glyph refused");
-	CHECK(ed_entity_move(&m, 0, 1, 2, 2) == 0 && w->parcels[0].entities[1].x == 2, "move");
+	CHECK(ed_entity_create(&m, 0, "g", 0, 0, "ab") == -1,
+	      "two-character glyph refused");
+	CHECK(ed_entity_move(&m, 0, 1, 2, 2) == 0 && w->parcels[0].entities[1].x == 2,
+	      "move");
 	int pi = -1;
 	CHECK(ed_entity_at(&m, 2, 2, &pi) == 1 && pi == 0, "entity at a tile");
 	CHECK(ed_entity_set_script(&m, 0, 1, "scripts/two.lua") == 0, "entity script");
@@ -204,14 +232,14 @@ static void test_properties(void)
 	while (ed_undo(&m) == 0)
 		;
 	CHECK(w->parcels[0].owner == NULL && w->parcels[0].zone == NULL &&
-	              w->parcels[0].script == NULL && w->parcels[0].nentities == 1 &&
-	              strcmp(w->parcels[0].name, "a") == 0,
+	          w->parcels[0].script == NULL && w->parcels[0].nentities == 1 &&
+	          strcmp(w->parcels[0].name, "a") == 0,
 	      "every property edit undoes");
 	while (ed_redo(&m) == 0)
 		;
 	CHECK(w->parcels[0].owner == NULL && strcmp(w->parcels[0].zone, "open") == 0 &&
-	              strcmp(w->parcels[0].script, "scripts/a.lua") == 0 &&
-	              w->parcels[0].nentities == 3,
+	          strcmp(w->parcels[0].script, "scripts/a.lua") == 0 &&
+	          w->parcels[0].nentities == 3,
 	      "and redoes");
 	ed_paint(&m, 0, 0, 0);
 	CHECK(ed_redo(&m) == -1, "a new edit drops the redo history");

@@ -176,6 +176,16 @@ static void test_bytecode_caps(void)
 	           &err) == VM_ERR_BYTECODE, "four do not");
 	CHECK_STR(err.msg, "p.lua: compiled size over the cap: 4 functions (limit 3)",
 	          "cap message");
+	const char *big = "x = 1 local function a() end local function b() end local function c() end";
+	CHECK(vm_compile(v, "c.lua", big, strlen(big), &err) == VM_ERR_BYTECODE,
+	      "vm_compile checks the caps");
+	CHECK(vm_compile(v, "c.lua", "x = 2", 5, &err) == VM_OK, "vm_compile of a good chunk");
+	CHECK(vm_compile(v, "c.lua", "x = ", 4, &err) == VM_ERR_SYNTAX &&
+	              strcmp(err.msg, "c.lua:1: unexpected symbol near <eof>") == 0,
+	      "vm_compile reports syntax errors: %s", err.msg);
+	lua_getglobal(vm_lua(v), "x");
+	CHECK(lua_isnil(vm_lua(v), -1), "vm_compile runs nothing");
+	lua_pop(vm_lua(v), 1);
 	vm_free(v);
 }
 
