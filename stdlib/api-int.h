@@ -137,6 +137,7 @@ struct api_run {
 	int nfails;
 	int64_t total_fails;
 	bool oom;
+	struct run_pool *pool;      /* worker threads, or NULL (run.c) */
 };
 
 /* state.c */

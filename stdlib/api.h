@@ -109,6 +109,8 @@ int api_events_check(api_events *ev, const wf_world *w);
 
 /* ---- Runner options ------------------------------------------------------- */
 
+#define API_MAX_THREADS 64
+
 /* One line of trace, without its newline, e.g. "3 plaza tile 4 5 #".
  * Called on the thread that called api_run_new/api_run_tick, in merge order. */
 typedef void (*api_trace_fn)(void *ud, const char *line, size_t len);
@@ -116,7 +118,8 @@ typedef void (*api_trace_fn)(void *ud, const char *line, size_t len);
 typedef struct api_opts {
 	uint64_t seed;       /* used when seed_set, instead of the world's */
 	bool seed_set;
-	int threads;         /* worker threads; 0 or 1: run on the caller's */
+	int threads;         /* threads, the caller's included (at most
+	                        API_MAX_THREADS); 0 or 1: only the caller's */
 	/* Limits: each field that is non-zero replaces the limit derived from
 	 * the parcel's budget (wf_parcel_budget) for every parcel. */
 	vm_limits limits;

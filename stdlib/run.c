@@ -477,7 +477,6 @@ typedef struct run_phase {
 	const api_event *ev; /* this tick's events */
 	const int *ev_parcel; /* target parcel index of each */
 	int nev;
-	int next;            /* next entry of r->scripted to take (atomic) */
 } run_phase;
 
 static void ps_seed_rng(api_run *r, api_pstate *ps)
@@ -532,46 +531,129 @@ static void ps_tick(run_phase *ph, api_pstate *ps)
 	}
 }
 
-/* Workers take parcels in chunks from a shared counter; which thread runs
- * which parcel does not matter, since a parcel's task touches only its
- * own state. */
-#define RUN_CHUNK 16
+/* ---- Threads -------------------------------------------------------------------
+ * With opts.threads = N > 1, N-1 worker threads live as long as the run;
+ * the caller's thread is the N-th. Scripted parcels are split into N fixed
+ * slices, so a parcel always runs on the same thread (its memory stays in
+ * that thread's malloc arena). Which thread runs a parcel never matters
+ * for the result: a parcel's task touches only its own state. */
+
+struct run_pool;
+typedef struct run_slot {
+	struct run_pool *pool;
+	int w;                 /* this worker's slice */
+} run_slot;
+
+struct run_pool {
+	pthread_t th[API_MAX_THREADS];
+	run_slot slots[API_MAX_THREADS];
+	int n;                 /* threads in all, the caller's included */
+	pthread_mutex_t mu;
+	pthread_cond_t go, done;
+	uint64_t gen;          /* phase number: workers run when it changes */
+	int busy;              /* workers still in the current phase */
+	bool quit;
+	run_phase *ph;
+	api_run *r;
+};
+
+static void run_slice(run_phase *ph, int w, int n)
+{
+	api_run *r = ph->r;
+	int lo = (int)((int64_t)r->nscripted * w / n);
+	int hi = (int)((int64_t)r->nscripted * (w + 1) / n);
+	for (int k = lo; k < hi; k++)
+		ps_tick(ph, &r->ps[r->scripted[k]]);
+}
 
 static void *run_worker(void *arg)
 {
-	run_phase *ph = arg;
-	api_run *r = ph->r;
+	run_slot *slot = arg;
+	struct run_pool *p = slot->pool;
+	int w = slot->w;
+	uint64_t seen = 0;
+	pthread_mutex_lock(&p->mu);
 	for (;;) {
-		int k = __atomic_fetch_add(&ph->next, RUN_CHUNK, __ATOMIC_RELAXED);
-		if (k >= r->nscripted)
-			return NULL;
-		int end = k + RUN_CHUNK < r->nscripted ? k + RUN_CHUNK : r->nscripted;
-		for (; k < end; k++)
-			ps_tick(ph, &r->ps[r->scripted[k]]);
+		while (!p->quit && p->gen == seen)
+			pthread_cond_wait(&p->go, &p->mu);
+		if (p->quit)
+			break;
+		seen = p->gen;
+		run_phase *ph = p->ph;
+		int n = p->n;
+		pthread_mutex_unlock(&p->mu);
+		run_slice(ph, w, n);
+		pthread_mutex_lock(&p->mu);
+		if (--p->busy == 0)
+			pthread_cond_signal(&p->done);
 	}
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
 }
 
-/* Run every scripted parcel's part of the tick, on opts.threads threads. */
-static int run_phase_all(run_phase *ph)
+/* Start the workers; the run stays single-threaded when none starts. */
+static int run_pool_start(api_run *r)
 {
-	api_run *r = ph->r;
-	int nt = r->opts.threads > 1 ? r->opts.threads : 1;
-	if (nt > r->nscripted)
-		nt = r->nscripted > 0 ? r->nscripted : 1;
-	pthread_t th[64];
-	if (nt > 64)
-		nt = 64;
-	int started = 0;
-	ph->next = 0;
+	int nt = r->opts.threads;
+	if (nt <= 1)
+		return 0;
+	if (nt > API_MAX_THREADS)
+		nt = API_MAX_THREADS;
+	struct run_pool *p = calloc(1, sizeof *p);
+	if (!p)
+		return -1;
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->go, NULL);
+	pthread_cond_init(&p->done, NULL);
+	p->r = r;
+	p->n = 1;
+	r->pool = p;
 	for (int i = 1; i < nt; i++) {
-		if (pthread_create(&th[i], NULL, run_worker, ph) != 0)
+		p->slots[i] = (run_slot){.pool = p, .w = i};
+		if (pthread_create(&p->th[i], NULL, run_worker, &p->slots[i]) != 0)
 			break;
-		started++;
+		p->n++;
 	}
-	run_worker(ph);
-	for (int i = 1; i <= started; i++)
-		pthread_join(th[i], NULL);
 	return 0;
+}
+
+static void run_pool_stop(api_run *r)
+{
+	struct run_pool *p = r->pool;
+	if (!p)
+		return;
+	pthread_mutex_lock(&p->mu);
+	p->quit = true;
+	pthread_cond_broadcast(&p->go);
+	pthread_mutex_unlock(&p->mu);
+	for (int i = 1; i < p->n; i++)
+		pthread_join(p->th[i], NULL);
+	pthread_mutex_destroy(&p->mu);
+	pthread_cond_destroy(&p->go);
+	pthread_cond_destroy(&p->done);
+	free(p);
+	r->pool = NULL;
+}
+
+/* Run every scripted parcel's part of the tick, on all threads. */
+static void run_phase_all(run_phase *ph)
+{
+	struct run_pool *p = ph->r->pool;
+	if (!p || p->n == 1) {
+		run_slice(ph, 0, 1);
+		return;
+	}
+	pthread_mutex_lock(&p->mu);
+	p->ph = ph;
+	p->busy = p->n - 1;
+	p->gen++;
+	pthread_cond_broadcast(&p->go);
+	pthread_mutex_unlock(&p->mu);
+	run_slice(ph, 0, p->n);
+	pthread_mutex_lock(&p->mu);
+	while (p->busy > 0)
+		pthread_cond_wait(&p->done, &p->mu);
+	pthread_mutex_unlock(&p->mu);
 }
 
 /* ---- Merge (one thread, parcel order) ------------------------------------------ */
@@ -897,6 +979,8 @@ api_run *api_run_new(wf_world *w, const char *dir, const api_opts *o,
 			r->scripted[r->nscripted++] = i;
 		r->ps[i].stats.scripted = run_runs_scripts(r, &r->ps[i]);
 	}
+	if (run_pool_start(r) < 0)
+		goto oom;
 	run_phase ph = {.r = r};
 	run_phase_all(&ph);
 	if (run_merge(r) < 0)
@@ -939,6 +1023,7 @@ void api_run_free(api_run *r)
 {
 	if (!r)
 		return;
+	run_pool_stop(r);
 	for (int i = 0; r->ps && i < r->w->nparcels; i++)
 		ps_free(&r->ps[i]);
 	for (int i = 0; i < r->nidents; i++)
