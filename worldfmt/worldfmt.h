@@ -224,8 +224,8 @@ wf_world *wf_world_clone(const wf_world *w);
  * handled). Returns a world even when there were errors — as much of it as
  * could be read — or NULL only when out of memory. Errors go to `d`, named
  * with `file`. After errors a parcel's tiles may be partly filled, or NULL
- * when its layout could not fit in the rest of the input (the parser never
- * allocates more tiles than the input has bytes, whatever sizes it reads).
+ * when its layout could not fit in the rest of the input (whatever sizes it
+ * reads, the parser allocates at most len + 4 KiB tiles in all).
  * The grammar is in acre-world(5); the parser does not apply the rules of
  * wf_validate. */
 wf_world *wf_parse(const char *buf, size_t len, const char *file, wf_diags *d);
