@@ -162,24 +162,24 @@ static int cmd_fmt(int argc, char **argv)
 }
 
 const struct cmd_entry cmd_fmt_entry = {
-	.name = "fmt",
-	.usage = "[--check] [--stats] [WORLD...]",
-	.summary = "rewrite worlds in canonical form, comments kept",
-	.help = "Rewrites each WORLD's world.acre (WORLD is a world directory or its\n"
-	        "world.acre; default: the current directory) in the canonical layout of\n"
-	        "acre-world(5). Comments stay with the statements they belong to. The\n"
-	        "file is replaced atomically, and only when it changes. A file with\n"
-	        "parse errors is left alone and its errors are printed as\n"
-	        "FILE:LINE:COL: message.\n"
-	        "\n"
-	        "Options:\n"
-	        "  --check   write nothing; name each file that is not in canonical\n"
-	        "            form and exit 1 if there is any\n"
-	        "  --stats   write nothing; time parse, validate (the rules of\n"
-	        "            acre-world(5)) and write of each world and print the\n"
-	        "            bytes and MB/s (for benchmarks); rule errors exit 1\n"
-	        "\n"
-	        "Exit status: 0 all canonical (or rewritten), 1 parse errors or (with\n"
-	        "--check) a file not canonical, 2 usage error or unreadable file.\n",
-	.run = cmd_fmt,
+    .name = "fmt",
+    .usage = "[--check] [--stats] [WORLD...]",
+    .summary = "rewrite worlds in canonical form, comments kept",
+    .help = "Rewrites each WORLD's world.acre (WORLD is a world directory or its\n"
+            "world.acre; default: the current directory) in the canonical layout of\n"
+            "acre-world(5). Comments stay with the statements they belong to. The\n"
+            "file is replaced atomically, and only when it changes. A file with\n"
+            "parse errors is left alone and its errors are printed as\n"
+            "FILE:LINE:COL: message.\n"
+            "\n"
+            "Options:\n"
+            "  --check   write nothing; name each file that is not in canonical\n"
+            "            form and exit 1 if there is any\n"
+            "  --stats   write nothing; time parse, validate (the rules of\n"
+            "            acre-world(5)) and write of each world and print the\n"
+            "            bytes and MB/s (for benchmarks); rule errors exit 1\n"
+            "\n"
+            "Exit status: 0 all canonical (or rewritten), 1 parse errors or (with\n"
+            "--check) a file not canonical, 2 usage error or unreadable file.\n",
+    .run = cmd_fmt,
 };

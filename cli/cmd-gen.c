@@ -18,7 +18,8 @@ static int cmd_gen(int argc, char **argv)
 	if (argc < 2)
 		return cli_usage(e, "what to generate? (only 'street' so far)");
 	if (strcmp(argv[1], "street") != 0)
-		return cli_usage(e, "cannot generate '%s' (only 'street' so far)", argv[1]);
+		return cli_usage(e, "cannot generate '%s' (only 'street' so far)",
+		                 argv[1]);
 	for (int i = 2; i < argc; i++) {
 		const char *a = argv[i];
 		int64_t v;
@@ -28,12 +29,13 @@ static int cmd_gen(int argc, char **argv)
 			dir = a;
 			continue;
 		}
-		if (i + 1 >= argc &&
-		    (!strcmp(a, "--parcels") || !strcmp(a, "--scripted") || !strcmp(a, "--seed")))
+		if (i + 1 >= argc && (!strcmp(a, "--parcels") ||
+		                      !strcmp(a, "--scripted") || !strcmp(a, "--seed")))
 			return cli_usage(e, "%s wants a value", a);
 		if (strcmp(a, "--parcels") == 0) {
-			if (!cli_parse_int(e, a, argv[++i], 1,
-			                   (int64_t)WF_MAX_WORLD_PARCELS * WF_MAX_WORLD_PARCELS, &v))
+			if (!cli_parse_int(
+			        e, a, argv[++i], 1,
+			        (int64_t)WF_MAX_WORLD_PARCELS * WF_MAX_WORLD_PARCELS, &v))
 				return CLI_USAGE;
 			o.parcels = v;
 		} else if (strcmp(a, "--scripted") == 0) {
@@ -65,19 +67,19 @@ static int cmd_gen(int argc, char **argv)
 }
 
 const struct cmd_entry cmd_gen_entry = {
-	.name = "gen",
-	.usage = "street [--parcels N] [--scripted PCT] [--seed S] DIR",
-	.summary = "generate a large world (the Street) for tests and benchmarks",
-	.help = "Writes a new world to DIR (created if needed; it must not hold a\n"
-	        "world.acre yet): N unit parcels of 16x16 tiles on a near-square grid,\n"
-	        "rows of shops and plazas with a road every eighth row, owners, doors,\n"
-	        "lamps and shopkeepers, in canonical form. The same options and seed\n"
-	        "always give the same world, byte for byte.\n"
-	        "\n"
-	        "Options:\n"
-	        "  --parcels N     how many parcels (default 65536: a 256x256 grid)\n"
-	        "  --scripted PCT  percentage of parcels that carry a script (default\n"
-	        "                  10); the scripts go to DIR/scripts/\n"
-	        "  --seed S        the generator's seed, also the world's (default 1)\n",
-	.run = cmd_gen,
+    .name = "gen",
+    .usage = "street [--parcels N] [--scripted PCT] [--seed S] DIR",
+    .summary = "generate a large world (the Street) for tests and benchmarks",
+    .help = "Writes a new world to DIR (created if needed; it must not hold a\n"
+            "world.acre yet): N unit parcels of 16x16 tiles on a near-square grid,\n"
+            "rows of shops and plazas with a road every eighth row, owners, doors,\n"
+            "lamps and shopkeepers, in canonical form. The same options and seed\n"
+            "always give the same world, byte for byte.\n"
+            "\n"
+            "Options:\n"
+            "  --parcels N     how many parcels (default 65536: a 256x256 grid)\n"
+            "  --scripted PCT  percentage of parcels that carry a script (default\n"
+            "                  10); the scripts go to DIR/scripts/\n"
+            "  --seed S        the generator's seed, also the world's (default 1)\n",
+    .run = cmd_gen,
 };

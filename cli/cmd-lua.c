@@ -60,8 +60,8 @@ static void cmd_lua_output(void *ud, const char *text, size_t len)
 }
 
 /* Module "a.b" is DIR/a/b.lua. */
-static int cmd_lua_module(void *ud, const char *name, char **src, size_t *len,
-                          char *path, size_t pathlen)
+static int cmd_lua_module(void *ud, const char *name, char **src, size_t *len, char *path,
+                          size_t pathlen)
 {
 	const struct cmd_lua_ctx *c = ud;
 	int n = snprintf(path, pathlen, "%s%s.lua", c->dir, name);
@@ -96,8 +96,8 @@ static int cmd_lua(int argc, char **argv)
 			i++;
 			break;
 		}
-		if (i + 1 >= argc && (strcmp(opt, "--instructions") == 0 ||
-		                      strcmp(opt, "--memory") == 0))
+		if (i + 1 >= argc &&
+		    (strcmp(opt, "--instructions") == 0 || strcmp(opt, "--memory") == 0))
 			return cli_usage(&cmd_lua_entry, "%s needs a value", opt);
 		if (strcmp(opt, "--instructions") == 0) {
 			int64_t n;
@@ -128,12 +128,12 @@ static int cmd_lua(int argc, char **argv)
 	char *dir = strndup(file, slash ? (size_t)(slash - file) + 1 : 0);
 	struct cmd_lua_ctx ctx = {.dir = dir};
 	vm_config cfg = {
-		.limits = lim,
-		.seed = CMD_LUA_SEED,
-		.name = file,
-		.output = cmd_lua_output,
-		.module = cmd_lua_module,
-		.ud = &ctx,
+	    .limits = lim,
+	    .seed = CMD_LUA_SEED,
+	    .name = file,
+	    .output = cmd_lua_output,
+	    .module = cmd_lua_module,
+	    .ud = &ctx,
 	};
 	vm *v = vm_new(&cfg);
 	if (!v) {
@@ -156,25 +156,24 @@ static int cmd_lua(int argc, char **argv)
 }
 
 const struct cmd_entry cmd_lua_entry = {
-	.name = "lua",
-	.usage = "[--instructions N] [--memory SIZE] FILE [ARGS...]",
-	.summary = "run one Lua script in the sandbox, without a world",
-	.help =
-		"Runs FILE in the same sandbox as a parcel's scripts: the vetted\n"
-		"environment, hard budgets and deterministic behaviour described in\n"
-		"acre-lua(7). print() writes to standard output; require(\"a.b\") loads\n"
-		"a/b.lua from FILE's own directory. The global table `arg` holds FILE\n"
-		"as arg[0] and ARGS as arg[1], arg[2] ...\n"
-		"\n"
-		"Options:\n"
-		"  --instructions N  instruction budget for the whole run (VM\n"
-		"                    instructions plus fuel charged by library\n"
-		"                    functions); default 100000000\n"
-		"  --memory SIZE     hard cap on the script's heap, e.g. 512KiB,\n"
-		"                    64MiB (K, M, G are powers of 1024); default 64MiB\n"
-		"\n"
-		"Exit status: 0 when the chunk completes; 1 when it fails or runs out\n"
-		"of a limit, with \"FILE:LINE: message\" and a short traceback on\n"
-		"standard error; 2 on a usage error or an unreadable FILE.\n",
-	.run = cmd_lua,
+    .name = "lua",
+    .usage = "[--instructions N] [--memory SIZE] FILE [ARGS...]",
+    .summary = "run one Lua script in the sandbox, without a world",
+    .help = "Runs FILE in the same sandbox as a parcel's scripts: the vetted\n"
+            "environment, hard budgets and deterministic behaviour described in\n"
+            "acre-lua(7). print() writes to standard output; require(\"a.b\") loads\n"
+            "a/b.lua from FILE's own directory. The global table `arg` holds FILE\n"
+            "as arg[0] and ARGS as arg[1], arg[2] ...\n"
+            "\n"
+            "Options:\n"
+            "  --instructions N  instruction budget for the whole run (VM\n"
+            "                    instructions plus fuel charged by library\n"
+            "                    functions); default 100000000\n"
+            "  --memory SIZE     hard cap on the script's heap, e.g. 512KiB,\n"
+            "                    64MiB (K, M, G are powers of 1024); default 64MiB\n"
+            "\n"
+            "Exit status: 0 when the chunk completes; 1 when it fails or runs out\n"
+            "of a limit, with \"FILE:LINE: message\" and a short traceback on\n"
+            "standard error; 2 on a usage error or an unreadable FILE.\n",
+    .run = cmd_lua,
 };

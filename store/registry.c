@@ -301,6 +301,22 @@ fail:
 	return -1;
 }
 
+/* Why the file could not be opened: for a new file, whether its directory
+ * takes new files (a read-only disk says so there, while SQLite's last
+ * errno is from its read-only retry); else SQLite's own errno. */
+static int reg_open_errno(const char *path, sqlite3 *db)
+{
+	char dir[PATH_MAX];
+	snprintf(dir, sizeof dir, "%s", path);
+	char *slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0';
+	if (access(path, F_OK) != 0 &&
+	    access(slash ? (slash == dir ? "/" : dir) : ".", W_OK) != 0)
+		return errno;
+	return db ? sqlite3_system_errno(db) : 0;
+}
+
 int store_reg_open(const char *path, store_reg **out, store_err *err)
 {
 	*out = NULL;
@@ -315,8 +331,11 @@ int store_reg_open(const char *path, store_reg **out, store_err *err)
 	int rc = sqlite3_open_v2(path, &g->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
 	                         NULL);
 	if (rc != SQLITE_OK) {
-		store_seterr(err, "registry %s: cannot open: %s", path,
-		             g->db ? sqlite3_errmsg(g->db) : sqlite3_errstr(rc));
+		/* SQLite's message is generic; the system's reason is not. */
+		int sys = reg_open_errno(path, g->db);
+		store_seterr(err, "registry %s: cannot open: %s%s%s%s", path,
+		             g->db ? sqlite3_errmsg(g->db) : sqlite3_errstr(rc),
+		             sys ? " (" : "", sys ? strerror(sys) : "", sys ? ")" : "");
 		goto fail;
 	}
 	sqlite3_busy_timeout(g->db, STORE_BUSY_MS);

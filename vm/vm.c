@@ -26,7 +26,7 @@
 #define VM_PARSE_BYTES_PER_FUEL 8
 /* Extra CallInfos beyond the script's own depth: the base frame, the
  * host's protected call and its message handler. */
-#define VM_DEPTH_SLACK 3
+#define VM_DEPTH_SLACK  3
 #define VM_TRACE_FRAMES 6
 
 struct vm {
@@ -34,11 +34,11 @@ struct vm {
 	vm_config cfg;
 	char name[64];
 	size_t mem, peak_mem;
-	size_t cap;           /* memory cap; raised while the state is built */
-	int64_t allowance;    /* budget given to the current call */
-	int64_t tick_left;    /* instructions left in this tick */
+	size_t cap;        /* memory cap; raised while the state is built */
+	int64_t allowance; /* budget given to the current call */
+	int64_t tick_left; /* instructions left in this tick */
 	int64_t tick_used;
-	size_t out_used;      /* print output in the current call */
+	size_t out_used; /* print output in the current call */
 	vm_usage usage;
 	/* Filled by the message handler at the point of the error. */
 	char tb[sizeof(((vm_error *)0)->traceback)];
@@ -47,16 +47,16 @@ struct vm {
 };
 
 static const char *const vm_status_names[] = {
-	[VM_OK] = "ok",
-	[VM_ERR_SYNTAX] = "syntax",
-	[VM_ERR_RUNTIME] = "runtime",
-	[VM_ERR_INSTRUCTIONS] = "instructions",
-	[VM_ERR_MEMORY] = "memory",
-	[VM_ERR_DEPTH] = "depth",
-	[VM_ERR_OUTPUT] = "output",
-	[VM_ERR_MESSAGES] = "messages",
-	[VM_ERR_BYTECODE] = "bytecode",
-	[VM_ERR_NOT_FOUND] = "not-found",
+    [VM_OK] = "ok",
+    [VM_ERR_SYNTAX] = "syntax",
+    [VM_ERR_RUNTIME] = "runtime",
+    [VM_ERR_INSTRUCTIONS] = "instructions",
+    [VM_ERR_MEMORY] = "memory",
+    [VM_ERR_DEPTH] = "depth",
+    [VM_ERR_OUTPUT] = "output",
+    [VM_ERR_MESSAGES] = "messages",
+    [VM_ERR_BYTECODE] = "bytecode",
+    [VM_ERR_NOT_FOUND] = "not-found",
 };
 
 const char *vm_status_name(vm_status s)
@@ -69,15 +69,15 @@ const char *vm_status_name(vm_status s)
 vm_limits vm_default_limits(void)
 {
 	return (vm_limits){
-		.instructions = 100000000,
-		.tick_instructions = 100000000,
-		.memory = 64u << 20,
-		.depth = 1000,
-		.output = 1u << 20,
-		.messages = 100,
-		.max_instructions = 1000000,
-		.max_constants = 100000,
-		.max_functions = 10000,
+	    .instructions = 100000000,
+	    .tick_instructions = 100000000,
+	    .memory = 64u << 20,
+	    .depth = 1000,
+	    .output = 1u << 20,
+	    .messages = 100,
+	    .max_instructions = 1000000,
+	    .max_constants = 100000,
+	    .max_functions = 10000,
 	};
 }
 
@@ -219,8 +219,8 @@ static vm_status vm_stop_error(vm *v, const char *why, vm_error *err)
 		err->limit = v->allowance;
 		bool tick = v->allowance < lim->instructions;
 		snprintf(err->msg, sizeof err->msg, "%s (%s limit %" PRId64 ")", where,
-		         tick ? "tick" : "call", tick ? lim->tick_instructions
-		                                      : lim->instructions);
+		         tick ? "tick" : "call",
+		         tick ? lim->tick_instructions : lim->instructions);
 		err->limit = tick ? lim->tick_instructions : lim->instructions;
 		return s;
 	}
@@ -273,8 +273,8 @@ static vm_status vm_fill_error(vm *v, int status, vm_status plain, vm_error *err
 			         "%s:%d: (error object is a %s value)", v->where_file,
 			         v->where_line, lua_typename(L, t));
 		} else {
-			snprintf(err->msg, sizeof err->msg, "(error object is a %s value)",
-			         lua_typename(L, t));
+			snprintf(err->msg, sizeof err->msg,
+			         "(error object is a %s value)", lua_typename(L, t));
 		}
 	}
 	vm_set_where_from_msg(err);
@@ -473,10 +473,13 @@ static int vm_open(lua_State *L)
 {
 	vm *v = vm_of(L);
 	static const luaL_Reg libs[] = {
-		{LUA_GNAME, luaopen_base},       {LUA_STRLIBNAME, luaopen_string},
-		{LUA_TABLIBNAME, luaopen_table}, {LUA_MATHLIBNAME, luaopen_math},
-		{LUA_UTF8LIBNAME, luaopen_utf8}, {LUA_COLIBNAME, luaopen_coroutine},
-		{NULL, NULL},
+	    {LUA_GNAME, luaopen_base},
+	    {LUA_STRLIBNAME, luaopen_string},
+	    {LUA_TABLIBNAME, luaopen_table},
+	    {LUA_MATHLIBNAME, luaopen_math},
+	    {LUA_UTF8LIBNAME, luaopen_utf8},
+	    {LUA_COLIBNAME, luaopen_coroutine},
+	    {NULL, NULL},
 	};
 	for (const luaL_Reg *l = libs; l->func; l++) {
 		luaL_requiref(L, l->name, l->func, 1);
@@ -619,6 +622,10 @@ static int vm_protect(vm *v, lua_CFunction f, struct vm_job *j, int nargs)
 {
 	lua_State *L = v->L;
 	int base = lua_gettop(L) - nargs;
+	if (!lua_checkstack(L, 3)) {
+		lua_pushliteral(L, LUA_STOP_MEMORY); /* preallocated: no allocation */
+		return LUA_ERRMEM;
+	}
 	lua_pushcfunction(L, vm_msgh);
 	lua_pushcfunction(L, f);
 	lua_pushlightuserdata(L, j);
@@ -638,8 +645,8 @@ static void vm_finish(vm *v, int base)
 	lua_setbudget(v->L, LUA_MAXINTEGER);
 }
 
-static vm_status vm_load_job(vm *v, const char *file, const char *src,
-                             size_t len, bool run, vm_error *err)
+static vm_status vm_load_job(vm *v, const char *file, const char *src, size_t len,
+                             bool run, vm_error *err)
 {
 	struct vm_job j = {.v = v, .file = file, .src = src, .len = len, .run = run};
 	int base = lua_gettop(v->L);
@@ -647,7 +654,7 @@ static vm_status vm_load_job(vm *v, const char *file, const char *src,
 	vm_status s = VM_OK;
 	if (st != LUA_OK) {
 		vm_status plain = j.phase == VM_PHASE_COMPILE ? VM_ERR_SYNTAX
-		                : j.phase == VM_PHASE_SIZE    ? VM_ERR_BYTECODE
+		                  : j.phase == VM_PHASE_SIZE  ? VM_ERR_BYTECODE
 		                                              : VM_ERR_RUNTIME;
 		if (len > 0 && src[0] == LUA_SIGNATURE[0])
 			plain = VM_ERR_BYTECODE;
@@ -659,14 +666,12 @@ static vm_status vm_load_job(vm *v, const char *file, const char *src,
 	return s;
 }
 
-vm_status vm_load(vm *v, const char *file, const char *src, size_t len,
-                  vm_error *err)
+vm_status vm_load(vm *v, const char *file, const char *src, size_t len, vm_error *err)
 {
 	return vm_load_job(v, file, src, len, true, err);
 }
 
-vm_status vm_compile(vm *v, const char *file, const char *src, size_t len,
-                     vm_error *err)
+vm_status vm_compile(vm *v, const char *file, const char *src, size_t len, vm_error *err)
 {
 	return vm_load_job(v, file, src, len, false, err);
 }
@@ -733,8 +738,8 @@ static bool vm_seen_add(struct vm_seen *s, uintptr_t key)
 	return true;
 }
 
-static void vm_hash_value(lua_State *L, int idx, XXH3_state_t *h,
-                          struct vm_seen *seen, int depth);
+static void vm_hash_value(lua_State *L, int idx, XXH3_state_t *h, struct vm_seen *seen,
+                          int depth);
 
 static void vm_hash_tag(XXH3_state_t *h, int tag, const void *p, size_t len)
 {
@@ -784,8 +789,8 @@ static void vm_hash_object(lua_State *L, int idx, int t, XXH3_state_t *h,
 	}
 }
 
-static void vm_hash_value(lua_State *L, int idx, XXH3_state_t *h,
-                          struct vm_seen *seen, int depth)
+static void vm_hash_value(lua_State *L, int idx, XXH3_state_t *h, struct vm_seen *seen,
+                          int depth)
 {
 	int t = lua_type(L, idx);
 	switch (t) {

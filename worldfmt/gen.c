@@ -35,23 +35,23 @@ static const char *const kind_zones[] = {"commercial", "civic", "road"};
 #define PH 16
 
 static const char *const scripts[] = {
-	"-- A shop front: keeps a running tally of its ticks.\n"
-	"local ticks = 0\n"
-	"function on_tick()\n"
-	"\tticks = ticks + 1\n"
-	"\tlocal sum = 0\n"
-	"\tfor i = 1, 8 do sum = sum + i * ticks end\n"
-	"end\n",
-	"-- A plaza: a fountain that cycles through its phases.\n"
-	"local phase = 0\n"
-	"function on_tick()\n"
-	"\tphase = (phase + 3) % 7\n"
-	"end\n",
-	"-- A road: counts what passes.\n"
-	"local passed = 0\n"
-	"function on_tick()\n"
-	"\tpassed = passed + 1\n"
-	"end\n",
+    "-- A shop front: keeps a running tally of its ticks.\n"
+    "local ticks = 0\n"
+    "function on_tick()\n"
+    "\tticks = ticks + 1\n"
+    "\tlocal sum = 0\n"
+    "\tfor i = 1, 8 do sum = sum + i * ticks end\n"
+    "end\n",
+    "-- A plaza: a fountain that cycles through its phases.\n"
+    "local phase = 0\n"
+    "function on_tick()\n"
+    "\tphase = (phase + 3) % 7\n"
+    "end\n",
+    "-- A road: counts what passes.\n"
+    "local passed = 0\n"
+    "function on_tick()\n"
+    "\tpassed = passed + 1\n"
+    "end\n",
 };
 
 static void palette(wf_world *w, bool *ok)
@@ -61,11 +61,11 @@ static void palette(wf_world *w, bool *ok)
 		bool solid;
 		const char *attr;
 	} P[] = {
-		{".", "floor", false, NULL}, {"#", "wall", true, NULL},
-		{"+", "door", false, NULL},  {"=", "counter", true, NULL},
-		{"*", "lamp", false, "3"},   {"_", "road", false, NULL},
-		{"-", "lane", false, NULL},  {"T", "tree", true, NULL},
-		{"~", "water", true, NULL},
+	    {".", "floor", false, NULL}, {"#", "wall", true, NULL},
+	    {"+", "door", false, NULL},  {"=", "counter", true, NULL},
+	    {"*", "lamp", false, "3"},   {"_", "road", false, NULL},
+	    {"-", "lane", false, NULL},  {"T", "tree", true, NULL},
+	    {"~", "water", true, NULL},
 	};
 	int n = (int)(sizeof P / sizeof P[0]);
 	w->palette = calloc((size_t)n, sizeof *w->palette);
@@ -100,11 +100,11 @@ static void zones(wf_world *w, bool *ok)
 		return;
 	}
 	w->nzones = w->zones_cap = 3;
-	w->zones[0] = (wf_zone){.name = wf_strdup(w, "commercial"), .caps = WF_CAP_ALL,
-	                        .max_entities = 16};
+	w->zones[0] = (wf_zone){
+	    .name = wf_strdup(w, "commercial"), .caps = WF_CAP_ALL, .max_entities = 16};
 	w->zones[1] = (wf_zone){.name = wf_strdup(w, "civic"),
-	                        .caps = WF_CAP_SCRIPTS | WF_CAP_TILES |
-	                                WF_CAP_ENTITIES | WF_CAP_MESSAGES,
+	                        .caps = WF_CAP_SCRIPTS | WF_CAP_TILES | WF_CAP_ENTITIES |
+	                                WF_CAP_MESSAGES,
 	                        .max_entities = -1};
 	w->zones[2] = (wf_zone){.name = wf_strdup(w, "road"),
 	                        .caps = WF_CAP_SCRIPTS | WF_CAP_MESSAGES,
@@ -120,8 +120,8 @@ static void layout(uint8_t *t, int kind, uint64_t *rng)
 			uint8_t v = G_FLOOR;
 			if (kind == K_ROAD)
 				v = y == PH / 2 && x % 4 < 2 ? G_LANE : G_ROAD;
-			else if (kind == K_SHOP && (x == 0 || y == 0 || x == PW - 1 ||
-			                            y == PH - 1))
+			else if (kind == K_SHOP &&
+			         (x == 0 || y == 0 || x == PW - 1 || y == PH - 1))
 				v = G_WALL;
 			t[y * PW + x] = v;
 		}
@@ -149,8 +149,8 @@ static bool add_entity(wf_parcel *p, wf_world *w, const char *name, int x, int y
 	if (!p->entities)
 		return false;
 	p->entities_cap = p->nentities = 1;
-	p->entities[0] = (wf_entity){.name = wf_strdup(w, name), .x = x, .y = y,
-	                             .glyph = wf_strdup(w, glyph)};
+	p->entities[0] = (wf_entity){
+	    .name = wf_strdup(w, name), .x = x, .y = y, .glyph = wf_strdup(w, glyph)};
 	return true;
 }
 
@@ -162,8 +162,13 @@ static bool parcel(wf_world *w, int i, int gw, const wf_gen_opts *o, uint64_t *r
 	char name[64], owner[32];
 	snprintf(name, sizeof name, "%s-%d-%d", kind_names[kind], x, y);
 	wf_parcel *p = &w->parcels[i];
-	*p = (wf_parcel){.name = wf_strdup(w, name), .px = x, .py = y, .pw = 1, .ph = 1,
-	                 .zone = wf_strdup(w, kind_zones[kind]), .zone_index = kind};
+	*p = (wf_parcel){.name = wf_strdup(w, name),
+	                 .px = x,
+	                 .py = y,
+	                 .pw = 1,
+	                 .ph = 1,
+	                 .zone = wf_strdup(w, kind_zones[kind]),
+	                 .zone_index = kind};
 	if (kind != K_ROAD) {
 		snprintf(owner, sizeof owner, "creator-%d", below(rng, 4096));
 		p->owner = wf_strdup(w, owner);

@@ -166,8 +166,8 @@ wf_world *wf_world_new(void)
 	w->format = WF_FORMAT_VERSION;
 	w->width = w->height = 16;
 	w->parcel_w = w->parcel_h = 16;
-	w->unit_budget = (wf_budget){WF_DEFAULT_ENTITIES, WF_DEFAULT_INSTRUCTIONS,
-	                             WF_DEFAULT_MEMORY};
+	w->unit_budget =
+	    (wf_budget){WF_DEFAULT_ENTITIES, WF_DEFAULT_INSTRUCTIONS, WF_DEFAULT_MEMORY};
 	return w;
 }
 
@@ -482,9 +482,9 @@ int wf_parcel_caps(const wf_world *w, const wf_parcel *p)
 	if (!p->zone)
 		return WF_CAP_ALL;
 	int z = p->zone_index >= 0 && p->zone_index < w->nzones &&
-	                        strcmp(w->zones[p->zone_index].name, p->zone) == 0
-	                ? p->zone_index
-	                : wf_find_zone(w, p->zone);
+	                strcmp(w->zones[p->zone_index].name, p->zone) == 0
+	            ? p->zone_index
+	            : wf_find_zone(w, p->zone);
 	return z >= 0 ? w->zones[z].caps : 0;
 }
 
@@ -494,9 +494,9 @@ wf_budget wf_parcel_budget(const wf_world *w, const wf_parcel *p)
 	wf_budget b = w->unit_budget;
 	if (p->zone) {
 		int z = p->zone_index >= 0 && p->zone_index < w->nzones &&
-		                        strcmp(w->zones[p->zone_index].name, p->zone) == 0
-		                ? p->zone_index
-		                : wf_find_zone(w, p->zone);
+		                strcmp(w->zones[p->zone_index].name, p->zone) == 0
+		            ? p->zone_index
+		            : wf_find_zone(w, p->zone);
 		if (z >= 0 && w->zones[z].max_entities >= 0 &&
 		    w->zones[z].max_entities < b.entities)
 			b.entities = w->zones[z].max_entities;

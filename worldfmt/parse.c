@@ -22,10 +22,10 @@ enum tok_kind { T_EOL, T_WORD, T_STRING, T_KV, T_BAD };
 
 typedef struct tok {
 	int kind;
-	const char *s;  /* WORD: into the line; STRING: arena copy; KV: key */
+	const char *s; /* WORD: into the line; STRING: arena copy; KV: key */
 	size_t n;
-	const char *v;  /* KV: the value (arena copy, NUL-terminated) */
-	bool quoted;    /* KV: the value was a quoted string */
+	const char *v; /* KV: the value (arena copy, NUL-terminated) */
+	bool quoted;   /* KV: the value was a quoted string */
 	uint32_t col;
 } tok;
 
@@ -55,14 +55,14 @@ typedef struct parser {
 	span *lead;                  /* comment lines waiting for a statement */
 	int nlead, leadcap;
 	int ctx;
-	int zone, parcel;            /* the open block's index */
-	uint32_t block_line;         /* where the open block started */
+	int zone, parcel;    /* the open block's index */
+	uint32_t block_line; /* where the open block started */
 	unsigned seen, pseen, zseen;
 	bool palette_seen, parcel_seen;
 	/* Layout being read. */
 	uint32_t lay_line;
 	int64_t lay_w, lay_h, lay_rows;
-	uint8_t *lay_tiles;          /* NULL when not stored (see tile_budget) */
+	uint8_t *lay_tiles; /* NULL when not stored (see tile_budget) */
 	/* Glyph lookup: ASCII bytes → index + 1; other code points in a small
 	 * open-addressed table (≤ 255 entries in 512 slots). */
 	uint8_t ascii[256];
@@ -197,15 +197,16 @@ static bool check_text(parser *P, const char *s, const char *e, const char *what
 		if (c >= 0x80) {
 			int len = wf_utf8_len((const unsigned char *)q, (size_t)(e - q));
 			if (!len) {
-				err(P, col_of(P, q), "invalid UTF-8 byte 0x%02x in %s", c, what);
+				err(P, col_of(P, q), "invalid UTF-8 byte 0x%02x in %s", c,
+				    what);
 				return false;
 			}
 			q += len;
 			continue;
 		}
 		if ((c < 0x20 && c != '\t') || c == 0x7f) {
-			err(P, col_of(P, q), "unexpected control character 0x%02x in %s", c,
-			    what);
+			err(P, col_of(P, q), "unexpected control character 0x%02x in %s",
+			    c, what);
 			return false;
 		}
 		q++;
@@ -221,7 +222,8 @@ static const char *lex_string(parser *P, size_t *outn)
 	size_t extra = 0; /* escapes: each shortens the text by one */
 	for (;;) {
 		if (q >= P->lend) {
-			err(P, col_of(P, start), "unterminated string: expected '\"' before "
+			err(P, col_of(P, start),
+			    "unterminated string: expected '\"' before "
 			    "the end of the line");
 			return NULL;
 		}
@@ -230,7 +232,8 @@ static const char *lex_string(parser *P, size_t *outn)
 			break;
 		if (c == '\\') {
 			if (q + 1 >= P->lend || !strchr("\\\"nt", q[1]) || !q[1]) {
-				err(P, col_of(P, q), "unknown escape in string (expected \\\\, "
+				err(P, col_of(P, q),
+				    "unknown escape in string (expected \\\\, "
 				    "\\\", \\n or \\t)");
 				return NULL;
 			}
@@ -239,14 +242,18 @@ static const char *lex_string(parser *P, size_t *outn)
 			continue;
 		}
 		if (c < 0x20 || c == 0x7f) {
-			err(P, col_of(P, q), "unexpected control character 0x%02x in string "
-			    "(write \\t or \\n)", c);
+			err(P, col_of(P, q),
+			    "unexpected control character 0x%02x in string "
+			    "(write \\t or \\n)",
+			    c);
 			return NULL;
 		}
 		if (c >= 0x80) {
-			int len = wf_utf8_len((const unsigned char *)q, (size_t)(P->lend - q));
+			int len =
+			    wf_utf8_len((const unsigned char *)q, (size_t)(P->lend - q));
 			if (!len) {
-				err(P, col_of(P, q), "invalid UTF-8 byte 0x%02x in string", c);
+				err(P, col_of(P, q),
+				    "invalid UTF-8 byte 0x%02x in string", c);
 				return NULL;
 			}
 			q += len;
@@ -292,8 +299,10 @@ static bool lex_word(parser *P, const char **s, size_t *n)
 		if (bclass[c] == B_STOP)
 			break;
 		if (bclass[c] == B_CTRL) {
-			err(P, col_of(P, q), c ? "unexpected control character 0x%02x" :
-			    "unexpected NUL byte", c);
+			err(P, col_of(P, q),
+			    c ? "unexpected control character 0x%02x"
+			      : "unexpected NUL byte",
+			    c);
 			return false;
 		}
 		int len = wf_utf8_len((const unsigned char *)q, (size_t)(P->lend - q));
@@ -443,9 +452,9 @@ static bool end_stmt(parser *P, wf_note *note)
 	}
 	if (note) {
 		note->lead = take_lead(P);
-		note->trail = P->trail.s ? wf_arena_strndup(P->w->arena, P->trail.s,
-		                                            P->trail.n)
-		                         : NULL;
+		note->trail = P->trail.s
+		                  ? wf_arena_strndup(P->w->arena, P->trail.s, P->trail.n)
+		                  : NULL;
 	}
 	return true;
 }
@@ -500,9 +509,11 @@ static bool num(parser *P, const char *what, int64_t min, int64_t max, int64_t *
 		return false;
 	if (t.kind != T_WORD || !parse_i64(t.s, t.n, min, max, out)) {
 		if (min == INT32_MIN)
-			err(P, t.col, "expected %s, a whole number, found %s", what, FOUND(t));
+			err(P, t.col, "expected %s, a whole number, found %s", what,
+			    FOUND(t));
 		else
-			err(P, t.col, "expected %s, a whole number from %lld to %lld, found %s",
+			err(P, t.col,
+			    "expected %s, a whole number from %lld to %lld, found %s",
 			    what, (long long)min, (long long)max, FOUND(t));
 		return false;
 	}
@@ -516,8 +527,10 @@ static const char *name(parser *P, const char *what)
 	if (t.kind == T_BAD)
 		return NULL;
 	if (t.kind != T_WORD || !wf_name_ok(t.s, t.n)) {
-		err(P, t.col, "expected %s (letters, digits, '_', '-' or '.', at most %d "
-		    "bytes), found %s", what, WF_MAX_NAME, FOUND(t));
+		err(P, t.col,
+		    "expected %s (letters, digits, '_', '-' or '.', at most %d "
+		    "bytes), found %s",
+		    what, WF_MAX_NAME, FOUND(t));
 		return NULL;
 	}
 	const char *s = wf_arena_strndup(P->w->arena, t.s, t.n);
@@ -549,8 +562,8 @@ static bool parse_size(const char *s, size_t n, int64_t *out)
 	static const struct {
 		const char *suf;
 		int shift;
-	} units[] = {{"KiB", 10}, {"MiB", 20}, {"GiB", 30}, {"K", 10}, {"M", 20},
-	             {"G", 30}, {"", 0}};
+	} units[] = {{"KiB", 10}, {"MiB", 20}, {"GiB", 30}, {"K", 10},
+	             {"M", 20},   {"G", 30},   {"", 0}};
 	size_t digits = 0;
 	while (digits < n && s[digits] >= '0' && s[digits] <= '9')
 		digits++;
@@ -577,8 +590,10 @@ static bool add_attr(parser *P, wf_attr **v, int *n, const tok *t)
 		return false;
 	}
 	if (t->n > WF_MAX_NAME || !wf_name_ok(t->s, t->n)) {
-		err(P, t->col, "invalid attribute key '%.*s' (letters, digits, '_', '-' "
-		    "or '.')", quote_len(t->s, t->n), t->s);
+		err(P, t->col,
+		    "invalid attribute key '%.*s' (letters, digits, '_', '-' "
+		    "or '.')",
+		    quote_len(t->s, t->n), t->s);
 		return false;
 	}
 	int cap = *n; /* arrays of attributes are sized exactly */
@@ -638,8 +653,10 @@ static int lookup_mb(parser *P, uint32_t cp)
 
 static void close_block_missing(parser *P, uint32_t col, const char *what)
 {
-	const char *kind = P->ctx == C_PALETTE ? "palette" : P->ctx == C_ZONE ? "zone"
-	                   : P->ctx == C_LAYOUT ? "the layout of parcel" : "parcel";
+	const char *kind = P->ctx == C_PALETTE  ? "palette"
+	                   : P->ctx == C_ZONE   ? "zone"
+	                   : P->ctx == C_LAYOUT ? "the layout of parcel"
+	                                        : "parcel";
 	char label[128] = "";
 	if (P->ctx == C_ZONE)
 		snprintf(label, sizeof label, " '%s'", P->w->zones[P->zone].name);
@@ -694,12 +711,15 @@ static void stmt_budget(parser *P, uint32_t col)
 		else if (ok && t.n == 6 && memcmp(t.s, "memory", 6) == 0)
 			ok = parse_size(t.v, strlen(t.v), &v) && (b->memory = v, true);
 		else {
-			err(P, t.col, "expected entities=N, instructions=N or memory=SIZE, "
-			    "found %s", FOUND(t));
+			err(P, t.col,
+			    "expected entities=N, instructions=N or memory=SIZE, "
+			    "found %s",
+			    FOUND(t));
 			return;
 		}
 		if (!ok) {
-			err(P, t.col, "invalid budget value '%.*s=%s' (entities 0 to %d, "
+			err(P, t.col,
+			    "invalid budget value '%.*s=%s' (entities 0 to %d, "
 			    "instructions 0 to 10^12, memory up to 1TiB with K, M or G)",
 			    quote_len(t.s, t.n), t.s, t.v, WF_MAX_ENTITIES);
 			return;
@@ -707,13 +727,14 @@ static void stmt_budget(parser *P, uint32_t col)
 		count++;
 	}
 	if (count == 0) {
-		err(P, col, "expected entities=N, instructions=N or memory=SIZE after "
+		err(P, col,
+		    "expected entities=N, instructions=N or memory=SIZE after "
 		    "budget");
 		return;
 	}
 	P->w->notes[WF_WS_BUDGET].lead = take_lead(P);
 	P->w->notes[WF_WS_BUDGET].trail =
-		P->trail.s ? wf_arena_strndup(P->w->arena, P->trail.s, P->trail.n) : NULL;
+	    P->trail.s ? wf_arena_strndup(P->w->arena, P->trail.s, P->trail.n) : NULL;
 	P->seen |= S_BUDGET;
 }
 
@@ -742,8 +763,8 @@ static void open_zone(parser *P)
 		return;
 	}
 	P->zone = w->nzones++;
-	w->zones[P->zone] = (wf_zone){.name = n, .max_entities = -1, .note = note,
-	                              .line = P->lineno};
+	w->zones[P->zone] =
+	    (wf_zone){.name = n, .max_entities = -1, .note = note, .line = P->lineno};
 	P->ctx = C_ZONE;
 	P->zseen = 0;
 	P->block_line = P->lineno;
@@ -767,8 +788,13 @@ static void open_parcel(parser *P)
 	}
 	P->parcel = w->nparcels++;
 	wf_parcel *p = &w->parcels[P->parcel];
-	*p = (wf_parcel){.name = n, .px = (int32_t)x, .py = (int32_t)y, .pw = 1,
-	                 .ph = 1, .zone_index = -1, .line = P->lineno};
+	*p = (wf_parcel){.name = n,
+	                 .px = (int32_t)x,
+	                 .py = (int32_t)y,
+	                 .pw = 1,
+	                 .ph = 1,
+	                 .zone_index = -1,
+	                 .line = P->lineno};
 	p->notes[WF_PS_HEAD] = note;
 	P->ctx = C_PARCEL;
 	P->pseen = 0;
@@ -819,8 +845,10 @@ static void stmt_seed(parser *P, tok t)
 		return;
 	}
 	if (s.kind != T_WORD || !parse_u64(s.s, s.n, &seed)) {
-		err(P, s.col, "expected the seed (a whole number from 0 to "
-		    "18446744073709551615), found %s", FOUND(s));
+		err(P, s.col,
+		    "expected the seed (a whole number from 0 to "
+		    "18446744073709551615), found %s",
+		    FOUND(s));
 		return;
 	}
 	if (end_stmt(P, &P->w->notes[WF_WS_SEED])) {
@@ -878,8 +906,10 @@ static void stmt_top(parser *P, tok t)
 	} else if (is(&t, "end")) {
 		err(P, t.col, "'end' without a block to close");
 	} else {
-		err(P, t.col, "expected format, seed, size, parcel-size, budget, events, "
-		    "key=value, palette, zone or parcel, found %s", FOUND(t));
+		err(P, t.col,
+		    "expected format, seed, size, parcel-size, budget, events, "
+		    "key=value, palette, zone or parcel, found %s",
+		    FOUND(t));
 	}
 }
 
@@ -898,13 +928,17 @@ static void stmt_palette(parser *P, tok t)
 		return;
 	}
 	if (t.kind != T_STRING) {
-		err(P, t.col, "expected a palette entry (\"GLYPH\" NAME …) or 'end', "
-		    "found %s", FOUND(t));
+		err(P, t.col,
+		    "expected a palette entry (\"GLYPH\" NAME …) or 'end', "
+		    "found %s",
+		    FOUND(t));
 		return;
 	}
 	if (!wf_glyph_ok(t.s)) {
-		err(P, t.col, "a glyph is one character (one UTF-8 code point, not a "
-		    "space, a control or '\"'), found \"%.*s\"", quote_len(t.s, t.n), t.s);
+		err(P, t.col,
+		    "a glyph is one character (one UTF-8 code point, not a "
+		    "space, a control or '\"'), found \"%.*s\"",
+		    quote_len(t.s, t.n), t.s);
 		return;
 	}
 	if (w->npalette >= WF_MAX_PALETTE) {
@@ -928,14 +962,15 @@ static void stmt_palette(parser *P, tok t)
 			if (!add_attr(P, &g.attrs, &g.nattrs, &o))
 				goto fail;
 		} else {
-			err(P, o.col, "expected solid, script=\"FILE\" or key=value, found %s",
+			err(P, o.col,
+			    "expected solid, script=\"FILE\" or key=value, found %s",
 			    FOUND(o));
 			goto fail;
 		}
 	}
 	g.note.lead = take_lead(P);
-	g.note.trail = P->trail.s ? wf_arena_strndup(w->arena, P->trail.s, P->trail.n)
-	                          : NULL;
+	g.note.trail =
+	    P->trail.s ? wf_arena_strndup(w->arena, P->trail.s, P->trail.n) : NULL;
 	if (!wf_grow((void **)&w->palette, &w->palette_cap, w->npalette,
 	             sizeof *w->palette)) {
 		P->oom = true;
@@ -965,14 +1000,17 @@ static void stmt_allow(parser *P, wf_zone *z, tok t)
 			bit = wf_cap_parse(nm);
 		}
 		if (!bit) {
-			err(P, c.col, "unknown capability %s (expected scripts, tiles, "
-			    "entities, messages or economy)", FOUND(c));
+			err(P, c.col,
+			    "unknown capability %s (expected scripts, tiles, "
+			    "entities, messages or economy)",
+			    FOUND(c));
 			return;
 		}
 		caps |= bit;
 	}
 	if (!caps) {
-		err(P, t.col, "expected capabilities after allow (scripts, tiles, "
+		err(P, t.col,
+		    "expected capabilities after allow (scripts, tiles, "
 		    "entities, messages or economy)");
 		return;
 	}
@@ -982,7 +1020,8 @@ static void stmt_allow(parser *P, wf_zone *z, tok t)
 	if (P->trail.s && z->allow_note.trail)
 		push_lead(P);
 	else if (P->trail.s)
-		z->allow_note.trail = wf_arena_strndup(P->w->arena, P->trail.s, P->trail.n);
+		z->allow_note.trail =
+		    wf_arena_strndup(P->w->arena, P->trail.s, P->trail.n);
 	z->allow_note.lead = join_lead(P, z->allow_note.lead);
 	z->caps |= caps;
 }
@@ -1013,8 +1052,10 @@ static void stmt_zone(parser *P, tok t)
 		P->ctx = C_TOP;
 		stmt_top(P, t);
 	} else {
-		err(P, t.col, "expected allow, max-entities-per-parcel, key=value or 'end' "
-		    "in zone '%s', found %s", z->name, FOUND(t));
+		err(P, t.col,
+		    "expected allow, max-entities-per-parcel, key=value or 'end' "
+		    "in zone '%s', found %s",
+		    z->name, FOUND(t));
 	}
 }
 
@@ -1036,7 +1077,8 @@ static void stmt_entity(parser *P, wf_parcel *p)
 			break;
 		if (o.kind == T_KV && o.n == 5 && memcmp(o.s, "glyph", 5) == 0) {
 			if (!wf_glyph_ok(o.v)) {
-				err(P, o.col, "a glyph is one character (one UTF-8 code point, "
+				err(P, o.col,
+				    "a glyph is one character (one UTF-8 code point, "
 				    "not a space, a control or '\"'), found \"%.*s\"",
 				    quote_len(o.v, strlen(o.v)), o.v);
 				goto fail;
@@ -1048,8 +1090,10 @@ static void stmt_entity(parser *P, wf_parcel *p)
 			if (!add_attr(P, &e.attrs, &e.nattrs, &o))
 				goto fail;
 		} else {
-			err(P, o.col, "expected glyph=\"G\", script=\"FILE\" or key=value, "
-			    "found %s", FOUND(o));
+			err(P, o.col,
+			    "expected glyph=\"G\", script=\"FILE\" or key=value, "
+			    "found %s",
+			    FOUND(o));
 			goto fail;
 		}
 	}
@@ -1058,9 +1102,8 @@ static void stmt_entity(parser *P, wf_parcel *p)
 		goto fail;
 	}
 	e.note.lead = take_lead(P);
-	e.note.trail = P->trail.s ? wf_arena_strndup(P->w->arena, P->trail.s,
-	                                             P->trail.n)
-	                          : NULL;
+	e.note.trail =
+	    P->trail.s ? wf_arena_strndup(P->w->arena, P->trail.s, P->trail.n) : NULL;
 	if (!wf_grow((void **)&p->entities, &p->entities_cap, p->nentities,
 	             sizeof *p->entities)) {
 		P->oom = true;
@@ -1122,7 +1165,8 @@ static void stmt_parcel(parser *P, tok t)
 	} else if (is(&t, "size")) {
 		int64_t x, y;
 		if (P->pseen & P_LAYOUT) {
-			err(P, t.col, "size must come before layout in parcel '%s'", p->name);
+			err(P, t.col, "size must come before layout in parcel '%s'",
+			    p->name);
 			return;
 		}
 		if (P->pseen & P_SIZE) {
@@ -1155,8 +1199,10 @@ static void stmt_parcel(parser *P, tok t)
 		P->ctx = C_TOP;
 		stmt_top(P, t);
 	} else {
-		err(P, t.col, "expected size, owner, zone, script, layout, entity, "
-		    "key=value or 'end' in parcel '%s', found %s", p->name, FOUND(t));
+		err(P, t.col,
+		    "expected size, owner, zone, script, layout, entity, "
+		    "key=value or 'end' in parcel '%s', found %s",
+		    p->name, FOUND(t));
 	}
 }
 
@@ -1171,8 +1217,9 @@ static void layout_end(parser *P, const char *q)
 	wf_parcel *p = &P->w->parcels[P->parcel];
 	P->p = q + 3;
 	if (P->lay_rows < P->lay_h)
-		err(P, col_of(P, q), "layout of parcel '%s' has %lld row%s, expected %lld",
-		    p->name, (long long)P->lay_rows, P->lay_rows == 1 ? "" : "s",
+		err(P, col_of(P, q),
+		    "layout of parcel '%s' has %lld row%s, expected %lld", p->name,
+		    (long long)P->lay_rows, P->lay_rows == 1 ? "" : "s",
 		    (long long)P->lay_h);
 	P->line_bad = false;
 	if (!end_stmt(P, &p->notes[WF_PS_LAYOUT_END]))
@@ -1209,25 +1256,32 @@ static void row_glyphs(parser *P, const char *row, const unsigned char *s,
 		} else {
 			len = wf_utf8_len(s, (size_t)(se - s));
 			if (!len) {
-				err(P, col_of(P, at), "invalid UTF-8 byte 0x%02x in layout row", *s);
+				err(P, col_of(P, at),
+				    "invalid UTF-8 byte 0x%02x in layout row", *s);
 				return;
 			}
 			ix = lookup_mb(P, decode(s, len));
 		}
 		if (x >= w) {
-			err(P, col_of(P, at), "layout row has more than %lld glyphs (parcel "
-			    "'%s' is %lld tiles wide)", (long long)w, p->name, (long long)w);
+			err(P, col_of(P, at),
+			    "layout row has more than %lld glyphs (parcel "
+			    "'%s' is %lld tiles wide)",
+			    (long long)w, p->name, (long long)w);
 			return;
 		}
 		if (ix < 0) {
 			if (*s == ' ' || *s == '\t')
-				err(P, col_of(P, at), "unexpected blank in layout row (a row is "
+				err(P, col_of(P, at),
+				    "unexpected blank in layout row (a row is "
 				    "glyphs only; close the layout with 'end')");
 			else if (*s < 0x20 || *s == 0x7f)
-				err(P, col_of(P, at), "unexpected control character 0x%02x in "
-				    "layout row", *s);
+				err(P, col_of(P, at),
+				    "unexpected control character 0x%02x in "
+				    "layout row",
+				    *s);
 			else
-				err(P, col_of(P, at), "glyph '%.*s' is not in the palette", len, at);
+				err(P, col_of(P, at),
+				    "glyph '%.*s' is not in the palette", len, at);
 			return;
 		}
 		if (out)
@@ -1255,8 +1309,8 @@ static bool layout_row(parser *P)
 		return true;
 	}
 	int64_t row = P->lay_rows;
-	uint8_t *out = row < P->lay_h && P->lay_tiles ? P->lay_tiles + row * P->lay_w
-	                                              : NULL;
+	uint8_t *out =
+	    row < P->lay_h && P->lay_tiles ? P->lay_tiles + row * P->lay_w : NULL;
 	const unsigned char *s = (const unsigned char *)q, *se = (const unsigned char *)e;
 	int64_t x = 0, w = P->lay_w;
 	/* Fast path: an ASCII row of exactly the right width. */
@@ -1283,7 +1337,8 @@ static bool layout_row(parser *P)
 	P->lay_rows++;
 	if (row >= P->lay_h) {
 		if (row == P->lay_h)
-			err(P, col_of(P, q), "layout of parcel '%s' has more than %lld rows",
+			err(P, col_of(P, q),
+			    "layout of parcel '%s' has more than %lld rows",
 			    P->w->parcels[P->parcel].name, (long long)P->lay_h);
 		return true;
 	}
@@ -1338,7 +1393,8 @@ static void at_eof(parser *P)
 	}
 	P->line_bad = false;
 	if (P->ctx == C_START) {
-		err(P, col_of(P, P->p), "expected 'world NAME', found the end of the file");
+		err(P, col_of(P, P->p),
+		    "expected 'world NAME', found the end of the file");
 		return;
 	}
 	while (P->ctx != C_TOP) {
@@ -1390,7 +1446,8 @@ wf_world *wf_parse(const char *buf, size_t len, const char *file, wf_diags *d)
 			wf_names_put(&zones, i);
 		for (int i = 0; i < w->nparcels; i++)
 			if (w->parcels[i].zone)
-				w->parcels[i].zone_index = wf_names_get(&zones, w->parcels[i].zone);
+				w->parcels[i].zone_index =
+				    wf_names_get(&zones, w->parcels[i].zone);
 		wf_names_free(&zones);
 	}
 	return w;

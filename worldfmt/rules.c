@@ -18,9 +18,8 @@ typedef struct rules {
 	wf_names zones; /* zone name → index */
 } rules;
 
-__attribute__((format(printf, 4, 5))) static void bad(rules *R, uint32_t line,
-                                                      const char *parcel,
-                                                      const char *fmt, ...)
+__attribute__((format(printf, 4, 5))) static void
+bad(rules *R, uint32_t line, const char *parcel, const char *fmt, ...)
 {
 	char msg[512];
 	va_list ap;
@@ -36,20 +35,22 @@ static void check_name(rules *R, uint32_t line, const char *parcel, const char *
                        const char *s)
 {
 	if (!s || !wf_name_ok(s, strlen(s)))
-		bad(R, line, parcel, "invalid %s name '%.64s' (letters, digits, '_', '-' "
-		    "or '.', at most %d bytes)", what, s ? s : "", WF_MAX_NAME);
+		bad(R, line, parcel,
+		    "invalid %s name '%.64s' (letters, digits, '_', '-' "
+		    "or '.', at most %d bytes)",
+		    what, s ? s : "", WF_MAX_NAME);
 }
 
 static void check_text(rules *R, uint32_t line, const char *parcel, const char *what,
                        const char *s)
 {
 	if (s && (!wf_text_ok(s) || strlen(s) > WF_MAX_STRING))
-		bad(R, line, parcel, "%s is not valid UTF-8 text of at most %d bytes", what,
-		    WF_MAX_STRING);
+		bad(R, line, parcel, "%s is not valid UTF-8 text of at most %d bytes",
+		    what, WF_MAX_STRING);
 }
 
-static void check_attrs(rules *R, uint32_t line, const char *parcel,
-                        const wf_attr *a, int n)
+static void check_attrs(rules *R, uint32_t line, const char *parcel, const wf_attr *a,
+                        int n)
 {
 	for (int i = 0; i < n; i++) {
 		if (!a[i].key || !wf_name_ok(a[i].key, strlen(a[i].key)))
@@ -69,8 +70,10 @@ static void check_script(rules *R, uint32_t line, const char *parcel, const char
 	if (!*path || path[0] == '/' || strcmp(path, "..") == 0 ||
 	    strncmp(path, "../", 3) == 0 || strstr(path, "/../") ||
 	    (strlen(path) >= 3 && strcmp(path + strlen(path) - 3, "/..") == 0)) {
-		bad(R, line, parcel, "script path '%.200s' must be relative to the world "
-		    "and stay inside it", path);
+		bad(R, line, parcel,
+		    "script path '%.200s' must be relative to the world "
+		    "and stay inside it",
+		    path);
 		return;
 	}
 	if (!R->dir)
@@ -91,8 +94,8 @@ static void check_header(rules *R)
 		    w->format, WF_FORMAT_VERSION);
 	if (w->width < 1 || w->height < 1 || w->width > WF_MAX_WORLD_PARCELS ||
 	    w->height > WF_MAX_WORLD_PARCELS)
-		bad(R, 1, NULL, "world size %d×%d is outside 1..%d unit parcels", w->width,
-		    w->height, WF_MAX_WORLD_PARCELS);
+		bad(R, 1, NULL, "world size %d×%d is outside 1..%d unit parcels",
+		    w->width, w->height, WF_MAX_WORLD_PARCELS);
 	if (w->parcel_w < 1 || w->parcel_h < 1 || w->parcel_w > WF_MAX_PARCEL_TILES ||
 	    w->parcel_h > WF_MAX_PARCEL_TILES)
 		bad(R, 1, NULL, "parcel-size %d×%d is outside 1..%d tiles", w->parcel_w,
@@ -105,10 +108,11 @@ static void check_header(rules *R)
 		if (R->dir) {
 			char full[4096];
 			struct stat st;
-			if ((size_t)snprintf(full, sizeof full, "%s/%s", R->dir, w->events) >=
-			            sizeof full ||
+			if ((size_t)snprintf(full, sizeof full, "%s/%s", R->dir,
+			                     w->events) >= sizeof full ||
 			    stat(full, &st) != 0)
-				bad(R, 1, NULL, "events file '%.200s' not found in the world",
+				bad(R, 1, NULL,
+				    "events file '%.200s' not found in the world",
 				    w->events);
 		}
 	}
@@ -123,8 +127,10 @@ static void check_palette(rules *R)
 	for (int i = 0; i < w->npalette; i++) {
 		const wf_glyph *g = &w->palette[i];
 		if (!g->glyph || !wf_glyph_ok(g->glyph))
-			bad(R, g->line, NULL, "palette entry %d: a glyph is one character "
-			    "(one UTF-8 code point, not a space, a control or '\"')", i + 1);
+			bad(R, g->line, NULL,
+			    "palette entry %d: a glyph is one character "
+			    "(one UTF-8 code point, not a space, a control or '\"')",
+			    i + 1);
 		check_name(R, g->line, NULL, "glyph", g->name);
 		if (g->script)
 			check_script(R, g->line, NULL, g->script);
@@ -132,11 +138,15 @@ static void check_palette(rules *R)
 		for (int j = 0; j < i; j++) {
 			const wf_glyph *o = &w->palette[j];
 			if (g->glyph && o->glyph && strcmp(g->glyph, o->glyph) == 0)
-				bad(R, g->line, NULL, "glyph \"%s\" defined twice in the "
-				    "palette (first at line %u)", g->glyph, o->line);
+				bad(R, g->line, NULL,
+				    "glyph \"%s\" defined twice in the "
+				    "palette (first at line %u)",
+				    g->glyph, o->line);
 			if (g->name && o->name && strcmp(g->name, o->name) == 0)
-				bad(R, g->line, NULL, "palette name '%s' used twice (first at "
-				    "line %u)", g->name, o->line);
+				bad(R, g->line, NULL,
+				    "palette name '%s' used twice (first at "
+				    "line %u)",
+				    g->name, o->line);
 		}
 	}
 }
@@ -148,15 +158,18 @@ static void check_zones(rules *R)
 		const wf_zone *z = &w->zones[i];
 		check_name(R, z->line, NULL, "zone", z->name);
 		if (z->caps & ~WF_CAP_ALL)
-			bad(R, z->line, NULL, "zone '%s' allows unknown capabilities", z->name);
+			bad(R, z->line, NULL, "zone '%s' allows unknown capabilities",
+			    z->name);
 		if (z->max_entities > WF_MAX_ENTITIES)
-			bad(R, z->line, NULL, "zone '%s': max-entities-per-parcel above %d",
-			    z->name, WF_MAX_ENTITIES);
+			bad(R, z->line, NULL,
+			    "zone '%s': max-entities-per-parcel above %d", z->name,
+			    WF_MAX_ENTITIES);
 		check_attrs(R, z->line, NULL, z->attrs, z->nattrs);
 		int j = wf_names_put(&R->zones, i);
 		if (j != i)
-			bad(R, z->line, NULL, "zone '%s' defined twice (first at line %u)",
-			    z->name, w->zones[j].line);
+			bad(R, z->line, NULL,
+			    "zone '%s' defined twice (first at line %u)", z->name,
+			    w->zones[j].line);
 	}
 }
 
@@ -176,16 +189,19 @@ static void check_entities(rules *R, wf_parcel *p, int caps)
 		const wf_entity *e = &p->entities[i];
 		check_name(R, e->line, p->name, "entity", e->name);
 		if (e->x < 0 || e->y < 0 || e->x >= tw || e->y >= th)
-			bad(R, e->line, p->name, "entity '%s' at %d %d is outside parcel "
-			    "'%s' (%lld×%lld tiles)", e->name, e->x, e->y, p->name,
-			    (long long)tw, (long long)th);
+			bad(R, e->line, p->name,
+			    "entity '%s' at %d %d is outside parcel "
+			    "'%s' (%lld×%lld tiles)",
+			    e->name, e->x, e->y, p->name, (long long)tw, (long long)th);
 		if (e->glyph && !wf_glyph_ok(e->glyph))
 			bad(R, e->line, p->name, "entity '%s': a glyph is one character",
 			    e->name);
 		if (e->script) {
 			if (!(caps & WF_CAP_SCRIPTS))
-				bad(R, e->line, p->name, "entity '%s' has a script but zone "
-				    "'%s' does not allow scripts", e->name, p->zone);
+				bad(R, e->line, p->name,
+				    "entity '%s' has a script but zone "
+				    "'%s' does not allow scripts",
+				    e->name, p->zone);
 			check_script(R, e->line, p->name, e->script);
 		}
 		check_attrs(R, e->line, p->name, e->attrs, e->nattrs);
@@ -203,8 +219,9 @@ static void check_entities(rules *R, wf_parcel *p, int caps)
 	for (int i = 1; i < n; i++)
 		if (strcmp(names[i], names[i - 1]) == 0 &&
 		    (i == 1 || strcmp(names[i], names[i - 2]) != 0))
-			bad(R, p->line, p->name, "entity name '%s' used twice in parcel '%s'",
-			    names[i], p->name);
+			bad(R, p->line, p->name,
+			    "entity name '%s' used twice in parcel '%s'", names[i],
+			    p->name);
 	free(names);
 }
 
@@ -233,9 +250,10 @@ static void check_parcel(rules *R, wf_parcel *p, int index)
 		    p->name, p->pw, p->ph);
 	else if (p->px < 0 || p->py < 0 || (int64_t)p->px + p->pw > w->width ||
 	         (int64_t)p->py + p->ph > w->height)
-		bad(R, p->line, p->name, "parcel '%s' at %d %d (size %d×%d) is outside "
-		    "the world (%d×%d unit parcels)", p->name, p->px, p->py, p->pw, p->ph,
-		    w->width, w->height);
+		bad(R, p->line, p->name,
+		    "parcel '%s' at %d %d (size %d×%d) is outside "
+		    "the world (%d×%d unit parcels)",
+		    p->name, p->px, p->py, p->pw, p->ph, w->width, w->height);
 	check_text(R, p->line, p->name, "owner", p->owner);
 	check_attrs(R, p->line, p->name, p->attrs, p->nattrs);
 	int caps = WF_CAP_ALL;
@@ -252,17 +270,20 @@ static void check_parcel(rules *R, wf_parcel *p, int index)
 	}
 	if (p->script) {
 		if (!(caps & WF_CAP_SCRIPTS))
-			bad(R, p->line, p->name, "parcel '%s' has a script but zone '%s' does "
-			    "not allow scripts", p->name, p->zone);
+			bad(R, p->line, p->name,
+			    "parcel '%s' has a script but zone '%s' does "
+			    "not allow scripts",
+			    p->name, p->zone);
 		check_script(R, p->line, p->name, p->script);
 	}
 	check_tiles(R, p);
 	check_entities(R, p, caps);
 	wf_budget b = wf_parcel_budget(w, p);
 	if (p->nentities > b.entities)
-		bad(R, p->line, p->name, "parcel '%s' has %d entities; its budget allows "
-		    "%lld (%d unit parcels × %lld)", p->name, p->nentities,
-		    (long long)b.entities, p->pw * p->ph,
+		bad(R, p->line, p->name,
+		    "parcel '%s' has %d entities; its budget allows "
+		    "%lld (%d unit parcels × %lld)",
+		    p->name, p->nentities, (long long)b.entities, p->pw * p->ph,
 		    (long long)(b.entities / (p->pw * p->ph > 0 ? p->pw * p->ph : 1)));
 	(void)index;
 }
@@ -279,7 +300,8 @@ static void check_overlaps(rules *R)
 	for (int i = 0; i < w->nparcels; i++) {
 		const wf_parcel *p = &w->parcels[i];
 		if (p->px < 0 || p->py < 0 || p->pw < 1 || p->ph < 1 ||
-		    (int64_t)p->px + p->pw > w->width || (int64_t)p->py + p->ph > w->height)
+		    (int64_t)p->px + p->pw > w->width ||
+		    (int64_t)p->py + p->ph > w->height)
 			continue;
 		int32_t other = -1;
 		for (int32_t y = p->py; other < 0 && y < p->py + p->ph; y++) {
@@ -292,8 +314,9 @@ static void check_overlaps(rules *R)
 			}
 		}
 		if (other >= 0)
-			bad(R, p->line, p->name, "parcel '%s' overlaps parcel '%s' (line %u)",
-			    p->name, w->parcels[other].name, w->parcels[other].line);
+			bad(R, p->line, p->name,
+			    "parcel '%s' overlaps parcel '%s' (line %u)", p->name,
+			    w->parcels[other].name, w->parcels[other].line);
 	}
 }
 
@@ -306,8 +329,10 @@ static void check_names(rules *R)
 			continue;
 		int first = wf_find_parcel(w, p->name);
 		if (first >= 0 && first != i)
-			bad(R, p->line, p->name, "parcel name '%s' used twice (first at line "
-			    "%u)", p->name, w->parcels[first].line);
+			bad(R, p->line, p->name,
+			    "parcel name '%s' used twice (first at line "
+			    "%u)",
+			    p->name, w->parcels[first].line);
 	}
 }
 

@@ -328,9 +328,8 @@ static void glyph_table(const wf_world *w, glyphs *G)
 {
 	G->one = true;
 	for (int i = 0; i < 256; i++) {
-		const char *g = i < w->npalette && w->palette[i].glyph
-		                        ? w->palette[i].glyph
-		                        : "?";
+		const char *g =
+		    i < w->npalette && w->palette[i].glyph ? w->palette[i].glyph : "?";
 		G->s[i] = g;
 		G->n[i] = (uint8_t)strlen(g);
 		G->byte[i] = g[0];

@@ -35,7 +35,8 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		wf_validate(w2, NULL, "fuzz.acre", &d2);
 		if (d2.errors != rule_errors)
 			fail("validation differs after a round trip", &a, NULL);
-		if (wf_write(w2, &b) != 0 || a.len != b.len || memcmp(a.data, b.data, a.len))
+		if (wf_write(w2, &b) != 0 || a.len != b.len ||
+		    memcmp(a.data, b.data, a.len))
 			fail("write is not idempotent", &a, &b);
 		wf_world *c = wf_world_clone(w2);
 		wf_buf cb = {0};

@@ -53,6 +53,26 @@ test_expect 'fmt leaves no temporary files and keeps an unchanged file alone' '
 	cp "$G/comments.in.acre" w/world.acre && acre fmt w && test "$(ls w)" = world.acre
 '
 
+test_expect 'in a layout, # is a glyph and indentation is not part of a row' '
+	cat >world.acre <<-\EOF
+	world "w"
+	  parcel-size 2 2
+	palette
+	  "#" hash  # a comment here
+	  "." floor
+	end
+	parcel a 0 0
+	  layout
+	          #.
+	  .#
+	  end  # the end may carry a comment
+	end
+	EOF
+	acre fmt && sed -n "/layout/,/end/p" world.acre >got &&
+	printf "  layout\n    #.\n    .#\n  end  # the end may carry a comment\n" >want &&
+	expect_same want got
+'
+
 test_expect 'fmt keeps the file mode' '
 	mkdir w && cp "$G/comments.in.acre" w/world.acre && chmod 640 w/world.acre &&
 	acre fmt w && test "$(stat -c %a w/world.acre)" = 640

@@ -2,6 +2,7 @@
  * call and per tick, output, modules, usage and the state hash. */
 #include "vm/vm.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,8 +24,8 @@ static void capture(void *ud, const char *text, size_t len)
 	o->buf[o->len] = '\0';
 }
 
-static int modules(void *ud, const char *name, char **src, size_t *len,
-                   char *path, size_t pathlen)
+static int modules(void *ud, const char *name, char **src, size_t *len, char *path,
+                   size_t pathlen)
 {
 	(void)ud;
 	const char *text = NULL;
@@ -42,8 +43,12 @@ static int modules(void *ud, const char *name, char **src, size_t *len,
 
 static vm *make(struct out *o, vm_limits lim)
 {
-	vm_config cfg = {.limits = lim, .seed = 7, .name = "plaza",
-	                 .output = capture, .module = modules, .ud = o};
+	vm_config cfg = {.limits = lim,
+	                 .seed = 7,
+	                 .name = "plaza",
+	                 .output = capture,
+	                 .module = modules,
+	                 .ud = o};
 	return vm_new(&cfg);
 }
 
@@ -84,8 +89,11 @@ static void test_errors(void)
 	CHECK(err.line == 3 && strcmp(err.file, "p.lua") == 0, "file and line");
 	CHECK(strstr(err.traceback, "p.lua:3: in main chunk") != NULL,
 	      "traceback names the frame");
-	CHECK(load(v, "error(setmetatable({}, {__tostring = function() while true do end end}))",
-	           &err) == VM_ERR_RUNTIME, "error object with looping __tostring");
+	CHECK(load(v,
+	           "error(setmetatable({}, {__tostring = function() while true do end "
+	           "end}))",
+	           &err) == VM_ERR_RUNTIME,
+	      "error object with looping __tostring");
 	CHECK_STR(err.msg, "p.lua:1: (error object is a table value)",
 	          "the host never calls __tostring");
 	CHECK(load(v, "\x1bLua", &err) == VM_ERR_BYTECODE, "binary chunk refused");
@@ -114,10 +122,11 @@ static void test_budgets(void)
 	CHECK(vm_call(v, "spin", 1, &called, &err) == VM_OK,
 	      "the next call gets a fresh budget");
 	vm_usage u = vm_get_usage(v);
-	CHECK(u.instructions > 100 && u.instructions < 1000, "usage counts the call (%lld)",
-	      (long long)u.instructions);
+	CHECK(u.instructions > 100 && u.instructions < 1000,
+	      "usage counts the call (%lld)", (long long)u.instructions);
 	lua_pushinteger(vm_lua(v), 8000);
-	CHECK(vm_call(v, "spin", 1, &called, &err) == VM_OK, "a call within both budgets");
+	CHECK(vm_call(v, "spin", 1, &called, &err) == VM_OK,
+	      "a call within both budgets");
 	lua_pushinteger(vm_lua(v), 8000);
 	CHECK(vm_call(v, "spin", 1, &called, &err) == VM_ERR_INSTRUCTIONS,
 	      "the tick budget runs out across calls");
@@ -137,7 +146,7 @@ static void test_output_cap(void)
 	vm *v = make(&o, lim);
 	vm_error err;
 	CHECK(load(v, "print('12345')\npcall(print, '67890')\nprint('never')", &err) ==
-	              VM_ERR_OUTPUT,
+	          VM_ERR_OUTPUT,
 	      "output cap stops the call, through pcall");
 	CHECK_STR(err.msg, "p.lua:2: output limit exceeded (limit 10 bytes)",
 	          "output message");
@@ -150,13 +159,17 @@ static void test_modules(void)
 	struct out o = {0};
 	vm *v = make(&o, vm_default_limits());
 	vm_error err;
-	CHECK(load(v, "local g = require('util.greet')\nprint(g.hi('ada'), require('util.greet') == g)",
-	           &err) == VM_OK, "require through the callback");
+	CHECK(load(v,
+	           "local g = require('util.greet')\nprint(g.hi('ada'), "
+	           "require('util.greet') == g)",
+	           &err) == VM_OK,
+	      "require through the callback");
 	CHECK_STR(o.buf, "hi ada\ttrue\n", "modules run once and are cached");
 	CHECK(load(v, "require('nope')", &err) == VM_ERR_RUNTIME, "missing module");
 	CHECK_STR(err.msg, "p.lua:1: module 'nope' not found", "missing module message");
 	CHECK(load(v, "require('../etc/passwd')", &err) == VM_ERR_RUNTIME, "bad name");
-	CHECK_STR(err.msg, "p.lua:1: bad module name '../etc/passwd'", "bad name message");
+	CHECK_STR(err.msg, "p.lua:1: bad module name '../etc/passwd'",
+	          "bad name message");
 	CHECK(load(v, "require('loop')", &err) == VM_ERR_RUNTIME, "require cycle");
 	CHECK_STR(err.msg, "scripts/loop.lua:1: module 'loop' requires itself",
 	          "cycle message");
@@ -172,16 +185,20 @@ static void test_bytecode_caps(void)
 	vm_error err;
 	CHECK(load(v, "local function a() end local function b() end", &err) == VM_OK,
 	      "three functions fit");
-	CHECK(load(v, "local function a() end local function b() end local function c() end",
-	           &err) == VM_ERR_BYTECODE, "four do not");
+	CHECK(load(v,
+	           "local function a() end local function b() end local function c() end",
+	           &err) == VM_ERR_BYTECODE,
+	      "four do not");
 	CHECK_STR(err.msg, "p.lua: compiled size over the cap: 4 functions (limit 3)",
 	          "cap message");
-	const char *big = "x = 1 local function a() end local function b() end local function c() end";
+	const char *big =
+	    "x = 1 local function a() end local function b() end local function c() end";
 	CHECK(vm_compile(v, "c.lua", big, strlen(big), &err) == VM_ERR_BYTECODE,
 	      "vm_compile checks the caps");
-	CHECK(vm_compile(v, "c.lua", "x = 2", 5, &err) == VM_OK, "vm_compile of a good chunk");
+	CHECK(vm_compile(v, "c.lua", "x = 2", 5, &err) == VM_OK,
+	      "vm_compile of a good chunk");
 	CHECK(vm_compile(v, "c.lua", "x = ", 4, &err) == VM_ERR_SYNTAX &&
-	              strcmp(err.msg, "c.lua:1: unexpected symbol near <eof>") == 0,
+	          strcmp(err.msg, "c.lua:1: unexpected symbol near <eof>") == 0,
 	      "vm_compile reports syntax errors: %s", err.msg);
 	lua_getglobal(vm_lua(v), "x");
 	CHECK(lua_isnil(vm_lua(v), -1), "vm_compile runs nothing");
@@ -217,17 +234,60 @@ static void test_memory(void)
 	vm *v = make(&o, lim);
 	vm_error err;
 	CHECK(v != NULL, "a state fits in 256 KiB");
-	CHECK(load(v, "local t = {} for i = 1, 1e9 do t[i] = {} end", &err) == VM_ERR_MEMORY,
+	CHECK(load(v, "local t = {} for i = 1, 1e9 do t[i] = {} end", &err) ==
+	          VM_ERR_MEMORY,
 	      "memory cap");
 	CHECK(vm_get_usage(v).peak_memory <= lim.memory, "never above the cap");
-	CHECK(load(v, "x = 1", &err) == VM_OK, "the state works after the stop: %s", err.msg);
+	CHECK(load(v, "x = 1", &err) == VM_OK, "the state works after the stop: %s",
+	      err.msg);
 	vm_free(v);
 	lim.memory = 1024;
 	CHECK(make(&o, lim) == NULL, "too small a cap gives NULL");
 }
 
+/* States share nothing: the same script in two threads at once gives the
+ * same output and hash as one after the other. */
+struct run {
+	struct out out;
+	uint64_t hash;
+};
+
+static void *run_script(void *arg)
+{
+	struct run *r = arg;
+	vm *v = make(&r->out, vm_default_limits());
+	vm_error err;
+	load(v,
+	     "local t = {} for i = 1, 20000 do t['k' .. i] = {i} end\n"
+	     "local n = 0 for k, v in pairs(t) do n = n + 1 if n % 4000 == 0 then "
+	     "print(k) end end\n"
+	     "print(tostring({}), math.random(1000))\n"
+	     "keep = t",
+	     &err);
+	r->hash = vm_state_hash(v);
+	vm_free(v);
+	return NULL;
+}
+
+static void test_threads(void)
+{
+	struct run alone = {0}, a = {0}, b = {0};
+	pthread_t ta, tb;
+	run_script(&alone);
+	pthread_create(&ta, NULL, run_script, &a);
+	pthread_create(&tb, NULL, run_script, &b);
+	pthread_join(ta, NULL);
+	pthread_join(tb, NULL);
+	CHECK(alone.out.len > 0 && strcmp(alone.out.buf, a.out.buf) == 0 &&
+	          strcmp(a.out.buf, b.out.buf) == 0,
+	      "same output in parallel threads");
+	CHECK(alone.hash == a.hash && a.hash == b.hash,
+	      "same state hash in parallel threads");
+}
+
 int main(void)
 {
+	test_threads();
 	test_load_and_call();
 	test_errors();
 	test_budgets();

@@ -83,7 +83,8 @@ static bool world_eq(const wf_world *a, const wf_world *b)
 		if (!s_eq(x->name, y->name) || x->caps != y->caps ||
 		    x->max_entities != y->max_entities ||
 		    !attrs_eq(x->attrs, x->nattrs, y->attrs, y->nattrs) ||
-		    !note_eq(&x->note, &y->note) || !note_eq(&x->end_note, &y->end_note) ||
+		    !note_eq(&x->note, &y->note) ||
+		    !note_eq(&x->end_note, &y->end_note) ||
 		    !note_eq(&x->allow_note, &y->allow_note) ||
 		    !note_eq(&x->max_note, &y->max_note))
 			return false;
@@ -126,10 +127,10 @@ static void check_round_trip(const char *what, const char *src, size_t len)
 static void test_samples(void)
 {
 	static const char *const files[] = {
-		"samples/starter/world.acre",
-		"samples/neon-street/world.acre",
-		"tests/golden/world/comments.in.acre",
-		"tests/golden/world/comments.out.acre",
+	    "samples/starter/world.acre",
+	    "samples/neon-street/world.acre",
+	    "tests/golden/world/comments.in.acre",
+	    "tests/golden/world/comments.out.acre",
 	};
 	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
 		char *src;
@@ -143,8 +144,8 @@ static void test_samples(void)
 		if (strncmp(files[i], "samples/", 8) != 0)
 			continue;
 		char dir[256];
-		snprintf(dir, sizeof dir, "%.*s", (int)(strrchr(files[i], '/') - files[i]),
-		         files[i]);
+		snprintf(dir, sizeof dir, "%.*s",
+		         (int)(strrchr(files[i], '/') - files[i]), files[i]);
 		wf_diags d = {0};
 		wf_world *w = wf_load(dir, &d);
 		int n = w ? wf_validate(w, dir, "world.acre", &d) : -1;
@@ -182,7 +183,7 @@ static void test_parser(void)
 	CHECK(w->npalette == 3 && w->palette[1].solid, "palette entries and solid");
 	wf_parcel *p = &w->parcels[0];
 	CHECK(p->tiles && p->tiles[0] == 1 && p->tiles[1] == 2 && p->tiles[2] == 0 &&
-	              p->tiles[3] == 1,
+	          p->tiles[3] == 1,
 	      "layout rows become palette indices, '#' and a wide glyph included");
 	CHECK_STR(p->notes[WF_PS_HEAD].trail, "# trail", "trailing comment kept");
 	CHECK(p->nentities == 1 && p->entities[0].x == 1 && p->entities[0].nattrs == 2,
@@ -191,7 +192,7 @@ static void test_parser(void)
 	CHECK(p->entities[0].attrs[1].quoted && !p->entities[0].attrs[0].quoted,
 	      "quoting is remembered");
 	CHECK(wf_find_glyph(w, "█") == 2 && wf_find_parcel(w, "a") == 0 &&
-	              wf_find_parcel(w, "b") == -1,
+	          wf_find_parcel(w, "b") == -1,
 	      "find glyph and parcel");
 	wf_world_free(w);
 	wf_diags_free(&d);
@@ -199,8 +200,8 @@ static void test_parser(void)
 	/* The error cap: recorded up to max, the rest counted. */
 	d = (wf_diags){.max = 3};
 	w = parse_str("world a\n x\n y\n z\n w\n v\n", &d);
-	CHECK(d.n == 3 && d.dropped == 2 && d.errors == 5, "error cap: %d kept, %d dropped",
-	      d.n, d.dropped);
+	CHECK(d.n == 3 && d.dropped == 2 && d.errors == 5,
+	      "error cap: %d kept, %d dropped", d.n, d.dropped);
 	wf_world_free(w);
 	wf_diags_free(&d);
 }
@@ -210,35 +211,37 @@ static void test_parser(void)
 static const struct rule_case {
 	const char *name, *body, *want;
 } rule_cases[] = {
-	{"valid", "parcel a 0 0\nend\n", NULL},
-	{"outside the world", "parcel a 1 0\n  size 2 1\nend\n",
-	 "world.acre:9:1: parcel 'a' at 1 0 (size 2×1) is outside the world (2×1 unit "
-	 "parcels)"},
-	{"overlap", "parcel a 0 0\nend\nparcel b 0 0\nend\n",
-	 "world.acre:11:1: parcel 'b' overlaps parcel 'a' (line 9)"},
-	{"duplicate parcel", "parcel a 0 0\nend\nparcel a 1 0\nend\n",
-	 "world.acre:11:1: parcel name 'a' used twice (first at line 9)"},
-	{"unknown zone", "parcel a 0 0\n  zone nowhere\nend\n",
-	 "world.acre:9:1: parcel 'a' names unknown zone 'nowhere'"},
-	{"script not allowed", "zone quiet\n  allow tiles\nend\nparcel a 0 0\n"
-	 "  zone quiet\n  script \"s.lua\"\nend\n",
-	 "world.acre:12:1: parcel 'a' has a script but zone 'quiet' does not allow "
-	 "scripts"},
-	{"script missing", "parcel a 0 0\n  script \"scripts/nope.lua\"\nend\n",
-	 "world.acre:9:1: script 'scripts/nope.lua' not found in the world"},
-	{"script escapes", "parcel a 0 0\n  script \"../x.lua\"\nend\n",
-	 "world.acre:9:1: script path '../x.lua' must be relative to the world and stay "
-	 "inside it"},
-	{"entity outside", "parcel a 0 0\n  entity e 2 0\nend\n",
-	 "world.acre:10:1: entity 'e' at 2 0 is outside parcel 'a' (2×2 tiles)"},
-	{"entity names", "parcel a 0 0\n  entity e 0 0\n  entity e 1 1\nend\n",
-	 "world.acre:9:1: entity name 'e' used twice in parcel 'a'"},
-	{"entity cap", "zone tight\n  max-entities-per-parcel 1\nend\nparcel a 0 0\n"
-	 "  zone tight\n  entity e 0 0\n  entity f 1 1\nend\n",
-	 "world.acre:12:1: parcel 'a' has 2 entities; its budget allows 1 (1 unit "
-	 "parcels × 1)"},
-	{"duplicate zone", "zone z\nend\nzone z\nend\n",
-	 "world.acre:11:1: zone 'z' defined twice (first at line 9)"},
+    {"valid", "parcel a 0 0\nend\n", NULL},
+    {"outside the world", "parcel a 1 0\n  size 2 1\nend\n",
+     "world.acre:9:1: parcel 'a' at 1 0 (size 2×1) is outside the world (2×1 unit "
+     "parcels)"},
+    {"overlap", "parcel a 0 0\nend\nparcel b 0 0\nend\n",
+     "world.acre:11:1: parcel 'b' overlaps parcel 'a' (line 9)"},
+    {"duplicate parcel", "parcel a 0 0\nend\nparcel a 1 0\nend\n",
+     "world.acre:11:1: parcel name 'a' used twice (first at line 9)"},
+    {"unknown zone", "parcel a 0 0\n  zone nowhere\nend\n",
+     "world.acre:9:1: parcel 'a' names unknown zone 'nowhere'"},
+    {"script not allowed",
+     "zone quiet\n  allow tiles\nend\nparcel a 0 0\n"
+     "  zone quiet\n  script \"s.lua\"\nend\n",
+     "world.acre:12:1: parcel 'a' has a script but zone 'quiet' does not allow "
+     "scripts"},
+    {"script missing", "parcel a 0 0\n  script \"scripts/nope.lua\"\nend\n",
+     "world.acre:9:1: script 'scripts/nope.lua' not found in the world"},
+    {"script escapes", "parcel a 0 0\n  script \"../x.lua\"\nend\n",
+     "world.acre:9:1: script path '../x.lua' must be relative to the world and stay "
+     "inside it"},
+    {"entity outside", "parcel a 0 0\n  entity e 2 0\nend\n",
+     "world.acre:10:1: entity 'e' at 2 0 is outside parcel 'a' (2×2 tiles)"},
+    {"entity names", "parcel a 0 0\n  entity e 0 0\n  entity e 1 1\nend\n",
+     "world.acre:9:1: entity name 'e' used twice in parcel 'a'"},
+    {"entity cap",
+     "zone tight\n  max-entities-per-parcel 1\nend\nparcel a 0 0\n"
+     "  zone tight\n  entity e 0 0\n  entity f 1 1\nend\n",
+     "world.acre:12:1: parcel 'a' has 2 entities; its budget allows 1 (1 unit "
+     "parcels × 1)"},
+    {"duplicate zone", "zone z\nend\nzone z\nend\n",
+     "world.acre:11:1: zone 'z' defined twice (first at line 9)"},
 };
 
 static void test_rules(void)
@@ -258,7 +261,8 @@ static void test_rules(void)
 		if (c->want)
 			CHECK_STR(g, c->want, "rules/%s", c->name);
 		else
-			CHECK(n == 0 && d.n == 0, "rules/%s: no errors (got '%s')", c->name, got);
+			CHECK(n == 0 && d.n == 0, "rules/%s: no errors (got '%s')",
+			      c->name, got);
 		wf_world_free(w);
 		wf_diags_free(&d);
 	}
@@ -274,11 +278,15 @@ static void test_rules(void)
 	CHECK(d.n == 2, "edited palette: two errors (%d)", d.n);
 	if (d.n == 2) {
 		wf_diag_format(&d.v[0], buf, sizeof buf);
-		CHECK_STR(got, "world.acre:7:1: invalid glyph name 'bad name' (letters, "
-		          "digits, '_', '-' or '.', at most 64 bytes)", "bad palette name");
+		CHECK_STR(got,
+		          "world.acre:7:1: invalid glyph name 'bad name' (letters, "
+		          "digits, '_', '-' or '.', at most 64 bytes)",
+		          "bad palette name");
 		wf_diag_format(&d.v[1], buf, sizeof buf);
-		CHECK_STR(got, "world.acre:7:1: glyph \"#\" defined twice in the palette "
-		          "(first at line 6)", "duplicate glyph");
+		CHECK_STR(got,
+		          "world.acre:7:1: glyph \"#\" defined twice in the palette "
+		          "(first at line 6)",
+		          "duplicate glyph");
 	}
 	wf_world_free(w);
 	wf_diags_free(&d);
@@ -298,7 +306,7 @@ static void test_hostile_geometry(void)
 	wf_world *w = wf_parse(src, len, "world.acre", &d);
 	CHECK(w && d.errors == 0, "3000 world-sized parcels parse");
 	CHECK(wf_validate(w, NULL, "world.acre", &d) == 2999 && d.n == WF_MAX_DIAGS &&
-	              d.dropped == 2999 - WF_MAX_DIAGS,
+	          d.dropped == 2999 - WF_MAX_DIAGS,
 	      "each later parcel overlaps the first (%d kept, %d dropped)", d.n,
 	      d.dropped);
 	wf_world_free(w);
@@ -325,11 +333,11 @@ static void test_budgets(void)
 	CHECK(b.entities == 16 && b.instructions == 4000,
 	      "the zone cap applies per unit parcel");
 	CHECK(wf_parcel_caps(w, &w->parcels[0]) == WF_CAP_ALL &&
-	              wf_parcel_caps(w, &w->parcels[1]) == 0,
+	          wf_parcel_caps(w, &w->parcels[1]) == 0,
 	      "capabilities: unzoned land has all, a zone what it allows");
 	CHECK(wf_validate(w, NULL, "world.acre", &d) == 0, "valid");
 	CHECK(wf_parcel_at(w, 0, 0) == 0 && wf_parcel_at(w, 47, 31) == 0 &&
-	              wf_parcel_at(w, 48, 0) == -1 && wf_parcel_at(w, 64, 64) == 1,
+	          wf_parcel_at(w, 48, 0) == -1 && wf_parcel_at(w, 64, 64) == 1,
 	      "tile → parcel lookups");
 	wf_world_free(w);
 	wf_diags_free(&d);
@@ -343,13 +351,20 @@ static void test_utf8(void)
 		const char *s;
 		int len;
 	} cases[] = {
-		{"a", 1},          {"é", 2},           {"█", 3},         {"😀", 4},
-		{"\xc0\xaf", 0},   {"\xed\xa0\x80", 0}, {"\xf4\x90\x80\x80", 0},
-		{"\xe2\x96", 0},   {"\x80", 0},        {"\xff", 0},
+	    {"a", 1},
+	    {"é", 2},
+	    {"█", 3},
+	    {"😀", 4},
+	    {"\xc0\xaf", 0},
+	    {"\xed\xa0\x80", 0},
+	    {"\xf4\x90\x80\x80", 0},
+	    {"\xe2\x96", 0},
+	    {"\x80", 0},
+	    {"\xff", 0},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
-		CHECK(wf_utf8_len((const unsigned char *)cases[i].s, strlen(cases[i].s)) ==
-		              cases[i].len,
+		CHECK(wf_utf8_len((const unsigned char *)cases[i].s,
+		                  strlen(cases[i].s)) == cases[i].len,
 		      "utf8 case %zu", i);
 }
 
@@ -373,7 +388,8 @@ static void test_gen(void)
 		check_round_trip("generated street", src, len);
 		wf_diags d = {0};
 		wf_world *w = wf_parse(src, len, "world.acre", &d);
-		CHECK(w && w->nparcels == 2000 && wf_validate(w, dir, "world.acre", &d) == 0,
+		CHECK(w && w->nparcels == 2000 &&
+		          wf_validate(w, dir, "world.acre", &d) == 0,
 		      "the generated street is valid");
 		wf_world_free(w);
 		wf_diags_free(&d);
@@ -403,7 +419,7 @@ static void test_save(void)
 	char *data;
 	size_t len;
 	CHECK(wf_read_file(path, &data, &len) == 0 && len == 4 &&
-	              memcmp(data, "two\n", 4) == 0,
+	          memcmp(data, "two\n", 4) == 0,
 	      "the file holds the new content");
 	free(data);
 	CHECK(wf_save_atomic("/nonexistent-dir/x", "a", 1) == -1, "a bad dir fails");

@@ -7,14 +7,13 @@
 
 #include "vm/vm.h"
 
-static const char script[] =
-	"local count = 0\n"
-	"function on_tick(tick)\n"
-	"  count = count + 1\n"
-	"end\n"
-	"function on_enter(who)\n"
-	"  print('welcome', who)\n"
-	"end\n";
+static const char script[] = "local count = 0\n"
+                             "function on_tick(tick)\n"
+                             "  count = count + 1\n"
+                             "end\n"
+                             "function on_enter(who)\n"
+                             "  print('welcome', who)\n"
+                             "end\n";
 
 static long rss_kib(void)
 {
@@ -38,7 +37,8 @@ int main(int argc, char **argv)
 	for (int i = 0; i < n; i++) {
 		vm_error err;
 		vms[i] = vm_new(&cfg);
-		if (!vms[i] || vm_load(vms[i], "p.lua", script, strlen(script), &err) != VM_OK) {
+		if (!vms[i] ||
+		    vm_load(vms[i], "p.lua", script, strlen(script), &err) != VM_OK) {
 			fprintf(stderr, "idle: state %d failed\n", i);
 			return 1;
 		}
