@@ -52,6 +52,7 @@ LUA_CORE := lapi lcode lctype ldebug ldo ldump lfunc lgc llex lmem lobject \
 LUA_LIB  := lauxlib lbaselib lcorolib lmathlib lstrlib ltablib lutf8lib
 LUA_OBJS := $(patsubst %,$(B)/lua/%.o,$(LUA_CORE) $(LUA_LIB))
 LUA_A    := $(B)/lua/liblua.a
+LUA_STOCK := build/lua-stock/lua
 LUA_CFLAGS := -std=gnu99 -O2 -g -DLUA_USE_POSIX $(XFLAGS)
 
 # --- Acre ------------------------------------------------------------------
@@ -123,15 +124,13 @@ $(LUA_A): $(LUA_OBJS)
 
 # The same Lua source without Acre's patches, as a stand-alone interpreter, so
 # tests can show that the patches change only what they mean to.
-LUA_STOCK := build/lua-stock/lua
 lua-stock: $(LUA_STOCK)
 $(LUA_STOCK): $(LUA_ORIG)/src/lua.h
 	@rm -rf build/lua-stock && mkdir -p build/lua-stock
 	@cp -R $(LUA_ORIG)/src build/lua-stock/src
 	@$(call lua_multiarch,build/lua-stock/src)
 	$(CC) -std=gnu99 -O2 -g -DLUA_USE_LINUX -o $@ \
-		$(filter-out build/lua-stock/src/luac.c,$(wildcard build/lua-stock/src/*.c)) \
-		-lm -ldl
+		$$(ls build/lua-stock/src/*.c | grep -v '/luac\.c$$') -lm -ldl
 
 .PHONY: pkgconfig
 pkgconfig:

@@ -494,6 +494,9 @@ static void text_summary(FILE *out, const check_report *r, bool color)
 		fprintf(out, " ran, %d from the registry), state %016llx",
 		        count_scripted(r, CHECK_CACHED, false),
 		        (unsigned long long)r->state_hash[0]);
+	} else if (count_scripted(r, CHECK_CACHED, false)) {
+		fprintf(out, "; no script changed: %d results from the registry",
+		        count_scripted(r, CHECK_CACHED, false));
 	}
 	fputc('\n', out);
 	if (r->dropped)

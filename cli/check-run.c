@@ -17,6 +17,7 @@
 #include "cli/check.h"
 #include "stdlib/api.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -118,14 +119,14 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static void progress(const check_ctx *c, int which, int64_t t, double *last)
+static void progress(const check_ctx *c, int64_t t, double *last)
 {
 	double n = now();
 	if (!c->progress || n - *last < 0.2)
 		return;
 	*last = n;
-	fprintf(stderr, "\racre check: run %d of 2, tick %lld of %lld ", which,
-	        (long long)t, (long long)c->ticks);
+	fprintf(stderr, "\racre check: running tick %lld of %lld (twice) ", (long long)t,
+	        (long long)c->ticks);
 }
 
 static void hash_value(XXH3_state_t *h, const api_value *v)
@@ -277,34 +278,83 @@ static int collect(check_ctx *c, api_run *r)
 	return rc == 0 ? 0 : check_fail(c, "out of memory");
 }
 
-static int run_once(check_ctx *c, const api_events *ev, const uint8_t *select,
-                    int which, run_out *out)
+/* One of the two runs. The second runs on its own thread while the first
+ * runs on the caller's; both only read the world. Each keeps its own error
+ * text, as check_fail's buffer is not for two threads. */
+typedef struct run_job {
+	check_ctx *c;
+	const api_events *ev;
+	const uint8_t *select;
+	int which;            /* 1 or 2 */
+	run_out out;
+	api_run *r;           /* kept after run 1 for collect(); NULL otherwise */
+	int rc;
+	char err[sizeof(api_error)];
+} run_job;
+
+static void *run_job_main(void *arg)
 {
-	api_opts o = {.threads = which == 1 ? 1 : 2, .select = select};
+	run_job *j = arg;
+	const check_ctx *c = j->c;
+	/* The second run spreads parcels over two worker threads: the state
+	 * must not depend on how many there are. */
+	api_opts o = {.threads = j->which == 1 ? 1 : 2, .select = j->select};
 	api_error err;
 	api_run *r = api_run_new(c->w, c->dir, &o, &err);
-	if (!r)
-		return check_fail(c, "%s%s%s", err.file, err.file[0] ? ": " : "", err.msg);
+	j->rc = -1;
+	if (!r) {
+		snprintf(j->err, sizeof j->err, "%s%s%s", err.file, err.file[0] ? ": " : "",
+		         err.msg);
+		return NULL;
+	}
 	double last = now();
 	for (int64_t t = 1; t <= c->ticks; t++) {
-		if (api_run_tick(r, ev->v, ev->n) < 0) {
+		if (api_run_tick(r, j->ev->v, j->ev->n) < 0) {
+			snprintf(j->err, sizeof j->err, "the run stopped at tick %lld: out of "
+			                                "memory or no thread could start",
+			         (long long)t);
 			api_run_free(r);
-			return check_fail(c, "the run stopped at tick %lld: out of memory "
-			                     "or no thread could start",
-			                  (long long)t);
+			return NULL;
 		}
-		progress(c, which, t, &last);
+		if (j->which == 1)
+			progress(c, t, &last);
 	}
-	out->hash = api_run_hash(r);
+	j->out.hash = api_run_hash(r);
 	XXH3_state_t *h = XXH3_createState();
-	int rc = h ? 0 : check_fail(c, "out of memory");
 	for (int i = 0; h && i < c->w->nparcels; i++)
-		if (!select || select[i])
-			out->digest[i] = parcel_digest(c, r, i, h);
-	XXH3_freeState(h);
-	if (rc == 0 && which == 1)
-		rc = collect(c, r);
-	api_run_free(r);
+		if (!j->select || j->select[i])
+			j->out.digest[i] = parcel_digest(c, r, i, h);
+	if (h) {
+		XXH3_freeState(h);
+		j->rc = 0;
+	} else {
+		snprintf(j->err, sizeof j->err, "out of memory");
+	}
+	if (j->which == 1 && j->rc == 0)
+		j->r = r;
+	else
+		api_run_free(r);
+	return NULL;
+}
+
+/* Both runs at once (two cores are common; on one, the threads take
+ * turns), then the first one's failures and figures into the report. */
+static int run_both(check_ctx *c, run_job *a, run_job *b)
+{
+	pthread_t t;
+	bool threaded = pthread_create(&t, NULL, run_job_main, b) == 0;
+	run_job_main(a);
+	if (threaded)
+		pthread_join(t, NULL);
+	else
+		run_job_main(b);
+	int rc = 0;
+	if (a->rc != 0 || b->rc != 0)
+		rc = check_fail(c, "%s", a->rc != 0 ? a->err : b->err);
+	if (rc == 0)
+		rc = collect(c, a->r);
+	if (a->r)
+		api_run_free(a->r);
 	return rc;
 }
 
@@ -381,7 +431,9 @@ static int use_cached(check_ctx *c, int i, const store_parcel_result *res)
 	p->peak_memory = res->memory;
 	if (strcmp(res->status, "ok") == 0)
 		return 0;
-	const char *rule = check_rule_index(res->status) >= 0 ? res->status : "runtime";
+	/* The rule must be the table's own string: res is freed soon. */
+	int k = check_rule_index(res->status);
+	const char *rule = k >= 0 ? check_rules[k].id : "runtime";
 	if (check_report_add(&c->rep, CHECK_ERROR, rule, c->file, c->w->parcels[i].line,
 	                     1, c->rp[i],
 	                     "parcel '%s' is unchanged since %.12s and failed there "
@@ -437,31 +489,43 @@ static int select_parcels(check_ctx *c, const bool *scripted, uint8_t **sel)
 static int run_twice(check_ctx *c, const uint8_t *sel)
 {
 	api_events ev = {0};
-	run_out a = {0}, b = {0};
+	run_job a = {.c = c, .ev = &ev, .select = sel, .which = 1};
+	run_job b = {.c = c, .ev = &ev, .select = sel, .which = 2};
 	int rc = load_events(c, &ev);
 	size_t n = (size_t)c->w->nparcels + 1;
 	if (rc == 0 && ev.errors == 0) {
-		a.digest = calloc(n, sizeof *a.digest);
-		b.digest = calloc(n, sizeof *b.digest);
-		rc = a.digest && b.digest ? 0 : check_fail(c, "out of memory");
+		a.out.digest = calloc(n, sizeof *a.out.digest);
+		b.out.digest = calloc(n, sizeof *b.out.digest);
+		rc = a.out.digest && b.out.digest ? 0 : check_fail(c, "out of memory");
 		if (rc == 0)
-			rc = run_once(c, &ev, sel, 1, &a);
-		if (rc == 0)
-			rc = run_once(c, &ev, sel, 2, &b);
+			rc = run_both(c, &a, &b);
 		if (c->progress)
 			fputs("\r\033[K", stderr);
 		if (rc == 0) {
 			c->rep.ran = true;
 			c->rep.ticks = c->ticks;
-			c->rep.state_hash[0] = a.hash;
-			c->rep.state_hash[1] = b.hash;
-			rc = compare_runs(c, &a, &b);
+			c->rep.state_hash[0] = a.out.hash;
+			c->rep.state_hash[1] = b.out.hash;
+			rc = compare_runs(c, &a.out, &b.out);
 		}
 	}
-	free(a.digest);
-	free(b.digest);
+	free(a.out.digest);
+	free(b.out.digest);
 	api_events_free(&ev);
 	return rc;
+}
+
+/* With --base, may every scripted parcel keep its recorded result? Then
+ * nothing runs at all (on the Street, setting up two runners for no
+ * script costs more than the rest of the check). */
+static bool none_selected(const check_ctx *c, const uint8_t *sel)
+{
+	if (!sel)
+		return false;
+	for (int i = 0; i < c->w->nparcels; i++)
+		if (sel[i])
+			return false;
+	return true;
 }
 
 int check_scripts(check_ctx *c)
@@ -478,7 +542,7 @@ int check_scripts(check_ctx *c)
 	if (c->static_errors == 0) {
 		uint8_t *sel = NULL;
 		rc = select_parcels(c, scripted, &sel);
-		if (rc == 0)
+		if (rc == 0 && !none_selected(c, sel))
 			rc = run_twice(c, sel);
 		free(sel);
 	}

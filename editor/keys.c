@@ -433,7 +433,21 @@ static void k_errors(ed_ui *u)
 		ed_revalidate(u);
 }
 
-/* Jump to the place of diagnostic i: its parcel, if it names one. */
+/* The parcel whose block holds file line `line` (as the file was read:
+ * parcels keep the line they were read from), or -1. */
+static int parcel_of_line(ed_ui *u, uint32_t line)
+{
+	int best = -1;
+	for (int i = 0; line && i < u->m.w->nparcels; i++) {
+		uint32_t l = u->m.w->parcels[i].line;
+		if (l && l <= line && (best < 0 || l > u->m.w->parcels[best].line))
+			best = i;
+	}
+	return best;
+}
+
+/* Jump to the next (dir 1) or previous (-1) problem: to the parcel it names,
+ * else to the parcel whose block holds its line. */
 static void jump_error(ed_ui *u, int dir)
 {
 	ed_revalidate(u);
@@ -444,8 +458,11 @@ static void jump_error(ed_ui *u, int dir)
 	}
 	u->diag_cur = ((u->diag_cur + dir) % n + n) % n;
 	const wf_diag *d = &u->diags.v[u->diag_cur];
-	if (d->parcel)
-		ed_goto_parcel(&u->m, d->parcel);
+	int pi =
+	    d->parcel ? wf_find_parcel(u->m.w, d->parcel) : parcel_of_line(u, d->line);
+	if (pi >= 0)
+		ed_goto(&u->m, u->m.w->parcels[pi].px * u->m.w->parcel_w,
+		        u->m.w->parcels[pi].py * u->m.w->parcel_h);
 	u->panel = PANEL_ERRORS;
 	u->show_panel = true;
 	ed_set_msg(u, d->severity == WF_ERROR, "%d/%d: %s", u->diag_cur + 1, n, d->msg);
@@ -469,10 +486,14 @@ static void k_command(ed_ui *u)
 
 static void k_play(ed_ui *u)
 {
-	if (u->m.mode == ED_PLAY)
+	if (u->m.mode == ED_PLAY) {
 		ed_play_stop(u);
-	else
-		ed_play_start(u);
+		return;
+	}
+	/* Loading every script of a big world takes a moment: say so first. */
+	ed_set_msg(u, false, "play: loading the scripts...");
+	ed_draw(u);
+	ed_play_start(u);
 }
 
 static void k_play_key(ed_ui *u)

@@ -326,10 +326,12 @@ static ed_change *step_add(ed_step *s, enum ch_kind kind, int pi)
 static int set_tile(ed_model *m, ed_step *s, int pi, int32_t tx, int32_t ty, int g)
 {
 	wf_parcel *p = &m->w->parcels[pi];
-	ed_change *c = NULL;
-	for (int i = s->n - 1; i >= 0 && !c; i--)
-		if (s->v[i].kind == CH_TILES && s->v[i].pi == pi)
-			c = &s->v[i];
+	/* Only the step's last change is reused: a parcel met again later gets
+	 * a second tile change, which undoes correctly (changes are undone in
+	 * reverse order) and keeps recording linear in the tiles set. */
+	ed_change *c = s->n > 0 ? &s->v[s->n - 1] : NULL;
+	if (c && (c->kind != CH_TILES || c->pi != pi))
+		c = NULL;
 	if (!c) {
 		if (!(c = step_add(s, CH_TILES, pi)))
 			return fail(m, "out of memory");
@@ -591,14 +593,41 @@ int ed_fill(ed_model *m, int32_t x0, int32_t y0, int32_t x1, int32_t y1, int g)
 	x1 = clamp(x1, 0, ed_world_tw(m) - 1);
 	y0 = clamp(y0, 0, ed_world_th(m) - 1);
 	y1 = clamp(y1, 0, ed_world_th(m) - 1);
-	pts p = {0};
-	for (int32_t y = y0; y <= y1; y++)
-		for (int32_t x = x0; x <= x1; x++)
-			if (pts_add(&p, x, y)) {
-				free(p.xy);
-				return fail(m, "out of memory");
-			}
-	return paint_points(m, &p, g, "fill");
+	/* Parcel by parcel (each once, at its first unit cell inside the
+	 * rectangle), so each parcel's tile changes are recorded together and
+	 * a fill over the whole Street stays linear. */
+	wf_world *w = m->w;
+	int32_t gx0 = x0 / w->parcel_w, gx1 = x1 / w->parcel_w;
+	int32_t gy0 = y0 / w->parcel_h, gy1 = y1 / w->parcel_h;
+	int painted = 0, r = 0;
+	ed_step *s = step_begin(m, "fill");
+	if (!s)
+		return fail(m, "out of memory");
+	for (int32_t gy = gy0; gy <= gy1 && r == 0; gy++)
+		for (int32_t gx = gx0; gx <= gx1 && r == 0; gx++) {
+			int pi = w->grid[gy * w->width + gx];
+			if (pi < 0)
+				continue;
+			const wf_parcel *p = &w->parcels[pi];
+			if (gx != (p->px > gx0 ? p->px : gx0) ||
+			    gy != (p->py > gy0 ? p->py : gy0))
+				continue;
+			int32_t ox = p->px * w->parcel_w, oy = p->py * w->parcel_h;
+			int32_t ax = ox > x0 ? ox : x0, ay = oy > y0 ? oy : y0;
+			int32_t bx = ox + wf_parcel_tw(w, p) - 1,
+			        by = oy + wf_parcel_th(w, p) - 1;
+			bx = bx < x1 ? bx : x1;
+			by = by < y1 ? by : y1;
+			for (int32_t y = ay; y <= by && r == 0; y++)
+				for (int32_t x = ax; x <= bx && r == 0; x++, painted++)
+					r = set_tile(m, s, pi, x, y, g);
+		}
+	step_commit(m, s);
+	if (r)
+		return r;
+	if (painted == 0)
+		return fail(m, "cannot fill there: no parcel under it");
+	return 0;
 }
 
 int ed_copy(ed_model *m, int32_t x0, int32_t y0, int32_t x1, int32_t y1)

@@ -184,8 +184,10 @@ void ed_play_idle(ed_ui *u)
 {
 	ed_play *p = u->play;
 	double t = now_ms();
-	/* Catch up at most a few ticks per frame, so keys stay responsive. */
-	for (int n = 0; p && p->running && p->next_ms <= t && n < 10; n++) {
+	/* Catch up at most a few ticks, for at most 50 ms, per frame, so keys
+	 * stay responsive on a big world. */
+	for (int n = 0; p && p->running && p->next_ms <= t && n < 10 && now_ms() - t < 50;
+	     n++) {
 		step(u);
 		p->next_ms += 1000.0 / speeds[p->speed];
 	}

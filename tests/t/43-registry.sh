@@ -133,4 +133,23 @@ test_expect 'index refuses a world whose HEAD does not parse' '
 	grep -q "^acre: world.acre at HEAD does not parse (" err
 '
 
+# A read-only disk needs a mount; a private mount namespace keeps it from
+# outliving the test. Skipped where that is not allowed.
+if unshare -m true 2>/dev/null; then
+test_expect 'a read-only disk gets clear errors and exit 2, for commit and registry' '
+	acre init w >/dev/null && echo "-- x" >>w/scripts/hello.lua && mkdir ro &&
+	unshare -m sh -c "mount --bind w w && mount -o remount,ro,bind w &&
+		mount -t tmpfs -o ro none ro &&
+		{ \"\$ACRE_BIN\" commit w 2>err1; echo \$? >rc1; } &&
+		{ \"\$ACRE_BIN\" index --registry ro/reg.db w 2>err2; echo \$? >rc2; }" &&
+	test "$(cat rc1)" = 2 && grep -q "Read-only file system" err1 &&
+	test "$(cat rc2)" = 2 &&
+	echo "acre: registry ro/reg.db: cannot open: unable to open database file (Read-only file system)" >want &&
+	expect_same want err2 &&
+	git -C w fsck --no-dangling 2>&1
+'
+else
+test_skip 'a read-only disk gets clear errors and exit 2' 'no mount namespaces here'
+fi
+
 test_done

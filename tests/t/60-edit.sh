@@ -214,7 +214,9 @@ test_expect 'colour terminals and double-width glyphs draw' '
 	grep -q 木 w/world.acre &&
 	ED_ENV="NO_COLOR= TERM=xterm-256color" ed_start w && wait_for " starter  0,0 (0,0)" &&
 	screen | grep -q "木" &&
-	keys : q Enter && wait_for "EDIT-EXIT 0" && ed_stop &&
+	keys j l i "木" Escape && wait_for "[+]" && screen | grep -q "^# 木\. \. " &&
+	keys : w q Enter && wait_for "EDIT-EXIT 0" && ed_stop &&
+	grep -q "^    #木\.\.\." w/world.acre &&
 	ED_ENV="NO_COLOR= TERM=xterm" ed_start w && wait_for " starter  0,0 (0,0)" && ed_stop
 '
 

@@ -3,6 +3,7 @@
 #include "editor/editor.h"
 #include "tests/unit/unit.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -265,8 +266,46 @@ static void test_saved_marker(void)
 	ed_model_free(&m);
 }
 
+/* 65,536 unit parcels: a fill over all of them must stay linear (a
+ * quadratic one would not finish), and undo must give every parcel back
+ * its missing layout. */
+static void test_big_fill(void)
+{
+	wf_world *w = wf_world_new();
+	w->width = w->height = 256;
+	w->parcel_w = w->parcel_h = 4;
+	w->palette = calloc(2, sizeof *w->palette);
+	w->palette_cap = 2;
+	w->palette[w->npalette++] =
+	    (wf_glyph){.glyph = wf_strdup(w, "."), .name = "floor"};
+	w->palette[w->npalette++] =
+	    (wf_glyph){.glyph = wf_strdup(w, "#"), .name = "wall"};
+	w->parcels = calloc(256 * 256, sizeof *w->parcels);
+	w->parcels_cap = 256 * 256;
+	for (int i = 0; i < 256 * 256; i++) {
+		char name[32];
+		snprintf(name, sizeof name, "p%d", i);
+		w->parcels[w->nparcels++] = (wf_parcel){.name = wf_strdup(w, name),
+		                                        .px = i % 256,
+		                                        .py = i / 256,
+		                                        .pw = 1,
+		                                        .ph = 1,
+		                                        .zone_index = -1};
+	}
+	ed_model m;
+	ed_model_init(&m, w);
+	CHECK(ed_fill(&m, 0, 0, 1023, 1023, 1) == 0, "fill the whole big world");
+	CHECK(ed_tile(&m, 1023, 1023) == 1 && ed_tile(&m, 517, 3) == 1,
+	      "every tile is filled");
+	CHECK(ed_undo(&m) == 0 && w->parcels[65535].tiles == NULL &&
+	          w->parcels[0].tiles == NULL,
+	      "undo gives every parcel back its missing layout");
+	ed_model_free(&m);
+}
+
 int main(void)
 {
+	test_big_fill();
 	test_moves();
 	test_tiles();
 	test_parcels();
