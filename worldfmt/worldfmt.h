@@ -223,7 +223,11 @@ wf_world *wf_world_clone(const wf_world *w);
 /* Parse `len` bytes (any bytes: NULs, invalid UTF-8, CRLF, a BOM are all
  * handled). Returns a world even when there were errors — as much of it as
  * could be read — or NULL only when out of memory. Errors go to `d`, named
- * with `file`. */
+ * with `file`. After errors a parcel's tiles may be partly filled, or NULL
+ * when its layout could not fit in the rest of the input (whatever sizes it
+ * reads, the parser allocates at most len + 4 KiB tiles in all).
+ * The grammar is in acre-world(5); the parser does not apply the rules of
+ * wf_validate. */
 wf_world *wf_parse(const char *buf, size_t len, const char *file, wf_diags *d);
 
 /* Read `dir`/world.acre and parse it. NULL with a diagnostic when the file

@@ -78,6 +78,19 @@ test_expect 'fmt keeps the file mode' '
 	acre fmt w && test "$(stat -c %a w/world.acre)" = 640
 '
 
+test_expect 'a kill at any moment leaves the old or the new file, never a torn one' '
+	acre gen street --parcels 1500 --scripted 0 new &&
+	mkdir w && sed "s/^  owner /  owner   /" new/world.acre >old.acre &&
+	! cmp -s old.acre new/world.acre &&
+	for delay in 0 0.002 0.005 0.01 0.02 0.04; do
+		cp old.acre w/world.acre
+		acre fmt w & pid=$!
+		sleep $delay; kill -9 $pid 2>/dev/null; wait $pid
+		cmp -s w/world.acre old.acre || cmp -s w/world.acre new/world.acre ||
+			{ echo "torn after $delay s"; exit 1; }
+	done
+'
+
 test_expect 'fmt usage errors exit 2' '
 	expect_exit 2 acre fmt --bogus 2>err && grep -q "unknown option" err &&
 	expect_exit 2 acre fmt no-such-dir 2>err && grep -q "no-such-dir" err &&
