@@ -967,7 +967,7 @@ api_run *api_run_new(wf_world *w, const char *dir, const api_opts *o,
 	r->scripted = calloc((size_t)(n ? n : 1), sizeof *r->scripted);
 	r->fails = calloc(API_MAX_FAILURES, sizeof *r->fails);
 	if (!r->dir || !r->ps || !r->ledger || !r->scripted || !r->fails ||
-	    api_index_names(r) < 0 || (!w->grid && wf_world_index(w) < -1))
+	    api_index_names(r) < 0)
 		goto oom;
 	for (int i = 0; i < n; i++) {
 		int rc = ps_init(r, i, err);
@@ -975,9 +975,9 @@ api_run *api_run_new(wf_world *w, const char *dir, const api_opts *o,
 			goto fail;
 		if (rc < 0)
 			goto oom;
-		if (run_runs_scripts(r, &r->ps[i]))
-			r->scripted[r->nscripted++] = i;
 		r->ps[i].stats.scripted = run_runs_scripts(r, &r->ps[i]);
+		if (r->ps[i].stats.scripted)
+			r->scripted[r->nscripted++] = i;
 	}
 	if (run_pool_start(r) < 0)
 		goto oom;
