@@ -98,6 +98,7 @@ test_expect 'moves: hjkl, parcel jumps, :goto, g and G' '
 	keys : g o t o Space 5 Space 4 Enter && wait_for " starter  5,4 (0,0)" &&
 	keys G && wait_for " starter  31,11 (3,1)  NORMAL" &&
 	keys g && wait_for "$STATUS" &&
+	keys 1 2 l 2 j && wait_for " starter  12,2 (1,0)" && keys 0 && wait_for " starter  0,2" &&
 	keys : g o t o Space n o p e Enter && wait_for "no parcel named '"'"'nope'"'"'" &&
 	ed_stop
 '
