@@ -315,6 +315,20 @@ static int ps_push(lua_State *L)
 	return n;
 }
 
+/* Push a handler's arguments; false when there was no memory for them. An
+ * integer needs no memory, so on_tick's goes straight on; the others are
+ * pushed inside a protected call. */
+static bool ps_push_args(lua_State *L, const ps_args *a)
+{
+	if (a->tick) {
+		lua_pushinteger(L, a->t);
+		return true;
+	}
+	lua_pushcfunction(L, ps_push);
+	lua_pushlightuserdata(L, (void *)a);
+	return lua_pcall(L, 1, LUA_MULTRET, 0) == LUA_OK;
+}
+
 /* Marks of the buffered effects at a handler's start, to roll back to. */
 typedef struct ps_mark {
 	size_t trace;
@@ -370,9 +384,7 @@ static bool ps_call(api_pstate *ps, const char *fn, const ps_args *a)
 	vm_error err;
 	memset(&err, 0, sizeof err);
 
-	lua_pushcfunction(L, ps_push);
-	lua_pushlightuserdata(L, (void *)a);
-	if (lua_pcall(L, 1, LUA_MULTRET, 0) != LUA_OK) {
+	if (!ps_push_args(L, a)) {
 		lua_settop(L, base);
 		snprintf(err.msg, sizeof err.msg, "no memory left to call %s", fn);
 		err.limit = (int64_t)ps->lim.memory;
@@ -769,9 +781,15 @@ static int ps_presence(api_pstate *ps, const api_event *e)
 
 static int run_step(api_run *r, const api_event *ev, int nev)
 {
-	int lo = 0;
-	while (lo < nev && ev[lo].tick < r->tick)
-		lo++;
+	/* The first event of this tick: events are sorted by tick. */
+	int lo = 0, top = nev;
+	while (lo < top) {
+		int mid = lo + (top - lo) / 2;
+		if (ev[mid].tick < r->tick)
+			lo = mid + 1;
+		else
+			top = mid;
+	}
 	int hi = lo;
 	while (hi < nev && ev[hi].tick == r->tick)
 		hi++;
