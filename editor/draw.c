@@ -442,14 +442,20 @@ static void draw_status(ed_ui *u)
 	wf_world *w = m->w;
 	char buf[768];
 	int pi = ed_parcel_here(m);
-	int n = snprintf(buf, sizeof buf, " %s  %d,%d (%d,%d)", w->name ? w->name : "?",
-	                 m->cx, m->cy, m->cx / w->parcel_w, m->cy / w->parcel_h);
+	/* Every field is cut short, so the line stays far below sizeof buf
+	 * and the mode and markers stay visible. */
+	int n =
+	    snprintf(buf, sizeof buf, " %.32s  %d,%d (%d,%d)", w->name ? w->name : "?",
+	             m->cx, m->cy, m->cx / w->parcel_w, m->cy / w->parcel_h);
 	if (pi >= 0) {
 		const wf_parcel *p = &w->parcels[pi];
-		n +=
-		    snprintf(buf + n, sizeof buf - (size_t)n, "  %s owner %s zone %s",
-		             p->name, p->owner ? p->owner : "-", p->zone ? p->zone : "-");
+		n += snprintf(buf + n, sizeof buf - (size_t)n,
+		              "  %.64s owner %.24s zone %.24s", p->name,
+		              p->owner ? p->owner : "-", p->zone ? p->zone : "-");
 	}
+	if (m->mode == ED_SELECT)
+		n += snprintf(buf + n, sizeof buf - (size_t)n, "  %dx%d",
+		              abs(m->cx - m->ax) + 1, abs(m->cy - m->ay) + 1);
 	snprintf(buf + n, sizeof buf - (size_t)n, "  %s%s%s", ed_mode_name(m->mode),
 	         ed_dirty(m) ? "  [+]" : "", u->diags.errors ? "  !" : "");
 	attr_set(A_REVERSE, pair(u, P_STATUS), NULL);
