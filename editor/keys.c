@@ -650,7 +650,13 @@ static const keydef keys[] = {
 static void c_write(ed_ui *u, const char *args)
 {
 	(void)args;
-	ed_save(u);
+	ed_save(u, false);
+}
+
+static void c_force_write(ed_ui *u, const char *args)
+{
+	(void)args;
+	ed_save(u, true);
 }
 
 static void c_quit(ed_ui *u, const char *args)
@@ -672,7 +678,7 @@ static void c_force_quit(ed_ui *u, const char *args)
 static void c_write_quit(ed_ui *u, const char *args)
 {
 	(void)args;
-	if (ed_save(u) == 0)
+	if (ed_save(u, false) == 0)
 		u->quit = true;
 }
 
@@ -826,6 +832,9 @@ static void c_help(ed_ui *u, const char *args)
 
 static const cmddef cmds[] = {
     {{":w", "save the world (canonical form, comments kept)", "Commands"}, "w", c_write},
+    {{":w!", "save even when world.acre changed on disk since it was read", "Commands"},
+     "w!",
+     c_force_write},
     {{":q", "quit; refused while there are unsaved changes", "Commands"}, "q", c_quit},
     {{":q!", "quit and drop unsaved changes", "Commands"}, "q!", c_force_quit},
     {{":wq :x", "save and quit", "Commands"}, "wq", c_write_quit},

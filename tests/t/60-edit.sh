@@ -305,4 +305,18 @@ test_expect 'palette picker, entity script, and --stats figures' '
 	ed_stop
 '
 
+test_expect 'a world.acre changed by another program is not overwritten silently' '
+	starter && ed_start w && wait_for "$STATUS" &&
+	keys j i "~" Escape && wait_for "[+]" &&
+	echo "# written elsewhere" >>w/world.acre && cp w/world.acre theirs &&
+	keys : w Enter &&
+	wait_for "world.acre changed on disk since it was read: :w! overwrites it, :q! leaves it" &&
+	cmp theirs w/world.acre &&
+	keys : w ! Enter && wait_for "wrote world.acre" &&
+	keys : w Enter && wait_for "wrote world.acre" &&
+	keys : q Enter && wait_for "EDIT-EXIT 0" &&
+	grep -q "^    ~\.\.\." w/world.acre &&
+	ed_stop
+'
+
 test_done
