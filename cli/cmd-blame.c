@@ -51,7 +51,8 @@ static int cmd_blame(int argc, char **argv)
 		for (int i = 0; i < b.nrows; i++)
 			blame_line(&b.rows[i], i);
 		if (b.script) {
-			printf("parcel %s: script %s, %d lines\n", b.parcel, b.script, b.nlines);
+			printf("parcel %s: script %s, %d lines\n", b.parcel, b.script,
+			       b.nlines);
 			for (int i = 0; i < b.nlines; i++)
 				blame_line(&b.lines[i], i + 1);
 		}
@@ -62,18 +63,17 @@ static int cmd_blame(int argc, char **argv)
 }
 
 const struct cmd_entry cmd_blame_entry = {
-	.name = "blame",
-	.usage = "[--world WORLD] PARCEL",
-	.summary = "show who last changed each row and script line of a parcel",
-	.help =
-		"For each row of PARCEL's layout at HEAD (numbered from 0, top to\n"
-		"bottom) and each line of its script (numbered from 1), the commit,\n"
-		"author and date that last changed it, following first parents. A row\n"
-		"counts as changed when its glyphs differ from the same row of the\n"
-		"parcel before (moving the parcel changes no row; resizing it or\n"
-		"creating it changes every row).\n"
-		"\n"
-		"Options:\n"
-		"  --world WORLD  the world directory (default: the current directory)\n",
-	.run = cmd_blame,
+    .name = "blame",
+    .usage = "[--world WORLD] PARCEL",
+    .summary = "show who last changed each row and script line of a parcel",
+    .help = "For each row of PARCEL's layout at HEAD (numbered from 0, top to\n"
+            "bottom) and each line of its script (numbered from 1), the commit,\n"
+            "author and date that last changed it, following first parents. A row\n"
+            "counts as changed when its glyphs differ from the same row of the\n"
+            "parcel before (moving the parcel changes no row; resizing it or\n"
+            "creating it changes every row).\n"
+            "\n"
+            "Options:\n"
+            "  --world WORLD  the world directory (default: the current directory)\n",
+    .run = cmd_blame,
 };

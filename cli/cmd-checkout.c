@@ -44,18 +44,17 @@ static int cmd_checkout(int argc, char **argv)
 }
 
 const struct cmd_entry cmd_checkout_entry = {
-	.name = "checkout",
-	.usage = "[--world WORLD] REV",
-	.summary = "switch the world to another revision or branch",
-	.help =
-		"Makes the working tree of the world what it was at REV: a branch\n"
-		"name attaches HEAD to that branch; any other revision (a commit id,\n"
-		"a tag, HEAD~3 ...) detaches HEAD there, for looking around: commit\n"
-		"refuses to work on a detached HEAD, so check out a branch again\n"
-		"before committing. Refuses, changing nothing, when world.acre,\n"
-		"scripts/ or assets/ hold uncommitted changes or new files.\n"
-		"\n"
-		"Options:\n"
-		"  --world WORLD  the world directory (default: the current directory)\n",
-	.run = cmd_checkout,
+    .name = "checkout",
+    .usage = "[--world WORLD] REV",
+    .summary = "switch the world to another revision or branch",
+    .help = "Makes the working tree of the world what it was at REV: a branch\n"
+            "name attaches HEAD to that branch; any other revision (a commit id,\n"
+            "a tag, HEAD~3 ...) detaches HEAD there, for looking around: commit\n"
+            "refuses to work on a detached HEAD, so check out a branch again\n"
+            "before committing. Refuses, changing nothing, when world.acre,\n"
+            "scripts/ or assets/ hold uncommitted changes or new files.\n"
+            "\n"
+            "Options:\n"
+            "  --world WORLD  the world directory (default: the current directory)\n",
+    .run = cmd_checkout,
 };

@@ -80,19 +80,18 @@ static int cmd_commit(int argc, char **argv)
 }
 
 const struct cmd_entry cmd_commit_entry = {
-	.name = "commit",
-	.usage = "[-m MSG] [WORLD]",
-	.summary = "commit the world's files to its git history",
-	.help =
-		"Records world.acre, scripts/ and assets/ of WORLD (default: the\n"
-		"current directory) as they are on disk, additions and removals\n"
-		"included, as a new commit on the current branch. Other files are\n"
-		"left alone. The author comes from GIT_AUTHOR_NAME and\n"
-		"GIT_AUTHOR_EMAIL, else git's user.name and user.email; a commit\n"
-		"without one is refused, as is one on a detached HEAD.\n"
-		"\n"
-		"Options:\n"
-		"  -m, --message MSG  the commit message (default: \"Change parcels\n"
-		"                     ...\" naming the parcels that changed)\n",
-	.run = cmd_commit,
+    .name = "commit",
+    .usage = "[-m MSG] [WORLD]",
+    .summary = "commit the world's files to its git history",
+    .help = "Records world.acre, scripts/ and assets/ of WORLD (default: the\n"
+            "current directory) as they are on disk, additions and removals\n"
+            "included, as a new commit on the current branch. Other files are\n"
+            "left alone. The author comes from GIT_AUTHOR_NAME and\n"
+            "GIT_AUTHOR_EMAIL, else git's user.name and user.email; a commit\n"
+            "without one is refused, as is one on a detached HEAD.\n"
+            "\n"
+            "Options:\n"
+            "  -m, --message MSG  the commit message (default: \"Change parcels\n"
+            "                     ...\" naming the parcels that changed)\n",
+    .run = cmd_commit,
 };

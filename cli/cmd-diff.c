@@ -80,9 +80,10 @@ static void diff_palette(const struct diff_ctx *x)
 {
 	for (int i = 0; i < x->d.npalette; i++) {
 		const wf_change *c = &x->d.palette[i];
-		const wf_glyph *g = c->b >= 0 ? &x->w[1]->palette[c->b]
-		                              : &x->w[0]->palette[c->a];
-		printf("palette: %s \"%s\" %s\n", kind_word(c->kind), g->glyph, nz(g->name));
+		const wf_glyph *g =
+		    c->b >= 0 ? &x->w[1]->palette[c->b] : &x->w[0]->palette[c->a];
+		printf("palette: %s \"%s\" %s\n", kind_word(c->kind), g->glyph,
+		       nz(g->name));
 	}
 }
 
@@ -90,14 +91,16 @@ static void diff_zones(const struct diff_ctx *x)
 {
 	for (int i = 0; i < x->d.nzones; i++) {
 		const wf_change *c = &x->d.zones[i];
-		const wf_zone *z = c->b >= 0 ? &x->w[1]->zones[c->b] : &x->w[0]->zones[c->a];
+		const wf_zone *z =
+		    c->b >= 0 ? &x->w[1]->zones[c->b] : &x->w[0]->zones[c->a];
 		printf("zone %s: %s", z->name, kind_word(c->kind));
 		if (c->kind == WF_CH_CHANGED) {
 			const wf_zone *o = &x->w[0]->zones[c->a];
 			if (o->caps != z->caps)
 				printf(" (allow)");
 			if (o->max_entities != z->max_entities)
-				printf(" (max-entities-per-parcel %" PRId64 " -> %" PRId64 ")",
+				printf(" (max-entities-per-parcel %" PRId64 " -> %" PRId64
+				       ")",
 				       o->max_entities, z->max_entities);
 		}
 		putchar('\n');
@@ -183,7 +186,8 @@ static void diff_parcel_fields(const wf_parcel *a, const wf_parcel *b, unsigned 
                                const char *name)
 {
 	if (f & WF_DIFF_MOVED)
-		printf("parcel %s: moved %d,%d -> %d,%d\n", name, a->px, a->py, b->px, b->py);
+		printf("parcel %s: moved %d,%d -> %d,%d\n", name, a->px, a->py, b->px,
+		       b->py);
 	if (f & WF_DIFF_RESIZED)
 		printf("parcel %s: resized %dx%d -> %dx%d\n", name, a->pw, a->ph, b->pw,
 		       b->ph);
@@ -192,7 +196,8 @@ static void diff_parcel_fields(const wf_parcel *a, const wf_parcel *b, unsigned 
 	if (f & WF_DIFF_ZONE)
 		printf("parcel %s: zone %s -> %s\n", name, nz(a->zone), nz(b->zone));
 	if (f & WF_DIFF_SCRIPT)
-		printf("parcel %s: script %s -> %s\n", name, nz(a->script), nz(b->script));
+		printf("parcel %s: script %s -> %s\n", name, nz(a->script),
+		       nz(b->script));
 	if (f & WF_DIFF_ATTRS)
 		printf("parcel %s: attributes changed\n", name);
 }
@@ -208,8 +213,8 @@ static void diff_parcel(const struct diff_ctx *x, const wf_parcel_diff *pd)
 		return;
 	}
 	if (!b) {
-		printf("parcel %s: removed (was at %d,%d size %dx%d)\n", name, a->px, a->py,
-		       a->pw, a->ph);
+		printf("parcel %s: removed (was at %d,%d size %dx%d)\n", name, a->px,
+		       a->py, a->pw, a->ph);
 		return;
 	}
 	diff_parcel_fields(a, b, pd->what, name);
@@ -245,8 +250,8 @@ static int script_counts(struct diff_ctx *x, const char *path, int *plus, int *m
 			t[s] = NULL;
 			rc = -1;
 		}
-	if (rc == 0 && store_text_diff(t[0] ? t[0] : "", len[0], t[1] ? t[1] : "",
-	                               len[1], path, &patch, &err) == 0) {
+	if (rc == 0 && store_text_diff(t[0] ? t[0] : "", len[0], t[1] ? t[1] : "", len[1],
+	                               path, &patch, &err) == 0) {
 		count_lines(patch, plus, minus);
 		free(patch);
 	} else {
@@ -267,7 +272,8 @@ static void script_users(const struct diff_ctx *x, const char *path)
 		const wf_world *w = x->w[s];
 		for (int j = 0; j < w->nparcels; j++)
 			if (wf_parcel_uses_script(w, &w->parcels[j], path))
-				printf("%s%s", n++ ? ", " : ", parcel ", w->parcels[j].name);
+				printf("%s%s", n++ ? ", " : ", parcel ",
+				       w->parcels[j].name);
 	}
 	if (n == 0)
 		printf(", named by no parcel (a module?)");
@@ -282,7 +288,10 @@ static int diff_scripts(struct diff_ctx *x)
 		if (script_counts(x, path, &plus, &minus) != 0)
 			return -1;
 		printf("script %s: %s (+%d -%d)", path,
-		       st == 'A' ? "added" : st == 'D' ? "removed" : "changed", plus, minus);
+		       st == 'A'   ? "added"
+		       : st == 'D' ? "removed"
+		                   : "changed",
+		       plus, minus);
 		if (!x->stat)
 			script_users(x, path);
 		putchar('\n');
@@ -294,7 +303,8 @@ static int diff_scripts(struct diff_ctx *x)
 
 static void stat_parcel(const struct diff_ctx *x, const wf_parcel_diff *pd)
 {
-	const wf_parcel *p = pd->b >= 0 ? &x->w[1]->parcels[pd->b] : &x->w[0]->parcels[pd->a];
+	const wf_parcel *p =
+	    pd->b >= 0 ? &x->w[1]->parcels[pd->b] : &x->w[0]->parcels[pd->a];
 	static const struct {
 		unsigned bit;
 		const char *word;
@@ -338,10 +348,12 @@ static wf_world *diff_parse(const struct diff_ctx *x, int side)
 	wf_diags d = {0};
 	d.max = 1;
 	const char *text = x->p.text[side] ? x->p.text[side] : "";
-	wf_world *w = wf_parse(text, x->p.text[side] ? x->p.len[side] : 0, "world.acre", &d);
+	wf_world *w =
+	    wf_parse(text, x->p.text[side] ? x->p.len[side] : 0, "world.acre", &d);
 	if (w && (d.errors || !x->p.text[side])) {
 		if (!x->p.text[side])
-			cli_warn("no world.acre in %s; showing a line diff", x->p.label[side]);
+			cli_warn("no world.acre in %s; showing a line diff",
+			         x->p.label[side]);
 		else
 			cli_warn("world.acre in %s does not parse (%u:%u: %s); showing a "
 			         "line diff",
@@ -428,23 +440,22 @@ static int cmd_diff(int argc, char **argv)
 }
 
 const struct cmd_entry cmd_diff_entry = {
-	.name = "diff",
-	.usage = "[--stat] [--world WORLD] [REV [REV]]",
-	.summary = "show what changed, in parcels, tiles, entities and scripts",
-	.help =
-		"Compares the world at the first REV (default: HEAD) with the second\n"
-		"REV, or with the working tree when there is none, and names what\n"
-		"changed in the world's own terms: the world header, palette entries\n"
-		"and zones; parcels added, removed, moved or resized, their owner,\n"
-		"zone and script, the tiles changed per parcel (a count, the rows and\n"
-		"columns, and a preview of at most 3 rows), entities added, removed,\n"
-		"moved or changed; and every file under scripts/ that changed, with\n"
-		"its lines added and removed and the parcels that run it. Comments and\n"
-		"formatting are not changes. When either side of world.acre does not\n"
-		"parse, a plain line diff of it is shown instead.\n"
-		"\n"
-		"Options:\n"
-		"  --stat         one line per changed parcel and script, and a total\n"
-		"  --world WORLD  the world directory (default: the current directory)\n",
-	.run = cmd_diff,
+    .name = "diff",
+    .usage = "[--stat] [--world WORLD] [REV [REV]]",
+    .summary = "show what changed, in parcels, tiles, entities and scripts",
+    .help = "Compares the world at the first REV (default: HEAD) with the second\n"
+            "REV, or with the working tree when there is none, and names what\n"
+            "changed in the world's own terms: the world header, palette entries\n"
+            "and zones; parcels added, removed, moved or resized, their owner,\n"
+            "zone and script, the tiles changed per parcel (a count, the rows and\n"
+            "columns, and a preview of at most 3 rows), entities added, removed,\n"
+            "moved or changed; and every file under scripts/ that changed, with\n"
+            "its lines added and removed and the parcels that run it. Comments and\n"
+            "formatting are not changes. When either side of world.acre does not\n"
+            "parse, a plain line diff of it is shown instead.\n"
+            "\n"
+            "Options:\n"
+            "  --stat         one line per changed parcel and script, and a total\n"
+            "  --world WORLD  the world directory (default: the current directory)\n",
+    .run = cmd_diff,
 };

@@ -19,7 +19,7 @@ static bool grant_opt(int c, const char *arg, void *ctx)
 	else if (c == 'w')
 		o->world = arg;
 	else if (c == 'o')
-		o->operator = true;
+		o->operator= true;
 	else if (c == 'x')
 		o->revoke = true;
 	return true;
@@ -40,9 +40,10 @@ static int cmd_grant(int argc, char **argv)
 	if (n != 2)
 		return cli_usage(&cmd_grant_entry, "wants a PARCEL and an IDENTITY");
 	if (o.revoke && !o.operator)
-		return cli_usage(&cmd_grant_entry, "--revoke removes an operator: add "
-		                                   "--operator (owners change by granting "
-		                                   "to someone else)");
+		return cli_usage(&cmd_grant_entry,
+		                 "--revoke removes an operator: add "
+		                 "--operator (owners change by granting "
+		                 "to someone else)");
 	store_reg *g = cmd_store_registry(o.registry);
 	char *name = g ? cmd_store_world(g, o.world) : NULL;
 	if (!name) {
@@ -50,35 +51,34 @@ static int cmd_grant(int argc, char **argv)
 		return CLI_USAGE;
 	}
 	int rc = o.revoke ? store_revoke(g, name, argv[0], argv[1], &err)
-	                  : store_grant(g, name, argv[0], argv[1], o.operator, &err);
+	                  : store_grant(g, name, argv[0], argv[1], o.operator, & err);
 	if (rc != 0)
 		cli_error("%s", err.msg);
 	else if (o.revoke)
 		printf("%s: %s no longer operates %s\n", name, argv[1], argv[0]);
 	else
 		printf("%s: %s %s %s\n", name, argv[1],
-		       o.operator ? "now operates" : "now owns", argv[0]);
+		       o.operator? "now operates" : "now owns", argv[0]);
 	free(name);
 	store_reg_close(g);
 	return rc == 0 ? CLI_OK : CLI_USAGE;
 }
 
 const struct cmd_entry cmd_grant_entry = {
-	.name = "grant",
-	.usage = "[--operator [--revoke]] [--world WORLD] [--registry FILE] PARCEL IDENTITY",
-	.summary = "give a parcel to a new owner, or add or remove an operator",
-	.help =
-		"The registry is the authority on ownership; this is the only command\n"
-		"that changes it after a parcel's first claim (see 'acre index'). An\n"
-		"owner may modify the parcel; so may each of its operators ('acre check\n"
-		"--as IDENTITY'). Identities are compared exactly.\n"
-		"\n"
-		"Options:\n"
-		"  --operator       add IDENTITY as an operator instead of making it the\n"
-		"                   owner (the parcel must have an owner)\n"
-		"  --revoke         with --operator: remove IDENTITY as an operator\n"
-		"  --world WORLD    a world name or indexed directory (default: the\n"
-		"                   current directory)\n"
-		"  --registry FILE  the registry database (see 'acre index --help')\n",
-	.run = cmd_grant,
+    .name = "grant",
+    .usage = "[--operator [--revoke]] [--world WORLD] [--registry FILE] PARCEL IDENTITY",
+    .summary = "give a parcel to a new owner, or add or remove an operator",
+    .help = "The registry is the authority on ownership; this is the only command\n"
+            "that changes it after a parcel's first claim (see 'acre index'). An\n"
+            "owner may modify the parcel; so may each of its operators ('acre check\n"
+            "--as IDENTITY'). Identities are compared exactly.\n"
+            "\n"
+            "Options:\n"
+            "  --operator       add IDENTITY as an operator instead of making it the\n"
+            "                   owner (the parcel must have an owner)\n"
+            "  --revoke         with --operator: remove IDENTITY as an operator\n"
+            "  --world WORLD    a world name or indexed directory (default: the\n"
+            "                   current directory)\n"
+            "  --registry FILE  the registry database (see 'acre index --help')\n",
+    .run = cmd_grant,
 };

@@ -38,16 +38,18 @@ static int cmd_index(int argc, char **argv)
 	if (g && rc != 0)
 		cli_error("%s", err.msg);
 	if (rc == 0) {
-		printf("indexed %s: %" PRId64 " revisions, %" PRId64
-		       " parcels, %" PRId64 " new claims\n",
+		printf("indexed %s: %" PRId64 " revisions, %" PRId64 " parcels, %" PRId64
+		       " new claims\n",
 		       rep.world, rep.revisions, rep.parcels, rep.claimed);
 		if (rep.kept)
-			cli_warn("%" PRId64 " parcels name an owner in world.acre that the "
+			cli_warn("%" PRId64
+			         " parcels name an owner in world.acre that the "
 			         "registry does not record; the registry decides (see "
 			         "'acre grant')",
 			         rep.kept);
 		if (rep.refused)
-			cli_warn("%" PRId64 " parcels were not claimed: their land overlaps "
+			cli_warn("%" PRId64
+			         " parcels were not claimed: their land overlaps "
 			         "a claim of another parcel",
 			         rep.refused);
 	}
@@ -57,26 +59,25 @@ static int cmd_index(int argc, char **argv)
 }
 
 const struct cmd_entry cmd_index_entry = {
-	.name = "index",
-	.usage = "[--registry FILE] [WORLD]",
-	.summary = "index a world's history, parcels and owners in the registry",
-	.help =
-		"Rebuilds the registry's view of WORLD (default: the current\n"
-		"directory) from its git repository: the world, the first-parent\n"
-		"history of HEAD and the parcels at HEAD. Safe to run again at any\n"
-		"time; one transaction, so an interrupted index leaves the old one.\n"
-		"\n"
-		"Ownership: the first time a parcel is indexed, the owner named in\n"
-		"world.acre is recorded as its claim (when no other claim of the world\n"
-		"covers its land). After that the registry is the authority: editing\n"
-		"the owner in the file changes nothing; 'acre grant' does.\n"
-		"\n"
-		"Worlds are known by the name in their `world` statement; every\n"
-		"repository (clone) of a world shares its claims.\n"
-		"\n"
-		"Options:\n"
-		"  --registry FILE  the registry database (default: $ACRE_REGISTRY, else\n"
-		"                   $XDG_DATA_HOME/acre/registry.db, else\n"
-		"                   ~/.local/share/acre/registry.db)\n",
-	.run = cmd_index,
+    .name = "index",
+    .usage = "[--registry FILE] [WORLD]",
+    .summary = "index a world's history, parcels and owners in the registry",
+    .help = "Rebuilds the registry's view of WORLD (default: the current\n"
+            "directory) from its git repository: the world, the first-parent\n"
+            "history of HEAD and the parcels at HEAD. Safe to run again at any\n"
+            "time; one transaction, so an interrupted index leaves the old one.\n"
+            "\n"
+            "Ownership: the first time a parcel is indexed, the owner named in\n"
+            "world.acre is recorded as its claim (when no other claim of the world\n"
+            "covers its land). After that the registry is the authority: editing\n"
+            "the owner in the file changes nothing; 'acre grant' does.\n"
+            "\n"
+            "Worlds are known by the name in their `world` statement; every\n"
+            "repository (clone) of a world shares its claims.\n"
+            "\n"
+            "Options:\n"
+            "  --registry FILE  the registry database (default: $ACRE_REGISTRY, else\n"
+            "                   $XDG_DATA_HOME/acre/registry.db, else\n"
+            "                   ~/.local/share/acre/registry.db)\n",
+    .run = cmd_index,
 };

@@ -12,54 +12,54 @@
  * (the directory's), the second the parcel's owner: the author who makes
  * the world, claimed in the registry by the first 'acre index'. */
 static const char init_world[] =
-	"# A new Acre world. Edit it with 'acre edit', check it with 'acre check',\n"
-	"# save its history with 'acre commit'. The format: acre-world(5).\n"
-	"world \"%s\"\n"
-	"  format 1\n"
-	"  seed 1\n"
-	"  size 4 4  # unit parcels across and down\n"
-	"  parcel-size 16 8  # tiles per unit parcel\n"
-	"  budget entities=64 instructions=1000000 memory=1MiB\n"
-	"\n"
-	"palette\n"
-	"  \".\" floor\n"
-	"  \"#\" wall solid\n"
-	"  \"+\" door\n"
-	"  \"*\" lamp light=3\n"
-	"end\n"
-	"\n"
-	"# Shops may run code, build, trade and talk to their neighbours.\n"
-	"zone commercial\n"
-	"  allow scripts tiles entities messages economy\n"
-	"  max-entities-per-parcel 16\n"
-	"end\n"
-	"\n"
-	"parcel hello 1 1\n"
-	"  owner \"%s\"\n"
-	"  zone commercial\n"
-	"  script \"scripts/hello.lua\"\n"
-	"  layout\n"
-	"    ################\n"
-	"    #..............#\n"
-	"    #..*........*..#\n"
-	"    #..............#\n"
-	"    #..............#\n"
-	"    #..*........*..#\n"
-	"    #..............#\n"
-	"    #######++#######\n"
-	"  end\n"
-	"  entity greeter 7 3 glyph=\"@\"\n"
-	"end\n";
+    "# A new Acre world. Edit it with 'acre edit', check it with 'acre check',\n"
+    "# save its history with 'acre commit'. The format: acre-world(5).\n"
+    "world \"%s\"\n"
+    "  format 1\n"
+    "  seed 1\n"
+    "  size 4 4  # unit parcels across and down\n"
+    "  parcel-size 16 8  # tiles per unit parcel\n"
+    "  budget entities=64 instructions=1000000 memory=1MiB\n"
+    "\n"
+    "palette\n"
+    "  \".\" floor\n"
+    "  \"#\" wall solid\n"
+    "  \"+\" door\n"
+    "  \"*\" lamp light=3\n"
+    "end\n"
+    "\n"
+    "# Shops may run code, build, trade and talk to their neighbours.\n"
+    "zone commercial\n"
+    "  allow scripts tiles entities messages economy\n"
+    "  max-entities-per-parcel 16\n"
+    "end\n"
+    "\n"
+    "parcel hello 1 1\n"
+    "  owner \"%s\"\n"
+    "  zone commercial\n"
+    "  script \"scripts/hello.lua\"\n"
+    "  layout\n"
+    "    ################\n"
+    "    #..............#\n"
+    "    #..*........*..#\n"
+    "    #..............#\n"
+    "    #..............#\n"
+    "    #..*........*..#\n"
+    "    #..............#\n"
+    "    #######++#######\n"
+    "  end\n"
+    "  entity greeter 7 3 glyph=\"@\"\n"
+    "end\n";
 
 static const char init_script[] =
-	"-- hello.lua: the script of parcel 'hello'. The host calls its handlers\n"
-	"-- (on_load, on_tick, on_enter, on_message ...) in the sandbox; see\n"
-	"-- acre-lua(7) for what a script may use.\n"
-	"local ticks = 0\n"
-	"\n"
-	"function on_tick()\n"
-	"  ticks = ticks + 1\n"
-	"end\n";
+    "-- hello.lua: the script of parcel 'hello'. The host calls its handlers\n"
+    "-- (on_load, on_tick, on_enter, on_message ...) in the sandbox; see\n"
+    "-- acre-lua(7) for what a script may use.\n"
+    "local ticks = 0\n"
+    "\n"
+    "function on_tick()\n"
+    "  ticks = ticks + 1\n"
+    "end\n";
 
 static bool init_opt(int c, const char *arg, void *ctx)
 {
@@ -82,7 +82,8 @@ static void init_name(const char *dir, char *name, size_t len)
 	base = base && base[1] ? base + 1 : buf;
 	size_t k = 0;
 	for (const char *p = base; *p && k + 1 < len && k < 63; p++)
-		name[k++] = (*p == '"' || *p == '\\' || (unsigned char)*p < ' ') ? '-' : *p;
+		name[k++] =
+		    (*p == '"' || *p == '\\' || (unsigned char)*p < ' ') ? '-' : *p;
 	name[k] = '\0';
 	if (!k)
 		snprintf(name, len, "world");
@@ -119,15 +120,14 @@ static int cmd_init(int argc, char **argv)
 }
 
 const struct cmd_entry cmd_init_entry = {
-	.name = "init",
-	.usage = "[DIR]",
-	.summary = "create a new world repository with a sample parcel",
-	.help =
-		"Makes DIR (default: the current directory) a git repository holding\n"
-		"a world named after the directory: world.acre with one parcel\n"
-		"'hello' in a commercial zone, its script scripts/hello.lua, and an\n"
-		"initial commit. DIR must be new or empty. The commit's author (and\n"
-		"the sample parcel's owner) comes from GIT_AUTHOR_NAME and\n"
-		"GIT_AUTHOR_EMAIL, else git's user.name and user.email.\n",
-	.run = cmd_init,
+    .name = "init",
+    .usage = "[DIR]",
+    .summary = "create a new world repository with a sample parcel",
+    .help = "Makes DIR (default: the current directory) a git repository holding\n"
+            "a world named after the directory: world.acre with one parcel\n"
+            "'hello' in a commercial zone, its script scripts/hello.lua, and an\n"
+            "initial commit. DIR must be new or empty. The commit's author (and\n"
+            "the sample parcel's owner) comes from GIT_AUTHOR_NAME and\n"
+            "GIT_AUTHOR_EMAIL, else git's user.name and user.email.\n",
+    .run = cmd_init,
 };

@@ -53,20 +53,19 @@ static int cmd_log(int argc, char **argv)
 }
 
 const struct cmd_entry cmd_log_entry = {
-	.name = "log",
-	.usage = "[--parcel NAME] [-n N] [--rev REV] [WORLD]",
-	.summary = "show the world's history, or one parcel's",
-	.help =
-		"One line per commit, newest first, following first parents: the\n"
-		"abbreviated commit id, date, author and summary. Without --parcel,\n"
-		"the commits that changed any of the world's files; with it, only\n"
-		"those that changed that parcel: its position, size, owner, zone,\n"
-		"tiles, entities or attributes (comments and formatting do not\n"
-		"count), or the contents of its script or its entities' scripts.\n"
-		"\n"
-		"Options:\n"
-		"  --parcel NAME  only commits that changed parcel NAME\n"
-		"  -n N           at most N commits\n"
-		"  --rev REV      start from REV instead of HEAD\n",
-	.run = cmd_log,
+    .name = "log",
+    .usage = "[--parcel NAME] [-n N] [--rev REV] [WORLD]",
+    .summary = "show the world's history, or one parcel's",
+    .help = "One line per commit, newest first, following first parents: the\n"
+            "abbreviated commit id, date, author and summary. Without --parcel,\n"
+            "the commits that changed any of the world's files; with it, only\n"
+            "those that changed that parcel: its position, size, owner, zone,\n"
+            "tiles, entities or attributes (comments and formatting do not\n"
+            "count), or the contents of its script or its entities' scripts.\n"
+            "\n"
+            "Options:\n"
+            "  --parcel NAME  only commits that changed parcel NAME\n"
+            "  -n N           at most N commits\n"
+            "  --rev REV      start from REV instead of HEAD\n",
+    .run = cmd_log,
 };

@@ -65,8 +65,8 @@ static int cmd_ls(int argc, char **argv)
 			store_reg_close(g);
 			return CLI_USAGE;
 		}
-		printf("%-20s %4s %4s %-7s %-12s %s\n", "PARCEL", "X", "Y", "SIZE", "ZONE",
-		       "OWNER");
+		printf("%-20s %4s %4s %-7s %-12s %s\n", "PARCEL", "X", "Y", "SIZE",
+		       "ZONE", "OWNER");
 		rc = store_list_parcels(g, name, ls_parcel, NULL, &err);
 		free(name);
 	}
@@ -77,17 +77,16 @@ static int cmd_ls(int argc, char **argv)
 }
 
 const struct cmd_entry cmd_ls_entry = {
-	.name = "ls",
-	.usage = "[--registry FILE] [WORLD]",
-	.summary = "list the registry's worlds, or one world's parcels and owners",
-	.help =
-		"Without WORLD, one line per world and repository: revisions,\n"
-		"parcels, claims, validation runs, the last run's status and the\n"
-		"world directory. With WORLD (a world name, or an indexed world\n"
-		"directory), one line per parcel: name, position and size in unit\n"
-		"parcels, zone, owner (from the registry) and operators.\n"
-		"\n"
-		"Options:\n"
-		"  --registry FILE  the registry database (see 'acre index --help')\n",
-	.run = cmd_ls,
+    .name = "ls",
+    .usage = "[--registry FILE] [WORLD]",
+    .summary = "list the registry's worlds, or one world's parcels and owners",
+    .help = "Without WORLD, one line per world and repository: revisions,\n"
+            "parcels, claims, validation runs, the last run's status and the\n"
+            "world directory. With WORLD (a world name, or an indexed world\n"
+            "directory), one line per parcel: name, position and size in unit\n"
+            "parcels, zone, owner (from the registry) and operators.\n"
+            "\n"
+            "Options:\n"
+            "  --registry FILE  the registry database (see 'acre index --help')\n",
+    .run = cmd_ls,
 };

@@ -70,17 +70,16 @@ static int cmd_stats(int argc, char **argv)
 }
 
 const struct cmd_entry cmd_stats_entry = {
-	.name = "stats",
-	.usage = "[--registry FILE] [WORLD]",
-	.summary = "show counts and peak figures from the registry",
-	.help =
-		"Counts of worlds, repositories, revisions, parcels, claims,\n"
-		"operators, validation runs and their errors, the parcel with the\n"
-		"highest recorded instructions and memory, the schema version and the\n"
-		"database size. With WORLD (a name or an indexed directory), only\n"
-		"that world.\n"
-		"\n"
-		"Options:\n"
-		"  --registry FILE  the registry database (see 'acre index --help')\n",
-	.run = cmd_stats,
+    .name = "stats",
+    .usage = "[--registry FILE] [WORLD]",
+    .summary = "show counts and peak figures from the registry",
+    .help = "Counts of worlds, repositories, revisions, parcels, claims,\n"
+            "operators, validation runs and their errors, the parcel with the\n"
+            "highest recorded instructions and memory, the schema version and the\n"
+            "database size. With WORLD (a name or an indexed directory), only\n"
+            "that world.\n"
+            "\n"
+            "Options:\n"
+            "  --registry FILE  the registry database (see 'acre index --help')\n",
+    .run = cmd_stats,
 };

@@ -60,7 +60,8 @@ static int cmd_who(int argc, char **argv)
 	if (rc != 0)
 		cli_error("%s", err.msg);
 	else if (!found)
-		printf("%ld %ld: no parcel of %s covers this tile\n", (long)x, (long)y, name);
+		printf("%ld %ld: no parcel of %s covers this tile\n", (long)x, (long)y,
+		       name);
 	else
 		who_print(&p, x, y);
 	store_parcel_row_free(&p);
@@ -70,16 +71,15 @@ static int cmd_who(int argc, char **argv)
 }
 
 const struct cmd_entry cmd_who_entry = {
-	.name = "who",
-	.usage = "[--registry FILE] X Y [WORLD]",
-	.summary = "show the parcel, owner and operators of the tile at X Y",
-	.help =
-		"X and Y are tile coordinates from the world's top-left corner.\n"
-		"WORLD is a world name or an indexed world directory (default: the\n"
-		"current directory). Answers from the registry: run 'acre index'\n"
-		"after changing the world. Exits 1 when no parcel covers the tile.\n"
-		"\n"
-		"Options:\n"
-		"  --registry FILE  the registry database (see 'acre index --help')\n",
-	.run = cmd_who,
+    .name = "who",
+    .usage = "[--registry FILE] X Y [WORLD]",
+    .summary = "show the parcel, owner and operators of the tile at X Y",
+    .help = "X and Y are tile coordinates from the world's top-left corner.\n"
+            "WORLD is a world name or an indexed world directory (default: the\n"
+            "current directory). Answers from the registry: run 'acre index'\n"
+            "after changing the world. Exits 1 when no parcel covers the tile.\n"
+            "\n"
+            "Options:\n"
+            "  --registry FILE  the registry database (see 'acre index --help')\n",
+    .run = cmd_who,
 };

@@ -20,7 +20,8 @@ static char *read_file(const char *path, size_t *len)
 		return NULL;
 	for (;;) {
 		if (n + 65536 + 1 > cap) {
-			char *nb = realloc(buf, cap = (cap ? cap * 2 : 65536) + 65536 + 1);
+			char *nb =
+			    realloc(buf, cap = (cap ? cap * 2 : 65536) + 65536 + 1);
 			if (!nb)
 				break;
 			buf = nb;
@@ -108,11 +109,13 @@ static int pair_scripts(store_repo *r, store_pair *p, store_err *err)
 	size_t plen = strlen(r->prefix);
 	for (size_t i = 0; i < git_diff_num_deltas(d); i++) {
 		const git_diff_delta *dd = git_diff_get_delta(d, i);
-		const char *path = dd->new_file.path ? dd->new_file.path : dd->old_file.path;
-		char st = dd->status == GIT_DELTA_ADDED || dd->status == GIT_DELTA_UNTRACKED
-		                  ? 'A'
-		          : dd->status == GIT_DELTA_DELETED ? 'D'
-		                                             : 'M';
+		const char *path =
+		    dd->new_file.path ? dd->new_file.path : dd->old_file.path;
+		char st =
+		    dd->status == GIT_DELTA_ADDED || dd->status == GIT_DELTA_UNTRACKED
+		        ? 'A'
+		    : dd->status == GIT_DELTA_DELETED ? 'D'
+		                                      : 'M';
 		if (strlen(path) > plen && pair_add_script(p, path + plen, st) != 0) {
 			store_seterr(err, "out of memory");
 			goto out;
@@ -137,8 +140,8 @@ static char *pair_label(store_repo *r, const char *rev, store_err *err)
 	return strdup(buf);
 }
 
-int store_pair_load(store_repo *r, const char *rev_a, const char *rev_b,
-                    store_pair *p, store_err *err)
+int store_pair_load(store_repo *r, const char *rev_a, const char *rev_b, store_pair *p,
+                    store_err *err)
 {
 	memset(p, 0, sizeof *p);
 	p->rev[0] = strdup(rev_a ? rev_a : "HEAD");
@@ -147,7 +150,8 @@ int store_pair_load(store_repo *r, const char *rev_a, const char *rev_b,
 		if (!(p->label[s] = pair_label(r, p->rev[s], err)))
 			goto fail;
 	for (int s = 0; s < 2; s++)
-		if (store_pair_read(r, p, s, "world.acre", &p->text[s], &p->len[s], err) != 0)
+		if (store_pair_read(r, p, s, "world.acre", &p->text[s], &p->len[s],
+		                    err) != 0)
 			goto fail;
 	if (pair_scripts(r, p, err) != 0)
 		goto fail;
@@ -235,7 +239,8 @@ static void mark_dependents(const wf_world *a, const wf_world *b, const wf_diff 
 				mark[j] = parcel_uses_glyph(b, q, d->palette[i].b);
 		for (int i = 0; i < d->nzones && !mark[j]; i++) {
 			const wf_change *z = &d->zones[i];
-			const char *name = z->b >= 0 ? b->zones[z->b].name : a->zones[z->a].name;
+			const char *name =
+			    z->b >= 0 ? b->zones[z->b].name : a->zones[z->a].name;
 			mark[j] = q->zone && strcmp(q->zone, name) == 0;
 		}
 	}

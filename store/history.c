@@ -64,7 +64,7 @@ static const char *find_parcel_line(const char *text, size_t len, const char *na
  * space, so "parcel " or "zone " at column 0 cannot be one. */
 static bool top_level(const char *p, const char *end)
 {
-	static const char *const kw[] = {"parcel ", "zone ", "world ", "palette\n",
+	static const char *const kw[] = {"parcel ",   "zone ",    "world ",  "palette\n",
 	                                 "palette\r", "palette ", "palette#"};
 	for (size_t i = 0; i < sizeof kw / sizeof kw[0]; i++) {
 		size_t n = strlen(kw[i]);
@@ -140,7 +140,7 @@ static wf_world *hist_parcel_world(const char *text, size_t len, const char *nam
 typedef struct pview {
 	git_oid world_id; /* blob id of world.acre, zero when absent */
 	bool have_world;
-	wf_world *w;      /* NULL when the parcel is absent */
+	wf_world *w; /* NULL when the parcel is absent */
 	int pi;
 } pview;
 
@@ -208,8 +208,7 @@ static int parcel_scripts(const wf_parcel *p, const char **v, int max)
 	return n;
 }
 
-static bool scripts_differ(store_repo *r, git_tree *ta, git_tree *tb,
-                           const wf_parcel *p)
+static bool scripts_differ(store_repo *r, git_tree *ta, git_tree *tb, const wf_parcel *p)
 {
 	const char *paths[64];
 	int n = parcel_scripts(p, paths, 64);
@@ -244,7 +243,7 @@ typedef struct walker {
 	git_revwalk *walk;
 	git_commit *c;
 	git_tree *tree;
-	git_commit *p;     /* first parent, or NULL */
+	git_commit *p; /* first parent, or NULL */
 	git_tree *ptree;
 } walker;
 
@@ -284,8 +283,8 @@ static int walker_next(store_repo *r, walker *k, store_err *err)
 	if (rc < 0 || git_commit_lookup(&k->c, r->repo, &id) < 0 ||
 	    git_commit_tree(&k->tree, k->c) < 0)
 		return repo_fail(err, "history");
-	if (git_commit_parentcount(k->c) > 0 &&
-	    (git_commit_parent(&k->p, k->c, 0) < 0 || git_commit_tree(&k->ptree, k->p) < 0))
+	if (git_commit_parentcount(k->c) > 0 && (git_commit_parent(&k->p, k->c, 0) < 0 ||
+	                                         git_commit_tree(&k->ptree, k->p) < 0))
 		return repo_fail(err, "history");
 	return 0;
 }
@@ -410,7 +409,8 @@ static int blame_rows(store_repo *r, walker *k, pview *cur, store_blame *b,
 				return -1;
 		}
 		for (int i = 0; i < b->nrows; i++) {
-			if (b->rows[i].commit.author || row_equal(&par, i, b->rows[i].text))
+			if (b->rows[i].commit.author ||
+			    row_equal(&par, i, b->rows[i].text))
 				continue;
 			repo_info(k->c, &b->rows[i].commit);
 			left--;

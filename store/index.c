@@ -22,8 +22,7 @@ static int64_t now_ms(void)
 	return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
 }
 
-static wf_world *index_load_head(store_repo *r, char hex[STORE_OID_HEX],
-                                 store_err *err)
+static wf_world *index_load_head(store_repo *r, char hex[STORE_OID_HEX], store_err *err)
 {
 	char *text;
 	size_t len;
@@ -55,13 +54,13 @@ static int index_repo_row(store_reg *g, store_repo *r, int64_t wid, const wf_wor
                           const char *head, int64_t *rid, store_err *err)
 {
 	sqlite3_stmt *st = reg_prep(
-		g, err,
-		"INSERT INTO repos(world_id, dir, head, parcel_w, parcel_h, indexed) "
-		"VALUES(?, ?, ?, ?, ?, ?) ON CONFLICT(dir) DO UPDATE SET "
-		"world_id = excluded.world_id, head = excluded.head, parcel_w = "
-		"excluded.parcel_w, parcel_h = excluded.parcel_h, indexed = excluded.indexed",
-		"ittiii", wid, r->dir, head, (int64_t)w->parcel_w, (int64_t)w->parcel_h,
-		now_ms());
+	    g, err,
+	    "INSERT INTO repos(world_id, dir, head, parcel_w, parcel_h, indexed) "
+	    "VALUES(?, ?, ?, ?, ?, ?) ON CONFLICT(dir) DO UPDATE SET "
+	    "world_id = excluded.world_id, head = excluded.head, parcel_w = "
+	    "excluded.parcel_w, parcel_h = excluded.parcel_h, indexed = excluded.indexed",
+	    "ittiii", wid, r->dir, head, (int64_t)w->parcel_w, (int64_t)w->parcel_h,
+	    now_ms());
 	if (!st || reg_done(g, st, err) != 0)
 		return -1;
 	st = reg_prep(g, err, "SELECT id FROM repos WHERE dir = ?", "t", r->dir);
@@ -139,17 +138,22 @@ static int index_revisions(store_reg *g, store_repo *r, int64_t rid,
 static int index_parcels(store_reg *g, int64_t rid, const wf_world *w,
                          store_index_report *rep, store_err *err)
 {
-	sqlite3_stmt *st = reg_prep(g, err,
-	                            "INSERT OR IGNORE INTO parcels(repo_id, name, px, py, "
-	                            "pw, ph, x0, y0, x1, y1, zone, file_owner, script) "
-	                            "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	                            "");
+	sqlite3_stmt *st =
+	    reg_prep(g, err,
+	             "INSERT OR IGNORE INTO parcels(repo_id, name, px, py, "
+	             "pw, ph, x0, y0, x1, y1, zone, file_owner, script) "
+	             "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	             "");
 	if (!st)
 		return -1;
 	for (int i = 0; i < w->nparcels; i++) {
 		const wf_parcel *p = &w->parcels[i];
-		int64_t v[] = {p->px, p->py, p->pw, p->ph,
-		               (int64_t)p->px * w->parcel_w, (int64_t)p->py * w->parcel_h,
+		int64_t v[] = {p->px,
+		               p->py,
+		               p->pw,
+		               p->ph,
+		               (int64_t)p->px * w->parcel_w,
+		               (int64_t)p->py * w->parcel_h,
 		               ((int64_t)p->px + p->pw) * w->parcel_w,
 		               ((int64_t)p->py + p->ph) * w->parcel_h};
 		sqlite3_reset(st);
@@ -222,12 +226,13 @@ static int index_claim(store_reg *g, int64_t wid, const wf_parcel *p, int32_t ex
 		              "iiiiit", (int64_t)p->px, (int64_t)p->py, (int64_t)p->pw,
 		              (int64_t)p->ph, wid, p->name);
 	else
-		st = reg_prep(g, err,
-		              "INSERT INTO claims(world_id, parcel, owner, px, py, pw, ph, "
-		              "source, since) VALUES(?, ?, ?, ?, ?, ?, ?, 'file', "
-		              "strftime('%s','now'))",
-		              "ittiiii", wid, p->name, p->owner, (int64_t)p->px,
-		              (int64_t)p->py, (int64_t)p->pw, (int64_t)p->ph);
+		st = reg_prep(
+		    g, err,
+		    "INSERT INTO claims(world_id, parcel, owner, px, py, pw, ph, "
+		    "source, since) VALUES(?, ?, ?, ?, ?, ?, ?, 'file', "
+		    "strftime('%s','now'))",
+		    "ittiiii", wid, p->name, p->owner, (int64_t)p->px, (int64_t)p->py,
+		    (int64_t)p->pw, (int64_t)p->ph);
 	if (!st || reg_done(g, st, err) != 0)
 		return -1;
 	rep->claimed += !owner;

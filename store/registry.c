@@ -29,73 +29,73 @@
  * commit; version 3 an index on the land of claims, so that checking a new
  * claim against the others costs a range scan, not a pass over them all. */
 static const char *const reg_migrations[] = {
-	/* 0 -> 1 */
-	"CREATE TABLE worlds("
-	"  id INTEGER PRIMARY KEY,"
-	"  name TEXT NOT NULL UNIQUE,"
-	"  created INTEGER NOT NULL);"
-	"CREATE TABLE repos("
-	"  id INTEGER PRIMARY KEY,"
-	"  world_id INTEGER NOT NULL REFERENCES worlds(id),"
-	"  dir TEXT NOT NULL UNIQUE,"
-	"  head TEXT,"
-	"  parcel_w INTEGER, parcel_h INTEGER,"
-	"  indexed INTEGER);"
-	"CREATE TABLE revisions("
-	"  repo_id INTEGER NOT NULL REFERENCES repos(id) ON DELETE CASCADE,"
-	"  seq INTEGER NOT NULL,"
-	"  commit_id TEXT NOT NULL,"
-	"  parent TEXT, author TEXT, email TEXT, time INTEGER, summary TEXT,"
-	"  world_blob TEXT,"
-	"  PRIMARY KEY(repo_id, commit_id));"
-	"CREATE TABLE parcels("
-	"  repo_id INTEGER NOT NULL REFERENCES repos(id) ON DELETE CASCADE,"
-	"  name TEXT NOT NULL,"
-	"  px INTEGER, py INTEGER, pw INTEGER, ph INTEGER,"
-	"  x0 INTEGER, y0 INTEGER, x1 INTEGER, y1 INTEGER,"
-	"  zone TEXT, file_owner TEXT, script TEXT,"
-	"  PRIMARY KEY(repo_id, name));"
-	"CREATE INDEX parcels_xy ON parcels(repo_id, x0, y0);"
-	"CREATE TABLE claims("
-	"  world_id INTEGER NOT NULL REFERENCES worlds(id),"
-	"  parcel TEXT NOT NULL,"
-	"  owner TEXT NOT NULL,"
-	"  px INTEGER, py INTEGER, pw INTEGER, ph INTEGER,"
-	"  source TEXT NOT NULL,"
-	"  since INTEGER NOT NULL,"
-	"  PRIMARY KEY(world_id, parcel));"
-	"CREATE TABLE operators("
-	"  world_id INTEGER NOT NULL,"
-	"  parcel TEXT NOT NULL,"
-	"  identity TEXT NOT NULL,"
-	"  since INTEGER NOT NULL,"
-	"  PRIMARY KEY(world_id, parcel, identity),"
-	"  FOREIGN KEY(world_id, parcel) REFERENCES claims(world_id, parcel)"
-	"    ON DELETE CASCADE);"
-	"CREATE TABLE runs("
-	"  id INTEGER PRIMARY KEY,"
-	"  world_id INTEGER NOT NULL REFERENCES worlds(id),"
-	"  dir TEXT, commit_id TEXT,"
-	"  status TEXT NOT NULL,"
-	"  identity TEXT, state_hash TEXT,"
-	"  ticks INTEGER, duration_ms INTEGER,"
-	"  at INTEGER NOT NULL);"
-	"CREATE TABLE run_errors("
-	"  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
-	"  seq INTEGER NOT NULL,"
-	"  file TEXT, line INTEGER, col INTEGER, parcel TEXT, severity TEXT,"
-	"  message TEXT NOT NULL,"
-	"  PRIMARY KEY(run_id, seq));",
-	/* 1 -> 2 */
-	"CREATE TABLE run_parcels("
-	"  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
-	"  parcel TEXT NOT NULL,"
-	"  status TEXT NOT NULL,"
-	"  instructions INTEGER, memory INTEGER, nerrors INTEGER,"
-	"  PRIMARY KEY(run_id, parcel));"
-	"CREATE INDEX runs_commit ON runs(world_id, commit_id, id);",
-	/* 2 -> 3 */
-	"CREATE INDEX claims_land ON claims(world_id, px, py);",
+    /* 0 -> 1 */
+    "CREATE TABLE worlds("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL UNIQUE,"
+    "  created INTEGER NOT NULL);"
+    "CREATE TABLE repos("
+    "  id INTEGER PRIMARY KEY,"
+    "  world_id INTEGER NOT NULL REFERENCES worlds(id),"
+    "  dir TEXT NOT NULL UNIQUE,"
+    "  head TEXT,"
+    "  parcel_w INTEGER, parcel_h INTEGER,"
+    "  indexed INTEGER);"
+    "CREATE TABLE revisions("
+    "  repo_id INTEGER NOT NULL REFERENCES repos(id) ON DELETE CASCADE,"
+    "  seq INTEGER NOT NULL,"
+    "  commit_id TEXT NOT NULL,"
+    "  parent TEXT, author TEXT, email TEXT, time INTEGER, summary TEXT,"
+    "  world_blob TEXT,"
+    "  PRIMARY KEY(repo_id, commit_id));"
+    "CREATE TABLE parcels("
+    "  repo_id INTEGER NOT NULL REFERENCES repos(id) ON DELETE CASCADE,"
+    "  name TEXT NOT NULL,"
+    "  px INTEGER, py INTEGER, pw INTEGER, ph INTEGER,"
+    "  x0 INTEGER, y0 INTEGER, x1 INTEGER, y1 INTEGER,"
+    "  zone TEXT, file_owner TEXT, script TEXT,"
+    "  PRIMARY KEY(repo_id, name));"
+    "CREATE INDEX parcels_xy ON parcels(repo_id, x0, y0);"
+    "CREATE TABLE claims("
+    "  world_id INTEGER NOT NULL REFERENCES worlds(id),"
+    "  parcel TEXT NOT NULL,"
+    "  owner TEXT NOT NULL,"
+    "  px INTEGER, py INTEGER, pw INTEGER, ph INTEGER,"
+    "  source TEXT NOT NULL,"
+    "  since INTEGER NOT NULL,"
+    "  PRIMARY KEY(world_id, parcel));"
+    "CREATE TABLE operators("
+    "  world_id INTEGER NOT NULL,"
+    "  parcel TEXT NOT NULL,"
+    "  identity TEXT NOT NULL,"
+    "  since INTEGER NOT NULL,"
+    "  PRIMARY KEY(world_id, parcel, identity),"
+    "  FOREIGN KEY(world_id, parcel) REFERENCES claims(world_id, parcel)"
+    "    ON DELETE CASCADE);"
+    "CREATE TABLE runs("
+    "  id INTEGER PRIMARY KEY,"
+    "  world_id INTEGER NOT NULL REFERENCES worlds(id),"
+    "  dir TEXT, commit_id TEXT,"
+    "  status TEXT NOT NULL,"
+    "  identity TEXT, state_hash TEXT,"
+    "  ticks INTEGER, duration_ms INTEGER,"
+    "  at INTEGER NOT NULL);"
+    "CREATE TABLE run_errors("
+    "  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+    "  seq INTEGER NOT NULL,"
+    "  file TEXT, line INTEGER, col INTEGER, parcel TEXT, severity TEXT,"
+    "  message TEXT NOT NULL,"
+    "  PRIMARY KEY(run_id, seq));",
+    /* 1 -> 2 */
+    "CREATE TABLE run_parcels("
+    "  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
+    "  parcel TEXT NOT NULL,"
+    "  status TEXT NOT NULL,"
+    "  instructions INTEGER, memory INTEGER, nerrors INTEGER,"
+    "  PRIMARY KEY(run_id, parcel));"
+    "CREATE INDEX runs_commit ON runs(world_id, commit_id, id);",
+    /* 2 -> 3 */
+    "CREATE INDEX claims_land ON claims(world_id, px, py);",
 };
 #define REG_VERSION ((int)(sizeof reg_migrations / sizeof reg_migrations[0]))
 
@@ -148,8 +148,8 @@ void reg_rollback(store_reg *g)
 
 /* Prepare `sql` and bind the arguments described by `types`: 'i' int64,
  * 't' text (NULL binds NULL). Returns NULL after filling err. */
-sqlite3_stmt *reg_prep(store_reg *g, store_err *err, const char *sql,
-                       const char *types, ...)
+sqlite3_stmt *reg_prep(store_reg *g, store_err *err, const char *sql, const char *types,
+                       ...)
 {
 	sqlite3_stmt *st = NULL;
 	if (sqlite3_prepare_v2(g->db, sql, -1, &st, NULL) != SQLITE_OK) {
@@ -203,8 +203,9 @@ char *store_registry_path(const char *explicit_path, store_err *err)
 	else if (home && *home)
 		snprintf(buf, sizeof buf, "%s/.local/share/acre/registry.db", home);
 	else {
-		store_seterr(err, "no registry: set HOME, XDG_DATA_HOME or ACRE_REGISTRY, "
-		                  "or pass --registry FILE");
+		store_seterr(err,
+		             "no registry: set HOME, XDG_DATA_HOME or ACRE_REGISTRY, "
+		             "or pass --registry FILE");
 		return NULL;
 	}
 	return strdup(buf);
@@ -365,11 +366,10 @@ void store_reg_close(store_reg *g)
 /* ---- Worlds ------------------------------------------------------------- */
 
 /* The id of world `name`; 0 when unknown and !create. */
-int reg_world_id(store_reg *g, const char *name, bool create, int64_t *id,
-                 store_err *err)
+int reg_world_id(store_reg *g, const char *name, bool create, int64_t *id, store_err *err)
 {
-	sqlite3_stmt *st = reg_prep(g, err, "SELECT id FROM worlds WHERE name = ?", "t",
-	                            name);
+	sqlite3_stmt *st =
+	    reg_prep(g, err, "SELECT id FROM worlds WHERE name = ?", "t", name);
 	if (!st)
 		return -1;
 	int rc = sqlite3_step(st);
@@ -387,14 +387,14 @@ int reg_world_id(store_reg *g, const char *name, bool create, int64_t *id,
 	return 0;
 }
 
-static int reg_known_world(store_reg *g, const char *world, int64_t *id,
-                           store_err *err)
+static int reg_known_world(store_reg *g, const char *world, int64_t *id, store_err *err)
 {
 	if (reg_world_id(g, world, false, id, err) != 0)
 		return -1;
 	if (*id == 0) {
-		store_seterr(err, "world '%s' is not in the registry %s (run 'acre index' "
-		                  "in its directory)",
+		store_seterr(err,
+		             "world '%s' is not in the registry %s (run 'acre index' "
+		             "in its directory)",
 		             world, g->path);
 		return -1;
 	}
@@ -507,13 +507,13 @@ int reg_overlap(store_reg *g, int64_t wid, const char *parcel, const int32_t r[4
 			return -1;
 		ext = e;
 	}
-	sqlite3_stmt *st = reg_prep(g, err,
-	                            "SELECT parcel FROM claims WHERE world_id = ? AND "
-	                            "px > ? AND px < ? AND parcel <> ? AND ? < px + pw "
-	                            "AND py < ? AND ? < py + ph LIMIT 1",
-	                            "iiitiii", wid, (int64_t)r[0] - ext[0],
-	                            (int64_t)r[0] + r[2], parcel, (int64_t)r[0],
-	                            (int64_t)r[1] + r[3], (int64_t)r[1]);
+	sqlite3_stmt *st =
+	    reg_prep(g, err,
+	             "SELECT parcel FROM claims WHERE world_id = ? AND "
+	             "px > ? AND px < ? AND parcel <> ? AND ? < px + pw "
+	             "AND py < ? AND ? < py + ph LIMIT 1",
+	             "iiitiii", wid, (int64_t)r[0] - ext[0], (int64_t)r[0] + r[2], parcel,
+	             (int64_t)r[0], (int64_t)r[1] + r[3], (int64_t)r[1]);
 	if (!st)
 		return -1;
 	int rc = sqlite3_step(st);
@@ -529,14 +529,14 @@ int reg_overlap(store_reg *g, int64_t wid, const char *parcel, const int32_t r[4
 /* Where parcel `parcel` of world `wid` lies, from an existing claim or the
  * newest index of any repository of the world. *known = false when neither
  * has heard of it. */
-static int reg_parcel_area(store_reg *g, int64_t wid, const char *parcel,
-                           int32_t a[4], bool *claimed, bool *known, store_err *err)
+static int reg_parcel_area(store_reg *g, int64_t wid, const char *parcel, int32_t a[4],
+                           bool *claimed, bool *known, store_err *err)
 {
 	static const char *const q[2] = {
-		"SELECT px, py, pw, ph FROM claims WHERE world_id = ? AND parcel = ?",
-		"SELECT p.px, p.py, p.pw, p.ph FROM parcels p JOIN repos r ON "
-		"p.repo_id = r.id WHERE r.world_id = ? AND p.name = ? "
-		"ORDER BY r.indexed DESC LIMIT 1",
+	    "SELECT px, py, pw, ph FROM claims WHERE world_id = ? AND parcel = ?",
+	    "SELECT p.px, p.py, p.pw, p.ph FROM parcels p JOIN repos r ON "
+	    "p.repo_id = r.id WHERE r.world_id = ? AND p.name = ? "
+	    "ORDER BY r.indexed DESC LIMIT 1",
 	};
 	*known = *claimed = false;
 	for (int k = 0; k < 2 && !*known; k++) {
@@ -555,7 +555,7 @@ static int reg_parcel_area(store_reg *g, int64_t wid, const char *parcel,
 }
 
 static int reg_grant_tx(store_reg *g, const char *world, const char *parcel,
-                        const char *identity, bool operator, store_err *err)
+                        const char *identity, bool operator, store_err * err)
 {
 	int64_t wid, now = time(NULL);
 	int32_t a[4];
@@ -571,8 +571,9 @@ static int reg_grant_tx(store_reg *g, const char *world, const char *parcel,
 		return -1;
 	}
 	if (!claimed && operator) {
-		store_seterr(err, "parcel '%s' of world '%s' has no owner yet; grant an "
-		                  "owner before operators",
+		store_seterr(err,
+		             "parcel '%s' of world '%s' has no owner yet; grant an "
+		             "owner before operators",
 		             parcel, world);
 		return -1;
 	}
@@ -580,30 +581,33 @@ static int reg_grant_tx(store_reg *g, const char *world, const char *parcel,
 		if (reg_overlap(g, wid, parcel, a, NULL, other, sizeof other, err) != 0)
 			return -1;
 		if (other[0]) {
-			store_seterr(err, "parcel '%s' overlaps land claimed by parcel '%s'",
+			store_seterr(err,
+			             "parcel '%s' overlaps land claimed by parcel '%s'",
 			             parcel, other);
 			return -1;
 		}
 	}
 	sqlite3_stmt *st;
 	if (operator)
-		st = reg_prep(g, err,
-		              "INSERT OR IGNORE INTO operators(world_id, parcel, identity, "
-		              "since) VALUES(?, ?, ?, ?)",
-		              "itti", wid, parcel, identity, now);
+		st = reg_prep(
+		    g, err,
+		    "INSERT OR IGNORE INTO operators(world_id, parcel, identity, "
+		    "since) VALUES(?, ?, ?, ?)",
+		    "itti", wid, parcel, identity, now);
 	else
-		st = reg_prep(g, err,
-		              "INSERT INTO claims(world_id, parcel, owner, px, py, pw, ph, "
-		              "source, since) VALUES(?, ?, ?, ?, ?, ?, ?, 'grant', ?) "
-		              "ON CONFLICT(world_id, parcel) DO UPDATE SET owner = "
-		              "excluded.owner, source = 'grant', since = excluded.since",
-		              "ittiiiii", wid, parcel, identity, (int64_t)a[0],
-		              (int64_t)a[1], (int64_t)a[2], (int64_t)a[3], now);
+		st = reg_prep(
+		    g, err,
+		    "INSERT INTO claims(world_id, parcel, owner, px, py, pw, ph, "
+		    "source, since) VALUES(?, ?, ?, ?, ?, ?, ?, 'grant', ?) "
+		    "ON CONFLICT(world_id, parcel) DO UPDATE SET owner = "
+		    "excluded.owner, source = 'grant', since = excluded.since",
+		    "ittiiiii", wid, parcel, identity, (int64_t)a[0], (int64_t)a[1],
+		    (int64_t)a[2], (int64_t)a[3], now);
 	return st ? reg_done(g, st, err) : -1;
 }
 
-int store_grant(store_reg *g, const char *world, const char *parcel,
-                const char *identity, bool operator, store_err *err)
+int store_grant(store_reg *g, const char *world, const char *parcel, const char *identity,
+                bool operator, store_err * err)
 {
 	if (!*identity) {
 		store_seterr(err, "an identity cannot be empty");

@@ -41,7 +41,8 @@ static int repo_set_prefix(store_repo *r, store_err *err)
 	char *wd = realpath(git_repository_workdir(r->repo), NULL);
 	size_t n = wd ? strlen(wd) : 0;
 	if (!wd || strncmp(r->dir, wd, n) != 0 || (r->dir[n] && r->dir[n] != '/')) {
-		store_seterr(err, "%s: not inside the work tree of its repository", r->dir);
+		store_seterr(err, "%s: not inside the work tree of its repository",
+		             r->dir);
 		free(wd);
 		return -1;
 	}
@@ -80,8 +81,9 @@ int store_repo_open(const char *dir, store_repo **out, store_err *err)
 		goto fail;
 	}
 	if (git_repository_is_bare(r->repo)) {
-		store_seterr(err, "%s: a bare repository has no world to work on; "
-		                  "clone it first",
+		store_seterr(err,
+		             "%s: a bare repository has no world to work on; "
+		             "clone it first",
 		             dir);
 		goto fail;
 	}
@@ -125,7 +127,8 @@ int repo_commit_of(store_repo *r, const char *rev, git_commit **out, store_err *
 	if (rc < 0) {
 		if (strcmp(rev, "HEAD") == 0 && git_repository_head_unborn(r->repo) == 1)
 			store_seterr(err, "%s: no commits yet", r->dir);
-		else if (rc == GIT_ENOTFOUND || rc == GIT_EINVALIDSPEC || rc == GIT_EAMBIGUOUS)
+		else if (rc == GIT_ENOTFOUND || rc == GIT_EINVALIDSPEC ||
+		         rc == GIT_EAMBIGUOUS)
 			store_seterr(err, "unknown revision '%s'", rev);
 		else
 			repo_fail(err, rev);
@@ -141,8 +144,7 @@ int repo_commit_of(store_repo *r, const char *rev, git_commit **out, store_err *
 	return 0;
 }
 
-int store_resolve(store_repo *r, const char *rev, char hex[STORE_OID_HEX],
-                  store_err *err)
+int store_resolve(store_repo *r, const char *rev, char hex[STORE_OID_HEX], store_err *err)
 {
 	git_commit *c;
 	if (repo_commit_of(r, rev, &c, err) != 0)
@@ -234,8 +236,7 @@ static void repo_pathspec(const store_repo *r, char bufs[REPO_NPATHS][PATH_MAX],
 	spec->count = REPO_NPATHS;
 }
 
-int store_dirty(store_repo *r, bool *dirty, char *first, size_t firstlen,
-                store_err *err)
+int store_dirty(store_repo *r, bool *dirty, char *first, size_t firstlen, store_err *err)
 {
 	char bufs[REPO_NPATHS][PATH_MAX], *ptrs[REPO_NPATHS];
 	git_status_options o;
@@ -243,7 +244,8 @@ int store_dirty(store_repo *r, bool *dirty, char *first, size_t firstlen,
 
 	git_status_options_init(&o, GIT_STATUS_OPTIONS_VERSION);
 	repo_pathspec(r, bufs, ptrs, &o.pathspec);
-	o.flags = GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS;
+	o.flags =
+	    GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS;
 	if (git_status_list_new(&list, r->repo, &o) < 0)
 		return repo_fail(err, r->dir);
 	size_t n = git_status_list_entrycount(list);
@@ -252,11 +254,12 @@ int store_dirty(store_repo *r, bool *dirty, char *first, size_t firstlen,
 		first[0] = '\0';
 		if (n > 0) {
 			const git_status_entry *e = git_status_byindex(list, 0);
-			const git_diff_delta *d = e->index_to_workdir ? e->index_to_workdir
-			                                              : e->head_to_index;
+			const git_diff_delta *d =
+			    e->index_to_workdir ? e->index_to_workdir : e->head_to_index;
 			snprintf(first, firstlen, "%s",
-			         d && d->new_file.path ? d->new_file.path + strlen(r->prefix)
-			                               : "?");
+			         d && d->new_file.path
+			             ? d->new_file.path + strlen(r->prefix)
+			             : "?");
 		}
 	}
 	git_status_list_free(list);
@@ -383,8 +386,8 @@ int store_commit(store_repo *r, const char *message, char hex[STORE_OID_HEX],
 	}
 	const git_commit *parents[1] = {parent};
 	if (git_commit_create(&id, r->repo, "HEAD", sig, sig, NULL,
-	                      message && *message ? message : "Update the world",
-	                      tree, parent ? 1 : 0, parents) < 0) {
+	                      message && *message ? message : "Update the world", tree,
+	                      parent ? 1 : 0, parents) < 0) {
 		repo_fail(err, "commit");
 		goto out;
 	}
@@ -415,8 +418,9 @@ static int init_check_empty(const char *dir, store_err *err)
 			empty = false;
 	closedir(d);
 	if (!empty) {
-		store_seterr(err, "%s: not empty; 'acre init' makes a world in a new or "
-		                  "empty directory",
+		store_seterr(err,
+		             "%s: not empty; 'acre init' makes a world in a new or "
+		             "empty directory",
 		             dir);
 		return -1;
 	}
@@ -442,8 +446,8 @@ static int init_write(const char *dir, const store_file *f, store_err *err)
 	return 0;
 }
 
-int store_init(const char *dir, const store_file *files, int nfiles,
-               const char *message, char hex[STORE_OID_HEX], store_err *err)
+int store_init(const char *dir, const store_file *files, int nfiles, const char *message,
+               char hex[STORE_OID_HEX], store_err *err)
 {
 	git_repository *repo = NULL;
 	git_signature *sig = NULL;

@@ -18,14 +18,14 @@ static int run_insert_errors(store_reg *g, int64_t id, const store_run *run,
 {
 	for (int i = 0; i < run->nerrors; i++) {
 		const store_run_error *e = &run->errors[i];
-		sqlite3_stmt *st = reg_prep(g, err,
-		                            "INSERT INTO run_errors(run_id, seq, file, line, "
-		                            "col, parcel, severity, message) VALUES(?, ?, ?, "
-		                            "?, ?, ?, ?, ?)",
-		                            "iitiitt" "t", id, (int64_t)i, e->file,
-		                            (int64_t)e->line, (int64_t)e->col, e->parcel,
-		                            e->severity ? e->severity : "error",
-		                            e->message ? e->message : "");
+		sqlite3_stmt *st = reg_prep(
+		    g, err,
+		    "INSERT INTO run_errors(run_id, seq, file, line, "
+		    "col, parcel, severity, message) VALUES(?, ?, ?, "
+		    "?, ?, ?, ?, ?)",
+		    "iitiittt", id, (int64_t)i, e->file, (int64_t)e->line,
+		    (int64_t)e->col, e->parcel, e->severity ? e->severity : "error",
+		    e->message ? e->message : "");
 		if (!st || reg_done(g, st, err) != 0)
 			return -1;
 	}
@@ -37,13 +37,13 @@ static int run_insert_parcels(store_reg *g, int64_t id, const store_run *run,
 {
 	for (int i = 0; i < run->nparcels; i++) {
 		const store_run_parcel *p = &run->parcels[i];
-		sqlite3_stmt *st = reg_prep(g, err,
-		                            "INSERT OR REPLACE INTO run_parcels(run_id, "
-		                            "parcel, status, instructions, memory, nerrors) "
-		                            "VALUES(?, ?, ?, ?, ?, ?)",
-		                            "ittiii", id, p->parcel,
-		                            p->status ? p->status : "ok", p->instructions,
-		                            p->memory, (int64_t)p->nerrors);
+		sqlite3_stmt *st =
+		    reg_prep(g, err,
+		             "INSERT OR REPLACE INTO run_parcels(run_id, "
+		             "parcel, status, instructions, memory, nerrors) "
+		             "VALUES(?, ?, ?, ?, ?, ?)",
+		             "ittiii", id, p->parcel, p->status ? p->status : "ok",
+		             p->instructions, p->memory, (int64_t)p->nerrors);
 		if (!st || reg_done(g, st, err) != 0)
 			return -1;
 	}
@@ -56,13 +56,13 @@ static int run_record_tx(store_reg *g, const store_run *run, int64_t *run_id,
 	int64_t wid;
 	if (reg_world_id(g, run->world, true, &wid, err) != 0)
 		return -1;
-	sqlite3_stmt *st = reg_prep(g, err,
-	                            "INSERT INTO runs(world_id, dir, commit_id, status, "
-	                            "identity, state_hash, ticks, duration_ms, at) "
-	                            "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	                            "itttttiii", wid, run->dir, run->commit, run->status,
-	                            run->identity, run->state_hash, run->ticks,
-	                            run->duration_ms, (int64_t)time(NULL));
+	sqlite3_stmt *st =
+	    reg_prep(g, err,
+	             "INSERT INTO runs(world_id, dir, commit_id, status, "
+	             "identity, state_hash, ticks, duration_ms, at) "
+	             "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	             "itttttiii", wid, run->dir, run->commit, run->status, run->identity,
+	             run->state_hash, run->ticks, run->duration_ms, (int64_t)time(NULL));
 	if (!st || reg_done(g, st, err) != 0)
 		return -1;
 	int64_t id = sqlite3_last_insert_rowid(g->db);
@@ -74,8 +74,7 @@ static int run_record_tx(store_reg *g, const store_run *run, int64_t *run_id,
 	return 0;
 }
 
-int store_run_record(store_reg *g, const store_run *run, int64_t *run_id,
-                     store_err *err)
+int store_run_record(store_reg *g, const store_run *run, int64_t *run_id, store_err *err)
 {
 	if (!run->world || !run->status) {
 		store_seterr(err, "a validation run needs a world and a status");
@@ -108,15 +107,15 @@ int store_run_last(store_reg *g, const char *world, const char *commit,
 	*n = 0;
 	/* The newest run naming each parcel: max(run id) per parcel. */
 	sqlite3_stmt *st = reg_prep(
-		g, err,
-		"SELECT rp.parcel, rp.status, rp.instructions, rp.memory, rp.nerrors, "
-		"r.id, r.status, r.state_hash FROM run_parcels rp JOIN runs r ON "
-		"r.id = rp.run_id JOIN worlds w ON w.id = r.world_id "
-		"WHERE w.name = ? AND r.commit_id = ? AND r.id = (SELECT max(r2.id) "
-		"FROM run_parcels rp2 JOIN runs r2 ON r2.id = rp2.run_id WHERE "
-		"r2.world_id = r.world_id AND r2.commit_id = r.commit_id AND "
-		"rp2.parcel = rp.parcel) ORDER BY rp.parcel",
-		"tt", world, commit);
+	    g, err,
+	    "SELECT rp.parcel, rp.status, rp.instructions, rp.memory, rp.nerrors, "
+	    "r.id, r.status, r.state_hash FROM run_parcels rp JOIN runs r ON "
+	    "r.id = rp.run_id JOIN worlds w ON w.id = r.world_id "
+	    "WHERE w.name = ? AND r.commit_id = ? AND r.id = (SELECT max(r2.id) "
+	    "FROM run_parcels rp2 JOIN runs r2 ON r2.id = rp2.run_id WHERE "
+	    "r2.world_id = r.world_id AND r2.commit_id = r.commit_id AND "
+	    "rp2.parcel = rp.parcel) ORDER BY rp.parcel",
+	    "tt", world, commit);
 	if (!st)
 		return -1;
 	int rc;
@@ -177,10 +176,11 @@ int store_world_lookup(store_reg *g, const char *arg, char **name, store_err *er
 		*name = reg_col_str(st, 0);
 	sqlite3_finalize(st);
 	if (!*name) {
-		store_seterr(err,
-		             "'%s' is neither a world name nor an indexed world directory "
-		             "in the registry %s (run 'acre index' in the world first)",
-		             arg, g->path);
+		store_seterr(
+		    err,
+		    "'%s' is neither a world name nor an indexed world directory "
+		    "in the registry %s (run 'acre index' in the world first)",
+		    arg, g->path);
 		return -1;
 	}
 	return 0;
@@ -188,17 +188,16 @@ int store_world_lookup(store_reg *g, const char *arg, char **name, store_err *er
 
 /* Parcel columns, in the order parcel_row reads them. The newest index of
  * any repository of the world answers; owners come from the claims. */
-#define PARCEL_COLS                                                            \
-	"w.name, p.name, p.zone, c.owner, p.file_owner, p.script, p.px, p.py, "   \
+#define PARCEL_COLS                                                                      \
+	"w.name, p.name, p.zone, c.owner, p.file_owner, p.script, p.px, p.py, "          \
 	"p.pw, p.ph, p.x0, p.y0, p.x1, p.y1, w.id "
-#define PARCEL_FROM                                                            \
-	"FROM parcels p JOIN repos r ON r.id = p.repo_id JOIN worlds w ON "       \
-	"w.id = r.world_id LEFT JOIN claims c ON c.world_id = w.id AND "          \
-	"c.parcel = p.name WHERE w.name = ? AND r.id = (SELECT r2.id FROM repos " \
+#define PARCEL_FROM                                                                      \
+	"FROM parcels p JOIN repos r ON r.id = p.repo_id JOIN worlds w ON "              \
+	"w.id = r.world_id LEFT JOIN claims c ON c.world_id = w.id AND "                 \
+	"c.parcel = p.name WHERE w.name = ? AND r.id = (SELECT r2.id FROM repos "        \
 	"r2 WHERE r2.world_id = w.id ORDER BY r2.indexed DESC, r2.id DESC LIMIT 1) "
 
-static int parcel_row(store_reg *g, sqlite3_stmt *st, store_parcel_row *p,
-                      store_err *err)
+static int parcel_row(store_reg *g, sqlite3_stmt *st, store_parcel_row *p, store_err *err)
 {
 	memset(p, 0, sizeof *p);
 	p->world = reg_col_str(st, 0);
@@ -219,12 +218,12 @@ int store_who(store_reg *g, const char *world, int32_t x, int32_t y,
 {
 	*found = false;
 	memset(out, 0, sizeof *out);
-	sqlite3_stmt *st = reg_prep(g, err,
-	                            "SELECT " PARCEL_COLS PARCEL_FROM
-	                            "AND p.x0 <= ? AND ? < p.x1 AND p.y0 <= ? AND "
-	                            "? < p.y1 LIMIT 1",
-	                            "tiiii", world, (int64_t)x, (int64_t)x, (int64_t)y,
-	                            (int64_t)y);
+	sqlite3_stmt *st =
+	    reg_prep(g, err,
+	             "SELECT " PARCEL_COLS PARCEL_FROM
+	             "AND p.x0 <= ? AND ? < p.x1 AND p.y0 <= ? AND "
+	             "? < p.y1 LIMIT 1",
+	             "tiiii", world, (int64_t)x, (int64_t)x, (int64_t)y, (int64_t)y);
 	if (!st)
 		return -1;
 	int rc = sqlite3_step(st), ret = 0;
@@ -241,10 +240,9 @@ int store_list_parcels(store_reg *g, const char *world,
                        int (*fn)(const store_parcel_row *, void *), void *arg,
                        store_err *err)
 {
-	sqlite3_stmt *st = reg_prep(g, err,
-	                            "SELECT " PARCEL_COLS PARCEL_FROM
-	                            "ORDER BY p.py, p.px, p.name",
-	                            "t", world);
+	sqlite3_stmt *st = reg_prep(
+	    g, err, "SELECT " PARCEL_COLS PARCEL_FROM "ORDER BY p.py, p.px, p.name", "t",
+	    world);
 	if (!st)
 		return -1;
 	int rc, ret = 0;
@@ -261,33 +259,33 @@ int store_list_parcels(store_reg *g, const char *world,
 	return ret < 0 ? -1 : 0;
 }
 
-int store_list_worlds(store_reg *g, int (*fn)(const store_world_row *, void *),
-                      void *arg, store_err *err)
+int store_list_worlds(store_reg *g, int (*fn)(const store_world_row *, void *), void *arg,
+                      store_err *err)
 {
 	sqlite3_stmt *st = reg_prep(
-		g, err,
-		"SELECT w.name, r.dir, r.head, "
-		"(SELECT count(*) FROM revisions v WHERE v.repo_id = r.id), "
-		"(SELECT count(*) FROM parcels p WHERE p.repo_id = r.id), "
-		"(SELECT count(*) FROM claims c WHERE c.world_id = w.id), "
-		"(SELECT count(*) FROM runs u WHERE u.world_id = w.id), "
-		"(SELECT status FROM runs u WHERE u.world_id = w.id ORDER BY u.id DESC "
-		"LIMIT 1) FROM worlds w LEFT JOIN repos r ON r.world_id = w.id "
-		"ORDER BY w.name, r.dir",
-		"");
+	    g, err,
+	    "SELECT w.name, r.dir, r.head, "
+	    "(SELECT count(*) FROM revisions v WHERE v.repo_id = r.id), "
+	    "(SELECT count(*) FROM parcels p WHERE p.repo_id = r.id), "
+	    "(SELECT count(*) FROM claims c WHERE c.world_id = w.id), "
+	    "(SELECT count(*) FROM runs u WHERE u.world_id = w.id), "
+	    "(SELECT status FROM runs u WHERE u.world_id = w.id ORDER BY u.id DESC "
+	    "LIMIT 1) FROM worlds w LEFT JOIN repos r ON r.world_id = w.id "
+	    "ORDER BY w.name, r.dir",
+	    "");
 	if (!st)
 		return -1;
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		store_world_row row = {
-			.name = (const char *)sqlite3_column_text(st, 0),
-			.dir = (const char *)sqlite3_column_text(st, 1),
-			.head = (const char *)sqlite3_column_text(st, 2),
-			.revisions = sqlite3_column_int64(st, 3),
-			.parcels = sqlite3_column_int64(st, 4),
-			.claims = sqlite3_column_int64(st, 5),
-			.runs = sqlite3_column_int64(st, 6),
-			.last_status = (const char *)sqlite3_column_text(st, 7),
+		    .name = (const char *)sqlite3_column_text(st, 0),
+		    .dir = (const char *)sqlite3_column_text(st, 1),
+		    .head = (const char *)sqlite3_column_text(st, 2),
+		    .revisions = sqlite3_column_int64(st, 3),
+		    .parcels = sqlite3_column_int64(st, 4),
+		    .claims = sqlite3_column_int64(st, 5),
+		    .runs = sqlite3_column_int64(st, 6),
+		    .last_status = (const char *)sqlite3_column_text(st, 7),
 		};
 		if (fn(&row, arg))
 			break;
@@ -314,8 +312,8 @@ static int stat_int(store_reg *g, const char *sql, int64_t wid, int64_t *out,
 	return 0;
 }
 
-static int stat_peak(store_reg *g, const char *col, int64_t wid, int64_t *v,
-                     char *name, size_t len, store_err *err)
+static int stat_peak(store_reg *g, const char *col, int64_t wid, int64_t *v, char *name,
+                     size_t len, store_err *err)
 {
 	char sql[512];
 	snprintf(sql, sizeof sql,
@@ -342,31 +340,31 @@ int store_get_stats(store_reg *g, const char *world, store_stats *s, store_err *
 		size_t off;
 		const char *sql;
 	} q[] = {
-		{offsetof(store_stats, worlds),
-		 "SELECT count(*) FROM worlds WHERE (?1 = 0 OR id = ?1)"},
-		{offsetof(store_stats, repos),
-		 "SELECT count(*) FROM repos WHERE (?1 = 0 OR world_id = ?1)"},
-		{offsetof(store_stats, revisions),
-		 "SELECT count(*) FROM revisions v JOIN repos r ON r.id = v.repo_id "
-		 "WHERE (?1 = 0 OR r.world_id = ?1)"},
-		{offsetof(store_stats, parcels),
-		 "SELECT count(*) FROM parcels p JOIN repos r ON r.id = p.repo_id "
-		 "WHERE (?1 = 0 OR r.world_id = ?1)"},
-		{offsetof(store_stats, claims),
-		 "SELECT count(*) FROM claims WHERE (?1 = 0 OR world_id = ?1)"},
-		{offsetof(store_stats, operators),
-		 "SELECT count(*) FROM operators WHERE (?1 = 0 OR world_id = ?1)"},
-		{offsetof(store_stats, runs),
-		 "SELECT count(*) FROM runs WHERE (?1 = 0 OR world_id = ?1)"},
-		{offsetof(store_stats, runs_valid),
-		 "SELECT count(*) FROM runs WHERE (?1 = 0 OR world_id = ?1) AND "
-		 "status = 'valid'"},
-		{offsetof(store_stats, runs_invalid),
-		 "SELECT count(*) FROM runs WHERE (?1 = 0 OR world_id = ?1) AND "
-		 "status = 'invalid'"},
-		{offsetof(store_stats, errors),
-		 "SELECT count(*) FROM run_errors e JOIN runs r ON r.id = e.run_id "
-		 "WHERE (?1 = 0 OR r.world_id = ?1)"},
+	    {offsetof(store_stats, worlds),
+	     "SELECT count(*) FROM worlds WHERE (?1 = 0 OR id = ?1)"},
+	    {offsetof(store_stats, repos),
+	     "SELECT count(*) FROM repos WHERE (?1 = 0 OR world_id = ?1)"},
+	    {offsetof(store_stats, revisions),
+	     "SELECT count(*) FROM revisions v JOIN repos r ON r.id = v.repo_id "
+	     "WHERE (?1 = 0 OR r.world_id = ?1)"},
+	    {offsetof(store_stats, parcels),
+	     "SELECT count(*) FROM parcels p JOIN repos r ON r.id = p.repo_id "
+	     "WHERE (?1 = 0 OR r.world_id = ?1)"},
+	    {offsetof(store_stats, claims),
+	     "SELECT count(*) FROM claims WHERE (?1 = 0 OR world_id = ?1)"},
+	    {offsetof(store_stats, operators),
+	     "SELECT count(*) FROM operators WHERE (?1 = 0 OR world_id = ?1)"},
+	    {offsetof(store_stats, runs),
+	     "SELECT count(*) FROM runs WHERE (?1 = 0 OR world_id = ?1)"},
+	    {offsetof(store_stats, runs_valid),
+	     "SELECT count(*) FROM runs WHERE (?1 = 0 OR world_id = ?1) AND "
+	     "status = 'valid'"},
+	    {offsetof(store_stats, runs_invalid),
+	     "SELECT count(*) FROM runs WHERE (?1 = 0 OR world_id = ?1) AND "
+	     "status = 'invalid'"},
+	    {offsetof(store_stats, errors),
+	     "SELECT count(*) FROM run_errors e JOIN runs r ON r.id = e.run_id "
+	     "WHERE (?1 = 0 OR r.world_id = ?1)"},
 	};
 	int64_t wid = 0;
 	struct stat st;
@@ -381,7 +379,8 @@ int store_get_stats(store_reg *g, const char *world, store_stats *s, store_err *
 		}
 	}
 	for (size_t i = 0; i < sizeof q / sizeof q[0]; i++)
-		if (stat_int(g, q[i].sql, wid, (int64_t *)((char *)s + q[i].off), err) != 0)
+		if (stat_int(g, q[i].sql, wid, (int64_t *)((char *)s + q[i].off), err) !=
+		    0)
 			return -1;
 	if (stat_peak(g, "instructions", wid, &s->peak_instructions,
 	              s->peak_instructions_parcel, sizeof s->peak_instructions_parcel,

@@ -83,15 +83,15 @@ void store_names_free(char **names, int n);
  * rev[0], side 1 is rev[1] or the working tree when rev[1] is NULL. */
 typedef struct store_pair {
 	char *rev[2];
-	char *label[2];      /* an abbreviated commit id, or "working tree" */
-	char *text[2];       /* world.acre of each side, NULL when absent */
+	char *label[2]; /* an abbreviated commit id, or "working tree" */
+	char *text[2];  /* world.acre of each side, NULL when absent */
 	size_t len[2];
 	char **scripts;      /* files under scripts/ that differ, world-relative */
 	char *script_status; /* per script: 'A'dded, 'D'eleted, 'M'odified */
 	int nscripts;
 } store_pair;
-int store_pair_load(store_repo *r, const char *rev_a, const char *rev_b,
-                    store_pair *p, store_err *err);
+int store_pair_load(store_repo *r, const char *rev_a, const char *rev_b, store_pair *p,
+                    store_err *err);
 void store_pair_free(store_pair *p);
 /* Read a file of one side (a missing file gives *data == NULL). */
 int store_pair_read(store_repo *r, const store_pair *p, int side, const char *path,
@@ -104,8 +104,7 @@ int store_text_diff(const char *a, size_t alen, const char *b, size_t blen,
 
 /* Does the working tree differ from HEAD in files the world is made of
  * (world.acre, scripts/, assets/)? Untracked files count. */
-int store_dirty(store_repo *r, bool *dirty, char *first, size_t firstlen,
-                store_err *err);
+int store_dirty(store_repo *r, bool *dirty, char *first, size_t firstlen, store_err *err);
 
 /* Commit the world's files (world.acre, scripts/, assets/; additions,
  * changes and removals) on the current branch. Author and committer come
@@ -123,8 +122,8 @@ typedef struct store_file {
 	const char *path;
 	const char *text;
 } store_file;
-int store_init(const char *dir, const store_file *files, int nfiles,
-               const char *message, char hex[STORE_OID_HEX], store_err *err);
+int store_init(const char *dir, const store_file *files, int nfiles, const char *message,
+               char hex[STORE_OID_HEX], store_err *err);
 
 /* The author name commits in `dir` would carry (see store_commit), into
  * name; an error saying how to set it when there is none. */
@@ -161,7 +160,7 @@ int store_log(store_repo *r, const char *rev, const char *parcel, int limit,
  * counts as changed when its glyphs differ from the same row of the parcel
  * in the parent (or the parcel did not exist there, or had another size). */
 typedef struct store_blame_line {
-	char *text;  /* the row's glyphs or the script line, malloc'd */
+	char *text; /* the row's glyphs or the script line, malloc'd */
 	store_commit_info commit;
 } store_blame_line;
 typedef struct store_blame {
@@ -208,10 +207,10 @@ void store_owner_free(store_owner *o);
 
 /* May `identity` modify parcel `parcel` of `world`? */
 typedef enum store_right {
-	STORE_RIGHT_NONE = 0,   /* claimed by someone else */
-	STORE_RIGHT_OWNER,      /* the identity owns it */
-	STORE_RIGHT_OPERATOR,   /* the identity is one of its operators */
-	STORE_RIGHT_UNCLAIMED,  /* nobody has claimed it (a new parcel) */
+	STORE_RIGHT_NONE = 0,  /* claimed by someone else */
+	STORE_RIGHT_OWNER,     /* the identity owns it */
+	STORE_RIGHT_OPERATOR,  /* the identity is one of its operators */
+	STORE_RIGHT_UNCLAIMED, /* nobody has claimed it (a new parcel) */
 } store_right;
 int store_may_modify(store_reg *g, const char *world, const char *parcel,
                      const char *identity, store_right *right, store_err *err);
@@ -219,8 +218,8 @@ int store_may_modify(store_reg *g, const char *world, const char *parcel,
 /* Make `identity` the owner of the parcel (replacing the previous owner,
  * keeping its operators), or add it as an operator. The parcel must be
  * known from an index of the world, or already claimed. */
-int store_grant(store_reg *g, const char *world, const char *parcel,
-                const char *identity, bool operator, store_err *err);
+int store_grant(store_reg *g, const char *world, const char *parcel, const char *identity,
+                bool operator, store_err * err);
 /* Remove an operator (not an error when it was not one). */
 int store_revoke(store_reg *g, const char *world, const char *parcel,
                  const char *identity, store_err *err);
@@ -244,11 +243,11 @@ typedef struct store_run_parcel {
 } store_run_parcel;
 
 typedef struct store_run {
-	const char *world;     /* world name */
-	const char *dir;       /* world directory, or NULL */
-	const char *commit;    /* hex commit id, or NULL for a working tree */
-	const char *status;    /* "valid", "invalid" or "error" */
-	const char *identity;  /* --as, or NULL */
+	const char *world;      /* world name */
+	const char *dir;        /* world directory, or NULL */
+	const char *commit;     /* hex commit id, or NULL for a working tree */
+	const char *status;     /* "valid", "invalid" or "error" */
+	const char *identity;   /* --as, or NULL */
 	const char *state_hash; /* hex, or NULL */
 	int64_t ticks;
 	int64_t duration_ms;
@@ -259,8 +258,7 @@ typedef struct store_run {
 } store_run;
 
 /* Record a run and its errors and per-parcel figures in one transaction. */
-int store_run_record(store_reg *g, const store_run *run, int64_t *run_id,
-                     store_err *err);
+int store_run_record(store_reg *g, const store_run *run, int64_t *run_id, store_err *err);
 
 /* The last recorded result of each parcel of `world` at `commit` (newest
  * run that names the parcel wins). Strings malloc'd. */
@@ -280,11 +278,11 @@ void store_parcel_results_free(store_parcel_result *v, int n);
 /* ---- Registry: index and queries ----------------------------------------- */
 
 typedef struct store_index_report {
-	int64_t revisions;  /* commits indexed */
-	int64_t parcels;    /* parcels at HEAD */
-	int64_t claimed;    /* new ownership claims recorded from the file */
-	int64_t kept;       /* parcels whose registry owner differs from the file */
-	int64_t refused;    /* claims refused: their land overlaps another claim */
+	int64_t revisions; /* commits indexed */
+	int64_t parcels;   /* parcels at HEAD */
+	int64_t claimed;   /* new ownership claims recorded from the file */
+	int64_t kept;      /* parcels whose registry owner differs from the file */
+	int64_t refused;   /* claims refused: their land overlaps another claim */
 	char world[128];
 } store_index_report;
 
@@ -293,16 +291,15 @@ typedef struct store_index_report {
  * HEAD. Parcels never claimed before are claimed for the owner named in the
  * file (when their land is free); existing claims and grants are never
  * changed. One transaction: a crash leaves the old index or the new one. */
-int store_index(store_reg *g, store_repo *r, store_index_report *rep,
-                store_err *err);
+int store_index(store_reg *g, store_repo *r, store_index_report *rep, store_err *err);
 
 /* Who holds the tile (x, y) of a world? `world` is a name, or NULL for the
  * world indexed at `dir` (a directory). Fills *found = false when no parcel
  * covers the tile. */
 typedef struct store_parcel_row {
 	char *world, *parcel, *zone, *owner, *file_owner, *script;
-	int32_t px, py, pw, ph;     /* in unit parcels */
-	int32_t x0, y0, x1, y1;     /* tiles, x1/y1 exclusive */
+	int32_t px, py, pw, ph; /* in unit parcels */
+	int32_t x0, y0, x1, y1; /* tiles, x1/y1 exclusive */
 	char **operators;
 	int noperators;
 } store_parcel_row;
@@ -321,8 +318,8 @@ typedef struct store_world_row {
 	int64_t revisions, parcels, claims, runs;
 	const char *last_status; /* of the newest run, or NULL */
 } store_world_row;
-int store_list_worlds(store_reg *g, int (*fn)(const store_world_row *, void *),
-                      void *arg, store_err *err);
+int store_list_worlds(store_reg *g, int (*fn)(const store_world_row *, void *), void *arg,
+                      store_err *err);
 int store_list_parcels(store_reg *g, const char *world,
                        int (*fn)(const store_parcel_row *, void *), void *arg,
                        store_err *err);
@@ -335,7 +332,6 @@ typedef struct store_stats {
 	int64_t db_bytes;
 	int schema;
 } store_stats;
-int store_get_stats(store_reg *g, const char *world, store_stats *out,
-                    store_err *err);
+int store_get_stats(store_reg *g, const char *world, store_stats *out, store_err *err);
 
 #endif

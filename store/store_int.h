@@ -25,7 +25,7 @@ struct store_repo {
 };
 
 void store_seterr(store_err *err, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 /* Registry helpers (registry.c). */
 int reg_fail(store_reg *g, store_err *err, const char *what);
@@ -33,8 +33,8 @@ int reg_exec(store_reg *g, const char *sql, store_err *err);
 int reg_begin(store_reg *g, store_err *err);
 int reg_commit(store_reg *g, store_err *err);
 void reg_rollback(store_reg *g);
-sqlite3_stmt *reg_prep(store_reg *g, store_err *err, const char *sql,
-                       const char *types, ...);
+sqlite3_stmt *reg_prep(store_reg *g, store_err *err, const char *sql, const char *types,
+                       ...);
 int reg_done(store_reg *g, sqlite3_stmt *st, store_err *err);
 char *reg_col_str(sqlite3_stmt *st, int col);
 int reg_world_id(store_reg *g, const char *name, bool create, int64_t *id,

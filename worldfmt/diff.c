@@ -69,7 +69,8 @@ static name_ix *index_names(const void *base, size_t stride, size_t off, int n,
 	if (!ix)
 		return NULL;
 	for (int i = 0; i < n; i++) {
-		const char *s = *(const char *const *)((const char *)base + (size_t)i * stride + off);
+		const char *s =
+		    *(const char *const *)((const char *)base + (size_t)i * stride + off);
 		if (s)
 			ix[k++] = (name_ix){s, i};
 	}
@@ -91,16 +92,17 @@ static int find_name(const name_ix *ix, int n, const char *name)
  * then the removed ones of a. `same(a, i, b, j)` compares two items. */
 typedef bool (*same_fn)(const void *wa, int i, const void *wb, int j);
 
-static int diff_named(const void *abase, int na, const void *bbase, int nb,
-                      size_t stride, size_t off, same_fn same, const void *wa,
-                      const void *wb, wf_change **out, int *nout)
+static int diff_named(const void *abase, int na, const void *bbase, int nb, size_t stride,
+                      size_t off, same_fn same, const void *wa, const void *wb,
+                      wf_change **out, int *nout)
 {
 	int ca, cb;
 	name_ix *ia = index_names(abase, stride, off, na, &ca);
 	name_ix *ib = index_names(bbase, stride, off, nb, &cb);
 	int rc = (ia && ib) ? 0 : -1;
 	for (int j = 0; rc == 0 && j < nb; j++) {
-		const char *s = *(const char *const *)((const char *)bbase + (size_t)j * stride + off);
+		const char *s = *(const char *const *)((const char *)bbase +
+		                                       (size_t)j * stride + off);
 		int i = find_name(ia, ca, s);
 		if (i < 0)
 			rc = push_change(out, nout, WF_CH_ADDED, -1, j);
@@ -108,7 +110,8 @@ static int diff_named(const void *abase, int na, const void *bbase, int nb,
 			rc = push_change(out, nout, WF_CH_CHANGED, i, j);
 	}
 	for (int i = 0; rc == 0 && i < na; i++) {
-		const char *s = *(const char *const *)((const char *)abase + (size_t)i * stride + off);
+		const char *s = *(const char *const *)((const char *)abase +
+		                                       (size_t)i * stride + off);
 		if (find_name(ib, cb, s) < 0)
 			rc = push_change(out, nout, WF_CH_REMOVED, i, -1);
 	}
@@ -285,10 +288,10 @@ static int push_parcel(wf_diff *d, const wf_parcel_diff *pd)
 static int diff_parcels(const wf_world *a, const wf_world *b, wf_diff *d)
 {
 	int map[256], ca, cb;
-	name_ix *ia = index_names(a->parcels, sizeof(wf_parcel), offsetof(wf_parcel, name),
-	                          a->nparcels, &ca);
-	name_ix *ib = index_names(b->parcels, sizeof(wf_parcel), offsetof(wf_parcel, name),
-	                          b->nparcels, &cb);
+	name_ix *ia = index_names(a->parcels, sizeof(wf_parcel),
+	                          offsetof(wf_parcel, name), a->nparcels, &ca);
+	name_ix *ib = index_names(b->parcels, sizeof(wf_parcel),
+	                          offsetof(wf_parcel, name), b->nparcels, &cb);
 	int rc = (ia && ib) ? 0 : -1;
 	palette_map(a, b, map);
 	for (int j = 0; rc == 0 && j < b->nparcels; j++) {
@@ -313,9 +316,9 @@ int wf_diff_worlds(const wf_world *a, const wf_world *b, wf_diff *d)
 {
 	memset(d, 0, sizeof *d);
 	d->world = diff_header(a, b);
-	if (diff_named(a->palette, a->npalette, b->palette, b->npalette,
-	               sizeof(wf_glyph), offsetof(wf_glyph, glyph), glyph_same, a, b,
-	               &d->palette, &d->npalette) != 0 ||
+	if (diff_named(a->palette, a->npalette, b->palette, b->npalette, sizeof(wf_glyph),
+	               offsetof(wf_glyph, glyph), glyph_same, a, b, &d->palette,
+	               &d->npalette) != 0 ||
 	    diff_named(a->zones, a->nzones, b->zones, b->nzones, sizeof(wf_zone),
 	               offsetof(wf_zone, name), zone_same, a, b, &d->zones,
 	               &d->nzones) != 0 ||

@@ -49,7 +49,8 @@ static void test_open_new(void)
 	store_reg *g;
 	store_err err = {{0}};
 	char *db = path_in("new/deeper/registry.db");
-	CHECK(store_reg_open(db, &g, &err) == 0, "a new registry opens, directories made");
+	CHECK(store_reg_open(db, &g, &err) == 0,
+	      "a new registry opens, directories made");
 	store_reg_close(g);
 	CHECK(sql_int(db, "PRAGMA user_version") == store_reg_schema_version(),
 	      "a new registry is at the current schema");
@@ -83,41 +84,42 @@ static void test_paths(void)
 /* The schema as version 1 shipped it, with one claim in it. */
 static void make_v1(const char *db)
 {
-	sql(db, "CREATE TABLE worlds(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
-	        " created INTEGER NOT NULL);"
-	        "CREATE TABLE repos(id INTEGER PRIMARY KEY, world_id INTEGER NOT NULL"
-	        " REFERENCES worlds(id), dir TEXT NOT NULL UNIQUE, head TEXT,"
-	        " parcel_w INTEGER, parcel_h INTEGER, indexed INTEGER);"
-	        "CREATE TABLE revisions(repo_id INTEGER NOT NULL REFERENCES repos(id)"
-	        " ON DELETE CASCADE, seq INTEGER NOT NULL, commit_id TEXT NOT NULL,"
-	        " parent TEXT, author TEXT, email TEXT, time INTEGER, summary TEXT,"
-	        " world_blob TEXT, PRIMARY KEY(repo_id, commit_id));"
-	        "CREATE TABLE parcels(repo_id INTEGER NOT NULL REFERENCES repos(id)"
-	        " ON DELETE CASCADE, name TEXT NOT NULL, px INTEGER, py INTEGER,"
-	        " pw INTEGER, ph INTEGER, x0 INTEGER, y0 INTEGER, x1 INTEGER,"
-	        " y1 INTEGER, zone TEXT, file_owner TEXT, script TEXT,"
-	        " PRIMARY KEY(repo_id, name));"
-	        "CREATE INDEX parcels_xy ON parcels(repo_id, x0, y0);"
-	        "CREATE TABLE claims(world_id INTEGER NOT NULL REFERENCES worlds(id),"
-	        " parcel TEXT NOT NULL, owner TEXT NOT NULL, px INTEGER, py INTEGER,"
-	        " pw INTEGER, ph INTEGER, source TEXT NOT NULL, since INTEGER NOT NULL,"
-	        " PRIMARY KEY(world_id, parcel));"
-	        "CREATE TABLE operators(world_id INTEGER NOT NULL, parcel TEXT NOT NULL,"
-	        " identity TEXT NOT NULL, since INTEGER NOT NULL,"
-	        " PRIMARY KEY(world_id, parcel, identity), FOREIGN KEY(world_id, parcel)"
-	        " REFERENCES claims(world_id, parcel) ON DELETE CASCADE);"
-	        "CREATE TABLE runs(id INTEGER PRIMARY KEY, world_id INTEGER NOT NULL"
-	        " REFERENCES worlds(id), dir TEXT, commit_id TEXT, status TEXT NOT NULL,"
-	        " identity TEXT, state_hash TEXT, ticks INTEGER, duration_ms INTEGER,"
-	        " at INTEGER NOT NULL);"
-	        "CREATE TABLE run_errors(run_id INTEGER NOT NULL REFERENCES runs(id)"
-	        " ON DELETE CASCADE, seq INTEGER NOT NULL, file TEXT, line INTEGER,"
-	        " col INTEGER, parcel TEXT, severity TEXT, message TEXT NOT NULL,"
-	        " PRIMARY KEY(run_id, seq));"
-	        "INSERT INTO worlds VALUES(1, 'old-world', 0);"
-	        "INSERT INTO claims VALUES(1, 'plaza', 'hiro', 0, 0, 1, 1, 'file', 0);"
-	        "INSERT INTO runs VALUES(1, 1, NULL, 'abc', 'valid', NULL, NULL, 10, 5, 0);"
-	        "PRAGMA user_version = 1;");
+	sql(db,
+	    "CREATE TABLE worlds(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
+	    " created INTEGER NOT NULL);"
+	    "CREATE TABLE repos(id INTEGER PRIMARY KEY, world_id INTEGER NOT NULL"
+	    " REFERENCES worlds(id), dir TEXT NOT NULL UNIQUE, head TEXT,"
+	    " parcel_w INTEGER, parcel_h INTEGER, indexed INTEGER);"
+	    "CREATE TABLE revisions(repo_id INTEGER NOT NULL REFERENCES repos(id)"
+	    " ON DELETE CASCADE, seq INTEGER NOT NULL, commit_id TEXT NOT NULL,"
+	    " parent TEXT, author TEXT, email TEXT, time INTEGER, summary TEXT,"
+	    " world_blob TEXT, PRIMARY KEY(repo_id, commit_id));"
+	    "CREATE TABLE parcels(repo_id INTEGER NOT NULL REFERENCES repos(id)"
+	    " ON DELETE CASCADE, name TEXT NOT NULL, px INTEGER, py INTEGER,"
+	    " pw INTEGER, ph INTEGER, x0 INTEGER, y0 INTEGER, x1 INTEGER,"
+	    " y1 INTEGER, zone TEXT, file_owner TEXT, script TEXT,"
+	    " PRIMARY KEY(repo_id, name));"
+	    "CREATE INDEX parcels_xy ON parcels(repo_id, x0, y0);"
+	    "CREATE TABLE claims(world_id INTEGER NOT NULL REFERENCES worlds(id),"
+	    " parcel TEXT NOT NULL, owner TEXT NOT NULL, px INTEGER, py INTEGER,"
+	    " pw INTEGER, ph INTEGER, source TEXT NOT NULL, since INTEGER NOT NULL,"
+	    " PRIMARY KEY(world_id, parcel));"
+	    "CREATE TABLE operators(world_id INTEGER NOT NULL, parcel TEXT NOT NULL,"
+	    " identity TEXT NOT NULL, since INTEGER NOT NULL,"
+	    " PRIMARY KEY(world_id, parcel, identity), FOREIGN KEY(world_id, parcel)"
+	    " REFERENCES claims(world_id, parcel) ON DELETE CASCADE);"
+	    "CREATE TABLE runs(id INTEGER PRIMARY KEY, world_id INTEGER NOT NULL"
+	    " REFERENCES worlds(id), dir TEXT, commit_id TEXT, status TEXT NOT NULL,"
+	    " identity TEXT, state_hash TEXT, ticks INTEGER, duration_ms INTEGER,"
+	    " at INTEGER NOT NULL);"
+	    "CREATE TABLE run_errors(run_id INTEGER NOT NULL REFERENCES runs(id)"
+	    " ON DELETE CASCADE, seq INTEGER NOT NULL, file TEXT, line INTEGER,"
+	    " col INTEGER, parcel TEXT, severity TEXT, message TEXT NOT NULL,"
+	    " PRIMARY KEY(run_id, seq));"
+	    "INSERT INTO worlds VALUES(1, 'old-world', 0);"
+	    "INSERT INTO claims VALUES(1, 'plaza', 'hiro', 0, 0, 1, 1, 'file', 0);"
+	    "INSERT INTO runs VALUES(1, 1, NULL, 'abc', 'valid', NULL, NULL, 10, 5, 0);"
+	    "PRAGMA user_version = 1;");
 }
 
 static void test_migrate(void)
@@ -130,12 +132,15 @@ static void test_migrate(void)
 	      err.msg);
 	store_right right;
 	CHECK(store_may_modify(g, "old-world", "plaza", "hiro", &right, &err) == 0 &&
-	              right == STORE_RIGHT_OWNER,
+	          right == STORE_RIGHT_OWNER,
 	      "claims survive the migration");
-	store_run_parcel rp = {.parcel = "plaza", .status = "ok", .instructions = 7,
-	                       .memory = 9};
-	store_run run = {.world = "old-world", .commit = "abc", .status = "valid",
-	                 .parcels = &rp, .nparcels = 1};
+	store_run_parcel rp = {
+	    .parcel = "plaza", .status = "ok", .instructions = 7, .memory = 9};
+	store_run run = {.world = "old-world",
+	                 .commit = "abc",
+	                 .status = "valid",
+	                 .parcels = &rp,
+	                 .nparcels = 1};
 	CHECK(store_run_record(g, &run, NULL, &err) == 0,
 	      "per-parcel figures can be recorded after migrating: %s", err.msg);
 	store_reg_close(g);
@@ -186,11 +191,20 @@ static void test_runs(void)
 	                       {"scripts/a.lua", 1, 1, NULL, "warning", "unused"}};
 	store_run_parcel p1[] = {{"shop", "ok", 100, 2000, 1}, {"plaza", "ok", 5, 6, 0}};
 	store_run_parcel p2[] = {{"shop", "instructions", 999, 3000, 0}};
-	store_run r1 = {.world = "w", .commit = "c1", .status = "invalid",
-	                .state_hash = "aa", .errors = e, .nerrors = 2,
-	                .parcels = p1, .nparcels = 2};
-	store_run r2 = {.world = "w", .commit = "c1", .status = "invalid",
-	                .state_hash = "bb", .parcels = p2, .nparcels = 1};
+	store_run r1 = {.world = "w",
+	                .commit = "c1",
+	                .status = "invalid",
+	                .state_hash = "aa",
+	                .errors = e,
+	                .nerrors = 2,
+	                .parcels = p1,
+	                .nparcels = 2};
+	store_run r2 = {.world = "w",
+	                .commit = "c1",
+	                .status = "invalid",
+	                .state_hash = "bb",
+	                .parcels = p2,
+	                .nparcels = 1};
 	int64_t id1, id2;
 	CHECK(store_run_record(g, &r1, &id1, &err) == 0, "record a run");
 	CHECK(store_run_record(g, &r2, &id2, &err) == 0 && id2 > id1,
@@ -202,8 +216,8 @@ static void test_runs(void)
 		CHECK(res[0].run_id == id1 && res[0].instructions == 5,
 		      "plaza from the first run");
 		CHECK(res[1].run_id == id2 && res[1].instructions == 999 &&
-		              strcmp(res[1].status, "instructions") == 0 &&
-		              strcmp(res[1].state_hash, "bb") == 0,
+		          strcmp(res[1].status, "instructions") == 0 &&
+		          strcmp(res[1].state_hash, "bb") == 0,
 		      "shop from the newest run");
 	}
 	store_parcel_results_free(res, n);
@@ -211,15 +225,15 @@ static void test_runs(void)
 	      "no results for another commit");
 	store_stats s;
 	CHECK(store_get_stats(g, NULL, &s, &err) == 0 && s.runs == 2 &&
-	              s.runs_invalid == 2 && s.errors == 2 &&
-	              s.peak_instructions == 999,
+	          s.runs_invalid == 2 && s.errors == 2 && s.peak_instructions == 999,
 	      "stats count runs and errors");
 	CHECK_STR(s.peak_instructions_parcel, "w:shop", "and name the peak parcel");
 	store_right right;
 	CHECK(store_may_modify(g, "w", "shop", "ann", &right, &err) == 0 &&
-	              right == STORE_RIGHT_UNCLAIMED,
+	          right == STORE_RIGHT_UNCLAIMED,
 	      "an unclaimed parcel is reported as such");
-	CHECK(store_grant(g, "w", "shop", "ann", false, &err) == -1, "grant of an unknown parcel fails");
+	CHECK(store_grant(g, "w", "shop", "ann", false, &err) == -1,
+	      "grant of an unknown parcel fails");
 	CHECK_STR(err.msg, "world 'w' has no parcel 'shop' in the registry",
 	          "and says which");
 	CHECK(store_grant(g, "nowhere", "shop", "ann", false, &err) == -1,
@@ -245,8 +259,11 @@ static void test_concurrent(void)
 			for (int i = 0; i < N; i++) {
 				store_reg *h;
 				store_run_parcel p = {"p", "ok", i, i, 0};
-				store_run r = {.world = k ? "a" : "b", .commit = "c",
-				               .status = "valid", .parcels = &p, .nparcels = 1};
+				store_run r = {.world = k ? "a" : "b",
+				               .commit = "c",
+				               .status = "valid",
+				               .parcels = &p,
+				               .nparcels = 1};
 				if (store_reg_open(db, &h, &err) != 0 ||
 				    store_run_record(h, &r, NULL, &err) != 0) {
 					bad++;
