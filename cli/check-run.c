@@ -112,16 +112,9 @@ static int load_events(check_ctx *c, api_events *ev)
 
 /* ---- One run ---------------------------------------------------------------------*/
 
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static void progress(const check_ctx *c, int64_t t, double *last)
 {
-	double n = now();
+	double n = check_now();
 	if (!c->progress || n - *last < 0.2)
 		return;
 	*last = n;
@@ -307,7 +300,7 @@ static void *run_job_main(void *arg)
 		         err.msg);
 		return NULL;
 	}
-	double last = now();
+	double last = check_now();
 	for (int64_t t = 1; t <= c->ticks; t++) {
 		if (api_run_tick(r, j->ev->v, j->ev->n) < 0) {
 			snprintf(j->err, sizeof j->err, "the run stopped at tick %lld: out of "

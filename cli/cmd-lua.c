@@ -144,8 +144,14 @@ static int cmd_lua(int argc, char **argv)
 		return CLI_USAGE;
 	}
 	cmd_lua_args(v, argc - i, argv + i);
+	/* A first line "#!..." is skipped as the stand-alone lua does; its
+	 * newline stays, so that line numbers do not move. */
+	size_t skip = 0;
+	if (len > 0 && src[0] == '#')
+		while (skip < len && src[skip] != '\n')
+			skip++;
 	vm_error err;
-	vm_status s = vm_load(v, file, src, len, &err);
+	vm_status s = vm_load(v, file, src + skip, len - skip, &err);
 	fflush(stdout);
 	if (s != VM_OK)
 		fprintf(stderr, "%s%s\n", err.msg, err.traceback);

@@ -189,8 +189,8 @@ typedef struct api_entity {
 
 typedef struct api_run api_run;
 
-/* Prepare a run of world `w` (validated by the caller; the grid is built
- * here if needed) with scripts read from `dir`. The run keeps a pointer to
+/* Prepare a run of world `w` (validated by the caller) with scripts read
+ * from `dir`. The run keeps a pointer to
  * `w` and reads it, but never writes it: live tiles and entities are the
  * run's own copies. Loads every scripted parcel's script (one vm each) and
  * calls on_load; load failures are api_failures, not errors. NULL with

@@ -78,4 +78,16 @@ test_expect '--help lists every option' '
 	grep -q "Exit status" out
 '
 
+test_expect 'a #! first line is skipped and line numbers stay' '
+	printf "#!/usr/bin/env acre lua\nprint(\"hi\")\nerror(\"x\")\n" >a.lua &&
+	expect_exit 1 acre lua a.lua >out 2>err &&
+	echo hi >want && expect_same want out &&
+	head -n 1 err >first && echo "a.lua:3: x" >want && expect_same want first
+'
+
+test_expect 'a directory is not a script' '
+	mkdir d && expect_exit 2 acre lua d 2>err &&
+	echo "acre: lua: d: Is a directory" >want && expect_same want err
+'
+
 test_done
