@@ -229,7 +229,13 @@ static int run_module(void *ud, const char *name, char **src, size_t *len,
 static void ps_fail(api_pstate *ps, const char *handler, const vm_error *err)
 {
 	ps->stats.failures++;
-	api_trace(ps, "fail %s %s %s", handler, vm_status_name(err->status), err->msg);
+	/* An error message may hold newlines: one trace line all the same. */
+	api_buf *b = &ps->scratch;
+	b->len = 0;
+	if (api_buf_escaped(b, err->msg, strlen(err->msg)) < 0)
+		ps->run->oom = true;
+	api_trace(ps, "fail %s %s %s", handler, vm_status_name(err->status),
+	          b->len ? b->data : "");
 	if (ps->nfails == ps->fails_cap) {
 		int cap = ps->fails_cap ? ps->fails_cap * 2 : 4;
 		api_failure *v = realloc(ps->fails, (size_t)cap * sizeof *v);
