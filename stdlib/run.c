@@ -229,7 +229,13 @@ static int run_module(void *ud, const char *name, char **src, size_t *len,
 static void ps_fail(api_pstate *ps, const char *handler, const vm_error *err)
 {
 	ps->stats.failures++;
-	api_trace(ps, "fail %s %s %s", handler, vm_status_name(err->status), err->msg);
+	/* An error message may hold newlines: one trace line all the same. */
+	api_buf *b = &ps->scratch;
+	b->len = 0;
+	if (api_buf_escaped(b, err->msg, strlen(err->msg)) < 0)
+		ps->run->oom = true;
+	api_trace(ps, "fail %s %s %s", handler, vm_status_name(err->status),
+	          b->len ? b->data : "");
 	if (ps->nfails == ps->fails_cap) {
 		int cap = ps->fails_cap ? ps->fails_cap * 2 : 4;
 		api_failure *v = realloc(ps->fails, (size_t)cap * sizeof *v);
@@ -315,6 +321,20 @@ static int ps_push(lua_State *L)
 	return n;
 }
 
+/* Push a handler's arguments; false when there was no memory for them. An
+ * integer needs no memory, so on_tick's goes straight on; the others are
+ * pushed inside a protected call. */
+static bool ps_push_args(lua_State *L, const ps_args *a)
+{
+	if (a->tick) {
+		lua_pushinteger(L, a->t);
+		return true;
+	}
+	lua_pushcfunction(L, ps_push);
+	lua_pushlightuserdata(L, (void *)a);
+	return lua_pcall(L, 1, LUA_MULTRET, 0) == LUA_OK;
+}
+
 /* Marks of the buffered effects at a handler's start, to roll back to. */
 typedef struct ps_mark {
 	size_t trace;
@@ -370,9 +390,7 @@ static bool ps_call(api_pstate *ps, const char *fn, const ps_args *a)
 	vm_error err;
 	memset(&err, 0, sizeof err);
 
-	lua_pushcfunction(L, ps_push);
-	lua_pushlightuserdata(L, (void *)a);
-	if (lua_pcall(L, 1, LUA_MULTRET, 0) != LUA_OK) {
+	if (!ps_push_args(L, a)) {
 		lua_settop(L, base);
 		snprintf(err.msg, sizeof err.msg, "no memory left to call %s", fn);
 		err.limit = (int64_t)ps->lim.memory;
@@ -769,9 +787,15 @@ static int ps_presence(api_pstate *ps, const api_event *e)
 
 static int run_step(api_run *r, const api_event *ev, int nev)
 {
-	int lo = 0;
-	while (lo < nev && ev[lo].tick < r->tick)
-		lo++;
+	/* The first event of this tick: events are sorted by tick. */
+	int lo = 0, top = nev;
+	while (lo < top) {
+		int mid = lo + (top - lo) / 2;
+		if (ev[mid].tick < r->tick)
+			lo = mid + 1;
+		else
+			top = mid;
+	}
 	int hi = lo;
 	while (hi < nev && ev[hi].tick == r->tick)
 		hi++;
