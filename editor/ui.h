@@ -49,6 +49,8 @@ struct ed_ui {
 	/* Screen layout, recomputed on every frame from LINES/COLS. */
 	int map_rows, map_cols, panel_x, panel_w;
 	bool too_small;
+	unsigned char tile_cls[256]; /* draw.c: colour class per palette entry */
+	bool classes_ready;
 	bool show_panel, show_names, show_help;
 	int help_top;
 	ed_panel panel;

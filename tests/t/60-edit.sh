@@ -199,7 +199,8 @@ test_expect 'recovers the edits after a kill' '
 
 test_expect 'select, fill, copy and paste; line mode' '
 	starter && ed_start w && wait_for "$STATUS" &&
-	keys : b r u s h Space "~" Enter j l v l l j f && wait_for "filled" &&
+	keys : b r u s h Space "~" Enter j l v l l j && wait_for "  3x2  SELECT" &&
+	keys f && wait_for "filled" &&
 	screen | grep -q "^#~~~\.\.\.\.\.\.\.\.\.\.\.##" &&
 	keys v l y && wait_for "copied 2 by 1 tiles" &&
 	keys j j p && wait_for "pasted" &&
