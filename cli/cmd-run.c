@@ -161,11 +161,16 @@ static int run_load_events(const run_args *a, const char *dir, wf_world *w,
 	return CLI_OK;
 }
 
-static double run_now(void)
+static double run_clock(clockid_t id)
 {
 	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(id, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static double run_now(void)
+{
+	return run_clock(CLOCK_MONOTONIC);
 }
 
 static void run_print_stats(api_run *r, const wf_world *w)
@@ -223,7 +228,7 @@ static int run_world(const run_args *a, const char *dir, wf_world *w,
 	api_error err;
 	double t0 = run_now();
 	api_run *r = api_run_new(w, dir, &o, &err);
-	double t1 = run_now();
+	double t1 = run_now(), c1 = run_clock(CLOCK_PROCESS_CPUTIME_ID);
 	int rc = CLI_OK;
 	if (!r) {
 		if (err.line)
@@ -240,7 +245,7 @@ static int run_world(const run_args *a, const char *dir, wf_world *w,
 			goto out;
 		}
 	}
-	double t2 = run_now();
+	double t2 = run_now(), c2 = run_clock(CLOCK_PROCESS_CPUTIME_ID);
 	const api_failure *f;
 	int64_t total;
 	api_run_failures(r, &f, &total);
@@ -252,9 +257,10 @@ static int run_world(const run_args *a, const char *dir, wf_world *w,
 	run_print_failures(r);
 	if (a->stats) {
 		run_print_stats(r, w);
-		printf("load %.3f s, %" PRId64 " ticks %.3f s, %.1f ticks/s, %d thread%s\n",
+		printf("load %.3f s, %" PRId64 " ticks %.3f s, %.1f ticks/s, "
+		       "cpu %.3f s, %d thread%s\n",
 		       t1 - t0, a->ticks, t2 - t1, t2 > t1 ? (double)a->ticks / (t2 - t1) : 0.0,
-		       o.threads > 1 ? o.threads : 1, o.threads > 1 ? "s" : "");
+		       c2 - c1, o.threads > 1 ? o.threads : 1, o.threads > 1 ? "s" : "");
 	}
 	if (!a->quiet)
 		printf("%" PRId64 " ticks, %d scripted parcel%s, %" PRId64 " failure%s\n",
@@ -315,7 +321,8 @@ const struct cmd_entry cmd_run_entry = {
 		"                     instead of the one its land gives it\n"
 		"  --memory SIZE      memory cap of every parcel (e.g. 256KiB)\n"
 		"  --stats            print calls, failures, peak instructions and memory\n"
-		"                     per scripted parcel, then load time and ticks/s\n"
+		"                     per scripted parcel, then load time, ticks/s and\n"
+		"                     CPU time of the ticks\n"
 		"  -q, --quiet        print only failures and the state line\n"
 		"\n"
 		"Exit status: 0 when every handler succeeded, 1 when one failed or the\n"
