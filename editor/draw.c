@@ -6,10 +6,11 @@
  * and on the 65,536-parcel Street. curses keeps the previous frame and sends
  * only the cells that changed.
  *
- * Colour: palette entries are sorted into a few colour classes by name
- * (wall, water, plant …); 256-colour terminals also tint every other parcel
- * so that borders show; 8-colour terminals get the classes only; monochrome
- * terminals and NO_COLOR get attributes (bold, dim, reverse) and letters.
+ * Colour: palette entries take their colour= attribute, or else are sorted
+ * into a few colour classes by name (wall, water, plant ...); 256-colour
+ * terminals also tint every other parcel so that borders show, 8-colour
+ * terminals draw every other parcel bright; monochrome terminals and
+ * NO_COLOR get attributes (bold, dim, reverse) only.
  */
 #include "editor/ui.h"
 

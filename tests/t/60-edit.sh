@@ -266,7 +266,10 @@ test_expect 'a hangup or SIGTERM keeps the edits in the recovery file' '
 	sh=$(tmux -L "$SOCK" display -p -t ed "#{pane_pid}") &&
 	pid=$(ps -o pid= --ppid "$sh" | tr -d " ") && kill -TERM "$pid" &&
 	wait_for "EDIT-EXIT 0" &&
-	grep -q "^    +\.\.\." w/.world.acre.acre-recover &&
+	grep -q "^    +\.\.\." w/.world.acre.acre-recover && ed_stop &&
+	ed_start --recover w && wait_for "recovered unsaved edits: :w saves them" &&
+	keys : q Enter && wait_for "unsaved changes" && keys : q ! Enter &&
+	wait_for "EDIT-EXIT 0" && ! test -e w/.world.acre.acre-recover &&
 	ed_stop
 '
 
