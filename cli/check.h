@@ -99,6 +99,9 @@ char *check_header_name(const char *s, const char *end);
 /* Does parcel p run a script: its own, an entity's or a tile's? */
 bool check_parcel_scripted(const wf_world *w, const wf_parcel *p);
 
+/* Seconds on a monotonic clock. */
+double check_now(void);
+
 /* Set ctx->err; returns -1 so that a phase can `return check_fail(...)`. */
 int check_fail(check_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

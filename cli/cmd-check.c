@@ -95,7 +95,7 @@ static int parse_options(check_ctx *c, int argc, char **argv, const char **world
 	return CLI_OK;
 }
 
-static double now(void)
+double check_now(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -132,7 +132,7 @@ static int run_phases(check_ctx *c, double t0)
 		return -1;
 	if (check_scripts(c) != 0)
 		return -1;
-	c->rep.seconds = now() - t0;
+	c->rep.seconds = check_now() - t0;
 	check_report_sort(&c->rep);
 	return check_record(c);
 }
@@ -153,7 +153,7 @@ static int cmd_check(int argc, char **argv)
 	 * handing it back to the kernel and faulting fresh zeroed pages in. */
 	mallopt(M_MMAP_THRESHOLD, 32 << 20);
 	mallopt(M_TRIM_THRESHOLD, 1 << 30);
-	double t0 = now();
+	double t0 = check_now();
 	if (check_report_init(&c.rep, c.dir) != 0 ||
 	    !(c.file = check_path(&c, "world.acre"))) {
 		cli_error("check: out of memory");

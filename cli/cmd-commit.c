@@ -1,6 +1,7 @@
 /* cmd-commit.c — `acre commit`: record the world's files in git, with a
  * message naming the parcels that changed when none is given. */
 #include "cli/store-cli.h"
+#include "worldfmt/worldfmt.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -49,6 +50,22 @@ static char *commit_message(store_repo *r)
 	return msg;
 }
 
+/* A world that does not parse is committed all the same (history keeps
+ * work in progress), with a warning naming the first error. */
+static void commit_warn_parse(store_repo *r)
+{
+	char path[4096];
+	wf_diags d = {0};
+	d.max = 1;
+	snprintf(path, sizeof path, "%s", store_repo_dir(r));
+	wf_world *w = wf_load(path, &d);
+	if (d.errors && d.n)
+		cli_warn("world.acre does not parse (%u:%u: %s); committing it anyway",
+		         d.v[0].line, d.v[0].col, d.v[0].msg);
+	wf_world_free(w);
+	wf_diags_free(&d);
+}
+
 static int cmd_commit(int argc, char **argv)
 {
 	static const struct option lo[] = {{"message", required_argument, NULL, 'm'},
@@ -65,6 +82,7 @@ static int cmd_commit(int argc, char **argv)
 	store_repo *r = cmd_store_repo(n ? argv[0] : NULL);
 	if (!r)
 		return CLI_USAGE;
+	commit_warn_parse(r);
 	char *auto_msg = o.message ? NULL : commit_message(r);
 	const char *msg = o.message ? o.message : auto_msg;
 	int rc = store_commit(r, msg, hex, &nothing, &err);

@@ -6,10 +6,11 @@
  * and on the 65,536-parcel Street. curses keeps the previous frame and sends
  * only the cells that changed.
  *
- * Colour: palette entries are sorted into a few colour classes by name
- * (wall, water, plant …); 256-colour terminals also tint every other parcel
- * so that borders show; 8-colour terminals get the classes only; monochrome
- * terminals and NO_COLOR get attributes (bold, dim, reverse) and letters.
+ * Colour: palette entries take their colour= attribute, or else are sorted
+ * into a few colour classes by name (wall, water, plant ...); 256-colour
+ * terminals also tint every other parcel so that borders show, 8-colour
+ * terminals draw every other parcel bright; monochrome terminals and
+ * NO_COLOR get attributes (bold, dim, reverse) only.
  */
 #include "editor/ui.h"
 
@@ -31,6 +32,14 @@ enum {
 	CL_FIRE,
 	CL_GLASS,
 	CL_OTHER,
+	/* Set by a palette entry's colour=NAME (or color=NAME) attribute. */
+	CL_RED,
+	CL_GREEN,
+	CL_YELLOW,
+	CL_BLUE,
+	CL_MAGENTA,
+	CL_CYAN,
+	CL_WHITE,
 	NCLASS
 };
 
@@ -63,18 +72,45 @@ static const struct {
     {"lava", CL_FIRE},    {"glass", CL_GLASS}, {"window", CL_GLASS}, {"ice", CL_GLASS},
 };
 
+static const char *const colour_names[] = {"red",     "green", "yellow", "blue",
+                                           "magenta", "cyan",  "white"};
+
 static int glyph_class(const wf_glyph *g)
 {
+	for (int i = 0; i < g->nattrs; i++) {
+		if (strcmp(g->attrs[i].key, "colour") && strcmp(g->attrs[i].key, "color"))
+			continue;
+		for (int c = 0; c < 7; c++)
+			if (strcmp(g->attrs[i].value, colour_names[c]) == 0)
+				return CL_RED + c;
+	}
 	for (size_t i = 0; i < sizeof class_words / sizeof *class_words; i++)
 		if (g->name && strstr(g->name, class_words[i].word))
 			return class_words[i].cls;
 	return g->solid ? CL_WALL : CL_OTHER;
 }
 
-static const short fg8[NCLASS] = {-1,         COLOR_WHITE, -1,           COLOR_YELLOW,
-                                  COLOR_BLUE, COLOR_GREEN, COLOR_YELLOW, -1,
-                                  COLOR_RED,  COLOR_CYAN,  COLOR_MAGENTA};
-static const short fg256[NCLASS] = {-1, 252, 242, 179, 33, 70, 227, 245, 196, 51, 176};
+/* The class of each palette entry, worked out once (the editor does not
+ * change the palette). */
+static int tile_class(ed_ui *u, int g)
+{
+	wf_world *w = u->m.w;
+	if (g >= w->npalette)
+		return CL_OTHER;
+	if (!u->classes_ready) {
+		for (int i = 0; i < w->npalette && i < 256; i++)
+			u->tile_cls[i] = (unsigned char)glyph_class(&w->palette[i]);
+		u->classes_ready = true;
+	}
+	return u->tile_cls[g];
+}
+
+static const short fg8[NCLASS] = {
+    -1,           COLOR_WHITE,  -1,         COLOR_YELLOW,  COLOR_BLUE,    COLOR_GREEN,
+    COLOR_YELLOW, -1,           COLOR_RED,  COLOR_CYAN,    COLOR_MAGENTA, COLOR_RED,
+    COLOR_GREEN,  COLOR_YELLOW, COLOR_BLUE, COLOR_MAGENTA, COLOR_CYAN,    COLOR_WHITE};
+static const short fg256[NCLASS] = {-1, 252, 242, 179, 33,  70, 227, 245, 196,
+                                    51, 176, 203, 83,  227, 69, 207, 87,  255};
 static const short over8[6] = {COLOR_BLUE,    COLOR_GREEN,  COLOR_CYAN,
                                COLOR_MAGENTA, COLOR_YELLOW, COLOR_RED};
 
@@ -181,7 +217,7 @@ static void draw_tile(ed_ui *u, int row, int col, int32_t tx, int32_t ty)
 	int32_t lx = tx - p->px * w->parcel_w, ly = ty - p->py * w->parcel_h;
 	int g = tiles ? tiles[ly * wf_parcel_tw(w, p) + lx] : 0;
 	const char *s = g < w->npalette ? w->palette[g].glyph : "?";
-	int cls = g < w->npalette ? glyph_class(&w->palette[g]) : CL_OTHER;
+	int cls = tile_class(u, g);
 	attr_t a = 0;
 	short cp;
 	int ov = overlay_index(u, pi);
@@ -197,7 +233,9 @@ static void draw_tile(ed_ui *u, int row, int col, int32_t tx, int32_t ty)
 			a |= cls == CL_WALL                      ? A_BOLD
 			     : cls == CL_FLOOR || cls == CL_ROAD ? A_DIM
 			                                         : 0;
-		if (cls == CL_LIGHT)
+		/* 8-colour terminals have no tint to spare: every other parcel
+		 * is drawn in the bright colours instead, so borders show. */
+		if (cls == CL_LIGHT || (u->colours == COL_8 && ((p->px + p->py) & 1)))
 			a |= A_BOLD;
 	}
 	if (in_selection(u, tx, ty))
@@ -442,14 +480,20 @@ static void draw_status(ed_ui *u)
 	wf_world *w = m->w;
 	char buf[768];
 	int pi = ed_parcel_here(m);
-	int n = snprintf(buf, sizeof buf, " %s  %d,%d (%d,%d)", w->name ? w->name : "?",
-	                 m->cx, m->cy, m->cx / w->parcel_w, m->cy / w->parcel_h);
+	/* Every field is cut short, so the line stays far below sizeof buf
+	 * and the mode and markers stay visible. */
+	int n =
+	    snprintf(buf, sizeof buf, " %.32s  %d,%d (%d,%d)", w->name ? w->name : "?",
+	             m->cx, m->cy, m->cx / w->parcel_w, m->cy / w->parcel_h);
 	if (pi >= 0) {
 		const wf_parcel *p = &w->parcels[pi];
-		n +=
-		    snprintf(buf + n, sizeof buf - (size_t)n, "  %s owner %s zone %s",
-		             p->name, p->owner ? p->owner : "-", p->zone ? p->zone : "-");
+		n += snprintf(buf + n, sizeof buf - (size_t)n,
+		              "  %.64s owner %.24s zone %.24s", p->name,
+		              p->owner ? p->owner : "-", p->zone ? p->zone : "-");
 	}
+	if (m->mode == ED_SELECT)
+		n += snprintf(buf + n, sizeof buf - (size_t)n, "  %dx%d",
+		              abs(m->cx - m->ax) + 1, abs(m->cy - m->ay) + 1);
 	snprintf(buf + n, sizeof buf - (size_t)n, "  %s%s%s", ed_mode_name(m->mode),
 	         ed_dirty(m) ? "  [+]" : "", u->diags.errors ? "  !" : "");
 	attr_set(A_REVERSE, pair(u, P_STATUS), NULL);

@@ -555,6 +555,10 @@ static const keydef keys[] = {
      mv_bol},
     {{NULL, NULL, NULL}, {'$'}, M_NORMAL | M_SELECT | M_LINE, mv_eol},
     {{"mouse", "click places the cursor, the wheel scrolls", "Move"}, {0}, 0, NULL},
+    {{"COUNT", "a number before a move, u or Ctrl-R repeats it (5j, 12l)", "Move"},
+     {0},
+     0,
+     NULL},
     {{"i", "paint mode: each palette glyph typed paints and advances", "Edit"},
      {'i'},
      M_NORMAL,
@@ -646,7 +650,13 @@ static const keydef keys[] = {
 static void c_write(ed_ui *u, const char *args)
 {
 	(void)args;
-	ed_save(u);
+	ed_save(u, false);
+}
+
+static void c_force_write(ed_ui *u, const char *args)
+{
+	(void)args;
+	ed_save(u, true);
 }
 
 static void c_quit(ed_ui *u, const char *args)
@@ -668,7 +678,7 @@ static void c_force_quit(ed_ui *u, const char *args)
 static void c_write_quit(ed_ui *u, const char *args)
 {
 	(void)args;
-	if (ed_save(u) == 0)
+	if (ed_save(u, false) == 0)
 		u->quit = true;
 }
 
@@ -822,6 +832,9 @@ static void c_help(ed_ui *u, const char *args)
 
 static const cmddef cmds[] = {
     {{":w", "save the world (canonical form, comments kept)", "Commands"}, "w", c_write},
+    {{":w!", "save even when world.acre changed on disk since it was read", "Commands"},
+     "w!",
+     c_force_write},
     {{":q", "quit; refused while there are unsaved changes", "Commands"}, "q", c_quit},
     {{":q!", "quit and drop unsaved changes", "Commands"}, "q!", c_force_quit},
     {{":wq :x", "save and quit", "Commands"}, "wq", c_write_quit},
@@ -1003,6 +1016,40 @@ static void mouse_key(ed_ui *u)
 	}
 }
 
+/* A count typed before a key (vim's "5j"): digits outside paint mode,
+ * '0' only after another digit (alone it goes to the start of the row). */
+static bool take_count(ed_ui *u, int key)
+{
+	if (u->m.mode == ED_PAINT || u->m.mode == ED_PLAY || key < '0' || key > '9' ||
+	    (key == '0' && u->count == 0))
+		return false;
+	if (u->count < 100000)
+		u->count = u->count * 10 + (key - '0');
+	ed_set_msg(u, false, "%d", u->count);
+	return true;
+}
+
+/* Moves, undo and redo repeat `count` times; other actions run once. */
+static void run_key(ed_ui *u, const keydef *d, int key, int count)
+{
+	static void (*const repeat[])(ed_ui *) = {
+	    mv_left,  mv_right, mv_up,   mv_down,   mv_pleft,  mv_pright, mv_pup,
+	    mv_pdown, mv_pgdn,  mv_pgup, mv_halfdn, mv_halfup, k_undo,    k_redo,
+	};
+	if (u->m.mode == ED_PLAY && d->fn == k_play_key) {
+		ed_play_key(u, key);
+		return;
+	}
+	bool again = false;
+	for (size_t i = 0; i < sizeof repeat / sizeof *repeat; i++)
+		again |= repeat[i] == d->fn;
+	for (int n = again ? count : 1; n > 0; n--) {
+		d->fn(u);
+		if (u->msg_error)
+			break; /* "nothing to undo": stop repeating */
+	}
+}
+
 void ed_key(ed_ui *u, int key, bool is_char)
 {
 	if (!is_char)
@@ -1024,16 +1071,17 @@ void ed_key(ed_ui *u, int key, bool is_char)
 		return;
 	}
 	u->msg[0] = 0;
-	int mode = 1 << u->m.mode;
+	u->msg_error = false;
+	if (take_count(u, key))
+		return;
+	int count = u->count > 0 ? u->count : 1, mode = 1 << u->m.mode;
+	u->count = 0;
 	for (int i = 0; i < NKEYS; i++) {
 		if (!(keys[i].modes & mode))
 			continue;
 		for (int k = 0; k < 4 && keys[i].key[k]; k++)
 			if (keys[i].key[k] == key) {
-				if (u->m.mode == ED_PLAY && keys[i].fn == k_play_key)
-					ed_play_key(u, key);
-				else
-					keys[i].fn(u);
+				run_key(u, &keys[i], key, count);
 				return;
 			}
 	}

@@ -8,6 +8,7 @@
  */
 #include "editor/ui.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -206,6 +207,19 @@ int ed_play_entities(ed_ui *u, int pi, const api_entity **out)
 	return u->play ? api_run_entities(u->play->run, pi, out) : 0;
 }
 
+/* One line of the panel, cut at its width (curses would wrap it). */
+static void put(int y, int x, int w, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void put(int y, int x, int w, const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	mvaddnstr(y, x, buf, w);
+}
+
 /* The panel: tick and speed, the parcel's figures, its latest trace lines. */
 void ed_play_panel(ed_ui *u, int y, int x, int h, int w)
 {
@@ -221,13 +235,13 @@ void ed_play_panel(ed_ui *u, int y, int x, int h, int w)
 	int64_t total = 0;
 	api_run_failures(p->run, &f, &total);
 	attr_set(A_BOLD | A_UNDERLINE, 0, NULL);
-	mvprintw(y++, x, "Play");
+	mvaddnstr(y++, x, "Play", w);
 	attr_set(0, 0, NULL);
 	if (y < end)
-		mvprintw(y++, x, " tick %lld  %s  %d/s", (long long)api_run_ticks(p->run),
-		         p->running ? "running" : "paused", speeds[p->speed]);
+		put(y++, x, w, " tick %lld  %s  %d/s", (long long)api_run_ticks(p->run),
+		    p->running ? "running" : "paused", speeds[p->speed]);
 	if (y < end)
-		mvprintw(y++, x, " failures %lld", (long long)total);
+		put(y++, x, w, " failures %lld", (long long)total);
 	int pi = ed_parcel_here(&u->m);
 	if (pi < 0)
 		return;
@@ -235,11 +249,11 @@ void ed_play_panel(ed_ui *u, int y, int x, int h, int w)
 	const api_parcel_stats *s = api_run_stats(p->run, pi);
 	vm_limits l = api_parcel_limits(u->m.w, wp, &p->opts);
 	if (s && y < end)
-		mvprintw(y++, x, " instr %lld of %lld", (long long)s->peak_instructions,
-		         (long long)l.tick_instructions);
+		put(y++, x, w, " instr %lld of %lld", (long long)s->peak_instructions,
+		    (long long)l.tick_instructions);
 	if (s && y < end)
-		mvprintw(y++, x, " memory %zu KiB  calls %lld", s->peak_memory / 1024,
-		         (long long)s->calls);
+		put(y++, x, w, " memory %zu KiB  calls %lld", s->peak_memory / 1024,
+		    (long long)s->calls);
 	/* The newest trace lines of this parcel ("TICK PARCEL what…"), newest
 	 * last, as many as fit. */
 	size_t nl = strlen(wp->name);

@@ -71,14 +71,44 @@ char *ed_recover_path(const char *dir)
 
 /* ---- Files --------------------------------------------------------------- */
 
-int ed_save(ed_ui *u)
+/* What world.acre looked like on disk when it was read or last written,
+ * to notice another program changing it behind the editor's back. */
+static void remember_file(ed_ui *u)
 {
+	char path[4096];
+	struct stat st;
+	snprintf(path, sizeof path, "%s/world.acre", u->dir);
+	u->file_known = stat(path, &st) == 0;
+	u->file_mtime = u->file_known ? st.st_mtim : (struct timespec){0};
+	u->file_size = u->file_known ? st.st_size : 0;
+}
+
+static bool file_changed(ed_ui *u)
+{
+	char path[4096];
+	struct stat st;
+	snprintf(path, sizeof path, "%s/world.acre", u->dir);
+	if (stat(path, &st) != 0 || !u->file_known)
+		return false;
+	return st.st_size != u->file_size || st.st_mtim.tv_sec != u->file_mtime.tv_sec ||
+	       st.st_mtim.tv_nsec != u->file_mtime.tv_nsec;
+}
+
+int ed_save(ed_ui *u, bool force)
+{
+	if (!force && file_changed(u)) {
+		ed_set_msg(u, true,
+		           "world.acre changed on disk since it was read: "
+		           ":w! overwrites it, :q! leaves it");
+		return -1;
+	}
 	if (wf_save(u->m.w, u->dir) != 0) {
 		ed_set_msg(u, true, "cannot save %s/world.acre: %s", u->dir,
 		           strerror(errno));
 		return -1;
 	}
 	ed_mark_saved(&u->m);
+	remember_file(u);
 	unlink(u->recover);
 	u->recover_gen = u->m.generation;
 	ed_revalidate(u);
@@ -391,6 +421,7 @@ int ed_run(const ed_options *o, ed_stats *st, char *err, size_t errlen)
 		}
 	}
 	st->load_ms = now_ms() - t0;
+	remember_file(u);
 	ed_model_init(&u->m, w);
 	u->cellw = wide_glyphs(w);
 	if (recovering) {

@@ -49,6 +49,8 @@ struct ed_ui {
 	/* Screen layout, recomputed on every frame from LINES/COLS. */
 	int map_rows, map_cols, panel_x, panel_w;
 	bool too_small;
+	unsigned char tile_cls[256]; /* draw.c: colour class per palette entry */
+	bool classes_ready;
 	bool show_panel, show_names, show_help;
 	int help_top;
 	ed_panel panel;
@@ -58,9 +60,13 @@ struct ed_ui {
 	char msg[512]; /* message for the bottom row until the next key */
 	bool msg_error;
 	bool quit;
+	bool file_known; /* world.acre's mtime and size when read or written */
+	struct timespec file_mtime;
+	long long file_size;
 	bool lost;              /* the terminal went away: keep the recovery file */
 	bool pick_palette;      /* the palette picker is open */
 	int carry_pi, carry_ei; /* entity being carried by `t`, or -1 */
+	int count;              /* a count being typed before a key, or 0 */
 	int32_t paint_col;      /* column where paint mode began, for Enter */
 	/* Validation, refreshed when the world changed and the keyboard is idle. */
 	wf_diags diags;
@@ -93,7 +99,7 @@ void ed_set_msg(ed_ui *u, bool error, const char *fmt, ...)
 void ed_command(ed_ui *u, const char *cmd);
 
 /* ui.c */
-int ed_save(ed_ui *u);
+int ed_save(ed_ui *u, bool force); /* force: even if the file changed on disk */
 void ed_revalidate(ed_ui *u);
 void ed_write_recovery(ed_ui *u);
 

@@ -21,10 +21,20 @@
 static const char *const repo_world_paths[] = {"world.acre", "scripts", "assets"};
 #define REPO_NPATHS 3
 
+/* A lock file that exists already is what a crashed git or acre leaves
+ * behind (or another one at work): say so, since libgit2 does not. */
 int repo_fail(store_err *err, const char *what)
 {
 	const git_error *e = git_error_last();
-	store_seterr(err, "%s: %s", what, e && e->message ? e->message : "git error");
+	const char *msg = e && e->message ? e->message : "git error";
+	int len = (int)strlen(msg);
+	while (len > 0 && (msg[len - 1] == ' ' || msg[len - 1] == ':'))
+		len--; /* some messages end in ": " with no reason after */
+	bool lock = strstr(msg, ".lock'") != NULL;
+	store_seterr(err, "%s: %.*s%s", what, len, msg,
+	             lock ? "; another git or acre is at work here, or one was "
+	                    "stopped: if none is running, remove the lock file"
+	                  : "");
 	return -1;
 }
 

@@ -108,6 +108,13 @@ static void put_quoted(writer *W, const char *s)
 	putc_(W, '"');
 }
 
+/* A model being edited may hold a NULL name for a moment; the writer
+ * never crashes on it (wf_validate reports it). */
+static const char *orq(const char *s)
+{
+	return s ? s : "?";
+}
+
 /* A bare attribute value must not need quotes to read back the same. */
 static bool bare_ok(const char *s)
 {
@@ -121,12 +128,13 @@ static bool bare_ok(const char *s)
 
 static void put_attr(writer *W, const wf_attr *a)
 {
-	puts_(W, a->key);
+	const char *v = a->value ? a->value : "";
+	puts_(W, orq(a->key));
 	putc_(W, '=');
-	if (a->quoted || !bare_ok(a->value))
-		put_quoted(W, a->value);
+	if (a->quoted || !bare_ok(v))
+		put_quoted(W, v);
 	else
-		puts_(W, a->value);
+		puts_(W, v);
 }
 
 static void put_attrs_inline(writer *W, const wf_attr *a, int n)
@@ -287,7 +295,7 @@ static void write_zone(writer *W, const wf_zone *z)
 	putc_(W, '\n');
 	lead(W, &z->note, 0);
 	puts_(W, "zone ");
-	puts_(W, z->name);
+	puts_(W, orq(z->name));
 	trail(W, &z->note);
 	if (z->caps & WF_CAP_ALL) {
 		lead(W, &z->allow_note, 2);
@@ -374,7 +382,7 @@ static void write_entity(writer *W, const wf_entity *e)
 {
 	lead(W, &e->note, 2);
 	puts_(W, "  entity ");
-	puts_(W, e->name);
+	puts_(W, orq(e->name));
 	putc_(W, ' ');
 	put_i64(W, e->x);
 	putc_(W, ' ');
@@ -415,7 +423,7 @@ static void write_parcel(writer *W, const wf_world *w, const wf_parcel *p,
 	putc_(W, '\n');
 	lead(W, &N[WF_PS_HEAD], 0);
 	puts_(W, "parcel ");
-	puts_(W, p->name);
+	puts_(W, orq(p->name));
 	putc_(W, ' ');
 	put_i64(W, p->px);
 	putc_(W, ' ');

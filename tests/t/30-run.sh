@@ -132,6 +132,12 @@ end" &&
 	expect_same want tr
 '
 
+test_expect 'run: an error message with newlines stays one trace line' '
+	world_with "function on_tick() error(\"two\\nlines\") end" &&
+	expect_exit 1 acre run --ticks 1 --trace tr w &&
+	grep -qFx "1 a fail on_tick runtime scripts/main.lua:1: two\\nlines" tr
+'
+
 test_expect 'run: --stats prints figures per scripted parcel' '
 	world_with "function on_tick() local s = 0 for i = 1, 1000 do s = s + i end end" &&
 	acre run --ticks 2 --stats w >out &&

@@ -125,4 +125,21 @@ test_expect 'a world in a subdirectory of a repository works' '
 	acre diff --world repo/worlds >out && grep -q "entity greeter moved 7,3 -> 5,3" out
 '
 
+test_expect 'a lock left by a stopped process is named, and nothing is committed' '
+	acre init w >/dev/null && echo "-- x" >>w/scripts/hello.lua &&
+	b=$(git -C w symbolic-ref --short HEAD) && touch w/.git/refs/heads/$b.lock &&
+	expect_exit 2 acre commit -m x w 2>err &&
+	grep -q "^acre: commit: failed to lock file .*/refs/heads/$b.lock'"'"' for writing; another git or acre is at work here, or one was stopped: if none is running, remove the lock file$" err &&
+	test "$(git -C w rev-list --count HEAD)" = 1 &&
+	rm w/.git/refs/heads/$b.lock && acre commit -m x w >/dev/null &&
+	test "$(git -C w rev-list --count HEAD)" = 2 && git -C w fsck --no-dangling 2>&1
+'
+
+test_expect 'a world that does not parse is committed with a warning' '
+	acre init w >/dev/null && echo "parcel broken" >>w/world.acre &&
+	acre commit w >out 2>err &&
+	grep -q "^acre: warning: world.acre does not parse ([0-9]*:14: .*); committing it anyway$" err &&
+	grep -q "^\[[0-9a-f]*\] Update the world$" out
+'
+
 test_done

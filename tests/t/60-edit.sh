@@ -98,6 +98,7 @@ test_expect 'moves: hjkl, parcel jumps, :goto, g and G' '
 	keys : g o t o Space 5 Space 4 Enter && wait_for " starter  5,4 (0,0)" &&
 	keys G && wait_for " starter  31,11 (3,1)  NORMAL" &&
 	keys g && wait_for "$STATUS" &&
+	keys 1 2 l 2 j && wait_for " starter  12,2 (1,0)" && keys 0 && wait_for " starter  0,2" &&
 	keys : g o t o Space n o p e Enter && wait_for "no parcel named '"'"'nope'"'"'" &&
 	ed_stop
 '
@@ -198,7 +199,8 @@ test_expect 'recovers the edits after a kill' '
 
 test_expect 'select, fill, copy and paste; line mode' '
 	starter && ed_start w && wait_for "$STATUS" &&
-	keys : b r u s h Space "~" Enter j l v l l j f && wait_for "filled" &&
+	keys : b r u s h Space "~" Enter j l v l l j && wait_for "  3x2  SELECT" &&
+	keys f && wait_for "filled" &&
 	screen | grep -q "^#~~~\.\.\.\.\.\.\.\.\.\.\.##" &&
 	keys v l y && wait_for "copied 2 by 1 tiles" &&
 	keys j j p && wait_for "pasted" &&
@@ -264,7 +266,10 @@ test_expect 'a hangup or SIGTERM keeps the edits in the recovery file' '
 	sh=$(tmux -L "$SOCK" display -p -t ed "#{pane_pid}") &&
 	pid=$(ps -o pid= --ppid "$sh" | tr -d " ") && kill -TERM "$pid" &&
 	wait_for "EDIT-EXIT 0" &&
-	grep -q "^    +\.\.\." w/.world.acre.acre-recover &&
+	grep -q "^    +\.\.\." w/.world.acre.acre-recover && ed_stop &&
+	ed_start --recover w && wait_for "recovered unsaved edits: :w saves them" &&
+	keys : q Enter && wait_for "unsaved changes" && keys : q ! Enter &&
+	wait_for "EDIT-EXIT 0" && ! test -e w/.world.acre.acre-recover &&
 	ed_stop
 '
 
@@ -301,6 +306,20 @@ test_expect 'palette picker, entity script, and --stats figures' '
 	grep -q "^  entity crier 3 2 .*script=\"scripts/c.lua\"" w/world.acre &&
 	grep -q "^first frame: [0-9.]* ms" stats &&
 	grep -q "^keystroke to frame: [0-9]* keys, p50 [0-9.]* ms, p99 [0-9.]* ms" stats &&
+	ed_stop
+'
+
+test_expect 'a world.acre changed by another program is not overwritten silently' '
+	starter && ed_start w && wait_for "$STATUS" &&
+	keys j i "~" Escape && wait_for "[+]" &&
+	echo "# written elsewhere" >>w/world.acre && cp w/world.acre theirs &&
+	keys : w Enter &&
+	wait_for "world.acre changed on disk since it was read: :w! overwrites it, :q! leaves it" &&
+	cmp theirs w/world.acre &&
+	keys : w ! Enter && wait_for "wrote world.acre" &&
+	keys : w Enter && wait_for "wrote world.acre" &&
+	keys : q Enter && wait_for "EDIT-EXIT 0" &&
+	grep -q "^    ~\.\.\." w/world.acre &&
 	ed_stop
 '
 

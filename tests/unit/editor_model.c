@@ -303,8 +303,109 @@ static void test_big_fill(void)
 	ed_model_free(&m);
 }
 
+static char *text_of(const wf_world *w)
+{
+	wf_buf b = {0};
+	if (wf_write(w, &b) != 0)
+		return NULL;
+	char *t = realloc(b.data, b.len + 1);
+	if (t)
+		t[b.len] = 0;
+	return t;
+}
+
+/* Thousands of random edits of every kind (many refused), then undo all
+ * and redo all: the written world must come back byte for byte each way. */
+static void test_random_history(void)
+{
+	ed_model m;
+	ed_model_init(&m, small_world());
+	char *start = text_of(m.w);
+	unsigned seed = 12345;
+	static const char *names[] = {"a", "b", "c", "d", "e"};
+	static const char *zones[] = {"shop", "open", "", "nope"};
+	int made = 0;
+	for (int i = 0; i < 3000; i++) {
+		/* Draw every number first: argument order must not matter. */
+		int v[8];
+		for (int k = 0; k < 8; k++)
+			v[k] = (int)((seed = seed * 1103515245u + 12345u) >> 16);
+		int pi = m.w->nparcels ? v[0] % m.w->nparcels : 0, g = v[1] % 3, r = -1;
+		int32_t x = v[2] % 18 - 1, y = v[3] % 14 - 1, x2 = v[4] % 16,
+		        y2 = v[5] % 12;
+		int32_t px = v[6] % 4, py = v[7] % 3, pw = 1 + v[1] % 2,
+		        ph = 1 + v[2] % 2;
+		const char *name = names[v[3] % 5];
+		switch (v[7] % 14) {
+		case 0:
+			r = ed_paint(&m, x, y, g);
+			break;
+		case 1:
+			r = ed_line(&m, x, y, x2, y2, g);
+			break;
+		case 2:
+			r = ed_fill(&m, x, y, x2, y2, g);
+			break;
+		case 3:
+			r = ed_copy(&m, x, y, x2, y2) || ed_paste(&m, x2, y2);
+			break;
+		case 4:
+			r = ed_parcel_create(&m, name, px, py, pw, 1);
+			break;
+		case 5:
+			r = ed_parcel_move(&m, pi, px, py);
+			break;
+		case 6:
+			r = ed_parcel_resize(&m, pi, pw, ph);
+			break;
+		case 7:
+			r = v[4] % 4 ? -1 : ed_parcel_delete(&m, pi);
+			break;
+		case 8:
+			r = ed_set_owner(&m, pi, g ? "hiro" : "");
+			break;
+		case 9:
+			r = ed_set_zone(&m, pi, zones[v[5] % 4]);
+			break;
+		case 10:
+			r = ed_set_script(&m, pi, g ? "scripts/x.lua" : NULL);
+			break;
+		case 11:
+			r = ed_entity_create(&m, pi, name, x2 % 8, y2 % 4, "o");
+			break;
+		case 12:
+			r = ed_entity_move(&m, pi, 0, x2 % 8, y2 % 4);
+			break;
+		case 13:
+			r = g ? ed_entity_delete(&m, pi, 0) : ed_undo(&m);
+			break;
+		}
+		made += r == 0;
+	}
+	char *end = text_of(m.w);
+	CHECK(made > 500 && m.pos > 300, "many random edits were made (%d, %d steps)",
+	      made, m.pos);
+	int steps = m.pos;
+	while (ed_undo(&m) == 0)
+		;
+	char *back = text_of(m.w);
+	CHECK(back && start && strcmp(back, start) == 0,
+	      "undoing %d steps gives the start back", steps);
+	while (ed_redo(&m) == 0)
+		;
+	char *again = text_of(m.w);
+	CHECK(again && end && strcmp(again, end) == 0, "redoing them gives the end back");
+	CHECK(m.pos == steps, "every step was redone");
+	free(start);
+	free(end);
+	free(back);
+	free(again);
+	ed_model_free(&m);
+}
+
 int main(void)
 {
+	test_random_history();
 	test_big_fill();
 	test_moves();
 	test_tiles();

@@ -314,6 +314,28 @@ static void test_hostile_geometry(void)
 	free(src);
 }
 
+/* An edited model may hold NULLs and bad values for a moment: writing it
+ * never crashes, and validation names what is wrong. */
+static void test_edited_model(void)
+{
+	wf_world *w = wf_world_new();
+	wf_parcel p = {.pw = 1, .ph = 1, .zone_index = -1};
+	w->parcels = calloc(1, sizeof *w->parcels);
+	w->parcels[0] = p;
+	w->nparcels = w->parcels_cap = 1;
+	w->parcels[0].attrs = calloc(1, sizeof(wf_attr));
+	w->parcels[0].nattrs = 1;
+	wf_buf b = {0};
+	CHECK(wf_write(w, &b) == 0 && strstr(b.data, "parcel ? 0 0\n"),
+	      "a nameless parcel is written without a crash");
+	wf_diags d = {0};
+	CHECK(wf_validate(w, NULL, "world.acre", &d) == 2, "and reported (%d errors)",
+	      d.errors);
+	wf_buf_free(&b);
+	wf_diags_free(&d);
+	wf_world_free(w);
+}
+
 /* ---- Budgets ----------------------------------------------------------------*/
 
 static void test_budgets(void)
@@ -433,6 +455,7 @@ int main(void)
 	test_rules();
 	test_budgets();
 	test_hostile_geometry();
+	test_edited_model();
 	test_utf8();
 	test_samples();
 	test_gen();
