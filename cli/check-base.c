@@ -378,6 +378,36 @@ static int keep_base_name(check_ctx *c, const store_pair *p)
 	return 0;
 }
 
+/* The events file drives every scripted parcel: when it differs from the
+ * base, every scripted parcel counts as changed. */
+static int mark_events(check_ctx *c)
+{
+	store_err err;
+	char *old = NULL, *now = NULL, *path = NULL;
+	size_t olen = 0, nlen = 0;
+	if (!c->w->events)
+		return 0;
+	if (store_read_at_opt(c->repo, c->base_hex, c->w->events, &old, &olen, &err) != 0)
+		return check_fail(c, "%s", err.msg);
+	if ((path = check_path(c, c->w->events))) {
+		FILE *f = fopen(path, "rb");
+		if (f) {
+			now = malloc(olen + 2);
+			nlen = now ? fread(now, 1, olen + 1, f) : 0;
+			fclose(f);
+		}
+	}
+	bool same = (!old && !now) ||
+	            (old && now && nlen == olen && memcmp(old, now, olen) == 0);
+	for (int i = 0; !same && i < c->w->nparcels; i++)
+		if (check_parcel_scripted(c->w, &c->w->parcels[i]))
+			c->changed[i] = 1;
+	free(old);
+	free(now);
+	free(path);
+	return 0;
+}
+
 /* Fill c->changed (and c->removed) from c->pair; *compared = false when
  * the base does not parse. */
 static int find_changes(check_ctx *c, bool *compared)
@@ -393,6 +423,8 @@ static int find_changes(check_ctx *c, bool *compared)
 		rc = changes_by_text(c, &c->pair, &fast);
 	if (rc == 0 && fast)
 		mark_scripts(c, &c->pair);
+	if (rc == 0 && fast)
+		rc = mark_events(c);
 	if (rc != 0 || fast) {
 		*compared = fast;
 		return rc;
@@ -408,6 +440,8 @@ static int find_changes(check_ctx *c, bool *compared)
 		return 0; /* one side does not parse: see check_changes */
 	rc = mark_changed(c, names, n);
 	store_names_free(names, n);
+	if (rc == 0)
+		rc = mark_events(c);
 	*compared = rc == 0;
 	return rc;
 }

@@ -12,8 +12,9 @@
  * its events shows up as a differing digest, which names the parcel.
  *
  * With --base, only changed parcels, their neighbours on the grid and
- * parcels without a recorded result at the base run; the other scripted
- * parcels' results come from the registry (acre-check(1), INCREMENTAL). */
+ * parcels without a result recorded at the base run; the other scripted
+ * parcels' results come from the registry (acre-check(1), INCREMENTAL
+ * CHECKS). */
 #include "cli/check.h"
 #include "stdlib/api.h"
 
@@ -74,10 +75,10 @@ static void mark_scripted(check_ctx *c, bool *scripted)
 
 /* ---- Events -------------------------------------------------------------------*/
 
-/* Events errors [from, to) of ev as findings. */
-static int add_event_errors(check_ctx *c, const api_events *ev, int from)
+/* The errors recorded in ev as findings. */
+static int add_event_errors(check_ctx *c, const api_events *ev)
 {
-	for (int i = from; i < ev->nerrs; i++) {
+	for (int i = 0; i < ev->nerrs; i++) {
 		const api_error *e = &ev->errs[i];
 		/* The file is named as it was opened: already inside the world. */
 		int rc = check_report_add(&c->rep, CHECK_ERROR, "events",
@@ -104,7 +105,7 @@ static int load_events(check_ctx *c, api_events *ev)
 		return check_fail(c, "out of memory");
 	if (n == 0)
 		api_events_check(ev, c->w);
-	if (add_event_errors(c, ev, 0) != 0)
+	if (add_event_errors(c, ev) != 0)
 		return -1;
 	c->rep.dropped += ev->errors - ev->nerrs;
 	return 0;

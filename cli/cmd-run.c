@@ -38,7 +38,8 @@ static int run_parse(int argc, char **argv, run_args *a)
 		const char *val = i + 1 < argc ? argv[i + 1] : NULL;
 		bool takes = strcmp(o, "--ticks") == 0 || strcmp(o, "--seed") == 0 ||
 		             strcmp(o, "--events") == 0 || strcmp(o, "--trace") == 0 ||
-		             strcmp(o, "--threads") == 0 || strcmp(o, "--instructions") == 0 ||
+		             strcmp(o, "--threads") == 0 ||
+		             strcmp(o, "--instructions") == 0 ||
 		             strcmp(o, "--memory") == 0;
 		if (takes && !val)
 			return cli_usage(e, "%s needs a value", o);
@@ -62,7 +63,10 @@ static int run_parse(int argc, char **argv, run_args *a)
 			if (!cli_parse_size(e, "--memory", val, &sz))
 				return CLI_USAGE;
 			if (sz < 16384 || sz > (1ULL << 34))
-				return cli_usage(e, "--memory wants a size from 16KiB to 16GiB, not '%s'", val);
+				return cli_usage(
+				    e,
+				    "--memory wants a size from 16KiB to 16GiB, not '%s'",
+				    val);
 			a->opts.limits.memory = (size_t)sz;
 		} else if (strcmp(o, "--events") == 0) {
 			a->events = val;
@@ -77,7 +81,8 @@ static int run_parse(int argc, char **argv, run_args *a)
 		} else if (o[0] == '-' && o[1]) {
 			return cli_usage(e, "unknown option '%s'", o);
 		} else if (a->world) {
-			return cli_usage(e, "one world at a time ('%s' and '%s')", a->world, o);
+			return cli_usage(e, "one world at a time ('%s' and '%s')",
+			                 a->world, o);
 		} else {
 			a->world = o;
 			continue;
@@ -103,7 +108,8 @@ static void run_print_event_errors(const api_events *ev)
 	for (int i = 0; i < ev->nerrs; i++) {
 		const api_error *x = &ev->errs[i];
 		if (x->line)
-			fprintf(stderr, "%s:%u:%u: %s\n", x->file, x->line, x->col, x->msg);
+			fprintf(stderr, "%s:%u:%u: %s\n", x->file, x->line, x->col,
+			        x->msg);
 		else
 			fprintf(stderr, "%s: %s\n", x->file, x->msg);
 	}
@@ -175,13 +181,14 @@ static double run_now(void)
 
 static void run_print_stats(api_run *r, const wf_world *w)
 {
-	printf("%-24s %8s %8s %12s %10s %8s\n", "parcel", "calls", "failed",
-	       "peak-instr", "peak-mem", "entities");
+	printf("%-24s %8s %8s %12s %10s %8s\n", "parcel", "calls", "failed", "peak-instr",
+	       "peak-mem", "entities");
 	for (int i = 0; i < w->nparcels; i++) {
 		const api_parcel_stats *s = api_run_stats(r, i);
 		if (!s->scripted)
 			continue;
-		printf("%-24s %8" PRId64 " %8" PRId64 " %12" PRId64 " %10zu %8" PRId64 "\n",
+		printf("%-24s %8" PRId64 " %8" PRId64 " %12" PRId64 " %10zu %8" PRId64
+		       "\n",
 		       w->parcels[i].name, s->calls, s->failures, s->peak_instructions,
 		       s->peak_memory, s->entities);
 	}
@@ -259,8 +266,9 @@ static int run_world(const run_args *a, const char *dir, wf_world *w,
 		run_print_stats(r, w);
 		printf("load %.3f s, %" PRId64 " ticks %.3f s, %.1f ticks/s, "
 		       "cpu %.3f s, %d thread%s\n",
-		       t1 - t0, a->ticks, t2 - t1, t2 > t1 ? (double)a->ticks / (t2 - t1) : 0.0,
-		       c2 - c1, o.threads > 1 ? o.threads : 1, o.threads > 1 ? "s" : "");
+		       t1 - t0, a->ticks, t2 - t1,
+		       t2 > t1 ? (double)a->ticks / (t2 - t1) : 0.0, c2 - c1,
+		       o.threads > 1 ? o.threads : 1, o.threads > 1 ? "s" : "");
 	}
 	if (!a->quiet)
 		printf("%" PRId64 " ticks, %d scripted parcel%s, %" PRId64 " failure%s\n",
@@ -297,36 +305,36 @@ static int cmd_run(int argc, char **argv)
 }
 
 const struct cmd_entry cmd_run_entry = {
-	.name = "run",
-	.usage = "[--ticks N] [--seed S] [--events FILE] [--trace FILE] [--threads N] [WORLD]",
-	.summary = "run a world's scripts headless; last line is its state hash",
-	.help =
-		"Loads every scripted parcel of WORLD (default: the current directory)\n"
-		"into its own sandbox, calls on_load, then runs N ticks. Each tick\n"
-		"delivers the events of the events file for that tick, the messages\n"
-		"parcels sent during the tick before, then calls on_tick. Handler\n"
-		"failures are listed on stderr. The last line is the state hash,\n"
-		"'state <16 hex digits>', which depends only on the world, the seed\n"
-		"and the events, never on the thread count.\n"
-		"\n"
-		"Options:\n"
-		"  --ticks N          ticks to run (default 200; 0 runs only on_load)\n"
-		"  --seed S           use seed S instead of the world's\n"
-		"  --events FILE      timed events (default: the world's `events` file);\n"
-		"                     format in acre-lua(7), EVENTS FILE\n"
-		"  --trace FILE       write every effect, message, log line and transfer,\n"
-		"                     one per line ('-' for stdout)\n"
-		"  --threads N        run parcels on N threads (1-64, default 1)\n"
-		"  --instructions N   per-tick instruction budget of every parcel,\n"
-		"                     instead of the one its land gives it\n"
-		"  --memory SIZE      memory cap of every parcel (e.g. 256KiB)\n"
-		"  --stats            print calls, failures, peak instructions and memory\n"
-		"                     per scripted parcel, then load time, ticks/s and\n"
-		"                     CPU time of the ticks\n"
-		"  -q, --quiet        print only failures and the state line\n"
-		"\n"
-		"Exit status: 0 when every handler succeeded, 1 when one failed or the\n"
-		"world or events file is invalid, 2 on usage or environment errors.\n"
-		"See acre-lua(7) for the API scripts use.\n",
-	.run = cmd_run,
+    .name = "run",
+    .usage =
+        "[--ticks N] [--seed S] [--events FILE] [--trace FILE] [--threads N] [WORLD]",
+    .summary = "run a world's scripts headless; last line is its state hash",
+    .help = "Loads every scripted parcel of WORLD (default: the current directory)\n"
+            "into its own sandbox, calls on_load, then runs N ticks. Each tick\n"
+            "delivers the events of the events file for that tick, the messages\n"
+            "parcels sent during the tick before, then calls on_tick. Handler\n"
+            "failures are listed on stderr. The last line is the state hash,\n"
+            "'state <16 hex digits>', which depends only on the world, the seed\n"
+            "and the events, never on the thread count.\n"
+            "\n"
+            "Options:\n"
+            "  --ticks N          ticks to run (default 200; 0 runs only on_load)\n"
+            "  --seed S           use seed S instead of the world's\n"
+            "  --events FILE      timed events (default: the world's `events` file);\n"
+            "                     format in acre-lua(7), EVENTS FILE\n"
+            "  --trace FILE       write every effect, message, log line and transfer,\n"
+            "                     one per line ('-' for stdout)\n"
+            "  --threads N        run parcels on N threads (1-64, default 1)\n"
+            "  --instructions N   per-tick instruction budget of every parcel,\n"
+            "                     instead of the one its land gives it\n"
+            "  --memory SIZE      memory cap of every parcel (e.g. 256KiB)\n"
+            "  --stats            print calls, failures, peak instructions and memory\n"
+            "                     per scripted parcel, then load time, ticks/s and\n"
+            "                     CPU time of the ticks\n"
+            "  -q, --quiet        print only failures and the state line\n"
+            "\n"
+            "Exit status: 0 when every handler succeeded, 1 when one failed or the\n"
+            "world or events file is invalid, 2 on usage or environment errors.\n"
+            "See acre-lua(7) for the API scripts use.\n",
+    .run = cmd_run,
 };

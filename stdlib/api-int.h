@@ -16,15 +16,15 @@
 /* Fuel charged by API calls, on top of the VM instructions of the call
  * itself (acre-lua(7), BUDGETS). */
 enum {
-	API_COST_CALL = 20,     /* every API call */
-	API_COST_TILE = 1,      /* per tile written by tiles.fill */
-	API_COST_ENTITY = 4,    /* per entity visited by list/find/at */
-	API_COST_BYTE_DIV = 8,  /* messages and logs: one unit per 8 bytes */
+	API_COST_CALL = 20,    /* every API call */
+	API_COST_TILE = 1,     /* per tile written by tiles.fill */
+	API_COST_ENTITY = 4,   /* per entity visited by list/find/at */
+	API_COST_BYTE_DIV = 8, /* messages and logs: one unit per 8 bytes */
 };
 
-#define API_MAX_MESSAGE 4096     /* bytes of one encoded message */
-#define API_MAX_MESSAGE_DEPTH 8  /* nested tables in one message */
-#define API_MESSAGES_PER_UNIT 16 /* default cap per tick per unit parcel */
+#define API_MAX_MESSAGE       4096 /* bytes of one encoded message */
+#define API_MAX_MESSAGE_DEPTH 8    /* nested tables in one message */
+#define API_MESSAGES_PER_UNIT 16   /* default cap per tick per unit parcel */
 
 /* A growable byte buffer. */
 typedef struct api_buf {
@@ -33,7 +33,7 @@ typedef struct api_buf {
 } api_buf;
 int api_buf_put(api_buf *b, const void *p, size_t n);
 int api_buf_printf(api_buf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 /* Append text with '\\', newlines, tabs and control bytes escaped. */
 int api_buf_escaped(api_buf *b, const char *s, size_t n);
 
@@ -53,8 +53,8 @@ typedef struct api_msgs {
 /* A transfer from the parcel's own account to account `to` (a parcel index
  * ≥ 0, or -1 - identity index). */
 typedef struct api_transfer {
-	int to_parcel;          /* -1 when to an identity */
-	char *to_identity;      /* malloc'd, when to_parcel < 0 */
+	int to_parcel;     /* -1 when to an identity */
+	char *to_identity; /* malloc'd, when to_parcel < 0 */
 	int64_t amount;
 } api_transfer;
 
@@ -62,10 +62,10 @@ typedef struct api_pstate {
 	int index;
 	const wf_parcel *p;
 	int32_t tw, th;
-	uint8_t *tiles;             /* live */
-	api_entity *ents;           /* live, in spawn order */
+	uint8_t *tiles;   /* live */
+	api_entity *ents; /* live, in spawn order */
 	int nents, ents_cap;
-	char **avatars;             /* present now, in order of entry */
+	char **avatars; /* present now, in order of entry */
 	int navatars, avatars_cap;
 
 	/* Transaction: copies taken at a handler's first write, restored when it
@@ -76,23 +76,23 @@ typedef struct api_pstate {
 	int snap_nents;
 	bool ents_dirty;
 
-	vm *v;                      /* NULL when the parcel does not run */
+	vm *v; /* NULL when the parcel does not run */
 	bool loaded;
-	int caps;                   /* WF_CAP_* of the zone */
-	const char *zone_name;      /* "(none)" when no zone */
+	int caps;              /* WF_CAP_* of the zone */
+	const char *zone_name; /* "(none)" when no zone */
 	vm_limits lim;
 	int64_t max_entities;
 
 	/* Per tick. */
 	uint64_t rng;
-	api_buf trace;              /* lines of this tick, each ending '\n' */
+	api_buf trace; /* lines of this tick, each ending '\n' */
 	api_msgs outbox;
 	api_transfer *xfers;
 	int nxfers, xfers_cap;
-	int64_t balance;            /* own account, working copy */
-	int64_t balance_start;      /* at the start of the tick */
-	int64_t sent;               /* messages sent this tick */
-	api_msgs inbox;             /* delivered this tick */
+	int64_t balance;       /* own account, working copy */
+	int64_t balance_start; /* at the start of the tick */
+	int64_t sent;          /* messages sent this tick */
+	api_msgs inbox;        /* delivered this tick */
 	int64_t peak_tick_instr;
 
 	/* Reused by API calls that build text or messages: a Lua error may
@@ -102,11 +102,11 @@ typedef struct api_pstate {
 	/* Per handler call. */
 	const char *handler;
 	size_t out_bytes;
-	vm_status forced;           /* a cap hit by the API (messages, output) */
+	vm_status forced; /* a cap hit by the API (messages, output) */
 	vm_error forced_err;
 
 	api_parcel_stats stats;
-	api_failure *fails;         /* this tick's, merged by run.c */
+	api_failure *fails; /* this tick's, merged by run.c */
 	int nfails, fails_cap;
 	struct api_run *run;
 } api_pstate;
@@ -123,25 +123,25 @@ struct api_run {
 	api_opts opts;
 	uint64_t seed;
 	int64_t tick;
-	api_pstate *ps;             /* one per parcel */
-	int *scripted;              /* indexes of parcels that run, in order */
+	api_pstate *ps; /* one per parcel */
+	int *scripted;  /* indexes of parcels that run, in order */
 	int nscripted;
 	/* Parcel names → index, open addressing (capacity a power of two). */
 	int32_t *names;
 	uint32_t names_mask;
-	int64_t *ledger;            /* parcel accounts, as of the tick start */
-	api_ident *idents;          /* sorted by name */
+	int64_t *ledger;   /* parcel accounts, as of the tick start */
+	api_ident *idents; /* sorted by name */
 	int nidents, idents_cap;
 	int64_t supply;
 	api_failure *fails;
 	int nfails;
 	int64_t total_fails;
 	bool oom;
-	struct run_pool *pool;      /* worker threads, or NULL (run.c) */
+	struct run_pool *pool; /* worker threads, or NULL (run.c) */
 };
 
 /* state.c */
-uint64_t api_strhash(const char *s, size_t n);  /* FNV-1a */
+uint64_t api_strhash(const char *s, size_t n); /* FNV-1a */
 int api_index_names(struct api_run *r);
 void api_free_ents(api_entity *v, int n);
 
@@ -149,7 +149,7 @@ void api_free_ents(api_entity *v, int n);
 int api_find_parcel(const struct api_run *r, const char *name, size_t len);
 const api_ident *api_find_ident(const struct api_run *r, const char *name);
 void api_trace(api_pstate *ps, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 /* Take the transaction copies before the first write of a handler. */
 void api_touch_tiles(api_pstate *ps);
 void api_touch_ents(api_pstate *ps);
@@ -173,21 +173,21 @@ int api_cap_exceeded(lua_State *L, api_pstate *ps, vm_status st, int64_t used,
 /* Argument checks for API functions: each raises "CALL: WHAT must be …"
  * at the script's line when the argument is wrong. */
 int64_t api_arg_int(lua_State *L, int idx, const char *call, const char *what);
-const char *api_arg_str(lua_State *L, int idx, const char *call,
-                        const char *what, size_t *len);
+const char *api_arg_str(lua_State *L, int idx, const char *call, const char *what,
+                        size_t *len);
 /* The type of an argument as messages name it ("nil" when absent). */
 const char *api_typename(lua_State *L, int idx);
 /* An entity, avatar or parcel name: [A-Za-z0-9_.-]{1,WF_MAX_NAME}. */
 bool api_name_ok(const char *s, size_t n);
 const char *api_arg_name(lua_State *L, int idx, const char *call, const char *what);
 /* A tile position inside the own parcel (two arguments from idx). */
-void api_arg_xy(lua_State *L, api_pstate *ps, int idx, const char *call,
-                int32_t *x, int32_t *y);
+void api_arg_xy(lua_State *L, api_pstate *ps, int idx, const char *call, int32_t *x,
+                int32_t *y);
 
 /* The modules (lib-*.c); api_lib_open installs them as globals. */
 extern const luaL_Reg api_world_lib[], api_parcel_lib[], api_tiles_lib[],
-	api_entities_lib[], api_events_lib[], api_messages_lib[], api_rng_lib[],
-	api_log_lib[], api_economy_lib[];
+    api_entities_lib[], api_events_lib[], api_messages_lib[], api_rng_lib[],
+    api_log_lib[], api_economy_lib[];
 
 /* msg.c: encode the value at `idx` (raises a Lua error when it cannot be
  * sent), decode onto the stack (charging fuel), render for the trace. */

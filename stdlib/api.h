@@ -45,9 +45,9 @@
  * An error of the host side (unreadable file, bad events file, out of
  * memory). Script failures are not api_errors: they are api_failures. */
 typedef struct api_error {
-	char file[256];   /* "" when not about a file */
+	char file[256];     /* "" when not about a file */
 	uint32_t line, col; /* 1-based; 0 when unknown */
-	char msg[512];    /* without file:line:col */
+	char msg[512];      /* without file:line:col */
 } api_error;
 
 /* ---- Events file -----------------------------------------------------------
@@ -63,7 +63,7 @@ typedef struct api_error {
  * non-decreasing tick order. AVATAR, PARCEL and ENTITY are names
  * ([A-Za-z0-9_.-]+, at most WF_MAX_NAME bytes). The parser uses libc only
  * (it is fuzzed); whether the parcels exist is checked by api_events_check. */
-#define API_MAX_TICK 1000000000LL
+#define API_MAX_TICK         1000000000LL
 #define API_MAX_EVENT_ERRORS 20
 
 typedef enum api_event_kind {
@@ -76,12 +76,12 @@ typedef enum api_event_kind {
 typedef struct api_event {
 	int64_t tick;
 	api_event_kind kind;
-	char *avatar;   /* enter, leave, interact; else NULL */
-	char *parcel;   /* always */
-	char *entity;   /* interact; else NULL */
-	char *text;     /* message; else NULL */
-	uint32_t line;  /* in the events file */
-	uint32_t col;   /* of the parcel name */
+	char *avatar;  /* enter, leave, interact; else NULL */
+	char *parcel;  /* always */
+	char *entity;  /* interact; else NULL */
+	char *text;    /* message; else NULL */
+	uint32_t line; /* in the events file */
+	uint32_t col;  /* of the parcel name */
 } api_event;
 
 typedef struct api_events {
@@ -89,15 +89,14 @@ typedef struct api_events {
 	api_event *v;   /* in tick order */
 	int n, cap;
 	api_error errs[API_MAX_EVENT_ERRORS]; /* the first errors found */
-	int nerrs;      /* recorded in errs */
-	int errors;     /* all errors, recorded or not */
+	int nerrs;                            /* recorded in errs */
+	int errors;                           /* all errors, recorded or not */
 } api_events;
 
 /* Parse `len` bytes of an events file named `file` into `out` (which must be
  * zeroed or freed before). Any bytes are handled. Returns the number of
  * errors (0 when the file is good), or -1 when out of memory. */
-int api_events_parse(const char *buf, size_t len, const char *file,
-                     api_events *out);
+int api_events_parse(const char *buf, size_t len, const char *file, api_events *out);
 /* Read and parse a file; -1 with out->errs[0] set when it cannot be read. */
 int api_events_load(const char *path, api_events *out);
 void api_events_free(api_events *ev);
@@ -116,10 +115,10 @@ int api_events_check(api_events *ev, const wf_world *w);
 typedef void (*api_trace_fn)(void *ud, const char *line, size_t len);
 
 typedef struct api_opts {
-	uint64_t seed;       /* used when seed_set, instead of the world's */
+	uint64_t seed; /* used when seed_set, instead of the world's */
 	bool seed_set;
-	int threads;         /* threads, the caller's included (at most
-	                        API_MAX_THREADS); 0 or 1: only the caller's */
+	int threads; /* threads, the caller's included (at most
+	                API_MAX_THREADS); 0 or 1: only the caller's */
 	/* Limits: each field that is non-zero replaces the limit derived from
 	 * the parcel's budget (wf_parcel_budget) for every parcel. */
 	vm_limits limits;
@@ -127,7 +126,7 @@ typedef struct api_opts {
 	/* Optional mask of world->nparcels entries: only parcels with a
 	 * non-zero entry run their scripts (acre check --base). NULL: all. */
 	const uint8_t *select;
-	api_trace_fn trace;  /* NULL: no trace */
+	api_trace_fn trace; /* NULL: no trace */
 	void *trace_ud;
 } api_opts;
 
@@ -145,19 +144,25 @@ typedef struct api_failure {
 
 /* Per-parcel figures, for summaries and the registry. */
 typedef struct api_parcel_stats {
-	bool scripted;       /* has a script that runs in this run */
-	bool loaded;         /* the script compiled and its top level ran */
-	int64_t calls;       /* handler calls made */
-	int64_t failures;    /* handler calls that failed */
+	bool scripted;             /* has a script that runs in this run */
+	bool loaded;               /* the script compiled and its top level ran */
+	int64_t calls;             /* handler calls made */
+	int64_t failures;          /* handler calls that failed */
 	int64_t peak_instructions; /* most in one tick */
 	size_t peak_memory;
 	int64_t messages_sent;
-	int64_t entities;    /* live entities now */
+	int64_t entities; /* live entities now */
 } api_parcel_stats;
 
 /* ---- Live state seen from the host ---------------------------------------- */
 
-typedef enum api_value_type { API_NIL, API_BOOL, API_INT, API_NUM, API_STR } api_value_type;
+typedef enum api_value_type {
+	API_NIL,
+	API_BOOL,
+	API_INT,
+	API_NUM,
+	API_STR
+} api_value_type;
 
 /* A property value of an entity (what a script may store there). */
 typedef struct api_value {
@@ -166,7 +171,7 @@ typedef struct api_value {
 		bool b;
 		int64_t i;
 		double n;
-		char *s;         /* NUL-terminated, owned by the run */
+		char *s; /* NUL-terminated, owned by the run */
 	} u;
 } api_value;
 
@@ -179,9 +184,9 @@ typedef struct api_prop {
  * their attributes as string properties. */
 typedef struct api_entity {
 	char *name;
-	int32_t x, y;        /* relative to the parcel's top-left tile */
-	char glyph[8];       /* one UTF-8 code point, or "" */
-	api_prop *props;     /* in the order they were first set */
+	int32_t x, y;    /* relative to the parcel's top-left tile */
+	char glyph[8];   /* one UTF-8 code point, or "" */
+	api_prop *props; /* in the order they were first set */
 	int nprops, props_cap;
 } api_entity;
 
@@ -195,8 +200,7 @@ typedef struct api_run api_run;
  * run's own copies. Loads every scripted parcel's script (one vm each) and
  * calls on_load; load failures are api_failures, not errors. NULL with
  * `err` set on host errors (out of memory, unreadable scripts directory). */
-api_run *api_run_new(wf_world *w, const char *dir, const api_opts *o,
-                     api_error *err);
+api_run *api_run_new(wf_world *w, const char *dir, const api_opts *o, api_error *err);
 void api_run_free(api_run *r);
 
 /* Run the next tick with `ev` (the whole events array is fine: only the
@@ -232,12 +236,10 @@ bool api_run_balance(const api_run *r, const char *account, int64_t *out);
 int64_t api_run_supply(const api_run *r);
 
 /* The limits one parcel runs with (its budget, then opts overrides). */
-vm_limits api_parcel_limits(const wf_world *w, const wf_parcel *p,
-                            const api_opts *o);
+vm_limits api_parcel_limits(const wf_world *w, const wf_parcel *p, const api_opts *o);
 
 /* Human text of one failure: "parcel NAME: on_tick at tick 3: FILE:LINE:
  * message (instructions 1000001 of 1000000)". */
-void api_failure_format(const api_run *r, const api_failure *f, char *buf,
-                        size_t len);
+void api_failure_format(const api_run *r, const api_failure *f, char *buf, size_t len);
 
 #endif

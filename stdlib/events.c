@@ -28,12 +28,11 @@ const char *api_event_kind_name(api_event_kind k)
 	return ev_kind_names[k];
 }
 
-static void ev_error(api_events *ev, const char *file, uint32_t line,
-                     uint32_t col, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
+static void ev_error(api_events *ev, const char *file, uint32_t line, uint32_t col,
+                     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
-static void ev_error(api_events *ev, const char *file, uint32_t line,
-                     uint32_t col, const char *fmt, ...)
+static void ev_error(api_events *ev, const char *file, uint32_t line, uint32_t col,
+                     const char *fmt, ...)
 {
 	ev->errors++;
 	if (ev->nerrs >= API_MAX_EVENT_ERRORS)
@@ -162,8 +161,7 @@ typedef struct ev_ctx {
 } ev_ctx;
 
 /* Read a name field; reports and returns NULL-with-*bad when it is not one. */
-static bool ev_name(ev_ctx *c, ev_line *l, const char *what, const char **t,
-                    size_t *n)
+static bool ev_name(ev_ctx *c, ev_line *l, const char *what, const char **t, size_t *n)
 {
 	*t = ev_token(l, n);
 	uint32_t col = (uint32_t)(*t - l->s) + 1;
@@ -176,7 +174,8 @@ static bool ev_name(ev_ctx *c, ev_line *l, const char *what, const char **t,
 		ev_quote(*t, *n, q, sizeof q);
 		ev_error(c->ev, c->file, l->lineno, col,
 		         "'%s' is not a valid %s name (letters, digits, '_', '.', '-'; "
-		         "at most %d bytes)", q, what, WF_MAX_NAME);
+		         "at most %d bytes)",
+		         q, what, WF_MAX_NAME);
 		return false;
 	}
 	return true;
@@ -198,12 +197,14 @@ static bool ev_tick(ev_ctx *c, ev_line *l, int64_t *tick)
 	if (!digits) {
 		char q[32];
 		ev_quote(t, n, q, sizeof q);
-		ev_error(c->ev, c->file, l->lineno, col, "expected a tick number, not '%s'", q);
+		ev_error(c->ev, c->file, l->lineno, col,
+		         "expected a tick number, not '%s'", q);
 		return false;
 	}
 	if (v < 1 || v > API_MAX_TICK) {
 		ev_error(c->ev, c->file, l->lineno, col,
-		         "tick must be from 1 to %lld, not %lld", API_MAX_TICK, (long long)v);
+		         "tick must be from 1 to %lld, not %lld", API_MAX_TICK,
+		         (long long)v);
 		return false;
 	}
 	if (v < c->last_tick) {
@@ -335,8 +336,7 @@ static int ev_parse_line(ev_ctx *c, ev_line *l)
 	return 0;
 }
 
-int api_events_parse(const char *buf, size_t len, const char *file,
-                     api_events *out)
+int api_events_parse(const char *buf, size_t len, const char *file, api_events *out)
 {
 	ev_ctx c = {.ev = out, .file = file, .last_tick = 0};
 	snprintf(out->file, sizeof out->file, "%s", file);
@@ -371,7 +371,8 @@ int api_events_load(const char *path, api_events *out)
 {
 	FILE *f = fopen(path, "rb");
 	if (!f) {
-		ev_error(out, path, 0, 0, "cannot read the events file: %s", strerror(errno));
+		ev_error(out, path, 0, 0, "cannot read the events file: %s",
+		         strerror(errno));
 		return -1;
 	}
 	char *buf = NULL;
@@ -383,7 +384,8 @@ int api_events_load(const char *path, api_events *out)
 			if (!nb) {
 				free(buf);
 				fclose(f);
-				ev_error(out, path, 0, 0, "out of memory reading the events file");
+				ev_error(out, path, 0, 0,
+				         "out of memory reading the events file");
 				return -1;
 			}
 			buf = nb;

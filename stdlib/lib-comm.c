@@ -25,9 +25,9 @@ static int msg_send(lua_State *L)
 	if (target < 0)
 		return api_raise(L, "messages.send: no parcel named '%.64s'", to);
 	if (ps->sent >= ps->lim.messages)
-		return api_cap_exceeded(L, ps, VM_ERR_MESSAGES, ps->sent + 1,
-		                        ps->lim.messages,
-		                        "messages.send: message budget of this tick exceeded");
+		return api_cap_exceeded(
+		    L, ps, VM_ERR_MESSAGES, ps->sent + 1, ps->lim.messages,
+		    "messages.send: message budget of this tick exceeded");
 	api_buf *b = &ps->scratch;
 	b->len = 0;
 	if (api_msg_encode(L, 2, b) < 0)
@@ -48,12 +48,14 @@ static int msg_send(lua_State *L)
 		q->v = v;
 		q->cap = cap;
 	}
-	q->v[q->n++] = (api_msg){.from = ps->index, .to = target, .data = data, .len = b->len};
+	q->v[q->n++] =
+	    (api_msg){.from = ps->index, .to = target, .data = data, .len = b->len};
 	ps->sent++;
 	ps->stats.messages_sent++;
 	b->len = 0;
 	api_msg_render(data, q->v[q->n - 1].len, b);
-	api_trace(ps, "send %s %s", ps->run->w->parcels[target].name, b->len ? b->data : "");
+	api_trace(ps, "send %s %s", ps->run->w->parcels[target].name,
+	          b->len ? b->data : "");
 	return 0;
 }
 
@@ -70,7 +72,10 @@ static int msg_limit(lua_State *L)
 }
 
 const luaL_Reg api_messages_lib[] = {
-	{"send", msg_send}, {"sent", msg_sent}, {"limit", msg_limit}, {NULL, NULL},
+    {"send", msg_send},
+    {"sent", msg_sent},
+    {"limit", msg_limit},
+    {NULL, NULL},
 };
 
 /* ---- economy ---------------------------------------------------------------------- */
@@ -84,13 +89,15 @@ static const char *eco_account_arg(lua_State *L, api_pstate *ps, int idx,
 	const char *a = api_arg_str(L, idx, call, "the account", &n);
 	if (n > 0 && a[0] == '@') {
 		if (!api_name_ok(a + 1, n - 1))
-			api_raise(L, "%s: '%.64s' is not a valid identity account", call, a);
+			api_raise(L, "%s: '%.64s' is not a valid identity account", call,
+			          a);
 		*parcel = -1;
 		return a + 1;
 	}
 	*parcel = api_find_parcel(ps->run, a, n);
 	if (*parcel < 0)
-		api_raise(L, "%s: no account '%.64s' (a parcel's name, or @identity)", call, a);
+		api_raise(L, "%s: no account '%.64s' (a parcel's name, or @identity)",
+		          call, a);
 	return a;
 }
 
@@ -131,14 +138,17 @@ static int eco_transfer(lua_State *L)
 	if (mlen > 200)
 		return api_raise(L, "economy.transfer: the memo is limited to 200 bytes");
 	if (amount <= 0)
-		return api_raise(L, "economy.transfer: the amount must be positive, not %" PRId64,
-		                amount);
+		return api_raise(
+		    L, "economy.transfer: the amount must be positive, not %" PRId64,
+		    amount);
 	if (to == ps->index)
 		return api_raise(L, "economy.transfer: parcel '%s' cannot pay itself",
-		                ps->p->name);
+		                 ps->p->name);
 	if (amount > ps->balance)
-		return api_raise(L, "economy.transfer: parcel '%s' has %" PRId64 ", not "
-		                   "enough to pay %" PRId64, ps->p->name, ps->balance, amount);
+		return api_raise(L,
+		                 "economy.transfer: parcel '%s' has %" PRId64 ", not "
+		                 "enough to pay %" PRId64,
+		                 ps->p->name, ps->balance, amount);
 	if (ps->nxfers == ps->xfers_cap) {
 		int cap = ps->xfers_cap ? ps->xfers_cap * 2 : 8;
 		api_transfer *v = realloc(ps->xfers, (size_t)cap * sizeof *v);
@@ -175,7 +185,9 @@ static int eco_account(lua_State *L)
 }
 
 const luaL_Reg api_economy_lib[] = {
-	{"balance", eco_balance}, {"transfer", eco_transfer},
-	{"supply", eco_supply},   {"account", eco_account},
-	{NULL, NULL},
+    {"balance", eco_balance},
+    {"transfer", eco_transfer},
+    {"supply", eco_supply},
+    {"account", eco_account},
+    {NULL, NULL},
 };

@@ -28,7 +28,7 @@ static int ent_arg(lua_State *L, api_pstate *ps, const char *call)
 	int i = strlen(name) == n ? ent_index(ps, name) : -1;
 	if (i < 0)
 		api_raise(L, "%s: no entity named '%.64s' in parcel '%s'", call, name,
-		         ps->p->name);
+		          ps->p->name);
 	return i;
 }
 
@@ -72,14 +72,16 @@ static api_value ent_value_arg(lua_State *L, int idx, const char *call)
 		lua_tolstring(L, idx, &n);
 		if (n > WF_MAX_STRING)
 			api_raise(L, "%s: a property string is limited to %d bytes", call,
-			         WF_MAX_STRING);
+			          WF_MAX_STRING);
 		v.type = API_STR;
 		v.u.s = NULL; /* copied by the caller once nothing can raise */
 		break;
 	}
 	default:
-		api_raise(L, "%s: a property must be nil, a boolean, a number or a string, "
-		            "not %s", call, api_typename(L, idx));
+		api_raise(L,
+		          "%s: a property must be nil, a boolean, a number or a string, "
+		          "not %s",
+		          call, api_typename(L, idx));
 	}
 	return v;
 }
@@ -185,20 +187,26 @@ static int ent_spawn(lua_State *L)
 	char glyph[8];
 	ent_glyph_arg(L, 4, "entities.spawn", glyph);
 	if (!lua_isnoneornil(L, 5) && lua_type(L, 5) != LUA_TTABLE)
-		return api_raise(L, "entities.spawn: the properties must be a table, not %s",
-		                api_typename(L, 5));
+		return api_raise(L,
+		                 "entities.spawn: the properties must be a table, not %s",
+		                 api_typename(L, 5));
 	if (ent_index(ps, name) >= 0)
-		return api_raise(L, "entities.spawn: parcel '%s' already has an entity "
-		                   "named '%s'", ps->p->name, name);
+		return api_raise(L,
+		                 "entities.spawn: parcel '%s' already has an entity "
+		                 "named '%s'",
+		                 ps->p->name, name);
 	if (ps->nents >= ps->max_entities)
-		return api_raise(L, "entities.spawn: parcel '%s' is at its entity budget "
-		                   "(%" PRId64 ")", ps->p->name, ps->max_entities);
+		return api_raise(L,
+		                 "entities.spawn: parcel '%s' is at its entity budget "
+		                 "(%" PRId64 ")",
+		                 ps->p->name, ps->max_entities);
 	/* Check every property before changing anything. */
 	if (lua_type(L, 5) == LUA_TTABLE) {
 		lua_pushnil(L);
 		while (lua_next(L, 5)) {
 			if (lua_type(L, -2) != LUA_TSTRING)
-				return api_raise(L, "entities.spawn: property names must be strings");
+				return api_raise(
+				    L, "entities.spawn: property names must be strings");
 			ent_value_arg(L, -1, "entities.spawn");
 			vm_charge(L, API_COST_ENTITY);
 			lua_pop(L, 1);
@@ -256,7 +264,8 @@ static int ent_remove(lua_State *L)
 	api_touch_ents(ps);
 	api_trace(ps, "remove %s", ps->ents[i].name);
 	api_entity_free(&ps->ents[i]);
-	memmove(&ps->ents[i], &ps->ents[i + 1], (size_t)(ps->nents - i - 1) * sizeof *ps->ents);
+	memmove(&ps->ents[i], &ps->ents[i + 1],
+	        (size_t)(ps->nents - i - 1) * sizeof *ps->ents);
 	ps->nents--;
 	return 0;
 }
@@ -421,9 +430,9 @@ static int ent_limit(lua_State *L)
 }
 
 const luaL_Reg api_entities_lib[] = {
-	{"spawn", ent_spawn}, {"move", ent_move},   {"remove", ent_remove},
-	{"set", ent_set},     {"prop", ent_prop},   {"get", ent_get},
-	{"exists", ent_exists}, {"list", ent_list}, {"at", ent_at},
-	{"find", ent_find},   {"count", ent_count}, {"limit", ent_limit},
-	{NULL, NULL},
+    {"spawn", ent_spawn},   {"move", ent_move},   {"remove", ent_remove},
+    {"set", ent_set},       {"prop", ent_prop},   {"get", ent_get},
+    {"exists", ent_exists}, {"list", ent_list},   {"at", ent_at},
+    {"find", ent_find},     {"count", ent_count}, {"limit", ent_limit},
+    {NULL, NULL},
 };

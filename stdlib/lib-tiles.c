@@ -22,7 +22,7 @@ static int tiles_glyph_arg(lua_State *L, api_pstate *ps, int idx, const char *ca
 		if (w->palette[i].name && strcmp(w->palette[i].name, s) == 0)
 			return i;
 	return api_raise(L, "%s: '%.64s' is neither a glyph nor a name in the palette",
-	                call, s);
+	                 call, s);
 }
 
 static const wf_glyph *tiles_at(lua_State *L, api_pstate *ps, const char *call)
@@ -83,14 +83,17 @@ static int tiles_fill(lua_State *L)
 	int64_t w = api_arg_int(L, 3, "tiles.fill", "the width");
 	int64_t h = api_arg_int(L, 4, "tiles.fill", "the height");
 	if (w < 1 || h < 1 || w > ps->tw - x || h > ps->th - y)
-		return api_raise(L, "tiles.fill: %" PRId64 "x%" PRId64 " at (%d, %d) does not "
-		                   "fit in parcel '%s' (%dx%d)", w, h, (int)x, (int)y,
-		                ps->p->name, (int)ps->tw, (int)ps->th);
+		return api_raise(
+		    L,
+		    "tiles.fill: %" PRId64 "x%" PRId64 " at (%d, %d) does not "
+		    "fit in parcel '%s' (%dx%d)",
+		    w, h, (int)x, (int)y, ps->p->name, (int)ps->tw, (int)ps->th);
 	int g = tiles_glyph_arg(L, ps, 5, "tiles.fill");
 	vm_charge(L, w * h * API_COST_TILE);
 	api_touch_tiles(ps);
 	for (int64_t j = 0; j < h; j++)
-		memset(&ps->tiles[(size_t)(y + j) * (size_t)ps->tw + (size_t)x], g, (size_t)w);
+		memset(&ps->tiles[(size_t)(y + j) * (size_t)ps->tw + (size_t)x], g,
+		       (size_t)w);
 	api_trace(ps, "fill %d %d %" PRId64 " %" PRId64 " %s", (int)x, (int)y, w, h,
 	          ps->run->w->palette[g].glyph);
 	return 0;
@@ -118,7 +121,7 @@ static int tiles_count(lua_State *L)
 }
 
 const luaL_Reg api_tiles_lib[] = {
-	{"get", tiles_get},   {"name", tiles_name}, {"solid", tiles_solid},
-	{"set", tiles_set},   {"fill", tiles_fill}, {"size", tiles_size},
-	{"count", tiles_count}, {NULL, NULL},
+    {"get", tiles_get},     {"name", tiles_name}, {"solid", tiles_solid},
+    {"set", tiles_set},     {"fill", tiles_fill}, {"size", tiles_size},
+    {"count", tiles_count}, {NULL, NULL},
 };

@@ -37,7 +37,7 @@ void api_need(lua_State *L, api_pstate *ps, int cap, const char *call)
 {
 	if (!(ps->caps & cap))
 		api_raise(L, "%s: zone '%s' does not allow %s (parcel '%s')", call,
-		         ps->zone_name, wf_cap_name(cap), ps->p->name);
+		          ps->zone_name, wf_cap_name(cap), ps->p->name);
 }
 
 int api_cap_exceeded(lua_State *L, api_pstate *ps, vm_status st, int64_t used,
@@ -77,17 +77,17 @@ int64_t api_arg_int(lua_State *L, int idx, const char *call, const char *what)
 	lua_Integer v = lua_tointegerx(L, idx, &isnum);
 	if (!isnum || lua_type(L, idx) != LUA_TNUMBER)
 		return api_raise(L, "%s: %s must be an integer, not %s", call, what,
-		                lua_type(L, idx) == LUA_TNUMBER ? "a fraction"
-		                                                : api_typename(L, idx));
+		                 lua_type(L, idx) == LUA_TNUMBER ? "a fraction"
+		                                                 : api_typename(L, idx));
 	return v;
 }
 
-const char *api_arg_str(lua_State *L, int idx, const char *call,
-                        const char *what, size_t *len)
+const char *api_arg_str(lua_State *L, int idx, const char *call, const char *what,
+                        size_t *len)
 {
 	if (lua_type(L, idx) != LUA_TSTRING) {
 		api_raise(L, "%s: %s must be a string, not %s", call, what,
-		         api_typename(L, idx));
+		          api_typename(L, idx));
 		return NULL;
 	}
 	return lua_tolstring(L, idx, len);
@@ -111,20 +111,23 @@ const char *api_arg_name(lua_State *L, int idx, const char *call, const char *wh
 	size_t n;
 	const char *s = api_arg_str(L, idx, call, what, &n);
 	if (!api_name_ok(s, n))
-		api_raise(L, "%s: '%.64s' is not a valid %s (letters, digits, '_', '.', "
-		            "'-'; at most %d bytes)", call, s, what, WF_MAX_NAME);
+		api_raise(L,
+		          "%s: '%.64s' is not a valid %s (letters, digits, '_', '.', "
+		          "'-'; at most %d bytes)",
+		          call, s, what, WF_MAX_NAME);
 	return s;
 }
 
-void api_arg_xy(lua_State *L, api_pstate *ps, int idx, const char *call,
-                int32_t *x, int32_t *y)
+void api_arg_xy(lua_State *L, api_pstate *ps, int idx, const char *call, int32_t *x,
+                int32_t *y)
 {
 	int64_t vx = api_arg_int(L, idx, call, "x");
 	int64_t vy = api_arg_int(L, idx + 1, call, "y");
 	if (vx < 0 || vy < 0 || vx >= ps->tw || vy >= ps->th)
-		api_raise(L, "%s: (%" PRId64 ", %" PRId64 ") is outside parcel '%s' "
-		            "(x 0..%d, y 0..%d)", call, vx, vy, ps->p->name,
-		         (int)ps->tw - 1, (int)ps->th - 1);
+		api_raise(L,
+		          "%s: (%" PRId64 ", %" PRId64 ") is outside parcel '%s' "
+		          "(x 0..%d, y 0..%d)",
+		          call, vx, vy, ps->p->name, (int)ps->tw - 1, (int)ps->th - 1);
 	*x = (int32_t)vx;
 	*y = (int32_t)vy;
 }
@@ -213,11 +216,14 @@ static int world_parcel(lua_State *L)
 }
 
 const luaL_Reg api_world_lib[] = {
-	{"name", world_name},     {"seed", world_seed},
-	{"tick", world_tick},     {"size", world_size},
-	{"parcel_size", world_parcel_size},
-	{"parcels", world_parcels}, {"parcel", world_parcel},
-	{NULL, NULL},
+    {"name", world_name},
+    {"seed", world_seed},
+    {"tick", world_tick},
+    {"size", world_size},
+    {"parcel_size", world_parcel_size},
+    {"parcels", world_parcels},
+    {"parcel", world_parcel},
+    {NULL, NULL},
 };
 
 /* ---- parcel ----------------------------------------------------------------------- */
@@ -304,8 +310,10 @@ static int parcel_allows(lua_State *L)
 	const char *what = api_arg_str(L, 1, "parcel.allows", "the capability", &n);
 	int cap = wf_cap_parse(what);
 	if (!cap)
-		return api_raise(L, "parcel.allows: unknown capability '%.64s' (scripts, "
-		                   "tiles, entities, messages or economy)", what);
+		return api_raise(L,
+		                 "parcel.allows: unknown capability '%.64s' (scripts, "
+		                 "tiles, entities, messages or economy)",
+		                 what);
 	lua_pushboolean(L, (ps->caps & cap) != 0);
 	return 1;
 }
@@ -323,11 +331,11 @@ static int parcel_avatars(lua_State *L)
 }
 
 const luaL_Reg api_parcel_lib[] = {
-	{"name", parcel_name},     {"owner", parcel_owner},
-	{"zone", parcel_zone},     {"bounds", parcel_bounds},
-	{"size", parcel_size},     {"budget", parcel_budget},
-	{"usage", parcel_usage},   {"allows", parcel_allows},
-	{"avatars", parcel_avatars}, {NULL, NULL},
+    {"name", parcel_name},       {"owner", parcel_owner},
+    {"zone", parcel_zone},       {"bounds", parcel_bounds},
+    {"size", parcel_size},       {"budget", parcel_budget},
+    {"usage", parcel_usage},     {"allows", parcel_allows},
+    {"avatars", parcel_avatars}, {NULL, NULL},
 };
 
 /* ---- events ------------------------------------------------------------------------
@@ -335,7 +343,7 @@ const luaL_Reg api_parcel_lib[] = {
  * one, and when one is already set chains them (the old one runs first),
  * so that entity scripts sharing the parcel's state can each add theirs. */
 
-static const char *const event_names[] = {"load", "tick", "enter", "leave",
+static const char *const event_names[] = {"load",    "tick",     "enter", "leave",
                                           "message", "interact", NULL};
 
 static int events_chained(lua_State *L)
@@ -357,8 +365,10 @@ static const char *events_arg(lua_State *L, const char *call)
 	for (int i = 0; event_names[i]; i++)
 		if (strcmp(name, event_names[i]) == 0)
 			return event_names[i];
-	api_raise(L, "%s: unknown event '%.64s' (load, tick, enter, leave, message or "
-	            "interact)", call, name);
+	api_raise(L,
+	          "%s: unknown event '%.64s' (load, tick, enter, leave, message or "
+	          "interact)",
+	          call, name);
 	return NULL;
 }
 
@@ -368,7 +378,7 @@ static int events_on(lua_State *L)
 	const char *ev = events_arg(L, "events.on");
 	if (lua_type(L, 2) != LUA_TFUNCTION)
 		return api_raise(L, "events.on: the handler must be a function, not %s",
-		                api_typename(L, 2));
+		                 api_typename(L, 2));
 	char global[32];
 	snprintf(global, sizeof global, "on_%s", ev);
 	lua_getglobal(L, global);
@@ -412,7 +422,10 @@ static int events_list(lua_State *L)
 }
 
 const luaL_Reg api_events_lib[] = {
-	{"on", events_on}, {"off", events_off}, {"list", events_list}, {NULL, NULL},
+    {"on", events_on},
+    {"off", events_off},
+    {"list", events_list},
+    {NULL, NULL},
 };
 
 /* ---- rng -----------------------------------------------------------------------------
@@ -468,8 +481,9 @@ static int rng_chance(lua_State *L)
 {
 	api_pstate *ps = api_ps(L);
 	if (lua_type(L, 1) != LUA_TNUMBER)
-		return api_raise(L, "rng.chance: the probability must be a number, not %s",
-		                api_typename(L, 1));
+		return api_raise(L,
+		                 "rng.chance: the probability must be a number, not %s",
+		                 api_typename(L, 1));
 	double p = lua_tonumber(L, 1);
 	lua_pushboolean(L, (double)(rng_next(ps) >> 11) * 0x1.0p-53 < p);
 	return 1;
@@ -480,7 +494,7 @@ static int rng_pick(lua_State *L)
 	api_pstate *ps = api_ps(L);
 	if (lua_type(L, 1) != LUA_TTABLE)
 		return api_raise(L, "rng.pick: the list must be a table, not %s",
-		                api_typename(L, 1));
+		                 api_typename(L, 1));
 	lua_Unsigned n = lua_rawlen(L, 1);
 	if (n == 0)
 		return api_raise(L, "rng.pick: the list is empty");
@@ -489,15 +503,15 @@ static int rng_pick(lua_State *L)
 }
 
 const luaL_Reg api_rng_lib[] = {
-	{"int", rng_int},     {"float", rng_float},
-	{"chance", rng_chance}, {"pick", rng_pick},
-	{NULL, NULL},
+    {"int", rng_int},   {"float", rng_float}, {"chance", rng_chance},
+    {"pick", rng_pick}, {NULL, NULL},
 };
 
-/* ---- log --------------------------------------------------------------------------------
- * Lines go to the trace as "TICK PARCEL log LEVEL TEXT". Values are shown
- * without calling metamethods (nothing of the script runs here), tables and
- * functions by their type only: no addresses. */
+/* ---- log
+ * -------------------------------------------------------------------------------- Lines
+ * go to the trace as "TICK PARCEL log LEVEL TEXT". Values are shown without calling
+ * metamethods (nothing of the script runs here), tables and functions by their type only:
+ * no addresses. */
 
 static int log_value(lua_State *L, int i, api_buf *b)
 {
@@ -562,20 +576,24 @@ static int log_error(lua_State *L)
 }
 
 const luaL_Reg api_log_lib[] = {
-	{"info", log_info}, {"warn", log_warn}, {"error", log_error}, {NULL, NULL},
+    {"info", log_info},
+    {"warn", log_warn},
+    {"error", log_error},
+    {NULL, NULL},
 };
 
-/* ---- Installing ----------------------------------------------------------------------- */
+/* ---- Installing -----------------------------------------------------------------------
+ */
 
 static const struct {
 	const char *name;
 	const luaL_Reg *fns;
 } api_modules[] = {
-	{"world", api_world_lib},       {"parcel", api_parcel_lib},
-	{"tiles", api_tiles_lib},       {"entities", api_entities_lib},
-	{"events", api_events_lib},     {"messages", api_messages_lib},
-	{"rng", api_rng_lib},           {"log", api_log_lib},
-	{"economy", api_economy_lib},
+    {"world", api_world_lib},     {"parcel", api_parcel_lib},
+    {"tiles", api_tiles_lib},     {"entities", api_entities_lib},
+    {"events", api_events_lib},   {"messages", api_messages_lib},
+    {"rng", api_rng_lib},         {"log", api_log_lib},
+    {"economy", api_economy_lib},
 };
 
 static int lib_open(lua_State *L)

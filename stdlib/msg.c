@@ -38,8 +38,10 @@ static int msg_value(lua_State *L, int idx, api_buf *b, int depth);
 static int msg_table(lua_State *L, int idx, api_buf *b, int depth)
 {
 	if (depth >= API_MAX_MESSAGE_DEPTH)
-		return api_raise(L, "messages.send: the message nests tables deeper than %d "
-		                   "(or holds a cycle)", API_MAX_MESSAGE_DEPTH);
+		return api_raise(L,
+		                 "messages.send: the message nests tables deeper than %d "
+		                 "(or holds a cycle)",
+		                 API_MAX_MESSAGE_DEPTH);
 	int oom = api_buf_put(b, "{", 1);
 	idx = lua_absindex(L, idx);
 	luaL_checkstack(L, 4, "message too deep");
@@ -48,7 +50,7 @@ static int msg_table(lua_State *L, int idx, api_buf *b, int depth)
 		int kt = lua_type(L, -2);
 		if (kt != LUA_TSTRING && kt != LUA_TNUMBER && kt != LUA_TBOOLEAN)
 			return api_raise(L, "messages.send: a table key cannot be a %s",
-			                lua_typename(L, kt));
+			                 lua_typename(L, kt));
 		msg_value(L, -2, b, depth + 1);
 		msg_value(L, -1, b, depth + 1);
 		lua_pop(L, 1);
@@ -84,11 +86,14 @@ static int msg_value(lua_State *L, int idx, api_buf *b, int depth)
 		size_t n;
 		const char *s = lua_tolstring(L, idx, &n);
 		if (n > API_MAX_MESSAGE)
-			return api_raise(L, "messages.send: the message is larger than %d bytes",
-			                API_MAX_MESSAGE);
+			return api_raise(
+			    L, "messages.send: the message is larger than %d bytes",
+			    API_MAX_MESSAGE);
 		unsigned char len[4] = {(unsigned char)n, (unsigned char)(n >> 8),
-		                        (unsigned char)(n >> 16), (unsigned char)(n >> 24)};
-		oom = api_buf_put(b, "s", 1) | api_buf_put(b, len, 4) | api_buf_put(b, s, n);
+		                        (unsigned char)(n >> 16),
+		                        (unsigned char)(n >> 24)};
+		oom = api_buf_put(b, "s", 1) | api_buf_put(b, len, 4) |
+		      api_buf_put(b, s, n);
 		break;
 	}
 	case LUA_TTABLE:
@@ -96,11 +101,11 @@ static int msg_value(lua_State *L, int idx, api_buf *b, int depth)
 		break;
 	default:
 		return api_raise(L, "messages.send: cannot send a %s",
-		                lua_typename(L, lua_type(L, idx)));
+		                 lua_typename(L, lua_type(L, idx)));
 	}
 	if (b->len > API_MAX_MESSAGE)
 		return api_raise(L, "messages.send: the message is larger than %d bytes",
-		                API_MAX_MESSAGE);
+		                 API_MAX_MESSAGE);
 	return oom;
 }
 
@@ -145,7 +150,8 @@ static void msg_push(lua_State *L, const char *d, size_t len, size_t *pos)
 	case 's': {
 		size_t n = 0;
 		if (*pos + 4 <= len)
-			n = (unsigned char)d[*pos] | (size_t)(unsigned char)d[*pos + 1] << 8 |
+			n = (unsigned char)d[*pos] |
+			    (size_t)(unsigned char)d[*pos + 1] << 8 |
 			    (size_t)(unsigned char)d[*pos + 2] << 16 |
 			    (size_t)(unsigned char)d[*pos + 3] << 24;
 		*pos += 4;
@@ -164,8 +170,9 @@ static void msg_push(lua_State *L, const char *d, size_t len, size_t *pos)
 		while (*pos < len && d[*pos] != '}') {
 			msg_push(L, d, len, pos);
 			msg_push(L, d, len, pos);
-			if (lua_isnil(L, -2) || (lua_type(L, -2) == LUA_TNUMBER &&
-			                         lua_tonumber(L, -2) != lua_tonumber(L, -2)))
+			if (lua_isnil(L, -2) ||
+			    (lua_type(L, -2) == LUA_TNUMBER &&
+			     lua_tonumber(L, -2) != lua_tonumber(L, -2)))
 				lua_pop(L, 2); /* cannot happen from the encoder */
 			else
 				lua_rawset(L, -3);
@@ -217,7 +224,8 @@ static int msg_render(const char *d, size_t len, size_t *pos, api_buf *out)
 	case 's': {
 		size_t n = 0;
 		if (*pos + 4 <= len)
-			n = (unsigned char)d[*pos] | (size_t)(unsigned char)d[*pos + 1] << 8 |
+			n = (unsigned char)d[*pos] |
+			    (size_t)(unsigned char)d[*pos + 1] << 8 |
 			    (size_t)(unsigned char)d[*pos + 2] << 16 |
 			    (size_t)(unsigned char)d[*pos + 3] << 24;
 		*pos += 4;

@@ -90,7 +90,8 @@ void api_touch_ents(api_pstate *ps)
 {
 	if (ps->ents_dirty)
 		return;
-	ps->snap_ents = ps->nents ? calloc((size_t)ps->nents, sizeof *ps->snap_ents) : NULL;
+	ps->snap_ents =
+	    ps->nents ? calloc((size_t)ps->nents, sizeof *ps->snap_ents) : NULL;
 	ps->snap_nents = 0;
 	if (ps->nents && !ps->snap_ents) {
 		ps->run->oom = true;
@@ -141,7 +142,8 @@ void api_trace(api_pstate *ps, const char *fmt, ...)
 	va_end(ap);
 	if (n < 0)
 		return;
-	int rc = api_buf_printf(&ps->trace, "%" PRId64 " %s ", ps->run->tick, ps->p->name);
+	int rc =
+	    api_buf_printf(&ps->trace, "%" PRId64 " %s ", ps->run->tick, ps->p->name);
 	if ((size_t)n < sizeof small) {
 		rc |= api_buf_put(&ps->trace, small, (size_t)n);
 	} else {
@@ -207,8 +209,8 @@ static int run_read(const char *dir, const char *rel, char **out, size_t *len)
 }
 
 /* require("a.b") reads scripts/a/b.lua of the world. */
-static int run_module(void *ud, const char *name, char **src, size_t *len,
-                      char *path, size_t pathlen)
+static int run_module(void *ud, const char *name, char **src, size_t *len, char *path,
+                      size_t pathlen)
 {
 	api_pstate *ps = ud;
 	char rel[512];
@@ -247,12 +249,12 @@ static void ps_fail(api_pstate *ps, const char *handler, const vm_error *err)
 		ps->fails_cap = cap;
 	}
 	ps->fails[ps->nfails++] = (api_failure){
-		.parcel = ps->index, .tick = ps->run->tick, .handler = handler, .err = *err};
+	    .parcel = ps->index, .tick = ps->run->tick, .handler = handler, .err = *err};
 }
 
 static void ps_fail_host(api_pstate *ps, const char *handler, vm_status st,
                          const char *file, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
+    __attribute__((format(printf, 5, 6)));
 
 static void ps_fail_host(api_pstate *ps, const char *handler, vm_status st,
                          const char *file, const char *fmt, ...)
@@ -266,8 +268,7 @@ static void ps_fail_host(api_pstate *ps, const char *handler, vm_status st,
 	ps_fail(ps, handler, &e);
 }
 
-void api_failure_format(const api_run *r, const api_failure *f, char *buf,
-                        size_t len)
+void api_failure_format(const api_run *r, const api_failure *f, char *buf, size_t len)
 {
 	const char *pname = r->w->parcels[f->parcel].name;
 	int n = snprintf(buf, len, "parcel %s: %s at tick %" PRId64 ": %s", pname,
@@ -275,7 +276,8 @@ void api_failure_format(const api_run *r, const api_failure *f, char *buf,
 	if (n < 0 || (size_t)n >= len)
 		return;
 	if (f->err.limit > 0)
-		snprintf(buf + n, len - (size_t)n, " (%s: used %" PRId64 " of %" PRId64 ")",
+		snprintf(buf + n, len - (size_t)n,
+		         " (%s: used %" PRId64 " of %" PRId64 ")",
 		         vm_status_name(f->err.status), f->err.used, f->err.limit);
 }
 
@@ -284,11 +286,11 @@ void api_failure_format(const api_run *r, const api_failure *f, char *buf,
 /* What a handler is called with. Arguments are pushed inside a protected
  * call, since the memory cap may be reached by pushing them. */
 typedef struct ps_args {
-	const char *s1, *s2;     /* strings, or NULL */
-	bool nil_first;          /* on_message from outside: nil, text */
-	const api_msg *msg;      /* on_message from a parcel: name, value */
+	const char *s1, *s2; /* strings, or NULL */
+	bool nil_first;      /* on_message from outside: nil, text */
+	const api_msg *msg;  /* on_message from a parcel: name, value */
 	const char *from;
-	bool tick;               /* on_tick(tick) */
+	bool tick; /* on_tick(tick) */
 	int64_t t;
 } ps_args;
 
@@ -347,8 +349,11 @@ static ps_mark ps_begin(api_pstate *ps, const char *fn)
 	ps->handler = fn;
 	ps->out_bytes = 0;
 	ps->forced = VM_OK;
-	return (ps_mark){.trace = ps->trace.len, .outbox = ps->outbox.n,
-	                 .xfers = ps->nxfers, .balance = ps->balance, .sent = ps->sent};
+	return (ps_mark){.trace = ps->trace.len,
+	                 .outbox = ps->outbox.n,
+	                 .xfers = ps->nxfers,
+	                 .balance = ps->balance,
+	                 .sent = ps->sent};
 }
 
 /* End a handler: keep its effects, or undo them and record the failure. */
@@ -445,18 +450,19 @@ static int ps_script_list(api_run *r, api_pstate *ps, const char **list, int max
 static void ps_load(api_run *r, api_pstate *ps)
 {
 	vm_config cfg = {
-		.limits = ps->lim,
-		.seed = r->seed,
-		.name = ps->p->name,
-		.output = run_output,
-		.module = run_module,
-		.ud = ps,
+	    .limits = ps->lim,
+	    .seed = r->seed,
+	    .name = ps->p->name,
+	    .output = run_output,
+	    .module = run_module,
+	    .ud = ps,
 	};
 	ps->v = vm_new(&cfg);
 	if (!ps->v) {
-		ps_fail_host(ps, "load", VM_ERR_MEMORY, "",
-		             "the memory budget (%zu bytes) is too small to start a script",
-		             ps->lim.memory);
+		ps_fail_host(
+		    ps, "load", VM_ERR_MEMORY, "",
+		    "the memory budget (%zu bytes) is too small to start a script",
+		    ps->lim.memory);
 		return;
 	}
 	if (api_lib_open(ps) < 0) {
@@ -473,7 +479,8 @@ static void ps_load(api_run *r, api_pstate *ps)
 		size_t len;
 		if (run_read(r->dir, list[i], &src, &len) < 0) {
 			ps_fail_host(ps, "load", VM_ERR_NOT_FOUND, list[i],
-			             "%s: cannot read the script: %s", list[i], strerror(errno));
+			             "%s: cannot read the script: %s", list[i],
+			             strerror(errno));
 			return;
 		}
 		vm_error err = {0};
@@ -492,7 +499,7 @@ static void ps_load(api_run *r, api_pstate *ps)
 
 typedef struct run_phase {
 	api_run *r;
-	const api_event *ev; /* this tick's events */
+	const api_event *ev;  /* this tick's events */
 	const int *ev_parcel; /* target parcel index of each */
 	int nev;
 } run_phase;
@@ -535,8 +542,9 @@ static void ps_tick(run_phase *ph, api_pstate *ps)
 				ps_event(ps, &ph->ev[i]);
 		for (int i = 0; i < ps->inbox.n; i++) {
 			const api_msg *m = &ps->inbox.v[i];
-			ps_call(ps, "on_message",
-			        &(ps_args){.msg = m, .from = r->w->parcels[m->from].name});
+			ps_call(
+			    ps, "on_message",
+			    &(ps_args){.msg = m, .from = r->w->parcels[m->from].name});
 		}
 		ps_call(ps, "on_tick", &(ps_args){.tick = true, .t = r->tick});
 	}
@@ -559,17 +567,17 @@ static void ps_tick(run_phase *ph, api_pstate *ps)
 struct run_pool;
 typedef struct run_slot {
 	struct run_pool *pool;
-	int w;                 /* this worker's slice */
+	int w; /* this worker's slice */
 } run_slot;
 
 struct run_pool {
 	pthread_t th[API_MAX_THREADS];
 	run_slot slots[API_MAX_THREADS];
-	int n;                 /* threads in all, the caller's included */
+	int n; /* threads in all, the caller's included */
 	pthread_mutex_t mu;
 	pthread_cond_t go, done;
-	uint64_t gen;          /* phase number: workers run when it changes */
-	int busy;              /* workers still in the current phase */
+	uint64_t gen; /* phase number: workers run when it changes */
+	int busy;     /* workers still in the current phase */
 	bool quit;
 	run_phase *ph;
 	api_run *r;
@@ -846,8 +854,7 @@ static int run_attr_int(const wf_attr *a, int n, const char *key, int64_t *out)
 	return 0;
 }
 
-vm_limits api_parcel_limits(const wf_world *w, const wf_parcel *p,
-                            const api_opts *o)
+vm_limits api_parcel_limits(const wf_world *w, const wf_parcel *p, const api_opts *o)
 {
 	vm_limits l = vm_default_limits();
 	wf_budget b = wf_parcel_budget(w, p);
@@ -900,14 +907,16 @@ static int ps_init_ents(api_pstate *ps)
 			snprintf(e->glyph, sizeof e->glyph, "%s", we->glyph);
 		if (!e->name)
 			return -1;
-		if (we->nattrs && !(e->props = calloc((size_t)we->nattrs, sizeof *e->props)))
+		if (we->nattrs &&
+		    !(e->props = calloc((size_t)we->nattrs, sizeof *e->props)))
 			return -1;
 		e->props_cap = we->nattrs;
 		for (int j = 0; j < we->nattrs; j++) {
 			api_prop *pr = &e->props[e->nprops++];
 			pr->key = strdup(we->attrs[j].key);
 			pr->value.type = API_STR;
-			pr->value.u.s = strdup(we->attrs[j].value ? we->attrs[j].value : "");
+			pr->value.u.s =
+			    strdup(we->attrs[j].value ? we->attrs[j].value : "");
 			if (!pr->key || !pr->value.u.s)
 				return -1;
 		}
@@ -943,8 +952,8 @@ static int ps_init(api_run *r, int i, api_error *err)
 	if (ps_init_ents(ps) < 0)
 		return -1;
 	const wf_zone *z = p->zone_index >= 0 && p->zone_index < r->w->nzones
-	                           ? &r->w->zones[p->zone_index]
-	                           : NULL;
+	                       ? &r->w->zones[p->zone_index]
+	                       : NULL;
 	/* A parcel without a zone may do everything (acre-world(5), ZONES). */
 	ps->caps = z ? z->caps : WF_CAP_ALL;
 	ps->zone_name = z ? z->name : "(none)";
@@ -956,7 +965,8 @@ static int ps_init(api_run *r, int i, api_error *err)
 		snprintf(err->file, sizeof err->file, "world.acre");
 		err->line = p->line;
 		snprintf(err->msg, sizeof err->msg,
-		         "parcel %s: funds must be a whole number of at least 0", p->name);
+		         "parcel %s: funds must be a whole number of at least 0",
+		         p->name);
 		return -2;
 	}
 	r->ledger[i] = funds;
@@ -971,8 +981,7 @@ static void run_set_oom(api_error *err)
 	snprintf(err->msg, sizeof err->msg, "out of memory");
 }
 
-api_run *api_run_new(wf_world *w, const char *dir, const api_opts *o,
-                     api_error *err)
+api_run *api_run_new(wf_world *w, const char *dir, const api_opts *o, api_error *err)
 {
 	memset(err, 0, sizeof *err);
 	api_run *r = calloc(1, sizeof *r);
@@ -1061,4 +1070,3 @@ void api_run_free(api_run *r)
 	free(r->dir);
 	free(r);
 }
-

@@ -329,7 +329,8 @@ int api_events_check(api_events *ev, const wf_world *w)
 		memcpy(x->file, ev->file, sizeof x->file);
 		x->line = e->line;
 		x->col = e->col;
-		snprintf(x->msg, sizeof x->msg, "no parcel named '%s' in the world", e->parcel);
+		snprintf(x->msg, sizeof x->msg, "no parcel named '%s' in the world",
+		         e->parcel);
 	}
 	return added;
 }

@@ -181,4 +181,14 @@ test_expect 'without results for the base every parcel runs, and a note says so'
 	grep -q "($(grep -c "^  script " w/world.acre) parcels ran, 0 from the registry)" out
 '
 
+test_expect 'a changed events file counts for every scripted parcel' '
+	cp -R "$SAMPLES/relay" r && git -C r init -q && git -C r add -A &&
+	git -C r commit -qm base &&
+	acre check --ticks 0 --base HEAD --format json r >same.json &&
+	test -z "$(changed_in same.json)" &&
+	echo "199 message clock-tower ring" >>r/events &&
+	acre check --ticks 0 --base HEAD --format json r >out.json &&
+	test "$(changed_in out.json | wc -l)" = "$(grep -c "^  script " r/world.acre)"
+'
+
 test_done

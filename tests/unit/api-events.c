@@ -45,24 +45,24 @@ static void test_good(void)
 static const struct {
 	const char *text, *error;
 } bad[] = {
-	{"x enter a b\n", "ev.txt:1:1: expected a tick number, not 'x'"},
-	{"0 enter a b\n", "ev.txt:1:1: tick must be from 1 to 1000000000, not 0"},
-	{"12345678901 enter a b\n", "ev.txt:1:1: expected a tick number, not '12345678901'"},
-	{"3 enter a b\n2 enter a b\n",
-	 "ev.txt:2:1: events must be in tick order: tick 2 comes after tick 3"},
-	{"1 jump a b\n",
-	 "ev.txt:1:3: unknown event 'jump' (expected enter, leave, interact or message)"},
-	{"1\n", "ev.txt:1:2: expected an event (enter, leave, interact or message)"},
-	{"1 enter\n", "ev.txt:1:8: expected avatar name"},
-	{"1 enter ana\n", "ev.txt:1:12: expected parcel name"},
-	{"1 enter a$b plaza\n",
-	 "ev.txt:1:9: 'a$b' is not a valid avatar name (letters, digits, '_', '.', '-'; "
-	 "at most 64 bytes)"},
-	{"1 interact ana plaza\n", "ev.txt:1:21: expected entity name"},
-	{"1 enter ana plaza now\n", "ev.txt:1:19: unexpected 'now' after the enter event"},
-	{"1 message plaza   \n", "ev.txt:1:19: expected message text"},
-	{"1 message plaza ab\xff\n", "ev.txt:1:19: message text is not valid UTF-8 text"},
-	{"1 enter a\0b plaza\n", "ev.txt:1:10: NUL byte in the events file"},
+    {"x enter a b\n", "ev.txt:1:1: expected a tick number, not 'x'"},
+    {"0 enter a b\n", "ev.txt:1:1: tick must be from 1 to 1000000000, not 0"},
+    {"12345678901 enter a b\n", "ev.txt:1:1: expected a tick number, not '12345678901'"},
+    {"3 enter a b\n2 enter a b\n",
+     "ev.txt:2:1: events must be in tick order: tick 2 comes after tick 3"},
+    {"1 jump a b\n",
+     "ev.txt:1:3: unknown event 'jump' (expected enter, leave, interact or message)"},
+    {"1\n", "ev.txt:1:2: expected an event (enter, leave, interact or message)"},
+    {"1 enter\n", "ev.txt:1:8: expected avatar name"},
+    {"1 enter ana\n", "ev.txt:1:12: expected parcel name"},
+    {"1 enter a$b plaza\n",
+     "ev.txt:1:9: 'a$b' is not a valid avatar name (letters, digits, '_', '.', '-'; "
+     "at most 64 bytes)"},
+    {"1 interact ana plaza\n", "ev.txt:1:21: expected entity name"},
+    {"1 enter ana plaza now\n", "ev.txt:1:19: unexpected 'now' after the enter event"},
+    {"1 message plaza   \n", "ev.txt:1:19: expected message text"},
+    {"1 message plaza ab\xff\n", "ev.txt:1:19: message text is not valid UTF-8 text"},
+    {"1 enter a\0b plaza\n", "ev.txt:1:10: NUL byte in the events file"},
 };
 
 static void test_bad(void)
@@ -90,7 +90,8 @@ static void test_all_errors(void)
 	api_events ev = {0};
 	const char *text = "x\n1 enter a b\ny\n2 enter a b\nz\n";
 	first_error(text, &ev);
-	CHECK(ev.errors == 3 && ev.nerrs == 3, "every bad line is reported (%d)", ev.errors);
+	CHECK(ev.errors == 3 && ev.nerrs == 3, "every bad line is reported (%d)",
+	      ev.errors);
 	CHECK(ev.n == 2, "good lines are kept (%d)", ev.n);
 	api_events_free(&ev);
 
@@ -108,7 +109,8 @@ static void test_load_missing(void)
 	api_events ev = {0};
 	int rc = api_events_load("no/such/events", &ev);
 	CHECK(rc == -1 && ev.nerrs == 1, "a missing file is an error");
-	CHECK_STR(ev.errs[0].msg, "cannot read the events file: No such file or directory",
+	CHECK_STR(ev.errs[0].msg,
+	          "cannot read the events file: No such file or directory",
 	          "and says why");
 	api_events_free(&ev);
 }

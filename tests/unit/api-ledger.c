@@ -17,24 +17,24 @@ static const char *identities[] = {"@ann", "@ben", "@cy"};
 /* Each tick a parcel makes a few transfers to random accounts, sometimes
  * more than it has (refused), and sometimes fails after paying (undone). */
 static const char trader[] =
-	"local accounts = {}\n"
-	"function on_load()\n"
-	"  for i = 0, 11 do accounts[#accounts + 1] = 'p' .. i end\n"
-	"  for _, a in ipairs({'@ann', '@ben', '@cy'}) do accounts[#accounts + 1] = a end\n"
-	"end\n"
-	"local function pay()\n"
-	"  local to = rng.pick(accounts)\n"
-	"  if to == parcel.name() then return end\n"
-	"  local amount = rng.int(1, economy.balance() + 20)\n"
-	"  pcall(economy.transfer, to, amount, 'random')\n"
-	"end\n"
-	"function on_tick(t)\n"
-	"  for _ = 1, rng.int(0, 4) do pay() end\n"
-	"  if rng.chance(0.2) then error('changed my mind') end\n"
-	"  if rng.chance(0.05) then while true do end end\n"
-	"  if rng.chance(0.3) then messages.send(rng.pick(accounts):gsub('@', 'p'), t) end\n"
-	"end\n"
-	"function on_message(from, v) if rng.chance(0.5) then pay() end end\n";
+    "local accounts = {}\n"
+    "function on_load()\n"
+    "  for i = 0, 11 do accounts[#accounts + 1] = 'p' .. i end\n"
+    "  for _, a in ipairs({'@ann', '@ben', '@cy'}) do accounts[#accounts + 1] = a end\n"
+    "end\n"
+    "local function pay()\n"
+    "  local to = rng.pick(accounts)\n"
+    "  if to == parcel.name() then return end\n"
+    "  local amount = rng.int(1, economy.balance() + 20)\n"
+    "  pcall(economy.transfer, to, amount, 'random')\n"
+    "end\n"
+    "function on_tick(t)\n"
+    "  for _ = 1, rng.int(0, 4) do pay() end\n"
+    "  if rng.chance(0.2) then error('changed my mind') end\n"
+    "  if rng.chance(0.05) then while true do end end\n"
+    "  if rng.chance(0.3) then messages.send(rng.pick(accounts):gsub('@', 'p'), t) end\n"
+    "end\n"
+    "function on_message(from, v) if rng.chance(0.5) then pay() end end\n";
 
 static char dir[64];
 
@@ -50,14 +50,16 @@ static void write_file(const char *rel, const char *text)
 static void make_world(void)
 {
 	char buf[8192];
-	int n = snprintf(buf, sizeof buf,
-	                 "world \"ledger\"\n  format 1\n  seed 99\n  size 4 3\n"
-	                 "  parcel-size 4 4\n  budget entities=4 instructions=20000 memory=512KiB\n"
-	                 "palette\n  \".\" floor\nend\n");
+	int n = snprintf(
+	    buf, sizeof buf,
+	    "world \"ledger\"\n  format 1\n  seed 99\n  size 4 3\n"
+	    "  parcel-size 4 4\n  budget entities=4 instructions=20000 memory=512KiB\n"
+	    "palette\n  \".\" floor\nend\n");
 	for (int i = 0; i < NPARCELS; i++)
 		n += snprintf(buf + n, sizeof buf - (size_t)n,
 		              "parcel p%d %d %d\n  script \"scripts/trader.lua\"\n"
-		              "  funds=%d\nend\n", i, i % 4, i / 4, 100 * (i + 1));
+		              "  funds=%d\nend\n",
+		              i, i % 4, i / 4, 100 * (i + 1));
 	strcpy(dir, "/tmp/acre-ledger.XXXXXX");
 	if (!mkdtemp(dir))
 		abort();
@@ -124,7 +126,8 @@ static uint64_t run(int threads, int ticks, bool check_each)
 	int64_t nf;
 	api_run_failures(r, &f, &nf);
 	if (check_each) {
-		CHECK(conserved, "total supply conserved after every tick (%d threads)", threads);
+		CHECK(conserved, "total supply conserved after every tick (%d threads)",
+		      threads);
 		CHECK(nonneg, "no account is ever overdrawn");
 		CHECK(nf > 0, "the program had failing handlers (%lld)", (long long)nf);
 		int64_t moved;

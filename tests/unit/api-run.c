@@ -11,35 +11,32 @@
 
 static char dir[64];
 
-static const char world_text[] =
-	"world \"unit\"\n"
-	"  format 1\n"
-	"  seed 5\n"
-	"  size 3 1\n"
-	"  parcel-size 4 4\n"
-	"  budget entities=2 instructions=50000 memory=512KiB\n"
-	"palette\n  \".\" floor\n  \"#\" wall solid\nend\n"
-	"parcel painter 0 0\n"
-	"  script \"scripts/painter.lua\"\n"
-	"  entity brush 0 0 glyph=\"b\" color=red\nend\n"
-	"parcel wide 1 0\n"
-	"  size 2 1\n"
-	"  script \"scripts/broken.lua\"\nend\n";
+static const char world_text[] = "world \"unit\"\n"
+                                 "  format 1\n"
+                                 "  seed 5\n"
+                                 "  size 3 1\n"
+                                 "  parcel-size 4 4\n"
+                                 "  budget entities=2 instructions=50000 memory=512KiB\n"
+                                 "palette\n  \".\" floor\n  \"#\" wall solid\nend\n"
+                                 "parcel painter 0 0\n"
+                                 "  script \"scripts/painter.lua\"\n"
+                                 "  entity brush 0 0 glyph=\"b\" color=red\nend\n"
+                                 "parcel wide 1 0\n"
+                                 "  size 2 1\n"
+                                 "  script \"scripts/broken.lua\"\nend\n";
 
-static const char painter[] =
-	"function on_tick(t)\n"
-	"  tiles.set(t % 4, 0, '#')\n"
-	"  entities.move('brush', t % 4, 1)\n"
-	"  entities.set('brush', 'strokes', t)\n"
-	"end\n";
+static const char painter[] = "function on_tick(t)\n"
+                              "  tiles.set(t % 4, 0, '#')\n"
+                              "  entities.move('brush', t % 4, 1)\n"
+                              "  entities.set('brush', 'strokes', t)\n"
+                              "end\n";
 
-static const char broken[] =
-	"function on_tick(t)\n"
-	"  if t == 2 then\n"
-	"    local x = nil\n"
-	"    return x.field\n"
-	"  end\n"
-	"end\n";
+static const char broken[] = "function on_tick(t)\n"
+                             "  if t == 2 then\n"
+                             "    local x = nil\n"
+                             "    return x.field\n"
+                             "  end\n"
+                             "end\n";
 
 static void put(const char *rel, const char *text)
 {
@@ -97,10 +94,11 @@ static void test_live_state(wf_world *w)
 	char buf[1024];
 	const char *line = buf;
 	api_failure_format(r, &f[0], buf, sizeof buf);
-	CHECK_STR(line,
-	          "parcel wide: on_tick at tick 2: scripts/broken.lua:4: attempt to index a "
-	          "nil value (local 'x')",
-	          "a failure as text");
+	CHECK_STR(
+	    line,
+	    "parcel wide: on_tick at tick 2: scripts/broken.lua:4: attempt to index a "
+	    "nil value (local 'x')",
+	    "a failure as text");
 	const api_parcel_stats *s = api_run_stats(r, 0);
 	CHECK(s->scripted && s->loaded && s->calls == 3 && s->failures == 0,
 	      "painter: 3 calls, no failure");
@@ -148,7 +146,8 @@ static uint64_t hash_after(wf_world *w, int threads, int ticks)
 
 static void test_hash(wf_world *w)
 {
-	uint64_t a = hash_after(w, 1, 5), b = hash_after(w, 2, 5), c = hash_after(w, 1, 6);
+	uint64_t a = hash_after(w, 1, 5), b = hash_after(w, 2, 5),
+	         c = hash_after(w, 1, 6);
 	CHECK(a == b, "the hash does not depend on threads");
 	CHECK(a != c, "it changes with the state");
 	CHECK(a == hash_after(w, 1, 5), "and is the same on a second run");
