@@ -115,9 +115,10 @@ int store_dirty(store_repo *r, bool *dirty, char *first, size_t firstlen, store_
 int store_commit(store_repo *r, const char *message, char hex[STORE_OID_HEX],
                  bool *nothing, store_err *err);
 
-/* Create a world repository in `dir` (made if missing; refused when it
- * holds anything but an empty .git): writes the given files atomically and
- * makes the initial commit. files[i] = {path, text}. */
+/* Create a world repository in `dir` (made if missing; refused unless it
+ * is empty): writes the given files atomically and makes the initial
+ * commit. files[i] = {path, text}. The author is asked for before anything
+ * is written. */
 typedef struct store_file {
 	const char *path;
 	const char *text;

@@ -133,6 +133,14 @@ test_expect 'index refuses a world whose HEAD does not parse' '
 	grep -q "^acre: world.acre at HEAD does not parse (" err
 '
 
+test_expect 'validation runs recorded by check show in ls and stats' '
+	indexed && acre check w >/dev/null &&
+	acre ls | grep -q "^w  *1 revisions  *1 parcels  *1 claims  *1 runs  *valid " &&
+	acre stats w >out && grep -qx "validation runs  1 (1 valid, 0 invalid)" out &&
+	grep -q "^peak instructions [0-9]* (w:hello)$" out &&
+	test "$(sqlite3 reg.db "SELECT count(*) FROM run_parcels")" = 1
+'
+
 # A read-only disk needs a mount; a private mount namespace keeps it from
 # outliving the test. Skipped where that is not allowed.
 if unshare -m true 2>/dev/null; then
