@@ -24,10 +24,10 @@ ed_start() {
 }
 screen() { tmux -L "$SOCK" capture-pane -p -t ed; }
 keys() { tmux -L "$SOCK" send-keys -t ed "$@"; }
-# wait_for TEXT — until the screen shows TEXT (5 s at most; 20 s sanitized).
+# wait_for TEXT — until the screen shows TEXT (10 s at most; 20 s sanitized).
 wait_for() {
 	_i=0 _max=${ACRE_SANITIZE:+200}
-	while [ $_i -lt "${_max:-50}" ]; do
+	while [ $_i -lt "${_max:-100}" ]; do
 		screen | grep -qF -- "$1" && return 0
 		sleep 0.1
 		_i=$((_i + 1))
