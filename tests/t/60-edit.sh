@@ -257,7 +257,7 @@ test_expect 'a hangup or SIGTERM keeps the edits in the recovery file' '
 	starter && ed_start w && wait_for "$STATUS" &&
 	keys j i "~" Escape && wait_for "[+]" &&
 	tmux -L "$SOCK" kill-server && i=0 &&
-	while [ ! -e w/.world.acre.acre-recover ] && [ $i -lt 50 ]; do
+	while [ ! -e w/.world.acre.acre-recover ] && [ $i -lt 100 ]; do
 		sleep 0.1; i=$((i + 1)); done &&
 	grep -q "^    ~\.\.\." w/.world.acre.acre-recover &&
 	ed_start w && wait_for "A recovery file from an unsaved session exists" &&
