@@ -345,8 +345,19 @@ static void form_next(ed_ui *u)
 	prompt(u, fields[u->form.field].label, v[u->form.field], form_done);
 }
 
+static void c_entity_script(ed_ui *u, const char *args);
+
+/* On an entity, its form (the script); elsewhere the parcel's form. */
 static void k_properties(ed_ui *u)
 {
+	int epi, ei = ed_entity_at(&u->m, u->m.cx, u->m.cy, &epi);
+	if (ei >= 0) {
+		const wf_entity *e = &u->m.w->parcels[epi].entities[ei];
+		char l[128];
+		snprintf(l, sizeof l, "entity %.64s script: ", e->name);
+		prompt(u, l, e->script, c_entity_script);
+		return;
+	}
 	int pi = here(u);
 	if (pi < 0)
 		return;
@@ -587,7 +598,10 @@ static const keydef keys[] = {
     {{"u", "undo", "Edit"}, {'u'}, M_NORMAL, k_undo},
     {{"Ctrl-R", "redo", "Edit"}, {CTRL('r')}, M_NORMAL, k_redo},
     {{"N", "new parcel at the cursor", "Parcels"}, {'N'}, M_NORMAL, k_new_parcel},
-    {{"e", "edit the parcel's properties (name, owner, zone, script)", "Parcels"},
+    {{"e",
+      "edit the properties of the parcel (name, owner, zone, script) or of the "
+      "entity (script) under the cursor",
+      "Parcels"},
      {'e'},
      M_NORMAL,
      k_properties},

@@ -301,9 +301,11 @@ test_expect 'palette picker, entity script, and --stats figures' '
 	keys "~" && wait_for "brush: ~ water" && keys j Space && wait_for "[+]" &&
 	keys j l l l : e s c r i p t Space s c r i p t s/c.lua Enter &&
 	wait_for "entity script set" &&
+	keys e && wait_for "entity crier script: scripts/c.lua" && keys C-u "scripts/d.lua" Enter &&
+	wait_for "entity script set" &&
 	keys : w q Enter && wait_for "EDIT-EXIT 0" &&
 	grep -q "^    ~\.\.\." w/world.acre &&
-	grep -q "^  entity crier 3 2 .*script=\"scripts/c.lua\"" w/world.acre &&
+	grep -q "^  entity crier 3 2 .*script=\"scripts/d.lua\"" w/world.acre &&
 	grep -q "^first frame: [0-9.]* ms" stats &&
 	grep -q "^keystroke to frame: [0-9]* keys, p50 [0-9.]* ms, p99 [0-9.]* ms" stats &&
 	ed_stop
