@@ -140,6 +140,13 @@ struct api_run {
 	struct run_pool *pool; /* worker threads, or NULL (run.c) */
 };
 
+/* Note that memory ran out; parcels' tasks may do this on several threads
+ * at once, and the run's next merge then reports a host error. */
+static inline void api_oom(struct api_run *r)
+{
+	__atomic_store_n(&r->oom, true, __ATOMIC_RELAXED);
+}
+
 /* state.c */
 uint64_t api_strhash(const char *s, size_t n); /* FNV-1a */
 int api_index_names(struct api_run *r);

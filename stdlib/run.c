@@ -79,7 +79,7 @@ void api_touch_tiles(api_pstate *ps)
 	if (!ps->snap_tiles)
 		ps->snap_tiles = malloc(n ? n : 1);
 	if (!ps->snap_tiles) {
-		ps->run->oom = true;
+		api_oom(ps->run);
 		return;
 	}
 	memcpy(ps->snap_tiles, ps->tiles, n);
@@ -94,12 +94,12 @@ void api_touch_ents(api_pstate *ps)
 	    ps->nents ? calloc((size_t)ps->nents, sizeof *ps->snap_ents) : NULL;
 	ps->snap_nents = 0;
 	if (ps->nents && !ps->snap_ents) {
-		ps->run->oom = true;
+		api_oom(ps->run);
 		return;
 	}
 	for (int i = 0; i < ps->nents; i++) {
 		if (api_entity_copy(&ps->snap_ents[i], &ps->ents[i]) < 0) {
-			ps->run->oom = true;
+			api_oom(ps->run);
 			break;
 		}
 		ps->snap_nents++;
@@ -149,7 +149,7 @@ void api_trace(api_pstate *ps, const char *fmt, ...)
 	} else {
 		char *big = malloc((size_t)n + 1);
 		if (!big) {
-			ps->run->oom = true;
+			api_oom(ps->run);
 			return;
 		}
 		va_start(ap, fmt);
@@ -160,7 +160,7 @@ void api_trace(api_pstate *ps, const char *fmt, ...)
 	}
 	rc |= api_buf_put(&ps->trace, "\n", 1);
 	if (rc)
-		ps->run->oom = true;
+		api_oom(ps->run);
 }
 
 /* print() from a script: one trace line per call, newlines escaped. */
@@ -173,7 +173,7 @@ static void run_output(void *ud, const char *text, size_t len)
 	if (api_buf_escaped(&b, text, len) == 0)
 		api_trace(ps, "print %s", b.data ? b.data : "");
 	else
-		ps->run->oom = true;
+		api_oom(ps->run);
 	free(b.data);
 }
 
@@ -235,14 +235,14 @@ static void ps_fail(api_pstate *ps, const char *handler, const vm_error *err)
 	api_buf *b = &ps->scratch;
 	b->len = 0;
 	if (api_buf_escaped(b, err->msg, strlen(err->msg)) < 0)
-		ps->run->oom = true;
+		api_oom(ps->run);
 	api_trace(ps, "fail %s %s %s", handler, vm_status_name(err->status),
 	          b->len ? b->data : "");
 	if (ps->nfails == ps->fails_cap) {
 		int cap = ps->fails_cap ? ps->fails_cap * 2 : 4;
 		api_failure *v = realloc(ps->fails, (size_t)cap * sizeof *v);
 		if (!v) {
-			ps->run->oom = true;
+			api_oom(ps->run);
 			return;
 		}
 		ps->fails = v;

@@ -106,6 +106,18 @@ test_expect 'colour only on a terminal, never with NO_COLOR' '
 	! grep -q "$(printf "\033")" out
 '
 
+if command -v script >/dev/null 2>&1; then
+test_expect 'colour on a terminal, none there with NO_COLOR' '
+	cp -R "$SAMPLES/starter" w && printf "parcel x 1 0\nend\n" >>w/world.acre &&
+	env -u NO_COLOR TERM=xterm script -qec "$ACRE_BIN check w" /dev/null >tty || true &&
+	grep -q "$(printf "\033")\[1;31merror:" tty &&
+	NO_COLOR=1 TERM=xterm script -qec "$ACRE_BIN check w" /dev/null >tty || true &&
+	grep -q "error: parcel .x. overlaps" tty && ! grep -q "$(printf "\033")" tty
+'
+else
+test_skip 'colour on a terminal, none there with NO_COLOR' 'no script(1)'
+fi
+
 test_expect 'check --help lists every option' '
 	acre check --help >out &&
 	for o in --format --ticks --base --as --registry; do grep -q -- "^  $o " out; done

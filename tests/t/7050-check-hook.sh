@@ -109,4 +109,18 @@ assert steps[0][\"with\"][\"fetch-depth\"]==0
 	grep -q "^::error file=world.acre,line=[0-9]*,col=1,title=acre check rules%3A parcel x::parcel .x. overlaps parcel .square." ../out
 '
 
+test_expect 'the hook checks a world in a subdirectory named by ACRE_WORLD' '
+	mkdir repo && cp -R "$SAMPLES/starter" repo/town &&
+	git -C repo init -q -b main && git -C repo add -A && git -C repo commit -qm base &&
+	acre index --registry "$T/reg.db" repo/town >/dev/null &&
+	git clone -q --bare repo server.git && cp "$HOOK" server.git/hooks/pre-receive &&
+	git clone -q server.git c &&
+	sed -i "s/#.....~~.......#/#......~~......#/" c/town/world.acre &&
+	git -C c commit -qam "widen the pond" &&
+	export ACRE="$ACRE_BIN" ACRE_REGISTRY="$T/reg.db" ACRE_CHECK_TICKS=2 ACRE_WORLD=town &&
+	! ACRE_PUSHER=bo git -C c push -q origin main 2>err &&
+	grep -q "parcel .square. changed, but it belongs to ada" err &&
+	ACRE_PUSHER=ada git -C c push -q origin main 2>err
+'
+
 test_done
