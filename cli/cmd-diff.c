@@ -87,6 +87,15 @@ static void diff_palette(const struct diff_ctx *x)
 	}
 }
 
+static void print_caps(int caps)
+{
+	if (!caps)
+		printf(" nothing");
+	for (int bit = 1; bit & WF_CAP_ALL; bit <<= 1)
+		if (caps & bit)
+			printf(" %s", wf_cap_name(bit));
+}
+
 static void diff_zones(const struct diff_ctx *x)
 {
 	for (int i = 0; i < x->d.nzones; i++) {
@@ -96,8 +105,13 @@ static void diff_zones(const struct diff_ctx *x)
 		printf("zone %s: %s", z->name, kind_word(c->kind));
 		if (c->kind == WF_CH_CHANGED) {
 			const wf_zone *o = &x->w[0]->zones[c->a];
-			if (o->caps != z->caps)
-				printf(" (allow)");
+			if (o->caps != z->caps) {
+				printf(" (allow");
+				print_caps(o->caps);
+				printf(" ->");
+				print_caps(z->caps);
+				printf(")");
+			}
 			if (o->max_entities != z->max_entities)
 				printf(" (max-entities-per-parcel %" PRId64 " -> %" PRId64
 				       ")",

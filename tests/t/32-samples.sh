@@ -2,8 +2,9 @@
 # 32-samples.sh — every scripted sample runs 200 ticks with its events file
 # to its recorded state hash, without failures, with 1 and 2 threads, in
 # the normal and the sanitizer build alike.
-# A change to the API, the sandbox or a sample that moves a hash must say
-# why and record the new one here.
+# A change to the API, the sandbox's environment or a sample that moves a
+# hash must say why and record the new one here; `acre run -q WORLD` (with
+# `--events samples/starter/events` for the starter) prints it.
 . "$(dirname "$0")/../lib.sh"
 
 # sample_at NAME HASH — the world's own events file, or NAME/events when

@@ -108,4 +108,11 @@ test_expect 'diff with three revisions is a usage error' '
 	grep -qx "acre diff: at most two revisions" err
 '
 
+test_expect 'a zone'"'"'s capabilities are listed before and after' '
+	starter && sed -i "s/^  allow tiles entities$/  allow tiles/" world.acre &&
+	acre diff | tail -n +2 >got &&
+	echo "zone homes: changed (allow tiles entities -> tiles)" >want &&
+	expect_same want got
+'
+
 test_done

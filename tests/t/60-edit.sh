@@ -24,10 +24,10 @@ ed_start() {
 }
 screen() { tmux -L "$SOCK" capture-pane -p -t ed; }
 keys() { tmux -L "$SOCK" send-keys -t ed "$@"; }
-# wait_for TEXT — until the screen shows TEXT (5 s at most; 20 s sanitized).
+# wait_for TEXT — until the screen shows TEXT (10 s at most; 20 s sanitized).
 wait_for() {
 	_i=0 _max=${ACRE_SANITIZE:+200}
-	while [ $_i -lt "${_max:-50}" ]; do
+	while [ $_i -lt "${_max:-100}" ]; do
 		screen | grep -qF -- "$1" && return 0
 		sleep 0.1
 		_i=$((_i + 1))
@@ -257,7 +257,7 @@ test_expect 'a hangup or SIGTERM keeps the edits in the recovery file' '
 	starter && ed_start w && wait_for "$STATUS" &&
 	keys j i "~" Escape && wait_for "[+]" &&
 	tmux -L "$SOCK" kill-server && i=0 &&
-	while [ ! -e w/.world.acre.acre-recover ] && [ $i -lt 50 ]; do
+	while [ ! -e w/.world.acre.acre-recover ] && [ $i -lt 100 ]; do
 		sleep 0.1; i=$((i + 1)); done &&
 	grep -q "^    ~\.\.\." w/.world.acre.acre-recover &&
 	ed_start w && wait_for "A recovery file from an unsaved session exists" &&
