@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* The key list as acre-edit(1) shows it (roff), from the editor's key
  * table; tests/t/60-edit-basics.sh checks that the man page holds it. */
@@ -61,6 +62,15 @@ static int cmd_edit(int argc, char **argv)
 	if (r != 0) {
 		cli_error("edit: %s", err);
 		return CLI_USAGE;
+	}
+	if (st.signal) {
+		/* Hung up or terminated: the edits are in the recovery file. Leave
+		 * at once with the status of the signal, as a shell expects, and
+		 * without exit handlers: the terminal is gone, and nothing else is
+		 * left to flush. */
+		cli_error("edit: %s: unsaved edits kept for 'acre edit --recover'",
+		          strsignal(st.signal));
+		_exit(128 + st.signal);
 	}
 	if (o.stats) {
 		printf("first frame: %.1f ms (world read in %.1f ms)\n",

@@ -145,6 +145,8 @@ typedef struct ed_stats {
 	double load_ms;
 	int keys; /* keystrokes measured */
 	double p50_ms, p99_ms, max_ms;
+	int signal; /* SIGHUP or SIGTERM that ended the editor (SIGHUP also
+	             * when the terminal was lost), else 0 */
 } ed_stats;
 
 /* Run the editor on a terminal. Returns 0 on a normal quit, or -1 with a

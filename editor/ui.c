@@ -441,6 +441,8 @@ int ed_run(const ed_options *o, ed_stats *st, char *err, size_t errlen)
 	if (!u->lost)
 		unlink(u->recover);
 	fill_stats(u, st);
+	/* A terminal that went away counts as a hangup. */
+	st->signal = ed_signalled ? ed_signalled : u->lost ? SIGHUP : 0;
 	ui_free(u);
 	free(u);
 	return 0;

@@ -265,7 +265,7 @@ test_expect 'a hangup or SIGTERM keeps the edits in the recovery file' '
 	keys j i "+" Escape && wait_for "[+]" &&
 	sh=$(tmux -L "$SOCK" display -p -t ed "#{pane_pid}") &&
 	pid=$(ps -o pid= --ppid "$sh" | tr -d " ") && kill -TERM "$pid" &&
-	wait_for "EDIT-EXIT 0" &&
+	wait_for "EDIT-EXIT 143" &&
 	grep -q "^    +\.\.\." w/.world.acre.acre-recover && ed_stop &&
 	ed_start --recover w && wait_for "recovered unsaved edits: :w saves them" &&
 	keys : q Enter && wait_for "unsaved changes" && keys : q ! Enter &&
@@ -323,6 +323,13 @@ test_expect 'a world.acre changed by another program is not overwritten silently
 	keys : q Enter && wait_for "EDIT-EXIT 0" &&
 	grep -q "^    ~\.\.\." w/world.acre &&
 	ed_stop
+'
+
+test_expect 'no editor outlives its terminal' '
+	i=0 &&
+	while pgrep -f "^$ACRE_BIN edit" >/dev/null && [ $i -lt 50 ]; do
+		sleep 0.1; i=$((i + 1)); done &&
+	! pgrep -fa "^$ACRE_BIN edit"
 '
 
 test_done
