@@ -191,7 +191,7 @@ clean:
 	rm -rf build/obj build/san build/lua build/lua-patched build/lua-stock \
 		build/tests build/fuzz build/libacre.a build/acre build/gen acre
 
--include $(wildcard $(B)/obj/*/*.d)
+-include $(wildcard $(B)/obj/*/*.d $(B)/tests/*.d)
 
 # acre(1): the COMMANDS section is generated from the command table.
 .PHONY: man

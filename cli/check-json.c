@@ -4,15 +4,12 @@
  * trees; every string goes through check_utf8_clean first, since a world file
  * may hold any bytes and JSON may not. */
 #include "cli/check-report.h"
+#include "cli/cli.h"
 
 #include <jansson.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-#ifndef ACRE_VERSION
-#define ACRE_VERSION "0.1.0"
-#endif
 
 /* Bumped when a field changes meaning or goes away (adding one does not). */
 #define CHECK_JSON_SCHEMA 1

@@ -11,6 +11,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The version `acre --version` prints and reports carry. */
+#define ACRE_VERSION "0.1.0"
+
 /* Exit status, the same for every subcommand (acre(1), EXIT STATUS). */
 enum {
 	CLI_OK = 0,      /* success; the world is valid */

@@ -8,10 +8,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#ifndef ACRE_VERSION
-#define ACRE_VERSION "0.1.0"
-#endif
-
 
 const struct cmd_entry *const cli_commands[] = {
 	&cmd_init_entry,   &cmd_gen_entry,    &cmd_fmt_entry,   &cmd_check_entry,
