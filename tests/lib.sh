@@ -45,7 +45,11 @@ test_expect() {
 	_name=$1
 	_dir=$_scratch/$_n
 	mkdir -p "$_dir"
-	if (cd "$_dir" && T=$_dir && set -e && eval "$2") >"$_dir.log" 2>&1; then
+	# The body runs as a command of its own, not as an `if` condition: a
+	# shell ignores `set -e` in a tested context, and a failing line in the
+	# middle of a body must fail the test.
+	(cd "$_dir" && T=$_dir && set -e && eval "$2") >"$_dir.log" 2>&1
+	if [ $? -eq 0 ]; then
 		echo "ok $_n - $_name"
 	else
 		_failed=$((_failed + 1))
