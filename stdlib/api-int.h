@@ -63,6 +63,10 @@ typedef struct api_pstate {
 	const wf_parcel *p;
 	int32_t tw, th;
 	uint8_t *tiles;   /* live */
+	/* The parcel's scripts do not run in this run, so its tiles never
+	 * change: `tiles` is the world's own array, not a copy, and is not
+	 * freed. Keeps a one-parcel run of a huge world from copying it. */
+	bool tiles_shared;
 	api_entity *ents; /* live, in spawn order */
 	int nents, ents_cap;
 	char **avatars; /* present now, in order of entry */
@@ -103,7 +107,8 @@ typedef struct api_pstate {
 	const char *handler;
 	size_t out_bytes;
 	vm_status forced; /* a cap hit by the API (messages, output) */
-	vm_error forced_err;
+	vm_error *forced_err; /* its details; allocated at the first cap hit,
+	                       * since a vm_error is large and parcels many */
 
 	api_parcel_stats stats;
 	api_failure *fails; /* this tick's, merged by run.c */

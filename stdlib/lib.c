@@ -9,6 +9,7 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* ---- Shared checks ----------------------------------------------------------- */
@@ -44,7 +45,11 @@ int api_cap_exceeded(lua_State *L, api_pstate *ps, vm_status st, int64_t used,
                      int64_t limit, const char *what)
 {
 	lua_Debug ar;
-	vm_error *e = &ps->forced_err;
+	if (!ps->forced_err && !(ps->forced_err = malloc(sizeof *ps->forced_err))) {
+		ps->forced = st;
+		return api_raise(L, "%s", what);
+	}
+	vm_error *e = ps->forced_err;
 	memset(e, 0, sizeof *e);
 	e->status = st;
 	e->used = used;

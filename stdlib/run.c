@@ -363,7 +363,13 @@ static bool ps_end(api_pstate *ps, const ps_mark *m, vm_status st, vm_error *err
 	 * over success when the script caught that error. */
 	if ((st == VM_OK || st == VM_ERR_RUNTIME) && ps->forced != VM_OK) {
 		st = ps->forced;
-		*err = ps->forced_err;
+		if (ps->forced_err) {
+			*err = *ps->forced_err;
+		} else { /* no memory for the details: the limit alone */
+			memset(err, 0, sizeof *err);
+			err->status = st;
+			snprintf(err->msg, sizeof err->msg, "%s", vm_status_name(st));
+		}
 	}
 	if (st == VM_OK) {
 		ps_commit(ps);
@@ -943,12 +949,6 @@ static int ps_init(api_run *r, int i, api_error *err)
 	ps->p = p;
 	ps->tw = wf_parcel_tw(r->w, p);
 	ps->th = wf_parcel_th(r->w, p);
-	size_t area = (size_t)ps->tw * (size_t)ps->th;
-	ps->tiles = calloc(area ? area : 1, 1);
-	if (!ps->tiles)
-		return -1;
-	if (p->tiles)
-		memcpy(ps->tiles, p->tiles, area);
 	if (ps_init_ents(ps) < 0)
 		return -1;
 	const wf_zone *z = p->zone_index >= 0 && p->zone_index < r->w->nzones
@@ -972,6 +972,24 @@ static int ps_init(api_run *r, int i, api_error *err)
 	r->ledger[i] = funds;
 	r->supply += funds;
 	ps->balance = ps->balance_start = funds;
+	return 0;
+}
+
+/* The live tiles: a copy for a parcel whose scripts run, the world's own
+ * array for the others (see api_pstate.tiles_shared). */
+static int ps_init_tiles(api_pstate *ps)
+{
+	size_t area = (size_t)ps->tw * (size_t)ps->th;
+	if (!ps->stats.scripted && ps->p->tiles) {
+		ps->tiles = ps->p->tiles;
+		ps->tiles_shared = true;
+		return 0;
+	}
+	ps->tiles = calloc(area ? area : 1, 1);
+	if (!ps->tiles)
+		return -1;
+	if (ps->p->tiles)
+		memcpy(ps->tiles, ps->p->tiles, area);
 	return 0;
 }
 
@@ -1011,6 +1029,8 @@ api_run *api_run_new(wf_world *w, const char *dir, const api_opts *o, api_error 
 		r->ps[i].stats.scripted = run_runs_scripts(r, &r->ps[i]);
 		if (r->ps[i].stats.scripted)
 			r->scripted[r->nscripted++] = i;
+		if (ps_init_tiles(&r->ps[i]) < 0)
+			goto oom;
 	}
 	if (run_pool_start(r) < 0)
 		goto oom;
@@ -1030,8 +1050,10 @@ static void ps_free(api_pstate *ps)
 {
 	if (ps->v)
 		vm_free(ps->v);
-	free(ps->tiles);
+	if (!ps->tiles_shared)
+		free(ps->tiles);
 	free(ps->snap_tiles);
+	free(ps->forced_err);
 	api_free_ents(ps->ents, ps->nents);
 	if (ps->ents_dirty)
 		api_free_ents(ps->snap_ents, ps->snap_nents);
