@@ -34,7 +34,9 @@ static int ent_arg(lua_State *L, api_pstate *ps, const char *call)
 
 static void ent_glyph_arg(lua_State *L, int idx, const char *call, char out[8])
 {
-	out[0] = '\0';
+	/* All eight bytes: the array is copied whole into the entity, and no
+	 * byte of it may depend on what the stack held before. */
+	memset(out, 0, 8);
 	if (lua_isnoneornil(L, idx))
 		return;
 	size_t n;
