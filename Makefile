@@ -149,7 +149,8 @@ run:
 	@if [ -t 0 ] && [ -t 1 ] && ./acre help edit >/dev/null 2>&1; then \
 		./acre edit $(SAMPLE); \
 	else \
-		./acre check $(SAMPLE) && ./acre run --ticks 200 $(SAMPLE); \
+		ev=; [ -f $(SAMPLE)/events ] && ev="--events $(SAMPLE)/events"; \
+		./acre check $(SAMPLE) && ./acre run --ticks 200 $$ev $(SAMPLE); \
 	fi
 
 test:
