@@ -62,6 +62,11 @@ bool cli_parse_int(const struct cmd_entry *e, const char *what, const char *s,
 bool cli_parse_size(const struct cmd_entry *e, const char *what, const char *s,
                     uint64_t *out);
 
+/* Print a world's diagnostics to stderr, one "FILE:LINE:COL: message" a
+ * line, then "... and N more" when some were not recorded. */
+struct wf_diags;
+void cli_print_diags(const struct wf_diags *d);
+
 /* The world directory named by an optional argument (default "."): returns
  * a malloc'd path to the directory holding world.acre, or NULL after
  * printing why ("not a world: DIR has no world.acre"). */

@@ -34,17 +34,6 @@ static struct stamp now(void)
 	                      (double)c.tv_sec + (double)c.tv_nsec / 1e9};
 }
 
-static void print_diags(const wf_diags *d)
-{
-	char line[1024];
-	for (int i = 0; i < d->n; i++) {
-		wf_diag_format(&d->v[i], line, sizeof line);
-		fprintf(stderr, "%s\n", line);
-	}
-	if (d->dropped)
-		fprintf(stderr, "... and %d more\n", d->dropped);
-}
-
 static double mbps(size_t len, double secs)
 {
 	return secs > 0 ? (double)len / 1e6 / secs : 0.0;
@@ -89,7 +78,7 @@ static int fmt_one(const char *arg, const struct fmt_opts *o)
 		goto done;
 	}
 	if (d.errors) {
-		print_diags(&d);
+		cli_print_diags(&d);
 		rc = CLI_INVALID;
 		goto done;
 	}
@@ -111,7 +100,7 @@ static int fmt_one(const char *arg, const struct fmt_opts *o)
 		/* The figures are only meaningful for a valid world. */
 		print_stats(shown, len, t);
 		if (d.errors) {
-			print_diags(&d);
+			cli_print_diags(&d);
 			rc = CLI_INVALID;
 		}
 		goto done;

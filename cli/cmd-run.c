@@ -92,17 +92,6 @@ static int run_parse(int argc, char **argv, run_args *a)
 	return CLI_OK;
 }
 
-static void run_print_diags(const wf_diags *d)
-{
-	char line[1024];
-	for (int i = 0; i < d->n; i++) {
-		wf_diag_format(&d->v[i], line, sizeof line);
-		fprintf(stderr, "%s\n", line);
-	}
-	if (d->dropped)
-		fprintf(stderr, "... and %d more\n", d->dropped);
-}
-
 static void run_print_event_errors(const api_events *ev)
 {
 	for (int i = 0; i < ev->nerrs; i++) {
@@ -127,14 +116,14 @@ static wf_world *run_load_world(const char *dir, int *rc)
 	if (w && d.errors == 0)
 		wf_validate(w, dir, file, &d);
 	if (!w || d.errors) {
-		run_print_diags(&d);
+		cli_print_diags(&d);
 		cli_error("run: %s is not a valid world; nothing was run", dir);
 		wf_diags_free(&d);
 		wf_world_free(w);
 		*rc = w ? CLI_INVALID : CLI_USAGE;
 		return NULL;
 	}
-	run_print_diags(&d); /* warnings */
+	cli_print_diags(&d); /* warnings */
 	wf_diags_free(&d);
 	return w;
 }

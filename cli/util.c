@@ -1,5 +1,6 @@
 /* util.c — messages, colour and option values shared by every subcommand. */
 #include "cli/cli.h"
+#include "worldfmt/worldfmt.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -142,4 +143,16 @@ char *cli_world_dir(const char *arg)
 		return NULL;
 	}
 	return strdup(dir);
+}
+
+void cli_print_diags(const wf_diags *d)
+{
+	char line[1024];
+	fflush(stdout);
+	for (int i = 0; i < d->n; i++) {
+		wf_diag_format(&d->v[i], line, sizeof line);
+		fprintf(stderr, "%s\n", line);
+	}
+	if (d->dropped)
+		fprintf(stderr, "... and %d more\n", d->dropped);
 }
