@@ -33,6 +33,26 @@ static uint64_t msg_get_u64(const char *p)
 	return v;
 }
 
+/* The string at *pos (u32 length, then bytes): its bytes, with *pos moved
+ * past it; NULL, with *pos at the end, when the data is cut short. */
+static const char *msg_get_str(const char *d, size_t len, size_t *pos, size_t *n)
+{
+	if (*pos > len || len - *pos < 4) {
+		*pos = len;
+		return NULL;
+	}
+	const unsigned char *u = (const unsigned char *)d + *pos;
+	*n = (size_t)u[0] | (size_t)u[1] << 8 | (size_t)u[2] << 16 | (size_t)u[3] << 24;
+	*pos += 4;
+	if (*n > len - *pos) {
+		*pos = len;
+		return NULL;
+	}
+	const char *str = d + *pos;
+	*pos += *n;
+	return str;
+}
+
 static int msg_value(lua_State *L, int idx, api_buf *b, int depth);
 
 static int msg_table(lua_State *L, int idx, api_buf *b, int depth)
@@ -148,20 +168,12 @@ static void msg_push(lua_State *L, const char *d, size_t len, size_t *pos)
 		break;
 	}
 	case 's': {
-		size_t n = 0;
-		if (*pos + 4 <= len)
-			n = (unsigned char)d[*pos] |
-			    (size_t)(unsigned char)d[*pos + 1] << 8 |
-			    (size_t)(unsigned char)d[*pos + 2] << 16 |
-			    (size_t)(unsigned char)d[*pos + 3] << 24;
-		*pos += 4;
-		if (*pos > len || n > len - *pos) {
+		size_t n;
+		const char *str = msg_get_str(d, len, pos, &n);
+		if (str)
+			lua_pushlstring(L, str, n);
+		else
 			lua_pushnil(L);
-			*pos = len;
-			break;
-		}
-		lua_pushlstring(L, d + *pos, n);
-		*pos += n;
 		break;
 	}
 	case '{':
@@ -222,19 +234,12 @@ static int msg_render(const char *d, size_t len, size_t *pos, api_buf *out)
 		return api_buf_put(out, num, strlen(num));
 	}
 	case 's': {
-		size_t n = 0;
-		if (*pos + 4 <= len)
-			n = (unsigned char)d[*pos] |
-			    (size_t)(unsigned char)d[*pos + 1] << 8 |
-			    (size_t)(unsigned char)d[*pos + 2] << 16 |
-			    (size_t)(unsigned char)d[*pos + 3] << 24;
-		*pos += 4;
-		if (*pos > len || n > len - *pos)
+		size_t n;
+		const char *str = msg_get_str(d, len, pos, &n);
+		if (!str)
 			return api_buf_put(out, "?", 1);
-		int rc = api_buf_put(out, "\"", 1) | api_buf_escaped(out, d + *pos, n) |
-		         api_buf_put(out, "\"", 1);
-		*pos += n;
-		return rc;
+		return api_buf_put(out, "\"", 1) | api_buf_escaped(out, str, n) |
+		       api_buf_put(out, "\"", 1);
 	}
 	case '{': {
 		int rc = api_buf_put(out, "{", 1);
