@@ -20,7 +20,7 @@ ed_start() {
 	SOCK=acre-ed-$$-$_n-$_k
 	SOCKS="$SOCKS $SOCK"
 	tmux -L "$SOCK" -f /dev/null new-session -d -s ed -x "${COLS:-100}" -y "${ROWS:-30}" \
-		"env ${ED_ENV:-} $ACRE_BIN edit $*; echo EDIT-EXIT \$?; sleep 30"
+		"env ${ED_ENV:-} $ACRE_BIN edit $*; rc=\$?; stty sane; printf '\\r\\nEDIT-EXIT %s\\n' \$rc; sleep 30"
 }
 screen() { tmux -L "$SOCK" capture-pane -p -t ed; }
 keys() { tmux -L "$SOCK" send-keys -t ed "$@"; }
