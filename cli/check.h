@@ -29,9 +29,18 @@
 
 #define CHECK_DEFAULT_TICKS 100
 
+/* One report to write: a format and where (NULL: standard output). */
+typedef struct check_output {
+	check_format format;
+	const char *file;
+} check_output;
+
+#define CHECK_MAX_OUTPUTS 8
+
 typedef struct check_ctx {
 	/* Options. */
-	check_format format;
+	check_output out[CHECK_MAX_OUTPUTS]; /* --format, in the order given */
+	int nout;
 	int64_t ticks;
 	const char *base;     /* --base REV, or NULL */
 	const char *as;       /* --as IDENTITY, or NULL */

@@ -844,7 +844,10 @@ int64_t api_run_ticks(const api_run *r)
 
 /* ---- Set-up ---------------------------------------------------------------------- */
 
-static int run_attr_int(const wf_attr *a, int n, const char *key, int64_t *out)
+/* The whole number in attribute `key`, in 0..max: 1 when set, 0 when not,
+ * -1 when it is not such a number. */
+static int run_attr_int(const wf_attr *a, int n, const char *key, int64_t max,
+                        int64_t *out)
 {
 	for (int i = 0; i < n; i++) {
 		if (strcmp(a[i].key, key) != 0)
@@ -852,7 +855,7 @@ static int run_attr_int(const wf_attr *a, int n, const char *key, int64_t *out)
 		char *end;
 		errno = 0;
 		long long v = strtoll(a[i].value, &end, 10);
-		if (!*a[i].value || *end || errno || v < 0)
+		if (!*a[i].value || *end || errno || v < 0 || v > max)
 			return -1;
 		*out = v;
 		return 1;
@@ -961,12 +964,13 @@ static int ps_init(api_run *r, int i, api_error *err)
 	ps->max_entities = r->opts.max_entities ? r->opts.max_entities
 	                                        : wf_parcel_budget(r->w, p).entities;
 	int64_t funds = 0;
-	if (run_attr_int(p->attrs, p->nattrs, "funds", &funds) < 0) {
+	if (run_attr_int(p->attrs, p->nattrs, "funds", API_MAX_FUNDS, &funds) < 0) {
 		snprintf(err->file, sizeof err->file, "world.acre");
 		err->line = p->line;
+		err->col = 1;
 		snprintf(err->msg, sizeof err->msg,
-		         "parcel %s: funds must be a whole number of at least 0",
-		         p->name);
+		         "parcel %s: funds must be a whole number from 0 to %lld",
+		         p->name, API_MAX_FUNDS);
 		return -2;
 	}
 	r->ledger[i] = funds;

@@ -571,13 +571,12 @@ static bool parse_size(const char *s, size_t n, int64_t *out)
 		size_t sl = strlen(units[i].suf);
 		if (n - digits != sl || memcmp(s + digits, units[i].suf, sl) != 0)
 			continue;
+		/* The range is checked before the shift: shifted first, a
+		 * value past 2^63 would wrap into the range (or below 0). */
 		int64_t v;
-		if (!parse_i64(s, digits, 0, INT64_C(1) << 40, &v))
+		if (!parse_i64(s, digits, 0, (INT64_C(1) << 40) >> units[i].shift, &v))
 			return false;
-		v <<= units[i].shift;
-		if (v > INT64_C(1) << 40)
-			return false;
-		*out = v;
+		*out = v << units[i].shift;
 		return true;
 	}
 	return false;

@@ -62,6 +62,13 @@ int wf_diag_format(const wf_diag *g, char *buf, size_t size);
 #define WF_MAX_PARCEL_TILES 256    /* parcel-size width or height in tiles */
 #define WF_MAX_ENTITIES 100000     /* per parcel, before zone caps */
 #define WF_MAX_ATTRS 64            /* key=value attributes per statement */
+/* Tiles in the whole world (width × parcel-size w by height × parcel-size
+ * h) and in one parcel. Every tile is a byte the runner and the editor
+ * hold, more than once: without these a 140-byte file inside the other
+ * limits asks for 64 GiB. 2^28 is the 1,048,576-parcel Street of 16×16
+ * parcels; 2^24 is, for example, 64×64 unit parcels of 64×64 tiles. */
+#define WF_MAX_WORLD_TILES (INT64_C(1) << 28)
+#define WF_MAX_PARCEL_AREA (INT64_C(1) << 24)
 
 /* The unit budget when a world does not set one (acre-world(5), BUDGETS). */
 #define WF_DEFAULT_ENTITIES 64
