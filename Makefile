@@ -23,6 +23,16 @@ MANDIR  ?= $(PREFIX)/share/man
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN    := -Wall -Wextra
+# Lua's own warning flags (the CFLAGS of its src/Makefile); Lua is compiled
+# with these and Acre's. WERROR=1 (as CI builds) makes every warning, in
+# Acre's code and in patched Lua, an error.
+LUA_WARN := -Wall -Wextra
+WERROR  ?=
+ifeq ($(WERROR),1)
+WERR    := -Werror
+else
+WERR    :=
+endif
 PKGS    := ncursesw sqlite3 libgit2 jansson libxxhash
 
 # Variant: the normal build lives in build/, the sanitizer build in build/san.
@@ -53,7 +63,8 @@ LUA_LIB  := lauxlib lbaselib lcorolib lmathlib lstrlib ltablib lutf8lib
 LUA_OBJS := $(patsubst %,$(B)/lua/%.o,$(LUA_CORE) $(LUA_LIB))
 LUA_A    := $(B)/lua/liblua.a
 LUA_STOCK := build/lua-stock/lua
-LUA_CFLAGS := -std=gnu99 -O2 -g -DLUA_USE_POSIX $(XFLAGS)
+LUA_CFLAGS := -std=gnu99 -O2 -g -DLUA_USE_POSIX $(sort $(LUA_WARN) $(WARN)) $(WERR) \
+              $(XFLAGS)
 
 # --- Acre ------------------------------------------------------------------
 LIB_DIRS := worldfmt vm stdlib store editor
@@ -65,7 +76,7 @@ GEN_OBJS :=
 ACRE_A   := $(B)/libacre.a
 ACRE     := $(B)/acre
 
-ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) $(XFLAGS) -I. -I$(LUA_PATCHED)/src \
+ALL_CFLAGS = -std=gnu11 $(WARN) $(WERR) $(CFLAGS) $(XFLAGS) -I. -I$(LUA_PATCHED)/src \
              $(PKG_CFLAGS) -MMD -MP -D_GNU_SOURCE
 ALL_LDFLAGS = $(XFLAGS) $(LDFLAGS)
 ALL_LIBS = $(PKG_LIBS) -lm -lpthread
