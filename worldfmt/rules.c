@@ -309,8 +309,13 @@ static void check_parcel(rules *R, wf_parcel *p, int index)
 static void check_overlaps(rules *R)
 {
 	wf_world *w = R->w;
-	if (wf_world_index(w) == 0 || !w->grid)
+	if (wf_world_index(w) == 0)
 		return;
+	if (!w->grid) {
+		/* Unchecked is not valid. */
+		bad(R, 0, NULL, "out of memory: overlaps not checked");
+		return;
+	}
 	for (int i = 0; i < w->nparcels; i++) {
 		const wf_parcel *p = &w->parcels[i];
 		if (p->px < 0 || p->py < 0 || p->pw < 1 || p->ph < 1 ||
