@@ -13,6 +13,9 @@ export XDG_DATA_HOME=$_scratch/xdg ACRE_REGISTRY=
 HOOK=$REPO_ROOT/samples/ci/pre-receive
 SCHEMA_MAN=$REPO_ROOT/man/acre-check.1
 RSS_LIMIT_KIB=$((512 * 1024))
+# The hook limits the check's address space; a sanitizer build reserves
+# terabytes of it (and its RSS is not the release build's).
+if [ -n "${ACRE_SANITIZE:-}" ]; then export ACRE_CHECK_MEMORY=0; fi
 
 # The guarded reader of every file a world names (worldfmt's
 # wf_world_read): the symlink and unbounded-read attacks need it.
@@ -76,8 +79,6 @@ setup() {
 	git clone -q server.git c &&
 	export ACRE="$ACRE_BIN" ACRE_REGISTRY="$T/reg.db" ACRE_CHECK_TICKS=3 \
 		ACRE_PUSHER=eve TMPDIR="$T/tmp"
-	# A sanitizer build reserves terabytes of address space.
-	if [ -n "${ACRE_SANITIZE:-}" ]; then export ACRE_CHECK_MEMORY=0; fi
 }
 
 # push_refused MESSAGE-REGEX — commit what c holds, push it: the push is
