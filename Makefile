@@ -11,7 +11,7 @@
 #   make install / uninstall   honour PREFIX and DESTDIR
 #
 # Lua 5.4 is built from the distribution's source package with Acre's patches
-# from vm/lua-patches/ applied in order (see DESIGN.md §1). LUA_SRC=DIR uses
+# from vm/lua-patches/ applied in order (see vm/README.md). LUA_SRC=DIR uses
 # any Lua 5.4 source tree instead. Directories may add rules in a module.mk
 # fragment, included below; there is no recursive make.
 
