@@ -255,11 +255,11 @@ static long sweep(const op *o, fixture *f, bool after)
 int main(void)
 {
 	fixture f = {.dir = "samples/neon-street"};
-	char path[256], db[] = "/tmp/acre-alloc-fail-XXXXXX";
-	snprintf(path, sizeof path, "%s/world.acre", f.dir);
-	if (wf_read_file(path, &f.text, &f.len) != 0) {
+	char db[] = "/tmp/acre-alloc-fail-XXXXXX";
+	if (wf_world_read(f.dir, "world.acre", WF_MAX_WORLD_BYTES, &f.text, &f.len) !=
+	    WF_READ_OK) {
 		/* Run from the repository's root (tests/run.sh does). */
-		CHECK(0, "read %s", path);
+		CHECK(0, "read %s/world.acre", f.dir);
 		return unit_done();
 	}
 	wf_diags d = {0};
