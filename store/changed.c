@@ -11,52 +11,36 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char *read_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	size_t n = 0, cap = 0;
-	if (!f)
-		return NULL;
-	for (;;) {
-		if (n + 65536 + 1 > cap) {
-			char *nb =
-			    realloc(buf, cap = (cap ? cap * 2 : 65536) + 65536 + 1);
-			if (!nb)
-				break;
-			buf = nb;
-		}
-		size_t got = fread(buf + n, 1, 65536, f);
-		n += got;
-		if (got < 65536)
-			break;
-	}
-	int bad = ferror(f);
-	fclose(f);
-	if (bad || !buf) {
-		free(buf);
-		return NULL;
-	}
-	buf[n] = '\0';
-	*len = n;
-	return buf;
-}
-
 int store_pair_read(store_repo *r, const store_pair *p, int side, const char *path,
                     char **data, size_t *len, store_err *err)
 {
-	char full[PATH_MAX];
 	*data = NULL;
 	*len = 0;
 	if (p->rev[side])
 		return store_read_at_opt(r, p->rev[side], path, data, len, err);
-	snprintf(full, sizeof full, "%s/%s", r->dir, path);
-	*data = read_file(full, len);
-	if (!*data && errno != ENOENT) {
-		store_seterr(err, "%s: %s", full, strerror(errno));
-		return -1;
+	/* The working tree is a submission: read through the guarded reader.
+	 * A file it refuses (a symbolic link, a device, over its cap) is not
+	 * part of the world, as for a missing one; the phase that reads the
+	 * world for itself reports why. */
+	wf_read_status st = wf_world_read(r->dir, path, WF_MAX_WORLD_BYTES, data, len);
+	switch (st) {
+	case WF_READ_OK:
+		return 0;
+	case WF_READ_MISSING:
+	case WF_READ_BADPATH:
+	case WF_READ_SYMLINK:
+	case WF_READ_NOTFILE:
+	case WF_READ_TOOBIG:
+		*data = NULL;
+		*len = 0;
+		return 0;
+	case WF_READ_DENIED:
+	case WF_READ_NOMEM:
+	case WF_READ_IO:
+		break;
 	}
-	return 0;
+	store_seterr(err, "%s/%s: %s", r->dir, path, wf_read_strerror(st));
+	return -1;
 }
 
 static int pair_tree(store_repo *r, const char *rev, git_tree **t, store_err *err)
