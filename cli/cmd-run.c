@@ -1,6 +1,6 @@
 /* cmd-run.c — `acre run`: run a world's scripts headless, tick by tick, and
  * end with its state hash (the line platforms and tests compare). */
-#include "cli/check-report.h"
+#include "check/report.h"
 #include "cli/cli.h"
 #include "stdlib/api.h"
 #include "worldfmt/worldfmt.h"

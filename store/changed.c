@@ -18,29 +18,14 @@ int store_pair_read(store_repo *r, const store_pair *p, int side, const char *pa
 	*len = 0;
 	if (p->rev[side])
 		return store_read_at_opt(r, p->rev[side], path, data, len, err);
-	/* The working tree is a submission: read through the guarded reader.
-	 * A file it refuses (a symbolic link, a device, over its cap) is not
-	 * part of the world, as for a missing one; the phase that reads the
-	 * world for itself reports why. */
-	wf_read_status st = wf_world_read(r->dir, path, WF_MAX_WORLD_BYTES, data, len);
-	switch (st) {
-	case WF_READ_OK:
-		return 0;
-	case WF_READ_MISSING:
-	case WF_READ_BADPATH:
-	case WF_READ_SYMLINK:
-	case WF_READ_NOTFILE:
-	case WF_READ_TOOBIG:
-		*data = NULL;
-		*len = 0;
-		return 0;
-	case WF_READ_DENIED:
-	case WF_READ_NOMEM:
-	case WF_READ_IO:
-		break;
+	/* The working tree is read like any world's files: guarded, capped. */
+	size_t cap = strcmp(path, "world.acre") == 0 ? WF_MAX_WORLD_BYTES : WF_MAX_SCRIPT_BYTES;
+	wf_read_status st = wf_world_read(r->dir, path, cap, data, len);
+	if (st != WF_READ_OK && st != WF_READ_MISSING) {
+		store_seterr(err, "%s: %s", path, wf_read_strerror(st));
+		return -1;
 	}
-	store_seterr(err, "%s/%s: %s", r->dir, path, wf_read_strerror(st));
-	return -1;
+	return 0;
 }
 
 static int pair_tree(store_repo *r, const char *rev, git_tree **t, store_err *err)
