@@ -25,6 +25,16 @@ int wf_glyph_ok(const char *s);
  * newline and tab (which the writer escapes). */
 bool wf_text_ok(const char *s);
 
+/* Strings equal, NULL equal only to NULL; attribute lists equal as sets
+ * of key=value (their order is layout, not meaning). Shared by the diff
+ * and the merge so that both agree on what "changed" means. */
+bool wf_str_eq(const char *a, const char *b);
+bool wf_attrs_eq(const wf_attr *a, int na, const wf_attr *b, int nb);
+
+/* wf_parse of a file holding merge conflict markers (conflict.c). */
+wf_world *wf_parse_conflicted(const char *buf, size_t len, const char *file,
+                              wf_diags *d);
+
 /* FNV-1a, for the name index. */
 static inline uint32_t wf_hash(const char *s)
 {
