@@ -111,6 +111,31 @@ bad:
 	return false;
 }
 
+/* The nearest directory above the current one that holds world.acre,
+ * stopping at the top of a git work tree (a directory holding .git) or at
+ * the root; NULL when there is none. */
+static char *cli_world_above(void)
+{
+	char *cwd = getcwd(NULL, 0);
+	char path[PATH_MAX];
+	struct stat st;
+	if (!cwd)
+		return NULL;
+	for (char *slash; (slash = strrchr(cwd, '/'));) {
+		snprintf(path, sizeof path, "%s/.git", cwd);
+		if (lstat(path, &st) == 0)
+			break; /* the top of the work tree: the world is not above */
+		*(slash == cwd ? slash + 1 : slash) = '\0';
+		snprintf(path, sizeof path, "%s/world.acre", cwd);
+		if (lstat(path, &st) == 0)
+			return cwd;
+		if (slash == cwd)
+			break;
+	}
+	free(cwd);
+	return NULL;
+}
+
 char *cli_world_dir(const char *arg)
 {
 	const char *dir = arg ? arg : ".";
@@ -137,9 +162,24 @@ char *cli_world_dir(const char *arg)
 		cli_error("%s: path too long", dir);
 		return NULL;
 	}
-	if (access(path, F_OK) != 0) {
+	if (lstat(path, &st) != 0 && !arg) {
+		/* No WORLD given: look upward, as git looks for .git. */
+		char *up = cli_world_above();
+		if (up)
+			return up;
+	}
+	if (lstat(path, &st) != 0) {
 		cli_error("%s: not a world: no world.acre here (try 'acre init %s')", dir,
 		          dir);
+		return NULL;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		bool loop = S_ISLNK(st.st_mode) && stat(path, &st) != 0 && errno == ELOOP;
+		cli_error("%s: %s, not a world file", path,
+		          loop                  ? "a symbolic link that loops"
+		          : S_ISLNK(st.st_mode) ? "a symbolic link (acre follows none)"
+		          : S_ISDIR(st.st_mode) ? "a directory"
+		                                : "not a regular file");
 		return NULL;
 	}
 	return strdup(dir);
