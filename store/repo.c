@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* The files a world is made of, relative to the world directory, besides
  * the files world.acre itself names (repo_named_paths). .gitattributes
@@ -78,6 +79,25 @@ static int repo_set_prefix(store_repo *r, store_err *err)
 	return 0;
 }
 
+/* Is there a work tree above `dir` (absolute) whose .git belongs to
+ * another user? git refuses those ("dubious ownership") unless listed in
+ * safe.directory; its top goes to `top`. */
+static bool repo_foreign(const char *dir, char *top, size_t len)
+{
+	char path[PATH_MAX + 8];
+	struct stat st;
+	snprintf(top, len, "%s", dir);
+	for (;;) {
+		snprintf(path, sizeof path, "%s/.git", top);
+		if (lstat(path, &st) == 0)
+			return st.st_uid != geteuid();
+		char *slash = strrchr(top, '/');
+		if (!slash || slash == top)
+			return false;
+		*slash = '\0';
+	}
+}
+
 int store_repo_open(const char *dir, store_repo **out, store_err *err)
 {
 	*out = NULL;
@@ -99,6 +119,16 @@ int store_repo_open(const char *dir, store_repo **out, store_err *err)
 		             "another user); to trust it: git config --global --add "
 		             "safe.directory '%s'",
 		             dir, r->dir);
+		goto fail;
+	}
+	char top[PATH_MAX];
+	if (rc == GIT_ENOTFOUND && repo_foreign(r->dir, top, sizeof top)) {
+		/* libgit2 1.5 reports a repository it refuses to trust as none. */
+		store_seterr(err,
+		             "%s: detected dubious ownership in repository at '%s' (owned "
+		             "by another user); to trust it: git config --global --add "
+		             "safe.directory '%s'",
+		             dir, top, top);
 		goto fail;
 	}
 	if (rc == GIT_ENOTFOUND) {
@@ -619,8 +649,23 @@ int store_commit(store_repo *r, const char *message, char hex[STORE_OID_HEX],
 	}
 	/* A merge without -m is described as git would (MERGE_MSG). */
 	if (merging && (!message || !*message) &&
-	    git_repository_message(&merge_msg, r->repo) == 0)
+	    git_repository_message(&merge_msg, r->repo) == 0) {
+		/* git's "strip" cleanup: comment lines go, as do trailing blanks. */
+		char *o = merge_msg.ptr;
+		for (const char *l = merge_msg.ptr; *l;) {
+			const char *nl = strchr(l, '\n');
+			size_t n = nl ? (size_t)(nl - l) + 1 : strlen(l);
+			if (*l != '#') {
+				memmove(o, l, n);
+				o += n;
+			}
+			l += n;
+		}
+		while (o > merge_msg.ptr && (o[-1] == '\n' || o[-1] == ' '))
+			o--;
+		*o = '\0';
 		message = merge_msg.ptr;
+	}
 	if (git_commit_create(&id, r->repo, "HEAD", sig, sig, NULL,
 	                      message && *message ? message : "Update the world", tree,
 	                      (size_t)np, (const git_commit **)parents) < 0) {
