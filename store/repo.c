@@ -880,6 +880,15 @@ int store_checkout(store_repo *r, const char *rev, store_err *err)
 	}
 	if (git_branch_lookup(&branch, r->repo, rev, GIT_BRANCH_LOCAL) < 0)
 		branch = NULL;
+	/* git lets one branch be checked out in one worktree only; ask before
+	 * touching anything, so that a refusal changes nothing. */
+	if (branch && !git_branch_is_head(branch) && git_branch_is_checked_out(branch) == 1) {
+		store_seterr(err,
+		             "'%s' is already checked out in another worktree ('git "
+		             "worktree list' shows where); nothing changed",
+		             rev);
+		goto out;
+	}
 	if (repo_commit_of(r, branch ? git_reference_name(branch) : rev, &c, err) != 0)
 		goto out;
 	o.checkout_strategy = GIT_CHECKOUT_SAFE;
