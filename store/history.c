@@ -239,60 +239,162 @@ static bool world_files_differ(store_repo *r, git_tree *pa, git_tree *tb)
 	return false;
 }
 
-typedef struct walker {
-	git_revwalk *walk;
+/* ---- Walking the graph ------------------------------------------------------
+ * Commits are visited newest first (by committer time), parents after
+ * children, every parent of a merge included: what git's log and blame
+ * walk. A commit at the edge of a shallow clone has no parents here. */
+
+typedef struct hnode {
 	git_commit *c;
-	git_tree *tree;
-	git_commit *p; /* first parent, or NULL */
-	git_tree *ptree;
-} walker;
+	uint8_t *rows; /* blame: the rows this commit still answers for */
+} hnode;
 
-static void walker_step_free(walker *k)
+typedef struct hwalk {
+	hnode *q;
+	int n, cap;
+	git_oid *seen; /* open-addressed set of queued commits */
+	size_t seen_mask, nseen;
+	int nrows;
+} hwalk;
+
+static size_t oid_slot(const git_oid *id, size_t mask)
 {
-	git_tree_free(k->tree);
-	git_commit_free(k->c);
-	git_tree_free(k->ptree);
-	git_commit_free(k->p);
-	k->tree = k->ptree = NULL;
-	k->c = k->p = NULL;
+	size_t h;
+	memcpy(&h, id->id, sizeof h);
+	return h & mask;
 }
 
-static int walker_open(store_repo *r, const char *rev, walker *k, store_err *err)
+/* Add id to the seen set; false when it was there already. */
+static bool hwalk_mark(hwalk *w, const git_oid *id)
 {
-	git_commit *start;
-	memset(k, 0, sizeof *k);
-	if (repo_commit_of(r, rev, &start, err) != 0)
-		return -1;
-	int rc = git_revwalk_new(&k->walk, r->repo);
-	if (rc >= 0)
-		rc = git_revwalk_push(k->walk, git_commit_id(start));
-	if (rc >= 0)
-		rc = git_revwalk_simplify_first_parent(k->walk);
-	git_commit_free(start);
-	return rc < 0 ? repo_fail(err, "history") : 0;
+	static const git_oid zero = {{0}};
+	if ((w->nseen + 1) * 2 > w->seen_mask + 1) {
+		size_t nm = w->seen_mask ? w->seen_mask * 2 + 1 : 255;
+		git_oid *ns = calloc(nm + 1, sizeof *ns);
+		if (!ns)
+			return true;
+		for (size_t i = 0; w->seen && i <= w->seen_mask; i++) {
+			if (git_oid_equal(&w->seen[i], &zero))
+				continue;
+			size_t k = oid_slot(&w->seen[i], nm);
+			while (!git_oid_equal(&ns[k], &zero))
+				k = (k + 1) & nm;
+			ns[k] = w->seen[i];
+		}
+		free(w->seen);
+		w->seen = ns;
+		w->seen_mask = nm;
+	}
+	size_t k = oid_slot(id, w->seen_mask);
+	while (!git_oid_equal(&w->seen[k], &zero)) {
+		if (git_oid_equal(&w->seen[k], id))
+			return false;
+		k = (k + 1) & w->seen_mask;
+	}
+	w->seen[k] = *id;
+	w->nseen++;
+	return true;
 }
 
-/* Next commit and its first parent, with both trees; 1 at the end. */
-static int walker_next(store_repo *r, walker *k, store_err *err)
+/* Queue commit c (taking it); for blame, `rows` are or-ed into its set
+ * when it is queued already. */
+static int hwalk_push(hwalk *w, git_commit *c, const uint8_t *rows)
 {
-	git_oid id;
-	walker_step_free(k);
-	int rc = git_revwalk_next(&id, k->walk);
-	if (rc == GIT_ITEROVER)
-		return 1;
-	if (rc < 0 || git_commit_lookup(&k->c, r->repo, &id) < 0 ||
-	    git_commit_tree(&k->tree, k->c) < 0)
-		return repo_fail(err, "history");
-	if (git_commit_parentcount(k->c) > 0 && (git_commit_parent(&k->p, k->c, 0) < 0 ||
-	                                         git_commit_tree(&k->ptree, k->p) < 0))
-		return repo_fail(err, "history");
+	if (!hwalk_mark(w, git_commit_id(c))) {
+		for (int i = 0; i < w->n; i++)
+			if (git_oid_equal(git_commit_id(w->q[i].c), git_commit_id(c))) {
+				for (int k = 0; rows && w->q[i].rows && k < w->nrows; k++)
+					w->q[i].rows[k] |= rows[k];
+				break;
+			}
+		git_commit_free(c);
+		return 0;
+	}
+	if (w->n == w->cap) {
+		int cap = w->cap ? w->cap * 2 : 16;
+		hnode *q = realloc(w->q, (size_t)cap * sizeof *q);
+		if (!q) {
+			git_commit_free(c);
+			return -1;
+		}
+		w->q = q;
+		w->cap = cap;
+	}
+	hnode h = {c, NULL};
+	if (rows) {
+		h.rows = malloc((size_t)(w->nrows ? w->nrows : 1));
+		if (!h.rows) {
+			git_commit_free(c);
+			return -1;
+		}
+		memcpy(h.rows, rows, (size_t)w->nrows);
+	}
+	w->q[w->n++] = h;
 	return 0;
 }
 
-static void walker_close(walker *k)
+/* The newest queued commit; false when the walk is over. */
+static bool hwalk_pop(hwalk *w, hnode *out)
 {
-	walker_step_free(k);
-	git_revwalk_free(k->walk);
+	if (!w->n)
+		return false;
+	int best = 0;
+	for (int i = 1; i < w->n; i++)
+		if (git_commit_time(w->q[i].c) > git_commit_time(w->q[best].c))
+			best = i;
+	*out = w->q[best];
+	w->q[best] = w->q[--w->n];
+	return true;
+}
+
+static void hwalk_free(hwalk *w)
+{
+	for (int i = 0; i < w->n; i++) {
+		git_commit_free(w->q[i].c);
+		free(w->q[i].rows);
+	}
+	free(w->q);
+	free(w->seen);
+	memset(w, 0, sizeof *w);
+}
+
+/* A few parcel views by world.acre blob: a merge and its parents, and a
+ * commit and the child that loaded it, share them. */
+#define VIEWS 8
+typedef struct vcache {
+	pview v[VIEWS];
+	bool used[VIEWS];
+	int next;
+} vcache;
+
+static int vcache_get(store_repo *r, vcache *vc, git_tree *tree, const char *parcel,
+                      const pview **out, store_err *err)
+{
+	git_oid id;
+	bool have = repo_entry_id(r, tree, "world.acre", &id);
+	for (int i = 0; i < VIEWS; i++)
+		if (vc->used[i] && vc->v[i].have_world == have &&
+		    (!have || git_oid_equal(&vc->v[i].world_id, &id))) {
+			*out = &vc->v[i];
+			return 0;
+		}
+	int k = vc->next;
+	vc->next = (vc->next + 1) % VIEWS;
+	if (vc->used[k])
+		pview_free(&vc->v[k]);
+	vc->used[k] = false;
+	if (pview_load(r, tree, parcel, &vc->v[k], err) != 0)
+		return -1;
+	vc->used[k] = true;
+	*out = &vc->v[k];
+	return 0;
+}
+
+static void vcache_free(vcache *vc)
+{
+	for (int i = 0; i < VIEWS; i++)
+		if (vc->used[i])
+			pview_free(&vc->v[i]);
 }
 
 static int report(git_commit *c, store_log_fn fn, void *arg)
@@ -304,57 +406,110 @@ static int report(git_commit *c, store_log_fn fn, void *arg)
 	return stop;
 }
 
-/* Did commit k->c change parcel `parcel`? `cur` holds the commit's view
- * on entry and its parent's on return (the walk's next commit). */
-static int parcel_changed(store_repo *r, walker *k, const char *parcel, pview *cur,
-                          bool *changed, store_err *err)
+/* Is the parcel (or, without one, the world's files) the same in trees a
+ * and b? */
+static int same_in(store_repo *r, vcache *vc, const char *parcel, git_tree *ta,
+                   git_tree *tb, bool *same, store_err *err)
 {
-	pview par = {0};
-	par.pi = -1;
-	*changed = scripts_differ(r, k->ptree, k->tree, pview_parcel(cur));
-	if (k->ptree) {
-		git_oid id;
-		bool have = repo_entry_id(r, k->ptree, "world.acre", &id);
-		if (have && cur->have_world && git_oid_equal(&id, &cur->world_id))
-			return 0; /* same blob: the parent's view is this one */
-		if (pview_load(r, k->ptree, parcel, &par, err) != 0)
-			return -1;
+	if (!parcel) {
+		*same = !world_files_differ(r, ta, tb);
+		return 0;
 	}
-	*changed = *changed || !pview_same_model(cur, &par);
-	pview_free(cur);
-	*cur = par;
+	const pview *va, *vb;
+	git_oid ia, ib;
+	bool ha = repo_entry_id(r, ta, "world.acre", &ia);
+	bool hb = repo_entry_id(r, tb, "world.acre", &ib);
+	if (vcache_get(r, vc, tb, parcel, &vb, err) != 0)
+		return -1;
+	if (scripts_differ(r, ta, tb, pview_parcel(vb))) {
+		*same = false;
+		return 0;
+	}
+	if (ha == hb && (!ha || git_oid_equal(&ia, &ib))) {
+		*same = true;
+		return 0;
+	}
+	if (vcache_get(r, vc, ta, parcel, &va, err) != 0 ||
+	    vcache_get(r, vc, tb, parcel, &vb, err) != 0)
+		return -1;
+	*same = pview_same_model(va, vb);
 	return 0;
+}
+
+/* One commit of the log: shown when it changed the parcel against its
+ * parent; a merge that matches one of its parents is not shown and only
+ * that parent is followed (git's history simplification), one that
+ * matches none is shown and every parent followed. */
+static int log_step(store_repo *r, hwalk *w, vcache *vc, const char *parcel,
+                    git_commit *c, bool *show, store_err *err)
+{
+	git_tree *t = NULL;
+	unsigned np = repo_parentcount(r, c);
+	int rc = git_commit_tree(&t, c) < 0 ? repo_fail(err, "history") : 0;
+	*show = true;
+	if (rc == 0 && np == 0) {
+		const pview *v;
+		if (parcel && (rc = vcache_get(r, vc, t, parcel, &v, err)) == 0)
+			*show = pview_parcel(v) != NULL;
+		else if (!parcel)
+			*show = !world_files_differ(r, NULL, t) ? false : true;
+	}
+	git_commit **ps = calloc(np ? np : 1, sizeof *ps);
+	git_tree **pt = calloc(np ? np : 1, sizeof *pt);
+	if (!ps || !pt)
+		rc = -1;
+	for (unsigned i = 0; rc == 0 && i < np; i++)
+		if (git_commit_parent(&ps[i], c, i) < 0 || git_commit_tree(&pt[i], ps[i]) < 0)
+			rc = repo_fail(err, "history");
+	int follow = -1; /* the parent that alone is followed, or -1: all */
+	for (unsigned i = 0; rc == 0 && i < np && follow < 0; i++) {
+		bool same;
+		rc = same_in(r, vc, parcel, pt[i], t, &same, err);
+		if (rc == 0 && same && np > 1)
+			follow = (int)i;
+		if (rc == 0 && np == 1)
+			*show = !same;
+	}
+	if (follow >= 0)
+		*show = false;
+	for (unsigned i = 0; i < np; i++) {
+		git_tree_free(pt[i]);
+		if (rc == 0 && ps[i] && (follow < 0 || (unsigned)follow == i)) {
+			rc = hwalk_push(w, ps[i], NULL);
+			ps[i] = NULL;
+		}
+		git_commit_free(ps[i]);
+	}
+	free(ps);
+	free(pt);
+	git_tree_free(t);
+	return rc;
 }
 
 int store_log(store_repo *r, const char *rev, const char *parcel, int limit,
               store_log_fn fn, void *arg, store_err *err)
 {
-	walker k;
-	pview cur = {0};
-	int shown = 0, rc;
-	if (walker_open(r, rev, &k, err) != 0)
+	hwalk w = {0};
+	vcache vc = {0};
+	git_commit *start;
+	int shown = 0, rc = 0;
+	hnode h;
+	if (repo_commit_of(r, rev, &start, err) != 0)
 		return -1;
-	bool loaded = false;
-	while ((rc = walker_next(r, &k, err)) == 0) {
-		bool changed;
-		if (!parcel) {
-			changed = world_files_differ(r, k.ptree, k.tree);
-		} else {
-			if (!loaded && pview_load(r, k.tree, parcel, &cur, err) != 0) {
-				rc = -1;
-				break;
-			}
-			loaded = true;
-			if (parcel_changed(r, &k, parcel, &cur, &changed, err) != 0) {
-				rc = -1;
-				break;
-			}
-		}
-		if (changed && (report(k.c, fn, arg) || (limit > 0 && ++shown >= limit)))
+	if (hwalk_push(&w, start, NULL) != 0)
+		rc = -1;
+	while (rc == 0 && hwalk_pop(&w, &h)) {
+		bool show;
+		rc = log_step(r, &w, &vc, parcel, h.c, &show, err);
+		if (rc == 0 && show &&
+		    (report(h.c, fn, arg) || (limit > 0 && ++shown >= limit))) {
+			git_commit_free(h.c);
 			break;
+		}
+		git_commit_free(h.c);
 	}
-	pview_free(&cur);
-	walker_close(&k);
+	vcache_free(&vc);
+	hwalk_free(&w);
 	return rc < 0 ? -1 : 0;
 }
 
@@ -391,34 +546,64 @@ static bool row_equal(const pview *v, int32_t y, const char *want)
 	return eq;
 }
 
-/* Walk back from HEAD; a row still unattributed whose text in the parent
- * differs (or the parent lacks the parcel) was last changed by this commit. */
-static int blame_rows(store_repo *r, walker *k, pview *cur, store_blame *b,
+/* Walk back from HEAD as git blame does: each commit answers for a set of
+ * rows whose text there is HEAD's; a row a parent has with the same text
+ * passes to that parent (the first such parent of a merge), and the rows
+ * no parent has were last changed by this commit. */
+static int blame_rows(store_repo *r, hwalk *w, vcache *vc, store_blame *b,
                       store_err *err)
 {
-	int left = b->nrows, rc;
-	while (left > 0 && (rc = walker_next(r, k, err)) == 0) {
-		pview par = {0};
-		par.pi = -1;
-		if (k->ptree) {
-			git_oid id;
-			if (repo_entry_id(r, k->ptree, "world.acre", &id) &&
-			    cur->have_world && git_oid_equal(&id, &cur->world_id))
-				continue; /* world.acre untouched: no row changed */
-			if (pview_load(r, k->ptree, b->parcel, &par, err) != 0)
-				return -1;
+	int left = b->nrows, rc = 0;
+	hnode h;
+	uint8_t *pass = malloc((size_t)(b->nrows ? b->nrows : 1));
+	if (!pass)
+		return -1;
+	while (rc == 0 && left > 0 && hwalk_pop(w, &h)) {
+		git_tree *t = NULL;
+		unsigned np = repo_parentcount(r, h.c);
+		git_oid cid;
+		bool chave = false;
+		if (git_commit_tree(&t, h.c) < 0)
+			rc = repo_fail(err, "history");
+		else
+			chave = repo_entry_id(r, t, "world.acre", &cid);
+		for (unsigned i = 0; rc == 0 && i < np; i++) {
+			git_commit *p = NULL;
+			git_tree *pt = NULL;
+			git_oid pid;
+			if (git_commit_parent(&p, h.c, i) < 0 || git_commit_tree(&pt, p) < 0) {
+				git_commit_free(p);
+				rc = repo_fail(err, "history");
+				break;
+			}
+			bool same = chave && repo_entry_id(r, pt, "world.acre", &pid) &&
+			            git_oid_equal(&pid, &cid);
+			const pview *pv = NULL;
+			if (!same)
+				rc = vcache_get(r, vc, pt, b->parcel, &pv, err);
+			bool any = false;
+			for (int k = 0; rc == 0 && k < b->nrows; k++) {
+				pass[k] = h.rows[k] && (same || row_equal(pv, k, b->rows[k].text));
+				if (pass[k])
+					h.rows[k] = 0, any = true;
+			}
+			git_tree_free(pt);
+			if (rc == 0 && any)
+				rc = hwalk_push(w, p, pass);
+			else
+				git_commit_free(p);
 		}
-		for (int i = 0; i < b->nrows; i++) {
-			if (b->rows[i].commit.author ||
-			    row_equal(&par, i, b->rows[i].text))
-				continue;
-			repo_info(k->c, &b->rows[i].commit);
-			left--;
-		}
-		pview_free(cur);
-		*cur = par;
+		for (int k = 0; rc == 0 && k < b->nrows; k++)
+			if (h.rows[k] && !b->rows[k].commit.author) {
+				repo_info(h.c, &b->rows[k].commit);
+				left--;
+			}
+		git_tree_free(t);
+		git_commit_free(h.c);
+		free(h.rows);
 	}
-	return left > 0 && rc < 0 ? -1 : 0;
+	free(pass);
+	return rc;
 }
 
 static int split_lines(const char *text, size_t len, store_blame *b)
@@ -458,7 +643,11 @@ static int blame_script(store_repo *r, store_blame *b, store_err *err)
 	if (rc != 0)
 		return -1;
 	git_blame_options_init(&o, GIT_BLAME_OPTIONS_VERSION);
-	o.flags = GIT_BLAME_FIRST_PARENT;
+	/* Every parent, as git blame follows them; in a shallow clone, no
+	 * further back than its edge (libgit2 would look for what is not
+	 * there). */
+	if (r->nshallow)
+		o.oldest_commit = r->shallow[0];
 	snprintf(full, sizeof full, "%s%s", r->prefix, b->script);
 	if (git_blame_file(&gb, r->repo, full, &o) < 0)
 		return repo_fail(err, b->script);
@@ -498,7 +687,8 @@ static int blame_setup(const pview *cur, const char *parcel, store_blame *b,
 int store_blame_parcel(store_repo *r, const char *parcel, store_blame *out,
                        store_err *err)
 {
-	walker k;
+	hwalk w = {0};
+	vcache vc = {0};
 	pview cur = {0};
 	git_commit *head;
 	git_tree *tree;
@@ -511,18 +701,28 @@ int store_blame_parcel(store_repo *r, const char *parcel, store_blame *out,
 		git_commit_free(head);
 		return repo_fail(err, "HEAD");
 	}
+	repo_parentcount(r, head); /* reads the shallow list for blame_script */
 	int rc = pview_load(r, tree, parcel, &cur, err);
 	git_tree_free(tree);
-	git_commit_free(head);
-	if (rc != 0 || blame_setup(&cur, parcel, out, err) != 0 ||
-	    walker_open(r, "HEAD", &k, err) != 0)
+	if (rc != 0 || blame_setup(&cur, parcel, out, err) != 0) {
+		git_commit_free(head);
 		goto out;
-	rc = blame_rows(r, &k, &cur, out, err);
-	walker_close(&k);
+	}
+	uint8_t *all = malloc((size_t)(out->nrows ? out->nrows : 1));
+	w.nrows = out->nrows;
+	if (!all || (memset(all, 1, (size_t)out->nrows), hwalk_push(&w, head, all)) != 0) {
+		free(all);
+		store_seterr(err, "out of memory");
+		goto out;
+	}
+	free(all);
+	rc = blame_rows(r, &w, &vc, out, err);
 	if (rc == 0 && out->script && blame_script(r, out, err) != 0)
 		goto out;
 	ret = rc;
 out:
+	hwalk_free(&w);
+	vcache_free(&vc);
 	pview_free(&cur);
 	if (ret != 0)
 		store_blame_free(out);

@@ -156,10 +156,55 @@ fail:
 	return -1;
 }
 
+static int oid_cmp(const void *a, const void *b)
+{
+	return git_oid_cmp(a, b);
+}
+
+/* .git/shallow: one 40-digit commit id a line (in the common directory,
+ * so linked worktrees of a shallow clone see it too). */
+static void repo_read_shallow(store_repo *r)
+{
+	char path[PATH_MAX + 16], line[128];
+	r->shallow_read = true;
+	snprintf(path, sizeof path, "%sshallow", git_repository_commondir(r->repo));
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return;
+	size_t cap = 0;
+	while (fgets(line, sizeof line, f)) {
+		git_oid id;
+		if (git_oid_fromstrn(&id, line, 40) != 0)
+			continue;
+		if (r->nshallow == cap) {
+			cap = cap ? cap * 2 : 16;
+			git_oid *v = realloc(r->shallow, cap * sizeof *v);
+			if (!v)
+				break;
+			r->shallow = v;
+		}
+		r->shallow[r->nshallow++] = id;
+	}
+	fclose(f);
+	if (r->nshallow)
+		qsort(r->shallow, r->nshallow, sizeof *r->shallow, oid_cmp);
+}
+
+unsigned repo_parentcount(store_repo *r, const git_commit *c)
+{
+	if (!r->shallow_read)
+		repo_read_shallow(r);
+	if (r->nshallow &&
+	    bsearch(git_commit_id(c), r->shallow, r->nshallow, sizeof *r->shallow, oid_cmp))
+		return 0;
+	return git_commit_parentcount(c);
+}
+
 void store_repo_close(store_repo *r)
 {
 	if (!r)
 		return;
+	free(r->shallow);
 	git_repository_free(r->repo);
 	free(r->dir);
 	free(r->prefix);

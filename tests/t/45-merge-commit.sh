@@ -129,4 +129,59 @@ test_expect 'a repository owned by another user is named as git names it' '
 	grep -F "safe.directory" err
 '
 
+# Parcel hello changed on a branch by "sidey", parcel b added on the main
+# line by "mainy", merged (cleanly, by the driver) by "merger".
+merged_history() {
+	acre init w >/dev/null && cd w && MAIN=$(git symbolic-ref --short HEAD) &&
+	git checkout -q -b side &&
+	sed -i "0,/^    #\.\.\.\.\.\.\.\.\.\.\.\.\.\.#$/s//    #+.............#/" world.acre &&
+	GIT_AUTHOR_NAME=sidey acre commit -m "door in hello" >/dev/null &&
+	git checkout -q "$MAIN" &&
+	printf "\nparcel b 3 3\n  zone commercial\nend\n" >>world.acre &&
+	GIT_AUTHOR_NAME=mainy acre commit -m "add b" >/dev/null &&
+	GIT_AUTHOR_NAME=merger GIT_COMMITTER_NAME=merger git merge -q --no-edit side
+}
+
+test_expect 'log --parcel follows a merge to the commit that changed the parcel' '
+	merged_history &&
+	acre log --parcel hello | sed "s/^[0-9a-f]* [0-9-]* [0-9:]* //" >got &&
+	printf "%s\n" "sidey            door in hello" \
+		"tester           New world with a sample parcel" >want &&
+	expect_same want got &&
+	acre log --parcel b | sed "s/^[0-9a-f]* [0-9-]* [0-9:]* //" >got &&
+	echo "mainy            add b" >want && expect_same want got
+'
+
+test_expect 'blame names the author of a row changed on a merged branch' '
+	merged_history &&
+	acre blame hello >out && cat out &&
+	grep "#+\.\.\.\.\.\.\.\.\.\.\.\.\.#" out | grep -q " sidey " &&
+	! grep -q " merger " out &&
+	test "$(git log -1 --format=%an -- world.acre)" = merger
+'
+
+test_expect 'a shallow clone has a log, an index and a blame' '
+	acre init w >/dev/null && cd w &&
+	for s in 2 3 4; do sed -i "s/^  seed .*/  seed $s/" world.acre &&
+		sed -i "0,/^    #\.\.\.\.\.\.\.\.\.\.\.\.\.\.#$/s//    #$s.............#/" world.acre &&
+		sed -i "s/^  \"+\" door$/  \"+\" door\n  \"$s\" step/" world.acre &&
+		acre commit -m "s$s" >/dev/null; done && cd .. &&
+	git clone -q --depth 2 "file://$PWD/w" c && cd c &&
+	acre log >log && test "$(wc -l <log)" = 2 &&
+	acre log --parcel hello >/dev/null &&
+	acre index --registry ../reg.db >/dev/null &&
+	acre blame hello >/dev/null
+'
+
+test_expect 'checkout of a branch used by another worktree changes nothing' '
+	acre init w >/dev/null && cd w && MAIN=$(git symbolic-ref --short HEAD) &&
+	git branch other && sed -i "s/^  seed 1$/  seed 5/" world.acre &&
+	acre commit -m s5 >/dev/null && git worktree add -q ../linked other &&
+	cd ../linked && cp world.acre before &&
+	expect_exit 2 acre checkout "$MAIN" 2>err &&
+	grep -F "is already checked out in another worktree" err &&
+	cmp before world.acre && test -z "$(git status --porcelain -- world.acre)" &&
+	test "$(git symbolic-ref --short HEAD)" = other
+'
+
 test_done
