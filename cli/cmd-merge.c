@@ -29,8 +29,9 @@ struct side {
 
 static int read_side(struct side *s, const char *label)
 {
-	if (wf_read_file(s->path, &s->data, &s->len) != 0) {
-		cli_error("merge: cannot read %s (%s): %s", label, s->path, strerror(errno));
+	wf_read_status st = wf_read_named(s->path, WF_MAX_WORLD_BYTES, &s->data, &s->len);
+	if (st != WF_READ_OK) {
+		cli_error("merge: %s (%s): %s", s->path, label, wf_read_strerror(st));
 		return -1;
 	}
 	s->d.max = 1;

@@ -359,7 +359,7 @@ static int repo_spec_add(const store_repo *r, repo_spec *sp, const char *rel)
 	char buf[PATH_MAX];
 	/* A name from the world file is taken literally, inside the world only:
 	 * no absolute path, no "..", nothing git would read as a pattern. */
-	if (!rel || !*rel || rel[0] == '/' || strstr(rel, "..") || strpbrk(rel, "*?[\\:") ||
+	if (!rel || wf_path_check(rel) != WF_READ_OK || strpbrk(rel, "*?[\\:") ||
 	    strncmp(rel, "scripts/", 8) == 0 || strncmp(rel, "assets/", 7) == 0)
 		return 0;
 	repo_path(r, rel, buf, sizeof buf);
@@ -375,10 +375,9 @@ static int repo_spec_add(const store_repo *r, repo_spec *sp, const char *rel)
  * parsed names none (its own files are still committed). */
 static int repo_spec_named(const store_repo *r, repo_spec *sp)
 {
-	char path[PATH_MAX], *data = NULL;
+	char *data = NULL;
 	size_t len;
-	snprintf(path, sizeof path, "%s/world.acre", r->dir);
-	if (wf_read_file(path, &data, &len) != 0)
+	if (wf_world_read(r->dir, "world.acre", WF_MAX_WORLD_BYTES, &data, &len) != WF_READ_OK)
 		return 0;
 	wf_diags d = {.max = 1};
 	wf_world *w = wf_parse(data, len, "world.acre", &d);
@@ -619,8 +618,9 @@ static int repo_world_ok(store_repo *r, store_err *err)
 		                                   : "not a regular file");
 		return -1;
 	}
-	if (wf_read_file(path, &data, &len) != 0) {
-		store_seterr(err, "world.acre: %s", strerror(errno));
+	wf_read_status rs = wf_world_read(r->dir, "world.acre", WF_MAX_WORLD_BYTES, &data, &len);
+	if (rs != WF_READ_OK) {
+		store_seterr(err, "world.acre: %s", wf_read_strerror(rs));
 		return -1;
 	}
 	bool marked = wf_has_conflict_markers(data, len);
@@ -786,8 +786,9 @@ static int init_attributes(const char *dir, bool *changed, store_err *err)
 	char path[PATH_MAX], *data = NULL;
 	size_t len = 0;
 	snprintf(path, sizeof path, "%s/.gitattributes", dir);
-	if (wf_read_file(path, &data, &len) != 0 && errno != ENOENT) {
-		store_seterr(err, "%s: %s", path, strerror(errno));
+	wf_read_status rs = wf_world_read(dir, ".gitattributes", (size_t)1 << 20, &data, &len);
+	if (rs != WF_READ_OK && rs != WF_READ_MISSING) {
+		store_seterr(err, "%s: %s", path, wf_read_strerror(rs));
 		return -1;
 	}
 	for (const char *l = data; l && *l;) {

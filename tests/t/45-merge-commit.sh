@@ -71,14 +71,17 @@ test_expect 'world.acre replaced by a directory is refused, not committed as a d
 	acre init w >/dev/null && cd w && head=$(git rev-parse HEAD) &&
 	rm world.acre && mkdir world.acre &&
 	expect_exit 2 acre commit 2>err &&
-	grep -F "world.acre: a directory, not a world file" err &&
+	grep -F "world.acre is a directory, not a file; nothing committed" err &&
 	test "$(git rev-parse HEAD)" = "$head" && git cat-file -e HEAD:world.acre
 '
 
 test_expect 'a symbolic link loop as world.acre is named as one' '
 	mkdir w && ln -s world.acre w/world.acre &&
-	expect_exit 2 acre check w 2>err &&
-	grep -F "w/world.acre: a symbolic link that loops, not a world file" err
+	expect_exit 1 acre check w >out 2>&1 &&
+	grep -F "w/world.acre: error: cannot read: a symbolic link" out &&
+	! grep -F "no world.acre here" out &&
+	cd w && git init -q && expect_exit 2 acre commit 2>err &&
+	grep -F "world.acre is a symbolic link, not a file; nothing committed" err
 '
 
 test_expect 'commit records the events file the world names' '
