@@ -14,6 +14,7 @@
 #include "worldfmt/worldfmt.h"
 
 #include <limits.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -239,6 +240,355 @@ static bool world_files_differ(store_repo *r, git_tree *pa, git_tree *tb)
 	return false;
 }
 
+/* ---- The parcel-change cache ----------------------------------------------
+ * Which parcels differ between two versions of world.acre depends only on
+ * the two blobs, so it is worked out once and kept in the repository's git
+ * directory (acre/parcel-changes; delete it at will, it is rebuilt). A
+ * warm `acre log --parcel` then reads no world.acre at all, as `git log --
+ * world.acre` reads none. A record is the two blob ids and either the
+ * exact names of the parcels whose model differs, or "unknown" (the
+ * header, palette or zones changed, or many parcels did): those pairs are
+ * compared parcel by parcel each time, as without the cache.
+ *
+ * File: "ACREPC1\n", then records of 20 + 20 bytes of ids, a 4-byte
+ * little-endian count (0xffffffff: unknown) and per name a length byte and
+ * the name. Records are appended whole; a torn tail is ignored. */
+#define PC_MAGIC "ACREPC1\n"
+#define PC_UNKNOWN 0xffffffffu
+#define PC_MAX_NAMES 64
+
+typedef struct pc_rec {
+	git_oid a, b;
+	uint32_t n;   /* PC_UNKNOWN, or the count of names */
+	char **names; /* sorted */
+} pc_rec;
+
+typedef struct pcache {
+	/* The last two world.acre texts read: walking back, a commit's parent
+	 * text is the next commit's own. */
+	git_oid tid[2];
+	char *text[2];
+	size_t tlen[2];
+	int tnext;
+	pc_rec *v;
+	size_t n, cap;
+	size_t *slot; /* open addressing: index + 1, 0 empty */
+	size_t mask;
+	size_t saved; /* records 0..saved-1 are in the file */
+	bool loaded;
+	char path[PATH_MAX];
+} pcache;
+
+static size_t pc_hash(const git_oid *a, const git_oid *b)
+{
+	size_t x, y;
+	memcpy(&x, a->id, sizeof x);
+	memcpy(&y, b->id + 4, sizeof y);
+	return x ^ (y * 0x9e3779b97f4a7c15ull);
+}
+
+static const pc_rec *pc_find(const pcache *c, const git_oid *a, const git_oid *b)
+{
+	if (!c->slot)
+		return NULL;
+	for (size_t k = pc_hash(a, b) & c->mask; c->slot[k]; k = (k + 1) & c->mask) {
+		const pc_rec *e = &c->v[c->slot[k] - 1];
+		if (git_oid_equal(&e->a, a) && git_oid_equal(&e->b, b))
+			return e;
+	}
+	return NULL;
+}
+
+static int pc_index(pcache *c)
+{
+	size_t m = 255;
+	while (m + 1 < c->n * 2 + 2)
+		m = m * 2 + 1;
+	size_t *slot = calloc(m + 1, sizeof *slot);
+	if (!slot)
+		return -1;
+	free(c->slot);
+	c->slot = slot;
+	c->mask = m;
+	for (size_t i = 0; i < c->n; i++) {
+		size_t k = pc_hash(&c->v[i].a, &c->v[i].b) & m;
+		while (slot[k])
+			k = (k + 1) & m;
+		slot[k] = i + 1;
+	}
+	return 0;
+}
+
+static int pc_add(pcache *c, pc_rec *r)
+{
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 256;
+		pc_rec *v = realloc(c->v, cap * sizeof *v);
+		if (!v)
+			return -1;
+		c->v = v;
+		c->cap = cap;
+	}
+	c->v[c->n++] = *r;
+	if ((c->n * 2 > c->mask + 1 || !c->slot) && pc_index(c) != 0)
+		return -1;
+	size_t k = pc_hash(&r->a, &r->b) & c->mask;
+	while (c->slot[k] && c->slot[k] != c->n)
+		k = (k + 1) & c->mask;
+	c->slot[k] = c->n;
+	return 0;
+}
+
+static void pc_rec_free(pc_rec *r)
+{
+	for (uint32_t i = 0; r->n != PC_UNKNOWN && i < r->n; i++)
+		free(r->names[i]);
+	free(r->names);
+}
+
+static void pc_load(store_repo *r, pcache *c)
+{
+	c->loaded = true;
+	snprintf(c->path, sizeof c->path, "%sacre/parcel-changes",
+	         git_repository_commondir(r->repo));
+	FILE *f = fopen(c->path, "rb");
+	if (!f)
+		return;
+	char magic[8];
+	if (fread(magic, 1, 8, f) != 8 || memcmp(magic, PC_MAGIC, 8) != 0) {
+		fclose(f);
+		return;
+	}
+	unsigned char hdr[44];
+	while (fread(hdr, 1, 44, f) == 44) {
+		pc_rec e = {0};
+		memcpy(e.a.id, hdr, 20);
+		memcpy(e.b.id, hdr + 20, 20);
+		e.n = (uint32_t)hdr[40] | (uint32_t)hdr[41] << 8 | (uint32_t)hdr[42] << 16 |
+		      (uint32_t)hdr[43] << 24;
+		bool ok = e.n == PC_UNKNOWN || e.n <= PC_MAX_NAMES;
+		if (ok && e.n != PC_UNKNOWN && e.n) {
+			e.names = calloc(e.n, sizeof *e.names);
+			ok = e.names != NULL;
+			for (uint32_t i = 0; ok && i < e.n; i++) {
+				int l = fgetc(f);
+				ok = l > 0 && (e.names[i] = malloc((size_t)l + 1)) &&
+				     fread(e.names[i], 1, (size_t)l, f) == (size_t)l;
+				if (ok)
+					e.names[i][l] = '\0';
+			}
+		}
+		if (!ok || pc_add(c, &e) != 0) {
+			pc_rec_free(&e);
+			break; /* a torn or foreign tail: what came before stands */
+		}
+	}
+	c->saved = c->n;
+	fclose(f);
+}
+
+/* Append the records worked out in this run. A failure only costs the
+ * next run the work again. */
+static void pc_save(store_repo *r, pcache *c)
+{
+	if (c->saved == c->n)
+		return;
+	char dir[PATH_MAX + 8];
+	snprintf(dir, sizeof dir, "%sacre", git_repository_commondir(r->repo));
+	mkdir(dir, 0777);
+	FILE *f = fopen(c->path, "ab");
+	if (!f)
+		return;
+	if (ftell(f) == 0)
+		fwrite(PC_MAGIC, 1, 8, f);
+	for (size_t i = c->saved; i < c->n; i++) {
+		const pc_rec *e = &c->v[i];
+		unsigned char hdr[44];
+		memcpy(hdr, e->a.id, 20);
+		memcpy(hdr + 20, e->b.id, 20);
+		for (int k = 0; k < 4; k++)
+			hdr[40 + k] = (unsigned char)(e->n >> (8 * k));
+		fwrite(hdr, 1, 44, f);
+		for (uint32_t k = 0; e->n != PC_UNKNOWN && k < e->n; k++) {
+			size_t l = strlen(e->names[k]);
+			fputc((int)l, f);
+			fwrite(e->names[k], 1, l, f);
+		}
+	}
+	fclose(f);
+	c->saved = c->n;
+}
+
+static void pc_free(pcache *c)
+{
+	free(c->text[0]);
+	free(c->text[1]);
+	for (size_t i = 0; i < c->n; i++)
+		pc_rec_free(&c->v[i]);
+	free(c->v);
+	free(c->slot);
+	memset(c, 0, sizeof *c);
+}
+
+static int name_cmp(const void *x, const void *y)
+{
+	return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+static bool pc_has(const pc_rec *e, const char *name)
+{
+	return bsearch(&name, e->names, e->n, sizeof *e->names, name_cmp) != NULL;
+}
+
+/* Start of the `parcel` line at or before `at` (the header's end when
+ * none), and the end of the block holding `at` (the next `parcel` line). */
+static size_t pc_back(const char *t, size_t at)
+{
+	for (size_t i = at + 1; i-- > 0;)
+		if ((i == 0 || t[i - 1] == '\n') && strncmp(t + i, "parcel ", 7) == 0)
+			return i;
+	return 0;
+}
+
+static size_t pc_fwd(const char *t, size_t len, size_t at)
+{
+	const char *p = at < len ? memmem(t + at, len - at, "\nparcel ", 8) : NULL;
+	return p ? (size_t)(p - t) + 1 : len;
+}
+
+/* Names of the parcel lines starting in t[from, to), added to v. */
+static int pc_names(const char *t, size_t from, size_t to, char **v, uint32_t *n)
+{
+	for (size_t i = from; i < to; i++) {
+		if ((i && t[i - 1] != '\n') || strncmp(t + i, "parcel ", 7) != 0)
+			continue;
+		const char *q = t + i + 7;
+		while (*q == ' ' || *q == '\t')
+			q++;
+		size_t l = strcspn(q, " \t\r\n#");
+		if (!l || l > 255)
+			continue;
+		bool dup = false;
+		for (uint32_t k = 0; k < *n && !dup; k++)
+			dup = strlen(v[k]) == l && memcmp(v[k], q, l) == 0;
+		if (dup)
+			continue;
+		if (*n >= PC_MAX_NAMES)
+			return -1;
+		if (!(v[(*n)++] = strndup(q, l)))
+			return -1;
+	}
+	return 0;
+}
+
+/* The record for texts ta (parent) and tb: the text that differs (after
+ * the common head and tail) names the candidate parcels, and each
+ * candidate's block is compared as a model, as the log compares it. */
+static void pc_compute(const char *ta, size_t la, const char *tb, size_t lb, pc_rec *e)
+{
+	size_t head = 0, tail = 0;
+	while (head < la && head < lb && ta[head] == tb[head])
+		head++;
+	while (tail < la - head && tail < lb - head && ta[la - 1 - tail] == tb[lb - 1 - tail])
+		tail++;
+	e->n = PC_UNKNOWN;
+	e->names = NULL;
+	const char *fa = memmem(ta, la, "\nparcel ", 8), *fb = memmem(tb, lb, "\nparcel ", 8);
+	/* A change in the header, palette or zones may reach every parcel. */
+	if (!fa || !fb || head <= (size_t)(fa - ta) || head <= (size_t)(fb - tb) ||
+	    (size_t)(fa - ta) != (size_t)(fb - tb) || memcmp(ta, tb, (size_t)(fa - ta)))
+		return;
+	char *cand[PC_MAX_NAMES];
+	uint32_t nc = 0;
+	size_t ea = la - tail, eb = lb - tail;
+	if (pc_names(ta, pc_back(ta, head), pc_fwd(ta, la, ea > head ? ea : head), cand, &nc) ||
+	    pc_names(tb, pc_back(tb, head), pc_fwd(tb, lb, eb > head ? eb : head), cand, &nc)) {
+		for (uint32_t i = 0; i < nc; i++)
+			free(cand[i]);
+		return;
+	}
+	char **names = malloc((nc ? nc : 1) * sizeof *names);
+	uint32_t n = 0;
+	bool ok = names != NULL;
+	for (uint32_t i = 0; i < nc; i++) {
+		pview va = {.pi = -1}, vb = {.pi = -1};
+		if (ok) {
+			va.w = hist_parcel_world(ta, la, cand[i], &va.pi);
+			vb.w = hist_parcel_world(tb, lb, cand[i], &vb.pi);
+			if (va.pi < 0) {
+				wf_world_free(va.w);
+				va.w = NULL;
+			}
+			if (vb.pi < 0) {
+				wf_world_free(vb.w);
+				vb.w = NULL;
+			}
+			if (!pview_same_model(&va, &vb))
+				names[n++] = cand[i], cand[i] = NULL;
+		}
+		pview_free(&va);
+		pview_free(&vb);
+		free(cand[i]);
+	}
+	if (!ok)
+		return;
+	qsort(names, n, sizeof *names, name_cmp);
+	e->n = n;
+	e->names = names;
+}
+
+/* The text of world blob `id` in tree t, from the two-text cache. */
+static int pc_text(store_repo *r, pcache *c, git_tree *t, const git_oid *id,
+                   const char **text, size_t *len, store_err *err)
+{
+	for (int i = 0; i < 2; i++)
+		if (c->text[i] && git_oid_equal(&c->tid[i], id)) {
+			*text = c->text[i];
+			*len = c->tlen[i];
+			c->tnext = i ^ 1; /* keep the text just used */
+			return 0;
+		}
+	int k = c->tnext;
+	c->tnext ^= 1;
+	bool found;
+	free(c->text[k]);
+	c->text[k] = NULL;
+	if (repo_read_blob(r, t, "world.acre", &c->text[k], &c->tlen[k], &found, err) != 0)
+		return -1;
+	if (!found)
+		return -1;
+	c->tid[k] = *id;
+	*text = c->text[k];
+	*len = c->tlen[k];
+	return 0;
+}
+
+/* The cached record for world blobs ia → ib (reading them once when it is
+ * not cached yet), or NULL when they cannot be read. */
+static const pc_rec *pc_get(store_repo *r, pcache *c, git_tree *ta, const git_oid *ia,
+                            git_tree *tb, const git_oid *ib, store_err *err)
+{
+	if (!c->loaded)
+		pc_load(r, c);
+	const pc_rec *hit = pc_find(c, ia, ib);
+	if (hit)
+		return hit;
+	const char *xa, *xb;
+	size_t la, lb;
+	pc_rec e = {.a = *ia, .b = *ib};
+	/* The child first: walking back, the parent read now is the next
+	 * pair's child, and the slot kept is the one used last. */
+	if (pc_text(r, c, tb, ib, &xb, &lb, err) != 0 ||
+	    pc_text(r, c, ta, ia, &xa, &la, err) != 0)
+		return NULL;
+	pc_compute(xa, la, xb, lb, &e);
+	if (pc_add(c, &e) != 0) {
+		pc_rec_free(&e);
+		return NULL;
+	}
+	return &c->v[c->n - 1];
+}
+
 /* ---- Walking the graph ------------------------------------------------------
  * Commits are visited newest first (by committer time), parents after
  * children, every parent of a merge included: what git's log and blame
@@ -406,10 +756,57 @@ static int report(git_commit *c, store_log_fn fn, void *arg)
 	return stop;
 }
 
+/* The world directory's tree inside commit tree t (t itself, or the tree
+ * at the world's prefix); NULL when absent. */
+static git_tree *world_tree(store_repo *r, git_tree *t)
+{
+	git_tree *w = NULL;
+	git_tree_entry *e = NULL;
+	if (!*r->prefix) {
+		git_object_dup((git_object **)&w, (git_object *)t);
+		return w;
+	}
+	char dir[PATH_MAX];
+	snprintf(dir, sizeof dir, "%s", r->prefix);
+	dir[strlen(dir) - 1] = '\0';
+	if (git_tree_entry_bypath(&e, t, dir) == 0 && git_tree_entry_type(e) == GIT_OBJECT_TREE)
+		git_tree_lookup(&w, git_tree_owner(t), git_tree_entry_id(e));
+	git_tree_entry_free(e);
+	return w;
+}
+
+/* Is every file of the world directory other than world.acre the same
+ * blob (or subtree) in ta and tb? Then no script of any parcel changed,
+ * and nothing needs to be read to know it. */
+static bool others_same(store_repo *r, git_tree *ta, git_tree *tb)
+{
+	git_tree *wa = world_tree(r, ta), *wb = world_tree(r, tb);
+	bool same = wa && wb;
+	size_t na = same ? git_tree_entrycount(wa) : 0, nb = same ? git_tree_entrycount(wb) : 0;
+	for (size_t i = 0, j = 0; same && (i < na || j < nb);) {
+		const git_tree_entry *x = i < na ? git_tree_entry_byindex(wa, i) : NULL;
+		const git_tree_entry *y = j < nb ? git_tree_entry_byindex(wb, j) : NULL;
+		if (x && strcmp(git_tree_entry_name(x), "world.acre") == 0) {
+			i++;
+			continue;
+		}
+		if (y && strcmp(git_tree_entry_name(y), "world.acre") == 0) {
+			j++;
+			continue;
+		}
+		same = x && y && strcmp(git_tree_entry_name(x), git_tree_entry_name(y)) == 0 &&
+		       git_oid_equal(git_tree_entry_id(x), git_tree_entry_id(y));
+		i++, j++;
+	}
+	git_tree_free(wa);
+	git_tree_free(wb);
+	return same;
+}
+
 /* Is the parcel (or, without one, the world's files) the same in trees a
  * and b? */
-static int same_in(store_repo *r, vcache *vc, const char *parcel, git_tree *ta,
-                   git_tree *tb, bool *same, store_err *err)
+static int same_in(store_repo *r, vcache *vc, pcache *pc, const char *parcel,
+                   git_tree *ta, git_tree *tb, bool *same, store_err *err)
 {
 	if (!parcel) {
 		*same = !world_files_differ(r, ta, tb);
@@ -419,15 +816,24 @@ static int same_in(store_repo *r, vcache *vc, const char *parcel, git_tree *ta,
 	git_oid ia, ib;
 	bool ha = repo_entry_id(r, ta, "world.acre", &ia);
 	bool hb = repo_entry_id(r, tb, "world.acre", &ib);
-	if (vcache_get(r, vc, tb, parcel, &vb, err) != 0)
-		return -1;
-	if (scripts_differ(r, ta, tb, pview_parcel(vb))) {
-		*same = false;
-		return 0;
+	if (!others_same(r, ta, tb)) {
+		if (vcache_get(r, vc, tb, parcel, &vb, err) != 0)
+			return -1;
+		if (scripts_differ(r, ta, tb, pview_parcel(vb))) {
+			*same = false;
+			return 0;
+		}
 	}
 	if (ha == hb && (!ha || git_oid_equal(&ia, &ib))) {
 		*same = true;
 		return 0;
+	}
+	if (ha && hb) {
+		const pc_rec *e = pc_get(r, pc, ta, &ia, tb, &ib, err);
+		if (e && e->n != PC_UNKNOWN) {
+			*same = !pc_has(e, parcel);
+			return 0;
+		}
 	}
 	if (vcache_get(r, vc, ta, parcel, &va, err) != 0 ||
 	    vcache_get(r, vc, tb, parcel, &vb, err) != 0)
@@ -440,7 +846,7 @@ static int same_in(store_repo *r, vcache *vc, const char *parcel, git_tree *ta,
  * parent; a merge that matches one of its parents is not shown and only
  * that parent is followed (git's history simplification), one that
  * matches none is shown and every parent followed. */
-static int log_step(store_repo *r, hwalk *w, vcache *vc, const char *parcel,
+static int log_step(store_repo *r, hwalk *w, vcache *vc, pcache *pc, const char *parcel,
                     git_commit *c, bool *show, store_err *err)
 {
 	git_tree *t = NULL;
@@ -464,7 +870,7 @@ static int log_step(store_repo *r, hwalk *w, vcache *vc, const char *parcel,
 	int follow = -1; /* the parent that alone is followed, or -1: all */
 	for (unsigned i = 0; rc == 0 && i < np && follow < 0; i++) {
 		bool same;
-		rc = same_in(r, vc, parcel, pt[i], t, &same, err);
+		rc = same_in(r, vc, pc, parcel, pt[i], t, &same, err);
 		if (rc == 0 && same && np > 1)
 			follow = (int)i;
 		if (rc == 0 && np == 1)
@@ -491,6 +897,7 @@ int store_log(store_repo *r, const char *rev, const char *parcel, int limit,
 {
 	hwalk w = {0};
 	vcache vc = {0};
+	pcache pc = {0};
 	git_commit *start;
 	int shown = 0, rc = 0;
 	hnode h;
@@ -500,7 +907,7 @@ int store_log(store_repo *r, const char *rev, const char *parcel, int limit,
 		rc = -1;
 	while (rc == 0 && hwalk_pop(&w, &h)) {
 		bool show;
-		rc = log_step(r, &w, &vc, parcel, h.c, &show, err);
+		rc = log_step(r, &w, &vc, &pc, parcel, h.c, &show, err);
 		if (rc == 0 && show &&
 		    (report(h.c, fn, arg) || (limit > 0 && ++shown >= limit))) {
 			git_commit_free(h.c);
@@ -508,6 +915,8 @@ int store_log(store_repo *r, const char *rev, const char *parcel, int limit,
 		}
 		git_commit_free(h.c);
 	}
+	pc_save(r, &pc);
+	pc_free(&pc);
 	vcache_free(&vc);
 	hwalk_free(&w);
 	return rc < 0 ? -1 : 0;
