@@ -905,8 +905,10 @@ int store_log(store_repo *r, const char *rev, const char *parcel, int limit,
 		return -1;
 	if (hwalk_push(&w, start, NULL) != 0)
 		rc = -1;
+	uint64_t done = 0;
 	while (rc == 0 && hwalk_pop(&w, &h)) {
 		bool show;
+		repo_progress(r, "reading history", ++done, 0);
 		rc = log_step(r, &w, &vc, &pc, parcel, h.c, &show, err);
 		if (rc == 0 && show &&
 		    (report(h.c, fn, arg) || (limit > 0 && ++shown >= limit))) {
@@ -959,7 +961,7 @@ static bool row_equal(const pview *v, int32_t y, const char *want)
  * rows whose text there is HEAD's; a row a parent has with the same text
  * passes to that parent (the first such parent of a merge), and the rows
  * no parent has were last changed by this commit. */
-static int blame_rows(store_repo *r, hwalk *w, vcache *vc, store_blame *b,
+static int blame_rows(store_repo *r, hwalk *w, vcache *vc, pcache *pc, store_blame *b,
                       store_err *err)
 {
 	int left = b->nrows, rc = 0;
@@ -967,7 +969,9 @@ static int blame_rows(store_repo *r, hwalk *w, vcache *vc, store_blame *b,
 	uint8_t *pass = malloc((size_t)(b->nrows ? b->nrows : 1));
 	if (!pass)
 		return -1;
+	uint64_t done = 0;
 	while (rc == 0 && left > 0 && hwalk_pop(w, &h)) {
+		repo_progress(r, "reading history", ++done, 0);
 		git_tree *t = NULL;
 		unsigned np = repo_parentcount(r, h.c);
 		git_oid cid;
@@ -985,8 +989,13 @@ static int blame_rows(store_repo *r, hwalk *w, vcache *vc, store_blame *b,
 				rc = repo_fail(err, "history");
 				break;
 			}
-			bool same = chave && repo_entry_id(r, pt, "world.acre", &pid) &&
-			            git_oid_equal(&pid, &cid);
+			bool phave = repo_entry_id(r, pt, "world.acre", &pid);
+			bool same = chave && phave && git_oid_equal(&pid, &cid);
+			if (!same && chave && phave) {
+				/* The parcel's model the same: every row is too. */
+				const pc_rec *e = pc_get(r, pc, pt, &pid, t, &cid, err);
+				same = e && e->n != PC_UNKNOWN && !pc_has(e, b->parcel);
+			}
 			const pview *pv = NULL;
 			if (!same)
 				rc = vcache_get(r, vc, pt, b->parcel, &pv, err);
@@ -1098,6 +1107,7 @@ int store_blame_parcel(store_repo *r, const char *parcel, store_blame *out,
 {
 	hwalk w = {0};
 	vcache vc = {0};
+	pcache pc = {0};
 	pview cur = {0};
 	git_commit *head;
 	git_tree *tree;
@@ -1125,11 +1135,13 @@ int store_blame_parcel(store_repo *r, const char *parcel, store_blame *out,
 		goto out;
 	}
 	free(all);
-	rc = blame_rows(r, &w, &vc, out, err);
+	rc = blame_rows(r, &w, &vc, &pc, out, err);
+	pc_save(r, &pc);
 	if (rc == 0 && out->script && blame_script(r, out, err) != 0)
 		goto out;
 	ret = rc;
 out:
+	pc_free(&pc);
 	hwalk_free(&w);
 	vcache_free(&vc);
 	pview_free(&cur);

@@ -129,6 +129,7 @@ static int index_revisions(store_reg *g, store_repo *r, int64_t rid,
 			return reg_fail(g, err, "revisions");
 		}
 		rep->revisions++;
+		repo_progress(r, "indexing revisions", (uint64_t)rep->revisions, 0);
 	}
 	sqlite3_finalize(st);
 	git_commit_free(next);
@@ -254,9 +255,11 @@ static int index_tx(store_reg *g, store_repo *r, const wf_world *w, const char *
 	    index_parcels(g, rid, w, rep, err) != 0 ||
 	    reg_claim_extent(g, wid, &ext[0], &ext[1], err) != 0)
 		return -1;
-	for (int i = 0; i < w->nparcels; i++)
+	for (int i = 0; i < w->nparcels; i++) {
 		if (index_claim(g, wid, &w->parcels[i], ext, rep, err) != 0)
 			return -1;
+		repo_progress(r, "indexing parcels", (uint64_t)i + 1, (uint64_t)w->nparcels);
+	}
 	return 0;
 }
 

@@ -212,6 +212,12 @@ void store_repo_close(store_repo *r)
 	git_libgit2_shutdown();
 }
 
+void store_repo_progress(store_repo *r, store_progress_fn fn, void *arg)
+{
+	r->progress = fn;
+	r->progress_arg = arg;
+}
+
 const char *store_repo_dir(const store_repo *r)
 {
 	return r->dir;

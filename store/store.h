@@ -47,6 +47,13 @@ typedef struct store_repo store_repo;
 int store_repo_open(const char *dir, store_repo **out, store_err *err);
 void store_repo_close(store_repo *r);
 
+/* Progress of long walks (log, blame, index): called often with what is
+ * being done, how much is done and the total (0 when unknown); the caller
+ * decides whether and how often to show it. */
+typedef void (*store_progress_fn)(const char *what, uint64_t done, uint64_t total,
+                                  void *arg);
+void store_repo_progress(store_repo *r, store_progress_fn fn, void *arg);
+
 /* Absolute path of the world directory (no trailing slash). */
 const char *store_repo_dir(const store_repo *r);
 

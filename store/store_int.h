@@ -27,7 +27,17 @@ struct store_repo {
 	git_oid *shallow;
 	size_t nshallow;
 	bool shallow_read;
+	store_progress_fn progress; /* or NULL */
+	void *progress_arg;
 };
+
+/* Report progress of a long walk, if anybody listens. */
+static inline void repo_progress(store_repo *r, const char *what, uint64_t done,
+                                 uint64_t total)
+{
+	if (r->progress)
+		r->progress(what, done, total, r->progress_arg);
+}
 
 void store_seterr(store_err *err, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
