@@ -324,13 +324,43 @@ static void zone_set(merger *M, wf_zone *r, const wf_zone *b)
 	r->max_note = dup_note(M, b->max_note);
 }
 
+static bool zone_same(const wf_zone *x, const wf_zone *y)
+{
+	return x->caps == y->caps && x->max_entities == y->max_entities &&
+	       wf_attrs_eq(x->attrs, x->nattrs, y->attrs, y->nattrs);
+}
+
+static bool zone_names(merger *M, wf_names *t, const wf_zone *v, int n, int cap)
+{
+	if (!wf_names_init(t, v, sizeof *v, cap)) {
+		M->oom = true;
+		return false;
+	}
+	for (int i = 0; i < n; i++)
+		wf_names_put(t, i);
+	return true;
+}
+
+/* Zones by name, with hashed lookups (a hostile file may hold many). */
 static void merge_zones(merger *M)
 {
 	const wf_world *o = M->o, *b = M->b;
 	wf_world *r = M->r;
-	for (int j = 0; j < b->nzones; j++) {
+	wf_names nr = {0}, no = {0}, nb = {0};
+	int need = r->nzones + b->nzones;
+	bool *gone = calloc((size_t)(need ? need : 1), sizeof *gone);
+	if (!gone || !wf_grow((void **)&r->zones, &r->zones_cap, need ? need - 1 : 0,
+	                      sizeof *r->zones)) {
+		M->oom = true;
+		goto out;
+	}
+	if (!zone_names(M, &nr, r->zones, r->nzones, need) ||
+	    !zone_names(M, &no, o->zones, o->nzones, o->nzones) ||
+	    !zone_names(M, &nb, b->zones, b->nzones, b->nzones))
+		goto out;
+	for (int j = 0; j < b->nzones && !M->oom; j++) {
 		const wf_zone *bz = &b->zones[j];
-		int io = wf_find_zone(o, bz->name), ir = wf_find_zone(r, bz->name);
+		int io = wf_names_get(&no, bz->name), ir = wf_names_get(&nr, bz->name);
 		const wf_zone *oz = io >= 0 ? &o->zones[io] : NULL;
 		if (ir >= 0 && oz) {
 			wf_zone *rz = &r->zones[ir];
@@ -343,44 +373,38 @@ static void merge_zones(merger *M)
 			merge_note(M, &rz->note, &rz->note, &oz->note, &bz->note);
 			continue;
 		}
-		bool same = ir >= 0 ? r->zones[ir].caps == bz->caps &&
-		                          r->zones[ir].max_entities == bz->max_entities &&
-		                          wf_attrs_eq(r->zones[ir].attrs, r->zones[ir].nattrs,
-		                                      bz->attrs, bz->nattrs)
-		                    : oz && oz->caps == bz->caps &&
-		                          oz->max_entities == bz->max_entities &&
-		                          wf_attrs_eq(oz->attrs, oz->nattrs, bz->attrs,
-		                                      bz->nattrs);
 		if (ir >= 0) { /* added on both sides */
-			if (take_theirs(M, same ? TAKE_OURS : CONFLICT))
+			if (take_theirs(M, zone_same(&r->zones[ir], bz) ? TAKE_OURS : CONFLICT))
 				zone_set(M, &r->zones[ir], bz);
 			continue;
 		}
-		if (oz && !take_theirs(M, same ? TAKE_OURS : CONFLICT))
+		if (oz && !take_theirs(M, zone_same(oz, bz) ? TAKE_OURS : CONFLICT))
 			continue; /* removed by ours */
-		if (!wf_grow((void **)&r->zones, &r->zones_cap, r->nzones, sizeof *r->zones)) {
-			M->oom = true;
-			return;
-		}
 		r->zones[r->nzones] = (wf_zone){0};
-		zone_set(M, &r->zones[r->nzones++], bz);
+		zone_set(M, &r->zones[r->nzones], bz);
+		wf_names_put(&nr, r->nzones++);
 	}
 	for (int i = 0; i < o->nzones; i++) {
-		if (wf_find_zone(b, o->zones[i].name) >= 0)
+		if (wf_names_get(&nb, o->zones[i].name) >= 0)
 			continue;
-		int ir = wf_find_zone(r, o->zones[i].name);
-		if (ir < 0)
-			continue;
-		const wf_zone *rz = &r->zones[ir], *oz = &o->zones[i];
-		bool same = rz->caps == oz->caps && rz->max_entities == oz->max_entities &&
-		            wf_attrs_eq(rz->attrs, rz->nattrs, oz->attrs, oz->nattrs);
-		if (!take_theirs(M, same ? TAKE_THEIRS : CONFLICT))
-			continue;
-		free(r->zones[ir].attrs);
-		memmove(&r->zones[ir], &r->zones[ir + 1],
-		        (size_t)(r->nzones - ir - 1) * sizeof *r->zones);
-		r->nzones--;
+		int ir = wf_names_get(&nr, o->zones[i].name);
+		if (ir >= 0 &&
+		    take_theirs(M, zone_same(&r->zones[ir], &o->zones[i]) ? TAKE_THEIRS : CONFLICT))
+			gone[ir] = true;
 	}
+	int k = 0;
+	for (int i = 0; i < r->nzones; i++) {
+		if (gone[i])
+			free(r->zones[i].attrs);
+		else
+			r->zones[k++] = r->zones[i];
+	}
+	r->nzones = k;
+out:
+	free(gone);
+	wf_names_free(&nr);
+	wf_names_free(&no);
+	wf_names_free(&nb);
 }
 
 /* ---- Tiles -------------------------------------------------------------- */
@@ -475,14 +499,6 @@ static void merge_tiles(merger *M, wf_parcel *rp, const side *A, const side *O,
 
 /* ---- Entities, by name -------------------------------------------------- */
 
-static int entity_find(const wf_parcel *p, const char *name)
-{
-	for (int i = 0; i < p->nentities; i++)
-		if (wf_str_eq(p->entities[i].name, name))
-			return i;
-	return -1;
-}
-
 static bool entity_same(const wf_entity *x, const wf_entity *y)
 {
 	return x->x == y->x && x->y == y->y && wf_str_eq(x->glyph, y->glyph) &&
@@ -517,15 +533,39 @@ static void entity_merge(merger *M, wf_entity *re, const wf_entity *oe,
 	merge_note(M, &re->note, &re->note, &oe->note, &be->note);
 }
 
-/* Entities are few per parcel in practice, but a hostile file may hold
- * WF_MAX_ENTITIES: lookups stay linear only for small parcels. */
+/* Names of an entity array, hashed: a hostile file may hold
+ * WF_MAX_ENTITIES in one parcel, so no lookup may be linear. */
+static bool entity_names(merger *M, wf_names *t, const wf_entity *v, int n, int cap)
+{
+	if (!wf_names_init(t, v, sizeof *v, cap)) {
+		M->oom = true;
+		return false;
+	}
+	for (int i = 0; i < n; i++)
+		wf_names_put(t, i);
+	return true;
+}
+
 static void merge_entities(merger *M, wf_parcel *rp, const wf_parcel *op,
                            const wf_parcel *bp)
 {
+	wf_names nr = {0}, no = {0}, nb = {0};
+	bool *gone = NULL;
+	/* Room for every addition up front, so the index's base stays put. */
+	int need = rp->nentities + bp->nentities;
+	if (!wf_grow((void **)&rp->entities, &rp->entities_cap, need ? need - 1 : 0,
+	             sizeof *rp->entities) ||
+	    !(gone = calloc((size_t)(need ? need : 1), sizeof *gone))) {
+		M->oom = true;
+		goto out;
+	}
+	if (!entity_names(M, &nr, rp->entities, rp->nentities, need) ||
+	    !entity_names(M, &no, op->entities, op->nentities, op->nentities) ||
+	    !entity_names(M, &nb, bp->entities, bp->nentities, bp->nentities))
+		goto out;
 	for (int j = 0; j < bp->nentities && !M->oom; j++) {
 		const wf_entity *be = &bp->entities[j];
-		int io = op ? entity_find(op, be->name) : -1;
-		int ir = entity_find(rp, be->name);
+		int io = wf_names_get(&no, be->name), ir = wf_names_get(&nr, be->name);
 		const wf_entity *oe = io >= 0 ? &op->entities[io] : NULL;
 		if (ir >= 0 && oe) {
 			entity_merge(M, &rp->entities[ir], oe, be);
@@ -541,26 +581,31 @@ static void merge_entities(merger *M, wf_parcel *rp, const wf_parcel *op,
 		}
 		if (oe && !take_theirs(M, entity_same(oe, be) ? TAKE_OURS : CONFLICT))
 			continue; /* removed by ours */
-		if (!wf_grow((void **)&rp->entities, &rp->entities_cap, rp->nentities,
-		             sizeof *rp->entities)) {
-			M->oom = true;
-			return;
-		}
-		rp->entities[rp->nentities++] = entity_copy(M, be);
+		rp->entities[rp->nentities] = entity_copy(M, be);
+		wf_names_put(&nr, rp->nentities++);
 	}
-	for (int i = 0; op && i < op->nentities; i++) {
+	for (int i = 0; i < op->nentities; i++) {
 		const wf_entity *oe = &op->entities[i];
-		if (entity_find(bp, oe->name) >= 0)
+		if (wf_names_get(&nb, oe->name) >= 0)
 			continue;
-		int ir = entity_find(rp, oe->name);
-		if (ir < 0 ||
-		    !take_theirs(M, entity_same(&rp->entities[ir], oe) ? TAKE_THEIRS : CONFLICT))
-			continue;
-		free(rp->entities[ir].attrs);
-		memmove(&rp->entities[ir], &rp->entities[ir + 1],
-		        (size_t)(rp->nentities - ir - 1) * sizeof *rp->entities);
-		rp->nentities--;
+		int ir = wf_names_get(&nr, oe->name);
+		if (ir >= 0 &&
+		    take_theirs(M, entity_same(&rp->entities[ir], oe) ? TAKE_THEIRS : CONFLICT))
+			gone[ir] = true;
 	}
+	int k = 0;
+	for (int i = 0; i < rp->nentities; i++) {
+		if (gone[i])
+			free(rp->entities[i].attrs);
+		else
+			rp->entities[k++] = rp->entities[i];
+	}
+	rp->nentities = k;
+out:
+	free(gone);
+	wf_names_free(&nr);
+	wf_names_free(&no);
+	wf_names_free(&nb);
 }
 
 /* ---- Parcels, by name --------------------------------------------------- */
@@ -569,12 +614,18 @@ static bool entities_eq(const wf_parcel *x, const wf_parcel *y)
 {
 	if (x->nentities != y->nentities)
 		return false;
-	for (int i = 0; i < x->nentities; i++) {
-		int j = entity_find(y, x->entities[i].name);
-		if (j < 0 || !entity_same(&x->entities[i], &y->entities[j]))
-			return false;
+	wf_names t = {0};
+	if (!wf_names_init(&t, y->entities, sizeof *y->entities, y->nentities))
+		return false; /* out of memory: "changed" is the safe answer */
+	for (int i = 0; i < y->nentities; i++)
+		wf_names_put(&t, i);
+	bool same = true;
+	for (int i = 0; i < x->nentities && same; i++) {
+		int j = wf_names_get(&t, x->entities[i].name);
+		same = j >= 0 && entity_same(&x->entities[i], &y->entities[j]);
 	}
-	return true;
+	wf_names_free(&t);
+	return same;
 }
 
 static bool parcel_same(const side *x, const side *y)
@@ -967,10 +1018,13 @@ static wf_world *merge_run(const wf_world *o, const wf_world *a, const wf_world 
 		if (!M.oom && !M.give_up && !shapes_fit(&M))
 			M.give_up = true;
 	}
-	for (int i = 0; M.r && i < M.r->nparcels; i++)
-		M.r->parcels[i].zone_index = M.r->parcels[i].zone
-		                                 ? wf_find_zone(M.r, M.r->parcels[i].zone)
-		                                 : -1;
+	wf_names zn = {0};
+	if (M.r && !zone_names(&M, &zn, M.r->zones, M.r->nzones, M.r->nzones))
+		M.oom = true;
+	for (int i = 0; M.r && !M.oom && i < M.r->nparcels; i++)
+		M.r->parcels[i].zone_index =
+		    M.r->parcels[i].zone ? wf_names_get(&zn, M.r->parcels[i].zone) : -1;
+	wf_names_free(&zn);
 	wf_names_free(&M.no);
 	wf_names_free(&M.nb);
 	*conflicts = M.conflicts;
