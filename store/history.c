@@ -15,6 +15,7 @@
 
 #include <limits.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -276,6 +277,7 @@ typedef struct pcache {
 	size_t mask;
 	size_t saved; /* records 0..saved-1 are in the file */
 	bool loaded;
+	bool rewrite; /* the file is foreign or torn: write it anew */
 	char path[PATH_MAX];
 } pcache;
 
@@ -356,6 +358,7 @@ static void pc_load(store_repo *r, pcache *c)
 		return;
 	char magic[8];
 	if (fread(magic, 1, 8, f) != 8 || memcmp(magic, PC_MAGIC, 8) != 0) {
+		c->rewrite = true;
 		fclose(f);
 		return;
 	}
@@ -380,9 +383,12 @@ static void pc_load(store_repo *r, pcache *c)
 		}
 		if (!ok || pc_add(c, &e) != 0) {
 			pc_rec_free(&e);
+			c->rewrite = true;
 			break; /* a torn or foreign tail: what came before stands */
 		}
 	}
+	if (!feof(f) && fgetc(f) != EOF)
+		c->rewrite = true; /* bytes after the last whole record */
 	c->saved = c->n;
 	fclose(f);
 }
@@ -396,9 +402,15 @@ static void pc_save(store_repo *r, pcache *c)
 	char dir[PATH_MAX + 8];
 	snprintf(dir, sizeof dir, "%sacre", git_repository_commondir(r->repo));
 	mkdir(dir, 0777);
-	FILE *f = fopen(c->path, "ab");
+	/* Appending is the rule; a damaged file is replaced whole, through a
+	 * temporary file and a rename, so no reader sees half of it. */
+	char tmp[PATH_MAX + 16];
+	snprintf(tmp, sizeof tmp, "%s.%ld", c->path, (long)getpid());
+	FILE *f = fopen(c->rewrite ? tmp : c->path, c->rewrite ? "wb" : "ab");
 	if (!f)
 		return;
+	if (c->rewrite)
+		c->saved = 0;
 	if (ftell(f) == 0)
 		fwrite(PC_MAGIC, 1, 8, f);
 	for (size_t i = c->saved; i < c->n; i++) {
@@ -415,7 +427,10 @@ static void pc_save(store_repo *r, pcache *c)
 			fwrite(e->names[k], 1, l, f);
 		}
 	}
-	fclose(f);
+	if (fclose(f) == 0 && c->rewrite && rename(tmp, c->path) == 0)
+		c->rewrite = false;
+	else if (c->rewrite)
+		unlink(tmp);
 	c->saved = c->n;
 }
 

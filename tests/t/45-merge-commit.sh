@@ -163,6 +163,23 @@ test_expect 'blame names the author of a row changed on a merged branch' '
 	test "$(git log -1 --format=%an -- world.acre)" = merger
 '
 
+test_expect 'log --parcel answers the same with a cold, a warm and a torn cache' '
+	merged_history &&
+	for i in 1 2 3; do sed -i "s/^  seed .*/  seed 1$i/" world.acre &&
+		acre commit -m "seed $i" >/dev/null; done &&
+	rm -rf .git/acre && acre log --parcel hello >cold &&
+	test -s .git/acre/parcel-changes && acre log --parcel hello >warm &&
+	expect_same cold warm &&
+	size=$(wc -c <.git/acre/parcel-changes) &&
+	head -c $((size - 3)) .git/acre/parcel-changes >torn &&
+	mv torn .git/acre/parcel-changes && acre log --parcel hello >torn &&
+	expect_same cold torn &&
+	head -c 8 .git/acre/parcel-changes | grep -q "^ACREPC1$" &&
+	printf "garbage" >.git/acre/parcel-changes && acre log --parcel hello >junk &&
+	expect_same cold junk && head -c 8 .git/acre/parcel-changes | grep -q "^ACREPC1$" &&
+	acre blame hello | grep -q " sidey "
+'
+
 test_expect 'a shallow clone has a log, an index and a blame' '
 	acre init w >/dev/null && cd w &&
 	for s in 2 3 4; do sed -i "s/^  seed .*/  seed $s/" world.acre &&
