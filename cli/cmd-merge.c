@@ -124,7 +124,7 @@ static int cmd_merge(int argc, char **argv)
 	} else if (st == WF_MERGE_UNMERGEABLE) {
 		rc = fallback(s, shown,
 		              "the change cannot be merged parcel by parcel (parcel-size "
-		              "changed with tiles, or a palette past 255 glyphs)");
+		              "changed, or a palette past 255 glyphs)");
 	} else if (wf_save_atomic(s[1].path, out.data, out.len) != 0) {
 		cli_error("merge: cannot write %s: %s", s[1].path, strerror(errno));
 	} else if (st == WF_MERGE_CONFLICTS) {

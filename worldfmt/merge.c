@@ -255,7 +255,7 @@ static int glyph_append(merger *M, const wf_glyph *b)
 
 /* Map every palette index of w to r's, appending (to be dropped unless
  * used) the glyphs r lacks, so that every tile of every side has a place. */
-static void palette_map(merger *M, const wf_world *w, int map[256], bool is_ours)
+static void palette_map(merger *M, const wf_world *w, int map[256])
 {
 	for (int i = 0; i < 256; i++)
 		map[i] = 0;
@@ -268,7 +268,6 @@ static void palette_map(merger *M, const wf_world *w, int map[256], bool is_ours
 		}
 		map[i] = k < 0 ? 0 : k;
 	}
-	(void)is_ours;
 }
 
 static void merge_palette(merger *M)
@@ -303,9 +302,9 @@ static void merge_palette(merger *M)
 		                                  : CONFLICT))
 			M->drop[ir] = true;
 	}
-	palette_map(M, M->a, M->map_a, true);
-	palette_map(M, o, M->map_o, false);
-	palette_map(M, b, M->map_b, false);
+	palette_map(M, M->a, M->map_a);
+	palette_map(M, o, M->map_o);
+	palette_map(M, b, M->map_b);
 }
 
 /* ---- Zones, by name ----------------------------------------------------- */
@@ -448,7 +447,8 @@ static bool tiles_eq(const side *x, const side *y)
 static uint8_t *tiles_copy(merger *M, const side *s)
 {
 	int64_t w = side_tw(s), h = side_th(s);
-	if (!s->p->tiles || w <= 0 || h <= 0)
+	/* No layout means palette entry 0, which may sit elsewhere in r. */
+	if ((!s->p->tiles && s->map[0] == 0) || w <= 0 || h <= 0)
 		return NULL;
 	size_t n = (size_t)(w * h);
 	uint8_t *t = malloc(n);
@@ -961,25 +961,6 @@ static void remap_ours(merger *M)
 	}
 }
 
-/* Every parcel with tiles must fit the result's parcel-size; a change of
- * parcel-size on one side with tile edits on the other does not. */
-static bool shapes_fit(const merger *M)
-{
-	const wf_world *r = M->r;
-	for (int i = 0; i < r->nparcels; i++) {
-		const wf_parcel *p = &r->parcels[i];
-		const wf_parcel *src = NULL;
-		int k = wf_names_get(&M->nb, p->name);
-		if (p->tiles && r->parcel_w != M->a->parcel_w && k >= 0 &&
-		    M->b->parcels[k].pw == p->pw && M->b->parcels[k].ph == p->ph)
-			src = &M->b->parcels[k];
-		if (p->tiles && (r->parcel_w != M->a->parcel_w || r->parcel_h != M->a->parcel_h) &&
-		    !src)
-			return false;
-	}
-	return true;
-}
-
 static wf_world *merge_run(const wf_world *o, const wf_world *a, const wf_world *b,
                            bool theirs, int *conflicts, bool *give_up)
 {
@@ -988,11 +969,9 @@ static wf_world *merge_run(const wf_world *o, const wf_world *a, const wf_world 
 	M.r = wf_world_clone(a);
 	if (!M.r)
 		return NULL;
-	/* A change of parcel-size reshapes every parcel: it merges only as a
-	 * whole side (ours or theirs unchanged), never tile by tile. */
-	if ((a->parcel_w != b->parcel_w || a->parcel_h != b->parcel_h) &&
-	    (a->parcel_w != o->parcel_w || a->parcel_h != o->parcel_h) &&
-	    (b->parcel_w != o->parcel_w || b->parcel_h != o->parcel_h)) {
+	/* A change of parcel-size reshapes every parcel's tiles: it is not
+	 * merged key by key (the caller merges lines instead). */
+	if (a->parcel_w != b->parcel_w || a->parcel_h != b->parcel_h) {
 		*give_up = true;
 		wf_world_free(M.r);
 		return NULL;
@@ -1015,8 +994,6 @@ static wf_world *merge_run(const wf_world *o, const wf_world *a, const wf_world 
 			settle_land(&M);
 		if (!M.oom && !M.give_up)
 			prune_palette(&M);
-		if (!M.oom && !M.give_up && !shapes_fit(&M))
-			M.give_up = true;
 	}
 	wf_names zn = {0};
 	if (M.r && !zone_names(&M, &zn, M.r->zones, M.r->nzones, M.r->nzones))

@@ -472,10 +472,10 @@ int wf_mark_script_users(const wf_world *w, const char *path, uint8_t *mark);
  * resolutions differ, each side between them canonical, and `*conflicts`
  * counts them. wf_parse recognises such a file and reports each conflict
  * ("merge conflict in parcel X, tile (x, y): ours '#', theirs '.'").
- * UNMERGEABLE: a change the model cannot merge key by key (parcel-size
- * changed on both sides, a palette past WF_MAX_PALETTE, parcel-size changed
- * on one side and tiles on the other); the caller falls back to a merge of
- * lines. None of the worlds is modified. */
+ * UNMERGEABLE: a change the model cannot merge key by key (a change of
+ * parcel-size, which reshapes every parcel's tiles, or a palette past
+ * WF_MAX_PALETTE); the caller falls back to a merge of lines. None of the
+ * worlds is modified. */
 typedef enum {
 	WF_MERGE_CLEAN = 0,
 	WF_MERGE_CONFLICTS,

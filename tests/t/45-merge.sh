@@ -340,6 +340,22 @@ test_expect 'a side that does not parse falls back to a line merge, named' '
 	grep -F "merging it line by line instead" ../merge.out
 '
 
+# half_rows: parcel-size 4 2 becomes 4 1, every parcel keeping its first row.
+half_rows() {
+	sed -i "s/^  parcel-size 4 2$/  parcel-size 4 1/" world.acre &&
+	awk '/^  layout$/ { inl = 1; r = 0; print; next }
+		inl && /^  end$/ { inl = 0 }
+		inl { if (r++ % 2 == 0) print; next }
+		{ print }' world.acre >world.tmp && mv world.tmp world.acre
+}
+
+test_expect 'a change of parcel-size is merged by lines, and says so' '
+	branches "half_rows" "tile a 0 0 \"#\"" &&
+	git merge -q --no-edit theirs >../merge.out 2>&1 || true
+	cat ../merge.out &&
+	grep -F "the change cannot be merged parcel by parcel (parcel-size changed" ../merge.out
+'
+
 test_expect 'markers from git'\''s own line merge are named per parcel, not as glyphs' '
 	branches "tile a 1 0 \"#\"" "tile a 1 0 \"+\"" &&
 	git config --unset merge.acre.driver && rm .gitattributes && git add -A && git commit -qm plain &&
