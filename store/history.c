@@ -452,7 +452,7 @@ static int name_cmp(const void *x, const void *y)
 
 static bool pc_has(const pc_rec *e, const char *name)
 {
-	return bsearch(&name, e->names, e->n, sizeof *e->names, name_cmp) != NULL;
+	return e->n && bsearch(&name, e->names, e->n, sizeof *e->names, name_cmp) != NULL;
 }
 
 /* Start of the `parcel` line at or before `at` (the header's end when
