@@ -380,6 +380,24 @@ test_expect 'conflicts elsewhere leave clean parts merged' '
 	grep -A5 "^parcel c" world.acre | grep -q "^    \.###$"
 '
 
+test_expect 'the driver merges two files added on both sides (an empty base)' '
+	base_world >w1 && cp w1 ours && cp w1 theirs && : >base &&
+	sed -i "s/^  seed 1$/  seed 9/" theirs &&
+	expect_exit 1 acre merge base ours theirs world.acre 2>err &&
+	grep -F "merge conflict in the world header, seed: ours 1, theirs 9" err &&
+	cp w1 ours && acre merge base ours w1 world.acre && mkdir w && mv ours w/world.acre &&
+	acre check --ticks 1 w >/dev/null
+'
+
+test_expect 'a parcel of 20,000 entities added on both sides merges quickly' '
+	base_world >base &&
+	for side in ours theirs; do
+		awk -v s=$side "{ print } /entity lamp/ { for (i = 0; i < 20000; i++)
+			printf \"  entity %s%d %d %d\n\", s, i, i % 4, i % 2 }" base >$side; done &&
+	timeout 60 acre merge base ours theirs world.acre &&
+	test "$(grep -c "^  entity " ours)" = 40001
+'
+
 test_expect 'merge --help shows the one-line setup' '
 	acre merge --help >out && grep -F "merge.acre.driver" out &&
 	expect_exit 2 acre merge a b 2>err && grep -F "wants BASE OURS THEIRS" err
