@@ -468,4 +468,43 @@ void wf_parcel_glyphs(const wf_world *w, const wf_parcel *p, bool used[256]);
  * every scripted parcel. Returns how many run it directly. */
 int wf_mark_script_users(const wf_world *w, const char *path, uint8_t *mark);
 
+/* ---- Three-way merge (worldfmt/merge.c) -----------------------------------
+ * Merge the changes from `base` to `theirs` into `ours`, parcel by parcel
+ * and, inside a parcel, field by field, tile by tile and entity by entity;
+ * header fields, palette entries (by glyph) and zones (by name) merge by
+ * key. The canonical text of the result is appended to `out`. A key changed
+ * two different ways is a conflict, as are parcels placed on overlapping
+ * land by the two sides: then the text holds git-style markers
+ * (<<<<<<< ours, =======, >>>>>>> theirs) around the lines where the two
+ * resolutions differ, each side between them canonical, and `*conflicts`
+ * counts them. wf_parse recognises such a file and reports each conflict
+ * ("merge conflict in parcel X, tile (x, y): ours '#', theirs '.'").
+ * UNMERGEABLE: a change the model cannot merge key by key (a change of
+ * parcel-size, which reshapes every parcel's tiles, or a palette past
+ * WF_MAX_PALETTE); the caller falls back to a merge of lines. None of the
+ * worlds is modified. */
+typedef enum {
+	WF_MERGE_CLEAN = 0,
+	WF_MERGE_CONFLICTS,
+	WF_MERGE_UNMERGEABLE,
+	WF_MERGE_OOM,
+} wf_merge_status;
+
+wf_merge_status wf_merge(const wf_world *base, const wf_world *ours,
+                         const wf_world *theirs, wf_buf *out, int *conflicts);
+
+/* ---- Conflict markers (worldfmt/conflict.c) ------------------------------
+ * A world file holding merge conflict markers (a line starting with
+ * "<<<<<<<" at column 0, as git and `acre merge` write them) is read as two
+ * worlds: ours (the lines before each "=======") and theirs (the lines
+ * after it), a diff3 "|||||||" base section dropped. */
+bool wf_has_conflict_markers(const char *buf, size_t len);
+/* Split a marked file into ours' and theirs' text. lines_ours[i] (and
+ * lines_theirs) is the line of `buf` that line i+1 of that side came from;
+ * malloc'd, may be NULL when the caller does not want them. `bad_line` is
+ * set to the first marker line out of order (0 when none). 0 or -1 (out
+ * of memory). */
+int wf_conflict_split(const char *buf, size_t len, wf_buf *ours, uint32_t **lines_ours,
+                      wf_buf *theirs, uint32_t **lines_theirs, uint32_t *bad_line);
+
 #endif
