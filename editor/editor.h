@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "worldfmt/worldfmt.h"
 
@@ -64,6 +65,8 @@ typedef struct ed_model {
 	ed_step *steps;
 	int nsteps, capsteps, pos;
 	int saved_pos;       /* pos at the last save; -1 when none matches */
+	int group;           /* first step of the open undo group, or -1 */
+	const char *group_what;
 	uint64_t generation; /* bumped by every edit, undo and redo */
 	char err[256];       /* why the last operation failed */
 } ed_model;
@@ -128,6 +131,11 @@ int ed_entity_set_script(ed_model *m, int pi, int ei, const char *script);
 int ed_entity_at(ed_model *m, int32_t tx, int32_t ty, int *pi);
 
 /* ---- Undo ----------------------------------------------------------------- */
+/* An undo group: every step recorded between begin and end becomes one
+ * step named `what` (an insert, a form of several fields), as vim undoes a
+ * whole insert. Groups do not nest; undo and redo close an open one. */
+void ed_group_begin(ed_model *m, const char *what);
+void ed_group_end(ed_model *m);
 int ed_undo(ed_model *m); /* -1 with "nothing to undo" */
 int ed_redo(ed_model *m);
 
@@ -164,7 +172,20 @@ typedef struct ed_keyhelp {
  * drives the help screen and `acre edit --keys` (and so the man page). */
 const ed_keyhelp *ed_help_entry(int n);
 
-/* Name of the recovery file of the world in `dir` (malloc'd). */
-char *ed_recover_path(const char *dir);
+/* Recovery files: each editor instance keeps its unsaved edits in
+ * DIR/.world.acre.PID.acre-recover (PID its process id). */
+char *ed_recover_path(const char *dir, long pid); /* malloc'd */
+typedef struct ed_recovery {
+	char *path; /* malloc'd */
+	long pid;   /* the editor that wrote it; 0 for the single file of old */
+	time_t mtime;
+	long long size;
+} ed_recovery;
+/* The recovery files in `dir` left by editors no longer running, newest
+ * first, at most `max`; `*live` gets the process id of an editor running
+ * on the same world (its file is not listed), or 0. Free with
+ * ed_recover_free. */
+int ed_recover_list(const char *dir, ed_recovery *out, int max, long *live);
+void ed_recover_free(ed_recovery *v, int n);
 
 #endif

@@ -152,6 +152,7 @@ static void mv_eol(ed_ui *u)
 
 static void k_paint(ed_ui *u)
 {
+	ed_group_begin(&u->m, "insert"); /* the whole insert is one undo step */
 	u->m.mode = ED_PAINT;
 	u->paint_col = u->m.cx;
 	ed_set_msg(u, false, "paint: type palette glyphs, Esc to leave");
@@ -159,6 +160,7 @@ static void k_paint(ed_ui *u)
 
 static void k_escape(ed_ui *u)
 {
+	ed_group_end(&u->m);
 	u->m.mode = ED_NORMAL;
 	u->msg[0] = 0;
 }
@@ -326,6 +328,7 @@ static void form_done(ed_ui *u, const char *text)
 	if (f->set(&u->m, u->form.pi, text)) {
 		report(u, -1, NULL);
 		u->form.field = -1; /* stop at the first refused field */
+		ed_group_end(&u->m);
 		return;
 	}
 	u->form.field++;
@@ -337,6 +340,7 @@ static void form_next(ed_ui *u)
 	int n = (int)(sizeof fields / sizeof *fields);
 	if (u->form.field >= n || u->form.pi >= u->m.w->nparcels) {
 		u->form.field = -1;
+		ed_group_end(&u->m);
 		ed_set_msg(u, false, "properties saved");
 		return;
 	}
@@ -363,6 +367,7 @@ static void k_properties(ed_ui *u)
 		return;
 	u->form.pi = pi;
 	u->form.field = 0;
+	ed_group_begin(&u->m, "properties"); /* the form is one undo step */
 	form_next(u);
 }
 
@@ -531,6 +536,30 @@ static void k_history(ed_ui *u)
 	ed_history(u);
 }
 
+static void c_write_quit(ed_ui *u, const char *args);
+
+static void quit_answer(ed_ui *u, const char *text)
+{
+	if (strcmp(text, "y") == 0 || strcmp(text, "yes") == 0)
+		c_write_quit(u, "");
+	else if (strcmp(text, "n") == 0 || strcmp(text, "no") == 0)
+		u->quit = true;
+	else
+		ed_set_msg(u, false, "not quitting");
+}
+
+/* q leaves at once when everything is saved, and asks otherwise. */
+static void k_quit(ed_ui *u)
+{
+	if (!ed_dirty(&u->m)) {
+		u->quit = true;
+		return;
+	}
+	prompt(u, "unsaved changes: save them before quitting? (y saves, n drops, "
+	          "Esc stays) ",
+	       NULL, quit_answer);
+}
+
 /* The key table. Order is the order of the help screen. */
 static const keydef keys[] = {
     {{"h j k l", "move the cursor one tile (also the arrow keys)", "Move"},
@@ -644,6 +673,15 @@ static const keydef keys[] = {
     {{"s", "play: run one tick", "Play"}, {'s'}, M_PLAY, k_play_key},
     {{"r", "play: run or pause", "Play"}, {'r', ' '}, M_PLAY, k_play_key},
     {{"+ -", "play: faster, slower", "Play"}, {'+', '-'}, M_PLAY, k_play_key},
+    {{"q", "quit; asks first when there are unsaved changes", "Quit"},
+     {'q'},
+     M_NORMAL,
+     k_quit},
+    {{"Ctrl-C", "cancel: the line being typed, a mode, a count, a running play",
+      "Quit"},
+     {0},
+     0,
+     NULL},
     {{"c", "commit the saved world with a message", "History"},
      {'c'},
      M_NORMAL,
@@ -910,13 +948,20 @@ const ed_keyhelp *ed_help_entry(int n)
 /* ---- Dispatch ---------------------------------------------------------------- */
 
 /* Typing on the bottom line. Characters arrive as wide characters. */
+static void line_cancel(ed_ui *u)
+{
+	u->line.active = false;
+	if (u->form.field >= 0)
+		ed_group_end(&u->m); /* the fields accepted so far stay, as one step */
+	u->form.field = -1;
+	u->msg[0] = 0;
+}
+
 static void line_key(ed_ui *u, int key)
 {
 	ed_typing *l = &u->line;
-	if (key == ESC) {
-		l->active = false;
-		u->form.field = -1;
-		u->msg[0] = 0;
+	if (key == ESC || key == CTRL('c')) {
+		line_cancel(u);
 	} else if (key == '\n' || key == '\r' || key == FK(KEY_ENTER)) {
 		char text[sizeof l->text];
 		memcpy(text, l->text, sizeof text);
@@ -1064,12 +1109,46 @@ static void run_key(ed_ui *u, const keydef *d, int key, int count)
 	}
 }
 
+/* Ctrl-C cancels whatever is under way, innermost first, and never quits
+ * (q and :q do). */
+static void cancel(ed_ui *u)
+{
+	if (u->show_help) {
+		u->show_help = false;
+	} else if (u->line.active) {
+		line_cancel(u);
+		ed_set_msg(u, false, "cancelled");
+	} else if (u->pick_palette) {
+		u->pick_palette = false;
+		ed_set_msg(u, false, "cancelled");
+	} else if (u->count) {
+		u->count = 0;
+		ed_set_msg(u, false, "cancelled");
+	} else if (u->carry_ei >= 0) {
+		u->carry_ei = u->carry_pi = -1;
+		ed_set_msg(u, false, "cancelled: the entity stays where it was");
+	} else if (u->m.mode == ED_PAINT || u->m.mode == ED_SELECT ||
+	           u->m.mode == ED_LINE) {
+		k_escape(u);
+		ed_set_msg(u, false, "cancelled");
+	} else if (ed_play_running(u)) {
+		ed_play_key(u, 'r');
+		ed_set_msg(u, false, "play paused");
+	} else {
+		ed_set_msg(u, false, "nothing to cancel (q quits)");
+	}
+}
+
 void ed_key(ed_ui *u, int key, bool is_char)
 {
 	if (!is_char)
 		key = FK(key);
 	if (key == FK(KEY_MOUSE)) {
 		mouse_key(u);
+		return;
+	}
+	if (key == CTRL('c')) {
+		cancel(u);
 		return;
 	}
 	if (u->show_help) {

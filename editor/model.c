@@ -145,6 +145,7 @@ void ed_model_init(ed_model *m, wf_world *w)
 	m->vw = 80;
 	m->vh = 24;
 	m->saved_pos = 0;
+	m->group = -1;
 	wf_world_index(w);
 	if (w->nparcels > 0) {
 		m->cx = w->parcels[0].px * w->parcel_w;
@@ -451,8 +452,53 @@ static void change_apply(wf_world *w, ed_change *c, bool undo)
 	}
 }
 
+void ed_group_begin(ed_model *m, const char *what)
+{
+	ed_group_end(m);
+	m->group = m->pos;
+	m->group_what = what;
+}
+
+/* Merge steps [group, nsteps) into the first of them: their changes are
+ * concatenated in order, so undoing the merged step undoes them in reverse
+ * exactly as undoing the steps one by one would. */
+void ed_group_end(ed_model *m)
+{
+	int g = m->group;
+	m->group = -1;
+	if (g < 0 || g >= m->nsteps || m->pos != m->nsteps)
+		return;
+	ed_step *first = &m->steps[g];
+	int total = 0;
+	for (int i = g; i < m->nsteps; i++)
+		total += m->steps[i].n;
+	if (total > first->cap) {
+		ed_change *v = realloc(first->v, (size_t)total * sizeof *v);
+		if (!v)
+			return; /* out of memory: the steps stay separate, still correct */
+		first->v = v;
+		first->cap = total;
+	}
+	for (int i = g + 1; i < m->nsteps; i++) {
+		ed_step *s = &m->steps[i];
+		memcpy(first->v + first->n, s->v, (size_t)s->n * sizeof *s->v);
+		first->n += s->n;
+		free(s->v);
+		memset(s, 0, sizeof *s);
+	}
+	if (m->nsteps - g > 1)
+		first->what = m->group_what;
+	/* A save in the middle of the group names a state no step reaches now. */
+	if (m->saved_pos > g && m->saved_pos < m->nsteps)
+		m->saved_pos = -1;
+	else if (m->saved_pos == m->nsteps)
+		m->saved_pos = g + 1;
+	m->nsteps = m->pos = g + 1;
+}
+
 int ed_undo(ed_model *m)
 {
+	ed_group_end(m);
 	if (m->pos == 0)
 		return fail(m, "nothing to undo");
 	ed_step *s = &m->steps[--m->pos];
@@ -465,6 +511,7 @@ int ed_undo(ed_model *m)
 
 int ed_redo(ed_model *m)
 {
+	ed_group_end(m);
 	if (m->pos == m->nsteps)
 		return fail(m, "nothing to redo");
 	ed_step *s = &m->steps[m->pos++];

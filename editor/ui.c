@@ -8,8 +8,10 @@
 #include "editor/ui.h"
 
 #include <curses.h>
+#include <dirent.h>
 #include <errno.h>
 #include <locale.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -21,7 +23,10 @@
 #include <wchar.h>
 
 #define IDLE_MS        300
-#define RECOVER_SUFFIX ".world.acre.acre-recover"
+#define RECOVER_PREFIX ".world.acre."
+#define RECOVER_SUFFIX ".acre-recover"
+#define RECOVER_OLD    ".world.acre.acre-recover" /* one file for all editors */
+#define RECOVER_MAX    9 /* offered on start; one key picks each */
 
 /* Set by SIGHUP and SIGTERM (the one piece of state outside ed_ui, as a
  * signal handler can reach nothing else); the loop then keeps the edits in
@@ -60,13 +65,97 @@ static void seterr(char *err, size_t len, const char *fmt, ...)
 	va_end(ap);
 }
 
-char *ed_recover_path(const char *dir)
+/* Each editor writes its own recovery file, named after its process id,
+ * so that two editors on one world never overwrite each other's edits. */
+char *ed_recover_path(const char *dir, long pid)
 {
-	size_t n = strlen(dir) + sizeof RECOVER_SUFFIX + 1;
-	char *p = malloc(n);
-	if (p)
-		snprintf(p, n, "%s/%s", dir, RECOVER_SUFFIX);
+	char *p = NULL;
+	if (asprintf(&p, "%s/" RECOVER_PREFIX "%ld" RECOVER_SUFFIX, dir, pid) < 0)
+		return NULL;
 	return p;
+}
+
+/* The process id a recovery file is named after, 0 for the single file
+ * of earlier versions, or -1 when `name` is not a recovery file. */
+static long recover_pid(const char *name)
+{
+	if (strcmp(name, RECOVER_OLD) == 0)
+		return 0;
+	size_t n = strlen(name), np = strlen(RECOVER_PREFIX), ns = strlen(RECOVER_SUFFIX);
+	if (n <= np + ns || strncmp(name, RECOVER_PREFIX, np) != 0 ||
+	    strcmp(name + n - ns, RECOVER_SUFFIX) != 0)
+		return -1;
+	long pid = 0;
+	for (const char *c = name + np; c < name + n - ns; c++) {
+		if (*c < '0' || *c > '9' || pid > 100000000)
+			return -1;
+		pid = pid * 10 + (*c - '0');
+	}
+	return pid > 0 ? pid : -1;
+}
+
+void ed_recover_free(ed_recovery *v, int n)
+{
+	for (int i = 0; i < n; i++)
+		free(v[i].path);
+}
+
+static bool pid_alive(long pid)
+{
+	return pid > 0 && (kill((pid_t)pid, 0) == 0 || errno == EPERM);
+}
+
+static int newest_first(const void *a, const void *b)
+{
+	const ed_recovery *x = a, *y = b;
+	if (x->mtime != y->mtime)
+		return x->mtime < y->mtime ? 1 : -1;
+	return strcmp(x->path, y->path);
+}
+
+/* The recovery files left in `dir` by editors that are no longer running,
+ * newest first (at most RECOVER_MAX); `*live` gets the id of a running
+ * editor on the same world, or 0. A running editor's file is not offered:
+ * its edits are still its own. */
+int ed_recover_list(const char *dir, ed_recovery *out, int max, long *live)
+{
+	*live = 0;
+	DIR *d = opendir(dir);
+	if (!d)
+		return 0;
+	int n = 0;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		long pid = recover_pid(e->d_name);
+		if (pid < 0 || pid == (long)getpid())
+			continue;
+		if (pid_alive(pid)) {
+			*live = pid;
+			continue;
+		}
+		ed_recovery r = {.pid = pid};
+		struct stat st;
+		if (asprintf(&r.path, "%s/%s", dir, e->d_name) < 0)
+			continue;
+		if (stat(r.path, &st) != 0 || !S_ISREG(st.st_mode)) {
+			free(r.path);
+			continue;
+		}
+		r.mtime = st.st_mtime;
+		r.size = st.st_size;
+		if (n == max) { /* keep the newest `max` */
+			qsort(out, (size_t)n, sizeof *out, newest_first);
+			if (r.mtime <= out[n - 1].mtime) {
+				free(r.path);
+				continue;
+			}
+			free(out[--n].path);
+		}
+		out[n++] = r;
+	}
+	closedir(d);
+	qsort(out, (size_t)n, sizeof *out, newest_first);
+	return n;
 }
 
 /* ---- Files --------------------------------------------------------------- */
@@ -242,27 +331,48 @@ static SCREEN *term_start(ed_ui *u, char *err, size_t errlen)
 	return s;
 }
 
-/* Ask what to do with a recovery file left by an earlier session:
- * 'r' recover, 'd' discard, 'q' quit. */
-static int ask_recover(ed_ui *u, const char *path)
+/* Ask what to do with the recovery files left by earlier sessions: a
+ * digit (or 'r' when there is one) recovers that file, 'd' discards them
+ * all, 'q' (or Ctrl-C) quits and leaves them alone. Returns the index
+ * chosen, -1 for discard, -2 for quit (also when the terminal is gone). */
+static int ask_recover(ed_ui *u, const ed_recovery *v, int n)
 {
-	struct stat st;
-	char when[64] = "?";
-	if (stat(path, &st) == 0)
-		strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", localtime(&st.st_mtime));
 	(void)u;
 	for (;;) {
 		erase();
-		mvprintw(1, 2, "A recovery file from an unsaved session exists:");
-		mvprintw(2, 4, "%s (written %s)", path, when);
-		mvprintw(4, 2, "r  recover it (the editor opens it; :w saves it)");
-		mvprintw(5, 2, "d  discard it and open the saved world");
-		mvprintw(6, 2, "q  quit and leave it alone");
+		if (n == 1)
+			mvprintw(1, 2, "A recovery file from an unsaved session exists:");
+		else
+			mvprintw(1, 2, "%d recovery files from unsaved sessions exist "
+			               "(newest first):", n);
+		for (int i = 0; i < n; i++) {
+			char when[64] = "?";
+			strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", localtime(&v[i].mtime));
+			if (n == 1)
+				mvprintw(2, 4, "%s (written %s)", v[i].path, when);
+			else
+				mvprintw(2 + i, 2, "%d  %s (written %s, %lld bytes)", i + 1,
+				         v[i].path, when, v[i].size);
+		}
+		int y = 3 + (n == 1 ? 1 : n);
+		if (n == 1)
+			mvprintw(y++, 2, "r  recover it (the editor opens it; :w saves it)");
+		else
+			mvprintw(y++, 2, "1-%d  recover that one (the others stay for later)", n);
+		mvprintw(y++, 2, "d  discard %s and open the saved world",
+		         n == 1 ? "it" : "them all");
+		mvprintw(y++, 2, "q  quit and leave %s alone", n == 1 ? "it" : "them");
 		refresh();
 		wint_t wc;
 		int r = get_wch(&wc);
-		if (r == OK && (wc == 'r' || wc == 'd' || wc == 'q'))
-			return (int)wc;
+		if (r == ERR || (r == OK && (wc == 'q' || wc == 3)))
+			return -2; /* a blocking read fails only when the terminal is gone */
+		if (r == OK && wc == 'd')
+			return -1;
+		if (r == OK && n == 1 && wc == 'r')
+			return 0;
+		if (r == OK && wc >= '1' && wc < (wint_t)('1' + n))
+			return (int)(wc - '1');
 	}
 }
 
@@ -310,18 +420,41 @@ static void idle(ed_ui *u)
 	ed_write_recovery(u);
 }
 
+/* Whether the terminal has gone away. A read with a time limit returns ERR
+ * both when the time is up and when the terminal hung up, so an early ERR
+ * is checked here: a hung-up terminal reports POLLHUP (or an error) on
+ * standard input for ever, where a live one never does. */
+static bool terminal_gone(void)
+{
+	struct pollfd pf = {.fd = 0, .events = POLLIN};
+	if (poll(&pf, 1, 0) < 0)
+		return errno != EINTR;
+	return (pf.revents & (POLLHUP | POLLERR | POLLNVAL)) != 0;
+}
+
 static void loop(ed_ui *u)
 {
+	int early = 0; /* ERRs in a row that came back before their time */
 	while (!u->quit) {
 		bool pending = u->diags_gen != u->m.generation ||
 		               u->recover_gen != u->m.generation || ed_play_running(u);
 		int wait = ed_play_running(u) ? 50 : pending ? IDLE_MS : -1;
 		timeout(wait);
 		wint_t wc;
+		double asked = now_ms();
 		int r = get_wch(&wc);
-		if (ed_signalled || (r == ERR && wait < 0)) {
-			/* Killed, or a blocking read failed (the terminal is gone):
-			 * keep the edits in the recovery file and leave. */
+		/* A blocking read fails only when the terminal is gone; a timed
+		 * one that fails early, again and again, or with the terminal
+		 * hung up, has lost it too (else play mode or a pending
+		 * revalidation would spin here at full speed). */
+		bool gone = r == ERR && wait < 0;
+		if (r == ERR && wait >= 0 && now_ms() - asked < wait / 2.0)
+			gone = ++early >= 50 || terminal_gone();
+		else
+			early = 0;
+		if (ed_signalled || gone) {
+			/* Killed, or the terminal is gone: keep the edits in the
+			 * recovery file and leave. */
 			ed_write_recovery(u);
 			u->lost = true;
 			return;
@@ -369,7 +502,7 @@ int ed_run(const ed_options *o, ed_stats *st, char *err, size_t errlen)
 	setlocale(LC_ALL, "");
 	u->opt = o;
 	u->dir = strdup(o->dir);
-	u->recover = ed_recover_path(o->dir);
+	u->recover = ed_recover_path(o->dir, (long)getpid());
 	u->show_panel = u->show_names = true;
 	u->carry_pi = u->carry_ei = -1;
 	u->form.field = -1;
@@ -382,11 +515,15 @@ int ed_run(const ed_options *o, ed_stats *st, char *err, size_t errlen)
 	/* The world is read before the terminal is taken, so that a world that
 	 * does not parse is reported on a plain screen; only a recovery
 	 * question needs the terminal first. */
-	bool ask = access(u->recover, F_OK) == 0, recovering = ask && o->recover;
+	ed_recovery rv[RECOVER_MAX];
+	long live = 0;
+	int nrv = ed_recover_list(o->dir, rv, RECOVER_MAX, &live);
+	int pick = nrv > 0 && o->recover ? 0 : -1; /* --recover: the newest */
 	wf_world *w = NULL;
-	if (!ask || recovering) {
-		w = load_world(u, recovering ? u->recover : NULL, err, errlen);
+	if (nrv == 0 || pick >= 0) {
+		w = load_world(u, pick >= 0 ? rv[pick].path : NULL, err, errlen);
 		if (!w) {
+			ed_recover_free(rv, nrv);
 			ui_free(u);
 			free(u);
 			return -1;
@@ -395,42 +532,58 @@ int ed_run(const ed_options *o, ed_stats *st, char *err, size_t errlen)
 	SCREEN *scr = term_start(u, err, errlen);
 	if (!scr) {
 		wf_world_free(w);
+		ed_recover_free(rv, nrv);
 		ui_free(u);
 		free(u);
 		return -1;
 	}
 	if (!w) {
-		int a = ask_recover(u, u->recover);
-		if (a == 'q') {
-			endwin();
-			delscreen(scr);
-			ui_free(u);
-			free(u);
-			return 0;
-		}
-		if (a == 'd')
-			unlink(u->recover);
-		recovering = a == 'r';
-		w = load_world(u, recovering ? u->recover : NULL, err, errlen);
+		int a = ask_recover(u, rv, nrv);
+		if (a == -1)
+			for (int i = 0; i < nrv; i++)
+				unlink(rv[i].path);
+		pick = a;
+		if (a != -2)
+			w = load_world(u, pick >= 0 ? rv[pick].path : NULL, err, errlen);
 		if (!w) {
 			endwin();
 			delscreen(scr);
+			ed_recover_free(rv, nrv);
 			ui_free(u);
 			free(u);
-			return -1;
+			return a == -2 ? 0 : -1;
 		}
 	}
+	/* The recovered file becomes this editor's own: renamed, so that the
+	 * edits are on disk under one name or the other at every moment. */
+	bool recovering = pick >= 0;
+	if (recovering && rename(rv[pick].path, u->recover) != 0)
+		u->recover_gen = UINT64_MAX; /* cannot take it: write our own soon */
+	int others = recovering ? nrv - 1 : 0;
+	ed_recover_free(rv, nrv);
 	st->load_ms = now_ms() - t0;
 	remember_file(u);
 	ed_model_init(&u->m, w);
 	u->cellw = wide_glyphs(w);
 	if (recovering) {
 		u->m.saved_pos = -1; /* the recovered edits are not saved yet */
-		u->recover_gen = u->m.generation;
-		ed_set_msg(u, false, "recovered unsaved edits: :w saves them");
+		if (u->recover_gen != UINT64_MAX)
+			u->recover_gen = u->m.generation;
+		if (others)
+			ed_set_msg(u, false,
+			           "recovered unsaved edits: :w saves them (%d more "
+			           "recovery file%s kept for later)",
+			           others, others == 1 ? "" : "s");
+		else
+			ed_set_msg(u, false, "recovered unsaved edits: :w saves them");
 	} else {
 		u->recover_gen = u->m.generation;
 	}
+	if (live)
+		ed_set_msg(u, true,
+		           "another editor (process %ld) has this world open: saving "
+		           "here may overwrite its work",
+		           live);
 	u->diags_gen = UINT64_MAX; /* validate once the first frame is up */
 	ed_draw(u);
 	st->first_frame_ms = now_ms() - t0;

@@ -266,6 +266,46 @@ static void test_saved_marker(void)
 	ed_model_free(&m);
 }
 
+/* An undo group (an insert) is one step; a save inside it keeps the saved
+ * marker honest, and an empty group leaves history alone. */
+static void test_groups(void)
+{
+	ed_model m;
+	ed_model_init(&m, small_world());
+	ed_paint(&m, 0, 1, 2);
+	ed_group_begin(&m, "insert");
+	for (int x = 1; x < 6; x++)
+		ed_paint(&m, x, 1, 1);
+	ed_set_owner(&m, 0, "ada");
+	ed_group_end(&m);
+	CHECK(m.nsteps == 2 && m.pos == 2, "five paints and an owner are one step (%d)",
+	      m.nsteps);
+	CHECK_STR(m.steps[1].what, "insert", "named after the group");
+	CHECK(ed_undo(&m) == 0 && ed_tile(&m, 1, 1) == 0 && ed_tile(&m, 5, 1) == 0 &&
+	          m.w->parcels[0].owner == NULL,
+	      "one undo takes the whole insert back");
+	CHECK(ed_tile(&m, 0, 1) == 2, "and keeps the paint before it");
+	CHECK(ed_redo(&m) == 0 && ed_tile(&m, 5, 1) == 1 && m.w->parcels[0].owner &&
+	          strcmp(m.w->parcels[0].owner, "ada") == 0,
+	      "one redo brings it all back");
+	ed_group_begin(&m, "insert");
+	ed_group_end(&m);
+	CHECK(m.nsteps == 2, "an empty group records nothing");
+	ed_group_begin(&m, "insert");
+	ed_paint(&m, 1, 2, 1);
+	ed_mark_saved(&m);
+	ed_paint(&m, 2, 2, 1);
+	ed_group_end(&m);
+	CHECK(ed_dirty(&m) && m.saved_pos == -1,
+	      "a save inside a group is a state no step reaches now");
+	ed_group_begin(&m, "insert");
+	ed_paint(&m, 3, 2, 1);
+	CHECK(ed_undo(&m) == 0 && ed_tile(&m, 3, 2) == 0 && ed_tile(&m, 2, 2) == 1,
+	      "undo closes an open group first");
+	CHECK(m.group == -1, "and the group is closed");
+	ed_model_free(&m);
+}
+
 /* 65,536 unit parcels: a fill over all of them must stay linear (a
  * quadratic one would not finish), and undo must give every parcel back
  * its missing layout. */
@@ -412,5 +452,6 @@ int main(void)
 	test_parcels();
 	test_properties();
 	test_saved_marker();
+	test_groups();
 	return unit_done();
 }

@@ -1,0 +1,144 @@
+#!/bin/sh
+# 61-edit-workshop.sh — acre edit as a creator's workshop, in a real
+# terminal (tmux): quitting and cancelling, undo groups, one recovery file per
+# editor, leaving when the terminal is gone, search, play with a free cursor.
+# Every wait polls the screen for the text it expects; none sleeps blindly.
+. "$(dirname "$0")/../lib.sh"
+
+if ! command -v tmux >/dev/null 2>&1; then
+	test_skip 'editor in tmux' 'tmux is not installed'
+	test_done
+	exit
+fi
+
+export LC_ALL=C.UTF-8
+# Each test runs in a subshell: the servers it starts are listed in a file,
+# so that a test failing half-way leaves no editor behind.
+trap 'for s in $(cat "$_scratch/socks" 2>/dev/null); do
+	tmux -L "$s" kill-server 2>/dev/null; done; rm -rf "$_scratch"' EXIT
+
+# ed_start DIR [ARGS…] — the editor in a tmux server of its own; ED_PRE
+# runs before it (setsid: no hangup signal reaches it when tmux goes).
+ed_start() {
+	_k=$((${_k:-0} + 1))
+	SOCK=acre-ws-$$-$_n-$_k
+	echo "$SOCK" >>"$_scratch/socks"
+	tmux -L "$SOCK" -f /dev/null new-session -d -s ed -x "${COLS:-100}" -y "${ROWS:-30}" \
+		"env ${ED_ENV:-} ${ED_PRE:-} $ACRE_BIN edit $*; rc=\$?; stty sane; printf '\\r\\nEDIT-EXIT %s\\n' \$rc; sleep 30"
+}
+screen() { tmux -L "$SOCK" capture-pane -p -t ed; }
+keys() { tmux -L "$SOCK" send-keys -t ed "$@"; }
+# poll CMD — until CMD succeeds (10 s at most; 20 s sanitized).
+poll() {
+	_i=0 _max=${ACRE_SANITIZE:+200}
+	while [ $_i -lt "${_max:-100}" ]; do
+		eval "$1" && return 0
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	echo "# timed out waiting for: $1"
+	return 1
+}
+wait_for() { _want=$1; poll 'screen | grep -qF -- "$_want"' || { screen; return 1; }; }
+wait_gone() { _want=$1; poll '! screen | grep -qF -- "$_want"' || { screen; return 1; }; }
+ed_stop() { tmux -L "$SOCK" kill-server 2>/dev/null || true; }
+ed_pid() {
+	sh=$(tmux -L "$SOCK" display -p -t ed "#{pane_pid}") &&
+	ps -o pid= --ppid "$sh" | tr -d " "
+}
+starter() { cp -R "$SAMPLES/starter" w; }
+rec() { ls w/.world.acre.*.acre-recover 2>/dev/null; }
+STATUS=' starter  0,0 (0,0)  square owner ada zone market  NORMAL'
+
+test_expect 'q quits at once when everything is saved' '
+	starter && ed_start w && wait_for "$STATUS" &&
+	keys q && wait_for "EDIT-EXIT 0" && ed_stop
+'
+
+test_expect 'q asks when there are unsaved changes: Esc stays, n drops, y saves' '
+	starter && cp w/world.acre orig && ed_start w && wait_for "$STATUS" &&
+	keys j i "~" Escape && wait_for "[+]" &&
+	keys q && wait_for "unsaved changes: save them before quitting? (y saves, n drops, Esc stays)" &&
+	keys Escape && wait_gone "save them before quitting" &&
+	! screen | grep -q EDIT-EXIT && screen | grep -qF "[+]" &&
+	keys q n Enter && wait_for "EDIT-EXIT 0" && ed_stop &&
+	cmp orig w/world.acre && test -z "$(rec)" &&
+	ed_start w && wait_for "$STATUS" &&
+	keys j i "~" Escape q y Enter && wait_for "EDIT-EXIT 0" && ed_stop &&
+	grep -q "^    ~\.\.\." w/world.acre
+'
+
+test_expect 'Ctrl-C cancels the line, a mode and a count, and never quits' '
+	starter && ed_start w && wait_for "$STATUS" &&
+	keys : g o t o && wait_for ":goto" && keys C-c && wait_for "cancelled" &&
+	wait_gone ":goto" &&
+	keys i && wait_for "PAINT" && keys C-c && wait_for "NORMAL" &&
+	keys 5 && keys C-c && wait_for "cancelled" && keys l && wait_for " starter  1,0 (0,0)" &&
+	keys C-c && wait_for "nothing to cancel (q quits)" &&
+	keys e && wait_for "name: square" && keys C-c && wait_for "cancelled" &&
+	! screen | grep -q EDIT-EXIT && ed_stop
+'
+
+test_expect 'one insert is one undo step, and one form is one more' '
+	starter && ed_start w && wait_for "$STATUS" &&
+	keys j l i "~~~~" Escape && wait_for "[+]" &&
+	screen | grep -q "^#~~~~\.\.\.\.\.\.\.\.\.\.##" &&
+	keys e Enter && wait_for "owner: ada" && keys C-u "cy" Enter &&
+	wait_for "zone: market" && keys Enter && wait_for "script: " && keys Enter &&
+	wait_for "square owner cy zone market" &&
+	keys u && wait_for "undid properties" && wait_for "square owner ada zone market" &&
+	screen | grep -q "^#~~~~\.\.\." &&
+	keys u && wait_for "undid insert" && screen | grep -q "^#\.\.\.\.\.\.\.\.\.\.\.\.\.\.##" &&
+	wait_gone "[+]" &&
+	keys C-r && wait_for "redid insert" && screen | grep -q "^#~~~~\.\.\." &&
+	ed_stop
+'
+
+# A pane whose tmux server dies takes no hangup signal with it when the
+# editor runs in a session of its own (setsid): the editor must notice the
+# terminal is gone by itself, keep its edits and leave, not spin.
+test_expect 'the terminal gone while playing: the editor leaves and keeps its edits' '
+	starter && ED_PRE=setsid ed_start w && wait_for "$STATUS" &&
+	keys j i "~" Escape && wait_for "[+]" && poll "test -n \"\$(rec)\"" &&
+	keys P && wait_for " tick 0  paused" && keys r && wait_for "  running  " &&
+	pid=$(ed_pid) && test -n "$pid" && kill -0 "$pid" &&
+	ed_stop &&
+	if ! poll "! kill -0 $pid 2>/dev/null"; then kill -9 "$pid"; false; fi &&
+	grep -q "^    ~\.\.\." $(rec)
+'
+
+test_expect 'the terminal gone while a revalidation is pending: the editor leaves' '
+	starter && ED_PRE=setsid ed_start w && wait_for "$STATUS" &&
+	pid=$(ed_pid) && keys j i "~" Escape && ed_stop &&
+	if ! poll "! kill -0 $pid 2>/dev/null"; then kill -9 "$pid"; false; fi &&
+	grep -q "^    ~\.\.\." $(rec)
+'
+
+test_expect 'two editors keep two recovery files, and the choice lists both' '
+	starter && ed_start w && wait_for "$STATUS" && S1=$SOCK && p1=$(ed_pid) &&
+	keys j i "~" Escape && wait_for "[+]" && poll "test -n \"\$(rec)\"" &&
+	ed_start w && wait_for "another editor (process $p1) has this world open" &&
+	S2=$SOCK && p2=$(ed_pid) &&
+	keys j j i "+" Escape && wait_for "[+]" &&
+	poll "test \$(rec | wc -l) -eq 2" &&
+	tmux -L "$S1" kill-server && tmux -L "$S2" kill-server &&
+	poll "! kill -0 $p1 2>/dev/null && ! kill -0 $p2 2>/dev/null" &&
+	test $(rec | wc -l) -eq 2 &&
+	ed_start w && wait_for "2 recovery files from unsaved sessions exist (newest first):" &&
+	screen | grep -q "^  1  w/.world.acre.[0-9]*.acre-recover (written " &&
+	screen | grep -q "^  2  w/.world.acre.[0-9]*.acre-recover (written " &&
+	screen | grep -q "1-2  recover that one (the others stay for later)" &&
+	keys 2 && wait_for "recovered unsaved edits: :w saves them (1 more recovery file kept for later)" &&
+	keys : w q Enter && wait_for "EDIT-EXIT 0" && ed_stop &&
+	test $(rec | wc -l) -eq 1 &&
+	ed_start w && wait_for "A recovery file from an unsaved session exists:" &&
+	keys d && wait_for "$STATUS" && test -z "$(rec)" && ed_stop
+'
+
+test_expect 'a recovery file of an older editor is still offered' '
+	starter && cp w/world.acre w/.world.acre.acre-recover &&
+	ed_start w && wait_for "A recovery file from an unsaved session exists:" &&
+	keys q && wait_for "EDIT-EXIT 0" && test -e w/.world.acre.acre-recover && ed_stop
+'
+
+test_done
