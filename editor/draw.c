@@ -266,13 +266,22 @@ static void draw_parcel_extras(ed_ui *u, int pi)
 	}
 	if (!u->show_names)
 		return;
+	/* The name goes on the parcel's top edge, or on the top row of the
+	 * screen when that edge is above it; when that row is the cursor's
+	 * (the label would hide the tiles being edited), on the parcel's
+	 * bottom row in view instead, or the row below the top one. So every
+	 * parcel with a row on screen shows its name. */
 	int32_t nx = ox > m->vx ? ox : m->vx, ny = oy > m->vy ? oy : m->vy;
+	int32_t last = oy + wf_parcel_th(w, p) - 1, vbot = m->vy + m->vh - 1;
+	if (last > vbot)
+		last = vbot;
+	if (ny == m->cy)
+		ny = last != m->cy ? last : ny + 1 <= last ? ny + 1 : -1;
 	int col = (nx - m->vx) * u->cellw, room = u->map_cols - col;
 	int32_t pw = wf_parcel_tw(w, p) * u->cellw - (nx - ox) * u->cellw;
 	if (room > pw)
 		room = pw;
-	/* The label would hide the tiles being edited on the cursor's row. */
-	if (room > 0 && ny < m->vy + m->vh && ny != m->cy) {
+	if (room > 0 && ny >= m->vy && ny <= vbot) {
 		attr_set(A_REVERSE * (u->colours == COL_MONO), pair(u, P_NAME), NULL);
 		mvaddnstr(ny - m->vy, col, p->name, room);
 		attr_set(0, 0, NULL);

@@ -92,6 +92,13 @@ int ed_goto_parcel(ed_model *m, const char *name); /* -1: no such parcel */
 void ed_follow(ed_model *m);
 /* Scroll the viewport (mouse wheel), dragging the cursor along if needed. */
 void ed_scroll(ed_model *m, int32_t dx, int32_t dy);
+/* Search: the next (dir 1) or previous (-1) match of `query` from the
+ * cursor, in reading order (rows, then columns), wrapping at the ends: a
+ * parcel whose name or owner holds it (at its top-left tile), an entity
+ * whose name holds it (case ignored), or every tile whose palette glyph or
+ * entry name is `query`. Moves the cursor there and describes the match in
+ * `what`; -1 with "no match for …" when there is none. */
+int ed_search(ed_model *m, const char *query, int dir, char *what, size_t whatlen);
 /* Index of the parcel under the cursor, or -1. */
 int ed_parcel_here(ed_model *m);
 /* Palette index of the tile at (tx, ty), or -1 outside every parcel. */

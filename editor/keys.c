@@ -493,6 +493,39 @@ static void k_prev_error(ed_ui *u)
 	jump_error(u, -1);
 }
 
+static void search(ed_ui *u, int dir)
+{
+	char what[200];
+	if (!u->search[0]) {
+		ed_set_msg(u, true, "no search yet: / starts one");
+		return;
+	}
+	if (ed_search(&u->m, u->search, dir, what, sizeof what) == 0)
+		ed_set_msg(u, false, "/%s: %s", u->search, what);
+	else
+		report(u, -1, NULL);
+}
+
+static void search_answer(ed_ui *u, const char *text)
+{
+	if (*text)
+		snprintf(u->search, sizeof u->search, "%s", text);
+	search(u, 1);
+}
+
+static void k_search(ed_ui *u)
+{
+	prompt(u, "/", NULL, search_answer);
+}
+static void k_next(ed_ui *u)
+{
+	search(u, 1);
+}
+static void k_prev(ed_ui *u)
+{
+	search(u, -1);
+}
+
 static void k_command(ed_ui *u)
 {
 	prompt(u, ":", NULL, ed_command);
@@ -594,6 +627,18 @@ static const keydef keys[] = {
      M_NORMAL | M_SELECT | M_LINE,
      mv_bol},
     {{NULL, NULL, NULL}, {'$'}, M_NORMAL | M_SELECT | M_LINE, mv_eol},
+    {{"/",
+      "search parcel names, owners, entities and glyphs (a palette glyph or "
+      "entry name finds its tiles)",
+      "Move"},
+     {'/'},
+     M_NORMAL | M_PLAY,
+     k_search},
+    {{"n N", "next, previous match of the last search", "Move"},
+     {'n'},
+     M_NORMAL | M_PLAY,
+     k_next},
+    {{NULL, NULL, NULL}, {'N'}, M_NORMAL | M_PLAY, k_prev},
     {{"mouse", "click places the cursor, the wheel scrolls", "Move"}, {0}, 0, NULL},
     {{"COUNT", "a number before a move, u or Ctrl-R repeats it (5j, 12l)", "Move"},
      {0},
@@ -626,7 +671,7 @@ static const keydef keys[] = {
      k_linemode},
     {{"u", "undo", "Edit"}, {'u'}, M_NORMAL, k_undo},
     {{"Ctrl-R", "redo", "Edit"}, {CTRL('r')}, M_NORMAL, k_redo},
-    {{"N", "new parcel at the cursor", "Parcels"}, {'N'}, M_NORMAL, k_new_parcel},
+    {{"A", "add a parcel at the cursor", "Parcels"}, {'A'}, M_NORMAL, k_new_parcel},
     {{"e",
       "edit the properties of the parcel (name, owner, zone, script) or of the "
       "entity (script) under the cursor",
@@ -653,7 +698,7 @@ static const keydef keys[] = {
      {'o'},
      M_NORMAL | M_PLAY,
      k_overlay},
-    {{"n", "show or hide parcel names", "View"}, {'n'}, M_NORMAL | M_PLAY, k_names},
+    {{"#", "show or hide parcel names", "View"}, {'#'}, M_NORMAL | M_PLAY, k_names},
     {{"Tab", "show or hide the side panel", "View"}, {'\t'}, M_NORMAL | M_PLAY, k_panel},
     {{"!", "validation panel (the world's problems, live)", "View"},
      {'!'},
@@ -1094,6 +1139,7 @@ static void run_key(ed_ui *u, const keydef *d, int key, int count)
 	static void (*const repeat[])(ed_ui *) = {
 	    mv_left,  mv_right, mv_up,   mv_down,   mv_pleft,  mv_pright, mv_pup,
 	    mv_pdown, mv_pgdn,  mv_pgup, mv_halfdn, mv_halfup, k_undo,    k_redo,
+	    k_next,   k_prev,
 	};
 	if (u->m.mode == ED_PLAY && d->fn == k_play_key) {
 		ed_play_key(u, key);

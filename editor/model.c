@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 enum ch_kind { CH_TILES, CH_SWAP, CH_INSERT, CH_REMOVE };
 
@@ -247,6 +248,94 @@ int ed_goto_parcel(ed_model *m, const char *name)
 		return fail(m, "no parcel named '%s'", name);
 	const wf_parcel *p = &m->w->parcels[pi];
 	ed_goto(m, p->px * m->w->parcel_w, p->py * m->w->parcel_h);
+	return 0;
+}
+
+/* Positions in reading order; the best after the cursor in the search's
+ * direction, and the first in that direction from the world's edge for
+ * wrapping. */
+typedef struct hunt {
+	int64_t cur, after, wrap;
+	int dir;
+	char after_what[160], wrap_what[160];
+} hunt;
+
+static bool hunt_better(int64_t a, int64_t b, int dir)
+{
+	return b < 0 || (dir > 0 ? a < b : a > b);
+}
+
+/* Offer a match at position pos; returns true when it landed after the
+ * cursor (a caller walking in the search's direction may stop then). */
+static bool hunt_offer(hunt *h, int64_t pos, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static bool hunt_offer(hunt *h, int64_t pos, const char *fmt, ...)
+{
+	bool ahead = h->dir > 0 ? pos > h->cur : pos < h->cur;
+	int64_t *best = ahead ? &h->after : &h->wrap;
+	if (!hunt_better(pos, *best, h->dir))
+		return ahead;
+	*best = pos;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(ahead ? h->after_what : h->wrap_what, sizeof h->after_what, fmt, ap);
+	va_end(ap);
+	return ahead;
+}
+
+/* The tiles of parcel p showing palette entry g, walked in the search's
+ * direction: the first one after the cursor ends the walk. */
+static void hunt_tiles(hunt *h, const wf_world *w, const wf_parcel *p, int g)
+{
+	int32_t ptw = wf_parcel_tw(w, p), pth = wf_parcel_th(w, p);
+	int64_t tw = (int64_t)w->width * w->parcel_w;
+	int64_t n = (int64_t)ptw * pth;
+	for (int64_t k = 0; k < n; k++) {
+		int64_t i = h->dir > 0 ? k : n - 1 - k;
+		if ((p->tiles ? p->tiles[i] : 0) != g)
+			continue;
+		int64_t x = p->px * w->parcel_w + i % ptw, y = p->py * w->parcel_h + i / ptw;
+		if (hunt_offer(h, y * tw + x, "%s in parcel %s", w->palette[g].name
+		                                                     ? w->palette[g].name
+		                                                     : w->palette[g].glyph,
+		               p->name))
+			return;
+	}
+}
+
+int ed_search(ed_model *m, const char *q, int dir, char *what, size_t whatlen)
+{
+	const wf_world *w = m->w;
+	if (!q || !*q)
+		return fail(m, "nothing to search for (/ starts a search)");
+	int64_t tw = ed_world_tw(m);
+	hunt h = {.cur = (int64_t)m->cy * tw + m->cx, .after = -1, .wrap = -1, .dir = dir};
+	int g = wf_find_glyph(w, q);
+	for (int i = 0; g < 0 && i < w->npalette; i++)
+		if (w->palette[i].name && strcasecmp(w->palette[i].name, q) == 0)
+			g = i;
+	for (int pi = 0; pi < w->nparcels; pi++) {
+		const wf_parcel *p = &w->parcels[pi];
+		int64_t ox = p->px * w->parcel_w, oy = p->py * w->parcel_h;
+		if (strcasestr(p->name, q))
+			hunt_offer(&h, oy * tw + ox, "parcel %s", p->name);
+		else if (p->owner && strcasestr(p->owner, q))
+			hunt_offer(&h, oy * tw + ox, "parcel %s, owner %s", p->name, p->owner);
+		for (int ei = 0; ei < p->nentities; ei++) {
+			const wf_entity *e = &p->entities[ei];
+			if (strcasestr(e->name, q))
+				hunt_offer(&h, (oy + e->y) * tw + ox + e->x, "entity %s in parcel %s",
+				           e->name, p->name);
+		}
+		if (g >= 0)
+			hunt_tiles(&h, w, p, g);
+	}
+	int64_t pos = h.after >= 0 ? h.after : h.wrap;
+	if (pos < 0)
+		return fail(m, "no match for '%s'", q);
+	snprintf(what, whatlen, "%s%s", h.after >= 0 ? "" : "(wrapped) ",
+	         h.after >= 0 ? h.after_what : h.wrap_what);
+	ed_goto(m, (int32_t)(pos % tw), (int32_t)(pos / tw));
 	return 0;
 }
 

@@ -67,6 +67,7 @@ struct ed_ui {
 	bool pick_palette;      /* the palette picker is open */
 	int carry_pi, carry_ei; /* entity being carried by `t`, or -1 */
 	int count;              /* a count being typed before a key, or 0 */
+	char search[256];       /* the last `/` search, for n and N */
 	int32_t paint_col;      /* column where paint mode began, for Enter */
 	/* Validation, refreshed when the world changed and the keyboard is idle. */
 	wf_diags diags;

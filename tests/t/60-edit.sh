@@ -150,7 +150,7 @@ test_expect 'refused edits say why' '
 test_expect 'parcels: create, properties form, entity; saved to the file' '
 	starter && ed_start w && wait_for "$STATUS" &&
 	keys : g o t o Space 0 Space 6 Enter && wait_for " starter  0,6 (0,1)  NORMAL" &&
-	keys N "shop 2 1" Enter && wait_for "parcel created" &&
+	keys A "shop 2 1" Enter && wait_for "parcel created" &&
 	wait_for " starter  0,6 (0,1)  shop owner - zone -" &&
 	keys e Enter && wait_for "owner: " && keys "hiro" Enter &&
 	wait_for "zone: " && keys market Enter && wait_for "script: " && keys Enter &&

@@ -7,7 +7,31 @@
 
 if ! command -v tmux >/dev/null 2>&1; then
 	test_skip 'editor in tmux' 'tmux is not installed'
-	test_done
+	test_expect '/ searches names, owners, entities and glyphs; n and N go on' '
+	starter && ed_start w && wait_for "$STATUS" &&
+	keys / c o t Enter && wait_for "/cot: parcel cottage" &&
+	wait_for " starter  16,0 (2,0)  cottage" &&
+	keys / B O Enter && wait_for "/BO: (wrapped) parcel cottage, owner bo" &&
+	keys / c r i e r Enter && wait_for "/crier: entity crier in parcel square" &&
+	wait_for " starter  3,2 (0,0)" &&
+	keys / "~" Enter && wait_for "/~: water in parcel square" && wait_for " starter  6,3 (0,0)" &&
+	keys n && wait_for " starter  7,3 (0,0)" && keys n && wait_for " starter  6,3 (0,0)" &&
+	wait_for "(wrapped) water" && keys N && wait_for " starter  7,3 (0,0)" &&
+	keys / t r e e Enter && wait_for "/tree: (wrapped) tree in parcel cottage" &&
+	wait_for " starter  19,2 (2,0)" &&
+	keys / n o p e Enter && wait_for "no match for '"'"'nope'"'"'" &&
+	ed_stop
+'
+
+test_expect 'parcel names show on the cursor row too: on the bottom edge' '
+	starter && ed_start w && wait_for "$STATUS" &&
+	screen | grep -q "^square#++#######cottage#" &&
+	keys j && wait_for " starter  0,1 (0,0)" &&
+	screen | grep -q "^square##########cottage#" &&
+	ed_stop
+'
+
+test_done
 	exit
 fi
 
@@ -139,6 +163,30 @@ test_expect 'a recovery file of an older editor is still offered' '
 	starter && cp w/world.acre w/.world.acre.acre-recover &&
 	ed_start w && wait_for "A recovery file from an unsaved session exists:" &&
 	keys q && wait_for "EDIT-EXIT 0" && test -e w/.world.acre.acre-recover && ed_stop
+'
+
+test_expect '/ searches names, owners, entities and glyphs; n and N go on' '
+	starter && ed_start w && wait_for "$STATUS" &&
+	keys / c o t Enter && wait_for "/cot: parcel cottage" &&
+	wait_for " starter  16,0 (2,0)  cottage" &&
+	keys / B O Enter && wait_for "/BO: (wrapped) parcel cottage, owner bo" &&
+	keys / c r i e r Enter && wait_for "/crier: entity crier in parcel square" &&
+	wait_for " starter  3,2 (0,0)" &&
+	keys / "~" Enter && wait_for "/~: water in parcel square" && wait_for " starter  6,3 (0,0)" &&
+	keys n && wait_for " starter  7,3 (0,0)" && keys n && wait_for " starter  6,3 (0,0)" &&
+	wait_for "(wrapped) water" && keys N && wait_for " starter  7,3 (0,0)" &&
+	keys / t r e e Enter && wait_for "/tree: (wrapped) tree in parcel cottage" &&
+	wait_for " starter  19,2 (2,0)" &&
+	keys / n o p e Enter && wait_for "no match for '"'"'nope'"'"'" &&
+	ed_stop
+'
+
+test_expect 'parcel names show on the cursor row too: on the bottom edge' '
+	starter && ed_start w && wait_for "$STATUS" &&
+	screen | grep -q "^square#++#######cottage#" &&
+	keys j && wait_for " starter  0,1 (0,0)" &&
+	screen | grep -q "^square##########cottage#" &&
+	ed_stop
 '
 
 test_done

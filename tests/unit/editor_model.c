@@ -306,6 +306,35 @@ static void test_groups(void)
 	ed_model_free(&m);
 }
 
+/* Search walks matches in reading order, wraps, and goes back with dir -1. */
+static void test_search(void)
+{
+	ed_model m;
+	ed_model_init(&m, small_world());
+	char what[200];
+	const char *wp = what;
+	ed_set_owner(&m, 1, "Ada");
+	CHECK(ed_search(&m, "lamp", 1, what, sizeof what) == 0 && m.cx == 7 && m.cy == 3,
+	      "an entity by name");
+	CHECK_STR(wp, "entity lamp in parcel a", "and says what it found");
+	CHECK(ed_search(&m, "ADA", 1, what, sizeof what) == 0 && m.cx == 0 && m.cy == 4,
+	      "an owner, case ignored");
+	CHECK_STR(wp, "parcel b, owner Ada", "named with its parcel");
+	CHECK(ed_search(&m, "#", 1, what, sizeof what) == 0 && m.cx == 0 && m.cy == 0,
+	      "a glyph's tiles, wrapping past the end");
+	CHECK_STR(wp, "(wrapped) wall in parcel a", "and says it wrapped");
+	ed_paint(&m, 5, 2, 1);
+	CHECK(ed_search(&m, "wall", 1, what, sizeof what) == 0 && m.cx == 5 && m.cy == 2,
+	      "a palette entry's name finds its tiles");
+	CHECK(ed_search(&m, "wall", -1, what, sizeof what) == 0 && m.cx == 0 && m.cy == 0,
+	      "backwards");
+	CHECK(ed_search(&m, ".", 1, what, sizeof what) == 0 && m.cx == 1 && m.cy == 0,
+	      "palette entry 0 is found in parcels without a layout too");
+	CHECK(ed_search(&m, "zzz", 1, what, sizeof what) == -1, "no match");
+	CHECK_STR(m.err, "no match for 'zzz'", "says so");
+	ed_model_free(&m);
+}
+
 /* 65,536 unit parcels: a fill over all of them must stay linear (a
  * quadratic one would not finish), and undo must give every parcel back
  * its missing layout. */
@@ -453,5 +482,6 @@ int main(void)
 	test_properties();
 	test_saved_marker();
 	test_groups();
+	test_search();
 	return unit_done();
 }
