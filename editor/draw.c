@@ -181,12 +181,15 @@ static int overlay_index(const ed_ui *u, int pi)
 		return p->owner ? (int)(hash_str(p->owner) % 6) : -1;
 	case OV_ZONE:
 		return p->zone ? (int)(hash_str(p->zone) % 6) : -1;
-	case OV_BUDGET:
+	case OV_BUDGET: {
 		if (!u->budget_use || pi >= u->nbudget)
 			return -1;
-		return 6 + (u->budget_use[pi] < 0.5   ? 0
-		            : u->budget_use[pi] < 0.9 ? 1
-		                                      : 2);
+		/* The tighter of the two budgets decides the heat. */
+		double use = u->budget_use[pi];
+		if (u->budget_mem && pi < u->nbudget_mem && u->budget_mem[pi] > use)
+			use = u->budget_mem[pi];
+		return 6 + (use < 0.5 ? 0 : use < 0.9 ? 1 : 2);
+	}
 	default:
 		return -1;
 	}
@@ -372,6 +375,14 @@ static int draw_props(ed_ui *u, int y)
 	y = panel_line(u, y, " script %s", p->script ? p->script : "-");
 	y = panel_line(u, y, " entities %d of %lld", p->nentities, (long long)b.entities);
 	y = panel_line(u, y, " budget %lld instr/tick", (long long)b.instructions);
+	/* The share of its budget the parcel used at its peak in the last
+	 * play, so a creator sees the headroom before submitting. */
+	if (pi < u->nbudget && u->budget_use)
+		y = panel_line(u, y, " used   %.0f%% instr %.0f%% mem",
+		               100 * u->budget_use[pi],
+		               pi < u->nbudget_mem && u->budget_mem
+		                   ? 100 * u->budget_mem[pi]
+		                   : 0.0);
 	int ei, epi;
 	if ((ei = ed_entity_at(m, m->cx, m->cy, &epi)) >= 0) {
 		const wf_entity *e = &w->parcels[epi].entities[ei];

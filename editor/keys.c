@@ -27,7 +27,8 @@ enum {
 	M_SELECT = 1 << ED_SELECT,
 	M_LINE = 1 << ED_LINE,
 	M_PLAY = 1 << ED_PLAY,
-	M_MOVE = M_NORMAL | M_PAINT | M_SELECT | M_LINE, /* where cursor keys work */
+	/* where cursor keys work: play mode too (the cursor is free there) */
+	M_MOVE = M_NORMAL | M_PAINT | M_SELECT | M_LINE | M_PLAY,
 };
 
 typedef struct keydef {
@@ -717,6 +718,15 @@ static const keydef keys[] = {
      k_play},
     {{"s", "play: run one tick", "Play"}, {'s'}, M_PLAY, k_play_key},
     {{"r", "play: run or pause", "Play"}, {'r', ' '}, M_PLAY, k_play_key},
+    {{"S", "play: step back one tick (the run is replayed to the tick before)",
+      "Play"},
+     {'S'},
+     M_PLAY,
+     k_play_key},
+    {{"f", "play: follow the entity under the cursor; f again or a move stops", "Play"},
+     {'f'},
+     M_PLAY,
+     k_play_key},
     {{"+ -", "play: faster, slower", "Play"}, {'+', '-'}, M_PLAY, k_play_key},
     {{"q", "quit; asks first when there are unsaved changes", "Quit"},
      {'q'},
@@ -1148,6 +1158,8 @@ static void run_key(ed_ui *u, const keydef *d, int key, int count)
 	bool again = false;
 	for (size_t i = 0; i < sizeof repeat / sizeof *repeat; i++)
 		again |= repeat[i] == d->fn;
+	if (again && u->m.mode == ED_PLAY)
+		ed_play_unfollow(u); /* the creator took the cursor back */
 	for (int n = again ? count : 1; n > 0; n--) {
 		d->fn(u);
 		if (u->msg_error)

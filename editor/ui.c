@@ -484,6 +484,7 @@ static void ui_free(ed_ui *u)
 		free(u->hist[i]);
 	free(u->hist);
 	free(u->budget_use);
+	free(u->budget_mem);
 	free(u->key_ms);
 	free(u->recover);
 	free(u->dir);

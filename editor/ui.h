@@ -81,6 +81,8 @@ struct ed_ui {
 	ed_play *play;
 	double *budget_use; /* per parcel 0..1 from the last run, or NULL */
 	int nbudget;
+	double *budget_mem; /* per parcel share of the memory budget, or NULL */
+	int nbudget_mem;
 	/* --stats */
 	double *key_ms;
 	int nkeys, capkeys;
@@ -110,6 +112,7 @@ void ed_play_stop(ed_ui *u);
 void ed_play_key(ed_ui *u, int key);
 void ed_play_idle(ed_ui *u); /* advance a running play by one frame's ticks */
 bool ed_play_running(const ed_ui *u);
+void ed_play_unfollow(ed_ui *u); /* a move of the cursor ends follow mode */
 void ed_play_panel(ed_ui *u, int y, int x, int h, int w);
 /* Live tiles and entities of parcel pi while playing, else NULL / -1. */
 const uint8_t *ed_play_tiles(ed_ui *u, int pi);

@@ -31,6 +31,29 @@ test_expect 'parcel names show on the cursor row too: on the bottom edge' '
 	ed_stop
 '
 
+test_expect 'play: the cursor moves freely, follows an entity, steps back' '
+	starter && ROWS=40 ed_start w && wait_for "$STATUS" &&
+	keys P && wait_for " tick 0  paused" && keys s s s && wait_for " tick 3  paused" &&
+	screen | grep -q "^#\.\.\.@\.\.\.\.\.\.\.\.\.\.##" &&
+	keys L L && wait_for " starter  16,0 (2,0)  cottage owner bo zone homes  PLAY" &&
+	screen | grep -q "^ *│cottage$" &&
+	keys g j j l l l l && wait_for " starter  4,2 (0,0)" &&
+	screen | grep -q "│ > crier at 4,2" &&
+	keys f && wait_for "follow: the cursor stays on crier" &&
+	keys s s && wait_for " tick 5  paused" && wait_for " starter  5,2 (0,0)" &&
+	screen | grep -q " following crier" &&
+	keys S S && wait_for " tick 3  paused" && wait_for " starter  4,2 (0,0)" &&
+	screen | grep -q "^#\.\.\.@\.\.\.\.\.\.\.\.\.\.##" &&
+	keys S S S && wait_for " tick 0  paused" && wait_for " starter  3,2 (0,0)" &&
+	keys S && wait_for "at tick 0: nothing to step back to" &&
+	keys l && wait_for " starter  4,2 (0,0)" && ! screen | grep -q " following" &&
+	keys s && wait_for " tick 1  paused" && screen | grep -q " starter  4,2 (0,0)" &&
+	keys i && wait_for "play mode: the world cannot be edited (P leaves)" &&
+	keys P && wait_for "the edited world is back" &&
+	wait_for " used   0% instr 3% mem" &&
+	ed_stop
+'
+
 test_done
 	exit
 fi
@@ -186,6 +209,29 @@ test_expect 'parcel names show on the cursor row too: on the bottom edge' '
 	screen | grep -q "^square#++#######cottage#" &&
 	keys j && wait_for " starter  0,1 (0,0)" &&
 	screen | grep -q "^square##########cottage#" &&
+	ed_stop
+'
+
+test_expect 'play: the cursor moves freely, follows an entity, steps back' '
+	starter && ROWS=40 ed_start w && wait_for "$STATUS" &&
+	keys P && wait_for " tick 0  paused" && keys s s s && wait_for " tick 3  paused" &&
+	screen | grep -q "^#\.\.\.@\.\.\.\.\.\.\.\.\.\.##" &&
+	keys L L && wait_for " starter  16,0 (2,0)  cottage owner bo zone homes  PLAY" &&
+	screen | grep -q "^ *│cottage$" &&
+	keys g j j l l l l && wait_for " starter  4,2 (0,0)" &&
+	screen | grep -q "│ > crier at 4,2" &&
+	keys f && wait_for "follow: the cursor stays on crier" &&
+	keys s s && wait_for " tick 5  paused" && wait_for " starter  5,2 (0,0)" &&
+	screen | grep -q " following crier" &&
+	keys S S && wait_for " tick 3  paused" && wait_for " starter  4,2 (0,0)" &&
+	screen | grep -q "^#\.\.\.@\.\.\.\.\.\.\.\.\.\.##" &&
+	keys S S S && wait_for " tick 0  paused" && wait_for " starter  3,2 (0,0)" &&
+	keys S && wait_for "at tick 0: nothing to step back to" &&
+	keys l && wait_for " starter  4,2 (0,0)" && ! screen | grep -q " following" &&
+	keys s && wait_for " tick 1  paused" && screen | grep -q " starter  4,2 (0,0)" &&
+	keys i && wait_for "play mode: the world cannot be edited (P leaves)" &&
+	keys P && wait_for "the edited world is back" &&
+	wait_for " used   0% instr 3% mem" &&
 	ed_stop
 '
 
