@@ -283,7 +283,7 @@ test_expect 'a hangup or SIGTERM keeps the edits in the recovery file' '
 '
 
 test_expect 'play a few ticks; leaving play restores the edited world' '
-	starter && ed_start w && wait_for "$STATUS" &&
+	starter && ROWS=40 ed_start w && wait_for "$STATUS" &&
 	keys P && wait_for "square owner ada zone market  PLAY" &&
 	wait_for " tick 0  paused" && screen | grep -q "^#\.\.@\.\.\.\.\.\.\.\.\.\.\.##" &&
 	keys s s s && wait_for " tick 3  paused" &&
