@@ -455,11 +455,29 @@ static int draw_errors(ed_ui *u, int y)
 	y = panel_head(u, y, "Problems (] [ jump)");
 	if (u->diags.n == 0)
 		return panel_line(u, y, " none");
+	/* Each problem whole: wrapped at spaces over as many rows as it
+	 * needs, so the reason is never cut off. */
+	int w = u->panel_w - 1 > 8 ? u->panel_w - 1 : 8;
 	for (int i = 0; i < u->diags.n && y < u->map_rows; i++) {
 		const wf_diag *d = &u->diags.v[i];
+		char buf[1024];
+		snprintf(buf, sizeof buf, "%s%s%s", d->parcel ? d->parcel : "",
+		         d->parcel ? ": " : "", d->msg);
 		attr_set(i == u->diag_cur ? A_REVERSE : 0, 0, NULL);
-		y = panel_line(u, y, " %s%s%s", d->parcel ? d->parcel : "",
-		               d->parcel ? ": " : "", d->msg);
+		for (const char *s = buf; *s && y < u->map_rows;) {
+			int room = s == buf ? w : w - 2, n = (int)strlen(s);
+			if (n > room) {
+				n = room;
+				while (n > 0 && s[n] != ' ')
+					n--;
+				if (n == 0)
+					n = room; /* one long word: cut it */
+			}
+			y = panel_line(u, y, "%s%.*s", s == buf ? " " : "   ", n, s);
+			s += n;
+			while (*s == ' ')
+				s++;
+		}
 		attr_set(0, 0, NULL);
 	}
 	return y;

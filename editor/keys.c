@@ -73,6 +73,12 @@ static void prompt(ed_ui *u, const char *label, const char *text,
 	l->done = done;
 }
 
+void ed_prompt(ed_ui *u, const char *label, const char *text,
+               void (*done)(ed_ui *u, const char *text))
+{
+	prompt(u, label, text, done);
+}
+
 static int here(ed_ui *u)
 {
 	int pi = ed_parcel_here(&u->m);
@@ -388,6 +394,11 @@ static void k_delete_entity(ed_ui *u)
 	report(u, ed_entity_delete(&u->m, pi, ei), "entity deleted");
 }
 
+static void k_open_script(ed_ui *u)
+{
+	ed_open_script(u);
+}
+
 static void k_take(ed_ui *u)
 {
 	ed_model *m = &u->m;
@@ -687,6 +698,13 @@ static const keydef keys[] = {
      M_NORMAL,
      k_delete_parcel},
     {{"E", "new entity at the cursor", "Parcels"}, {'E'}, M_NORMAL, k_new_entity},
+    {{"O",
+      "open the script of the entity or parcel under the cursor in $VISUAL or "
+      "$EDITOR; a parcel without one gets a new one from a template",
+      "Parcels"},
+     {'O'},
+     M_NORMAL | M_PLAY,
+     k_open_script},
     {{"t", "take the entity under the cursor; t again puts it down", "Parcels"},
      {'t'},
      M_NORMAL,

@@ -188,6 +188,7 @@ static void replay(ed_ui *u, int64_t target)
 {
 	ed_play *p = u->play;
 	api_error err = {0};
+	trace_clear(p); /* on_load traces as the new run starts */
 	api_run *r = api_run_new(u->m.w, u->dir, &p->opts, &err);
 	if (!r) {
 		ed_set_msg(u, true, "cannot replay: %s", err.msg);
@@ -195,13 +196,22 @@ static void replay(ed_ui *u, int64_t target)
 	}
 	api_run_free(p->run);
 	p->run = r;
-	trace_clear(p);
 	for (int64_t t = 0; t < target; t++)
 		if (api_run_tick(r, p->events.v, p->events.n) < 0) {
 			ed_set_msg(u, true, "the replay stopped: out of memory");
 			break;
 		}
 	update_budget(u);
+}
+
+void ed_play_reload(ed_ui *u)
+{
+	if (!u->play)
+		return;
+	int64_t t = api_run_ticks(u->play->run);
+	replay(u, t);
+	ed_set_msg(u, false, "scripts changed: the run was replayed to tick %lld with them",
+	           (long long)t);
 }
 
 /* Put the cursor on the followed entity, wherever it walked. */

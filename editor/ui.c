@@ -23,6 +23,7 @@
 #include <wchar.h>
 
 #define IDLE_MS        300
+#define WATCH_MS       500 /* how often the world's files are looked at */
 #define RECOVER_PREFIX ".world.acre."
 #define RECOVER_SUFFIX ".acre-recover"
 #define RECOVER_OLD    ".world.acre.acre-recover" /* one file for all editors */
@@ -412,6 +413,11 @@ static void fill_stats(ed_ui *u, ed_stats *st)
 
 static void idle(ed_ui *u)
 {
+	double t = now_ms();
+	if (t >= u->watch_next) {
+		ed_watch(u, false);
+		u->watch_next = t + WATCH_MS;
+	}
 	if (ed_play_running(u)) {
 		ed_play_idle(u);
 		return;
@@ -438,7 +444,8 @@ static void loop(ed_ui *u)
 	while (!u->quit) {
 		bool pending = u->diags_gen != u->m.generation ||
 		               u->recover_gen != u->m.generation || ed_play_running(u);
-		int wait = ed_play_running(u) ? 50 : pending ? IDLE_MS : -1;
+		/* Never wait for ever: the world's files are watched. */
+		int wait = ed_play_running(u) ? 50 : pending ? IDLE_MS : WATCH_MS;
 		timeout(wait);
 		wint_t wc;
 		double asked = now_ms();
@@ -485,6 +492,7 @@ static void ui_free(ed_ui *u)
 	free(u->hist);
 	free(u->budget_use);
 	free(u->budget_mem);
+	free(u->watch);
 	free(u->key_ms);
 	free(u->recover);
 	free(u->dir);
@@ -588,6 +596,8 @@ int ed_run(const ed_options *o, ed_stats *st, char *err, size_t errlen)
 	u->diags_gen = UINT64_MAX; /* validate once the first frame is up */
 	ed_draw(u);
 	st->first_frame_ms = now_ms() - t0;
+	ed_watch(u, false); /* the files as they were when opened */
+	u->watch_next = now_ms() + WATCH_MS;
 	loop(u);
 	endwin();
 	delscreen(scr);

@@ -78,6 +78,12 @@ struct ed_ui {
 	/* History panel text (one parcel's log), one line per entry. */
 	char **hist;
 	int nhist;
+	/* Watching the world's files (workshop.c). */
+	const char **watch; /* distinct script paths named by the world */
+	int nwatch;
+	uint64_t watch_gen, watch_sig;
+	bool watch_known;
+	double watch_next; /* monotonic ms of the next look */
 	ed_play *play;
 	double *budget_use; /* per parcel 0..1 from the last run, or NULL */
 	int nbudget;
@@ -100,6 +106,12 @@ void ed_key(ed_ui *u, int key, bool is_char);
 void ed_set_msg(ed_ui *u, bool error, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void ed_command(ed_ui *u, const char *cmd);
+void ed_prompt(ed_ui *u, const char *label, const char *text,
+               void (*done)(ed_ui *u, const char *text));
+
+/* workshop.c */
+void ed_open_script(ed_ui *u);
+void ed_watch(ed_ui *u, bool force);
 
 /* ui.c */
 int ed_save(ed_ui *u, bool force); /* force: even if the file changed on disk */
@@ -113,6 +125,7 @@ void ed_play_key(ed_ui *u, int key);
 void ed_play_idle(ed_ui *u); /* advance a running play by one frame's ticks */
 bool ed_play_running(const ed_ui *u);
 void ed_play_unfollow(ed_ui *u); /* a move of the cursor ends follow mode */
+void ed_play_reload(ed_ui *u);    /* scripts changed: replay to the same tick */
 void ed_play_panel(ed_ui *u, int y, int x, int h, int w);
 /* Live tiles and entities of parcel pi while playing, else NULL / -1. */
 const uint8_t *ed_play_tiles(ed_ui *u, int pi);

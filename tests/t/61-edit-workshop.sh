@@ -54,6 +54,54 @@ test_expect 'play: the cursor moves freely, follows an entity, steps back' '
 	ed_stop
 '
 
+# fake_editor — an $EDITOR that appends a line to the file it is given.
+fake_editor() {
+	printf '#!/bin/sh\necho "-- touched by the editor" >>"$1"\n' >"$T/ed.sh" &&
+	chmod +x "$T/ed.sh"
+}
+
+test_expect 'O opens the parcel script in $EDITOR and the screen comes back' '
+	starter && fake_editor && ED_ENV="VISUAL= EDITOR=$T/ed.sh" ed_start w &&
+	wait_for "$STATUS" && keys O && wait_for "edited scripts/square.lua" &&
+	wait_for "$STATUS" && screen | grep -q "^#\.\.@\.\.\.\.\.\.\*\.\.\.\.##" &&
+	tail -n 1 w/scripts/square.lua | grep -qx -- "-- touched by the editor" &&
+	ed_stop
+'
+
+test_expect 'O on a parcel without a script creates one from the template' '
+	starter && fake_editor && ED_ENV="VISUAL= EDITOR=$T/ed.sh" ed_start w &&
+	wait_for "$STATUS" &&
+	keys L L O && wait_for "new script from the template (Enter creates, Esc cancels): scripts/cottage.lua" &&
+	keys Enter && wait_for "zone '"'"'homes'"'"' does not allow scripts" &&
+	! test -e w/scripts/cottage.lua &&
+	keys : g o t o Space 0 Space 6 Enter A "shop" Enter && wait_for "parcel created" &&
+	keys O && wait_for "scripts/shop.lua" && keys Enter && wait_for "edited scripts/shop.lua" &&
+	wait_for "[+]" && grep -q "^-- scripts/shop.lua — the script of parcel shop." w/scripts/shop.lua &&
+	grep -q "^function on_tick(t)" w/scripts/shop.lua &&
+	tail -n 1 w/scripts/shop.lua | grep -qx -- "-- touched by the editor" &&
+	keys : w q Enter && wait_for "EDIT-EXIT 0" && grep -q "^  script \"scripts/shop.lua\"" w/world.acre &&
+	acre check w >/dev/null &&
+	ed_stop
+'
+
+test_expect 'problems follow the files without a key; the reason is never cut' '
+	starter && COLS=90 ed_start w && wait_for "$STATUS" && keys "!" && wait_for "Problems" &&
+	wait_for " none" &&
+	mv w/scripts/square.lua sq.lua && wait_for " square: script" &&
+	wait_for "   found in the world" &&
+	mv sq.lua w/scripts/square.lua && wait_for " none" &&
+	ed_stop
+'
+
+test_expect 'a script changed while playing: the run is replayed with it' '
+	starter && ROWS=40 ed_start w && wait_for "$STATUS" &&
+	keys P && wait_for " tick 0  paused" && keys s s && wait_for " tick 2  paused" &&
+	sed -i "s/log.info(\"the square opens in\"/log.info(\"the square reopens in\"/" w/scripts/square.lua &&
+	wait_for "scripts changed: the run was replayed to tick 2 with them" &&
+	wait_for " tick 2  paused" && wait_for "0 square log info the square re" &&
+	ed_stop
+'
+
 test_done
 	exit
 fi
@@ -156,7 +204,7 @@ test_expect 'the terminal gone while playing: the editor leaves and keeps its ed
 
 test_expect 'the terminal gone while a revalidation is pending: the editor leaves' '
 	starter && ED_PRE=setsid ed_start w && wait_for "$STATUS" &&
-	pid=$(ed_pid) && keys j i "~" Escape && ed_stop &&
+	pid=$(ed_pid) && keys j i "~" Escape && wait_for "[+]" && ed_stop &&
 	if ! poll "! kill -0 $pid 2>/dev/null"; then kill -9 "$pid"; false; fi &&
 	grep -q "^    ~\.\.\." $(rec)
 '
@@ -232,6 +280,54 @@ test_expect 'play: the cursor moves freely, follows an entity, steps back' '
 	keys i && wait_for "play mode: the world cannot be edited (P leaves)" &&
 	keys P && wait_for "the edited world is back" &&
 	wait_for " used   0% instr 3% mem" &&
+	ed_stop
+'
+
+# fake_editor — an $EDITOR that appends a line to the file it is given.
+fake_editor() {
+	printf '#!/bin/sh\necho "-- touched by the editor" >>"$1"\n' >"$T/ed.sh" &&
+	chmod +x "$T/ed.sh"
+}
+
+test_expect 'O opens the parcel script in $EDITOR and the screen comes back' '
+	starter && fake_editor && ED_ENV="VISUAL= EDITOR=$T/ed.sh" ed_start w &&
+	wait_for "$STATUS" && keys O && wait_for "edited scripts/square.lua" &&
+	wait_for "$STATUS" && screen | grep -q "^#\.\.@\.\.\.\.\.\.\*\.\.\.\.##" &&
+	tail -n 1 w/scripts/square.lua | grep -qx -- "-- touched by the editor" &&
+	ed_stop
+'
+
+test_expect 'O on a parcel without a script creates one from the template' '
+	starter && fake_editor && ED_ENV="VISUAL= EDITOR=$T/ed.sh" ed_start w &&
+	wait_for "$STATUS" &&
+	keys L L O && wait_for "new script from the template (Enter creates, Esc cancels): scripts/cottage.lua" &&
+	keys Enter && wait_for "zone '"'"'homes'"'"' does not allow scripts" &&
+	! test -e w/scripts/cottage.lua &&
+	keys : g o t o Space 0 Space 6 Enter A "shop" Enter && wait_for "parcel created" &&
+	keys O && wait_for "scripts/shop.lua" && keys Enter && wait_for "edited scripts/shop.lua" &&
+	wait_for "[+]" && grep -q "^-- scripts/shop.lua — the script of parcel shop." w/scripts/shop.lua &&
+	grep -q "^function on_tick(t)" w/scripts/shop.lua &&
+	tail -n 1 w/scripts/shop.lua | grep -qx -- "-- touched by the editor" &&
+	keys : w q Enter && wait_for "EDIT-EXIT 0" && grep -q "^  script \"scripts/shop.lua\"" w/world.acre &&
+	acre check w >/dev/null &&
+	ed_stop
+'
+
+test_expect 'problems follow the files without a key; the reason is never cut' '
+	starter && COLS=90 ed_start w && wait_for "$STATUS" && keys "!" && wait_for "Problems" &&
+	wait_for " none" &&
+	mv w/scripts/square.lua sq.lua && wait_for " square: script" &&
+	wait_for "   found in the world" &&
+	mv sq.lua w/scripts/square.lua && wait_for " none" &&
+	ed_stop
+'
+
+test_expect 'a script changed while playing: the run is replayed with it' '
+	starter && ROWS=40 ed_start w && wait_for "$STATUS" &&
+	keys P && wait_for " tick 0  paused" && keys s s && wait_for " tick 2  paused" &&
+	sed -i "s/log.info(\"the square opens in\"/log.info(\"the square reopens in\"/" w/scripts/square.lua &&
+	wait_for "scripts changed: the run was replayed to tick 2 with them" &&
+	wait_for " tick 2  paused" && wait_for "0 square log info the square re" &&
 	ed_stop
 '
 
