@@ -134,8 +134,19 @@ int ed_entity_create(ed_model *m, int pi, const char *name, int32_t x, int32_t y
 int ed_entity_move(ed_model *m, int pi, int ei, int32_t x, int32_t y);
 int ed_entity_delete(ed_model *m, int pi, int ei);
 int ed_entity_set_script(ed_model *m, int pi, int ei, const char *script);
+int ed_entity_rename(ed_model *m, int pi, int ei, const char *name);
 /* The entity at world tile (tx, ty): returns its index and sets *pi, or -1. */
 int ed_entity_at(ed_model *m, int32_t tx, int32_t ty, int *pi);
+
+/* ---- Palette and zones ----------------------------------------------------
+ * Judged by worldfmt's own parser and rules (the same messages as acre
+ * check gives for the file): a glyph is one character, names follow the
+ * name rule and are unique, caps are known ones. max -1: no entity cap. */
+int ed_palette_add(ed_model *m, const char *glyph, const char *name, bool solid);
+int ed_palette_set(ed_model *m, int gi, const char *name, bool solid);
+int ed_palette_script(ed_model *m, int gi, const char *script); /* "" clears */
+int ed_zone_add(ed_model *m, const char *name, int caps, int64_t max);
+int ed_zone_set(ed_model *m, int zi, int caps, int64_t max);
 
 /* ---- Undo ----------------------------------------------------------------- */
 /* An undo group: every step recorded between begin and end becomes one

@@ -357,16 +357,43 @@ static void form_next(ed_ui *u)
 }
 
 static void c_entity_script(ed_ui *u, const char *args);
+static void c_ename(ed_ui *u, const char *args);
 
-/* On an entity, its form (the script); elsewhere the parcel's form. */
+static void entity_script_done(ed_ui *u, const char *text)
+{
+	c_entity_script(u, text);
+	ed_group_end(&u->m);
+}
+
+/* The entity form: its name, then its script; one undo step. */
+static void entity_name_done(ed_ui *u, const char *text)
+{
+	int epi, ei = ed_entity_at(&u->m, u->m.cx, u->m.cy, &epi);
+	if (ei < 0)
+		return;
+	if (strcmp(text, u->m.w->parcels[epi].entities[ei].name) != 0) {
+		c_ename(u, text);
+		if (u->msg_error) {
+			ed_group_end(&u->m);
+			return;
+		}
+	}
+	const wf_entity *e = &u->m.w->parcels[epi].entities[ei];
+	char l[128];
+	snprintf(l, sizeof l, "entity %.64s script: ", e->name);
+	prompt(u, l, e->script, entity_script_done);
+}
+
+/* On an entity, its form (name, script); elsewhere the parcel's form. */
 static void k_properties(ed_ui *u)
 {
 	int epi, ei = ed_entity_at(&u->m, u->m.cx, u->m.cy, &epi);
 	if (ei >= 0) {
 		const wf_entity *e = &u->m.w->parcels[epi].entities[ei];
 		char l[128];
-		snprintf(l, sizeof l, "entity %.64s script: ", e->name);
-		prompt(u, l, e->script, c_entity_script);
+		snprintf(l, sizeof l, "entity %.64s name: ", e->name);
+		ed_group_begin(&u->m, "entity properties");
+		prompt(u, l, e->name, entity_name_done);
 		return;
 	}
 	int pi = here(u);
@@ -686,7 +713,7 @@ static const keydef keys[] = {
     {{"A", "add a parcel at the cursor", "Parcels"}, {'A'}, M_NORMAL, k_new_parcel},
     {{"e",
       "edit the properties of the parcel (name, owner, zone, script) or of the "
-      "entity (script) under the cursor",
+      "entity (name, script) under the cursor",
       "Parcels"},
      {'e'},
      M_NORMAL,
@@ -928,6 +955,130 @@ static void c_entity_script(ed_ui *u, const char *args)
 	report(u, ed_entity_set_script(&u->m, pi, ei, args), "entity script set");
 }
 
+/* ---- Palette, zones, entity names ---------------------------------------- */
+
+static void c_palette(ed_ui *u, const char *args)
+{
+	char g[64], name[128], flag[16] = "";
+	int n = sscanf(args, "%63s %127s %15s", g, name, flag);
+	if (n < 2 || (n == 3 && strcmp(flag, "solid") != 0)) {
+		ed_set_msg(u, true, "usage: :palette GLYPH NAME [solid]");
+		return;
+	}
+	if (ed_palette_add(&u->m, g, name, n == 3) == 0) {
+		u->m.brush = u->m.w->npalette - 1;
+		ed_set_msg(u, false, "palette: added %s %s (the brush now)", g, name);
+	} else {
+		report(u, -1, NULL);
+	}
+}
+
+static void c_gname(ed_ui *u, const char *args)
+{
+	const wf_glyph *g = &u->m.w->palette[u->m.brush];
+	report(u, ed_palette_set(&u->m, u->m.brush, args, g->solid), "palette entry renamed");
+}
+
+static void c_solid(ed_ui *u, const char *args)
+{
+	(void)args;
+	const wf_glyph *g = &u->m.w->palette[u->m.brush];
+	bool now = !g->solid;
+	report(u, ed_palette_set(&u->m, u->m.brush, g->name, now),
+	       now ? "the brush's entry is solid" : "the brush's entry is not solid");
+}
+
+static void c_gscript(ed_ui *u, const char *args)
+{
+	report(u, ed_palette_script(&u->m, u->m.brush, args), "palette script set");
+}
+
+/* CAPS: words of wf_cap_parse ("scripts tiles …", or "all"/"none"). */
+static int parse_caps(ed_ui *u, const char *s, int *caps)
+{
+	*caps = 0;
+	char word[64];
+	int k;
+	while (sscanf(s, "%63s%n", word, &k) == 1) {
+		s += k;
+		int bit = strcmp(word, "all") == 0    ? WF_CAP_ALL
+		          : strcmp(word, "none") == 0 ? 0
+		                                      : wf_cap_parse(word);
+		if (bit == 0 && strcmp(word, "none") != 0) {
+			ed_set_msg(u, true, "unknown capability '%s' (scripts tiles entities "
+			                    "messages economy, all, none)",
+			           word);
+			return -1;
+		}
+		*caps |= bit;
+	}
+	return 0;
+}
+
+static void c_newzone(ed_ui *u, const char *args)
+{
+	char name[128];
+	int k, caps;
+	if (sscanf(args, "%127s%n", name, &k) != 1) {
+		ed_set_msg(u, true, "usage: :newzone NAME [CAP…]");
+		return;
+	}
+	if (parse_caps(u, args + k, &caps) == 0)
+		report(u, ed_zone_add(&u->m, name, caps, -1), "zone added");
+}
+
+static int zone_arg(ed_ui *u, const char *args, int *k)
+{
+	char name[128];
+	if (sscanf(args, "%127s%n", name, k) != 1)
+		return -1;
+	int zi = wf_find_zone(u->m.w, name);
+	if (zi < 0)
+		ed_set_msg(u, true, "no zone named '%s'", name);
+	return zi;
+}
+
+static void c_allow(ed_ui *u, const char *args)
+{
+	int k = 0, caps, zi = zone_arg(u, args, &k);
+	if (zi < 0) {
+		if (!u->msg[0])
+			ed_set_msg(u, true, "usage: :allow ZONE CAP…");
+		return;
+	}
+	if (parse_caps(u, args + k, &caps) == 0)
+		report(u, ed_zone_set(&u->m, zi, caps, u->m.w->zones[zi].max_entities),
+		       "zone allowances set");
+}
+
+static void c_maxent(ed_ui *u, const char *args)
+{
+	int k = 0, zi = zone_arg(u, args, &k);
+	char v[32];
+	if (zi < 0 || sscanf(args + k, "%31s", v) != 1) {
+		if (!u->msg[0] || zi >= 0)
+			ed_set_msg(u, true, "usage: :maxent ZONE N (or - for no cap)");
+		return;
+	}
+	char *end;
+	long long n = strcmp(v, "-") == 0 ? -1 : strtoll(v, &end, 10);
+	if (strcmp(v, "-") != 0 && (*end || n < 0)) {
+		ed_set_msg(u, true, "usage: :maxent ZONE N (or - for no cap)");
+		return;
+	}
+	report(u, ed_zone_set(&u->m, zi, u->m.w->zones[zi].caps, n), "zone cap set");
+}
+
+static void c_ename(ed_ui *u, const char *args)
+{
+	int pi, ei = ed_entity_at(&u->m, u->m.cx, u->m.cy, &pi);
+	if (ei < 0) {
+		ed_set_msg(u, true, "no entity under the cursor");
+		return;
+	}
+	report(u, ed_entity_rename(&u->m, pi, ei, args), "entity renamed");
+}
+
 static void c_brush(ed_ui *u, const char *args)
 {
 	int g = wf_find_glyph(u->m.w, args);
@@ -982,6 +1133,31 @@ static const cmddef cmds[] = {
      "escript",
      c_entity_script},
     {{":brush GLYPH", "choose the brush", "Commands"}, "brush", c_brush},
+    {{":palette GLYPH NAME [solid]", "add a palette entry (and make it the brush)",
+      "Commands"},
+     "palette",
+     c_palette},
+    {{":gname NAME", "rename the brush's palette entry", "Commands"}, "gname", c_gname},
+    {{":solid", "make the brush's palette entry solid, or not", "Commands"},
+     "solid",
+     c_solid},
+    {{":gscript PATH", "set the script of the brush's palette entry (empty clears)",
+      "Commands"},
+     "gscript",
+     c_gscript},
+    {{":newzone NAME [CAP...]", "add a zone allowing CAPs (scripts tiles entities "
+                               "messages economy, or all)",
+      "Commands"},
+     "newzone",
+     c_newzone},
+    {{":allow ZONE CAP...", "set what a zone allows (none for nothing)", "Commands"},
+     "allow",
+     c_allow},
+    {{":maxent ZONE N", "cap the entities per parcel of a zone (- removes the cap)",
+      "Commands"},
+     "maxent",
+     c_maxent},
+    {{":ename NAME", "rename the entity under the cursor", "Commands"}, "ename", c_ename},
     {{":commit MESSAGE", "commit the saved world", "Commands"}, "commit", c_commit},
     {{":log", "history of the parcel under the cursor", "Commands"}, "log", c_log},
     {{":help", "this help", "Commands"}, "help", c_help},
@@ -1024,8 +1200,7 @@ const ed_keyhelp *ed_help_entry(int n)
 static void line_cancel(ed_ui *u)
 {
 	u->line.active = false;
-	if (u->form.field >= 0)
-		ed_group_end(&u->m); /* the fields accepted so far stay, as one step */
+	ed_group_end(&u->m); /* a form's fields accepted so far stay, as one step */
 	u->form.field = -1;
 	u->msg[0] = 0;
 }

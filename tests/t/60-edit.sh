@@ -310,7 +310,8 @@ test_expect 'palette picker, entity script, and --stats figures' '
 	keys "~" && wait_for "brush: ~ water" && keys j Space && wait_for "[+]" &&
 	keys j l l l : e s c r i p t Space s c r i p t s/c.lua Enter &&
 	wait_for "entity script set" &&
-	keys e && wait_for "entity crier script: scripts/c.lua" && keys C-u "scripts/d.lua" Enter &&
+	keys e && wait_for "entity crier name: crier" && keys Enter &&
+	wait_for "entity crier script: scripts/c.lua" && keys C-u "scripts/d.lua" Enter &&
 	wait_for "entity script set" &&
 	keys : w q Enter && wait_for "EDIT-EXIT 0" &&
 	grep -q "^    ~\.\.\." w/world.acre &&

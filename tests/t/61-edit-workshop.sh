@@ -7,102 +7,7 @@
 
 if ! command -v tmux >/dev/null 2>&1; then
 	test_skip 'editor in tmux' 'tmux is not installed'
-	test_expect '/ searches names, owners, entities and glyphs; n and N go on' '
-	starter && ed_start w && wait_for "$STATUS" &&
-	keys / c o t Enter && wait_for "/cot: parcel cottage" &&
-	wait_for " starter  16,0 (2,0)  cottage" &&
-	keys / B O Enter && wait_for "/BO: (wrapped) parcel cottage, owner bo" &&
-	keys / c r i e r Enter && wait_for "/crier: entity crier in parcel square" &&
-	wait_for " starter  3,2 (0,0)" &&
-	keys / "~" Enter && wait_for "/~: water in parcel square" && wait_for " starter  6,3 (0,0)" &&
-	keys n && wait_for " starter  7,3 (0,0)" && keys n && wait_for " starter  6,3 (0,0)" &&
-	wait_for "(wrapped) water" && keys N && wait_for " starter  7,3 (0,0)" &&
-	keys / t r e e Enter && wait_for "/tree: (wrapped) tree in parcel cottage" &&
-	wait_for " starter  19,2 (2,0)" &&
-	keys / n o p e Enter && wait_for "no match for '"'"'nope'"'"'" &&
-	ed_stop
-'
-
-test_expect 'parcel names show on the cursor row too: on the bottom edge' '
-	starter && ed_start w && wait_for "$STATUS" &&
-	screen | grep -q "^square#++#######cottage#" &&
-	keys j && wait_for " starter  0,1 (0,0)" &&
-	screen | grep -q "^square##########cottage#" &&
-	ed_stop
-'
-
-test_expect 'play: the cursor moves freely, follows an entity, steps back' '
-	starter && ROWS=40 ed_start w && wait_for "$STATUS" &&
-	keys P && wait_for " tick 0  paused" && keys s s s && wait_for " tick 3  paused" &&
-	screen | grep -q "^#\.\.\.@\.\.\.\.\.\.\.\.\.\.##" &&
-	keys L L && wait_for " starter  16,0 (2,0)  cottage owner bo zone homes  PLAY" &&
-	screen | grep -q "^ *│cottage$" &&
-	keys g j j l l l l && wait_for " starter  4,2 (0,0)" &&
-	screen | grep -q "│ > crier at 4,2" &&
-	keys f && wait_for "follow: the cursor stays on crier" &&
-	keys s s && wait_for " tick 5  paused" && wait_for " starter  5,2 (0,0)" &&
-	screen | grep -q " following crier" &&
-	keys S S && wait_for " tick 3  paused" && wait_for " starter  4,2 (0,0)" &&
-	screen | grep -q "^#\.\.\.@\.\.\.\.\.\.\.\.\.\.##" &&
-	keys S S S && wait_for " tick 0  paused" && wait_for " starter  3,2 (0,0)" &&
-	keys S && wait_for "at tick 0: nothing to step back to" &&
-	keys l && wait_for " starter  4,2 (0,0)" && ! screen | grep -q " following" &&
-	keys s && wait_for " tick 1  paused" && screen | grep -q " starter  4,2 (0,0)" &&
-	keys i && wait_for "play mode: the world cannot be edited (P leaves)" &&
-	keys P && wait_for "the edited world is back" &&
-	wait_for " used   0% instr 3% mem" &&
-	ed_stop
-'
-
-# fake_editor — an $EDITOR that appends a line to the file it is given.
-fake_editor() {
-	printf '#!/bin/sh\necho "-- touched by the editor" >>"$1"\n' >"$T/ed.sh" &&
-	chmod +x "$T/ed.sh"
-}
-
-test_expect 'O opens the parcel script in $EDITOR and the screen comes back' '
-	starter && fake_editor && ED_ENV="VISUAL= EDITOR=$T/ed.sh" ed_start w &&
-	wait_for "$STATUS" && keys O && wait_for "edited scripts/square.lua" &&
-	wait_for "$STATUS" && screen | grep -q "^#\.\.@\.\.\.\.\.\.\*\.\.\.\.##" &&
-	tail -n 1 w/scripts/square.lua | grep -qx -- "-- touched by the editor" &&
-	ed_stop
-'
-
-test_expect 'O on a parcel without a script creates one from the template' '
-	starter && fake_editor && ED_ENV="VISUAL= EDITOR=$T/ed.sh" ed_start w &&
-	wait_for "$STATUS" &&
-	keys L L O && wait_for "new script from the template (Enter creates, Esc cancels): scripts/cottage.lua" &&
-	keys Enter && wait_for "zone '"'"'homes'"'"' does not allow scripts" &&
-	! test -e w/scripts/cottage.lua &&
-	keys : g o t o Space 0 Space 6 Enter A "shop" Enter && wait_for "parcel created" &&
-	keys O && wait_for "scripts/shop.lua" && keys Enter && wait_for "edited scripts/shop.lua" &&
-	wait_for "[+]" && grep -q "^-- scripts/shop.lua — the script of parcel shop." w/scripts/shop.lua &&
-	grep -q "^function on_tick(t)" w/scripts/shop.lua &&
-	tail -n 1 w/scripts/shop.lua | grep -qx -- "-- touched by the editor" &&
-	keys : w q Enter && wait_for "EDIT-EXIT 0" && grep -q "^  script \"scripts/shop.lua\"" w/world.acre &&
-	acre check w >/dev/null &&
-	ed_stop
-'
-
-test_expect 'problems follow the files without a key; the reason is never cut' '
-	starter && COLS=90 ed_start w && wait_for "$STATUS" && keys "!" && wait_for "Problems" &&
-	wait_for " none" &&
-	mv w/scripts/square.lua sq.lua && wait_for " square: script" &&
-	wait_for "   found in the world" &&
-	mv sq.lua w/scripts/square.lua && wait_for " none" &&
-	ed_stop
-'
-
-test_expect 'a script changed while playing: the run is replayed with it' '
-	starter && ROWS=40 ed_start w && wait_for "$STATUS" &&
-	keys P && wait_for " tick 0  paused" && keys s s && wait_for " tick 2  paused" &&
-	sed -i "s/log.info(\"the square opens in\"/log.info(\"the square reopens in\"/" w/scripts/square.lua &&
-	wait_for "scripts changed: the run was replayed to tick 2 with them" &&
-	wait_for " tick 2  paused" && wait_for "0 square log info the square re" &&
-	ed_stop
-'
-
-test_done
+	test_done
 	exit
 fi
 
@@ -280,6 +185,53 @@ test_expect 'play: the cursor moves freely, follows an entity, steps back' '
 	keys i && wait_for "play mode: the world cannot be edited (P leaves)" &&
 	keys P && wait_for "the edited world is back" &&
 	wait_for " used   0% instr 3% mem" &&
+	ed_stop
+'
+
+test_expect 'palette, zones and entity names are edited with the file'"'"'s rules' '
+	starter && ed_start w && wait_for "$STATUS" &&
+	keys : p a l e t t e Space "ab" Space x Enter &&
+	wait_for "a glyph is one character (one UTF-8 code point, not a space, a control or" &&
+	keys : p a l e t t e Space "~" Space x Enter && wait_for "glyph" &&
+	keys : p a l e t t e Space "%" Space -x Enter &&
+	wait_for "palette name '"'"'-x'"'"' may not start with '"'"'-'"'"' or '"'"'.'"'"'" &&
+	keys : p a l e t t e Space "%" Space floor Enter &&
+	wait_for "palette name '"'"'floor'"'"' used twice" &&
+	keys : p a l e t t e Space "%" Space rubble Space solid Enter &&
+	wait_for "palette: added % rubble (the brush now)" &&
+	keys : g n a m e Space stones Enter && wait_for "palette entry renamed" &&
+	keys : s o l i d Enter && wait_for "the brush'"'"'s entry is not solid" &&
+	keys : n e w z o n e Space park Space tiles Space bogus Enter &&
+	wait_for "unknown capability '"'"'bogus'"'"'" &&
+	keys : n e w z o n e Space market Enter && wait_for "zone '"'"'market'"'"'" &&
+	keys : n e w z o n e Space park Space tiles Space entities Enter && wait_for "zone added" &&
+	keys : m a x e n t Space park Space 3 Enter && wait_for "zone cap set" &&
+	keys : a l l o w Space homes Space tiles Enter && wait_for "zone allowances set" &&
+	keys j j l l l e && wait_for "entity crier name: crier" &&
+	keys C-u "bad name" Enter && wait_for "entity name '"'"'bad name'"'"' may hold only" &&
+	keys e C-u "herald" Enter && wait_for "entity herald script:" && keys Enter &&
+	keys u && wait_for "undid entity properties" && keys C-r && wait_for "redid" &&
+	keys : w q Enter && wait_for "EDIT-EXIT 0" &&
+	grep -q "^  \"%\" stones$" w/world.acre &&
+	grep -q "^zone park$" w/world.acre &&
+	grep -A3 "^zone park$" w/world.acre | grep -q "^  allow tiles entities$" &&
+	grep -A3 "^zone park$" w/world.acre | grep -q "^  max-entities-per-parcel 3$" &&
+	grep -A2 "^zone homes$" w/world.acre | grep -q "^  allow tiles$" &&
+	grep -q "^  entity herald 3 2" w/world.acre &&
+	acre fmt --check w &&
+	{ acre check w >out 2>&1 || true; } && grep -q "no entity named '"'"'crier'"'"'" out &&
+	! grep -q "\[rules\]\|\[format\]" out &&
+	ed_stop
+'
+
+test_expect 'palette and zone edits undo one step each' '
+	starter && cp w/world.acre orig && ed_start w && wait_for "$STATUS" &&
+	keys : p a l e t t e Space "%" Space rubble Enter && wait_for "palette: added" &&
+	keys : n e w z o n e Space park Enter && wait_for "zone added" &&
+	keys : a l l o w Space market Space none Enter && wait_for "zone allowances set" &&
+	keys u && wait_for "undid edit zone" && keys u && wait_for "undid add zone" &&
+	keys u && wait_for "undid add palette entry" && wait_gone "[+]" &&
+	keys : w q Enter && wait_for "EDIT-EXIT 0" && cmp orig w/world.acre &&
 	ed_stop
 '
 
