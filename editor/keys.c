@@ -1336,6 +1336,22 @@ static bool take_count(ed_ui *u, int key)
 	return true;
 }
 
+/* What may run while a big world is still being read: nothing that edits
+ * (the preview is replaced by the whole world when it is read). */
+static bool while_loading(void (*fn)(ed_ui *))
+{
+	static void (*const ok[])(ed_ui *) = {
+	    mv_left,   mv_right,  mv_up,   mv_down, mv_pleft, mv_pright, mv_pup,
+	    mv_pdown,  mv_pgdn,   mv_pgup, mv_halfdn, mv_halfup, mv_home, mv_end,
+	    mv_bol,    mv_eol,    k_search, k_next, k_prev,   k_help,    k_panel,
+	    k_names,   k_redraw,  k_quit,   k_overlay,
+	};
+	for (size_t i = 0; i < sizeof ok / sizeof *ok; i++)
+		if (ok[i] == fn)
+			return true;
+	return false;
+}
+
 /* Moves, undo and redo repeat `count` times; other actions run once. */
 static void run_key(ed_ui *u, const keydef *d, int key, int count)
 {
@@ -1425,9 +1441,19 @@ void ed_key(ed_ui *u, int key, bool is_char)
 			continue;
 		for (int k = 0; k < 4 && keys[i].key[k]; k++)
 			if (keys[i].key[k] == key) {
+				if (ed_loading(u) && !while_loading(keys[i].fn)) {
+					ed_set_msg(u, true, "still reading the rest of the world: "
+					                    "moves and search work, edits wait");
+					return;
+				}
 				run_key(u, &keys[i], key, count);
 				return;
 			}
+	}
+	if (ed_loading(u)) {
+		ed_set_msg(u, true, "still reading the rest of the world: moves and search "
+		                    "work, edits wait");
+		return;
 	}
 	if (u->m.mode == ED_PAINT && key > ' ' && key != 127) {
 		paint_glyph(u, key);

@@ -241,7 +241,24 @@ void ed_revalidate(ed_ui *u)
 		u->diag_cur = 0;
 }
 
-static wf_world *load_world(ed_ui *u, const char *file, char *err, size_t errlen)
+/* The first error of a world that does not parse, as the editor says it. */
+static void load_error(ed_ui *u, const wf_diags *d, char *err, size_t errlen)
+{
+	const wf_diag *e = NULL;
+	for (int i = 0; i < d->n && !e; i++)
+		if (d->v[i].severity == WF_ERROR)
+			e = &d->v[i];
+	if (e)
+		seterr(err, errlen, "%s:%u:%u: %s (%d error%s in all; 'acre check' lists them)",
+		       e->file, e->line, e->col, e->msg, d->errors, d->errors == 1 ? "" : "s");
+	else
+		seterr(err, errlen, "cannot read the world in %s", u->dir);
+}
+
+/* Read the world (or the recovery file `file`). With `job`, a big one is
+ * read progressively: a preview now, the whole in the background. */
+static wf_world *load_world(ed_ui *u, const char *file, ed_loader **job, char *err,
+                            size_t errlen)
 {
 	wf_diags d = {0};
 	char *path = NULL;
@@ -251,29 +268,62 @@ static wf_world *load_world(ed_ui *u, const char *file, char *err, size_t errlen
 		seterr(err, errlen, "out of memory");
 		return NULL;
 	}
-	wf_world *w = ed_load(file ? file : path, file ? file : path, &u->keep, &d);
+	const char *p = file ? file : path;
+	wf_world *w = job ? ed_load_preview(p, p, &u->keep, job, &d)
+	                  : ed_load(p, p, &u->keep, &d);
 	free(path);
 	if (d.errors > 0 || !w) {
 		/* A world that does not parse is not opened: saving the part that
 		 * was read would lose the rest. */
-		const wf_diag *e = NULL;
-		for (int i = 0; i < d.n && !e; i++)
-			if (d.v[i].severity == WF_ERROR)
-				e = &d.v[i];
-		if (e)
-			seterr(
-			    err, errlen,
-			    "%s:%u:%u: %s (%d error%s in all; 'acre check' lists them)",
-			    e->file, e->line, e->col, e->msg, d.errors,
-			    d.errors == 1 ? "" : "s");
-		else
-			seterr(err, errlen, "cannot read the world in %s", u->dir);
+		load_error(u, &d, err, errlen);
 		wf_diags_free(&d);
 		wf_world_free(w);
 		return NULL;
 	}
 	wf_diags_free(&d);
 	return w;
+}
+
+/* The background read is done: swap the whole world in for the preview,
+ * keeping the view, or close the editor when the world does not parse. */
+static void finish_load(ed_ui *u)
+{
+	wf_world *keep = NULL;
+	wf_diags d = {0};
+	wf_world *w = ed_load_finish(u->loading, &keep, &d);
+	u->loading = NULL;
+	if (d.errors > 0 || !w) {
+		load_error(u, &d, u->fatal, sizeof u->fatal);
+		wf_diags_free(&d);
+		wf_world_free(w);
+		wf_world_free(keep);
+		u->quit = true;
+		return;
+	}
+	wf_diags_free(&d);
+	ed_model *m = &u->m;
+	int32_t cx = m->cx, cy = m->cy, vx = m->vx, vy = m->vy, vw = m->vw, vh = m->vh;
+	int brush = m->brush;
+	ed_model_free(m); /* the preview: nothing was edited in it */
+	ed_model_init(m, w);
+	wf_world_free(u->keep);
+	u->keep = keep;
+	m->vw = vw;
+	m->vh = vh;
+	m->vx = vx;
+	m->vy = vy;
+	m->brush = brush < w->npalette ? brush : 0;
+	ed_goto(m, cx, cy);
+	u->recover_gen = m->generation;
+	u->diags_gen = UINT64_MAX;
+	u->watch_known = false;
+	ed_watch(u, false);
+	ed_set_msg(u, false, "world read: %d parcels", w->nparcels);
+}
+
+bool ed_loading(const ed_ui *u)
+{
+	return u->loading != NULL;
 }
 
 /* ---- Terminal -------------------------------------------------------------- */
@@ -413,6 +463,11 @@ static void fill_stats(ed_ui *u, ed_stats *st)
 
 static void idle(ed_ui *u)
 {
+	if (u->loading) {
+		if (ed_load_done(u->loading))
+			finish_load(u);
+		return; /* nothing to validate or recover in a preview */
+	}
 	double t = now_ms();
 	if (t >= u->watch_next) {
 		ed_watch(u, false);
@@ -445,7 +500,10 @@ static void loop(ed_ui *u)
 		bool pending = u->diags_gen != u->m.generation ||
 		               u->recover_gen != u->m.generation || ed_play_running(u);
 		/* Never wait for ever: the world's files are watched. */
-		int wait = ed_play_running(u) ? 50 : pending ? IDLE_MS : WATCH_MS;
+		int wait = u->loading          ? 20
+		           : ed_play_running(u) ? 50
+		           : pending            ? IDLE_MS
+		                                : WATCH_MS;
 		timeout(wait);
 		wint_t wc;
 		double asked = now_ms();
@@ -472,6 +530,8 @@ static void loop(ed_ui *u)
 			continue;
 		}
 		double t0 = now_ms();
+		if (u->loading && ed_load_done(u->loading))
+			finish_load(u);
 		if (r == KEY_CODE_YES && wc == KEY_RESIZE)
 			; /* the next frame lays the screen out again */
 		else
@@ -483,6 +543,14 @@ static void loop(ed_ui *u)
 
 static void ui_free(ed_ui *u)
 {
+	if (u->loading) {
+		wf_world *keep = NULL;
+		wf_diags d = {0};
+		wf_world_free(ed_load_finish(u->loading, &keep, &d));
+		wf_world_free(keep);
+		wf_diags_free(&d);
+		u->loading = NULL;
+	}
 	ed_play_stop(u);
 	ed_model_free(&u->m);
 	wf_world_free(u->keep);
@@ -530,7 +598,7 @@ int ed_run(const ed_options *o, ed_stats *st, char *err, size_t errlen)
 	int pick = nrv > 0 && o->recover ? 0 : -1; /* --recover: the newest */
 	wf_world *w = NULL;
 	if (nrv == 0 || pick >= 0) {
-		w = load_world(u, pick >= 0 ? rv[pick].path : NULL, err, errlen);
+		w = load_world(u, pick >= 0 ? rv[pick].path : NULL, &u->loading, err, errlen);
 		if (!w) {
 			ed_recover_free(rv, nrv);
 			ui_free(u);
@@ -553,7 +621,8 @@ int ed_run(const ed_options *o, ed_stats *st, char *err, size_t errlen)
 				unlink(rv[i].path);
 		pick = a;
 		if (a != -2)
-			w = load_world(u, pick >= 0 ? rv[pick].path : NULL, err, errlen);
+			w = load_world(u, pick >= 0 ? rv[pick].path : NULL, &u->loading, err,
+			               errlen);
 		if (!w) {
 			endwin();
 			delscreen(scr);
@@ -588,6 +657,8 @@ int ed_run(const ed_options *o, ed_stats *st, char *err, size_t errlen)
 	} else {
 		u->recover_gen = u->m.generation;
 	}
+	if (u->loading)
+		ed_set_msg(u, false, "reading the rest of the world...");
 	if (live)
 		ed_set_msg(u, true,
 		           "another editor (process %ld) has this world open: saving "
@@ -601,6 +672,14 @@ int ed_run(const ed_options *o, ed_stats *st, char *err, size_t errlen)
 	loop(u);
 	endwin();
 	delscreen(scr);
+	if (u->fatal[0]) {
+		/* The rest of the world did not parse: nothing was edited, and a
+		 * recovery file that was taken stays for a look. */
+		seterr(err, errlen, "%s", u->fatal);
+		ui_free(u);
+		free(u);
+		return -1;
+	}
 	/* Leaving on purpose (:q, :wq, :q!) settles the recovery question. */
 	if (!u->lost)
 		unlink(u->recover);

@@ -36,6 +36,7 @@ typedef struct ed_form {
 /* The play-mode run, kept opaque so that the rest of the editor builds
  * whether or not scripts can be run. */
 typedef struct ed_play ed_play;
+typedef struct ed_loader ed_loader; /* load.c: a world being read */
 
 struct ed_ui {
 	ed_model m;
@@ -84,6 +85,8 @@ struct ed_ui {
 	uint64_t watch_gen, watch_sig;
 	bool watch_known;
 	double watch_next; /* monotonic ms of the next look */
+	ed_loader *loading; /* the rest of a big world, being read */
+	char fatal[1024];   /* why the editor had to close (a bad world) */
 	ed_play *play;
 	double *budget_use; /* per parcel 0..1 from the last run, or NULL */
 	int nbudget;
@@ -96,6 +99,15 @@ struct ed_ui {
 
 /* load.c: parse the world file at `path` (named `file` in diagnostics). */
 wf_world *ed_load(const char *path, const char *file, wf_world **keep, wf_diags *d);
+/* A big world progressively: returns a preview (the header and the first
+ * parcels) and sets *job to the background read of the whole, or, when
+ * that does not apply, the whole world with *job NULL. Poll ed_load_done;
+ * ed_load_finish joins and hands over the whole world (with its
+ * diagnostics, which may hold errors). */
+wf_world *ed_load_preview(const char *path, const char *file, wf_world **keep,
+                          ed_loader **job, wf_diags *d);
+bool ed_load_done(ed_loader *job);
+wf_world *ed_load_finish(ed_loader *job, wf_world **keep, wf_diags *d);
 
 /* draw.c */
 void ed_draw_init(ed_ui *u);
@@ -117,6 +129,7 @@ void ed_watch(ed_ui *u, bool force);
 int ed_save(ed_ui *u, bool force); /* force: even if the file changed on disk */
 void ed_revalidate(ed_ui *u);
 void ed_write_recovery(ed_ui *u);
+bool ed_loading(const ed_ui *u); /* the rest of a big world is being read */
 
 /* play.c */
 int ed_play_start(ed_ui *u);

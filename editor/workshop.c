@@ -228,7 +228,8 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* The distinct script paths of the world, sorted (scripts are shared by
+/* The distinct script paths of the world (parcels', entities' and palette
+ * entries'), sorted (scripts are shared by
  * many parcels on a big world: each is looked at once). */
 static void collect_scripts(ed_ui *u)
 {
@@ -236,7 +237,7 @@ static void collect_scripts(ed_ui *u)
 	u->watch = NULL;
 	u->nwatch = 0;
 	const wf_world *w = u->m.w;
-	size_t n = 0;
+	size_t n = (size_t)w->npalette;
 	for (int i = 0; i < w->nparcels; i++) {
 		n += w->parcels[i].script != NULL;
 		for (int e = 0; e < w->parcels[i].nentities; e++)
@@ -245,6 +246,9 @@ static void collect_scripts(ed_ui *u)
 	if (n == 0 || !(u->watch = malloc(n * sizeof *u->watch)))
 		return;
 	size_t k = 0;
+	for (int i = 0; i < w->npalette; i++)
+		if (w->palette[i].script)
+			u->watch[k++] = w->palette[i].script;
 	for (int i = 0; i < w->nparcels; i++) {
 		if (w->parcels[i].script)
 			u->watch[k++] = w->parcels[i].script;

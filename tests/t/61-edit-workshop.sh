@@ -283,4 +283,24 @@ test_expect 'a script changed while playing: the run is replayed with it' '
 	ed_stop
 '
 
+# A world above 4 MB is read progressively: the first parcels at once, the
+# rest in the background.
+test_expect 'a big world opens at once and is read whole in the background' '
+	acre gen street --parcels 12000 big >/dev/null &&
+	ed_start big && wait_for " street-12000  0,0 (0,0)" &&
+	wait_for "world read: 12000 parcels" &&
+	keys G && wait_for " street-12000  1759,1759 (109,109)" &&
+	keys / s h o p - 1 0 9 - 1 0 8 Enter && wait_for "parcel shop-109-108" &&
+	ed_stop
+'
+
+test_expect 'a big world whose end does not parse is closed with the reason' '
+	acre gen street --parcels 12000 big >/dev/null && echo "parcel" >>big/world.acre &&
+	cp big/world.acre before &&
+	ed_start big && wait_for "EDIT-EXIT 2" &&
+	screen | grep -q "acre: edit: big/world.acre:[0-9]*:7: expected a parcel name" &&
+	cmp before big/world.acre && test -z "$(ls big/.world.acre.*.acre-recover 2>/dev/null)" &&
+	ed_stop
+'
+
 test_done
