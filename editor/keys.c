@@ -830,8 +830,11 @@ static void c_force_quit(ed_ui *u, const char *args)
 static void c_write_quit(ed_ui *u, const char *args)
 {
 	(void)args;
-	if (ed_save(u, false) == 0)
+	int r = ed_save(u, false);
+	if (r == 0)
 		u->quit = true;
+	else if (r == 1)
+		ed_save_then_quit(u); /* leaves once the world is written */
 }
 
 static void c_goto(ed_ui *u, const char *args)
@@ -1336,7 +1339,13 @@ static bool take_count(ed_ui *u, int key)
 	return true;
 }
 
-/* What may run while a big world is still being read: nothing that edits
+static void busy(ed_ui *u)
+{
+	ed_set_msg(u, true, "%s: moves and search work, edits wait",
+	           u->saving ? "still saving world.acre" : "still reading the rest of the world");
+}
+
+/* What may run while a big world is still being read or saved: nothing that edits
  * (the preview is replaced by the whole world when it is read). */
 static bool while_loading(void (*fn)(ed_ui *))
 {
@@ -1442,8 +1451,7 @@ void ed_key(ed_ui *u, int key, bool is_char)
 		for (int k = 0; k < 4 && keys[i].key[k]; k++)
 			if (keys[i].key[k] == key) {
 				if (ed_loading(u) && !while_loading(keys[i].fn)) {
-					ed_set_msg(u, true, "still reading the rest of the world: "
-					                    "moves and search work, edits wait");
+					busy(u);
 					return;
 				}
 				run_key(u, &keys[i], key, count);
@@ -1451,8 +1459,7 @@ void ed_key(ed_ui *u, int key, bool is_char)
 			}
 	}
 	if (ed_loading(u)) {
-		ed_set_msg(u, true, "still reading the rest of the world: moves and search "
-		                    "work, edits wait");
+		busy(u);
 		return;
 	}
 	if (u->m.mode == ED_PAINT && key > ' ' && key != 127) {

@@ -12,6 +12,8 @@
 #include <errno.h>
 #include <locale.h>
 #include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -184,30 +186,132 @@ static bool file_changed(ed_ui *u)
 	       st.st_mtim.tv_nsec != u->file_mtime.tv_nsec;
 }
 
+/* A save in the background: the world is written on a thread while the
+ * key loop answers (moves, search; edits wait, so the world the thread
+ * reads cannot change, and nothing else writes to it: idle work waits
+ * too). Small worlds are saved at once, as before. */
+#define SAVE_BG_PARCELS 8192
+
+struct ed_saver {
+	pthread_t thread;
+	const wf_world *w;
+	char *dir;
+	atomic_int phase; /* 0 writing the text, 1 writing the file, 2 done */
+	int result, err;
+	size_t bytes;
+	double t0;
+	bool quit_after; /* :wq, or q answered y */
+};
+
+static void *save_thread(void *arg)
+{
+	ed_saver *sv = arg;
+	wf_buf b = {0};
+	char *path = NULL;
+	if (wf_write(sv->w, &b) < 0 || asprintf(&path, "%s/world.acre", sv->dir) < 0) {
+		path = NULL;
+		sv->result = -1;
+		sv->err = ENOMEM;
+	} else {
+		atomic_store(&sv->phase, 1);
+		sv->bytes = b.len;
+		sv->result = wf_save_atomic(path, b.data ? b.data : "", b.len);
+		sv->err = errno;
+	}
+	free(path);
+	wf_buf_free(&b);
+	atomic_store(&sv->phase, 2);
+	return NULL;
+}
+
+static void saved(ed_ui *u, double ms)
+{
+	ed_mark_saved(&u->m);
+	remember_file(u);
+	unlink(u->recover);
+	u->recover_gen = u->m.generation;
+	ed_revalidate(u);
+	char took[64] = "";
+	if (ms >= 0)
+		snprintf(took, sizeof took, " in %.1f s", ms / 1000);
+	if (u->diags.errors)
+		ed_set_msg(u, false, "wrote world.acre%s (%d problems: ! lists them)", took,
+		           u->diags.errors);
+	else
+		ed_set_msg(u, false, "wrote world.acre%s", took);
+}
+
 int ed_save(ed_ui *u, bool force)
 {
+	if (u->saving) {
+		ed_set_msg(u, true, "already saving world.acre");
+		return -1;
+	}
 	if (!force && file_changed(u)) {
 		ed_set_msg(u, true,
 		           "world.acre changed on disk since it was read: "
 		           ":w! overwrites it, :q! leaves it");
 		return -1;
 	}
+	if (u->m.w->nparcels >= SAVE_BG_PARCELS) {
+		ed_saver *sv = calloc(1, sizeof *sv);
+		if (sv && (sv->dir = strdup(u->dir))) {
+			sv->w = u->m.w;
+			sv->t0 = now_ms();
+			atomic_init(&sv->phase, 0);
+			if (pthread_create(&sv->thread, NULL, save_thread, sv) == 0) {
+				u->saving = sv;
+				ed_set_msg(u, false, "saving world.acre...");
+				return 1;
+			}
+			free(sv->dir);
+		}
+		free(sv);
+		/* no thread: save here, as for a small world */
+	}
+	double t0 = now_ms();
 	if (wf_save(u->m.w, u->dir) != 0) {
 		ed_set_msg(u, true, "cannot save %s/world.acre: %s", u->dir,
 		           strerror(errno));
 		return -1;
 	}
-	ed_mark_saved(&u->m);
-	remember_file(u);
-	unlink(u->recover);
-	u->recover_gen = u->m.generation;
-	ed_revalidate(u);
-	if (u->diags.errors)
-		ed_set_msg(u, false, "wrote world.acre (%d problems: ! lists them)",
-		           u->diags.errors);
-	else
-		ed_set_msg(u, false, "wrote world.acre");
+	saved(u, u->m.w->nparcels >= SAVE_BG_PARCELS ? now_ms() - t0 : -1);
 	return 0;
+}
+
+/* Where a background save is, for the message line; finish it when done. */
+void ed_save_poll(ed_ui *u)
+{
+	ed_saver *sv = u->saving;
+	if (!sv)
+		return;
+	int phase = atomic_load(&sv->phase);
+	double ms = now_ms() - sv->t0;
+	if (phase < 2) {
+		ed_set_msg(u, false, "saving world.acre: %s (%.1f s)",
+		           phase == 0 ? "writing the text" : "writing the file", ms / 1000);
+		return;
+	}
+	pthread_join(sv->thread, NULL);
+	u->saving = NULL;
+	bool quit = sv->quit_after;
+	if (sv->result != 0) {
+		ed_set_msg(u, true, "cannot save %s/world.acre: %s", u->dir,
+		           strerror(sv->err));
+		quit = false;
+	} else {
+		saved(u, ms);
+	}
+	free(sv->dir);
+	free(sv);
+	if (quit)
+		u->quit = true;
+}
+
+void ed_save_then_quit(ed_ui *u)
+{
+	if (u->saving)
+		u->saving->quit_after = true;
 }
 
 /* The recovery file holds the edited world whenever it differs from the
@@ -323,7 +427,7 @@ static void finish_load(ed_ui *u)
 
 bool ed_loading(const ed_ui *u)
 {
-	return u->loading != NULL;
+	return u->loading != NULL || u->saving != NULL;
 }
 
 /* ---- Terminal -------------------------------------------------------------- */
@@ -463,6 +567,10 @@ static void fill_stats(ed_ui *u, ed_stats *st)
 
 static void idle(ed_ui *u)
 {
+	if (u->saving) {
+		ed_save_poll(u);
+		return;
+	}
 	if (u->loading) {
 		if (ed_load_done(u->loading))
 			finish_load(u);
@@ -500,7 +608,7 @@ static void loop(ed_ui *u)
 		bool pending = u->diags_gen != u->m.generation ||
 		               u->recover_gen != u->m.generation || ed_play_running(u);
 		/* Never wait for ever: the world's files are watched. */
-		int wait = u->loading          ? 20
+		int wait = u->loading || u->saving ? 20
 		           : ed_play_running(u) ? 50
 		           : pending            ? IDLE_MS
 		                                : WATCH_MS;
@@ -532,6 +640,8 @@ static void loop(ed_ui *u)
 		double t0 = now_ms();
 		if (u->loading && ed_load_done(u->loading))
 			finish_load(u);
+		if (u->saving)
+			ed_save_poll(u);
 		if (r == KEY_CODE_YES && wc == KEY_RESIZE)
 			; /* the next frame lays the screen out again */
 		else
@@ -543,6 +653,12 @@ static void loop(ed_ui *u)
 
 static void ui_free(ed_ui *u)
 {
+	if (u->saving) { /* let the file be written whole (it is renamed in) */
+		pthread_join(u->saving->thread, NULL);
+		free(u->saving->dir);
+		free(u->saving);
+		u->saving = NULL;
+	}
 	if (u->loading) {
 		wf_world *keep = NULL;
 		wf_diags d = {0};

@@ -37,6 +37,7 @@ typedef struct ed_form {
  * whether or not scripts can be run. */
 typedef struct ed_play ed_play;
 typedef struct ed_loader ed_loader; /* load.c: a world being read */
+typedef struct ed_saver ed_saver;   /* ui.c: a world being saved */
 
 struct ed_ui {
 	ed_model m;
@@ -86,6 +87,7 @@ struct ed_ui {
 	bool watch_known;
 	double watch_next; /* monotonic ms of the next look */
 	ed_loader *loading; /* the rest of a big world, being read */
+	ed_saver *saving;   /* a big world being saved in the background */
 	char fatal[1024];   /* why the editor had to close (a bad world) */
 	ed_play *play;
 	double *budget_use; /* per parcel 0..1 from the last run, or NULL */
@@ -126,10 +128,15 @@ void ed_open_script(ed_ui *u);
 void ed_watch(ed_ui *u, bool force);
 
 /* ui.c */
-int ed_save(ed_ui *u, bool force); /* force: even if the file changed on disk */
+/* force: even if the file changed on disk. 0 saved, 1 saving in the
+ * background (ed_save_then_quit leaves when it is done), -1 refused. */
+int ed_save(ed_ui *u, bool force);
+void ed_save_poll(ed_ui *u);
+void ed_save_then_quit(ed_ui *u);
 void ed_revalidate(ed_ui *u);
 void ed_write_recovery(ed_ui *u);
-bool ed_loading(const ed_ui *u); /* the rest of a big world is being read */
+/* A big world is being read or saved: edits wait. */
+bool ed_loading(const ed_ui *u);
 
 /* play.c */
 int ed_play_start(ed_ui *u);

@@ -303,4 +303,16 @@ test_expect 'a big world whose end does not parse is closed with the reason' '
 	ed_stop
 '
 
+test_expect 'a big world is saved in the background; :wq leaves when it is written' '
+	acre gen street --parcels 12000 big >/dev/null &&
+	ed_start big && wait_for "world read: 12000 parcels" &&
+	keys j j l l i "~~" Escape && wait_for "[+]" &&
+	keys : w Enter && wait_for "wrote world.acre in " && wait_gone "[+]" &&
+	grep -q "^    #\.~~\.\.\.\." big/world.acre &&
+	keys l l i "~" Escape : w q Enter && wait_for "EDIT-EXIT 0" &&
+	acre fmt --check big && grep -q "^    #\.~~\.\.~\." big/world.acre &&
+	test -z "$(ls big/.world.acre.*.acre-recover 2>/dev/null)" &&
+	ed_stop
+'
+
 test_done
