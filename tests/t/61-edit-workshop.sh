@@ -315,4 +315,20 @@ test_expect 'a big world is saved in the background; :wq leaves when it is writt
 	ed_stop
 '
 
+test_expect 'the history panel shows what each commit changed in the parcel' '
+	starter && git init -q w && git -C w add -A && git -C w commit -qm "the square" &&
+	ROWS=45 ed_start w && wait_for "$STATUS" &&
+	keys j l i "~~" Escape : w Enter && wait_for "wrote world.acre" &&
+	keys c "a pond corner" Enter && wait_for "committed " &&
+	keys : o w n e r Space c y Enter : w Enter && wait_for "wrote world.acre" &&
+	keys c "cy takes over" Enter && wait_for "committed " &&
+	keys C && wait_for "History (C closes)" &&
+	screen | grep -A3 " cy takes over$" | grep -q "│    owner changed$" &&
+	screen | grep -A3 " a pond corner$" | grep -q "│    2 tiles in 1,1-2,1$" &&
+	screen | grep -A2 " the square$" | grep -q "│    first commit$" &&
+	keys C : g o t o Space c o t t a g e Enter C && wait_for " parcel cottage" &&
+	screen | grep -A3 " the square$" | grep -q "│    first commit$" &&
+	ed_stop
+'
+
 test_done
