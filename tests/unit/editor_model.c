@@ -337,6 +337,56 @@ static void test_search(void)
 	ed_model_free(&m);
 }
 
+/* Palette, zones and entity names follow the file's rules, read back by
+ * worldfmt's own parser; each edit is one undo step. */
+static void test_palette_zones(void)
+{
+	ed_model m;
+	ed_model_init(&m, small_world());
+	CHECK(ed_palette_add(&m, "ab", "x", false) == -1, "a glyph of two characters");
+	CHECK(strstr(m.err, "a glyph is one character") != NULL, "is refused: %s", m.err);
+	CHECK(ed_palette_add(&m, "\"", "x", false) == -1, "a quote as a glyph is refused");
+	CHECK(ed_palette_add(&m, "#", "x", false) == -1, "a glyph already there");
+	CHECK(ed_palette_add(&m, "%", "wall", false) == -1, "a name already there");
+	CHECK(strstr(m.err, "palette name 'wall' used twice") != NULL, "says so: %s", m.err);
+	CHECK(ed_palette_add(&m, "%", "-x", false) == -1, "a bad name");
+	CHECK(ed_palette_add(&m, "%", "x solid", false) == -1,
+	      "a name that would read as a flag");
+	CHECK(ed_palette_add(&m, "%", "rubble", true) == 0 && m.w->npalette == 4 &&
+	          m.w->palette[3].solid,
+	      "a new entry");
+	CHECK(ed_paint(&m, 1, 1, 3) == 0, "and it paints");
+	CHECK(ed_palette_set(&m, 3, "stones", false) == 0 &&
+	          strcmp(m.w->palette[3].name, "stones") == 0 && !m.w->palette[3].solid,
+	      "renamed, not solid");
+	CHECK(ed_palette_set(&m, 3, "floor", false) == -1, "renamed onto another name");
+	CHECK(ed_palette_script(&m, 3, "../x.lua") == -1, "a script outside the world");
+	CHECK(ed_zone_add(&m, "shop", WF_CAP_TILES, -1) == -1, "a zone already there");
+	CHECK(ed_zone_add(&m, "park", WF_CAP_TILES | WF_CAP_ENTITIES, 3) == 0 &&
+	          m.w->nzones == 3 && wf_find_zone(m.w, "park") == 2,
+	      "a new zone, found by name");
+	CHECK(ed_zone_set(&m, 0, WF_CAP_ALL, -1) == 0 && m.w->zones[0].caps == WF_CAP_ALL &&
+	          m.w->zones[0].max_entities == -1,
+	      "a zone's allowances and cap");
+	CHECK(ed_entity_rename(&m, 0, 0, "bad name") == -1, "an entity name with a space");
+	CHECK(ed_entity_rename(&m, 0, 0, "torch") == 0 &&
+	          strcmp(m.w->parcels[0].entities[0].name, "torch") == 0,
+	      "an entity renamed");
+	for (int i = 0; i < 6; i++)
+		ed_undo(&m);
+	CHECK(m.w->npalette == 3 && m.w->nzones == 2 && m.w->zones[0].caps == WF_CAP_TILES &&
+	          strcmp(m.w->parcels[0].entities[0].name, "lamp") == 0 &&
+	          ed_tile(&m, 1, 1) == 0 && !ed_dirty(&m),
+	      "six undos give the world back as opened");
+	for (int i = 0; i < 6; i++)
+		ed_redo(&m);
+	CHECK(m.w->npalette == 4 && strcmp(m.w->palette[3].name, "stones") == 0 &&
+	          m.w->nzones == 3 && wf_find_zone(m.w, "park") == 2 &&
+	          ed_tile(&m, 1, 1) == 3,
+	      "six redos bring every edit back");
+	ed_model_free(&m);
+}
+
 /* 65,536 unit parcels: a fill over all of them must stay linear (a
  * quadratic one would not finish), and undo must give every parcel back
  * its missing layout. */
@@ -485,5 +535,6 @@ int main(void)
 	test_saved_marker();
 	test_groups();
 	test_search();
+	test_palette_zones();
 	return unit_done();
 }
