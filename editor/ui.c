@@ -230,15 +230,19 @@ static void saved(ed_ui *u, double ms)
 	remember_file(u);
 	unlink(u->recover);
 	u->recover_gen = u->m.generation;
+	if (ms >= 0) {
+		/* A big world: its problems are found when the keyboard idles,
+		 * not here, where a key may be waiting. */
+		u->diags_gen = UINT64_MAX;
+		ed_set_msg(u, false, "wrote world.acre in %.1f s", ms / 1000);
+		return;
+	}
 	ed_revalidate(u);
-	char took[64] = "";
-	if (ms >= 0)
-		snprintf(took, sizeof took, " in %.1f s", ms / 1000);
 	if (u->diags.errors)
-		ed_set_msg(u, false, "wrote world.acre%s (%d problems: ! lists them)", took,
+		ed_set_msg(u, false, "wrote world.acre (%d problems: ! lists them)",
 		           u->diags.errors);
 	else
-		ed_set_msg(u, false, "wrote world.acre%s", took);
+		ed_set_msg(u, false, "wrote world.acre");
 }
 
 int ed_save(ed_ui *u, bool force)
