@@ -47,7 +47,7 @@ LUA_ORIG := $(LUA_SRC)
 endif
 LUA_PATCHED := build/lua-patched
 LUA_PATCHES := $(sort $(wildcard vm/lua-patches/*.patch))
-LUA_CORE := lapi lcode lctype ldebug ldo ldump lfunc lgc llex lmem lobject \
+LUA_CORE := lacre lapi lcode lctype ldebug ldo ldump lfunc lgc llex lmem lobject \
             lopcodes lparser lstate lstring ltable ltm lundump lvm lzio
 LUA_LIB  := lauxlib lbaselib lcorolib lmathlib lstrlib ltablib lutf8lib
 LUA_OBJS := $(patsubst %,$(B)/lua/%.o,$(LUA_CORE) $(LUA_LIB))

@@ -34,6 +34,7 @@ struct vm {
 	vm_config cfg;
 	char name[64];
 	size_t mem, peak_mem;
+	size_t refused_mem; /* bytes in use when the allocator last refused */
 	size_t cap;        /* memory cap; raised while the state is built */
 	int64_t allowance; /* budget given to the current call */
 	int64_t tick_left; /* instructions left in this tick */
@@ -96,8 +97,12 @@ static void *vm_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 		v->mem -= osize;
 		return NULL;
 	}
-	if (nsize > osize && nsize - osize > v->cap - v->mem)
+	if (nsize > osize && (v->mem > v->cap || nsize - osize > v->cap - v->mem)) {
+		/* the memory stop that may follow reports this figure: by the
+		 * time the host reads it the stack has unwound and freed */
+		v->refused_mem = v->mem;
 		return NULL;
+	}
 	void *p = realloc(ptr, nsize);
 	if (p == NULL) {
 		if (nsize > osize)
@@ -226,7 +231,7 @@ static vm_status vm_stop_error(vm *v, const char *why, vm_error *err)
 	}
 	if (strcmp(why, LUA_STOP_MEMORY) == 0) {
 		s = VM_ERR_MEMORY;
-		err->used = (int64_t)v->mem;
+		err->used = (int64_t)v->refused_mem;
 		err->limit = (int64_t)lim->memory;
 		snprintf(err->msg, sizeof err->msg, "%s (limit %zu bytes)", where,
 		         lim->memory);
