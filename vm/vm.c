@@ -361,30 +361,16 @@ static int vm_print(lua_State *L)
 	return 0;
 }
 
-/* load: text chunks only, and compiling charges fuel like running does. */
-static int vm_load_fn(lua_State *L)
-{
-	size_t len = 0;
-	if (lua_type(L, 1) == LUA_TSTRING)
-		lua_tolstring(L, 1, &len);
-	lua_charge(L, (lua_Integer)(len / VM_PARSE_BYTES_PER_FUEL));
-	lua_settop(L, 4);
-	lua_pushliteral(L, "t");
-	lua_replace(L, 3);
-	lua_pushvalue(L, lua_upvalueindex(1));
-	lua_insert(L, 1);
-	lua_call(L, 4, LUA_MULTRET);
-	return lua_gettop(L);
-}
-
-/* math.randomseed() without a seed would read the clock. */
+/* math.randomseed() without a seed would read the clock; with one it
+ * returns the two seed parts, as Lua 5.4.4's does. (load needs no wrapper:
+ * the patched core charges compiling and refuses binary chunks.) */
 static int vm_randomseed(lua_State *L)
 {
 	luaL_checkinteger(L, 1);
 	lua_pushvalue(L, lua_upvalueindex(1));
 	lua_insert(L, 1);
-	lua_call(L, lua_gettop(L) - 1, 0);
-	return 0;
+	lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+	return lua_gettop(L);
 }
 
 static bool vm_module_name_ok(const char *s, size_t len)
@@ -497,7 +483,6 @@ static int vm_open(lua_State *L)
 	vm_remove(L, LUA_STRLIBNAME, "dump");
 	lua_register(L, "print", vm_print);
 	lua_register(L, "require", vm_require);
-	vm_wrap(L, NULL, "load", vm_load_fn);
 	vm_wrap(L, LUA_MATHLIBNAME, "randomseed", vm_randomseed);
 	/* The shared string metatable stays out of reach: getmetatable("")
 	 * answers false. */
