@@ -1,4 +1,4 @@
--- expect: fuel-concat-range.lua:5: instruction budget exhausted (call limit 1000000)
+-- expect: fuel-concat-range.lua:4: instruction budget exhausted (call limit 1000000)
 -- limits: --instructions 1000000
 -- every element exists (through __index), so the range is walked
 local t = setmetatable({}, {__index = function() return "x" end})
