@@ -3,6 +3,7 @@
 #include "vm/vm.h"
 
 #include <inttypes.h>
+#include <locale.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -346,6 +347,52 @@ static void test_memory_buffers(void)
 	vm_free(v);
 }
 
+/* The editor calls setlocale(LC_ALL, "") and runs play mode in the same
+ * process: under a locale with ',' as decimal point and its own collation,
+ * scripts still see '.' and byte order. Makes such a locale with localedef
+ * when the system has none; skips when that is impossible. */
+static void test_locale(void)
+{
+	char dir[] = "/tmp/acre-vm-locale-XXXXXX";
+	bool made = false;
+	const char *loc = setlocale(LC_ALL, "de_DE.UTF-8");
+	if (!loc && mkdtemp(dir)) {
+		made = true;
+		char cmd[256];
+		snprintf(cmd, sizeof cmd,
+		         "localedef -i de_DE -f UTF-8 %s/de_DE.UTF-8 >/dev/null 2>&1", dir);
+		if (system(cmd) == 0) {
+			setenv("LOCPATH", dir, 1);
+			loc = setlocale(LC_ALL, "de_DE.UTF-8");
+		}
+	}
+	if (!loc || strcmp(localeconv()->decimal_point, ",") != 0) {
+		printf("ok %d - locale independence # SKIP no locale with ','\n", ++unit_n);
+	} else {
+		struct out o = {0};
+		vm *v = make(&o, vm_default_limits());
+		vm_error err;
+		CHECK(load(v,
+		           "print(1.5, 1e100, 0.1, string.format('%.2f %g %a', 3.25, 2.5, 1.0),\n"
+		           "  tonumber('1.5'), tonumber('1,5'), '1.5' + 1, 3 / 2)\n"
+		           "print('B' < 'a', 'a\\0b' < 'a\\0c', 'z' > 'Z', ('%5.1f'):format(2))",
+		           &err) == VM_OK,
+		      "a script runs under a ',' locale: %s", err.msg);
+		CHECK_STR(o.buf,
+		          "1.5\t1e+100\t0.1\t3.25 2.5 0x1p+0\t1.5\tnil\t2.5\t1.5\n"
+		          "true\ttrue\ttrue\t  2.0\n",
+		          "numbers use '.' and strings order by bytes whatever the locale");
+		vm_free(v);
+	}
+	setlocale(LC_ALL, "C");
+	if (made) {
+		char cmd[256];
+		snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+		if (system(cmd) != 0)
+			printf("# could not remove %s\n", dir);
+	}
+}
+
 /* States share nothing: the same script in two threads at once gives the
  * same output and hash as one after the other. */
 struct run {
@@ -399,5 +446,6 @@ int main(void)
 	test_memory();
 	test_memory_sweep();
 	test_memory_buffers();
+	test_locale();
 	return unit_done();
 }
