@@ -35,6 +35,8 @@ struct vm {
 	char name[64];
 	size_t mem, peak_mem;
 	size_t refused_mem; /* bytes in use when the allocator last refused */
+	size_t host;        /* host memory kept for the state, part of mem */
+	bool running;       /* inside vm_protect: script code may be running */
 	size_t cap;        /* memory cap; raised while the state is built */
 	int64_t allowance; /* budget given to the current call */
 	int64_t tick_left; /* instructions left in this tick */
@@ -113,6 +115,31 @@ static void *vm_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 	if (v->mem > v->peak_mem)
 		v->peak_mem = v->mem;
 	return p;
+}
+
+void vm_host_note(vm *v, size_t bytes)
+{
+	/* Between calls only count: nothing runs that could stop, and the
+	 * next call's allocations meet the cap. */
+	if (v->running && (bytes > v->cap || v->mem > v->cap - bytes)) {
+		lua_gc(v->L, LUA_GCCOLLECT);
+		if (bytes > v->cap || v->mem > v->cap - bytes) {
+			v->refused_mem = v->mem;
+			lua_stopsoon(v->L, LUA_STOP_MEMORY);
+		}
+	}
+	v->mem += bytes;
+	v->host += bytes;
+	if (v->mem > v->peak_mem)
+		v->peak_mem = v->mem;
+}
+
+void vm_host_set(vm *v, size_t bytes)
+{
+	v->mem = v->mem - v->host + bytes;
+	v->host = bytes;
+	if (v->mem > v->peak_mem)
+		v->peak_mem = v->mem;
 }
 
 vm *vm_of(lua_State *L)
@@ -621,7 +648,9 @@ static int vm_protect(vm *v, lua_CFunction f, struct vm_job *j, int nargs)
 	lua_pushlightuserdata(L, j);
 	lua_rotate(L, base + 1, 3);
 	vm_call_begin(v);
+	v->running = true;
 	int st = lua_pcall(L, nargs + 1, 0, base + 1);
+	v->running = false;
 	vm_call_end(v);
 	return st;
 }
