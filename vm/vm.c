@@ -427,6 +427,11 @@ static int vm_require(lua_State *L)
 	const char *name = luaL_checklstring(L, 1, &len);
 	if (!vm_module_name_ok(name, len))
 		return vm_raise(L, "bad module name '%s'", name);
+	/* the standard libraries the sandbox has (_G, string, table, math,
+	 * utf8, coroutine), as stock require finds them in package.loaded */
+	if (lua_getfield(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE) == LUA_TTABLE &&
+	    lua_getfield(L, -1, name) != LUA_TNIL)
+		return 1;
 	lua_settop(L, 1);
 	lua_getfield(L, LUA_REGISTRYINDEX, VM_LOADED);
 	lua_pushvalue(L, 1);
