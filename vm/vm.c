@@ -37,6 +37,7 @@ struct vm {
 	size_t refused_mem; /* bytes in use when the allocator last refused */
 	size_t host;        /* host memory kept for the state, part of mem */
 	bool running;       /* inside vm_protect: script code may be running */
+	uint64_t reseeds;   /* math.randomseed() calls without a seed */
 	size_t cap;        /* memory cap; raised while the state is built */
 	int64_t allowance; /* budget given to the current call */
 	int64_t tick_left; /* instructions left in this tick */
@@ -388,11 +389,19 @@ static int vm_print(lua_State *L)
 	return 0;
 }
 
-/* math.randomseed() without a seed would read the clock; with one it
- * returns the two seed parts, as Lua 5.4.4's does. (load needs no wrapper:
- * the patched core charges compiling and refuses binary chunks.) */
+/* math.randomseed() without a seed would read the clock and addresses:
+ * here it takes the next seed of a sequence drawn from the world seed, so
+ * it still gives a fresh state each time, the same in every run. Like Lua
+ * 5.4.4's it returns the two seed parts. (load needs no wrapper: the
+ * patched core charges compiling and refuses binary chunks.) */
 static int vm_randomseed(lua_State *L)
 {
+	if (lua_isnone(L, 1)) {
+		vm *v = vm_of(L);
+		uint64_t k = ++v->reseeds;
+		lua_pushinteger(L, (lua_Integer)(v->cfg.seed ^ (k * 0x9e3779b97f4a7c15u)));
+		lua_pushinteger(L, (lua_Integer)k);
+	}
 	luaL_checkinteger(L, 1);
 	lua_pushvalue(L, lua_upvalueindex(1));
 	lua_insert(L, 1);
