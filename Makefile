@@ -58,14 +58,16 @@ LUA_ORIG := $(LUA_SRC)
 endif
 LUA_PATCHED := build/lua-patched
 LUA_PATCHES := $(sort $(wildcard vm/lua-patches/*.patch))
-LUA_CORE := lapi lcode lctype ldebug ldo ldump lfunc lgc llex lmem lobject \
+LUA_CORE := lacre lapi lcode lctype ldebug ldo ldump lfunc lgc llex lmem lobject \
             lopcodes lparser lstate lstring ltable ltm lundump lvm lzio
 LUA_LIB  := lauxlib lbaselib lcorolib lmathlib lstrlib ltablib lutf8lib
 LUA_OBJS := $(patsubst %,$(B)/lua/%.o,$(LUA_CORE) $(LUA_LIB))
 LUA_A    := $(B)/lua/liblua.a
 LUA_STOCK := build/lua-stock/lua
-LUA_CFLAGS := -std=gnu99 -O2 -g -DLUA_USE_POSIX $(sort $(LUA_WARN) $(WARN)) $(WERR) \
-              $(XFLAGS)
+# LUA_COMPAT_5_3 as Lua's own makefile and the distribution build it (math.pow,
+# math.log10 …, __le from __lt), for the sandbox and the stock interpreter alike.
+LUA_CFLAGS := -std=gnu99 -O2 -g -DLUA_USE_POSIX -DLUA_COMPAT_5_3 \
+              $(sort $(LUA_WARN) $(WARN)) $(WERR) $(XFLAGS)
 
 # --- Acre ------------------------------------------------------------------
 LIB_DIRS := worldfmt vm stdlib store check editor
@@ -141,7 +143,7 @@ $(LUA_STOCK): $(LUA_ORIG)/src/lua.h
 	@rm -rf build/lua-stock && mkdir -p build/lua-stock
 	@cp -R $(LUA_ORIG)/src build/lua-stock/src
 	@$(call lua_multiarch,build/lua-stock/src)
-	$(CC) -std=gnu99 -O2 -g -DLUA_USE_LINUX -o $@ \
+	$(CC) -std=gnu99 -O2 -g -DLUA_USE_LINUX -DLUA_COMPAT_5_3 -o $@ \
 		$$(ls build/lua-stock/src/*.c | grep -v '/luac\.c$$') -lm -ldl
 
 .PHONY: pkgconfig

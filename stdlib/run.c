@@ -161,6 +161,35 @@ void api_trace(api_pstate *ps, const char *fmt, ...)
 	rc |= api_buf_put(&ps->trace, "\n", 1);
 	if (rc)
 		api_oom(ps->run);
+	/* what the host keeps for the parcel counts against its memory cap */
+	if (ps->v)
+		vm_host_note(ps->v, (size_t)n + 32);
+}
+
+/* The host memory a parcel makes the run keep: its entities and their
+ * properties, its outgoing messages and transfers, its trace. Recounted
+ * at each tick (what was freed stops counting); between recounts every
+ * addition is noted as it happens (vm_host_note). */
+static size_t ps_host_bytes(const api_pstate *ps)
+{
+	size_t n = (size_t)ps->ents_cap * sizeof *ps->ents + ps->trace.cap +
+	           (size_t)ps->outbox.cap * sizeof *ps->outbox.v +
+	           (size_t)ps->xfers_cap * sizeof *ps->xfers;
+	for (int i = 0; i < ps->nents; i++) {
+		const api_entity *e = &ps->ents[i];
+		n += strlen(e->name) + 1 + (size_t)e->props_cap * sizeof *e->props;
+		for (int j = 0; j < e->nprops; j++) {
+			n += strlen(e->props[j].key) + 1;
+			if (e->props[j].value.type == API_STR)
+				n += strlen(e->props[j].value.u.s) + 1;
+		}
+	}
+	for (int i = 0; i < ps->outbox.n; i++)
+		n += ps->outbox.v[i].len;
+	for (int i = 0; i < ps->nxfers; i++)
+		if (ps->xfers[i].to_identity)
+			n += strlen(ps->xfers[i].to_identity) + 1;
+	return n;
 }
 
 /* print() from a script: one trace line per call, newlines escaped. */
@@ -491,6 +520,7 @@ static void ps_tick(run_phase *ph, api_pstate *ps)
 		ps_load(r, ps);
 	} else if (ps->loaded) {
 		vm_tick(ps->v);
+		vm_host_set(ps->v, ps_host_bytes(ps));
 		for (int i = 0; i < ph->nev; i++)
 			if (ph->ev_parcel[i] == ps->index)
 				ps_event(ps, &ph->ev[i]);
