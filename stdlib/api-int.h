@@ -10,6 +10,7 @@
 #define ACRE_API_INT_H
 
 #include "stdlib/api.h"
+#include "vm/vm-lua.h"
 
 #include "lauxlib.h"
 
