@@ -60,8 +60,8 @@ static int merge_lines(const char *base, const char *ours, const char *theirs)
 	if (pid < 0)
 		return -1;
 	if (pid == 0) {
-		execlp("git", "git", "merge-file", "-L", "ours", "-L", "base", "-L", "theirs",
-		       ours, base, theirs, (char *)NULL);
+		execlp("git", "git", "merge-file", "-L", "ours", "-L", "base", "-L",
+		       "theirs", ours, base, theirs, (char *)NULL);
 		_exit(127);
 	}
 	int st;
@@ -100,7 +100,8 @@ static int cmd_merge(int argc, char **argv)
 		return cli_usage(&cmd_merge_entry, "wants BASE OURS THEIRS [PATH]");
 	for (int i = 1; i < argc; i++)
 		if (argv[i][0] == '-' && argv[i][1])
-			return cli_usage(&cmd_merge_entry, "unknown option '%s'", argv[i]);
+			return cli_usage(&cmd_merge_entry, "unknown option '%s'",
+			                 argv[i]);
 	const char *shown = argc == 5 ? argv[4] : argv[2];
 	struct side s[3] = {{.path = argv[1]}, {.path = argv[2]}, {.path = argv[3]}};
 	static const char *const label[3] = {"base", "ours", "theirs"};
@@ -111,8 +112,9 @@ static int cmd_merge(int argc, char **argv)
 	for (int i = 0; i < 3; i++)
 		if (s[i].d.errors) {
 			char why[256];
-			snprintf(why, sizeof why, "%s does not parse (line %u: %s)", label[i],
-			         s[i].d.n ? s[i].d.v[0].line : 0, s[i].d.n ? s[i].d.v[0].msg : "");
+			snprintf(why, sizeof why, "%s does not parse (line %u: %s)",
+			         label[i], s[i].d.n ? s[i].d.v[0].line : 0,
+			         s[i].d.n ? s[i].d.v[0].msg : "");
 			rc = fallback(s, shown, why);
 			goto out;
 		}

@@ -249,7 +249,9 @@ static bool world_files_differ(store_repo *r, git_tree *pa, git_tree *tb)
  * world.acre` reads none. A record is the two blob ids and either the
  * exact names of the parcels whose model differs, or "unknown" (the
  * header, palette or zones changed, or many parcels did): those pairs are
- * compared parcel by parcel each time, as without the cache.
+ * compared parcel by parcel each time, as without the cache. A record
+ * from the zero id lists every parcel of the blob: a root commit changed
+ * (created) exactly those.
  *
  * File: "ACREPC1\n", then records of 20 + 20 bytes of ids, a 4-byte
  * little-endian count (0xffffffff: unknown) and per name a length byte and
@@ -257,6 +259,9 @@ static bool world_files_differ(store_repo *r, git_tree *pa, git_tree *tb)
 #define PC_MAGIC "ACREPC1\n"
 #define PC_UNKNOWN 0xffffffffu
 #define PC_MAX_NAMES 64
+/* A record whose first id is zero lists the parcels a world.acre has at
+ * all (a root commit's change): any number of them, within reason. */
+#define PC_MAX_ROOT_NAMES (1u << 22)
 
 typedef struct pc_rec {
 	git_oid a, b;
@@ -341,6 +346,16 @@ static int pc_add(pcache *c, pc_rec *r)
 	return 0;
 }
 
+/* A record from the all-ones id lists, for the blob, "PARCEL\tSCRIPT" for
+ * every script each parcel runs (its own and its entities'). */
+static bool pc_is_scripts(const git_oid *a)
+{
+	for (int i = 0; i < GIT_OID_RAWSZ; i++)
+		if (a->id[i] != 0xff)
+			return false;
+	return true;
+}
+
 static void pc_rec_free(pc_rec *r)
 {
 	for (uint32_t i = 0; r->n != PC_UNKNOWN && i < r->n; i++)
@@ -369,7 +384,9 @@ static void pc_load(store_repo *r, pcache *c)
 		memcpy(e.b.id, hdr + 20, 20);
 		e.n = (uint32_t)hdr[40] | (uint32_t)hdr[41] << 8 | (uint32_t)hdr[42] << 16 |
 		      (uint32_t)hdr[43] << 24;
-		bool ok = e.n == PC_UNKNOWN || e.n <= PC_MAX_NAMES;
+		bool ok = e.n == PC_UNKNOWN || e.n <= PC_MAX_NAMES ||
+		          ((git_oid_is_zero(&e.a) || pc_is_scripts(&e.a)) &&
+		           e.n <= PC_MAX_ROOT_NAMES);
 		if (ok && e.n != PC_UNKNOWN && e.n) {
 			e.names = calloc(e.n, sizeof *e.names);
 			ok = e.names != NULL;
@@ -550,6 +567,102 @@ static void pc_compute(const char *ta, size_t la, const char *tb, size_t lb, pc_
 	qsort(names, n, sizeof *names, name_cmp);
 	e->n = n;
 	e->names = names;
+}
+
+/* The parcels world blob `id` (in tree t) has: the record from the zero
+ * id, worked out by one parse of the whole file when not cached. */
+static const pc_rec *pc_root(store_repo *r, pcache *c, git_tree *t, const git_oid *id,
+                             store_err *err)
+{
+	static const git_oid zero = {{0}};
+	if (!c->loaded)
+		pc_load(r, c);
+	const pc_rec *hit = pc_find(c, &zero, id);
+	if (hit)
+		return hit;
+	char *text;
+	size_t len;
+	bool found;
+	if (repo_read_blob(r, t, "world.acre", &text, &len, &found, err) != 0 || !found)
+		return NULL;
+	int errors;
+	wf_world *w = hist_parse(text, len, "world.acre", &errors);
+	free(text);
+	pc_rec e = {.a = zero, .b = *id, .n = PC_UNKNOWN};
+	if (w && !errors && w->nparcels && (uint32_t)w->nparcels <= PC_MAX_ROOT_NAMES &&
+	    (e.names = calloc((size_t)w->nparcels, sizeof *e.names))) {
+		e.n = 0;
+		for (int i = 0; i < w->nparcels; i++)
+			if (w->parcels[i].name && strlen(w->parcels[i].name) <= 255 &&
+			    (e.names[e.n] = strdup(w->parcels[i].name)))
+				e.n++;
+		qsort(e.names, e.n, sizeof *e.names, name_cmp);
+	}
+	wf_world_free(w);
+	if (pc_add(c, &e) != 0) {
+		pc_rec_free(&e);
+		return NULL;
+	}
+	return &c->v[c->n - 1];
+}
+
+/* The scripts of every parcel of world blob `id` (in tree t): the record
+ * from the all-ones id, worked out by one parse when not cached. */
+static const pc_rec *pc_scripts(store_repo *r, pcache *c, git_tree *t, const git_oid *id,
+                                store_err *err)
+{
+	git_oid ones;
+	memset(ones.id, 0xff, sizeof ones.id);
+	if (!c->loaded)
+		pc_load(r, c);
+	const pc_rec *hit = pc_find(c, &ones, id);
+	if (hit)
+		return hit;
+	char *text;
+	size_t len;
+	bool found;
+	if (repo_read_blob(r, t, "world.acre", &text, &len, &found, err) != 0 || !found)
+		return NULL;
+	int errors;
+	wf_world *w = hist_parse(text, len, "world.acre", &errors);
+	free(text);
+	pc_rec e = {.a = ones, .b = *id, .n = PC_UNKNOWN};
+	size_t cap = 0;
+	bool ok = w && !errors;
+	if (ok)
+		e.n = 0;
+	for (int i = 0; ok && i < w->nparcels; i++) {
+		const char *paths[64];
+		int n = parcel_scripts(&w->parcels[i], paths, 64);
+		for (int k = 0; ok && k < n; k++) {
+			char buf[512];
+			int l = snprintf(buf, sizeof buf, "%s\t%s", w->parcels[i].name, paths[k]);
+			if (l <= 0 || l > 255 || e.n >= PC_MAX_ROOT_NAMES)
+				continue; /* not cacheable: left to the parse below */
+			if (e.n == cap) {
+				cap = cap ? cap * 2 : 64;
+				char **v = realloc(e.names, cap * sizeof *v);
+				ok = v != NULL;
+				if (ok)
+					e.names = v;
+			}
+			if (ok && !(e.names[e.n++] = strdup(buf)))
+				ok = false, e.n--;
+		}
+	}
+	wf_world_free(w);
+	if (!ok) {
+		pc_rec_free(&e);
+		e.names = NULL;
+		e.n = PC_UNKNOWN;
+	} else if (e.n) {
+		qsort(e.names, e.n, sizeof *e.names, name_cmp);
+	}
+	if (pc_add(c, &e) != 0) {
+		pc_rec_free(&e);
+		return NULL;
+	}
+	return &c->v[c->n - 1];
 }
 
 /* The text of world blob `id` in tree t, from the two-text cache. */
@@ -832,11 +945,36 @@ static int same_in(store_repo *r, vcache *vc, pcache *pc, const char *parcel,
 	bool ha = repo_entry_id(r, ta, "world.acre", &ia);
 	bool hb = repo_entry_id(r, tb, "world.acre", &ib);
 	if (!others_same(r, ta, tb)) {
-		if (vcache_get(r, vc, tb, parcel, &vb, err) != 0)
-			return -1;
-		if (scripts_differ(r, ta, tb, pview_parcel(vb))) {
-			*same = false;
-			return 0;
+		const pc_rec *e = hb ? pc_scripts(r, pc, tb, &ib, err) : NULL;
+		if (e && e->n != PC_UNKNOWN) {
+			/* The parcel's "NAME\t…" entries are together in the sorted list. */
+			size_t nl = strlen(parcel), lo = 0, hi = e->n;
+			while (lo < hi) {
+				size_t mid = (lo + hi) / 2;
+				if (strncmp(e->names[mid], parcel, nl) < 0 ||
+				    (strncmp(e->names[mid], parcel, nl) == 0 && e->names[mid][nl] < '\t'))
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			for (size_t i = lo; i < e->n && strncmp(e->names[i], parcel, nl) == 0 &&
+			                    e->names[i][nl] == '\t';
+			     i++) {
+				git_oid a, b;
+				const char *path = e->names[i] + nl + 1;
+				bool ha2 = repo_entry_id(r, ta, path, &a), hb2 = repo_entry_id(r, tb, path, &b);
+				if (ha2 != hb2 || (ha2 && !git_oid_equal(&a, &b))) {
+					*same = false;
+					return 0;
+				}
+			}
+		} else {
+			if (vcache_get(r, vc, tb, parcel, &vb, err) != 0)
+				return -1;
+			if (scripts_differ(r, ta, tb, pview_parcel(vb))) {
+				*same = false;
+				return 0;
+			}
 		}
 	}
 	if (ha == hb && (!ha || git_oid_equal(&ia, &ib))) {
@@ -870,10 +1008,17 @@ static int log_step(store_repo *r, hwalk *w, vcache *vc, pcache *pc, const char 
 	*show = true;
 	if (rc == 0 && np == 0) {
 		const pview *v;
-		if (parcel && (rc = vcache_get(r, vc, t, parcel, &v, err)) == 0)
+		git_oid id;
+		const pc_rec *e = NULL;
+		/* A root commit changed the parcel when it has it at all. */
+		if (parcel && repo_entry_id(r, t, "world.acre", &id))
+			e = pc_root(r, pc, t, &id, err);
+		if (e && e->n != PC_UNKNOWN)
+			*show = pc_has(e, parcel);
+		else if (parcel && (rc = vcache_get(r, vc, t, parcel, &v, err)) == 0)
 			*show = pview_parcel(v) != NULL;
 		else if (!parcel)
-			*show = !world_files_differ(r, NULL, t) ? false : true;
+			*show = world_files_differ(r, NULL, t);
 	}
 	git_commit **ps = calloc(np ? np : 1, sizeof *ps);
 	git_tree **pt = calloc(np ? np : 1, sizeof *pt);

@@ -152,7 +152,7 @@ typedef struct reporter {
 	const char *file;
 	const uint32_t *map; /* ours' line → the marked file's line */
 	size_t nmap;
-	uint32_t first;      /* the first "<<<<<<<" line */
+	uint32_t first; /* the first "<<<<<<<" line */
 	const wf_world *a, *b;
 } reporter;
 
@@ -181,11 +181,12 @@ static void header_conflicts(reporter *R, unsigned what)
 		            "%s, format: ours %d, theirs %d", pre, a->format, b->format);
 	if (what & WF_DIFFW_SEED)
 		wf_diag_add(R->d, WF_ERROR, R->file, R->first, 1, NULL,
-		            "%s, seed: ours %" PRIu64 ", theirs %" PRIu64, pre, a->seed, b->seed);
+		            "%s, seed: ours %" PRIu64 ", theirs %" PRIu64, pre, a->seed,
+		            b->seed);
 	if (what & WF_DIFFW_SIZE)
 		wf_diag_add(R->d, WF_ERROR, R->file, R->first, 1, NULL,
-		            "%s, size: ours %d %d, theirs %d %d", pre, a->width, a->height,
-		            b->width, b->height);
+		            "%s, size: ours %d %d, theirs %d %d", pre, a->width,
+		            a->height, b->width, b->height);
 	if (what & WF_DIFFW_PARCEL_SIZE)
 		wf_diag_add(R->d, WF_ERROR, R->file, R->first, 1, NULL,
 		            "%s, parcel-size: ours %d %d, theirs %d %d", pre, a->parcel_w,
@@ -214,15 +215,17 @@ static void named_conflicts(reporter *R, const wf_change *v, int n, const char *
 			name = g->glyph;
 			line = v[i].a >= 0 ? orig(R, g->line) : R->first;
 		} else {
-			const wf_zone *z = v[i].a >= 0 ? &R->a->zones[v[i].a] : &R->b->zones[v[i].b];
+			const wf_zone *z =
+			    v[i].a >= 0 ? &R->a->zones[v[i].a] : &R->b->zones[v[i].b];
 			name = z->name;
 			line = v[i].a >= 0 ? orig(R, z->line) : R->first;
 		}
 		const char *how = v[i].kind == WF_CH_ADDED     ? "only theirs has it"
 		                  : v[i].kind == WF_CH_REMOVED ? "only ours has it"
 		                                               : "ours and theirs differ";
-		wf_diag_add(R->d, WF_ERROR, R->file, line, 1, NULL, "merge conflict in %s%s%s%s: %s",
-		            what, palette ? " '" : " ", name, palette ? "'" : "", how);
+		wf_diag_add(R->d, WF_ERROR, R->file, line, 1, NULL,
+		            "merge conflict in %s%s%s%s: %s", what, palette ? " '" : " ",
+		            name, palette ? "'" : "", how);
 	}
 }
 
@@ -239,16 +242,19 @@ static void tile_conflicts(reporter *R, const wf_parcel_diff *pd)
 			const char *gb = wf_tile_glyph(R->b, q, x, y);
 			if (wf_str_eq(ga, gb) || named++ >= TILES_NAMED)
 				continue;
-			uint32_t line = p->layout_line ? orig(R, p->layout_line + (uint32_t)y)
-			                               : orig(R, p->line);
-			wf_diag_add(R->d, WF_ERROR, R->file, line, (uint32_t)x + 5, p->name,
-			            "merge conflict in parcel %s, tile (%d, %d): ours '%s', theirs '%s'",
+			uint32_t line = p->layout_line
+			                    ? orig(R, p->layout_line + (uint32_t)y)
+			                    : orig(R, p->line);
+			wf_diag_add(R->d, WF_ERROR, R->file, line, (uint32_t)x + 5,
+			            p->name,
+			            "merge conflict in parcel %s, tile (%d, %d): ours "
+			            "'%s', theirs '%s'",
 			            p->name, x, y, orq(ga), orq(gb));
 		}
 	if (named > TILES_NAMED)
 		wf_diag_add(R->d, WF_ERROR, R->file, orig(R, p->line), 1, p->name,
-		            "merge conflict in parcel %s: %" PRId64 " more tiles differ", p->name,
-		            named - TILES_NAMED);
+		            "merge conflict in parcel %s: %" PRId64 " more tiles differ",
+		            p->name, named - TILES_NAMED);
 }
 
 static void entity_conflicts(reporter *R, const wf_parcel_diff *pd)
@@ -261,14 +267,16 @@ static void entity_conflicts(reporter *R, const wf_parcel_diff *pd)
 		uint32_t line = orig(R, ea ? ea->line : p->line);
 		const char *name = ea ? ea->name : eb->name;
 		if (ea && eb && (ea->x != eb->x || ea->y != eb->y))
-			wf_diag_add(R->d, WF_ERROR, R->file, line, 1, p->name,
-			            "merge conflict in parcel %s, entity %s: ours at (%d, %d), "
-			            "theirs at (%d, %d)",
-			            p->name, name, ea->x, ea->y, eb->x, eb->y);
+			wf_diag_add(
+			    R->d, WF_ERROR, R->file, line, 1, p->name,
+			    "merge conflict in parcel %s, entity %s: ours at (%d, %d), "
+			    "theirs at (%d, %d)",
+			    p->name, name, ea->x, ea->y, eb->x, eb->y);
 		else
 			wf_diag_add(R->d, WF_ERROR, R->file, line, 1, p->name,
-			            "merge conflict in parcel %s, entity %s: %s", p->name, name,
-			            !ea ? "only theirs has it"
+			            "merge conflict in parcel %s, entity %s: %s", p->name,
+			            name,
+			            !ea   ? "only theirs has it"
 			            : !eb ? "only ours has it"
 			                  : "ours and theirs differ");
 	}
@@ -280,8 +288,9 @@ static const char *land_of(const reporter *R, const wf_parcel *q)
 {
 	for (int i = 0; i < R->a->nparcels; i++) {
 		const wf_parcel *p = &R->a->parcels[i];
-		if (p->px < q->px + q->pw && q->px < p->px + p->pw && p->py < q->py + q->ph &&
-		    q->py < p->py + p->ph && !wf_str_eq(p->name, q->name))
+		if (p->px < q->px + q->pw && q->px < p->px + p->pw &&
+		    p->py < q->py + q->ph && q->py < p->py + p->ph &&
+		    !wf_str_eq(p->name, q->name))
 			return p->name;
 	}
 	return NULL;
@@ -293,13 +302,15 @@ static void parcel_conflicts(reporter *R, const wf_parcel_diff *pd)
 		const wf_parcel *q = &R->b->parcels[pd->b];
 		const char *other = land_of(R, q);
 		if (other)
-			wf_diag_add(R->d, WF_ERROR, R->file, R->first, 1, q->name,
-			            "merge conflict in parcel %s: theirs places it on land where "
-			            "ours has parcel %s",
-			            q->name, other);
+			wf_diag_add(
+			    R->d, WF_ERROR, R->file, R->first, 1, q->name,
+			    "merge conflict in parcel %s: theirs places it on land where "
+			    "ours has parcel %s",
+			    q->name, other);
 		else
 			wf_diag_add(R->d, WF_ERROR, R->file, R->first, 1, q->name,
-			            "merge conflict in parcel %s: only theirs has it", q->name);
+			            "merge conflict in parcel %s: only theirs has it",
+			            q->name);
 		return;
 	}
 	const wf_parcel *p = &R->a->parcels[pd->a];
@@ -312,27 +323,31 @@ static void parcel_conflicts(reporter *R, const wf_parcel_diff *pd)
 	const wf_parcel *q = &R->b->parcels[pd->b];
 	if (pd->what & WF_DIFF_MOVED)
 		wf_diag_add(R->d, WF_ERROR, R->file, line, 1, p->name,
-		            "merge conflict in parcel %s: ours places it at %d %d, theirs at %d %d",
+		            "merge conflict in parcel %s: ours places it at %d %d, "
+		            "theirs at %d %d",
 		            p->name, p->px, p->py, q->px, q->py);
 	if (pd->what & WF_DIFF_RESIZED)
 		wf_diag_add(R->d, WF_ERROR, R->file, line, 1, p->name,
 		            "merge conflict in parcel %s, size: ours %d %d, theirs %d %d",
 		            p->name, p->pw, p->ph, q->pw, q->ph);
 	if (pd->what & WF_DIFF_OWNER)
-		wf_diag_add(R->d, WF_ERROR, R->file, line, 1, p->name,
-		            "merge conflict in parcel %s, owner: ours \"%s\", theirs \"%s\"",
-		            p->name, orq(p->owner), orq(q->owner));
+		wf_diag_add(
+		    R->d, WF_ERROR, R->file, line, 1, p->name,
+		    "merge conflict in parcel %s, owner: ours \"%s\", theirs \"%s\"",
+		    p->name, orq(p->owner), orq(q->owner));
 	if (pd->what & WF_DIFF_ZONE)
 		wf_diag_add(R->d, WF_ERROR, R->file, line, 1, p->name,
-		            "merge conflict in parcel %s, zone: ours %s, theirs %s", p->name,
-		            orq(p->zone), orq(q->zone));
+		            "merge conflict in parcel %s, zone: ours %s, theirs %s",
+		            p->name, orq(p->zone), orq(q->zone));
 	if (pd->what & WF_DIFF_SCRIPT)
-		wf_diag_add(R->d, WF_ERROR, R->file, line, 1, p->name,
-		            "merge conflict in parcel %s, script: ours \"%s\", theirs \"%s\"",
-		            p->name, orq(p->script), orq(q->script));
+		wf_diag_add(
+		    R->d, WF_ERROR, R->file, line, 1, p->name,
+		    "merge conflict in parcel %s, script: ours \"%s\", theirs \"%s\"",
+		    p->name, orq(p->script), orq(q->script));
 	if (pd->what & WF_DIFF_ATTRS)
 		wf_diag_add(R->d, WF_ERROR, R->file, line, 1, p->name,
-		            "merge conflict in parcel %s: ours and theirs set different attributes",
+		            "merge conflict in parcel %s: ours and theirs set different "
+		            "attributes",
 		            p->name);
 	if (pd->what & WF_DIFF_TILES)
 		tile_conflicts(R, pd);
@@ -384,16 +399,20 @@ wf_world *wf_parse_conflicted(const char *buf, size_t len, const char *file, wf_
 		nmap += ours.data[i] == '\n';
 	if (ours.len && ours.data[ours.len - 1] != '\n')
 		nmap++;
-	reporter R = {.d = d, .file = file, .map = map, .nmap = nmap,
+	reporter R = {.d = d,
+	              .file = file,
+	              .map = map,
+	              .nmap = nmap,
 	              .first = first_marker(buf, len)};
 	wf_diags da = {.max = d->max}, db = {.max = 1};
 	wf_world *a = wf_parse(ours.data, ours.len, file, &da);
 	wf_world *b = wf_parse(theirs.data, theirs.len, file, &db);
 	int before = d->errors;
 	if (bad)
-		wf_diag_add(d, WF_ERROR, file, bad, 1, NULL,
-		            "merge conflict markers out of order (expected <<<<<<<, ======= "
-		            "and >>>>>>> in turn)");
+		wf_diag_add(
+		    d, WF_ERROR, file, bad, 1, NULL,
+		    "merge conflict markers out of order (expected <<<<<<<, ======= "
+		    "and >>>>>>> in turn)");
 	R.a = a;
 	R.b = b;
 	wf_diff df;
@@ -406,14 +425,15 @@ wf_world *wf_parse_conflicted(const char *buf, size_t len, const char *file, wf_
 		wf_diff_free(&df);
 	}
 	if (d->errors == before)
-		wf_diag_add(d, WF_ERROR, file, R.first, 1, NULL,
-		            "unresolved merge conflict: keep one side and remove the <<<<<<<, "
-		            "======= and >>>>>>> lines");
+		wf_diag_add(
+		    d, WF_ERROR, file, R.first, 1, NULL,
+		    "unresolved merge conflict: keep one side and remove the <<<<<<<, "
+		    "======= and >>>>>>> lines");
 	/* Ours' own errors, on the marked file's lines. */
 	for (int i = 0; i < da.n; i++) {
 		const wf_diag *g = &da.v[i];
-		wf_diag_add(d, g->severity, file, orig(&R, g->line), g->col, g->parcel, "%s",
-		            g->msg);
+		wf_diag_add(d, g->severity, file, orig(&R, g->line), g->col, g->parcel,
+		            "%s", g->msg);
 	}
 	if (a)
 		remap_lines(&R, a);

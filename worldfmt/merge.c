@@ -45,7 +45,7 @@ typedef struct merger {
 	/* Palette entries theirs removed (or kept only for a side's tiles):
 	 * dropped at the end unless a merged tile still uses them. */
 	bool drop[256];
-	wf_names no, nb;           /* parcel names of base and theirs */
+	wf_names no, nb; /* parcel names of base and theirs */
 } merger;
 
 /* Take theirs for this key? Counts the conflict when it is one. */
@@ -124,7 +124,8 @@ static void merge_attrs(merger *M, wf_attr **rv, int *rn, const wf_attr *o, int 
 		if (ia >= 0) {
 			const wf_attr *oa = io >= 0 ? &o[io] : NULL;
 			int how = three(oa && attr_same(&(*rv)[ia], oa),
-			                oa && attr_same(&b[j], oa), attr_same(&(*rv)[ia], &b[j]));
+			                oa && attr_same(&b[j], oa),
+			                attr_same(&(*rv)[ia], &b[j]));
 			if (take_theirs(M, how)) {
 				(*rv)[ia].value = dup(M, b[j].value);
 				(*rv)[ia].quoted = b[j].quoted;
@@ -135,8 +136,8 @@ static void merge_attrs(merger *M, wf_attr **rv, int *rn, const wf_attr *o, int 
 			continue;
 		}
 		/* Not in ours: added by theirs, or removed by ours. */
-		if (io >= 0 && !take_theirs(M, attr_same(&b[j], &o[io]) ? TAKE_OURS
-		                                                         : CONFLICT))
+		if (io >= 0 &&
+		    !take_theirs(M, attr_same(&b[j], &o[io]) ? TAKE_OURS : CONFLICT))
 			continue;
 		wf_attr *nv = realloc(*rv, (size_t)(*rn + 1) * sizeof *nv);
 		if (!nv) {
@@ -155,7 +156,8 @@ static void merge_attrs(merger *M, wf_attr **rv, int *rn, const wf_attr *o, int 
 		int ia = attr_find(*rv, *rn, o[i].key);
 		if (ia < 0)
 			continue;
-		if (!take_theirs(M, attr_same(&(*rv)[ia], &o[i]) ? TAKE_THEIRS : CONFLICT))
+		if (!take_theirs(M,
+		                 attr_same(&(*rv)[ia], &o[i]) ? TAKE_THEIRS : CONFLICT))
 			continue;
 		memmove(&(*rv)[ia], &(*rv)[ia + 1], (size_t)(*rn - ia - 1) * sizeof **rv);
 		(*rn)--;
@@ -171,7 +173,8 @@ static void merge_header(merger *M)
 	str_take(M, &r->name, a->name, o->name, b->name);
 	if (i64_take(M, a->format, o->format, b->format))
 		r->format = b->format;
-	if (take_theirs(M, three(a->seed == o->seed, b->seed == o->seed, a->seed == b->seed)))
+	if (take_theirs(
+	        M, three(a->seed == o->seed, b->seed == o->seed, a->seed == b->seed)))
 		r->seed = b->seed;
 	if (take_theirs(M, three(a->width == o->width && a->height == o->height,
 	                         b->width == o->width && b->height == o->height,
@@ -179,10 +182,10 @@ static void merge_header(merger *M)
 		r->width = b->width;
 		r->height = b->height;
 	}
-	if (take_theirs(M, three(a->parcel_w == o->parcel_w && a->parcel_h == o->parcel_h,
-	                         b->parcel_w == o->parcel_w && b->parcel_h == o->parcel_h,
-	                         a->parcel_w == b->parcel_w &&
-	                             a->parcel_h == b->parcel_h))) {
+	if (take_theirs(
+	        M, three(a->parcel_w == o->parcel_w && a->parcel_h == o->parcel_h,
+	                 b->parcel_w == o->parcel_w && b->parcel_h == o->parcel_h,
+	                 a->parcel_w == b->parcel_w && a->parcel_h == b->parcel_h))) {
 		r->parcel_w = b->parcel_w;
 		r->parcel_h = b->parcel_h;
 	}
@@ -229,10 +232,14 @@ static wf_attr *dup_attrs(merger *M, const wf_attr *v, int n)
 static void glyph_set(merger *M, wf_glyph *r, const wf_glyph *b)
 {
 	free(r->attrs);
-	*r = (wf_glyph){.glyph = dup(M, b->glyph), .name = dup(M, b->name),
-	                .solid = b->solid, .script = dup(M, b->script),
-	                .attrs = dup_attrs(M, b->attrs, b->nattrs), .nattrs = b->nattrs,
-	                .note = dup_note(M, b->note), .line = b->line};
+	*r = (wf_glyph){.glyph = dup(M, b->glyph),
+	                .name = dup(M, b->name),
+	                .solid = b->solid,
+	                .script = dup(M, b->script),
+	                .attrs = dup_attrs(M, b->attrs, b->nattrs),
+	                .nattrs = b->nattrs,
+	                .note = dup_note(M, b->note),
+	                .line = b->line};
 	if (b->nattrs && !r->attrs)
 		r->nattrs = 0;
 }
@@ -244,7 +251,8 @@ static int glyph_append(merger *M, const wf_glyph *b)
 		M->give_up = true;
 		return -1;
 	}
-	if (!wf_grow((void **)&r->palette, &r->palette_cap, r->npalette, sizeof *r->palette)) {
+	if (!wf_grow((void **)&r->palette, &r->palette_cap, r->npalette,
+	             sizeof *r->palette)) {
 		M->oom = true;
 		return -1;
 	}
@@ -280,8 +288,8 @@ static void merge_palette(merger *M)
 		const wf_glyph *og = io >= 0 ? &o->palette[io] : NULL;
 		if (ir >= 0) {
 			wf_glyph *rg = &r->palette[ir];
-			int how = three(og && glyph_same(rg, og), og && glyph_same(bg, og),
-			                glyph_same(rg, bg));
+			int how = three(og && glyph_same(rg, og),
+			                og && glyph_same(bg, og), glyph_same(rg, bg));
 			if (take_theirs(M, how))
 				glyph_set(M, rg, bg);
 			else if (og)
@@ -365,15 +373,17 @@ static void merge_zones(merger *M)
 			wf_zone *rz = &r->zones[ir];
 			if (i64_take(M, rz->caps, oz->caps, bz->caps))
 				rz->caps = bz->caps;
-			if (i64_take(M, rz->max_entities, oz->max_entities, bz->max_entities))
+			if (i64_take(M, rz->max_entities, oz->max_entities,
+			             bz->max_entities))
 				rz->max_entities = bz->max_entities;
-			merge_attrs(M, &rz->attrs, &rz->nattrs, oz->attrs, oz->nattrs, bz->attrs,
-			            bz->nattrs);
+			merge_attrs(M, &rz->attrs, &rz->nattrs, oz->attrs, oz->nattrs,
+			            bz->attrs, bz->nattrs);
 			merge_note(M, &rz->note, &rz->note, &oz->note, &bz->note);
 			continue;
 		}
 		if (ir >= 0) { /* added on both sides */
-			if (take_theirs(M, zone_same(&r->zones[ir], bz) ? TAKE_OURS : CONFLICT))
+			if (take_theirs(M, zone_same(&r->zones[ir], bz) ? TAKE_OURS
+			                                                : CONFLICT))
 				zone_set(M, &r->zones[ir], bz);
 			continue;
 		}
@@ -388,7 +398,8 @@ static void merge_zones(merger *M)
 			continue;
 		int ir = wf_names_get(&nr, o->zones[i].name);
 		if (ir >= 0 &&
-		    take_theirs(M, zone_same(&r->zones[ir], &o->zones[i]) ? TAKE_THEIRS : CONFLICT))
+		    take_theirs(M, zone_same(&r->zones[ir], &o->zones[i]) ? TAKE_THEIRS
+		                                                          : CONFLICT))
 			gone[ir] = true;
 	}
 	int k = 0;
@@ -434,7 +445,8 @@ static bool tiles_eq(const side *x, const side *y)
 	if (w != side_tw(y) || h != side_th(y))
 		return false;
 	size_t n = (size_t)(w > 0 && h > 0 ? w * h : 0);
-	if (x->p->tiles && y->p->tiles && memcmp(x->map, y->map, sizeof(int) * 256) == 0 &&
+	if (x->p->tiles && y->p->tiles &&
+	    memcmp(x->map, y->map, sizeof(int) * 256) == 0 &&
 	    memcmp(x->p->tiles, y->p->tiles, n) == 0)
 		return true;
 	for (size_t i = 0; i < n; i++)
@@ -572,8 +584,9 @@ static void merge_entities(merger *M, wf_parcel *rp, const wf_parcel *op,
 			continue;
 		}
 		if (ir >= 0) { /* added on both sides */
-			if (take_theirs(M, entity_same(&rp->entities[ir], be) ? TAKE_OURS
-			                                                      : CONFLICT)) {
+			if (take_theirs(M, entity_same(&rp->entities[ir], be)
+			                       ? TAKE_OURS
+			                       : CONFLICT)) {
 				free(rp->entities[ir].attrs);
 				rp->entities[ir] = entity_copy(M, be);
 			}
@@ -590,7 +603,8 @@ static void merge_entities(merger *M, wf_parcel *rp, const wf_parcel *op,
 			continue;
 		int ir = wf_names_get(&nr, oe->name);
 		if (ir >= 0 &&
-		    take_theirs(M, entity_same(&rp->entities[ir], oe) ? TAKE_THEIRS : CONFLICT))
+		    take_theirs(M, entity_same(&rp->entities[ir], oe) ? TAKE_THEIRS
+		                                                      : CONFLICT))
 			gone[ir] = true;
 	}
 	int k = 0;
@@ -787,7 +801,8 @@ static void merge_parcels(merger *M)
 		if (O.p && B.p) {
 			parcel_merge(M, rp, &A, &O, &B);
 		} else if (O.p) { /* removed by theirs */
-			keep = !take_theirs(M, parcel_same(&A, &O) ? TAKE_THEIRS : CONFLICT);
+			keep =
+			    !take_theirs(M, parcel_same(&A, &O) ? TAKE_THEIRS : CONFLICT);
 		} else if (B.p) { /* added on both sides */
 			if (take_theirs(M, parcel_same(&A, &B) ? TAKE_OURS : CONFLICT)) {
 				parcel_release(rp);
@@ -868,10 +883,13 @@ static void settle_land(merger *M)
 		for (int j = 0; j < r->nparcels && fix < 0; j++) {
 			const wf_parcel *q = &r->parcels[j];
 			for (int32_t y = q->py; y < q->py + q->ph && fix < 0; y++)
-				for (int32_t x = q->px; x < q->px + q->pw && fix < 0; x++) {
-					if (x < 0 || y < 0 || x >= r->width || y >= r->height)
+				for (int32_t x = q->px; x < q->px + q->pw && fix < 0;
+				     x++) {
+					if (x < 0 || y < 0 || x >= r->width ||
+					    y >= r->height)
 						continue;
-					int g = r->grid[(size_t)y * (size_t)r->width + (size_t)x];
+					int g = r->grid[(size_t)y * (size_t)r->width +
+					                (size_t)x];
 					if (g < 0 || g == j)
 						continue;
 					const wf_parcel *p = &r->parcels[g];
@@ -879,7 +897,9 @@ static void settle_land(merger *M)
 					    side_has_both(M->b, &M->nb, p, q))
 						continue;
 					int ip = wf_names_get(pn, p->name);
-					fix = ip >= 0 && same_place(&pw->parcels[ip], p) ? j : g;
+					fix = ip >= 0 && same_place(&pw->parcels[ip], p)
+					          ? j
+					          : g;
 				}
 		}
 		if (fix < 0)
@@ -1102,8 +1122,8 @@ static int put_lines(wf_buf *b, const lines *L, size_t from, size_t to)
 	return rc;
 }
 
-static int put_conflict(wf_buf *b, const lines *x, size_t x0, size_t x1,
-                        const lines *y, size_t y0, size_t y1)
+static int put_conflict(wf_buf *b, const lines *x, size_t x0, size_t x1, const lines *y,
+                        size_t y0, size_t y1)
 {
 	if (put(b, "<<<<<<< ours\n", 13) || put_lines(b, x, x0, x1) ||
 	    put(b, "=======\n", 8) || put_lines(b, y, y0, y1) ||
@@ -1115,8 +1135,8 @@ static int put_conflict(wf_buf *b, const lines *x, size_t x0, size_t x1,
 /* Myers' forward pass over x[head..n) and y[head..m): trace[d] keeps
  * V[-d..d] after d edits, so the walk back costs D² entries in all.
  * Returns D, or -1 past `max` edits (or out of memory). */
-static long myers(const lines *x, const lines *y, size_t head, long N, long M,
-                  long max, long **trace)
+static long myers(const lines *x, const lines *y, size_t head, long N, long M, long max,
+                  long **trace)
 {
 	long *v = calloc((size_t)(2 * max + 3), sizeof *v);
 	long off = max + 1, D = -1;
@@ -1169,8 +1189,10 @@ static int diff_write(wf_buf *out, const lines *x, const lines *y)
 		long k = xx - yy, pk = 0, px = 0;
 		if (d > 0) {
 			const long *pv = trace[d - 1]; /* V[-(d-1)..d-1] */
-			pk = (k == -d || (k != d && pv[k - 1 + d - 1] < pv[k + 1 + d - 1])) ? k + 1
-			                                                                  : k - 1;
+			pk =
+			    (k == -d || (k != d && pv[k - 1 + d - 1] < pv[k + 1 + d - 1]))
+			        ? k + 1
+			        : k - 1;
 			px = pv[pk + d - 1];
 		}
 		long sx = d == 0 ? 0 : (pk == k + 1 ? px : px + 1);
@@ -1186,15 +1208,18 @@ static int diff_write(wf_buf *out, const lines *x, const lines *y)
 	if (rc == 0 && D >= 0) {
 		for (long s = ns - 1; rc == 0 && s >= 0; s--) {
 			long x0 = snake[2 * s], y0 = snake[2 * s + 1], ex = x0, ey = y0;
-			while (ex < N && ey < M && line_eq(x, head + (size_t)ex, y, head + (size_t)ey))
+			while (ex < N && ey < M &&
+			       line_eq(x, head + (size_t)ex, y, head + (size_t)ey))
 				ex++, ey++;
 			if (ex == x0)
 				continue;
 			if (x0 > cx || y0 > cy)
-				rc = put_conflict(out, x, head + (size_t)cx, head + (size_t)x0, y,
-				                  head + (size_t)cy, head + (size_t)y0);
+				rc = put_conflict(out, x, head + (size_t)cx,
+				                  head + (size_t)x0, y, head + (size_t)cy,
+				                  head + (size_t)y0);
 			if (rc == 0)
-				rc = put_lines(out, x, head + (size_t)x0, head + (size_t)ex);
+				rc = put_lines(out, x, head + (size_t)x0,
+				               head + (size_t)ex);
 			cx = ex, cy = ey;
 		}
 	}
@@ -1230,8 +1255,8 @@ wf_merge_status wf_merge(const wf_world *base, const wf_world *ours,
 	lines lx = {0}, ly = {0};
 	wf_merge_status st = WF_MERGE_OOM;
 	if (t && wf_write(r, &x) == 0 && wf_write(t, &y) == 0 &&
-	    lines_split(x.data, x.len, &lx) == 0 && lines_split(y.data, y.len, &ly) == 0 &&
-	    diff_write(out, &lx, &ly) == 0)
+	    lines_split(x.data, x.len, &lx) == 0 &&
+	    lines_split(y.data, y.len, &ly) == 0 && diff_write(out, &lx, &ly) == 0)
 		st = WF_MERGE_CONFLICTS;
 	else if (!t && give_up)
 		st = WF_MERGE_UNMERGEABLE;
