@@ -558,7 +558,7 @@ static void draw_bottom(ed_ui *u)
 		addnstr(u->msg, COLS);
 		attr_set(0, 0, NULL);
 	} else {
-		addnstr("? help  i paint  u undo  :w save  :q quit", COLS);
+		addnstr("? help  i paint  u undo  / search  :w save  q quit", COLS);
 	}
 }
 

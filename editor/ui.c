@@ -230,6 +230,7 @@ static void saved(ed_ui *u, double ms)
 	remember_file(u);
 	unlink(u->recover);
 	u->recover_gen = u->m.generation;
+	u->watch_known = false; /* our own write is no news: look afresh */
 	if (ms >= 0) {
 		/* A big world: its problems are found when the keyboard idles,
 		 * not here, where a key may be waiting. */

@@ -52,6 +52,7 @@ STATUS=' starter  0,0 (0,0)  square owner ada zone market  NORMAL'
 
 test_expect 'q quits at once when everything is saved' '
 	starter && ed_start w && wait_for "$STATUS" &&
+	screen | grep -q "^? help  i paint  u undo  / search  :w save  q quit" &&
 	keys q && wait_for "EDIT-EXIT 0" && ed_stop
 '
 
@@ -182,6 +183,8 @@ test_expect 'play: the cursor moves freely, follows an entity, steps back' '
 	keys S && wait_for "at tick 0: nothing to step back to" &&
 	keys l && wait_for " starter  4,2 (0,0)" && ! screen | grep -q " following" &&
 	keys s && wait_for " tick 1  paused" && screen | grep -q " starter  4,2 (0,0)" &&
+	keys r && wait_for "  running  " && keys C-c && wait_for "play paused" &&
+	wait_for "  paused  " &&
 	keys i && wait_for "play mode: the world cannot be edited (P leaves)" &&
 	keys P && wait_for "the edited world is back" &&
 	wait_for " used   0% instr 3% mem" &&
