@@ -416,8 +416,11 @@ static void finish_load(ed_ui *u)
 	ed_model *m = &u->m;
 	int32_t cx = m->cx, cy = m->cy, vx = m->vx, vy = m->vy, vw = m->vw, vh = m->vh;
 	int brush = m->brush;
-	ed_model_free(m); /* the preview: nothing was edited in it */
+	bool recovered = m->saved_pos == -1; /* opened from a recovery file */
+	ed_model_free(m);                    /* the preview: nothing was edited in it */
 	ed_model_init(m, w);
+	if (recovered)
+		m->saved_pos = -1; /* the recovered edits are still not saved */
 	wf_world_free(u->keep);
 	u->keep = keep;
 	m->vw = vw;

@@ -334,4 +334,15 @@ test_expect 'the history panel shows what each commit changed in the parcel' '
 	ed_stop
 '
 
+test_expect 'a big world recovered stays unsaved once it is read whole' '
+	acre gen street --parcels 12000 big >/dev/null &&
+	sed "0,/#\.\.\.\.\.\.\.\.\.\.\.\.\.\.#/s//#~~~~~~~~~~~~~~#/" big/world.acre \
+		>big/.world.acre.999999999.acre-recover &&
+	! cmp -s big/world.acre big/.world.acre.999999999.acre-recover &&
+	ed_start --recover big && wait_for "world read: 12000 parcels" &&
+	wait_for "[+]" && keys q && wait_for "unsaved changes: save them before quitting?" &&
+	keys n Enter && wait_for "EDIT-EXIT 0" && ! grep -q "#~~~~~~~~~~~~~~#" big/world.acre &&
+	ed_stop
+'
+
 test_done
