@@ -325,7 +325,8 @@ void ed_save_then_quit(ed_ui *u)
  * whole file (the previous or the new one). */
 void ed_write_recovery(ed_ui *u)
 {
-	if (u->recover_gen == u->m.generation)
+	/* A preview is part of the world: never let it stand for the whole. */
+	if (u->recover_gen == u->m.generation || u->loading)
 		return;
 	u->recover_gen = u->m.generation;
 	if (!ed_dirty(&u->m)) {
