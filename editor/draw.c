@@ -378,11 +378,9 @@ static int draw_props(ed_ui *u, int y)
 	/* The share of its budget the parcel used at its peak in the last
 	 * play, so a creator sees the headroom before submitting. */
 	if (pi < u->nbudget && u->budget_use)
-		y = panel_line(u, y, " used   %.0f%% instr %.0f%% mem",
-		               100 * u->budget_use[pi],
-		               pi < u->nbudget_mem && u->budget_mem
-		                   ? 100 * u->budget_mem[pi]
-		                   : 0.0);
+		y = panel_line(
+		    u, y, " used   %.0f%% instr %.0f%% mem", 100 * u->budget_use[pi],
+		    pi < u->nbudget_mem && u->budget_mem ? 100 * u->budget_mem[pi] : 0.0);
 	int ei, epi;
 	if ((ei = ed_entity_at(m, m->cx, m->cy, &epi)) >= 0) {
 		const wf_entity *e = &w->parcels[epi].entities[ei];
@@ -558,7 +556,7 @@ static void draw_bottom(ed_ui *u)
 		addnstr(u->msg, COLS);
 		attr_set(0, 0, NULL);
 	} else {
-		addnstr("? help  i paint  u undo  :w save  :q quit", COLS);
+		addnstr("? help  i paint  u undo  / search  :w save  q quit", COLS);
 	}
 }
 

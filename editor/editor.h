@@ -64,8 +64,8 @@ typedef struct ed_model {
 	/* Undo history: steps [0, pos) are applied, [pos, n) can be redone. */
 	ed_step *steps;
 	int nsteps, capsteps, pos;
-	int saved_pos;       /* pos at the last save; -1 when none matches */
-	int group;           /* first step of the open undo group, or -1 */
+	int saved_pos; /* pos at the last save; -1 when none matches */
+	int group;     /* first step of the open undo group, or -1 */
 	const char *group_what;
 	uint64_t generation; /* bumped by every edit, undo and redo */
 	char err[256];       /* why the last operation failed */

@@ -105,15 +105,19 @@ static void describe(ed_ui *u, const wf_diff *d, const wf_world *a, const wf_wor
 		unsigned bit;
 		const char *word;
 	} words[] = {
-	    {WF_DIFF_ADDED, "new"},                {WF_DIFF_REMOVED, "removed"},
+	    {WF_DIFF_ADDED, "new"},
+	    {WF_DIFF_REMOVED, "removed"},
 	    {WF_DIFF_MOVED, "moved"},
-	    {WF_DIFF_RESIZED, "resized"},          {WF_DIFF_OWNER, "owner changed"},
-	    {WF_DIFF_ZONE, "zone changed"},        {WF_DIFF_SCRIPT, "script changed"},
+	    {WF_DIFF_RESIZED, "resized"},
+	    {WF_DIFF_OWNER, "owner changed"},
+	    {WF_DIFF_ZONE, "zone changed"},
+	    {WF_DIFF_SCRIPT, "script changed"},
 	    {WF_DIFF_ATTRS, "attributes changed"},
 	};
 	for (int i = 0; i < d->nparcels; i++) {
 		const wf_parcel_diff *p = &d->parcels[i];
-		const char *pn = p->b >= 0 ? b->parcels[p->b].name : a->parcels[p->a].name;
+		const char *pn =
+		    p->b >= 0 ? b->parcels[p->b].name : a->parcels[p->a].name;
 		if (strcmp(pn, name) != 0)
 			continue;
 		for (size_t k = 0; k < sizeof words / sizeof *words; k++)
@@ -122,8 +126,8 @@ static void describe(ed_ui *u, const wf_diff *d, const wf_world *a, const wf_wor
 				         words[k].bit == WF_DIFF_ADDED ? " since " : "",
 				         words[k].bit == WF_DIFF_ADDED ? since : "");
 		if (p->what & WF_DIFF_TILES)
-			hist_add(u, "%s%lld tiles in %d,%d-%d,%d", indent, (long long)p->tiles,
-			         p->x0, p->y0, p->x1 - 1, p->y1 - 1);
+			hist_add(u, "%s%lld tiles in %d,%d-%d,%d", indent,
+			         (long long)p->tiles, p->x0, p->y0, p->x1 - 1, p->y1 - 1);
 		int add = 0, del = 0, chg = 0;
 		for (int e = 0; e < p->nentities; e++) {
 			add += p->entities[e].kind == WF_CH_ADDED;
@@ -131,8 +135,8 @@ static void describe(ed_ui *u, const wf_diff *d, const wf_world *a, const wf_wor
 			chg += p->entities[e].kind == WF_CH_CHANGED;
 		}
 		if (p->what & WF_DIFF_ENTITIES)
-			hist_add(u, "%sentities: %d new, %d gone, %d changed", indent, add, del,
-			         chg);
+			hist_add(u, "%sentities: %d new, %d gone, %d changed", indent,
+			         add, del, chg);
 		return;
 	}
 	hist_add(u, "%sunchanged since %s", indent, since);
@@ -194,8 +198,9 @@ static void commit_diffs(ed_ui *u, store_repo *r, const commits *cs, const char 
 		store_err e;
 		snprintf(prev, sizeof prev, "%s^", cs->v[i].id);
 		wf_world *b = world_at(r, &c, cs->v[i].id);
-		wf_world *a = store_resolve(r, prev, parent, &e) == 0 ? world_at(r, &c, parent)
-		                                                       : NULL;
+		wf_world *a = store_resolve(r, prev, parent, &e) == 0
+		                  ? world_at(r, &c, parent)
+		                  : NULL;
 		if (!b)
 			continue;
 		if (!a) {

@@ -628,8 +628,9 @@ static void k_quit(ed_ui *u)
 		u->quit = true;
 		return;
 	}
-	prompt(u, "unsaved changes: save them before quitting? (y saves, n drops, "
-	          "Esc stays) ",
+	prompt(u,
+	       "unsaved changes: save them before quitting? (y saves, n drops, "
+	       "Esc stays) ",
 	       NULL, quit_answer);
 }
 
@@ -764,8 +765,7 @@ static const keydef keys[] = {
      k_play},
     {{"s", "play: run one tick", "Play"}, {'s'}, M_PLAY, k_play_key},
     {{"r", "play: run or pause", "Play"}, {'r', ' '}, M_PLAY, k_play_key},
-    {{"S", "play: step back one tick (the run is replayed to the tick before)",
-      "Play"},
+    {{"S", "play: step back one tick (the run is replayed to the tick before)", "Play"},
      {'S'},
      M_PLAY,
      k_play_key},
@@ -778,8 +778,7 @@ static const keydef keys[] = {
      {'q'},
      M_NORMAL,
      k_quit},
-    {{"Ctrl-C", "cancel: the line being typed, a mode, a count, a running play",
-      "Quit"},
+    {{"Ctrl-C", "cancel: the line being typed, a mode, a count, a running play", "Quit"},
      {0},
      0,
      NULL},
@@ -980,7 +979,8 @@ static void c_palette(ed_ui *u, const char *args)
 static void c_gname(ed_ui *u, const char *args)
 {
 	const wf_glyph *g = &u->m.w->palette[u->m.brush];
-	report(u, ed_palette_set(&u->m, u->m.brush, args, g->solid), "palette entry renamed");
+	report(u, ed_palette_set(&u->m, u->m.brush, args, g->solid),
+	       "palette entry renamed");
 }
 
 static void c_solid(ed_ui *u, const char *args)
@@ -1009,8 +1009,9 @@ static int parse_caps(ed_ui *u, const char *s, int *caps)
 		          : strcmp(word, "none") == 0 ? 0
 		                                      : wf_cap_parse(word);
 		if (bit == 0 && strcmp(word, "none") != 0) {
-			ed_set_msg(u, true, "unknown capability '%s' (scripts tiles entities "
-			                    "messages economy, all, none)",
+			ed_set_msg(u, true,
+			           "unknown capability '%s' (scripts tiles entities "
+			           "messages economy, all, none)",
 			           word);
 			return -1;
 		}
@@ -1149,8 +1150,9 @@ static const cmddef cmds[] = {
       "Commands"},
      "gscript",
      c_gscript},
-    {{":newzone NAME [CAP...]", "add a zone allowing CAPs (scripts tiles entities "
-                               "messages economy, or all)",
+    {{":newzone NAME [CAP...]",
+      "add a zone allowing CAPs (scripts tiles entities "
+      "messages economy, or all)",
       "Commands"},
      "newzone",
      c_newzone},
@@ -1343,7 +1345,8 @@ static bool take_count(ed_ui *u, int key)
 static void busy(ed_ui *u)
 {
 	ed_set_msg(u, true, "%s: moves and search work, edits wait",
-	           u->saving ? "still saving world.acre" : "still reading the rest of the world");
+	           u->saving ? "still saving world.acre"
+	                     : "still reading the rest of the world");
 }
 
 /* What may run while a big world is still being read or saved: nothing that edits
@@ -1351,10 +1354,10 @@ static void busy(ed_ui *u)
 static bool while_loading(void (*fn)(ed_ui *))
 {
 	static void (*const ok[])(ed_ui *) = {
-	    mv_left,   mv_right,  mv_up,   mv_down, mv_pleft, mv_pright, mv_pup,
-	    mv_pdown,  mv_pgdn,   mv_pgup, mv_halfdn, mv_halfup, mv_home, mv_end,
-	    mv_bol,    mv_eol,    k_search, k_next, k_prev,   k_help,    k_panel,
-	    k_names,   k_redraw,  k_quit,   k_overlay,
+	    mv_left,  mv_right, mv_up,    mv_down,   mv_pleft,  mv_pright, mv_pup,
+	    mv_pdown, mv_pgdn,  mv_pgup,  mv_halfdn, mv_halfup, mv_home,   mv_end,
+	    mv_bol,   mv_eol,   k_search, k_next,    k_prev,    k_help,    k_panel,
+	    k_names,  k_redraw, k_quit,   k_overlay,
 	};
 	for (size_t i = 0; i < sizeof ok / sizeof *ok; i++)
 		if (ok[i] == fn)
@@ -1366,9 +1369,9 @@ static bool while_loading(void (*fn)(ed_ui *))
 static void run_key(ed_ui *u, const keydef *d, int key, int count)
 {
 	static void (*const repeat[])(ed_ui *) = {
-	    mv_left,  mv_right, mv_up,   mv_down,   mv_pleft,  mv_pright, mv_pup,
-	    mv_pdown, mv_pgdn,  mv_pgup, mv_halfdn, mv_halfup, k_undo,    k_redo,
-	    k_next,   k_prev,
+	    mv_left, mv_right, mv_up,   mv_down, mv_pleft,  mv_pright,
+	    mv_pup,  mv_pdown, mv_pgdn, mv_pgup, mv_halfdn, mv_halfup,
+	    k_undo,  k_redo,   k_next,  k_prev,
 	};
 	if (u->m.mode == ED_PLAY && d->fn == k_play_key) {
 		ed_play_key(u, key);

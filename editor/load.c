@@ -204,8 +204,8 @@ static char *map_world(const char *path, const char *file, size_t *lenp, bool po
 	return buf;
 }
 
-static wf_world *parse_all(const char *buf, size_t len, const char *file,
-                           wf_world **keep, wf_diags *d)
+static wf_world *parse_all(const char *buf, size_t len, const char *file, wf_world **keep,
+                           wf_diags *d)
 {
 	wf_world *w = len >= SPLIT_MIN ? parse_split(buf, len, file, keep) : NULL;
 	if (!w)

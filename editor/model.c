@@ -310,10 +310,11 @@ static void hunt_tiles(hunt *h, const wf_world *w, const wf_parcel *p, int g)
 		int64_t i = h->dir > 0 ? k : n - 1 - k;
 		if ((p->tiles ? p->tiles[i] : 0) != g)
 			continue;
-		int64_t x = p->px * w->parcel_w + i % ptw, y = p->py * w->parcel_h + i / ptw;
-		if (hunt_offer(h, y * tw + x, "%s in parcel %s", w->palette[g].name
-		                                                     ? w->palette[g].name
-		                                                     : w->palette[g].glyph,
+		int64_t x = p->px * w->parcel_w + i % ptw,
+		        y = p->py * w->parcel_h + i / ptw;
+		if (hunt_offer(h, y * tw + x, "%s in parcel %s",
+		               w->palette[g].name ? w->palette[g].name
+		                                  : w->palette[g].glyph,
 		               p->name))
 			return;
 	}
@@ -325,7 +326,8 @@ int ed_search(ed_model *m, const char *q, int dir, char *what, size_t whatlen)
 	if (!q || !*q)
 		return fail(m, "nothing to search for (/ starts a search)");
 	int64_t tw = ed_world_tw(m);
-	hunt h = {.cur = (int64_t)m->cy * tw + m->cx, .after = -1, .wrap = -1, .dir = dir};
+	hunt h = {
+	    .cur = (int64_t)m->cy * tw + m->cx, .after = -1, .wrap = -1, .dir = dir};
 	int g = wf_find_glyph(w, q);
 	for (int i = 0; g < 0 && i < w->npalette; i++)
 		if (w->palette[i].name && strcasecmp(w->palette[i].name, q) == 0)
@@ -336,12 +338,13 @@ int ed_search(ed_model *m, const char *q, int dir, char *what, size_t whatlen)
 		if (strcasestr(p->name, q))
 			hunt_offer(&h, oy * tw + ox, "parcel %s", p->name);
 		else if (p->owner && strcasestr(p->owner, q))
-			hunt_offer(&h, oy * tw + ox, "parcel %s, owner %s", p->name, p->owner);
+			hunt_offer(&h, oy * tw + ox, "parcel %s, owner %s", p->name,
+			           p->owner);
 		for (int ei = 0; ei < p->nentities; ei++) {
 			const wf_entity *e = &p->entities[ei];
 			if (strcasestr(e->name, q))
-				hunt_offer(&h, (oy + e->y) * tw + ox + e->x, "entity %s in parcel %s",
-				           e->name, p->name);
+				hunt_offer(&h, (oy + e->y) * tw + ox + e->x,
+				           "entity %s in parcel %s", e->name, p->name);
 		}
 		if (g >= 0)
 			hunt_tiles(&h, w, p, g);
@@ -598,7 +601,8 @@ void ed_group_end(ed_model *m)
 	if (total > first->cap) {
 		ed_change *v = realloc(first->v, (size_t)total * sizeof *v);
 		if (!v)
-			return; /* out of memory: the steps stay separate, still correct */
+			return; /* out of memory: the steps stay separate, still correct
+			         */
 		first->v = v;
 		first->cap = total;
 	}
@@ -1167,17 +1171,19 @@ static int judge(ed_model *m, const draft *d)
 	fprintf(b, "world \"x\"\n  format 1\n  size 1 1\n  parcel-size 1 1\n\npalette\n");
 	for (int i = 0; i <= w->npalette; i++) {
 		if (i == d->glyph_at)
-			fprintf(b, "  \"%s\" %s%s\n", d->glyph, d->gname, d->solid ? " solid" : "");
+			fprintf(b, "  \"%s\" %s%s\n", d->glyph, d->gname,
+			        d->solid ? " solid" : "");
 		else if (i < w->npalette)
-			fprintf(b, "  \"%s\" %s%s\n", w->palette[i].glyph, w->palette[i].name,
-			        w->palette[i].solid ? " solid" : "");
+			fprintf(b, "  \"%s\" %s%s\n", w->palette[i].glyph,
+			        w->palette[i].name, w->palette[i].solid ? " solid" : "");
 	}
 	fprintf(b, "end\n");
 	for (int i = 0; i <= w->nzones; i++) {
 		if (i == d->zone_at)
 			put_zone(b, d->zname, d->caps, d->max);
 		else if (i < w->nzones)
-			put_zone(b, w->zones[i].name, w->zones[i].caps, w->zones[i].max_entities);
+			put_zone(b, w->zones[i].name, w->zones[i].caps,
+			         w->zones[i].max_entities);
 	}
 	if (fclose(b) != 0 || !text) {
 		free(text);
@@ -1198,11 +1204,13 @@ static int judge(ed_model *m, const draft *d)
 	/* What was read back must be what was asked for: text that parses as
 	 * something else (a glyph holding a quote and more) is refused. */
 	if (r == 0 && d->glyph_at >= 0 &&
-	    (d->glyph_at >= t->npalette || strcmp(t->palette[d->glyph_at].glyph, d->glyph) ||
+	    (d->glyph_at >= t->npalette ||
+	     strcmp(t->palette[d->glyph_at].glyph, d->glyph) ||
 	     strcmp(t->palette[d->glyph_at].name, d->gname) ||
 	     t->palette[d->glyph_at].solid != d->solid))
-		r = fail(m, "a glyph is one character (one UTF-8 code point, not a space, a "
-		            "control or '\"'), found \"%s\"",
+		r = fail(m,
+		         "a glyph is one character (one UTF-8 code point, not a space, a "
+		         "control or '\"'), found \"%s\"",
 		         d->glyph);
 	wf_world_free(t);
 	wf_diags_free(&dg);
@@ -1222,7 +1230,10 @@ int ed_palette_add(ed_model *m, const char *glyph, const char *name, bool solid)
 	wf_world *w = m->w;
 	if (w->npalette >= 256)
 		return fail(m, "the palette is full (256 entries)");
-	draft d = {.glyph_at = w->npalette, .glyph = glyph, .gname = name, .solid = solid,
+	draft d = {.glyph_at = w->npalette,
+	           .glyph = glyph,
+	           .gname = name,
+	           .solid = solid,
 	           .zone_at = -1};
 	if (check_name(m, "palette", name) || judge(m, &d))
 		return -1;
@@ -1241,8 +1252,8 @@ int ed_palette_add(ed_model *m, const char *glyph, const char *name, bool solid)
 			step_commit(m, s);
 		return fail(m, "out of memory");
 	}
-	w->palette[w->npalette++] =
-	    (wf_glyph){.glyph = wf_strdup(w, glyph), .name = wf_strdup(w, name), .solid = solid};
+	w->palette[w->npalette++] = (wf_glyph){
+	    .glyph = wf_strdup(w, glyph), .name = wf_strdup(w, name), .solid = solid};
 	step_commit(m, s);
 	wf_world_index(w);
 	return 0;
@@ -1270,7 +1281,10 @@ int ed_palette_set(ed_model *m, int gi, const char *name, bool solid)
 	if (glyph_check(m, gi))
 		return -1;
 	const wf_glyph *o = &m->w->palette[gi];
-	draft d = {.glyph_at = gi, .glyph = o->glyph, .gname = name, .solid = solid,
+	draft d = {.glyph_at = gi,
+	           .glyph = o->glyph,
+	           .gname = name,
+	           .solid = solid,
 	           .zone_at = -1};
 	if (check_name(m, "palette", name) || judge(m, &d))
 		return -1;
@@ -1321,7 +1335,10 @@ static int zone_step(ed_model *m, int zi, wf_zone z, bool add, const char *what)
 
 int ed_zone_add(ed_model *m, const char *name, int caps, int64_t max)
 {
-	draft d = {.glyph_at = -1, .zone_at = m->w->nzones, .zname = name, .caps = caps,
+	draft d = {.glyph_at = -1,
+	           .zone_at = m->w->nzones,
+	           .zname = name,
+	           .caps = caps,
 	           .max = max};
 	if (check_name(m, "zone", name) || judge(m, &d))
 		return -1;
@@ -1333,8 +1350,11 @@ int ed_zone_set(ed_model *m, int zi, int caps, int64_t max)
 {
 	if (zi < 0 || zi >= m->w->nzones)
 		return fail(m, "no zone %d (there are %d)", zi, m->w->nzones);
-	draft d = {.glyph_at = -1, .zone_at = zi, .zname = m->w->zones[zi].name,
-	           .caps = caps, .max = max};
+	draft d = {.glyph_at = -1,
+	           .zone_at = zi,
+	           .zname = m->w->zones[zi].name,
+	           .caps = caps,
+	           .max = max};
 	if (judge(m, &d))
 		return -1;
 	wf_zone z = m->w->zones[zi];
@@ -1455,8 +1475,8 @@ int ed_entity_rename(ed_model *m, int pi, int ei, const char *name)
 	wf_parcel *p = &m->w->parcels[pi];
 	for (int i = 0; i < p->nentities; i++)
 		if (i != ei && strcmp(p->entities[i].name, name) == 0)
-			return fail(m, "parcel '%s' already has an entity named '%s'", p->name,
-			            name);
+			return fail(m, "parcel '%s' already has an entity named '%s'",
+			            p->name, name);
 	ed_step *s = step_begin(m, "rename entity");
 	if (!s || save_parcel(m, s, pi))
 		return s ? (step_commit(m, s), -1) : fail(m, "out of memory");

@@ -154,8 +154,9 @@ int ed_play_start(ed_ui *u)
 	u->play = p;
 	u->m.mode = ED_PLAY;
 	update_budget(u);
-	ed_set_msg(u, false,
-	           "play: s step, S step back, r run/pause, f follow, + - speed, P leaves");
+	ed_set_msg(
+	    u, false,
+	    "play: s step, S step back, r run/pause, f follow, + - speed, P leaves");
 	return 0;
 }
 
@@ -210,7 +211,8 @@ void ed_play_reload(ed_ui *u)
 		return;
 	int64_t t = api_run_ticks(u->play->run);
 	replay(u, t);
-	ed_set_msg(u, false, "scripts changed: the run was replayed to tick %lld with them",
+	ed_set_msg(u, false,
+	           "scripts changed: the run was replayed to tick %lld with them",
 	           (long long)t);
 }
 
@@ -379,8 +381,8 @@ void ed_play_panel(ed_ui *u, int y, int x, int h, int w)
 	if (y < end)
 		put(y++, x, w, "%s", wp->name);
 	if (s && y < end)
-		put(y++, x, w, " instr %lld of %lld (%.0f%%)", (long long)s->peak_instructions,
-		    (long long)l.tick_instructions,
+		put(y++, x, w, " instr %lld of %lld (%.0f%%)",
+		    (long long)s->peak_instructions, (long long)l.tick_instructions,
 		    l.tick_instructions ? 100.0 * (double)s->peak_instructions /
 		                              (double)l.tick_instructions
 		                        : 0.0);
@@ -398,17 +400,27 @@ void ed_play_panel(ed_ui *u, int y, int x, int h, int w)
 	const api_entity *ev;
 	int ne = api_run_entities(p->run, pi, &ev), hpi, here = live_entity_here(u, &hpi);
 	for (int i = 0; i < ne && y < end - 1; i++) {
-		put(y++, x, w, " %s %s at %d,%d", i == here ? ">" : " ", ev[i].name, ev[i].x,
-		    ev[i].y);
+		put(y++, x, w, " %s %s at %d,%d", i == here ? ">" : " ", ev[i].name,
+		    ev[i].x, ev[i].y);
 		for (int k = 0; i == here && k < ev[i].nprops && y < end - 1; k++) {
 			const api_value *v = &ev[i].props[k].value;
 			char val[64];
 			switch (v->type) {
-			case API_NIL: snprintf(val, sizeof val, "nil"); break;
-			case API_BOOL: snprintf(val, sizeof val, v->u.b ? "true" : "false"); break;
-			case API_INT: snprintf(val, sizeof val, "%lld", (long long)v->u.i); break;
-			case API_NUM: snprintf(val, sizeof val, "%g", v->u.n); break;
-			case API_STR: snprintf(val, sizeof val, "\"%.40s\"", v->u.s); break;
+			case API_NIL:
+				snprintf(val, sizeof val, "nil");
+				break;
+			case API_BOOL:
+				snprintf(val, sizeof val, v->u.b ? "true" : "false");
+				break;
+			case API_INT:
+				snprintf(val, sizeof val, "%lld", (long long)v->u.i);
+				break;
+			case API_NUM:
+				snprintf(val, sizeof val, "%g", v->u.n);
+				break;
+			case API_STR:
+				snprintf(val, sizeof val, "\"%.40s\"", v->u.s);
+				break;
 			}
 			put(y++, x, w, "     %s=%s", ev[i].props[k].key, val);
 		}

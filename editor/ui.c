@@ -230,6 +230,7 @@ static void saved(ed_ui *u, double ms)
 	remember_file(u);
 	unlink(u->recover);
 	u->recover_gen = u->m.generation;
+	u->watch_known = false; /* our own write is no news: look afresh */
 	if (ms >= 0) {
 		/* A big world: its problems are found when the keyboard idles,
 		 * not here, where a key may be waiting. */
@@ -293,7 +294,8 @@ void ed_save_poll(ed_ui *u)
 	double ms = now_ms() - sv->t0;
 	if (phase < 2) {
 		ed_set_msg(u, false, "saving world.acre: %s (%.1f s)",
-		           phase == 0 ? "writing the text" : "writing the file", ms / 1000);
+		           phase == 0 ? "writing the text" : "writing the file",
+		           ms / 1000);
 		return;
 	}
 	pthread_join(sv->thread, NULL);
@@ -323,7 +325,8 @@ void ed_save_then_quit(ed_ui *u)
  * whole file (the previous or the new one). */
 void ed_write_recovery(ed_ui *u)
 {
-	if (u->recover_gen == u->m.generation)
+	/* A preview is part of the world: never let it stand for the whole. */
+	if (u->recover_gen == u->m.generation || u->loading)
 		return;
 	u->recover_gen = u->m.generation;
 	if (!ed_dirty(&u->m)) {
@@ -357,8 +360,10 @@ static void load_error(ed_ui *u, const wf_diags *d, char *err, size_t errlen)
 		if (d->v[i].severity == WF_ERROR)
 			e = &d->v[i];
 	if (e)
-		seterr(err, errlen, "%s:%u:%u: %s (%d error%s in all; 'acre check' lists them)",
-		       e->file, e->line, e->col, e->msg, d->errors, d->errors == 1 ? "" : "s");
+		seterr(err, errlen,
+		       "%s:%u:%u: %s (%d error%s in all; 'acre check' lists them)",
+		       e->file, e->line, e->col, e->msg, d->errors,
+		       d->errors == 1 ? "" : "s");
 	else
 		seterr(err, errlen, "cannot read the world in %s", u->dir);
 }
@@ -377,8 +382,8 @@ static wf_world *load_world(ed_ui *u, const char *file, ed_loader **job, char *e
 		return NULL;
 	}
 	const char *p = file ? file : path;
-	wf_world *w = job ? ed_load_preview(p, p, &u->keep, job, &d)
-	                  : ed_load(p, p, &u->keep, &d);
+	wf_world *w =
+	    job ? ed_load_preview(p, p, &u->keep, job, &d) : ed_load(p, p, &u->keep, &d);
 	free(path);
 	if (d.errors > 0 || !w) {
 		/* A world that does not parse is not opened: saving the part that
@@ -412,8 +417,11 @@ static void finish_load(ed_ui *u)
 	ed_model *m = &u->m;
 	int32_t cx = m->cx, cy = m->cy, vx = m->vx, vy = m->vy, vw = m->vw, vh = m->vh;
 	int brush = m->brush;
-	ed_model_free(m); /* the preview: nothing was edited in it */
+	bool recovered = m->saved_pos == -1; /* opened from a recovery file */
+	ed_model_free(m);                    /* the preview: nothing was edited in it */
 	ed_model_init(m, w);
+	if (recovered)
+		m->saved_pos = -1; /* the recovered edits are still not saved */
 	wf_world_free(u->keep);
 	u->keep = keep;
 	m->vw = vw;
@@ -502,22 +510,27 @@ static int ask_recover(ed_ui *u, const ed_recovery *v, int n)
 		if (n == 1)
 			mvprintw(1, 2, "A recovery file from an unsaved session exists:");
 		else
-			mvprintw(1, 2, "%d recovery files from unsaved sessions exist "
-			               "(newest first):", n);
+			mvprintw(1, 2,
+			         "%d recovery files from unsaved sessions exist "
+			         "(newest first):",
+			         n);
 		for (int i = 0; i < n; i++) {
 			char when[64] = "?";
-			strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", localtime(&v[i].mtime));
+			strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S",
+			         localtime(&v[i].mtime));
 			if (n == 1)
 				mvprintw(2, 4, "%s (written %s)", v[i].path, when);
 			else
-				mvprintw(2 + i, 2, "%d  %s (written %s, %lld bytes)", i + 1,
-				         v[i].path, when, v[i].size);
+				mvprintw(2 + i, 2, "%d  %s (written %s, %lld bytes)",
+				         i + 1, v[i].path, when, v[i].size);
 		}
 		int y = 3 + (n == 1 ? 1 : n);
 		if (n == 1)
-			mvprintw(y++, 2, "r  recover it (the editor opens it; :w saves it)");
+			mvprintw(y++, 2,
+			         "r  recover it (the editor opens it; :w saves it)");
 		else
-			mvprintw(y++, 2, "1-%d  recover that one (the others stay for later)", n);
+			mvprintw(y++, 2,
+			         "1-%d  recover that one (the others stay for later)", n);
 		mvprintw(y++, 2, "d  discard %s and open the saved world",
 		         n == 1 ? "it" : "them all");
 		mvprintw(y++, 2, "q  quit and leave %s alone", n == 1 ? "it" : "them");
@@ -525,7 +538,8 @@ static int ask_recover(ed_ui *u, const ed_recovery *v, int n)
 		wint_t wc;
 		int r = get_wch(&wc);
 		if (r == ERR || (r == OK && (wc == 'q' || wc == 3)))
-			return -2; /* a blocking read fails only when the terminal is gone */
+			return -2; /* a blocking read fails only when the terminal is gone
+			            */
 		if (r == OK && wc == 'd')
 			return -1;
 		if (r == OK && n == 1 && wc == 'r')
@@ -613,9 +627,9 @@ static void loop(ed_ui *u)
 		               u->recover_gen != u->m.generation || ed_play_running(u);
 		/* Never wait for ever: the world's files are watched. */
 		int wait = u->loading || u->saving ? 20
-		           : ed_play_running(u) ? 50
-		           : pending            ? IDLE_MS
-		                                : WATCH_MS;
+		           : ed_play_running(u)    ? 50
+		           : pending               ? IDLE_MS
+		                                   : WATCH_MS;
 		timeout(wait);
 		wint_t wc;
 		double asked = now_ms();
@@ -718,7 +732,8 @@ int ed_run(const ed_options *o, ed_stats *st, char *err, size_t errlen)
 	int pick = nrv > 0 && o->recover ? 0 : -1; /* --recover: the newest */
 	wf_world *w = NULL;
 	if (nrv == 0 || pick >= 0) {
-		w = load_world(u, pick >= 0 ? rv[pick].path : NULL, &u->loading, err, errlen);
+		w = load_world(u, pick >= 0 ? rv[pick].path : NULL, &u->loading, err,
+		               errlen);
 		if (!w) {
 			ed_recover_free(rv, nrv);
 			ui_free(u);
@@ -741,8 +756,8 @@ int ed_run(const ed_options *o, ed_stats *st, char *err, size_t errlen)
 				unlink(rv[i].path);
 		pick = a;
 		if (a != -2)
-			w = load_world(u, pick >= 0 ? rv[pick].path : NULL, &u->loading, err,
-			               errlen);
+			w = load_world(u, pick >= 0 ? rv[pick].path : NULL, &u->loading,
+			               err, errlen);
 		if (!w) {
 			endwin();
 			delscreen(scr);

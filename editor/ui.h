@@ -85,7 +85,7 @@ struct ed_ui {
 	int nwatch;
 	uint64_t watch_gen, watch_sig;
 	bool watch_known;
-	double watch_next; /* monotonic ms of the next look */
+	double watch_next;  /* monotonic ms of the next look */
 	ed_loader *loading; /* the rest of a big world, being read */
 	ed_saver *saving;   /* a big world being saved in the background */
 	char fatal[1024];   /* why the editor had to close (a bad world) */
@@ -145,7 +145,7 @@ void ed_play_key(ed_ui *u, int key);
 void ed_play_idle(ed_ui *u); /* advance a running play by one frame's ticks */
 bool ed_play_running(const ed_ui *u);
 void ed_play_unfollow(ed_ui *u); /* a move of the cursor ends follow mode */
-void ed_play_reload(ed_ui *u);    /* scripts changed: replay to the same tick */
+void ed_play_reload(ed_ui *u);   /* scripts changed: replay to the same tick */
 void ed_play_panel(ed_ui *u, int y, int x, int h, int w);
 /* Live tiles and entities of parcel pi while playing, else NULL / -1. */
 const uint8_t *ed_play_tiles(ed_ui *u, int pi);

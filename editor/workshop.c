@@ -78,10 +78,12 @@ static int run_editor(ed_ui *u, const char *path)
 	clearok(curscr, TRUE);
 	refresh();
 	if (pid < 0)
-		return ed_set_msg(u, true, "cannot start %s: %s", ed, strerror(errno)), -1;
+		return ed_set_msg(u, true, "cannot start %s: %s", ed, strerror(errno)),
+		       -1;
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		ed_set_msg(u, true, "%s on %s did not finish cleanly (status %d)", ed, path,
-		           WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+		ed_set_msg(
+		    u, true, "%s on %s did not finish cleanly (status %d)", ed, path,
+		    WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
 		return -1;
 	}
 	return 0;
@@ -111,7 +113,8 @@ static void edit_script(ed_ui *u, const char *rel)
 static int create_script(ed_ui *u, const char *rel, const char *parcel)
 {
 	if (wf_path_check(rel) != WF_READ_OK)
-		return ed_set_msg(u, true, "%s: %s", rel, wf_read_strerror(WF_READ_BADPATH)),
+		return ed_set_msg(u, true, "%s: %s", rel,
+		                  wf_read_strerror(WF_READ_BADPATH)),
 		       -1;
 	char *path = NULL;
 	size_t nd = strlen(u->dir);
@@ -127,7 +130,8 @@ static int create_script(ed_ui *u, const char *rel, const char *parcel)
 			return -1;
 		}
 		if (lstat(path, &st) != 0 || !S_ISDIR(st.st_mode)) {
-			ed_set_msg(u, true, "%s is not a directory (links are not followed)",
+			ed_set_msg(u, true,
+			           "%s is not a directory (links are not followed)",
 			           path);
 			free(path);
 			return -1;
@@ -137,15 +141,18 @@ static int create_script(ed_ui *u, const char *rel, const char *parcel)
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
 	free(path);
 	if (fd < 0)
-		return ed_set_msg(u, true, "cannot create %s: %s", rel, strerror(errno)), -1;
+		return ed_set_msg(u, true, "cannot create %s: %s", rel, strerror(errno)),
+		       -1;
 	FILE *f = fdopen(fd, "w");
 	if (!f) {
 		close(fd);
-		return ed_set_msg(u, true, "cannot create %s: %s", rel, strerror(errno)), -1;
+		return ed_set_msg(u, true, "cannot create %s: %s", rel, strerror(errno)),
+		       -1;
 	}
 	fprintf(f, template_lua, rel, parcel, parcel);
 	if (fclose(f) != 0)
-		return ed_set_msg(u, true, "cannot write %s: %s", rel, strerror(errno)), -1;
+		return ed_set_msg(u, true, "cannot write %s: %s", rel, strerror(errno)),
+		       -1;
 	return 0;
 }
 

@@ -52,6 +52,7 @@ STATUS=' starter  0,0 (0,0)  square owner ada zone market  NORMAL'
 
 test_expect 'q quits at once when everything is saved' '
 	starter && ed_start w && wait_for "$STATUS" &&
+	screen | grep -q "^? help  i paint  u undo  / search  :w save  q quit" &&
 	keys q && wait_for "EDIT-EXIT 0" && ed_stop
 '
 
@@ -182,6 +183,8 @@ test_expect 'play: the cursor moves freely, follows an entity, steps back' '
 	keys S && wait_for "at tick 0: nothing to step back to" &&
 	keys l && wait_for " starter  4,2 (0,0)" && ! screen | grep -q " following" &&
 	keys s && wait_for " tick 1  paused" && screen | grep -q " starter  4,2 (0,0)" &&
+	keys r && wait_for "  running  " && keys C-c && wait_for "play paused" &&
+	wait_for "  paused  " &&
 	keys i && wait_for "play mode: the world cannot be edited (P leaves)" &&
 	keys P && wait_for "the edited world is back" &&
 	wait_for " used   0% instr 3% mem" &&
@@ -328,6 +331,17 @@ test_expect 'the history panel shows what each commit changed in the parcel' '
 	screen | grep -A2 " the square$" | grep -q "│    first commit$" &&
 	keys C : g o t o Space c o t t a g e Enter C && wait_for " parcel cottage" &&
 	screen | grep -A3 " the square$" | grep -q "│    first commit$" &&
+	ed_stop
+'
+
+test_expect 'a big world recovered stays unsaved once it is read whole' '
+	acre gen street --parcels 12000 big >/dev/null &&
+	sed "0,/#\.\.\.\.\.\.\.\.\.\.\.\.\.\.#/s//#~~~~~~~~~~~~~~#/" big/world.acre \
+		>big/.world.acre.999999999.acre-recover &&
+	! cmp -s big/world.acre big/.world.acre.999999999.acre-recover &&
+	ed_start --recover big && wait_for "world read: 12000 parcels" &&
+	wait_for "[+]" && keys q && wait_for "unsaved changes: save them before quitting?" &&
+	keys n Enter && wait_for "EDIT-EXIT 0" && ! grep -q "#~~~~~~~~~~~~~~#" big/world.acre &&
 	ed_stop
 '
 

@@ -194,7 +194,8 @@ static void test_properties(void)
 	          "and says why");
 	CHECK(ed_parcel_create(&m, "-x", 0, 2, 1, 1) == -1,
 	      "a name the parser refuses is refused");
-	CHECK_STR(m.err, "parcel name '-x' may not start with '-' or '.'", "and says why");
+	CHECK_STR(m.err, "parcel name '-x' may not start with '-' or '.'",
+	          "and says why");
 	CHECK(ed_set_zone(&m, 0, "nope") == -1, "unknown zone refused");
 	CHECK_STR(m.err, "no zone named 'nope'", "and says why");
 	CHECK(ed_set_zone(&m, 0, "shop") == 0 && w->parcels[0].zone_index == 0,
@@ -208,8 +209,7 @@ static void test_properties(void)
 	          "and says why");
 	CHECK(ed_set_zone(&m, 0, "open") == 0, "change zone");
 	CHECK(ed_set_script(&m, 0, "/etc/passwd") == -1, "absolute script path refused");
-	CHECK_STR(m.err,
-	          "script '/etc/passwd' must be a relative path inside the world",
+	CHECK_STR(m.err, "script '/etc/passwd' must be a relative path inside the world",
 	          "and says why");
 	CHECK(ed_set_script(&m, 0, "scripts/a.lua") == 0, "set script");
 	CHECK(ed_set_zone(&m, 0, "shop") == -1,
@@ -345,10 +345,12 @@ static void test_palette_zones(void)
 	ed_model_init(&m, small_world());
 	CHECK(ed_palette_add(&m, "ab", "x", false) == -1, "a glyph of two characters");
 	CHECK(strstr(m.err, "a glyph is one character") != NULL, "is refused: %s", m.err);
-	CHECK(ed_palette_add(&m, "\"", "x", false) == -1, "a quote as a glyph is refused");
+	CHECK(ed_palette_add(&m, "\"", "x", false) == -1,
+	      "a quote as a glyph is refused");
 	CHECK(ed_palette_add(&m, "#", "x", false) == -1, "a glyph already there");
 	CHECK(ed_palette_add(&m, "%", "wall", false) == -1, "a name already there");
-	CHECK(strstr(m.err, "palette name 'wall' used twice") != NULL, "says so: %s", m.err);
+	CHECK(strstr(m.err, "palette name 'wall' used twice") != NULL, "says so: %s",
+	      m.err);
 	CHECK(ed_palette_add(&m, "%", "-x", false) == -1, "a bad name");
 	CHECK(ed_palette_add(&m, "%", "x solid", false) == -1,
 	      "a name that would read as a flag");
@@ -365,16 +367,18 @@ static void test_palette_zones(void)
 	CHECK(ed_zone_add(&m, "park", WF_CAP_TILES | WF_CAP_ENTITIES, 3) == 0 &&
 	          m.w->nzones == 3 && wf_find_zone(m.w, "park") == 2,
 	      "a new zone, found by name");
-	CHECK(ed_zone_set(&m, 0, WF_CAP_ALL, -1) == 0 && m.w->zones[0].caps == WF_CAP_ALL &&
-	          m.w->zones[0].max_entities == -1,
+	CHECK(ed_zone_set(&m, 0, WF_CAP_ALL, -1) == 0 &&
+	          m.w->zones[0].caps == WF_CAP_ALL && m.w->zones[0].max_entities == -1,
 	      "a zone's allowances and cap");
-	CHECK(ed_entity_rename(&m, 0, 0, "bad name") == -1, "an entity name with a space");
+	CHECK(ed_entity_rename(&m, 0, 0, "bad name") == -1,
+	      "an entity name with a space");
 	CHECK(ed_entity_rename(&m, 0, 0, "torch") == 0 &&
 	          strcmp(m.w->parcels[0].entities[0].name, "torch") == 0,
 	      "an entity renamed");
 	for (int i = 0; i < 6; i++)
 		ed_undo(&m);
-	CHECK(m.w->npalette == 3 && m.w->nzones == 2 && m.w->zones[0].caps == WF_CAP_TILES &&
+	CHECK(m.w->npalette == 3 && m.w->nzones == 2 &&
+	          m.w->zones[0].caps == WF_CAP_TILES &&
 	          strcmp(m.w->parcels[0].entities[0].name, "lamp") == 0 &&
 	          ed_tile(&m, 1, 1) == 0 && !ed_dirty(&m),
 	      "six undos give the world back as opened");
