@@ -7,7 +7,8 @@
 #include <stdio.h>
 
 struct index_opts {
-	const char *registry;
+	const char *registry, *rev;
+	bool no_claims;
 };
 
 static bool index_opt(int c, const char *arg, void *ctx)
@@ -15,12 +16,33 @@ static bool index_opt(int c, const char *arg, void *ctx)
 	struct index_opts *o = ctx;
 	if (c == 'r')
 		o->registry = arg;
+	else if (c == 'R')
+		o->rev = arg;
+	else if (c == 'n')
+		o->no_claims = true;
 	return true;
+}
+
+/* A WORLD argument may name a bare repository (a server's copy), with the
+ * world's subdirectory after it; without one, the current directory. */
+static store_repo *index_repo(const char *arg)
+{
+	store_repo *r;
+	store_err err;
+	if (!arg)
+		return cmd_store_repo(NULL);
+	if (store_repo_open_at(arg, &r, &err) != 0) {
+		cli_error("%s", err.msg);
+		return NULL;
+	}
+	return r;
 }
 
 static int cmd_index(int argc, char **argv)
 {
 	static const struct option lo[] = {{"registry", required_argument, NULL, 'r'},
+	                                   {"rev", required_argument, NULL, 'R'},
+	                                   {"no-claims", no_argument, NULL, 'n'},
 	                                   {NULL, 0, NULL, 0}};
 	struct index_opts o = {0};
 	store_index_report rep;
@@ -30,11 +52,11 @@ static int cmd_index(int argc, char **argv)
 		return CLI_USAGE;
 	if (n > 1)
 		return cli_usage(&cmd_index_entry, "one world at a time");
-	store_repo *r = cmd_store_repo(n ? argv[0] : NULL);
+	store_repo *r = index_repo(n ? argv[0] : NULL);
 	if (!r)
 		return CLI_USAGE;
 	store_reg *g = cmd_store_registry(o.registry);
-	int rc = g ? store_index(g, r, &rep, &err) : -1;
+	int rc = g ? store_index(g, r, o.rev, !o.no_claims, &rep, &err) : -1;
 	if (g && rc != 0)
 		cli_error("%s", err.msg);
 	if (rc == 0) {
@@ -60,7 +82,7 @@ static int cmd_index(int argc, char **argv)
 
 const struct cmd_entry cmd_index_entry = {
     .name = "index",
-    .usage = "[--registry FILE] [WORLD]",
+    .usage = "[--rev REV] [--no-claims] [--registry FILE] [WORLD]",
     .summary = "index a world's history, parcels and owners in the registry",
     .help = "Rebuilds the registry's view of WORLD (default: the current\n"
             "directory) from its git repository: the world, the first-parent\n"
@@ -76,6 +98,8 @@ const struct cmd_entry cmd_index_entry = {
             "repository (clone) of a world shares its claims.\n"
             "\n"
             "Options:\n"
+            "  --rev REV        index the world as it is at REV (default HEAD)\n"
+            "  --no-claims      record no claims from the owners in the file\n"
             "  --registry FILE  the registry database (default: $ACRE_REGISTRY, else\n"
             "                   $XDG_DATA_HOME/acre/registry.db, else\n"
             "                   ~/.local/share/acre/registry.db)\n",
