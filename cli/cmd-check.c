@@ -149,7 +149,9 @@ static int cmd_check(int argc, char **argv)
 	int rc = parse_options(&c, argc, argv, &world);
 	if (rc != CLI_OK)
 		return rc;
-	c.dir = cli_world_dir(world);
+	/* With --rev the world is read from git: WORLD may be a bare
+	 * repository, with no world.acre on disk (check-base.c). */
+	c.dir = c.rev ? strdup(world ? world : ".") : cli_world_dir(world);
 	if (!c.dir)
 		return CLI_USAGE;
 	c.progress = isatty(2) && getenv("ACRE_NO_PROGRESS") == NULL;

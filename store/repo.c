@@ -156,6 +156,37 @@ static int repo_split(const char *path, char **top, char **rest, store_err *err)
 	return 0;
 }
 
+/* Inside a git server's pre-receive hook, the objects of the push being
+ * judged are not in the repository yet: git names their directory in
+ * GIT_OBJECT_DIRECTORY and the repository's own in
+ * GIT_ALTERNATE_OBJECT_DIRECTORIES. Reading a pushed revision needs both,
+ * as git's own commands in the hook see them. */
+static int repo_quarantine(git_repository *repo, store_err *err)
+{
+	const char *objs = getenv("GIT_OBJECT_DIRECTORY");
+	const char *alts = getenv("GIT_ALTERNATE_OBJECT_DIRECTORIES");
+	git_odb *odb;
+	if ((!objs || !*objs) && (!alts || !*alts))
+		return 0;
+	if (git_repository_odb(&odb, repo) < 0)
+		return repo_fail(err, "objects");
+	int rc = 0;
+	if (objs && *objs)
+		rc = git_odb_add_disk_alternate(odb, objs);
+	for (const char *p = alts; rc >= 0 && p && *p;) {
+		size_t n = strcspn(p, ":");
+		char dir[PATH_MAX];
+		if (n && n < sizeof dir) {
+			memcpy(dir, p, n);
+			dir[n] = '\0';
+			rc = git_odb_add_disk_alternate(odb, dir);
+		}
+		p += n + (p[n] == ':');
+	}
+	git_odb_free(odb);
+	return rc < 0 ? repo_fail(err, "objects of the push") : 0;
+}
+
 int store_repo_open_at(const char *path, store_repo **out, store_err *err)
 {
 	char *top, *rest;
@@ -192,6 +223,12 @@ int store_repo_open_at(const char *path, store_repo **out, store_err *err)
 	repo_lib_init();
 	r->repo = bare;
 	r->bare = true;
+	if (repo_quarantine(bare, err) != 0) {
+		store_repo_close(r);
+		free(top);
+		free(rest);
+		return -1;
+	}
 	r->dir = malloc(strlen(top) + strlen(rest) + 2);
 	r->prefix = malloc(strlen(rest) + 2);
 	if (r->dir && r->prefix) {
