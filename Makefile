@@ -11,7 +11,7 @@
 #   make install / uninstall   honour PREFIX and DESTDIR
 #
 # Lua 5.4 is built from the distribution's source package with Acre's patches
-# from vm/lua-patches/ applied in order (see DESIGN.md §1). LUA_SRC=DIR uses
+# from vm/lua-patches/ applied in order (see vm/README.md). LUA_SRC=DIR uses
 # any Lua 5.4 source tree instead. Directories may add rules in a module.mk
 # fragment, included below; there is no recursive make.
 
@@ -71,7 +71,7 @@ ALL_LDFLAGS = $(XFLAGS) $(LDFLAGS)
 ALL_LIBS = $(PKG_LIBS) -lm -lpthread
 
 .PHONY: all run test test-sanitize bench fuzz deps install uninstall clean \
-        lua-stock
+        lua-stock check-layers
 
 all: acre
 
@@ -155,8 +155,13 @@ run:
 
 test:
 	@sh mk/deps.sh packages
+	@sh mk/check-layers.sh
 	@$(MAKE) --no-print-directory acre test-bins
 	@ACRE_BUILD=$(B) sh tests/run.sh
+
+# Includes must point down the layers (each module's README says which).
+check-layers:
+	@sh mk/check-layers.sh
 
 test-sanitize:
 	@sh mk/deps.sh packages

@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 typedef struct rules {
 	wf_world *w;
@@ -63,26 +62,31 @@ static void check_attrs(rules *R, uint32_t line, const char *parcel, const wf_at
 	}
 }
 
-/* A script path must be relative, stay inside the world and exist. */
+/* A file the world names (a script, the events file) must pass the guarded
+ * reader that will read it: relative, inside the world, no symbolic link,
+ * a regular file within its size cap. The message names the path and the
+ * reason, never the content of what is there. */
+static void check_file(rules *R, uint32_t line, const char *parcel, const char *what,
+                       const char *path, size_t cap)
+{
+	check_text(R, line, parcel, what, path);
+	wf_read_status st = wf_path_check(path);
+	if (st == WF_READ_OK && R->dir)
+		st = wf_world_probe(R->dir, path, cap);
+	if (st == WF_READ_BADPATH)
+		bad(R, line, parcel, "%s path '%.200s' must be relative to the world and stay inside it",
+		    what, path);
+	else if (st == WF_READ_MISSING)
+		bad(R, line, parcel, "%s '%.200s' not found in the world", what, path);
+	else if (st == WF_READ_TOOBIG)
+		bad(R, line, parcel, "%s '%.200s' is larger than %zu bytes", what, path, cap);
+	else if (st != WF_READ_OK)
+		bad(R, line, parcel, "%s '%.200s' is %s", what, path, wf_read_strerror(st));
+}
+
 static void check_script(rules *R, uint32_t line, const char *parcel, const char *path)
 {
-	check_text(R, line, parcel, "script path", path);
-	if (!*path || path[0] == '/' || strcmp(path, "..") == 0 ||
-	    strncmp(path, "../", 3) == 0 || strstr(path, "/../") ||
-	    (strlen(path) >= 3 && strcmp(path + strlen(path) - 3, "/..") == 0)) {
-		bad(R, line, parcel,
-		    "script path '%.200s' must be relative to the world "
-		    "and stay inside it",
-		    path);
-		return;
-	}
-	if (!R->dir)
-		return;
-	char full[4096];
-	struct stat st;
-	if ((size_t)snprintf(full, sizeof full, "%s/%s", R->dir, path) >= sizeof full ||
-	    stat(full, &st) != 0 || !S_ISREG(st.st_mode))
-		bad(R, line, parcel, "script '%.200s' not found in the world", path);
+	check_file(R, line, parcel, "script", path, WF_MAX_SCRIPT_BYTES);
 }
 
 static void check_header(rules *R)
@@ -103,19 +107,8 @@ static void check_header(rules *R)
 	const wf_budget *b = &w->unit_budget;
 	if (b->entities < 0 || b->instructions < 0 || b->memory < 0)
 		bad(R, 1, NULL, "budget values must not be negative");
-	if (w->events) {
-		check_text(R, 1, NULL, "events file", w->events);
-		if (R->dir) {
-			char full[4096];
-			struct stat st;
-			if ((size_t)snprintf(full, sizeof full, "%s/%s", R->dir,
-			                     w->events) >= sizeof full ||
-			    stat(full, &st) != 0)
-				bad(R, 1, NULL,
-				    "events file '%.200s' not found in the world",
-				    w->events);
-		}
-	}
+	if (w->events)
+		check_file(R, 1, NULL, "events file", w->events, WF_MAX_EVENTS_BYTES);
 	check_attrs(R, 1, NULL, w->attrs, w->nattrs);
 }
 
@@ -278,6 +271,10 @@ static void check_parcel(rules *R, wf_parcel *p, int index)
 	}
 	check_tiles(R, p);
 	check_entities(R, p, caps);
+	const char *list[WF_MAX_PARCEL_SCRIPTS];
+	if (wf_parcel_scripts(w, p, list, WF_MAX_PARCEL_SCRIPTS) > WF_MAX_PARCEL_SCRIPTS)
+		bad(R, p->line, p->name, "parcel '%s' runs more than %d distinct scripts",
+		    p->name, WF_MAX_PARCEL_SCRIPTS);
 	wf_budget b = wf_parcel_budget(w, p);
 	if (p->nentities > b.entities)
 		bad(R, p->line, p->name,

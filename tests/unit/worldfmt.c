@@ -135,7 +135,7 @@ static void test_samples(void)
 	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
 		char *src;
 		size_t len;
-		if (wf_read_file(files[i], &src, &len) < 0) {
+		if (wf_world_read(NULL, files[i], WF_MAX_WORLD_BYTES, &src, &len) != WF_READ_OK) {
 			CHECK(0, "%s: readable", files[i]);
 			continue;
 		}
@@ -406,7 +406,7 @@ static void test_gen(void)
 	snprintf(path, sizeof path, "%s/world.acre", dir);
 	char *src;
 	size_t len;
-	if (wf_read_file(path, &src, &len) == 0) {
+	if (wf_world_read(dir, "world.acre", WF_MAX_WORLD_BYTES, &src, &len) == WF_READ_OK) {
 		check_round_trip("generated street", src, len);
 		wf_diags d = {0};
 		wf_world *w = wf_parse(src, len, "world.acre", &d);
@@ -440,7 +440,7 @@ static void test_save(void)
 	CHECK(wf_save_atomic(path, "two\n", 4) == 0, "second save");
 	char *data;
 	size_t len;
-	CHECK(wf_read_file(path, &data, &len) == 0 && len == 4 &&
+	CHECK(wf_world_read(dir, "world.acre", 16, &data, &len) == WF_READ_OK && len == 4 &&
 	          memcmp(data, "two\n", 4) == 0,
 	      "the file holds the new content");
 	free(data);
