@@ -261,14 +261,58 @@ static bool repo_plain_name(const char *name)
 	       strcasecmp(name, ".git") != 0 && !strchr(name, '/');
 }
 
+/* What an export may write. A pushed tree is a stranger's: a blob of
+ * zeros compresses a thousandfold, so sizes are checked before writing.
+ * A file larger than any reader of a world accepts (world.acre at the top,
+ * WF_MAX_WORLD_BYTES; anything else, WF_MAX_EVENTS_BYTES, the largest other
+ * cap) is written as a sparse file of its size: the guarded reader then
+ * refuses it as too large, as it would in a work tree, and no disk is
+ * used. */
+#define EXPORT_MAX_BYTES ((uint64_t)2 << 30)
+#define EXPORT_MAX_ENTRIES 1000000
+
+typedef struct export_budget {
+	uint64_t bytes;
+	long entries;
+} export_budget;
+
 static int repo_export_blob(store_repo *r, const git_tree_entry *e, int dirfd,
-                            const char *name, store_err *err)
+                            const char *name, bool top, export_budget *bud,
+                            store_err *err)
 {
-	git_blob *b;
-	if (git_blob_lookup(&b, r->repo, git_tree_entry_id(e)) < 0)
+	git_odb *odb;
+	size_t size;
+	git_object_t type;
+	if (git_repository_odb(&odb, r->repo) < 0)
 		return repo_fail(err, name);
+	int rc = git_odb_read_header(&size, &type, odb, git_tree_entry_id(e));
+	git_odb_free(odb);
+	if (rc < 0)
+		return repo_fail(err, name);
+	size_t cap = top && strcmp(name, "world.acre") == 0 ? WF_MAX_WORLD_BYTES
+	                                                     : WF_MAX_EVENTS_BYTES;
 	int fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
 	                0644);
+	if (fd >= 0 && size > cap) {
+		if (ftruncate(fd, (off_t)size) != 0 || close(fd) != 0) {
+			store_seterr(err, "exporting %s: %s", name, strerror(errno));
+			return -1;
+		}
+		return 0;
+	}
+	if (fd >= 0 && (bud->bytes += size) > EXPORT_MAX_BYTES) {
+		close(fd);
+		store_seterr(err, "exporting: the revision's files are larger than %llu "
+		                  "bytes together",
+		             (unsigned long long)EXPORT_MAX_BYTES);
+		return -1;
+	}
+	git_blob *b;
+	if (git_blob_lookup(&b, r->repo, git_tree_entry_id(e)) < 0) {
+		if (fd >= 0)
+			close(fd);
+		return repo_fail(err, name);
+	}
 	const char *p = git_blob_rawcontent(b);
 	size_t left = (size_t)git_blob_rawsize(b);
 	while (fd >= 0 && left > 0) {
@@ -290,7 +334,7 @@ static int repo_export_blob(store_repo *r, const git_tree_entry *e, int dirfd,
 }
 
 static int repo_export_tree(store_repo *r, git_tree *t, int dirfd, int depth,
-                            store_err *err)
+                            export_budget *bud, store_err *err)
 {
 	if (depth > 64) {
 		store_seterr(err, "exporting: directories nested too deeply");
@@ -302,8 +346,13 @@ static int repo_export_tree(store_repo *r, git_tree *t, int dirfd, int depth,
 		git_filemode_t mode = git_tree_entry_filemode(e);
 		if (!repo_plain_name(name))
 			continue;
+		if (++bud->entries > EXPORT_MAX_ENTRIES) {
+			store_seterr(err, "exporting: the revision has more than %d files",
+			             EXPORT_MAX_ENTRIES);
+			return -1;
+		}
 		if (mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE) {
-			if (repo_export_blob(r, e, dirfd, name, err) != 0)
+			if (repo_export_blob(r, e, dirfd, name, depth == 0, bud, err) != 0)
 				return -1;
 		} else if (mode == GIT_FILEMODE_TREE) {
 			git_tree *sub;
@@ -320,7 +369,7 @@ static int repo_export_tree(store_repo *r, git_tree *t, int dirfd, int depth,
 				                 -1)
 				              : repo_fail(err, name);
 			}
-			int rc = repo_export_tree(r, sub, fd, depth + 1, err);
+			int rc = repo_export_tree(r, sub, fd, depth + 1, bud, err);
 			git_tree_free(sub);
 			close(fd);
 			if (rc != 0)
@@ -365,7 +414,8 @@ int store_export(store_repo *r, const char *rev, const char *dest, store_err *er
 		store_seterr(err, "%s: %s", dest, strerror(errno));
 		rc = -1;
 	} else {
-		rc = repo_export_tree(r, t ? t : root, fd, 0, err);
+		export_budget bud = {0};
+		rc = repo_export_tree(r, t ? t : root, fd, 0, &bud, err);
 		close(fd);
 	}
 	git_tree_free(t);

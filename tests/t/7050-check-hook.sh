@@ -113,6 +113,26 @@ test_expect 'post-receive indexes the accepted tip, so who on the server sees it
 	grep -q "^owner: cy (claimed by a push by cy, " out
 '
 
+test_expect 'check --rev reads a bare repository at a revision and leaves nothing behind' '
+	setup && mkdir tmp &&
+	sed -i "s/#.....~~.......#/#......~~......#/" c/world.acre && git -C c commit -qam pond &&
+	ACRE_PUSHER=ada git -C c push -q origin main 2>err &&
+	TMPDIR=$T/tmp acre check --ticks 1 --rev main~1 server.git >out &&
+	grep -q "^valid: 2 parcels" out &&
+	TMPDIR=$T/tmp expect_exit 1 acre check --ticks 1 --rev main --base main~1 --as bo server.git >out &&
+	grep -qx "world.acre:$(grep -n "^parcel square" c/world.acre | cut -d: -f1):1: error: parcel .square. changed, but it belongs to ada; .bo. may not change it \[ownership\]" out &&
+	test -z "$(ls tmp)" &&
+	expect_exit 2 acre check --rev nosuch server.git 2>err &&
+	grep -q "^acre: check: --rev nosuch: unknown revision .nosuch." err
+'
+
+test_expect 'a symbolic link in a checked revision is never followed' '
+	setup && rm c/scripts/square.lua && ln -s /etc/passwd c/scripts/square.lua &&
+	git -C c add -A && git -C c commit -qm link &&
+	expect_exit 1 acre check --ticks 1 --rev HEAD c >out &&
+	grep -q "scripts/square.lua" out && ! grep -q "root:" out
+'
+
 test_expect 'the GitHub workflow parses and runs acre check against the base branch' '
 	python3 -c "
 import yaml,sys
