@@ -45,6 +45,17 @@ static int ls_parcel(const store_parcel_row *p, void *arg)
 	return 0;
 }
 
+/* A claim whose parcel is not in the indexed revision: its land is held
+ * all the same, so it is listed, under a heading of its own. */
+static int ls_claim(const store_parcel_row *p, void *arg)
+{
+	bool *first = arg;
+	if (*first)
+		printf("claimed, not in the indexed revision:\n");
+	*first = false;
+	return ls_parcel(p, NULL);
+}
+
 static int cmd_ls(int argc, char **argv)
 {
 	static const struct option lo[] = {{"registry", required_argument, NULL, 'r'},
@@ -81,6 +92,9 @@ static int cmd_ls(int argc, char **argv)
 		       "ZONE", "OWNER");
 		if (rc == 0)
 			rc = store_list_parcels(g, name, ls_parcel, NULL, &err);
+		bool first = true;
+		if (rc == 0)
+			rc = store_list_claims_elsewhere(g, name, ls_claim, &first, &err);
 		free(name);
 	}
 	if (rc != 0)
@@ -99,7 +113,9 @@ const struct cmd_entry cmd_ls_entry = {
             "directory, or a world name), the world's operators, then one line\n"
             "per parcel: name, position and size in unit parcels, zone, owner\n"
             "(from the registry), operators, and how the owner got it (push,\n"
-            "file or grant) and by whom ('acre who' shows the whole log).\n"
+            "file or grant) and by whom ('acre who' shows the whole log); then\n"
+            "the claims whose parcel is not in the indexed revision (it lives on\n"
+            "another branch, or was removed), whose land is held all the same.\n"
             "Reads the registry only.\n"
             "\n"
             "Options:\n"

@@ -91,12 +91,21 @@ static int cmd_who(int argc, char **argv)
 		return CLI_USAGE;
 	}
 	int rc = store_who(g, name, (int32_t)x, (int32_t)y, &p, &found, &err);
+	bool held = false;
+	store_parcel_row c = {0};
+	if (rc == 0 && !found)
+		rc = store_claim_at(g, name, (int32_t)x, (int32_t)y, &c, &held, &err);
 	if (rc != 0)
 		cli_error("%s", err.msg);
-	else if (!found)
+	else if (!found) {
 		printf("%ld %ld: no parcel of %s covers this tile\n", (long)x, (long)y,
 		       name);
-	else {
+		/* The land may still be held by a parcel on another branch. */
+		if (held)
+			printf("claimed by parcel %s of %s, which is not in the indexed "
+			       "revision\n",
+			       c.parcel, c.owner);
+	} else {
 		who_print(&p, x, y);
 		char **ops;
 		int nops;
@@ -114,6 +123,7 @@ static int cmd_who(int argc, char **argv)
 		}
 	}
 	store_parcel_row_free(&p);
+	store_parcel_row_free(&c);
 	free(name);
 	store_reg_close(g);
 	return rc != 0 ? CLI_USAGE : found ? CLI_OK : CLI_INVALID;

@@ -260,6 +260,55 @@ int store_who(store_reg *g, const char *world, int32_t x, int32_t y,
 	return ret;
 }
 
+/* Claims whose parcel is not in the newest index (it lives on another
+ * branch, or was removed): the same columns, the place from the claim,
+ * tiles from the indexed parcel size (0 when never indexed). */
+#define CLAIM_ONLY                                                                       \
+	"SELECT w.name, c.parcel, NULL, c.owner, NULL, NULL, c.px, c.py, c.pw, c.ph, "   \
+	"c.px * coalesce(r.parcel_w, 0), c.py * coalesce(r.parcel_h, 0), "               \
+	"(c.px + c.pw) * coalesce(r.parcel_w, 0), (c.py + c.ph) * "                       \
+	"coalesce(r.parcel_h, 0), w.id, c.source, c.by, c.since FROM claims c JOIN "      \
+	"worlds w ON w.id = c.world_id LEFT JOIN repos r ON r.id = (SELECT r2.id FROM "  \
+	"repos r2 WHERE r2.world_id = w.id ORDER BY r2.indexed DESC, r2.id DESC LIMIT "  \
+	"1) WHERE w.key = ? AND NOT EXISTS (SELECT 1 FROM parcels p WHERE p.repo_id = "  \
+	"r.id AND p.name = c.parcel) "
+
+static int parcel_rows(store_reg *g, sqlite3_stmt *st,
+                       int (*fn)(const store_parcel_row *, void *), void *arg,
+                       store_err *err);
+
+int store_list_claims_elsewhere(store_reg *g, const char *world,
+                                int (*fn)(const store_parcel_row *, void *), void *arg,
+                                store_err *err)
+{
+	sqlite3_stmt *st =
+	    reg_prep(g, err, CLAIM_ONLY "ORDER BY c.py, c.px, c.parcel", "t", world);
+	return st ? parcel_rows(g, st, fn, arg, err) : -1;
+}
+
+int store_claim_at(store_reg *g, const char *world, int32_t x, int32_t y,
+                   store_parcel_row *out, bool *found, store_err *err)
+{
+	*found = false;
+	memset(out, 0, sizeof *out);
+	sqlite3_stmt *st = reg_prep(g, err,
+	                            CLAIM_ONLY "AND r.parcel_w > 0 AND c.px * r.parcel_w "
+	                                       "<= ?2 AND ?2 < (c.px + c.pw) * r.parcel_w "
+	                                       "AND c.py * r.parcel_h <= ?3 AND ?3 < "
+	                                       "(c.py + c.ph) * r.parcel_h LIMIT 1",
+	                            "tii", world, (int64_t)x, (int64_t)y);
+	if (!st)
+		return -1;
+	int rc = sqlite3_step(st), ret = 0;
+	if (rc == SQLITE_ROW) {
+		*found = true;
+		ret = parcel_row(g, st, out, err);
+	} else if (rc != SQLITE_DONE)
+		ret = reg_fail(g, err, "reading claims");
+	sqlite3_finalize(st);
+	return ret;
+}
+
 int store_list_parcels(store_reg *g, const char *world,
                        int (*fn)(const store_parcel_row *, void *), void *arg,
                        store_err *err)
@@ -267,8 +316,13 @@ int store_list_parcels(store_reg *g, const char *world,
 	sqlite3_stmt *st = reg_prep(
 	    g, err, "SELECT " PARCEL_COLS PARCEL_FROM "ORDER BY p.py, p.px, p.name", "t",
 	    world);
-	if (!st)
-		return -1;
+	return st ? parcel_rows(g, st, fn, arg, err) : -1;
+}
+
+static int parcel_rows(store_reg *g, sqlite3_stmt *st,
+                       int (*fn)(const store_parcel_row *, void *), void *arg,
+                       store_err *err)
+{
 	int rc, ret = 0;
 	while (ret == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		store_parcel_row p;

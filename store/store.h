@@ -413,6 +413,15 @@ int store_list_worlds(store_reg *g, int (*fn)(const store_world_row *, void *), 
 int store_list_parcels(store_reg *g, const char *world,
                        int (*fn)(const store_parcel_row *, void *), void *arg,
                        store_err *err);
+/* Claims of the world whose parcel is not in its newest index (the parcel
+ * lives on another branch, or was removed): their land is still held.
+ * zone, file_owner and script are NULL. */
+int store_list_claims_elsewhere(store_reg *g, const char *world,
+                                int (*fn)(const store_parcel_row *, void *), void *arg,
+                                store_err *err);
+/* Which such claim holds the tile (x, y)? */
+int store_claim_at(store_reg *g, const char *world, int32_t x, int32_t y,
+                   store_parcel_row *out, bool *found, store_err *err);
 
 typedef struct store_stats {
 	int64_t worlds, repos, revisions, parcels, claims, operators;

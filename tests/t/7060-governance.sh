@@ -90,6 +90,10 @@ test_expect 'moving a parcel onto land another claim holds is refused' '
 	before=$(tip main) && ! push bo main 2>err &&
 	grep -q "parcel .shed. lies on land claimed by parcel .hut. of eve; .bo. may not build there \[ownership\]" err &&
 	test "$(tip main)" = "$before" &&
+	expect_exit 1 acre who 0 6 server.git >out &&
+	grep -qx "claimed by parcel hut of eve, which is not in the indexed revision" out &&
+	acre ls server.git >out &&
+	sed -n "/^claimed, not in the indexed revision:$/,\$p" out | grep -q "^hut  *0  *1 1x1  *-  *eve (push by eve)$" &&
 	git -C bo reset -q --hard origin/main &&
 	sed -i "s/^parcel shed 3 1$/parcel shed 2 1/" bo/world.acre && git -C bo commit -qam "move shed" &&
 	push bo main 2>err && test "$(owner 16 6)" = bo &&
