@@ -132,6 +132,19 @@ test_expect 'two pushes racing for the same land: exactly one claims it' '
 	cat bo.err cy.err | grep -q "lies on land \(claimed by parcel\|of parcel\) "
 '
 
+test_expect 'a push of several branches claims nothing when one of them is refused' '
+	setup &&
+	git -C bo checkout -q -b a && add_parcel bo shed 3 1 &&
+	git -C bo checkout -q -b b main &&
+	sed -i "s/#.....~~.......#/#......~~......#/" bo/world.acre && git -C bo commit -qam pond &&
+	! push bo a b 2>err &&
+	grep -q "acre: refusing refs/heads/b: acre check failed" err &&
+	test "$(sqlite3 reg.db "SELECT count(*) FROM claims WHERE parcel = '"'"'shed'"'"'")" = 0 &&
+	git -C bo checkout -q -b c a && add_parcel bo barn 3 0 &&
+	push bo a c 2>err &&
+	test "$(sqlite3 reg.db "SELECT parcel, owner FROM claims WHERE source = '"'"'push'"'"' ORDER BY parcel" | tr "\n" " ")" = "barn|bo shed|bo "
+'
+
 test_expect 'a bad middle commit is refused even when the tip undoes it' '
 	setup && before=$(tip main) &&
 	sed -i "s/#.....~~.......#/#......~~......#/" bo/world.acre && git -C bo commit -qam "into the pond" &&
