@@ -164,9 +164,24 @@ void store_parcel_row_free(store_parcel_row *p)
 	memset(p, 0, sizeof *p);
 }
 
-int store_world_lookup(store_reg *g, const char *arg, char **key, store_err *err)
+/* The key a WORLD argument names when it is a path: the directory, or
+ * for a world inside a bare repository ("srv/town.git/town", which does
+ * not exist on disk) the key store_repo_open_at gives it. */
+static char *lookup_path(const char *arg)
 {
 	char *abs = realpath(arg, NULL);
+	store_repo *r;
+	store_err err;
+	if (abs || !strchr(arg, '/') || store_repo_open_at(arg, &r, &err) != 0)
+		return abs;
+	abs = strdup(store_repo_dir(r));
+	store_repo_close(r);
+	return abs;
+}
+
+int store_world_lookup(store_reg *g, const char *arg, char **key, store_err *err)
+{
+	char *abs = lookup_path(arg);
 	*key = NULL;
 	/* A directory or key first; a name only when one world has it. */
 	sqlite3_stmt *st = reg_prep(

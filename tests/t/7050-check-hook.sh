@@ -152,7 +152,7 @@ assert steps[0][\"with\"][\"fetch-depth\"]==0
 test_expect 'the hook checks a world in a subdirectory named by ACRE_WORLD' '
 	mkdir repo && cp -R "$SAMPLES/starter" repo/town &&
 	git -C repo init -q -b main && git -C repo add -A && git -C repo commit -qm base &&
-	git clone -q --bare repo server.git && cp "$HOOK" server.git/hooks/pre-receive &&
+	git clone -q --bare repo server.git && cp "$HOOK" "$POST" server.git/hooks/ &&
 	acre index --registry "$T/reg.db" server.git/town >/dev/null &&
 	git clone -q server.git c &&
 	sed -i "s/#.....~~.......#/#......~~......#/" c/town/world.acre &&
@@ -160,7 +160,10 @@ test_expect 'the hook checks a world in a subdirectory named by ACRE_WORLD' '
 	export ACRE="$ACRE_BIN" ACRE_REGISTRY="$T/reg.db" ACRE_CHECK_TICKS=2 ACRE_WORLD=town &&
 	! ACRE_PUSHER=bo git -C c push -q origin main 2>err &&
 	grep -q "parcel .square. changed, but it belongs to ada" err &&
-	ACRE_PUSHER=ada git -C c push -q origin main 2>err
+	ACRE_PUSHER=ada git -C c push -q origin main 2>err &&
+	printf "\nparcel shed 3 1\nend\n" >>c/town/world.acre && git -C c commit -qam shed &&
+	ACRE_PUSHER=cy git -C c push -q origin main 2>err &&
+	acre who 24 6 server.git/town >out && grep -q "^owner: cy (claimed by a push by cy, " out
 '
 
 test_done
