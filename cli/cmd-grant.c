@@ -11,7 +11,7 @@
 
 struct grant_opts {
 	const char *registry, *world, *as;
-	bool operator, revoke, world_operator, platform;
+	bool as_operator, revoke, world_operator, platform;
 };
 
 static bool grant_opt(int c, const char *arg, void *ctx)
@@ -24,7 +24,7 @@ static bool grant_opt(int c, const char *arg, void *ctx)
 	else if (c == 'a')
 		o->as = arg;
 	else if (c == 'o')
-		o->operator= true;
+		o->as_operator = true;
 	else if (c == 'x')
 		o->revoke = true;
 	else if (c == 'W')
@@ -41,9 +41,9 @@ static const char *grant_misuse(const struct grant_opts *o, int n)
 		return "--world-operator wants one IDENTITY";
 	if (!o->world_operator && n != 2)
 		return "wants a PARCEL and an IDENTITY";
-	if (o->world_operator && o->operator)
+	if (o->world_operator && o->as_operator)
 		return "--world-operator and --operator do not go together";
-	if (o->revoke && !o->operator && !o->world_operator)
+	if (o->revoke && !o->as_operator && !o->world_operator)
 		return "--revoke removes an operator: add --operator (owners change "
 		       "by granting to someone else) or --world-operator";
 	if (!o->as == !o->platform)
@@ -86,7 +86,7 @@ static int cmd_grant(int argc, char **argv)
 	else if (o.revoke)
 		rc = store_revoke(g, world, argv[0], argv[1], by, &err);
 	else
-		rc = store_grant(g, world, argv[0], argv[1], o.operator, by, &err);
+		rc = store_grant(g, world, argv[0], argv[1], o.as_operator, by, &err);
 	if (rc != 0)
 		cli_error("%s", err.msg);
 	else if (o.world_operator)
@@ -95,8 +95,8 @@ static int cmd_grant(int argc, char **argv)
 	else if (o.revoke)
 		printf("%s no longer operates %s (by %s)\n", argv[1], argv[0], who);
 	else
-		printf("%s %s %s (by %s)\n", argv[1], o.operator? "now operates" : "now owns",
-		       argv[0], who);
+		printf("%s %s %s (by %s)\n", argv[1],
+		       o.as_operator ? "now operates" : "now owns", argv[0], who);
 	free(world);
 	store_reg_close(g);
 	return rc == 0 ? CLI_OK : rc > 0 ? CLI_INVALID : CLI_USAGE;

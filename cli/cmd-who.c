@@ -36,8 +36,8 @@ static int who_log(const store_grant_row *r, void *arg)
 	if (!r->parcel)
 		printf("  %s  %s %s (by %s)\n", when, r->action, r->identity, r->by);
 	else
-		printf("  %s  %s %s: %s (by %s)\n", when, r->action, r->parcel, r->identity,
-		       r->by);
+		printf("  %s  %s %s: %s (by %s)\n", when, r->action, r->parcel,
+		       r->identity, r->by);
 	return 0;
 }
 

@@ -32,7 +32,8 @@ static store_reg *open_registry(const char *opt, bool write)
 		cli_error("%s", err.msg);
 		return NULL;
 	}
-	int rc = write ? store_reg_open(path, &g, &err) : store_reg_open_ro(path, &g, &err);
+	int rc =
+	    write ? store_reg_open(path, &g, &err) : store_reg_open_ro(path, &g, &err);
 	free(path);
 	if (rc != 0) {
 		cli_error("%s", err.msg);

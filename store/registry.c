@@ -170,7 +170,8 @@ int reg_begin(store_reg *g, store_err *err)
 {
 	/* Every write starts here: say plainly that this handle only reads. */
 	if (g->readonly) {
-		store_seterr(err, "registry %s: opened read-only; this command only reads",
+		store_seterr(err,
+		             "registry %s: opened read-only; this command only reads",
 		             g->path);
 		return -1;
 	}
@@ -421,7 +422,8 @@ static int reg_try_ro(store_reg *g, const char *query, store_err *err)
 		store_seterr(err, "out of memory");
 		return -1;
 	}
-	int rc = sqlite3_open_v2(uri, &g->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+	int rc =
+	    sqlite3_open_v2(uri, &g->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
 	free(uri);
 	int v = 0;
 	if (rc == SQLITE_OK) {
@@ -434,7 +436,8 @@ static int reg_try_ro(store_reg *g, const char *query, store_err *err)
 		}
 		sqlite3_finalize(st);
 		if (rc != SQLITE_OK)
-			store_seterr(err, "registry %s: %s", g->path, sqlite3_errmsg(g->db));
+			store_seterr(err, "registry %s: %s", g->path,
+			             sqlite3_errmsg(g->db));
 	} else {
 		store_seterr(err, "registry %s: cannot open: %s", g->path,
 		             g->db ? sqlite3_errmsg(g->db) : sqlite3_errstr(rc));
@@ -462,8 +465,9 @@ int store_reg_open_ro(const char *path, store_reg **out, store_err *err)
 {
 	*out = NULL;
 	if (access(path, F_OK) != 0) {
-		store_seterr(err, "registry %s: %s (nothing has been indexed or "
-		                  "recorded there yet)",
+		store_seterr(err,
+		             "registry %s: %s (nothing has been indexed or "
+		             "recorded there yet)",
 		             path, strerror(errno));
 		return -1;
 	}
@@ -518,8 +522,8 @@ void store_reg_close(store_reg *g)
 int reg_world_id(store_reg *g, const char *key, const char *create_name, int64_t *id,
                  store_err *err)
 {
-	sqlite3_stmt *st = reg_prep(g, err, "SELECT id, name FROM worlds WHERE key = ?",
-	                            "t", key);
+	sqlite3_stmt *st =
+	    reg_prep(g, err, "SELECT id, name FROM worlds WHERE key = ?", "t", key);
 	if (!st)
 		return -1;
 	int rc = sqlite3_step(st);
@@ -794,7 +798,8 @@ static int reg_overlap_owner(store_reg *g, int64_t wid, const char *parcel,
 	if (rc == SQLITE_ROW) {
 		snprintf(other, len, "%s", (const char *)sqlite3_column_text(st, 0));
 		if (owner)
-			snprintf(owner, olen, "%s", (const char *)sqlite3_column_text(st, 1));
+			snprintf(owner, olen, "%s",
+			         (const char *)sqlite3_column_text(st, 1));
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
@@ -853,9 +858,8 @@ static int reg_parcel_area(store_reg *g, int64_t wid, const char *parcel, int32_
  * an operator of the world; `by` NULL is the platform itself (whoever can
  * write the registry file), which may do anything. Returns 1 with the
  * reason in err when not. */
-static int reg_may_grant(store_reg *g, int64_t wid, const char *world,
-                         const char *parcel, const store_owner *o, const char *by,
-                         store_err *err)
+static int reg_may_grant(store_reg *g, int64_t wid, const char *world, const char *parcel,
+                         const store_owner *o, const char *by, store_err *err)
 {
 	bool wop;
 	if (!by)
@@ -880,7 +884,7 @@ static int reg_may_grant(store_reg *g, int64_t wid, const char *world,
 }
 
 static int reg_grant_tx(store_reg *g, const char *world, const char *parcel,
-                        const char *identity, bool operator, const char *by,
+                        const char *identity, bool as_operator, const char *by,
                         store_err *err)
 {
 	int64_t wid, now = time(NULL);
@@ -905,7 +909,7 @@ static int reg_grant_tx(store_reg *g, const char *world, const char *parcel,
 	store_owner_free(&o);
 	if (rc != 0)
 		return rc;
-	if (!claimed && operator) {
+	if (!claimed && as_operator) {
 		store_seterr(err,
 		             "parcel '%s' of world %s has no owner yet; grant an "
 		             "owner before operators",
@@ -923,7 +927,7 @@ static int reg_grant_tx(store_reg *g, const char *world, const char *parcel,
 		}
 	}
 	sqlite3_stmt *st;
-	if (operator)
+	if (as_operator)
 		st = reg_prep(
 		    g, err,
 		    "INSERT OR IGNORE INTO operators(world_id, parcel, identity, "
@@ -941,8 +945,8 @@ static int reg_grant_tx(store_reg *g, const char *world, const char *parcel,
 		    (int64_t)a[2], (int64_t)a[3], now, by ? by : STORE_PLATFORM);
 	if (!st || reg_done(g, st, err) != 0)
 		return -1;
-	return reg_log_grant(g, wid, parcel, operator ? "operator" : "owner", identity, by,
-	                     err);
+	return reg_log_grant(g, wid, parcel, as_operator ? "operator" : "owner", identity,
+	                     by, err);
 }
 
 /* Run one write transaction: fn's 0 commits, anything else rolls back
@@ -965,11 +969,12 @@ static int reg_check_identity(const char *identity, store_err *err)
 }
 
 int store_grant(store_reg *g, const char *world, const char *parcel, const char *identity,
-                bool operator, const char *by, store_err *err)
+                bool as_operator, const char *by, store_err *err)
 {
 	if (reg_check_identity(identity, err) != 0 || reg_begin(g, err) != 0)
 		return -1;
-	return reg_tx(g, err, reg_grant_tx(g, world, parcel, identity, operator, by, err));
+	return reg_tx(g, err,
+	              reg_grant_tx(g, world, parcel, identity, as_operator, by, err));
 }
 
 static int reg_revoke_tx(store_reg *g, const char *world, const char *parcel,
@@ -1075,11 +1080,12 @@ static int reg_claim_one(store_reg *g, int64_t wid, const store_claim *c, const 
 		             c->parcel);
 		return 1;
 	}
-	if (reg_overlap_owner(g, wid, c->parcel, c->land, NULL, other, sizeof other, owner,
-	                      sizeof owner, err) != 0)
+	if (reg_overlap_owner(g, wid, c->parcel, c->land, NULL, other, sizeof other,
+	                      owner, sizeof owner, err) != 0)
 		return -1;
 	if (other[0]) {
-		store_seterr(err, "parcel '%s' lies on land of parcel '%s', claimed by %s",
+		store_seterr(err,
+		             "parcel '%s' lies on land of parcel '%s', claimed by %s",
 		             c->parcel, other, owner);
 		return 1;
 	}
@@ -1090,8 +1096,8 @@ static int reg_claim_one(store_reg *g, int64_t wid, const store_claim *c, const 
 		              "ph, source, since, by) VALUES(?, ?, ?, ?, ?, ?, ?, "
 		              "'push', ?, ?)",
 		              "ittiiiiit", wid, c->parcel, by, (int64_t)c->land[0],
-		              (int64_t)c->land[1], (int64_t)c->land[2], (int64_t)c->land[3],
-		              (int64_t)time(NULL), by);
+		              (int64_t)c->land[1], (int64_t)c->land[2],
+		              (int64_t)c->land[3], (int64_t)time(NULL), by);
 	else
 		st = reg_prep(g, err,
 		              "UPDATE claims SET px = ?, py = ?, pw = ?, ph = ? WHERE "
@@ -1106,8 +1112,7 @@ static int reg_claim_one(store_reg *g, int64_t wid, const store_claim *c, const 
 }
 
 static int reg_claim_tx(store_reg *g, const char *world, const char *name,
-                        const store_claim *claims, int n, const char *by,
-                        store_err *err)
+                        const store_claim *claims, int n, const char *by, store_err *err)
 {
 	int64_t wid;
 	if (reg_world_id(g, world, name, &wid, err) != 0)
@@ -1121,7 +1126,7 @@ static int reg_claim_tx(store_reg *g, const char *world, const char *name,
 }
 
 int store_claim_land(store_reg *g, const char *world, const char *name,
-                const store_claim *claims, int n, const char *by, store_err *err)
+                     const store_claim *claims, int n, const char *by, store_err *err)
 {
 	if (reg_check_identity(by, err) != 0 || reg_begin(g, err) != 0)
 		return -1;
@@ -1131,8 +1136,7 @@ int store_claim_land(store_reg *g, const char *world, const char *name,
 /* ---- The log of grants -------------------------------------------------- */
 
 int store_grant_log(store_reg *g, const char *world, const char *parcel,
-                    int (*fn)(const store_grant_row *, void *), void *arg,
-                    store_err *err)
+                    int (*fn)(const store_grant_row *, void *), void *arg, store_err *err)
 {
 	int64_t wid;
 	if (reg_known_world(g, world, &wid, err) != 0)

@@ -145,8 +145,9 @@ static int repo_split(const char *path, char **top, char **rest, store_err *err)
 		q = p + strcspn(p, "/");
 		if (q == p || (q - p == 1 && p[0] == '.') ||
 		    (q - p == 2 && p[0] == '.' && p[1] == '.')) {
-			store_seterr(err, "%s: the world's directory inside the repository "
-			                  "must be plain names",
+			store_seterr(err,
+			             "%s: the world's directory inside the repository "
+			             "must be plain names",
 			             path);
 			free(*top);
 			free(*rest);
@@ -268,7 +269,7 @@ static bool repo_plain_name(const char *name)
  * cap) is written as a sparse file of its size: the guarded reader then
  * refuses it as too large, as it would in a work tree, and no disk is
  * used. */
-#define EXPORT_MAX_BYTES ((uint64_t)2 << 30)
+#define EXPORT_MAX_BYTES   ((uint64_t)2 << 30)
 #define EXPORT_MAX_ENTRIES 1000000
 
 typedef struct export_budget {
@@ -290,7 +291,7 @@ static int repo_export_blob(store_repo *r, const git_tree_entry *e, int dirfd,
 	if (rc < 0)
 		return repo_fail(err, name);
 	size_t cap = top && strcmp(name, "world.acre") == 0 ? WF_MAX_WORLD_BYTES
-	                                                     : WF_MAX_EVENTS_BYTES;
+	                                                    : WF_MAX_EVENTS_BYTES;
 	int fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
 	                0644);
 	if (fd >= 0 && size > cap) {
@@ -302,8 +303,9 @@ static int repo_export_blob(store_repo *r, const git_tree_entry *e, int dirfd,
 	}
 	if (fd >= 0 && (bud->bytes += size) > EXPORT_MAX_BYTES) {
 		close(fd);
-		store_seterr(err, "exporting: the revision's files are larger than %llu "
-		                  "bytes together",
+		store_seterr(err,
+		             "exporting: the revision's files are larger than %llu "
+		             "bytes together",
 		             (unsigned long long)EXPORT_MAX_BYTES);
 		return -1;
 	}
@@ -327,7 +329,8 @@ static int repo_export_blob(store_repo *r, const git_tree_entry *e, int dirfd,
 	int saved = errno;
 	git_blob_free(b);
 	if (fd < 0 || left > 0 || close(fd) != 0) {
-		store_seterr(err, "exporting %s: %s", name, strerror(fd < 0 ? errno : saved));
+		store_seterr(err, "exporting %s: %s", name,
+		             strerror(fd < 0 ? errno : saved));
 		return -1;
 	}
 	return 0;
@@ -347,25 +350,30 @@ static int repo_export_tree(store_repo *r, git_tree *t, int dirfd, int depth,
 		if (!repo_plain_name(name))
 			continue;
 		if (++bud->entries > EXPORT_MAX_ENTRIES) {
-			store_seterr(err, "exporting: the revision has more than %d files",
+			store_seterr(err,
+			             "exporting: the revision has more than %d files",
 			             EXPORT_MAX_ENTRIES);
 			return -1;
 		}
 		if (mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE) {
-			if (repo_export_blob(r, e, dirfd, name, depth == 0, bud, err) != 0)
+			if (repo_export_blob(r, e, dirfd, name, depth == 0, bud, err) !=
+			    0)
 				return -1;
 		} else if (mode == GIT_FILEMODE_TREE) {
 			git_tree *sub;
 			if (mkdirat(dirfd, name, 0755) != 0) {
-				store_seterr(err, "exporting %s: %s", name, strerror(errno));
+				store_seterr(err, "exporting %s: %s", name,
+				             strerror(errno));
 				return -1;
 			}
-			int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-			if (fd < 0 || git_tree_lookup(&sub, r->repo, git_tree_entry_id(e)) < 0) {
+			int fd = openat(dirfd, name,
+			                O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (fd < 0 ||
+			    git_tree_lookup(&sub, r->repo, git_tree_entry_id(e)) < 0) {
 				if (fd >= 0)
 					close(fd);
-				return fd < 0 ? (store_seterr(err, "exporting %s: %s", name,
-				                              strerror(errno)),
+				return fd < 0 ? (store_seterr(err, "exporting %s: %s",
+				                              name, strerror(errno)),
 				                 -1)
 				              : repo_fail(err, name);
 			}
@@ -396,8 +404,8 @@ int store_export(store_repo *r, const char *rev, const char *dest, store_err *er
 		snprintf(sub, sizeof sub, "%.*s", (int)strlen(r->prefix) - 1, r->prefix);
 		rc = git_tree_entry_bypath(&e, root, sub);
 		if (rc < 0 || git_tree_entry_type(e) != GIT_OBJECT_TREE) {
-			store_seterr(err, "%s: no directory %s in revision %s", r->dir, sub,
-			             rev);
+			store_seterr(err, "%s: no directory %s in revision %s", r->dir,
+			             sub, rev);
 			git_tree_entry_free(e);
 			git_tree_free(root);
 			return -1;

@@ -230,7 +230,7 @@ int store_world_lookup(store_reg *g, const char *arg, char **key, store_err *err
 #define PARCEL_FROM                                                                      \
 	"FROM parcels p JOIN repos r ON r.id = p.repo_id JOIN worlds w ON "              \
 	"w.id = r.world_id LEFT JOIN claims c ON c.world_id = w.id AND "                 \
-	"c.parcel = p.name WHERE w.key = ? AND r.id = (SELECT r2.id FROM repos "        \
+	"c.parcel = p.name WHERE w.key = ? AND r.id = (SELECT r2.id FROM repos "         \
 	"r2 WHERE r2.world_id = w.id ORDER BY r2.indexed DESC, r2.id DESC LIMIT 1) "
 
 static int parcel_row(store_reg *g, sqlite3_stmt *st, store_parcel_row *p, store_err *err)
@@ -281,8 +281,8 @@ int store_who(store_reg *g, const char *world, int32_t x, int32_t y,
 #define CLAIM_ONLY                                                                       \
 	"SELECT w.name, c.parcel, NULL, c.owner, NULL, NULL, c.px, c.py, c.pw, c.ph, "   \
 	"c.px * coalesce(r.parcel_w, 0), c.py * coalesce(r.parcel_h, 0), "               \
-	"(c.px + c.pw) * coalesce(r.parcel_w, 0), (c.py + c.ph) * "                       \
-	"coalesce(r.parcel_h, 0), w.id, c.source, c.by, c.since FROM claims c JOIN "      \
+	"(c.px + c.pw) * coalesce(r.parcel_w, 0), (c.py + c.ph) * "                      \
+	"coalesce(r.parcel_h, 0), w.id, c.source, c.by, c.since FROM claims c JOIN "     \
 	"worlds w ON w.id = c.world_id LEFT JOIN repos r ON r.id = (SELECT r2.id FROM "  \
 	"repos r2 WHERE r2.world_id = w.id ORDER BY r2.indexed DESC, r2.id DESC LIMIT "  \
 	"1) WHERE w.key = ? AND NOT EXISTS (SELECT 1 FROM parcels p WHERE p.repo_id = "  \
@@ -306,12 +306,13 @@ int store_claim_at(store_reg *g, const char *world, int32_t x, int32_t y,
 {
 	*found = false;
 	memset(out, 0, sizeof *out);
-	sqlite3_stmt *st = reg_prep(g, err,
-	                            CLAIM_ONLY "AND r.parcel_w > 0 AND c.px * r.parcel_w "
-	                                       "<= ?2 AND ?2 < (c.px + c.pw) * r.parcel_w "
-	                                       "AND c.py * r.parcel_h <= ?3 AND ?3 < "
-	                                       "(c.py + c.ph) * r.parcel_h LIMIT 1",
-	                            "tii", world, (int64_t)x, (int64_t)y);
+	sqlite3_stmt *st =
+	    reg_prep(g, err,
+	             CLAIM_ONLY "AND r.parcel_w > 0 AND c.px * r.parcel_w "
+	                        "<= ?2 AND ?2 < (c.px + c.pw) * r.parcel_w "
+	                        "AND c.py * r.parcel_h <= ?3 AND ?3 < "
+	                        "(c.py + c.ph) * r.parcel_h LIMIT 1",
+	             "tii", world, (int64_t)x, (int64_t)y);
 	if (!st)
 		return -1;
 	int rc = sqlite3_step(st), ret = 0;

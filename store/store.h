@@ -267,7 +267,7 @@ void store_names_free_n(char **names, int n);
  * known from an index of the world, or already claimed. Unclaimed land is
  * granted only by a world operator or the platform. */
 int store_grant(store_reg *g, const char *world, const char *parcel, const char *identity,
-                bool operator, const char *by, store_err *err);
+                bool as_operator, const char *by, store_err *err);
 /* Remove an operator (not an error when it was not one). */
 int store_revoke(store_reg *g, const char *world, const char *parcel,
                  const char *identity, const char *by, store_err *err);
@@ -287,7 +287,7 @@ typedef struct store_claim {
 	int32_t land[4];
 } store_claim;
 int store_claim_land(store_reg *g, const char *world, const char *name,
-                const store_claim *claims, int n, const char *by, store_err *err);
+                     const store_claim *claims, int n, const char *by, store_err *err);
 
 /* The claim, other than `parcel`'s own, that overlaps `land`: its parcel in
  * `other` and owner in `owner` (both empty when the land is free). */

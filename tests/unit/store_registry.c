@@ -296,8 +296,8 @@ static int count_log(const store_grant_row *r, void *arg)
 {
 	char *buf = arg;
 	size_t n = strlen(buf);
-	snprintf(buf + n, 1024 - n, "%s %s %s %s;", r->parcel ? r->parcel : "-", r->action,
-	         r->identity, r->by);
+	snprintf(buf + n, 1024 - n, "%s %s %s %s;", r->parcel ? r->parcel : "-",
+	         r->action, r->identity, r->by);
 	return 0;
 }
 
