@@ -69,6 +69,13 @@ static int cmd_index(int argc, char **argv)
 			         "registry does not record; the registry decides (see "
 			         "'acre grant')",
 			         rep.kept);
+		if (rep.not_login)
+			cli_warn("%" PRId64
+			         " new claims name an owner that is not a login (it has "
+			         "blanks, like a display name); owners are logins: give "
+			         "those parcels to their owners' logins with 'acre grant "
+			         "--platform'",
+			         rep.not_login);
 		if (rep.refused)
 			cli_warn("%" PRId64
 			         " parcels were not claimed: their land overlaps "

@@ -241,6 +241,7 @@ static int index_claim(store_reg *g, int64_t wid, const wf_parcel *p, int32_t ex
 	if (!owner && reg_log_grant(g, wid, p->name, "claim", p->owner, NULL, err) != 0)
 		return -1;
 	rep->claimed += !owner;
+	rep->not_login += !owner && p->owner[strcspn(p->owner, " \t")] != '\0';
 	ext[0] = p->pw > ext[0] ? p->pw : ext[0];
 	ext[1] = p->ph > ext[1] ? p->ph : ext[1];
 	return 0;

@@ -368,6 +368,8 @@ typedef struct store_index_report {
 	int64_t claimed;   /* new ownership claims recorded from the file */
 	int64_t kept;      /* parcels whose registry owner differs from the file */
 	int64_t refused;   /* claims refused: their land overlaps another claim */
+	int64_t not_login; /* new claims for an owner that cannot be a login
+	                      (it has blanks: a display name, "Ada Lovelace") */
 	char world[128];
 } store_index_report;
 

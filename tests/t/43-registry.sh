@@ -18,6 +18,14 @@ test_expect 'index records revisions, parcels and first claims' '
 	test "$(sqlite3 reg.db "SELECT owner || \":\" || source FROM claims")" = tester:file
 '
 
+test_expect 'index warns when an owner it claims for is a display name, not a login' '
+	ACRE_REGISTRY=$T/reg.db &&
+	GIT_AUTHOR_NAME="Ada Creator" acre init w >/dev/null && acre index w >out 2>err &&
+	grep -q "1 new claims name an owner that is not a login" err &&
+	acre grant --platform --world w hello ada >/dev/null &&
+	acre who 16 8 w | grep -q "^owner: ada (granted by (platform), "
+'
+
 test_expect 'who answers from the registry by tile coordinates' '
 	indexed && acre who 16 8 w >out &&
 	sed -i "s/[0-9-]* [0-9:]* UTC/DATE/" out &&
