@@ -11,8 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* The version `acre --version` prints and reports carry. */
-#define ACRE_VERSION "0.1.0"
+/* ACRE_VERSION, which `acre --version` prints and reports carry, is set
+ * by the Makefile for every module. */
 
 /* Exit status, the same for every subcommand (acre(1), EXIT STATUS). */
 enum {

@@ -1,4 +1,4 @@
-/* check-base.c — what `acre check` compares against: the registry (where
+/* base.c — what `acre check` compares against: the registry (where
  * ownership is decided and results are recorded) and the base revision
  * (which parcels changed). Decisions written down in acre-check(1):
  *
@@ -17,7 +17,7 @@
  *    every parcel counts as changed.
  *  - The commit recorded is REV, or HEAD when the world's files are as
  *    committed, else none (a working tree). */
-#include "cli/check.h"
+#include "check/check-int.h"
 
 #include <errno.h>
 #include <ftw.h>
@@ -439,7 +439,7 @@ static int keep_base_name(check_ctx *c, const store_pair *p)
 /* The events file drives every scripted parcel: when it differs from the
  * base (committed or not), every scripted parcel must run again. That is
  * not a change to any parcel: ownership judges it as a change to the
- * world (check-owner.c), never as one to the parcels it drives. */
+ * world (owner.c), never as one to the parcels it drives. */
 static int mark_events(check_ctx *c)
 {
 	store_err err;

@@ -1,7 +1,7 @@
-/* check-report.c — the check_report model (findings, parcels, ordering) and
+/* report.c — the check_report model (findings, parcels, ordering) and
  * its line-oriented writers: human text, GitHub workflow annotations and
- * JUnit XML. JSON and SARIF are in check-json.c. */
-#include "cli/check-report.h"
+ * JUnit XML. JSON and SARIF are in json.c. */
+#include "check/report.h"
 
 #include <stdarg.h>
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-/* check-run.c — the scripts phase of `acre check`: load every selected
+/* run.c — the scripts phase of `acre check`: load every selected
  * parcel's scripts (compile errors and bytecode limits surface here), run
  * the world headless for --ticks ticks with its events file, then do it
  * again in a second, separate runner and compare. Each handler failure
@@ -15,7 +15,7 @@
  * parcels without a result recorded at the base run; the other scripted
  * parcels' results come from the registry (acre-check(1), INCREMENTAL
  * CHECKS). */
-#include "cli/check.h"
+#include "check/check-int.h"
 #include "stdlib/api.h"
 
 #include <pthread.h>

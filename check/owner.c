@@ -1,4 +1,4 @@
-/* check-owner.c — `acre check --as IDENTITY`: every parcel changed since the
+/* owner.c — `acre check --as IDENTITY`: every parcel changed since the
  * base (added, removed, moved, resized, retiled, rescripted, re-owned …)
  * must be owned or operated by IDENTITY in the registry (or IDENTITY must
  * operate the world), or be unclaimed (a new parcel); and wherever it now
@@ -12,7 +12,7 @@
  * and moves the land of the ones it moved (check_claims), in one registry
  * transaction that checks every claim again: of two pushes racing for the
  * same land, the second is refused here. */
-#include "cli/check.h"
+#include "check/check-int.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -117,7 +117,7 @@ static int check_world_change(check_ctx *c, const char *what)
 	return 0;
 }
 
-static int check_world(check_ctx *c)
+static int check_world_changes(check_ctx *c)
 {
 	char what[600];
 	if (c->base_name && strcmp(c->base_name, c->w->name) != 0) {
@@ -145,7 +145,7 @@ int check_ownership(check_ctx *c)
 		return check_fail(c, "out of memory");
 	if (!c->w->name)
 		return 0; /* a static error already says the world has no name */
-	if (check_world(c) != 0)
+	if (check_world_changes(c) != 0)
 		return -1;
 	for (int i = 0; i < c->w->nparcels; i++) {
 		const wf_parcel *p = &c->w->parcels[i];
