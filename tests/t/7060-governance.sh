@@ -169,6 +169,20 @@ test_expect 'a merge is judged by what it adds to one of its parents' '
 	test "$(tip main)" = "$(git -C bo rev-parse HEAD)"
 '
 
+test_expect 'a branch that merges main in is judged by what it adds, not by what it merged' '
+	setup &&
+	git -C bo checkout -q -b porch &&
+	sed -i "s/#..T...#/#...T..#/" bo/world.acre && git -C bo commit -qam "move the tree" &&
+	push bo porch 2>err &&
+	sed -i "s/#.....~~.......#/#......~~......#/" ada/world.acre &&
+	git -C ada commit -qam "widen the pond" && push ada main 2>err &&
+	git -C bo pull -q --no-rebase --no-edit origin main &&
+	add_parcel bo shed 3 1 && push bo porch 2>err &&
+	test "$(tip porch)" = "$(git -C bo rev-parse HEAD)" &&
+	grep -q "acre: checking refs/heads/porch again, against its merge base with the default branch" err &&
+	test "$(sqlite3 reg.db "SELECT owner FROM claims WHERE parcel = '"'"'shed'"'"'")" = bo
+'
+
 test_expect 'a force-push that would rewrite others. history is refused' '
 	setup && claim_shed &&
 	git -C ada pull -q --no-rebase --no-edit &&
