@@ -512,6 +512,7 @@ void store_reg_close(store_reg *g)
 {
 	if (!g)
 		return;
+	sqlite3_finalize(g->log_st);
 	sqlite3_close(g->db);
 	free(g->path);
 	free(g);
@@ -566,12 +567,23 @@ static int reg_known_world(store_reg *g, const char *world, int64_t *id, store_e
 int reg_log_grant(store_reg *g, int64_t wid, const char *parcel, const char *action,
                   const char *identity, const char *by, store_err *err)
 {
-	sqlite3_stmt *st = reg_prep(g, err,
-	                            "INSERT INTO grants(world_id, parcel, action, "
-	                            "identity, by, at) VALUES(?, ?, ?, ?, ?, ?)",
-	                            "itttti", wid, parcel, action, identity,
-	                            by ? by : STORE_PLATFORM, (int64_t)time(NULL));
-	return st ? reg_done(g, st, err) : -1;
+	if (!g->log_st &&
+	    !(g->log_st = reg_prep(g, err,
+	                           "INSERT INTO grants(world_id, parcel, action, "
+	                           "identity, by, at) VALUES(?, ?, ?, ?, ?, ?)",
+	                           "")))
+		return -1;
+	sqlite3_stmt *st = g->log_st;
+	sqlite3_reset(st);
+	sqlite3_bind_int64(st, 1, wid);
+	sqlite3_bind_text(st, 2, parcel, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, action, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, identity, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 5, by ? by : STORE_PLATFORM, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 6, (int64_t)time(NULL));
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : reg_fail(g, err, "logging a grant");
 }
 
 /* ---- Ownership ---------------------------------------------------------- */

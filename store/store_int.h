@@ -17,6 +17,8 @@ struct store_reg {
 	sqlite3 *db;
 	char *path;
 	bool readonly; /* opened by store_reg_open_ro */
+	sqlite3_stmt *log_st; /* reg_log_grant's insert, prepared once (an
+	                         import logs a claim per parcel) */
 };
 
 struct store_repo {
