@@ -61,7 +61,9 @@ static void cmd_lua_args(vm *v, int argc, char **argv)
 static int cmd_lua(int argc, char **argv)
 {
 	vm_limits lim = vm_default_limits();
-	lim.output = SIZE_MAX; /* stdout, not a parcel's log */
+	/* stdout, not a parcel's log, so more than a world allows; but a cap
+	 * all the same: a loop of prints must end */
+	lim.output = (size_t)64 << 20;
 	int i = 1;
 	for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
 		const char *opt = argv[i];
@@ -70,7 +72,8 @@ static int cmd_lua(int argc, char **argv)
 			break;
 		}
 		if (i + 1 >= argc &&
-		    (strcmp(opt, "--instructions") == 0 || strcmp(opt, "--memory") == 0))
+		    (strcmp(opt, "--instructions") == 0 || strcmp(opt, "--memory") == 0 ||
+		     strcmp(opt, "--output") == 0))
 			return cli_usage(&cmd_lua_entry, "%s needs a value", opt);
 		if (strcmp(opt, "--instructions") == 0) {
 			int64_t n;
@@ -83,6 +86,11 @@ static int cmd_lua(int argc, char **argv)
 			if (!cli_parse_size(&cmd_lua_entry, "--memory", argv[++i], &n))
 				return CLI_USAGE;
 			lim.memory = n > SIZE_MAX ? SIZE_MAX : (size_t)n;
+		} else if (strcmp(opt, "--output") == 0) {
+			uint64_t n;
+			if (!cli_parse_size(&cmd_lua_entry, "--output", argv[++i], &n))
+				return CLI_USAGE;
+			lim.output = n > SIZE_MAX ? SIZE_MAX : (size_t)n;
 		} else {
 			return cli_usage(&cmd_lua_entry, "unknown option '%s'", opt);
 		}
@@ -138,7 +146,7 @@ static int cmd_lua(int argc, char **argv)
 
 const struct cmd_entry cmd_lua_entry = {
     .name = "lua",
-    .usage = "[--instructions N] [--memory SIZE] FILE [ARGS...]",
+    .usage = "[--instructions N] [--memory SIZE] [--output SIZE] FILE [ARGS...]",
     .summary = "run one Lua script in the sandbox, without a world",
     .help = "Runs FILE in the same sandbox as a parcel's scripts: the vetted\n"
             "environment, hard budgets and deterministic behaviour described in\n"
@@ -152,6 +160,8 @@ const struct cmd_entry cmd_lua_entry = {
             "                    functions); default 100000000\n"
             "  --memory SIZE     hard cap on the script's heap, e.g. 512KiB,\n"
             "                    64MiB (K, M, G are powers of 1024); default 64MiB\n"
+            "  --output SIZE     cap on what print() writes in the run;\n"
+            "                    default 64MiB\n"
             "\n"
             "Exit status: 0 when the chunk completes; 1 when it fails or runs out\n"
             "of a limit, with \"FILE:LINE: message\" and a short traceback on\n"

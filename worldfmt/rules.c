@@ -104,6 +104,13 @@ static void check_header(rules *R)
 	    w->parcel_h > WF_MAX_PARCEL_TILES)
 		bad(R, 1, NULL, "parcel-size %d×%d is outside 1..%d tiles", w->parcel_w,
 		    w->parcel_h, WF_MAX_PARCEL_TILES);
+	int64_t tiles = (int64_t)w->width * w->parcel_w * w->height * w->parcel_h;
+	if (tiles > WF_MAX_WORLD_TILES)
+		bad(R, 1, NULL,
+		    "the world has %lld tiles (%d×%d unit parcels of %d×%d); at "
+		    "most %lld are allowed",
+		    (long long)tiles, w->width, w->height, w->parcel_w, w->parcel_h,
+		    (long long)WF_MAX_WORLD_TILES);
 	const wf_budget *b = &w->unit_budget;
 	if (b->entities < 0 || b->instructions < 0 || b->memory < 0)
 		bad(R, 1, NULL, "budget values must not be negative");
@@ -247,6 +254,13 @@ static void check_parcel(rules *R, wf_parcel *p, int index)
 		    "parcel '%s' at %d %d (size %d×%d) is outside "
 		    "the world (%d×%d unit parcels)",
 		    p->name, p->px, p->py, p->pw, p->ph, w->width, w->height);
+	else if ((int64_t)wf_parcel_tw(w, p) * wf_parcel_th(w, p) > WF_MAX_PARCEL_AREA)
+		bad(R, p->line, p->name,
+		    "parcel '%s' has %lld tiles (%d×%d); a parcel may have at "
+		    "most %lld",
+		    p->name, (long long)wf_parcel_tw(w, p) * wf_parcel_th(w, p),
+		    wf_parcel_tw(w, p), wf_parcel_th(w, p),
+		    (long long)WF_MAX_PARCEL_AREA);
 	check_text(R, p->line, p->name, "owner", p->owner);
 	check_attrs(R, p->line, p->name, p->attrs, p->nattrs);
 	int caps = WF_CAP_ALL;
@@ -292,8 +306,13 @@ static void check_parcel(rules *R, wf_parcel *p, int index)
 static void check_overlaps(rules *R)
 {
 	wf_world *w = R->w;
-	if (wf_world_index(w) == 0 || !w->grid)
+	if (wf_world_index(w) == 0)
 		return;
+	if (!w->grid) {
+		/* Unchecked is not valid. */
+		bad(R, 0, NULL, "out of memory: overlaps not checked");
+		return;
+	}
 	for (int i = 0; i < w->nparcels; i++) {
 		const wf_parcel *p = &w->parcels[i];
 		if (p->px < 0 || p->py < 0 || p->pw < 1 || p->ph < 1 ||
