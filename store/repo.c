@@ -385,6 +385,33 @@ static int repo_export_blob(store_repo *r, const git_tree_entry *e, int dirfd,
 	return 0;
 }
 
+/* A symbolic link is written as the link it is, never followed: the
+ * guarded reader then refuses it by name, as it would in a work tree
+ * (leaving it out would report a missing file instead). */
+static int repo_export_link(store_repo *r, const git_tree_entry *e, int dirfd,
+                            const char *name, store_err *err)
+{
+	git_blob *b;
+	char target[PATH_MAX];
+	if (git_blob_lookup(&b, r->repo, git_tree_entry_id(e)) < 0)
+		return repo_fail(err, name);
+	size_t n = (size_t)git_blob_rawsize(b);
+	bool fits = n > 0 && n < sizeof target;
+	if (fits) {
+		memcpy(target, git_blob_rawcontent(b), n);
+		target[n] = '\0';
+		fits = strlen(target) == n;
+	}
+	git_blob_free(b);
+	if (!fits)
+		snprintf(target, sizeof target, "(a link)");
+	if (symlinkat(target, dirfd, name) != 0) {
+		store_seterr(err, "exporting %s: %s", name, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 static int repo_export_tree(store_repo *r, git_tree *t, int dirfd, int depth,
                             export_budget *bud, store_err *err)
 {
@@ -431,8 +458,11 @@ static int repo_export_tree(store_repo *r, git_tree *t, int dirfd, int depth,
 			close(fd);
 			if (rc != 0)
 				return -1;
+		} else if (mode == GIT_FILEMODE_LINK) {
+			if (repo_export_link(r, e, dirfd, name, err) != 0)
+				return -1;
 		}
-		/* Symbolic links and submodules are left out. */
+		/* Submodules are left out. */
 	}
 	return 0;
 }

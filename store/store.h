@@ -144,9 +144,10 @@ bool store_repo_bare(const store_repo *r);
 
 /* Write the world's files as they are at REV (everything under the world
  * directory: world.acre, scripts/, assets/, an events file …) into the
- * existing empty directory `dest`. Only regular files and directories are
- * written (symbolic links and submodules are left out, so nothing written
- * can point outside `dest`); names are checked before use. */
+ * existing empty directory `dest`. Regular files and directories are
+ * written, symbolic links as links (never followed here, and refused by
+ * the guarded reader that reads a world), submodules not at all; names are
+ * checked before use, sizes before writing. */
 int store_export(store_repo *r, const char *rev, const char *dest, store_err *err);
 
 /* Create a world repository in `dir` (made if missing): writes the given
