@@ -139,7 +139,7 @@ $(LUA_A): $(LUA_OBJS)
 # The same Lua source without Acre's patches, as a stand-alone interpreter, so
 # tests can show that the patches change only what they mean to.
 lua-stock: $(LUA_STOCK)
-$(LUA_STOCK): $(LUA_ORIG)/src/lua.h
+$(LUA_STOCK): $(LUA_ORIG)/src/lua.h Makefile
 	@rm -rf build/lua-stock && mkdir -p build/lua-stock
 	@cp -R $(LUA_ORIG)/src build/lua-stock/src
 	@$(call lua_multiarch,build/lua-stock/src)

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vm/vm.h"
+#include "vm/vm-lua.h" /* the `arg` table is built with Lua's API */
 #include "worldfmt/worldfmt.h"
 
 /* The seed of `acre lua` runs: fixed, so that runs repeat exactly. */

@@ -10,6 +10,7 @@
 #define ACRE_API_INT_H
 
 #include "stdlib/api.h"
+#include "vm/vm-lua.h"
 
 #include "lauxlib.h"
 
@@ -142,8 +143,19 @@ struct api_run {
 	int nfails;
 	int64_t total_fails;
 	bool oom;
-	struct run_pool *pool; /* worker threads, or NULL (run.c) */
+	struct run_pool *pool; /* worker threads, or NULL (pool.c) */
 };
+
+/* pool.c: start opts.threads - 1 workers (the run stays single-threaded
+ * when none starts; -1 only when out of memory), stop them, and run
+ * fn(ctx, w, n) on each of the n threads, the caller's as w = 0, returning
+ * when all are done. */
+int api_pool_start(api_run *r);
+void api_pool_stop(api_run *r);
+void api_pool_run(api_run *r, void (*fn)(void *ctx, int w, int n), void *ctx);
+
+/* run.c: tick 0, every scripted parcel loading; -1 when out of memory. */
+int api_run_load(api_run *r);
 
 /* Note that memory ran out; parcels' tasks may do this on several threads
  * at once, and the run's next merge then reports a host error. */

@@ -9,7 +9,7 @@
  * Invariant: host code touches the state only inside lua_pcall (through
  * vm_protect), so that a memory error or a script's metamethod can never
  * reach Lua's panic handler. */
-#include "vm/vm.h"
+#include "vm/vm-lua.h"
 
 #include <inttypes.h>
 #include <stdarg.h>

@@ -5,7 +5,9 @@
  * memory cap, an instruction counter decremented in the VM's dispatch, fuel
  * charged inside C library loops, a string-hash seed taken from the world,
  * and no host addresses anywhere a script can see them. The environment is
- * vetted (see vm_new); higher layers add their API to it with vm_lua().
+ * vetted (see vm_new); higher layers add their API to it through
+ * vm/vm-lua.h. This header names only Acre's types: a caller that does not
+ * write Lua C functions never sees Lua's API.
  *
  * Budgets are per handler call and per tick. Exhausting one raises an error
  * that no pcall, error handler, __close, __gc or __tostring can catch or
@@ -17,8 +19,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-
-#include "lua.h"
 
 typedef enum vm_status {
 	VM_OK = 0,
@@ -90,12 +90,6 @@ typedef struct vm vm;
 vm *vm_new(const vm_config *cfg);
 void vm_free(vm *v);
 
-/* The Lua state, so that higher layers can add their API. Values a script
- * hands back must be type-checked by the caller: never trust them. */
-lua_State *vm_lua(vm *v);
-/* The vm that owns L (for C functions registered by higher layers). */
-vm *vm_of(lua_State *L);
-
 /* Compile `src` as chunk `file` (text only) under the bytecode caps, then run
  * its top level under the per-call budget. */
 vm_status vm_load(vm *v, const char *file, const char *src, size_t len,
@@ -117,13 +111,6 @@ vm_status vm_call(vm *v, const char *fn, int nargs, bool *called, vm_error *err)
 
 /* Start a new tick: the per-tick instruction budget is refilled. */
 void vm_tick(vm *v);
-
-/* Charge `cost` units of fuel from C code (API functions). Raises the budget
- * error in L when the budget runs out; does not return in that case. */
-void vm_charge(lua_State *L, int64_t cost);
-
-/* Raise a clean Lua error "file:line: message" at the calling script line. */
-int vm_raise(lua_State *L, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Host memory kept for the state (its entities and their properties,
  * messages, trace lines, ledger entries …) counts against the state's

@@ -12,7 +12,7 @@
 #include <sys/resource.h>
 #include <time.h>
 
-#include "vm/vm.h"
+#include "vm/vm-lua.h"
 
 #define FUZZ_INSTRUCTIONS 200000
 #define FUZZ_MEMORY (256u << 10)

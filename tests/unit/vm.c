@@ -1,6 +1,6 @@
 /* vm.c — unit tests of the sandbox API (vm/vm.h): load, call, budgets per
  * call and per tick, output, modules, usage and the state hash. */
-#include "vm/vm.h"
+#include "vm/vm-lua.h"
 
 #include <inttypes.h>
 #include <locale.h>
