@@ -2,17 +2,28 @@
  * ownership is decided and results are recorded) and the base revision
  * (which parcels changed). Decisions written down in acre-check(1):
  *
- *  - The registry is opened when --registry or $ACRE_REGISTRY names one, or
- *    when the default one already exists; `acre check` never creates the
- *    default registry just to record a check. --as needs one.
+ *  - The registry is opened read-only, when --registry or $ACRE_REGISTRY
+ *    names one or the default one exists; only --record opens it for
+ *    writing (creating it if need be). --as needs one.
+ *  - The world is keyed in the registry by its repository (store.h): the
+ *    world directory of the repository, or the directory itself outside
+ *    git.
+ *  - With --rev REV the world is read as it is at REV, not from the work
+ *    tree: its files are written into a private temporary directory and
+ *    checked there. This is how a git server checks a push in its bare
+ *    repository.
  *  - The base is --base REV; with --as but no --base it is HEAD (so that a
  *    creator can check uncommitted work); without either, or outside git,
  *    every parcel counts as changed.
- *  - The commit recorded is HEAD when the world's files are as committed,
- *    else none (a working tree). */
+ *  - The commit recorded is REV, or HEAD when the world's files are as
+ *    committed, else none (a working tree). */
 #include "check/check-int.h"
 
+#include <errno.h>
+#include <ftw.h>
+#include <limits.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -25,15 +36,15 @@ int check_open_registry(check_ctx *c, bool need)
 	c->reg_path = store_registry_path(c->registry, &err);
 	if (!c->reg_path)
 		return need ? check_fail(c, "%s", err.msg) : 0;
-	if (!named && access(c->reg_path, F_OK) != 0) {
+	if (!c->record && access(c->reg_path, F_OK) != 0) {
 		if (!need)
 			return 0;
 		return check_fail(c, "--as needs the registry that records who owns "
-		                     "each parcel, and there is none at %s (give "
-		                     "--registry FILE)",
-		                  c->reg_path);
+		                     "each parcel, and there is none at %s%s",
+		                  c->reg_path, named ? "" : " (give --registry FILE)");
 	}
-	if (store_reg_open(c->reg_path, &c->reg, &err) != 0)
+	if ((c->record ? store_reg_open(c->reg_path, &c->reg, &err)
+	               : store_reg_open_ro(c->reg_path, &c->reg, &err)) != 0)
 		return check_fail(c, "%s", err.msg);
 	return 0;
 }
@@ -41,14 +52,78 @@ int check_open_registry(check_ctx *c, bool need)
 static int open_repo(check_ctx *c)
 {
 	store_err err;
-	if (store_repo_open(c->dir, &c->repo, &err) != 0) {
+	int rc = c->rev ? store_repo_open_at(c->dir, &c->repo, &err)
+	                : store_repo_open(c->dir, &c->repo, &err);
+	if (rc != 0) {
 		c->repo = NULL;
-		if (c->base)
-			return check_fail(c, "--base needs the world's git repository: %s",
-			                  err.msg);
+		if (c->base || c->rev)
+			return check_fail(c, "--%s needs the world's git repository: %s",
+			                  c->rev ? "rev" : "base", err.msg);
 		return 0; /* outside git: nothing to compare, no commit to record */
 	}
 	return 0;
+}
+
+/* The registry's key for the world (store.h): its repository's world
+ * directory, or the directory itself outside git. */
+static int world_key(check_ctx *c)
+{
+	if (c->repo)
+		c->world_key = strdup(store_repo_dir(c->repo));
+	else if (!(c->world_key = realpath(c->dir, NULL)) && errno != ENOMEM)
+		return check_fail(c, "%s: %s", c->dir, strerror(errno));
+	return c->world_key ? 0 : check_fail(c, "out of memory");
+}
+
+/* ---- Reading the world at --rev ------------------------------------------ */
+
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	remove(path);
+	return 0;
+}
+
+/* Write the world at --rev into a fresh temporary directory and work
+ * there: findings then name world.acre and scripts/… as in the world, and
+ * nothing outside the directory is read. */
+static int export_rev(check_ctx *c)
+{
+	store_err err;
+	const char *tmp = getenv("TMPDIR");
+	char dir[PATH_MAX];
+	snprintf(dir, sizeof dir, "%s/acre-check.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (store_resolve(c->repo, c->rev, c->head, &err) != 0)
+		return check_fail(c, "--rev %s: %s", c->rev, err.msg);
+	if (!mkdtemp(dir))
+		return check_fail(c, "--rev: cannot make a temporary directory %s: %s", dir,
+		                  strerror(errno));
+	if (!(c->export_dir = strdup(dir)))
+		return check_fail(c, "out of memory");
+	if (store_export(c->repo, c->head, dir, &err) != 0)
+		return check_fail(c, "--rev %s: %s", c->rev, err.msg);
+	if (!(c->cwd = getcwd(NULL, 0)) || chdir(dir) != 0)
+		return check_fail(c, "--rev: cannot work in %s: %s", dir, strerror(errno));
+	free(c->dir);
+	free(c->file);
+	c->dir = strdup(".");
+	c->file = strdup("world.acre");
+	return c->dir && c->file ? 0 : check_fail(c, "out of memory");
+}
+
+void check_cleanup(check_ctx *c)
+{
+	if (c->cwd && chdir(c->cwd) != 0) {
+		/* Nowhere to go back to: the removal below uses an absolute path. */
+	}
+	if (c->export_dir)
+		nftw(c->export_dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	free(c->export_dir);
+	free(c->cwd);
+	free(c->world_key);
+	c->export_dir = c->cwd = c->world_key = NULL;
 }
 
 /* ---- Reading the base while the world is parsed ----------------------------
@@ -62,14 +137,15 @@ static void *load_base(void *arg)
 {
 	check_ctx *c = arg;
 	bool dirty = true;
-	c->load_rc = store_dirty(c->repo, &dirty, NULL, 0, &c->load_err);
+	/* With --rev the world is that commit (c->head, set already). */
+	c->load_rc = c->rev ? 0 : store_dirty(c->repo, &dirty, NULL, 0, &c->load_err);
 	/* A repository without commits has no HEAD to resolve: not an error. */
-	if (c->load_rc == 0 && !dirty &&
+	if (c->load_rc == 0 && !dirty && !c->rev &&
 	    store_resolve(c->repo, "HEAD", c->head, &c->load_err) != 0)
 		c->head[0] = '\0';
 	if (c->load_rc == 0 && c->base_hex[0]) {
-		c->load_rc = store_pair_load(c->repo, c->base_hex, NULL, &c->pair,
-		                             &c->load_err);
+		c->load_rc = store_pair_load(c->repo, c->base_hex, c->rev ? c->head : NULL,
+		                             &c->pair, &c->load_err);
 		c->have_pair = c->load_rc == 0;
 	}
 	return NULL;
@@ -80,10 +156,14 @@ int check_begin(check_ctx *c)
 	store_err err;
 	if (check_open_registry(c, c->as != NULL) != 0)
 		return -1;
-	if ((c->base || c->as || c->reg) && open_repo(c) != 0)
+	if ((c->base || c->as || c->reg || c->rev) && open_repo(c) != 0)
+		return -1;
+	if (world_key(c) != 0)
 		return -1;
 	if (!c->repo)
 		return 0;
+	if (c->rev && export_rev(c) != 0)
+		return -1;
 	/* --as alone compares with HEAD, when there is one. */
 	if (c->base && store_resolve(c->repo, c->base, c->base_hex, &err) != 0)
 		return check_fail(c, "--base %s: %s", c->base, err.msg);
@@ -357,7 +437,9 @@ static int keep_base_name(check_ctx *c, const store_pair *p)
 }
 
 /* The events file drives every scripted parcel: when it differs from the
- * base, every scripted parcel counts as changed. */
+ * base (committed or not), every scripted parcel must run again. That is
+ * not a change to any parcel: ownership judges it as a change to the
+ * world (owner.c), never as one to the parcels it drives. */
 static int mark_events(check_ctx *c)
 {
 	store_err err;
@@ -372,9 +454,10 @@ static int mark_events(check_ctx *c)
 		now = NULL;
 	bool same = (!old && !now) ||
 	            (old && now && nlen == olen && memcmp(old, now, olen) == 0);
+	c->events_changed = !same;
 	for (int i = 0; !same && i < c->w->nparcels; i++)
 		if (wf_parcel_scripted(c->w, &c->w->parcels[i]))
-			c->changed[i] = 1;
+			c->changed[i] |= CHECK_CHANGED_EVENTS;
 	free(old);
 	free(now);
 	return 0;
@@ -408,7 +491,8 @@ static int find_changes(check_ctx *c, bool *compared)
 	c->nremoved = 0;
 	char **names = NULL;
 	int n = 0;
-	if (store_changed_parcels(c->repo, c->base_hex, NULL, &names, &n, &err) != 0)
+	if (store_changed_parcels(c->repo, c->base_hex, c->rev ? c->head : NULL, &names, &n,
+	                          &err) != 0)
 		return 0; /* one side does not parse: see check_changes */
 	rc = mark_changed(c, names, n);
 	store_names_free(names, n);
@@ -517,13 +601,17 @@ static int record_parcels(const check_report *r, store_run_parcel **out, int *n)
 
 int check_record(check_ctx *c)
 {
-	if (!c->reg || !c->w || !c->w->name)
+	if (!c->record || !c->reg || !c->w || !c->w->name)
 		return 0;
+	if (check_claims(c) != 0)
+		return -1;
+	check_report_sort(&c->rep); /* a refused claim adds a finding */
 	const check_report *r = &c->rep;
 	char hash[17];
 	snprintf(hash, sizeof hash, "%016llx", (unsigned long long)r->state_hash[0]);
 	store_run run = {
-		.world = c->w->name, .dir = c->repo ? store_repo_dir(c->repo) : NULL,
+		.world = c->world_key, .name = c->w->name,
+		.dir = c->repo ? store_repo_dir(c->repo) : NULL,
 		.commit = c->head[0] ? c->head : NULL,
 		.status = check_report_valid(r) ? "valid" : "invalid", .identity = c->as,
 		.state_hash = r->ran ? hash : NULL, .ticks = r->ran ? r->ticks : 0,

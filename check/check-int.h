@@ -11,7 +11,8 @@
  *   check_ownership  every changed parcel may be changed by --as (owner.c)
  *   check_scripts    scripts loaded and run twice, results compared, unchanged
  *                    parcels' results taken from the registry (run.c)
- *   check_record     the result recorded in the registry (base.c)
+ *   check_record     with --record: the new parcels claimed (owner.c) and
+ *                    the result recorded in the registry (base.c)
  *
  * A phase returns 0 when it did its work (whatever it found), or -1 on an
  * environment error (unreadable file, repository or registry; out of
@@ -33,6 +34,8 @@ typedef struct check_ctx {
 	const char *base;     /* --base REV, or NULL */
 	const char *as;       /* --as IDENTITY, or NULL */
 	const char *registry; /* --registry FILE, or NULL */
+	const char *rev;      /* --rev REV: the world as it is there, or NULL */
+	bool record;          /* --record: write the result (and claims) */
 	bool progress;        /* show progress on stderr (a terminal) */
 
 	/* The world. */
@@ -48,6 +51,9 @@ typedef struct check_ctx {
 	char head[STORE_OID_HEX];     /* commit checked; "" for a dirty tree */
 	char base_hex[STORE_OID_HEX]; /* the base commit; "" without a base */
 	char *base_name;      /* the world's name at the base, or NULL */
+	char *world_key;      /* the world's key in the registry (store.h) */
+	char *export_dir;     /* --rev: where the world was written, or NULL */
+	char *cwd;            /* --rev: the directory to return to */
 
 	/* The base's texts, read by a second thread while check_static
 	 * parses the world (base.c). */
@@ -64,6 +70,7 @@ typedef struct check_ctx {
 	char **removed;
 	int nremoved;
 
+	bool events_changed;  /* the events file differs from the base */
 	int static_errors;    /* errors of check_static: scripts do not run */
 	check_report rep;
 	char err[768];
@@ -75,10 +82,15 @@ int check_changes(check_ctx *c);
 int check_ownership(check_ctx *c);
 int check_scripts(check_ctx *c);
 int check_record(check_ctx *c);
+/* With --record and --as, claim the new parcels of a valid world (and
+ * move the land of moved ones) for the submitter (owner.c). */
+int check_claims(check_ctx *c);
 
 /* Join the base loader if it still runs and free what it read; safe to
  * call at any time, and again. */
 void check_end(check_ctx *c);
+/* Remove what --rev wrote and return to the starting directory. */
+void check_cleanup(check_ctx *c);
 
 /* Open the registry when one is available (acre-check(1), REGISTRY): the
  * file of --registry, else of $ACRE_REGISTRY, else the default one when it
@@ -99,10 +111,22 @@ double check_now(void);
 /* Set ctx->err; returns -1 so that a phase can `return check_fail(...)`. */
 int check_fail(check_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Why a parcel counts as changed (c->changed[i] holds these bits): its
+ * own statement or scripts changed, or only the events file that drives
+ * every scripted parcel did (it must run again, but nothing of the parcel
+ * changed: ownership does not judge it). */
+enum { CHECK_CHANGED_PARCEL = 1, CHECK_CHANGED_EVENTS = 2 };
+
 /* Is world parcel `i` changed since the base (true without a base)? */
 static inline bool check_changed(const check_ctx *c, int i)
 {
 	return !c->changed || c->changed[i];
+}
+
+/* Did the parcel itself change (what ownership judges)? */
+static inline bool check_parcel_changed(const check_ctx *c, int i)
+{
+	return !c->changed || (c->changed[i] & CHECK_CHANGED_PARCEL);
 }
 
 #endif

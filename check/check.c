@@ -40,6 +40,7 @@ double check_now(void)
 static void ctx_free(check_ctx *c)
 {
 	check_end(c);
+	check_cleanup(c);
 	for (int i = 0; i < c->nremoved; i++)
 		free(c->removed[i]);
 	free(c->removed);
@@ -80,6 +81,8 @@ int check_world(const char *dir, const check_opts *o, check_report *rep, char *e
 	    .base = o->base,
 	    .as = o->as,
 	    .registry = o->registry,
+	    .rev = o->rev,
+	    .record = o->record,
 	    .progress = o->progress,
 	};
 	double t0 = check_now();

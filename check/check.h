@@ -24,6 +24,10 @@ typedef struct check_opts {
 	const char *base;     /* base revision, or NULL */
 	const char *as;       /* the submitter's identity, or NULL */
 	const char *registry; /* registry file, or NULL for the default */
+	const char *rev;      /* check the world as it is at this revision (dir
+	                         may then be a bare repository), or NULL */
+	bool record;          /* record the result, and with `as` claim the
+	                         new parcels; else the registry is only read */
 	bool progress;        /* progress lines on stderr */
 } check_opts;
 

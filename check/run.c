@@ -422,7 +422,7 @@ static int select_parcels(check_ctx *c, const bool *scripted, uint8_t **sel)
 	store_parcel_result *res = NULL;
 	int n = 0;
 	store_err err;
-	if (store_run_last(c->reg, c->w->name, c->base_hex, &res, &n, &err) != 0)
+	if (store_run_last(c->reg, c->world_key, c->base_hex, &res, &n, &err) != 0)
 		return check_fail(c, "%s", err.msg);
 	if (n == 0)
 		return check_report_add(&c->rep, CHECK_NOTE, "registry", NULL, 0, 0, -1,

@@ -46,7 +46,8 @@ struct check_args {
 	struct check_output out[CHECK_MAX_OUTPUTS]; /* --format, in order */
 	int nout;
 	int64_t ticks;
-	const char *base, *as, *registry;
+	const char *base, *as, *registry, *rev;
+	bool record;
 };
 
 /* --format FORMAT or --format FORMAT=FILE; given more than once, one check
@@ -104,6 +105,10 @@ static int parse_options(struct check_args *c, int argc, char **argv, const char
 			c->as = v;
 		} else if ((v = opt_value(argc, argv, &i, "--registry", &missing))) {
 			c->registry = v;
+		} else if ((v = opt_value(argc, argv, &i, "--rev", &missing))) {
+			c->rev = v;
+		} else if (strcmp(a, "--record") == 0) {
+			c->record = true;
 		} else if (missing) {
 			return cli_usage(e, "%s needs a value", a);
 		} else {
@@ -155,7 +160,9 @@ static int cmd_check(int argc, char **argv)
 	int rc = parse_options(&c, argc, argv, &world);
 	if (rc != CLI_OK)
 		return rc;
-	char *dir = cli_world_dir(world);
+	/* With --rev the world is read from git: WORLD may be a bare
+	 * repository, with no world.acre on disk (check/base.c). */
+	char *dir = c.rev ? strdup(world ? world : ".") : cli_world_dir(world);
 	if (!dir)
 		return CLI_USAGE;
 	check_opts o = {
@@ -163,6 +170,8 @@ static int cmd_check(int argc, char **argv)
 	    .base = c.base,
 	    .as = c.as,
 	    .registry = c.registry,
+	    .rev = c.rev,
+	    .record = c.record,
 	    .progress = isatty(2) && getenv("ACRE_NO_PROGRESS") == NULL,
 	};
 	/* A check of a large world allocates and frees many big blocks (file
@@ -189,7 +198,7 @@ static int cmd_check(int argc, char **argv)
 const struct cmd_entry cmd_check_entry = {
 	.name = "check",
 	.usage = "[--format text|json|junit|sarif|github[=FILE]]... [--ticks N] [--base REV] "
-	         "[--as IDENTITY] [--registry FILE] [WORLD]",
+	         "[--rev REV] [--as IDENTITY] [--record] [--registry FILE] [WORLD]",
 	.summary = "validate a world: format, rules, scripts, ownership, determinism",
 	.help =
 		"Validate WORLD (default: the current directory) as a platform does on\n"
@@ -209,12 +218,19 @@ const struct cmd_entry cmd_check_entry = {
 		"  --base REV       compare with git revision REV: only parcels changed\n"
 		"                   since REV (and their message neighbours) run; the\n"
 		"                   others' results come from the registry\n"
+		"  --rev REV        check the world as it is at git revision REV instead\n"
+		"                   of the work tree; WORLD may then be a bare\n"
+		"                   repository (what a git server's hook does)\n"
 		"  --as IDENTITY    every parcel changed since the base (REV, else HEAD,\n"
 		"                   else every parcel) must be owned or operated by\n"
-		"                   IDENTITY in the registry\n"
+		"                   IDENTITY in the registry, or be unclaimed, and lie\n"
+		"                   on land no other claim holds\n"
+		"  --record         record the result in the registry with the commit,\n"
+		"                   and with --as, when the world is valid, claim its\n"
+		"                   new parcels for IDENTITY; without it the registry\n"
+		"                   is only read\n"
 		"  --registry FILE  the registry (default $ACRE_REGISTRY, else\n"
-		"                   $XDG_DATA_HOME/acre/registry.db when it exists);\n"
-		"                   results are recorded there with the commit\n"
+		"                   $XDG_DATA_HOME/acre/registry.db when it exists)\n"
 		"\n"
 		"Exit status: 0 valid, 1 invalid, 2 usage or environment error.\n"
 		"NO_COLOR turns colour off. See acre-check(1) for the JSON schema\n"

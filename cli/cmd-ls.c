@@ -38,8 +38,22 @@ static int ls_parcel(const store_parcel_row *p, void *arg)
 	       p->zone ? p->zone : "-", p->owner ? p->owner : "-");
 	for (int i = 0; i < p->noperators; i++)
 		printf("%s%s", i ? "," : " operators ", p->operators[i]);
+	if (p->owner)
+		printf(" (%s by %s)", p->source ? p->source : "?",
+		       p->by ? p->by : STORE_PLATFORM);
 	putchar('\n');
 	return 0;
+}
+
+/* A claim whose parcel is not in the indexed revision: its land is held
+ * all the same, so it is listed, under a heading of its own. */
+static int ls_claim(const store_parcel_row *p, void *arg)
+{
+	bool *first = arg;
+	if (*first)
+		printf("claimed, not in the indexed revision:\n");
+	*first = false;
+	return ls_parcel(p, NULL);
 }
 
 static int cmd_ls(int argc, char **argv)
@@ -53,7 +67,7 @@ static int cmd_ls(int argc, char **argv)
 		return CLI_USAGE;
 	if (n > 1)
 		return cli_usage(&cmd_ls_entry, "one world at a time");
-	store_reg *g = cmd_store_registry(o.registry);
+	store_reg *g = cmd_store_registry_ro(o.registry);
 	if (!g)
 		return CLI_USAGE;
 	int rc;
@@ -65,9 +79,22 @@ static int cmd_ls(int argc, char **argv)
 			store_reg_close(g);
 			return CLI_USAGE;
 		}
+		char **ops;
+		int nops;
+		rc = store_world_operators(g, name, &ops, &nops, &err);
+		for (int i = 0; rc == 0 && i < nops; i++)
+			printf("%s%s", i ? " " : "world operators: ", ops[i]);
+		if (rc == 0 && nops)
+			putchar('\n');
+		if (rc == 0)
+			store_names_free_n(ops, nops);
 		printf("%-20s %4s %4s %-7s %-12s %s\n", "PARCEL", "X", "Y", "SIZE",
 		       "ZONE", "OWNER");
-		rc = store_list_parcels(g, name, ls_parcel, NULL, &err);
+		if (rc == 0)
+			rc = store_list_parcels(g, name, ls_parcel, NULL, &err);
+		bool first = true;
+		if (rc == 0)
+			rc = store_list_claims_elsewhere(g, name, ls_claim, &first, &err);
 		free(name);
 	}
 	if (rc != 0)
@@ -82,9 +109,14 @@ const struct cmd_entry cmd_ls_entry = {
     .summary = "list the registry's worlds, or one world's parcels and owners",
     .help = "Without WORLD, one line per world and repository: revisions,\n"
             "parcels, claims, validation runs, the last run's status and the\n"
-            "world directory. With WORLD (a world name, or an indexed world\n"
-            "directory), one line per parcel: name, position and size in unit\n"
-            "parcels, zone, owner (from the registry) and operators.\n"
+            "world directory. With WORLD (an indexed repository or world\n"
+            "directory, or a world name), the world's operators, then one line\n"
+            "per parcel: name, position and size in unit parcels, zone, owner\n"
+            "(from the registry), operators, and how the owner got it (push,\n"
+            "file or grant) and by whom ('acre who' shows the whole log); then\n"
+            "the claims whose parcel is not in the indexed revision (it lives on\n"
+            "another branch, or was removed), whose land is held all the same.\n"
+            "Reads the registry only.\n"
             "\n"
             "Options:\n"
             "  --registry FILE  the registry database (see 'acre index --help')\n",

@@ -52,7 +52,7 @@ static int cmd_stats(int argc, char **argv)
 		return CLI_USAGE;
 	if (n > 1)
 		return cli_usage(&cmd_stats_entry, "one world at a time");
-	store_reg *g = cmd_store_registry(o.registry);
+	store_reg *g = cmd_store_registry_ro(o.registry);
 	if (!g)
 		return CLI_USAGE;
 	if (n == 1 && !(name = cmd_store_world(g, argv[0]))) {

@@ -69,7 +69,7 @@ store_repo *cmd_store_repo(const char *world)
 	return r;
 }
 
-store_reg *cmd_store_registry(const char *opt)
+static store_reg *open_registry(const char *opt, bool write)
 {
 	store_reg *g;
 	store_err err;
@@ -78,13 +78,24 @@ store_reg *cmd_store_registry(const char *opt)
 		cli_error("%s", err.msg);
 		return NULL;
 	}
-	int rc = store_reg_open(path, &g, &err);
+	int rc =
+	    write ? store_reg_open(path, &g, &err) : store_reg_open_ro(path, &g, &err);
 	free(path);
 	if (rc != 0) {
 		cli_error("%s", err.msg);
 		return NULL;
 	}
 	return g;
+}
+
+store_reg *cmd_store_registry(const char *opt)
+{
+	return open_registry(opt, true);
+}
+
+store_reg *cmd_store_registry_ro(const char *opt)
+{
+	return open_registry(opt, false);
 }
 
 char *cmd_store_world(store_reg *g, const char *arg)

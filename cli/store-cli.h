@@ -19,9 +19,13 @@ void cmd_progress_clear(void);
 /* Open the registry named by --registry FILE (NULL: ACRE_REGISTRY, then the
  * default under $XDG_DATA_HOME), printing why not. */
 store_reg *cmd_store_registry(const char *opt);
+/* The same for commands that only read: works on a registry that cannot
+ * be written, and never creates one. */
+store_reg *cmd_store_registry_ro(const char *opt);
 
-/* The world name for a WORLD argument: a registered name, or a directory
- * (default ".") that has been indexed. Prints why not. malloc'd. */
+/* The world key for a WORLD argument: an indexed repository or directory
+ * (default "."), or a world name that only one world has. Prints why not.
+ * malloc'd. */
 char *cmd_store_world(store_reg *g, const char *arg);
 
 /* "2026-11-26 14:03" in the commit's own time zone. */

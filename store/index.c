@@ -1,12 +1,12 @@
 /* index.c — `acre index`: rebuild the registry's view of one repository
- * from git, and record first claims of ownership.
+ * from git, and record first claims of ownership when a world is imported.
  *
  * Everything written here can be thrown away and rebuilt (revisions,
- * parcels at HEAD), except claims: a parcel is claimed for the owner its
- * file names the first time any repository of the world is indexed with it,
- * and from then on only store_grant changes its owner. An owner edited in
- * world.acre is therefore reported (rep->kept) but never transfers land.
- * The whole rebuild is one transaction. */
+ * parcels at a revision), except claims: when asked to, a parcel is claimed
+ * for the owner its file names the first time its repository is indexed
+ * with it, and from then on only store_grant changes its owner. An owner
+ * edited in world.acre is therefore reported (rep->kept) but never
+ * transfers land. The whole rebuild is one transaction. */
 #include "store/store_int.h"
 #include "worldfmt/worldfmt.h"
 
@@ -22,27 +22,27 @@ static int64_t now_ms(void)
 	return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
 }
 
-static wf_world *index_load_head(store_repo *r, char hex[STORE_OID_HEX], store_err *err)
+static wf_world *index_load_head(store_repo *r, const char *rev, char hex[STORE_OID_HEX],
+                                 store_err *err)
 {
 	char *text;
 	size_t len;
 	wf_diags d = {0};
 	d.max = 1;
-	if (store_resolve(r, "HEAD", hex, err) != 0 ||
-	    store_read_at(r, "HEAD", "world.acre", &text, &len, err) != 0)
+	if (store_resolve(r, rev, hex, err) != 0 ||
+	    store_read_at(r, hex, "world.acre", &text, &len, err) != 0)
 		return NULL;
 	wf_world *w = wf_parse(text, len, "world.acre", &d);
 	free(text);
 	if (w && d.errors) {
 		store_seterr(err,
-		             "world.acre at HEAD does not parse (%u:%u: %s); fix and "
+		             "world.acre at %s does not parse (%u:%u: %s); fix and "
 		             "commit it, then index again",
-		             d.v[0].line, d.v[0].col, d.v[0].msg);
+		             rev, d.v[0].line, d.v[0].col, d.v[0].msg);
 		wf_world_free(w);
 		w = NULL;
 	} else if (w && (!w->name || !*w->name)) {
-		store_seterr(err, "world.acre at HEAD has no world name; the registry "
-		                  "knows worlds by name");
+		store_seterr(err, "world.acre at %s has no world name", rev);
 		wf_world_free(w);
 		w = NULL;
 	}
@@ -77,8 +77,8 @@ static int index_repo_row(store_reg *g, store_repo *r, int64_t wid, const wf_wor
 	return st ? reg_done(g, st, err) : -1;
 }
 
-/* The first-parent history of HEAD, newest first (seq 0 is HEAD). */
-static int index_revisions(store_reg *g, store_repo *r, int64_t rid,
+/* The first-parent history of `head`, newest first (seq 0 is head). */
+static int index_revisions(store_reg *g, store_repo *r, int64_t rid, const char *head,
                            store_index_report *rep, store_err *err)
 {
 	sqlite3_stmt *st = reg_prep(g, err,
@@ -91,7 +91,7 @@ static int index_revisions(store_reg *g, store_repo *r, int64_t rid,
 	/* First parents by hand: a revwalk would look up the missing parents
 	 * of a shallow clone's oldest commit and fail. */
 	git_commit *c = NULL, *next = NULL;
-	int rc = repo_commit_of(r, "HEAD", &next, err) == 0 ? 0 : -2;
+	int rc = repo_commit_of(r, head, &next, err) == 0 ? 0 : -2;
 	while (rc >= 0 && (c = next)) {
 		git_tree *t;
 		git_oid blob;
@@ -232,30 +232,33 @@ static int index_claim(store_reg *g, int64_t wid, const wf_parcel *p, int32_t ex
 		st = reg_prep(
 		    g, err,
 		    "INSERT INTO claims(world_id, parcel, owner, px, py, pw, ph, "
-		    "source, since) VALUES(?, ?, ?, ?, ?, ?, ?, 'file', "
-		    "strftime('%s','now'))",
+		    "source, since, by) VALUES(?, ?, ?, ?, ?, ?, ?, 'file', "
+		    "strftime('%s','now'), '" STORE_PLATFORM "')",
 		    "ittiiii", wid, p->name, p->owner, (int64_t)p->px, (int64_t)p->py,
 		    (int64_t)p->pw, (int64_t)p->ph);
 	if (!st || reg_done(g, st, err) != 0)
 		return -1;
+	if (!owner && reg_log_grant(g, wid, p->name, "claim", p->owner, NULL, err) != 0)
+		return -1;
 	rep->claimed += !owner;
+	rep->not_login += !owner && p->owner[strcspn(p->owner, " \t")] != '\0';
 	ext[0] = p->pw > ext[0] ? p->pw : ext[0];
 	ext[1] = p->ph > ext[1] ? p->ph : ext[1];
 	return 0;
 }
 
 static int index_tx(store_reg *g, store_repo *r, const wf_world *w, const char *head,
-                    store_index_report *rep, store_err *err)
+                    bool claim, store_index_report *rep, store_err *err)
 {
 	int64_t wid, rid;
 	int32_t ext[2];
-	if (reg_world_id(g, w->name, true, &wid, err) != 0 ||
+	if (reg_world_id(g, r->dir, w->name, &wid, err) != 0 ||
 	    index_repo_row(g, r, wid, w, head, &rid, err) != 0 ||
-	    index_revisions(g, r, rid, rep, err) != 0 ||
+	    index_revisions(g, r, rid, head, rep, err) != 0 ||
 	    index_parcels(g, rid, w, rep, err) != 0 ||
 	    reg_claim_extent(g, wid, &ext[0], &ext[1], err) != 0)
 		return -1;
-	for (int i = 0; i < w->nparcels; i++) {
+	for (int i = 0; claim && i < w->nparcels; i++) {
 		if (index_claim(g, wid, &w->parcels[i], ext, rep, err) != 0)
 			return -1;
 		repo_progress(r, "indexing parcels", (uint64_t)i + 1, (uint64_t)w->nparcels);
@@ -263,16 +266,17 @@ static int index_tx(store_reg *g, store_repo *r, const wf_world *w, const char *
 	return 0;
 }
 
-int store_index(store_reg *g, store_repo *r, store_index_report *rep, store_err *err)
+int store_index(store_reg *g, store_repo *r, const char *rev, bool claim,
+                store_index_report *rep, store_err *err)
 {
 	char head[STORE_OID_HEX];
 	memset(rep, 0, sizeof *rep);
-	wf_world *w = index_load_head(r, head, err);
+	wf_world *w = index_load_head(r, rev ? rev : "HEAD", head, err);
 	if (!w)
 		return -1;
 	snprintf(rep->world, sizeof rep->world, "%s", w->name);
 	int rc = reg_begin(g, err);
-	if (rc == 0 && (rc = index_tx(g, r, w, head, rep, err)) == 0)
+	if (rc == 0 && (rc = index_tx(g, r, w, head, claim, rep, err)) == 0)
 		rc = reg_commit(g, err);
 	if (rc != 0)
 		reg_rollback(g);

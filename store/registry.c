@@ -96,6 +96,42 @@ static const char *const reg_migrations[] = {
     "CREATE INDEX runs_commit ON runs(world_id, commit_id, id);",
     /* 2 -> 3 */
     "CREATE INDEX claims_land ON claims(world_id, px, py);",
+    /* 3 -> 4: worlds are keyed by repository (the key is the world
+     * directory of the repository that holds the land, see store.h), no
+     * longer by name; world operators; who made each claim; and the
+     * log of every grant and revoke. Runs with foreign keys off (the
+     * table rebuild SQLite documents for changing a constraint). A world
+     * of an older registry keeps its id (so its claims and runs) and takes
+     * the directory of its newest indexed repository as key. */
+    "CREATE TABLE worlds_new("
+    "  id INTEGER PRIMARY KEY,"
+    "  name TEXT NOT NULL,"
+    "  key TEXT NOT NULL UNIQUE,"
+    "  created INTEGER NOT NULL);"
+    "INSERT INTO worlds_new(id, name, key, created) SELECT w.id, w.name, "
+    "  coalesce((SELECT r.dir FROM repos r WHERE r.world_id = w.id "
+    "  ORDER BY r.indexed DESC LIMIT 1), 'name:' || w.name), w.created "
+    "  FROM worlds w;"
+    "DROP TABLE worlds;"
+    "ALTER TABLE worlds_new RENAME TO worlds;"
+    "CREATE INDEX worlds_name ON worlds(name);"
+    "ALTER TABLE claims ADD COLUMN by TEXT;"
+    "ALTER TABLE operators ADD COLUMN by TEXT;"
+    "CREATE TABLE world_operators("
+    "  world_id INTEGER NOT NULL REFERENCES worlds(id),"
+    "  identity TEXT NOT NULL,"
+    "  since INTEGER NOT NULL,"
+    "  by TEXT,"
+    "  PRIMARY KEY(world_id, identity));"
+    "CREATE TABLE grants("
+    "  id INTEGER PRIMARY KEY,"
+    "  world_id INTEGER NOT NULL REFERENCES worlds(id),"
+    "  parcel TEXT,"
+    "  action TEXT NOT NULL,"
+    "  identity TEXT NOT NULL,"
+    "  by TEXT NOT NULL,"
+    "  at INTEGER NOT NULL);"
+    "CREATE INDEX grants_parcel ON grants(world_id, parcel, id);",
 };
 #define REG_VERSION ((int)(sizeof reg_migrations / sizeof reg_migrations[0]))
 
@@ -132,6 +168,13 @@ int reg_exec(store_reg *g, const char *sql, store_err *err)
 
 int reg_begin(store_reg *g, store_err *err)
 {
+	/* Every write starts here: say plainly that this handle only reads. */
+	if (g->readonly) {
+		store_seterr(err,
+		             "registry %s: opened read-only; this command only reads",
+		             g->path);
+		return -1;
+	}
 	return reg_exec(g, "BEGIN IMMEDIATE", err);
 }
 
@@ -343,9 +386,11 @@ int store_reg_open(const char *path, store_reg **out, store_err *err)
 	sqlite3_extended_result_codes(g->db, 0);
 	/* journal_mode answers with a row; WAL cannot be set on a read-only
 	 * file, and that is the first place a bad file shows itself. */
+	/* Foreign keys go on after the migrations: a table rebuild (3 -> 4)
+	 * must not cascade or check while the old table is dropped. */
 	if (reg_exec(g, "PRAGMA journal_mode=WAL", err) != 0 ||
-	    reg_exec(g, "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON", err) != 0 ||
-	    reg_migrate(g, err) != 0)
+	    reg_exec(g, "PRAGMA synchronous=NORMAL", err) != 0 ||
+	    reg_migrate(g, err) != 0 || reg_exec(g, "PRAGMA foreign_keys=ON", err) != 0)
 		goto fail;
 	*out = g;
 	return 0;
@@ -354,10 +399,120 @@ fail:
 	return -1;
 }
 
+/* A URI naming `path` for sqlite3_open_v2 with `query`, or NULL. Only the
+ * characters a URI gives a meaning are escaped. */
+static char *reg_uri(const char *path, const char *query)
+{
+	size_t n = strlen(path);
+	char *u = malloc(n * 3 + strlen(query) + 16);
+	if (!u)
+		return NULL;
+	char *o = u + sprintf(u, "file:");
+	for (const char *p = path; *p; p++)
+		o += strchr("%?#", *p) ? sprintf(o, "%%%02X", (unsigned char)*p)
+		                       : sprintf(o, "%c", *p);
+	sprintf(o, "?%s", query);
+	return u;
+}
+
+static int reg_try_ro(store_reg *g, const char *query, store_err *err)
+{
+	char *uri = reg_uri(g->path, query);
+	if (!uri) {
+		store_seterr(err, "out of memory");
+		return -1;
+	}
+	int rc =
+	    sqlite3_open_v2(uri, &g->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+	free(uri);
+	int v = 0;
+	if (rc == SQLITE_OK) {
+		sqlite3_busy_timeout(g->db, STORE_BUSY_MS);
+		sqlite3_stmt *st = NULL;
+		rc = sqlite3_prepare_v2(g->db, "PRAGMA user_version", -1, &st, NULL);
+		if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+			v = sqlite3_column_int(st, 0);
+			rc = SQLITE_OK;
+		}
+		sqlite3_finalize(st);
+		if (rc != SQLITE_OK)
+			store_seterr(err, "registry %s: %s", g->path,
+			             sqlite3_errmsg(g->db));
+	} else {
+		store_seterr(err, "registry %s: cannot open: %s", g->path,
+		             g->db ? sqlite3_errmsg(g->db) : sqlite3_errstr(rc));
+	}
+	if (rc != SQLITE_OK) {
+		sqlite3_close(g->db);
+		g->db = NULL;
+		return -1;
+	}
+	if (v != REG_VERSION) {
+		store_seterr(err,
+		             v > REG_VERSION
+		                 ? "registry %s: schema version %d is newer than this "
+		                   "acre knows (%d); use a newer acre"
+		                 : "registry %s: schema version %d is older than this "
+		                   "acre's (%d); upgrade it once with a command that "
+		                   "writes, such as 'acre index'",
+		             g->path, v, REG_VERSION);
+		return -2;
+	}
+	return 0;
+}
+
+int store_reg_open_ro(const char *path, store_reg **out, store_err *err)
+{
+	*out = NULL;
+	if (access(path, F_OK) != 0) {
+		store_seterr(err,
+		             "registry %s: %s (nothing has been indexed or "
+		             "recorded there yet)",
+		             path, strerror(errno));
+		return -1;
+	}
+	store_reg *g = calloc(1, sizeof *g);
+	if (!g || !(g->path = strdup(path))) {
+		free(g);
+		store_seterr(err, "out of memory");
+		return -1;
+	}
+	/* A WAL database is read through its shared-memory file, which a
+	 * reader must be able to create: on a read-only disk (or directory)
+	 * without one, read the file as immutable instead — nobody can be
+	 * writing it there. */
+	int rc = reg_try_ro(g, "mode=ro", err);
+	if (rc == -1) {
+		store_err again;
+		rc = reg_try_ro(g, "immutable=1", &again);
+	}
+	if (rc == -2 && access(path, W_OK) == 0) {
+		/* An older schema where it can be written: migrate once (as
+		 * any command would), then read. */
+		store_reg *w;
+		sqlite3_close(g->db);
+		g->db = NULL;
+		if (store_reg_open(path, &w, err) != 0) {
+			store_reg_close(g);
+			return -1;
+		}
+		store_reg_close(w);
+		rc = reg_try_ro(g, "mode=ro", err);
+	}
+	if (rc != 0) {
+		store_reg_close(g);
+		return -1;
+	}
+	g->readonly = true;
+	*out = g;
+	return 0;
+}
+
 void store_reg_close(store_reg *g)
 {
 	if (!g)
 		return;
+	sqlite3_finalize(g->log_st);
 	sqlite3_close(g->db);
 	free(g->path);
 	free(g);
@@ -365,76 +520,193 @@ void store_reg_close(store_reg *g)
 
 /* ---- Worlds ------------------------------------------------------------- */
 
-/* The id of world `name`; 0 when unknown and !create. */
-int reg_world_id(store_reg *g, const char *name, bool create, int64_t *id, store_err *err)
+int reg_world_id(store_reg *g, const char *key, const char *create_name, int64_t *id,
+                 store_err *err)
 {
 	sqlite3_stmt *st =
-	    reg_prep(g, err, "SELECT id FROM worlds WHERE name = ?", "t", name);
+	    reg_prep(g, err, "SELECT id, name FROM worlds WHERE key = ?", "t", key);
 	if (!st)
 		return -1;
 	int rc = sqlite3_step(st);
 	*id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	bool renamed = rc == SQLITE_ROW && create_name &&
+	               strcmp((const char *)sqlite3_column_text(st, 1), create_name) != 0;
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return reg_fail(g, err, "reading worlds");
-	if (*id || !create)
+	if (!create_name || (*id && !renamed))
 		return 0;
-	st = reg_prep(g, err, "INSERT INTO worlds(name, created) VALUES(?, ?)", "ti",
-	              name, (int64_t)time(NULL));
+	if (*id)
+		st = reg_prep(g, err, "UPDATE worlds SET name = ? WHERE id = ?", "ti",
+		              create_name, *id);
+	else
+		st = reg_prep(g, err,
+		              "INSERT INTO worlds(name, key, created) VALUES(?, ?, ?)",
+		              "tti", create_name, key, (int64_t)time(NULL));
 	if (!st || reg_done(g, st, err) != 0)
 		return -1;
-	*id = sqlite3_last_insert_rowid(g->db);
+	if (!*id)
+		*id = sqlite3_last_insert_rowid(g->db);
 	return 0;
 }
 
 static int reg_known_world(store_reg *g, const char *world, int64_t *id, store_err *err)
 {
-	if (reg_world_id(g, world, false, id, err) != 0)
+	if (reg_world_id(g, world, NULL, id, err) != 0)
 		return -1;
 	if (*id == 0) {
 		store_seterr(err,
-		             "world '%s' is not in the registry %s (run 'acre index' "
-		             "in its directory)",
+		             "world %s is not in the registry %s (run 'acre index' "
+		             "on its repository)",
 		             world, g->path);
 		return -1;
 	}
 	return 0;
 }
 
+int reg_log_grant(store_reg *g, int64_t wid, const char *parcel, const char *action,
+                  const char *identity, const char *by, store_err *err)
+{
+	if (!g->log_st &&
+	    !(g->log_st = reg_prep(g, err,
+	                           "INSERT INTO grants(world_id, parcel, action, "
+	                           "identity, by, at) VALUES(?, ?, ?, ?, ?, ?)",
+	                           "")))
+		return -1;
+	sqlite3_stmt *st = g->log_st;
+	sqlite3_reset(st);
+	sqlite3_bind_int64(st, 1, wid);
+	sqlite3_bind_text(st, 2, parcel, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, action, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, identity, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 5, by ? by : STORE_PLATFORM, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 6, (int64_t)time(NULL));
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : reg_fail(g, err, "logging a grant");
+}
+
 /* ---- Ownership ---------------------------------------------------------- */
+
+static void reg_names_free(char **v, int n)
+{
+	for (int i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
 
 void store_owner_free(store_owner *o)
 {
 	free(o->owner);
-	for (int i = 0; i < o->noperators; i++)
-		free(o->operators[i]);
-	free(o->operators);
+	free(o->by);
+	free(o->source);
+	reg_names_free(o->operators, o->noperators);
 	memset(o, 0, sizeof *o);
+}
+
+/* The strings of column 0 of a query bound with (wid, text). */
+static int reg_strings(store_reg *g, const char *sql, int64_t wid, const char *arg,
+                       char ***out, int *n, store_err *err)
+{
+	*out = NULL;
+	*n = 0;
+	sqlite3_stmt *st = reg_prep(g, err, sql, arg ? "it" : "i", wid, arg);
+	if (!st)
+		return -1;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		char **v = realloc(*out, (size_t)(*n + 1) * sizeof *v);
+		if (!v || !(v[*n] = reg_col_str(st, 0))) {
+			if (v)
+				*out = v;
+			sqlite3_finalize(st);
+			store_seterr(err, "out of memory");
+			return -1;
+		}
+		*out = v;
+		(*n)++;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		reg_names_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+		return reg_fail(g, err, "reading the registry");
+	}
+	return 0;
 }
 
 int reg_operators(store_reg *g, int64_t wid, const char *parcel, char ***ops, int *n,
                   store_err *err)
 {
-	*ops = NULL;
+	return reg_strings(g,
+	                   "SELECT identity FROM operators WHERE world_id = ? AND "
+	                   "parcel = ? ORDER BY identity",
+	                   wid, parcel, ops, n, err);
+}
+
+int store_world_operators(store_reg *g, const char *world, char ***ids, int *n,
+                          store_err *err)
+{
+	int64_t wid;
+	*ids = NULL;
 	*n = 0;
+	if (reg_world_id(g, world, NULL, &wid, err) != 0)
+		return -1;
+	if (!wid)
+		return 0;
+	return reg_strings(g,
+	                   "SELECT identity FROM world_operators WHERE world_id = ? "
+	                   "ORDER BY identity",
+	                   wid, NULL, ids, n, err);
+}
+
+void store_names_free_n(char **names, int n)
+{
+	reg_names_free(names, n);
+}
+
+static int reg_is_world_operator(store_reg *g, int64_t wid, const char *identity,
+                                 bool *yes, store_err *err)
+{
+	*yes = false;
+	if (!identity)
+		return 0;
 	sqlite3_stmt *st = reg_prep(g, err,
-	                            "SELECT identity FROM operators WHERE world_id = ? "
-	                            "AND parcel = ? ORDER BY identity",
+	                            "SELECT 1 FROM world_operators WHERE world_id = ? "
+	                            "AND identity = ?",
+	                            "it", wid, identity);
+	if (!st)
+		return -1;
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return reg_fail(g, err, "reading world operators");
+	*yes = rc == SQLITE_ROW;
+	return 0;
+}
+
+static int reg_owner(store_reg *g, int64_t wid, const char *parcel, store_owner *out,
+                     store_err *err)
+{
+	memset(out, 0, sizeof *out);
+	sqlite3_stmt *st = reg_prep(g, err,
+	                            "SELECT owner, by, source, since FROM claims WHERE "
+	                            "world_id = ? AND parcel = ?",
 	                            "it", wid, parcel);
 	if (!st)
 		return -1;
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		char **v = realloc(*ops, (size_t)(*n + 1) * sizeof *v);
-		if (!v)
-			break;
-		*ops = v;
-		v[(*n)++] = reg_col_str(st, 0);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		out->owner = reg_col_str(st, 0);
+		out->by = reg_col_str(st, 1);
+		out->source = reg_col_str(st, 2);
+		out->since = sqlite3_column_int64(st, 3);
 	}
 	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return reg_fail(g, err, "reading operators");
-	return 0;
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return reg_fail(g, err, "reading claims");
+	return reg_operators(g, wid, parcel, &out->operators, &out->noperators, err);
 }
 
 int store_parcel_owner(store_reg *g, const char *world, const char *parcel,
@@ -442,38 +714,52 @@ int store_parcel_owner(store_reg *g, const char *world, const char *parcel,
 {
 	int64_t wid;
 	memset(out, 0, sizeof *out);
-	if (reg_world_id(g, world, false, &wid, err) != 0)
+	if (reg_world_id(g, world, NULL, &wid, err) != 0)
 		return -1;
-	if (wid == 0)
-		return 0;
-	sqlite3_stmt *st = reg_prep(g, err,
-	                            "SELECT owner FROM claims WHERE world_id = ? AND "
-	                            "parcel = ?",
-	                            "it", wid, parcel);
-	if (!st)
-		return -1;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		out->owner = reg_col_str(st, 0);
-	sqlite3_finalize(st);
-	return reg_operators(g, wid, parcel, &out->operators, &out->noperators, err);
+	return wid ? reg_owner(g, wid, parcel, out, err) : 0;
+}
+
+static store_right reg_right(const store_owner *o, const char *identity, bool wop)
+{
+	if (!o->owner)
+		return STORE_RIGHT_UNCLAIMED;
+	if (strcmp(o->owner, identity) == 0)
+		return STORE_RIGHT_OWNER;
+	for (int i = 0; i < o->noperators; i++)
+		if (strcmp(o->operators[i], identity) == 0)
+			return STORE_RIGHT_OPERATOR;
+	return wop ? STORE_RIGHT_WORLD_OPERATOR : STORE_RIGHT_NONE;
 }
 
 int store_may_modify(store_reg *g, const char *world, const char *parcel,
                      const char *identity, store_right *right, store_err *err)
 {
 	store_owner o;
-	*right = STORE_RIGHT_NONE;
-	if (store_parcel_owner(g, world, parcel, &o, err) != 0)
+	int64_t wid;
+	bool wop = false;
+	*right = STORE_RIGHT_UNCLAIMED;
+	if (reg_world_id(g, world, NULL, &wid, err) != 0)
 		return -1;
-	if (!o.owner)
-		*right = STORE_RIGHT_UNCLAIMED;
-	else if (strcmp(o.owner, identity) == 0)
-		*right = STORE_RIGHT_OWNER;
-	for (int i = 0; i < o.noperators && *right == STORE_RIGHT_NONE; i++)
-		if (strcmp(o.operators[i], identity) == 0)
-			*right = STORE_RIGHT_OPERATOR;
+	if (!wid)
+		return 0;
+	if (reg_owner(g, wid, parcel, &o, err) != 0 ||
+	    reg_is_world_operator(g, wid, identity, &wop, err) != 0) {
+		store_owner_free(&o);
+		return -1;
+	}
+	*right = reg_right(&o, identity, wop);
 	store_owner_free(&o);
 	return 0;
+}
+
+int store_is_world_operator(store_reg *g, const char *world, const char *identity,
+                            bool *yes, store_err *err)
+{
+	int64_t wid;
+	*yes = false;
+	if (reg_world_id(g, world, NULL, &wid, err) != 0)
+		return -1;
+	return wid ? reg_is_world_operator(g, wid, identity, yes, err) : 0;
 }
 
 /* The largest claim of world `wid`, in unit parcels across and down: a
@@ -496,10 +782,11 @@ int reg_claim_extent(store_reg *g, int64_t wid, int32_t *maxw, int32_t *maxh,
 }
 
 /* The name of another claim of world `wid` overlapping the rectangle, in
- * `other` (empty when the land is free). `ext` is reg_claim_extent's
- * answer, or NULL to ask it. */
-int reg_overlap(store_reg *g, int64_t wid, const char *parcel, const int32_t r[4],
-                const int32_t *ext, char *other, size_t len, store_err *err)
+ * `other` (empty when the land is free), and its owner in `owner` when
+ * that is not NULL. `ext` is reg_claim_extent's answer, or NULL to ask. */
+static int reg_overlap_owner(store_reg *g, int64_t wid, const char *parcel,
+                             const int32_t r[4], const int32_t *ext, char *other,
+                             size_t len, char *owner, size_t olen, store_err *err)
 {
 	int32_t e[2];
 	if (!ext) {
@@ -509,7 +796,7 @@ int reg_overlap(store_reg *g, int64_t wid, const char *parcel, const int32_t r[4
 	}
 	sqlite3_stmt *st =
 	    reg_prep(g, err,
-	             "SELECT parcel FROM claims WHERE world_id = ? AND "
+	             "SELECT parcel, owner FROM claims WHERE world_id = ? AND "
 	             "px > ? AND px < ? AND parcel <> ? AND ? < px + pw "
 	             "AND py < ? AND ? < py + ph LIMIT 1",
 	             "iiitiii", wid, (int64_t)r[0] - ext[0], (int64_t)r[0] + r[2], parcel,
@@ -518,17 +805,42 @@ int reg_overlap(store_reg *g, int64_t wid, const char *parcel, const int32_t r[4
 		return -1;
 	int rc = sqlite3_step(st);
 	other[0] = '\0';
-	if (rc == SQLITE_ROW)
+	if (owner)
+		owner[0] = '\0';
+	if (rc == SQLITE_ROW) {
 		snprintf(other, len, "%s", (const char *)sqlite3_column_text(st, 0));
+		if (owner)
+			snprintf(owner, olen, "%s",
+			         (const char *)sqlite3_column_text(st, 1));
+	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return reg_fail(g, err, "reading claims");
 	return 0;
 }
 
+int reg_overlap(store_reg *g, int64_t wid, const char *parcel, const int32_t r[4],
+                const int32_t *ext, char *other, size_t len, store_err *err)
+{
+	return reg_overlap_owner(g, wid, parcel, r, ext, other, len, NULL, 0, err);
+}
+
+int store_land_taken(store_reg *g, const char *world, const char *parcel,
+                     const int32_t land[4], char *other, size_t len, char *owner,
+                     size_t olen, store_err *err)
+{
+	int64_t wid;
+	other[0] = owner[0] = '\0';
+	if (reg_world_id(g, world, NULL, &wid, err) != 0)
+		return -1;
+	return wid ? reg_overlap_owner(g, wid, parcel, land, NULL, other, len, owner,
+	                               olen, err)
+	           : 0;
+}
+
 /* Where parcel `parcel` of world `wid` lies, from an existing claim or the
- * newest index of any repository of the world. *known = false when neither
- * has heard of it. */
+ * index of the world's repository. *known = false when neither has heard
+ * of it. */
 static int reg_parcel_area(store_reg *g, int64_t wid, const char *parcel, int32_t a[4],
                            bool *claimed, bool *known, store_err *err)
 {
@@ -554,25 +866,64 @@ static int reg_parcel_area(store_reg *g, int64_t wid, const char *parcel, int32_
 	return 0;
 }
 
+/* May `by` grant or revoke rights on the parcel? Its owner may, and so may
+ * an operator of the world; `by` NULL is the platform itself (whoever can
+ * write the registry file), which may do anything. Returns 1 with the
+ * reason in err when not. */
+static int reg_may_grant(store_reg *g, int64_t wid, const char *world, const char *parcel,
+                         const store_owner *o, const char *by, store_err *err)
+{
+	bool wop;
+	if (!by)
+		return 0;
+	if (reg_is_world_operator(g, wid, by, &wop, err) != 0)
+		return -1;
+	if (wop || (o->owner && strcmp(o->owner, by) == 0))
+		return 0;
+	if (o->owner)
+		store_seterr(err,
+		             "'%s' may not grant or revoke rights on parcel '%s': it "
+		             "belongs to %s, and only its owner or an operator of the "
+		             "world may",
+		             by, parcel, o->owner);
+	else
+		store_seterr(err,
+		             "'%s' may not grant parcel '%s' of world %s: nobody owns "
+		             "it, and only an operator of the world may grant "
+		             "unclaimed land",
+		             by, parcel, world);
+	return 1;
+}
+
 static int reg_grant_tx(store_reg *g, const char *world, const char *parcel,
-                        const char *identity, bool operator, store_err * err)
+                        const char *identity, bool as_operator, const char *by,
+                        store_err *err)
 {
 	int64_t wid, now = time(NULL);
 	int32_t a[4];
 	bool claimed, known;
 	char other[160];
+	store_owner o;
 
 	if (reg_known_world(g, world, &wid, err) != 0 ||
 	    reg_parcel_area(g, wid, parcel, a, &claimed, &known, err) != 0)
 		return -1;
 	if (!known) {
-		store_seterr(err, "world '%s' has no parcel '%s' in the registry", world,
+		store_seterr(err, "world %s has no parcel '%s' in the registry", world,
 		             parcel);
 		return -1;
 	}
-	if (!claimed && operator) {
+	if (reg_owner(g, wid, parcel, &o, err) != 0) {
+		store_owner_free(&o);
+		return -1;
+	}
+	int rc = reg_may_grant(g, wid, world, parcel, &o, by, err);
+	store_owner_free(&o);
+	if (rc != 0)
+		return rc;
+	if (!claimed && as_operator) {
 		store_seterr(err,
-		             "parcel '%s' of world '%s' has no owner yet; grant an "
+		             "parcel '%s' of world %s has no owner yet; grant an "
 		             "owner before operators",
 		             parcel, world);
 		return -1;
@@ -584,60 +935,245 @@ static int reg_grant_tx(store_reg *g, const char *world, const char *parcel,
 			store_seterr(err,
 			             "parcel '%s' overlaps land claimed by parcel '%s'",
 			             parcel, other);
-			return -1;
+			return 1;
 		}
 	}
 	sqlite3_stmt *st;
-	if (operator)
+	if (as_operator)
 		st = reg_prep(
 		    g, err,
 		    "INSERT OR IGNORE INTO operators(world_id, parcel, identity, "
-		    "since) VALUES(?, ?, ?, ?)",
-		    "itti", wid, parcel, identity, now);
+		    "since, by) VALUES(?, ?, ?, ?, ?)",
+		    "ittit", wid, parcel, identity, now, by ? by : STORE_PLATFORM);
 	else
 		st = reg_prep(
 		    g, err,
 		    "INSERT INTO claims(world_id, parcel, owner, px, py, pw, ph, "
-		    "source, since) VALUES(?, ?, ?, ?, ?, ?, ?, 'grant', ?) "
+		    "source, since, by) VALUES(?, ?, ?, ?, ?, ?, ?, 'grant', ?, ?) "
 		    "ON CONFLICT(world_id, parcel) DO UPDATE SET owner = "
-		    "excluded.owner, source = 'grant', since = excluded.since",
-		    "ittiiiii", wid, parcel, identity, (int64_t)a[0], (int64_t)a[1],
-		    (int64_t)a[2], (int64_t)a[3], now);
-	return st ? reg_done(g, st, err) : -1;
+		    "excluded.owner, source = 'grant', since = excluded.since, "
+		    "by = excluded.by",
+		    "ittiiiiit", wid, parcel, identity, (int64_t)a[0], (int64_t)a[1],
+		    (int64_t)a[2], (int64_t)a[3], now, by ? by : STORE_PLATFORM);
+	if (!st || reg_done(g, st, err) != 0)
+		return -1;
+	return reg_log_grant(g, wid, parcel, as_operator ? "operator" : "owner", identity,
+	                     by, err);
 }
 
-int store_grant(store_reg *g, const char *world, const char *parcel, const char *identity,
-                bool operator, store_err * err)
+/* Run one write transaction: fn's 0 commits, anything else rolls back
+ * and is returned. */
+static int reg_tx(store_reg *g, store_err *err, int rc)
 {
-	if (!*identity) {
+	if (rc == 0 && reg_commit(g, err) == 0)
+		return 0;
+	reg_rollback(g);
+	return rc ? rc : -1;
+}
+
+static int reg_check_identity(const char *identity, store_err *err)
+{
+	if (!identity || !*identity) {
 		store_seterr(err, "an identity cannot be empty");
 		return -1;
 	}
-	if (reg_begin(g, err) != 0)
+	return 0;
+}
+
+int store_grant(store_reg *g, const char *world, const char *parcel, const char *identity,
+                bool as_operator, const char *by, store_err *err)
+{
+	if (reg_check_identity(identity, err) != 0 || reg_begin(g, err) != 0)
 		return -1;
-	if (reg_grant_tx(g, world, parcel, identity, operator, err) != 0 ||
-	    reg_commit(g, err) != 0) {
-		reg_rollback(g);
+	return reg_tx(g, err,
+	              reg_grant_tx(g, world, parcel, identity, as_operator, by, err));
+}
+
+static int reg_revoke_tx(store_reg *g, const char *world, const char *parcel,
+                         const char *identity, const char *by, store_err *err)
+{
+	int64_t wid;
+	store_owner o;
+	if (reg_known_world(g, world, &wid, err) != 0)
 		return -1;
+	if (reg_owner(g, wid, parcel, &o, err) != 0) {
+		store_owner_free(&o);
+		return -1;
+	}
+	int rc = reg_may_grant(g, wid, world, parcel, &o, by, err);
+	store_owner_free(&o);
+	if (rc != 0)
+		return rc;
+	sqlite3_stmt *st = reg_prep(g, err,
+	                            "DELETE FROM operators WHERE world_id = ? AND "
+	                            "parcel = ? AND identity = ?",
+	                            "itt", wid, parcel, identity);
+	if (!st || reg_done(g, st, err) != 0)
+		return -1;
+	if (sqlite3_changes(g->db) == 0)
+		return 0; /* nothing changed, nothing to log */
+	return reg_log_grant(g, wid, parcel, "revoke-operator", identity, by, err);
+}
+
+int store_revoke(store_reg *g, const char *world, const char *parcel,
+                 const char *identity, const char *by, store_err *err)
+{
+	if (reg_check_identity(identity, err) != 0 || reg_begin(g, err) != 0)
+		return -1;
+	return reg_tx(g, err, reg_revoke_tx(g, world, parcel, identity, by, err));
+}
+
+/* World operators are named by the platform (by NULL) or by another world
+ * operator; the world's first one can only come from the platform. */
+static int reg_world_grant_tx(store_reg *g, const char *world, const char *identity,
+                              bool revoke, const char *by, store_err *err)
+{
+	int64_t wid;
+	bool wop;
+	if (reg_known_world(g, world, &wid, err) != 0 ||
+	    reg_is_world_operator(g, wid, by, &wop, err) != 0)
+		return -1;
+	if (by && !wop) {
+		store_seterr(err,
+		             "'%s' may not name or remove operators of world %s: only "
+		             "an operator of the world (or the platform) may",
+		             by, world);
+		return 1;
+	}
+	sqlite3_stmt *st;
+	if (revoke)
+		st = reg_prep(g, err,
+		              "DELETE FROM world_operators WHERE world_id = ? AND "
+		              "identity = ?",
+		              "it", wid, identity);
+	else
+		st = reg_prep(g, err,
+		              "INSERT OR IGNORE INTO world_operators(world_id, identity, "
+		              "since, by) VALUES(?, ?, ?, ?)",
+		              "itit", wid, identity, (int64_t)time(NULL),
+		              by ? by : STORE_PLATFORM);
+	if (!st || reg_done(g, st, err) != 0)
+		return -1;
+	if (sqlite3_changes(g->db) == 0)
+		return 0;
+	return reg_log_grant(g, wid, NULL,
+	                     revoke ? "revoke-world-operator" : "world-operator",
+	                     identity, by, err);
+}
+
+int store_grant_world(store_reg *g, const char *world, const char *identity, bool revoke,
+                      const char *by, store_err *err)
+{
+	if (reg_check_identity(identity, err) != 0 || reg_begin(g, err) != 0)
+		return -1;
+	return reg_tx(g, err, reg_world_grant_tx(g, world, identity, revoke, by, err));
+}
+
+/* ---- Claims made by an accepted change ---------------------------------- */
+
+/* One claim: a new parcel is claimed for `by`; a claimed one that `by` may
+ * change has its land follow the file. Refused (1) when another holds the
+ * parcel or its new land. */
+static int reg_claim_one(store_reg *g, int64_t wid, const store_claim *c, const char *by,
+                         store_err *err)
+{
+	store_owner o;
+	bool wop;
+	char other[160], owner[160];
+	if (reg_owner(g, wid, c->parcel, &o, err) != 0 ||
+	    reg_is_world_operator(g, wid, by, &wop, err) != 0) {
+		store_owner_free(&o);
+		return -1;
+	}
+	store_right right = reg_right(&o, by, wop);
+	store_owner_free(&o);
+	if (right == STORE_RIGHT_NONE) {
+		store_seterr(err, "parcel '%s' was claimed by someone else meanwhile",
+		             c->parcel);
+		return 1;
+	}
+	if (reg_overlap_owner(g, wid, c->parcel, c->land, NULL, other, sizeof other,
+	                      owner, sizeof owner, err) != 0)
+		return -1;
+	if (other[0]) {
+		store_seterr(err,
+		             "parcel '%s' lies on land of parcel '%s', claimed by %s",
+		             c->parcel, other, owner);
+		return 1;
+	}
+	sqlite3_stmt *st;
+	if (right == STORE_RIGHT_UNCLAIMED)
+		st = reg_prep(g, err,
+		              "INSERT INTO claims(world_id, parcel, owner, px, py, pw, "
+		              "ph, source, since, by) VALUES(?, ?, ?, ?, ?, ?, ?, "
+		              "'push', ?, ?)",
+		              "ittiiiiit", wid, c->parcel, by, (int64_t)c->land[0],
+		              (int64_t)c->land[1], (int64_t)c->land[2],
+		              (int64_t)c->land[3], (int64_t)time(NULL), by);
+	else
+		st = reg_prep(g, err,
+		              "UPDATE claims SET px = ?, py = ?, pw = ?, ph = ? WHERE "
+		              "world_id = ? AND parcel = ?",
+		              "iiiiit", (int64_t)c->land[0], (int64_t)c->land[1],
+		              (int64_t)c->land[2], (int64_t)c->land[3], wid, c->parcel);
+	if (!st || reg_done(g, st, err) != 0)
+		return -1;
+	return right == STORE_RIGHT_UNCLAIMED
+	           ? reg_log_grant(g, wid, c->parcel, "claim", by, by, err)
+	           : 0;
+}
+
+static int reg_claim_tx(store_reg *g, const char *world, const char *name,
+                        const store_claim *claims, int n, const char *by, store_err *err)
+{
+	int64_t wid;
+	if (reg_world_id(g, world, name, &wid, err) != 0)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		int rc = reg_claim_one(g, wid, &claims[i], by, err);
+		if (rc != 0)
+			return rc;
 	}
 	return 0;
 }
 
-int store_revoke(store_reg *g, const char *world, const char *parcel,
-                 const char *identity, store_err *err)
+int store_claim_land(store_reg *g, const char *world, const char *name,
+                     const store_claim *claims, int n, const char *by, store_err *err)
+{
+	if (reg_check_identity(by, err) != 0 || reg_begin(g, err) != 0)
+		return -1;
+	return reg_tx(g, err, reg_claim_tx(g, world, name, claims, n, by, err));
+}
+
+/* ---- The log of grants -------------------------------------------------- */
+
+int store_grant_log(store_reg *g, const char *world, const char *parcel,
+                    int (*fn)(const store_grant_row *, void *), void *arg, store_err *err)
 {
 	int64_t wid;
-	if (reg_begin(g, err) != 0)
+	if (reg_known_world(g, world, &wid, err) != 0)
 		return -1;
-	sqlite3_stmt *st;
-	if (reg_known_world(g, world, &wid, err) != 0 ||
-	    !(st = reg_prep(g, err,
-	                    "DELETE FROM operators WHERE world_id = ? AND parcel = ? "
-	                    "AND identity = ?",
-	                    "itt", wid, parcel, identity)) ||
-	    reg_done(g, st, err) != 0 || reg_commit(g, err) != 0) {
-		reg_rollback(g);
+	sqlite3_stmt *st = reg_prep(g, err,
+	                            "SELECT parcel, action, identity, by, at FROM grants "
+	                            "WHERE world_id = ?1 AND (?2 IS NULL OR parcel = ?2 "
+	                            "OR parcel IS NULL) ORDER BY id",
+	                            "it", wid, parcel);
+	if (!st)
 		return -1;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		store_grant_row r = {
+		    .parcel = (const char *)sqlite3_column_text(st, 0),
+		    .action = (const char *)sqlite3_column_text(st, 1),
+		    .identity = (const char *)sqlite3_column_text(st, 2),
+		    .by = (const char *)sqlite3_column_text(st, 3),
+		    .at = sqlite3_column_int64(st, 4),
+		};
+		if (fn(&r, arg)) {
+			rc = SQLITE_DONE;
+			break;
+		}
 	}
-	return 0;
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : reg_fail(g, err, "reading grants");
 }

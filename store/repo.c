@@ -15,6 +15,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -154,6 +156,358 @@ int store_repo_open(const char *dir, store_repo **out, store_err *err)
 fail:
 	store_repo_close(r);
 	return -1;
+}
+
+/* Split `path` into its longest existing ancestor (realpath'd, in *top)
+ * and the rest ("" or "a/b"), which must be plain names. */
+static int repo_split(const char *path, char **top, char **rest, store_err *err)
+{
+	char buf[PATH_MAX];
+	if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf) {
+		store_seterr(err, "%s: path too long", path);
+		return -1;
+	}
+	size_t n = strlen(buf);
+	while (n > 1 && buf[n - 1] == '/')
+		buf[--n] = '\0';
+	char *cut = NULL;
+	for (;;) {
+		if ((*top = realpath(buf, NULL)))
+			break;
+		char *slash = strrchr(buf, '/');
+		if (!slash || slash == buf) {
+			store_seterr(err, "%s: %s", path, strerror(ENOENT));
+			return -1;
+		}
+		if (cut)
+			*cut = '/';
+		*slash = '\0';
+		cut = slash;
+	}
+	*rest = strdup(cut ? cut + 1 : "");
+	if (!*rest) {
+		free(*top);
+		store_seterr(err, "out of memory");
+		return -1;
+	}
+	for (char *p = *rest, *q; *p; p = q + (*q == '/')) {
+		q = p + strcspn(p, "/");
+		if (q == p || (q - p == 1 && p[0] == '.') ||
+		    (q - p == 2 && p[0] == '.' && p[1] == '.')) {
+			store_seterr(err,
+			             "%s: the world's directory inside the repository "
+			             "must be plain names",
+			             path);
+			free(*top);
+			free(*rest);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Inside a git server's pre-receive hook, the objects of the push being
+ * judged are not in the repository yet: git names their directory in
+ * GIT_OBJECT_DIRECTORY and the repository's own in
+ * GIT_ALTERNATE_OBJECT_DIRECTORIES. Reading a pushed revision needs both,
+ * as git's own commands in the hook see them. */
+static int repo_quarantine(git_repository *repo, store_err *err)
+{
+	const char *objs = getenv("GIT_OBJECT_DIRECTORY");
+	const char *alts = getenv("GIT_ALTERNATE_OBJECT_DIRECTORIES");
+	git_odb *odb;
+	if ((!objs || !*objs) && (!alts || !*alts))
+		return 0;
+	if (git_repository_odb(&odb, repo) < 0)
+		return repo_fail(err, "objects");
+	int rc = 0;
+	if (objs && *objs)
+		rc = git_odb_add_disk_alternate(odb, objs);
+	for (const char *p = alts; rc >= 0 && p && *p;) {
+		size_t n = strcspn(p, ":");
+		char dir[PATH_MAX];
+		if (n && n < sizeof dir) {
+			memcpy(dir, p, n);
+			dir[n] = '\0';
+			rc = git_odb_add_disk_alternate(odb, dir);
+		}
+		p += n + (p[n] == ':');
+	}
+	git_odb_free(odb);
+	return rc < 0 ? repo_fail(err, "objects of the push") : 0;
+}
+
+int store_repo_open_at(const char *path, store_repo **out, store_err *err)
+{
+	char *top, *rest;
+	git_repository *bare = NULL;
+	*out = NULL;
+	repo_lib_init();
+	if (repo_split(path, &top, &rest, err) != 0) {
+		git_libgit2_shutdown();
+		return -1;
+	}
+	/* Only a bare repository may be named with a path that does not exist:
+	 * a world in a work tree is a directory on disk. */
+	int rc = git_repository_open_bare(&bare, top);
+	git_libgit2_shutdown();
+	if (rc < 0 || !git_repository_is_bare(bare)) {
+		git_repository_free(bare);
+		free(top);
+		if (*rest) {
+			store_seterr(err, "%s: %s", path, strerror(ENOENT));
+			free(rest);
+			return -1;
+		}
+		free(rest);
+		return store_repo_open(path, out, err);
+	}
+	store_repo *r = calloc(1, sizeof *r);
+	if (!r) {
+		git_repository_free(bare);
+		free(top);
+		free(rest);
+		store_seterr(err, "out of memory");
+		return -1;
+	}
+	repo_lib_init();
+	r->repo = bare;
+	r->bare = true;
+	if (repo_quarantine(bare, err) != 0) {
+		store_repo_close(r);
+		free(top);
+		free(rest);
+		return -1;
+	}
+	r->dir = malloc(strlen(top) + strlen(rest) + 2);
+	r->prefix = malloc(strlen(rest) + 2);
+	if (r->dir && r->prefix) {
+		sprintf(r->dir, "%s%s%s", top, *rest ? "/" : "", rest);
+		sprintf(r->prefix, "%s%s", rest, *rest ? "/" : "");
+	}
+	free(top);
+	free(rest);
+	if (!r->dir || !r->prefix) {
+		store_repo_close(r);
+		store_seterr(err, "out of memory");
+		return -1;
+	}
+	*out = r;
+	return 0;
+}
+
+bool store_repo_bare(const store_repo *r)
+{
+	return r->bare;
+}
+
+/* ---- Export ---------------------------------------------------------------- */
+
+/* Is a tree entry's name safe to create inside a directory? Git's own
+ * checks refuse these too, but a pushed tree is written by a stranger. */
+static bool repo_plain_name(const char *name)
+{
+	return *name && strcmp(name, ".") != 0 && strcmp(name, "..") != 0 &&
+	       strcasecmp(name, ".git") != 0 && !strchr(name, '/');
+}
+
+/* What an export may write. A pushed tree is a stranger's: a blob of
+ * zeros compresses a thousandfold, so sizes are checked before writing.
+ * A file larger than any reader of a world accepts (world.acre at the top,
+ * WF_MAX_WORLD_BYTES; anything else, WF_MAX_EVENTS_BYTES, the largest other
+ * cap) is written as a sparse file of its size: the guarded reader then
+ * refuses it as too large, as it would in a work tree, and no disk is
+ * used. */
+#define EXPORT_MAX_BYTES   ((uint64_t)2 << 30)
+#define EXPORT_MAX_ENTRIES 1000000
+
+typedef struct export_budget {
+	uint64_t bytes;
+	long entries;
+} export_budget;
+
+static int repo_export_blob(store_repo *r, const git_tree_entry *e, int dirfd,
+                            const char *name, bool top, export_budget *bud,
+                            store_err *err)
+{
+	git_odb *odb;
+	size_t size;
+	git_object_t type;
+	if (git_repository_odb(&odb, r->repo) < 0)
+		return repo_fail(err, name);
+	int rc = git_odb_read_header(&size, &type, odb, git_tree_entry_id(e));
+	git_odb_free(odb);
+	if (rc < 0)
+		return repo_fail(err, name);
+	size_t cap = top && strcmp(name, "world.acre") == 0 ? WF_MAX_WORLD_BYTES
+	                                                    : WF_MAX_EVENTS_BYTES;
+	int fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	                0644);
+	if (fd >= 0 && size > cap) {
+		if (ftruncate(fd, (off_t)size) != 0 || close(fd) != 0) {
+			store_seterr(err, "exporting %s: %s", name, strerror(errno));
+			return -1;
+		}
+		return 0;
+	}
+	if (fd >= 0 && (bud->bytes += size) > EXPORT_MAX_BYTES) {
+		close(fd);
+		store_seterr(err,
+		             "exporting: the revision's files are larger than %llu "
+		             "bytes together",
+		             (unsigned long long)EXPORT_MAX_BYTES);
+		return -1;
+	}
+	git_blob *b;
+	if (git_blob_lookup(&b, r->repo, git_tree_entry_id(e)) < 0) {
+		if (fd >= 0)
+			close(fd);
+		return repo_fail(err, name);
+	}
+	const char *p = git_blob_rawcontent(b);
+	size_t left = (size_t)git_blob_rawsize(b);
+	while (fd >= 0 && left > 0) {
+		ssize_t n = write(fd, p, left);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		p += n;
+		left -= (size_t)n;
+	}
+	int saved = errno;
+	git_blob_free(b);
+	if (fd < 0 || left > 0 || close(fd) != 0) {
+		store_seterr(err, "exporting %s: %s", name,
+		             strerror(fd < 0 ? errno : saved));
+		return -1;
+	}
+	return 0;
+}
+
+/* A symbolic link is written as the link it is, never followed: the
+ * guarded reader then refuses it by name, as it would in a work tree
+ * (leaving it out would report a missing file instead). */
+static int repo_export_link(store_repo *r, const git_tree_entry *e, int dirfd,
+                            const char *name, store_err *err)
+{
+	git_blob *b;
+	char target[PATH_MAX];
+	if (git_blob_lookup(&b, r->repo, git_tree_entry_id(e)) < 0)
+		return repo_fail(err, name);
+	size_t n = (size_t)git_blob_rawsize(b);
+	bool fits = n > 0 && n < sizeof target;
+	if (fits) {
+		memcpy(target, git_blob_rawcontent(b), n);
+		target[n] = '\0';
+		fits = strlen(target) == n;
+	}
+	git_blob_free(b);
+	if (!fits)
+		snprintf(target, sizeof target, "(a link)");
+	if (symlinkat(target, dirfd, name) != 0) {
+		store_seterr(err, "exporting %s: %s", name, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int repo_export_tree(store_repo *r, git_tree *t, int dirfd, int depth,
+                            export_budget *bud, store_err *err)
+{
+	if (depth > 64) {
+		store_seterr(err, "exporting: directories nested too deeply");
+		return -1;
+	}
+	for (size_t i = 0; i < git_tree_entrycount(t); i++) {
+		const git_tree_entry *e = git_tree_entry_byindex(t, i);
+		const char *name = git_tree_entry_name(e);
+		git_filemode_t mode = git_tree_entry_filemode(e);
+		if (!repo_plain_name(name))
+			continue;
+		if (++bud->entries > EXPORT_MAX_ENTRIES) {
+			store_seterr(err,
+			             "exporting: the revision has more than %d files",
+			             EXPORT_MAX_ENTRIES);
+			return -1;
+		}
+		if (mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE) {
+			if (repo_export_blob(r, e, dirfd, name, depth == 0, bud, err) !=
+			    0)
+				return -1;
+		} else if (mode == GIT_FILEMODE_TREE) {
+			git_tree *sub;
+			if (mkdirat(dirfd, name, 0755) != 0) {
+				store_seterr(err, "exporting %s: %s", name,
+				             strerror(errno));
+				return -1;
+			}
+			int fd = openat(dirfd, name,
+			                O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (fd < 0 ||
+			    git_tree_lookup(&sub, r->repo, git_tree_entry_id(e)) < 0) {
+				if (fd >= 0)
+					close(fd);
+				return fd < 0 ? (store_seterr(err, "exporting %s: %s",
+				                              name, strerror(errno)),
+				                 -1)
+				              : repo_fail(err, name);
+			}
+			int rc = repo_export_tree(r, sub, fd, depth + 1, bud, err);
+			git_tree_free(sub);
+			close(fd);
+			if (rc != 0)
+				return -1;
+		} else if (mode == GIT_FILEMODE_LINK) {
+			if (repo_export_link(r, e, dirfd, name, err) != 0)
+				return -1;
+		}
+		/* Submodules are left out. */
+	}
+	return 0;
+}
+
+int store_export(store_repo *r, const char *rev, const char *dest, store_err *err)
+{
+	git_commit *c;
+	git_tree *root, *t = NULL;
+	git_tree_entry *e = NULL;
+	if (repo_commit_of(r, rev, &c, err) != 0)
+		return -1;
+	int rc = git_commit_tree(&root, c);
+	git_commit_free(c);
+	if (rc < 0)
+		return repo_fail(err, rev);
+	if (*r->prefix) {
+		char sub[PATH_MAX];
+		snprintf(sub, sizeof sub, "%.*s", (int)strlen(r->prefix) - 1, r->prefix);
+		rc = git_tree_entry_bypath(&e, root, sub);
+		if (rc < 0 || git_tree_entry_type(e) != GIT_OBJECT_TREE) {
+			store_seterr(err, "%s: no directory %s in revision %s", r->dir,
+			             sub, rev);
+			git_tree_entry_free(e);
+			git_tree_free(root);
+			return -1;
+		}
+		rc = git_tree_lookup(&t, r->repo, git_tree_entry_id(e));
+		git_tree_entry_free(e);
+		if (rc < 0) {
+			git_tree_free(root);
+			return repo_fail(err, sub);
+		}
+	}
+	int fd = open(dest, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		store_seterr(err, "%s: %s", dest, strerror(errno));
+		rc = -1;
+	} else {
+		export_budget bud = {0};
+		rc = repo_export_tree(r, t ? t : root, fd, 0, &bud, err);
+		close(fd);
+	}
+	git_tree_free(t);
+	git_tree_free(root);
+	return rc;
 }
 
 static int oid_cmp(const void *a, const void *b)

@@ -54,7 +54,9 @@ static int run_record_tx(store_reg *g, const store_run *run, int64_t *run_id,
                          store_err *err)
 {
 	int64_t wid;
-	if (reg_world_id(g, run->world, true, &wid, err) != 0)
+	/* A run without a name neither names nor renames the world. */
+	if (reg_world_id(g, run->world, run->name, &wid, err) != 0 ||
+	    (!wid && reg_world_id(g, run->world, run->world, &wid, err) != 0))
 		return -1;
 	sqlite3_stmt *st =
 	    reg_prep(g, err,
@@ -111,7 +113,7 @@ int store_run_last(store_reg *g, const char *world, const char *commit,
 	    "SELECT rp.parcel, rp.status, rp.instructions, rp.memory, rp.nerrors, "
 	    "r.id, r.status, r.state_hash FROM run_parcels rp JOIN runs r ON "
 	    "r.id = rp.run_id JOIN worlds w ON w.id = r.world_id "
-	    "WHERE w.name = ? AND r.commit_id = ? AND r.id = (SELECT max(r2.id) "
+	    "WHERE w.key = ? AND r.commit_id = ? AND r.id = (SELECT max(r2.id) "
 	    "FROM run_parcels rp2 JOIN runs r2 ON r2.id = rp2.run_id WHERE "
 	    "r2.world_id = r.world_id AND r2.commit_id = r.commit_id AND "
 	    "rp2.parcel = rp.parcel) ORDER BY rp.parcel",
@@ -165,32 +167,66 @@ void store_parcel_row_free(store_parcel_row *p)
 	free(p->owner);
 	free(p->file_owner);
 	free(p->script);
+	free(p->source);
+	free(p->by);
 	for (int i = 0; i < p->noperators; i++)
 		free(p->operators[i]);
 	free(p->operators);
 	memset(p, 0, sizeof *p);
 }
 
-int store_world_lookup(store_reg *g, const char *arg, char **name, store_err *err)
+/* The key a WORLD argument names when it is a path: the directory, or
+ * for a world inside a bare repository ("srv/town.git/town", which does
+ * not exist on disk) the key store_repo_open_at gives it. */
+static char *lookup_path(const char *arg)
 {
 	char *abs = realpath(arg, NULL);
-	*name = NULL;
-	sqlite3_stmt *st = reg_prep(g, err,
-	                            "SELECT name FROM worlds WHERE name = ?1 UNION ALL "
-	                            "SELECT w.name FROM repos r JOIN worlds w ON "
-	                            "w.id = r.world_id WHERE r.dir = ?2 LIMIT 1",
-	                            "tt", arg, abs ? abs : "");
+	store_repo *r;
+	store_err err;
+	if (abs || !strchr(arg, '/') || store_repo_open_at(arg, &r, &err) != 0)
+		return abs;
+	abs = strdup(store_repo_dir(r));
+	store_repo_close(r);
+	return abs;
+}
+
+int store_world_lookup(store_reg *g, const char *arg, char **key, store_err *err)
+{
+	char *abs = lookup_path(arg);
+	*key = NULL;
+	/* A directory or key first; a name only when one world has it. */
+	sqlite3_stmt *st = reg_prep(
+	    g, err,
+	    "SELECT key, 0 FROM worlds WHERE key = ?2 OR key = ?1 UNION ALL "
+	    "SELECT w.key, 0 FROM repos r JOIN worlds w ON w.id = r.world_id "
+	    "WHERE r.dir = ?2 UNION ALL "
+	    "SELECT min(key), count(*) FROM worlds WHERE name = ?1 HAVING count(*) > 0",
+	    "tt", arg, abs ? abs : "");
 	free(abs);
 	if (!st)
 		return -1;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		*name = reg_col_str(st, 0);
+	int rc = sqlite3_step(st), many = 0;
+	if (rc == SQLITE_ROW) {
+		*key = reg_col_str(st, 0);
+		many = sqlite3_column_int(st, 1) > 1;
+	}
 	sqlite3_finalize(st);
-	if (!*name) {
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return reg_fail(g, err, "reading worlds");
+	if (many) {
+		store_seterr(err,
+		             "more than one world in the registry %s is named '%s'; "
+		             "name the repository instead (see 'acre ls')",
+		             g->path, arg);
+		free(*key);
+		*key = NULL;
+		return -1;
+	}
+	if (!*key) {
 		store_seterr(
 		    err,
-		    "'%s' is neither a world name nor an indexed world directory "
-		    "in the registry %s (run 'acre index' in the world first)",
+		    "'%s' is neither an indexed repository nor a world name in the "
+		    "registry %s (run 'acre index' on the world's repository first)",
 		    arg, g->path);
 		return -1;
 	}
@@ -201,11 +237,11 @@ int store_world_lookup(store_reg *g, const char *arg, char **name, store_err *er
  * any repository of the world answers; owners come from the claims. */
 #define PARCEL_COLS                                                                      \
 	"w.name, p.name, p.zone, c.owner, p.file_owner, p.script, p.px, p.py, "          \
-	"p.pw, p.ph, p.x0, p.y0, p.x1, p.y1, w.id "
+	"p.pw, p.ph, p.x0, p.y0, p.x1, p.y1, w.id, c.source, c.by, c.since "
 #define PARCEL_FROM                                                                      \
 	"FROM parcels p JOIN repos r ON r.id = p.repo_id JOIN worlds w ON "              \
 	"w.id = r.world_id LEFT JOIN claims c ON c.world_id = w.id AND "                 \
-	"c.parcel = p.name WHERE w.name = ? AND r.id = (SELECT r2.id FROM repos "        \
+	"c.parcel = p.name WHERE w.key = ? AND r.id = (SELECT r2.id FROM repos "         \
 	"r2 WHERE r2.world_id = w.id ORDER BY r2.indexed DESC, r2.id DESC LIMIT 1) "
 
 static int parcel_row(store_reg *g, sqlite3_stmt *st, store_parcel_row *p, store_err *err)
@@ -220,6 +256,9 @@ static int parcel_row(store_reg *g, sqlite3_stmt *st, store_parcel_row *p, store
 	int32_t *f[] = {&p->px, &p->py, &p->pw, &p->ph, &p->x0, &p->y0, &p->x1, &p->y1};
 	for (int i = 0; i < 8; i++)
 		*f[i] = sqlite3_column_int(st, 6 + i);
+	p->source = reg_col_str(st, 15);
+	p->by = reg_col_str(st, 16);
+	p->since = sqlite3_column_int64(st, 17);
 	return reg_operators(g, sqlite3_column_int64(st, 14), p->parcel, &p->operators,
 	                     &p->noperators, err);
 }
@@ -247,6 +286,56 @@ int store_who(store_reg *g, const char *world, int32_t x, int32_t y,
 	return ret;
 }
 
+/* Claims whose parcel is not in the newest index (it lives on another
+ * branch, or was removed): the same columns, the place from the claim,
+ * tiles from the indexed parcel size (0 when never indexed). */
+#define CLAIM_ONLY                                                                       \
+	"SELECT w.name, c.parcel, NULL, c.owner, NULL, NULL, c.px, c.py, c.pw, c.ph, "   \
+	"c.px * coalesce(r.parcel_w, 0), c.py * coalesce(r.parcel_h, 0), "               \
+	"(c.px + c.pw) * coalesce(r.parcel_w, 0), (c.py + c.ph) * "                      \
+	"coalesce(r.parcel_h, 0), w.id, c.source, c.by, c.since FROM claims c JOIN "     \
+	"worlds w ON w.id = c.world_id LEFT JOIN repos r ON r.id = (SELECT r2.id FROM "  \
+	"repos r2 WHERE r2.world_id = w.id ORDER BY r2.indexed DESC, r2.id DESC LIMIT "  \
+	"1) WHERE w.key = ? AND NOT EXISTS (SELECT 1 FROM parcels p WHERE p.repo_id = "  \
+	"r.id AND p.name = c.parcel) "
+
+static int parcel_rows(store_reg *g, sqlite3_stmt *st,
+                       int (*fn)(const store_parcel_row *, void *), void *arg,
+                       store_err *err);
+
+int store_list_claims_elsewhere(store_reg *g, const char *world,
+                                int (*fn)(const store_parcel_row *, void *), void *arg,
+                                store_err *err)
+{
+	sqlite3_stmt *st =
+	    reg_prep(g, err, CLAIM_ONLY "ORDER BY c.py, c.px, c.parcel", "t", world);
+	return st ? parcel_rows(g, st, fn, arg, err) : -1;
+}
+
+int store_claim_at(store_reg *g, const char *world, int32_t x, int32_t y,
+                   store_parcel_row *out, bool *found, store_err *err)
+{
+	*found = false;
+	memset(out, 0, sizeof *out);
+	sqlite3_stmt *st =
+	    reg_prep(g, err,
+	             CLAIM_ONLY "AND r.parcel_w > 0 AND c.px * r.parcel_w "
+	                        "<= ?2 AND ?2 < (c.px + c.pw) * r.parcel_w "
+	                        "AND c.py * r.parcel_h <= ?3 AND ?3 < "
+	                        "(c.py + c.ph) * r.parcel_h LIMIT 1",
+	             "tii", world, (int64_t)x, (int64_t)y);
+	if (!st)
+		return -1;
+	int rc = sqlite3_step(st), ret = 0;
+	if (rc == SQLITE_ROW) {
+		*found = true;
+		ret = parcel_row(g, st, out, err);
+	} else if (rc != SQLITE_DONE)
+		ret = reg_fail(g, err, "reading claims");
+	sqlite3_finalize(st);
+	return ret;
+}
+
 int store_list_parcels(store_reg *g, const char *world,
                        int (*fn)(const store_parcel_row *, void *), void *arg,
                        store_err *err)
@@ -254,8 +343,13 @@ int store_list_parcels(store_reg *g, const char *world,
 	sqlite3_stmt *st = reg_prep(
 	    g, err, "SELECT " PARCEL_COLS PARCEL_FROM "ORDER BY p.py, p.px, p.name", "t",
 	    world);
-	if (!st)
-		return -1;
+	return st ? parcel_rows(g, st, fn, arg, err) : -1;
+}
+
+static int parcel_rows(store_reg *g, sqlite3_stmt *st,
+                       int (*fn)(const store_parcel_row *, void *), void *arg,
+                       store_err *err)
+{
 	int rc, ret = 0;
 	while (ret == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		store_parcel_row p;
@@ -281,8 +375,8 @@ int store_list_worlds(store_reg *g, int (*fn)(const store_world_row *, void *), 
 	    "(SELECT count(*) FROM claims c WHERE c.world_id = w.id), "
 	    "(SELECT count(*) FROM runs u WHERE u.world_id = w.id), "
 	    "(SELECT status FROM runs u WHERE u.world_id = w.id ORDER BY u.id DESC "
-	    "LIMIT 1) FROM worlds w LEFT JOIN repos r ON r.world_id = w.id "
-	    "ORDER BY w.name, r.dir",
+	    "LIMIT 1), w.key FROM worlds w LEFT JOIN repos r ON r.world_id = w.id "
+	    "ORDER BY w.name, w.key, r.dir",
 	    "");
 	if (!st)
 		return -1;
@@ -297,6 +391,7 @@ int store_list_worlds(store_reg *g, int (*fn)(const store_world_row *, void *), 
 		    .claims = sqlite3_column_int64(st, 5),
 		    .runs = sqlite3_column_int64(st, 6),
 		    .last_status = (const char *)sqlite3_column_text(st, 7),
+		    .key = (const char *)sqlite3_column_text(st, 8),
 		};
 		if (fn(&row, arg))
 			break;
@@ -381,10 +476,10 @@ int store_get_stats(store_reg *g, const char *world, store_stats *s, store_err *
 	struct stat st;
 	memset(s, 0, sizeof *s);
 	if (world) {
-		if (reg_world_id(g, world, false, &wid, err) != 0)
+		if (reg_world_id(g, world, NULL, &wid, err) != 0)
 			return -1;
 		if (wid == 0) {
-			store_seterr(err, "world '%s' is not in the registry %s", world,
+			store_seterr(err, "world %s is not in the registry %s", world,
 			             g->path);
 			return -1;
 		}

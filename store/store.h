@@ -10,14 +10,17 @@
  *    and it indexes revisions, parcels and validation runs for fast queries.
  *    Everything in it except ownership can be rebuilt from git (acre index).
  *
- * How worlds are identified: a world is its *name* (the `world "NAME"`
- * statement of world.acre). The name is the land: ownership claims, grants
- * and validation runs are keyed by it, so every clone or fork of a world
- * shares one grid of claims, and two claims in one world never overlap. A
- * *repository* is one copy of a world on disk, keyed by the absolute path
- * of the world directory; revisions and the parcel index belong to it.
+ * How worlds are identified: a world is the land of one *repository*. Its
+ * key is the absolute path of the world directory in that repository (for
+ * a bare repository, the git directory, plus the world's subdirectory when
+ * it has one). Claims, grants, runs and the parcel index hang off the key,
+ * so a throwaway copy or a fork of a world never touches the land of the
+ * original, and two repositories with the same `world "NAME"` are two
+ * worlds. The name is kept for display and for finding a world by name.
  *
- * Identities are opaque strings compared exactly ("hiro", "ann@example.org").
+ * Identities are opaque strings compared exactly: the platform's logins
+ * ("hiro", "ann"), the same strings the git server's hook passes as the
+ * pusher and `acre check --as` receives. acre-history(7) has the model.
  *
  * Errors are values: every call that can fail returns 0 on success or -1
  * and fills a store_err with one line saying what is wrong and where. No
@@ -131,6 +134,22 @@ int store_commit(store_repo *r, const char *message, char hex[STORE_OID_HEX],
 /* Is a `git merge` in progress (MERGE_HEAD present)? */
 bool store_merging(store_repo *r);
 
+/* Open the repository at `path` whether it has a work tree or is bare (a
+ * server's copy). For a bare one, `path` is the git directory, optionally
+ * followed by the world's subdirectory inside its trees ("srv/w.git/town"),
+ * which need not exist on disk; the world is then read only at revisions
+ * (store_read_at, store_export). store_repo_dir gives the world key. */
+int store_repo_open_at(const char *path, store_repo **out, store_err *err);
+bool store_repo_bare(const store_repo *r);
+
+/* Write the world's files as they are at REV (everything under the world
+ * directory: world.acre, scripts/, assets/, an events file …) into the
+ * existing empty directory `dest`. Regular files and directories are
+ * written, symbolic links as links (never followed here, and refused by
+ * the guarded reader that reads a world), submodules not at all; names are
+ * checked before use, sizes before writing. */
+int store_export(store_repo *r, const char *rev, const char *dest, store_err *err);
+
 /* Create a world repository in `dir` (made if missing): writes the given
  * files atomically, routes world.acre to the merge driver (.gitattributes
  * and the repository's merge.acre.driver) and makes the initial commit.
@@ -210,17 +229,30 @@ char *store_registry_path(const char *explicit_path, store_err *err);
 /* Open (creating the file and its directory if needed) and migrate to the
  * current schema. WAL mode, a busy timeout, foreign keys on. Fails with a
  * clear message on an unreadable or corrupt file, a schema newer than this
- * acre knows, or a read-only location. */
+ * acre knows, or a read-only location. For commands that write. */
 int store_reg_open(const char *path, store_reg **out, store_err *err);
+
+/* Open an existing registry for reading only: works on a file or a disk
+ * that cannot be written. Every call below that writes fails on it. Fails
+ * on a missing file and on a schema other than the current one. */
+int store_reg_open_ro(const char *path, store_reg **out, store_err *err);
 void store_reg_close(store_reg *g);
 
 /* The schema version this acre writes (PRAGMA user_version). */
 int store_reg_schema_version(void);
 
-/* Ownership of one parcel of world `world` (a name). Strings malloc'd;
- * owner NULL when the parcel is unclaimed. */
+/* Who did a grant when no identity is given: the platform itself, that is
+ * whoever can write the registry file. */
+#define STORE_PLATFORM "(platform)"
+
+/* Ownership of one parcel of the world keyed `world`. Strings malloc'd;
+ * owner NULL when the parcel is unclaimed. `source` says how the owner got
+ * it: "push" (claimed by an accepted push), "file" (the owner named in the
+ * file when the world was first indexed) or "grant"; `by` who did it and
+ * `since` when (seconds since the epoch). */
 typedef struct store_owner {
-	char *owner;
+	char *owner, *source, *by;
+	int64_t since;
 	char **operators;
 	int noperators;
 } store_owner;
@@ -230,22 +262,74 @@ void store_owner_free(store_owner *o);
 
 /* May `identity` modify parcel `parcel` of `world`? */
 typedef enum store_right {
-	STORE_RIGHT_NONE = 0,  /* claimed by someone else */
-	STORE_RIGHT_OWNER,     /* the identity owns it */
-	STORE_RIGHT_OPERATOR,  /* the identity is one of its operators */
-	STORE_RIGHT_UNCLAIMED, /* nobody has claimed it (a new parcel) */
+	STORE_RIGHT_NONE = 0,       /* claimed by someone else */
+	STORE_RIGHT_OWNER,          /* the identity owns it */
+	STORE_RIGHT_OPERATOR,       /* the identity is one of its operators */
+	STORE_RIGHT_UNCLAIMED,      /* nobody has claimed it (a new parcel) */
+	STORE_RIGHT_WORLD_OPERATOR, /* claimed, but the identity operates the world */
 } store_right;
 int store_may_modify(store_reg *g, const char *world, const char *parcel,
                      const char *identity, store_right *right, store_err *err);
 
+/* Is `identity` an operator of the whole world? */
+int store_is_world_operator(store_reg *g, const char *world, const char *identity,
+                            bool *yes, store_err *err);
+/* The world's operators, sorted; free with store_names_free_n. */
+int store_world_operators(store_reg *g, const char *world, char ***ids, int *n,
+                          store_err *err);
+void store_names_free_n(char **names, int n);
+
+/* The grant calls below act for `by`: the parcel's owner or an operator of
+ * the world may grant and revoke; `by` NULL is the platform (STORE_PLATFORM
+ * in the log). They return 0 when done, 1 when `by` is not allowed or the
+ * land is taken (err says why; nothing changed), -1 on an error. Every
+ * change is appended to the log of grants with who and when. */
+
 /* Make `identity` the owner of the parcel (replacing the previous owner,
  * keeping its operators), or add it as an operator. The parcel must be
- * known from an index of the world, or already claimed. */
+ * known from an index of the world, or already claimed. Unclaimed land is
+ * granted only by a world operator or the platform. */
 int store_grant(store_reg *g, const char *world, const char *parcel, const char *identity,
-                bool operator, store_err * err);
+                bool as_operator, const char *by, store_err *err);
 /* Remove an operator (not an error when it was not one). */
 int store_revoke(store_reg *g, const char *world, const char *parcel,
-                 const char *identity, store_err *err);
+                 const char *identity, const char *by, store_err *err);
+/* Add (or with `revoke`, remove) an operator of the whole world: only the
+ * platform or another world operator may. */
+int store_grant_world(store_reg *g, const char *world, const char *identity, bool revoke,
+                      const char *by, store_err *err);
+
+/* Record what an accepted change does to the land, in one transaction:
+ * each parcel that nobody has claimed is claimed for `by` (first come,
+ * first served), and each claimed parcel's land follows the file. The
+ * world (keyed `world`, named `name`) is made if new. Returns 1, changing
+ * nothing, when a parcel was claimed by someone else meanwhile or its land
+ * overlaps another claim. Land is in unit parcels: x, y, w, h. */
+typedef struct store_claim {
+	const char *parcel;
+	int32_t land[4];
+} store_claim;
+int store_claim_land(store_reg *g, const char *world, const char *name,
+                     const store_claim *claims, int n, const char *by, store_err *err);
+
+/* The claim, other than `parcel`'s own, that overlaps `land`: its parcel in
+ * `other` and owner in `owner` (both empty when the land is free). */
+int store_land_taken(store_reg *g, const char *world, const char *parcel,
+                     const int32_t land[4], char *other, size_t len, char *owner,
+                     size_t olen, store_err *err);
+
+/* The log of grants of one parcel (with the world's own entries, such as
+ * world operators), or of the whole world when `parcel` is NULL, oldest
+ * first. `action` is "claim", "owner", "operator", "revoke-operator",
+ * "world-operator" or "revoke-world-operator". */
+typedef struct store_grant_row {
+	const char *parcel; /* NULL for world operators */
+	const char *action, *identity, *by;
+	int64_t at;
+} store_grant_row;
+int store_grant_log(store_reg *g, const char *world, const char *parcel,
+                    int (*fn)(const store_grant_row *, void *), void *arg,
+                    store_err *err);
 
 /* ---- Registry: validation runs ----------------------------------------- */
 
@@ -266,7 +350,8 @@ typedef struct store_run_parcel {
 } store_run_parcel;
 
 typedef struct store_run {
-	const char *world;      /* world name */
+	const char *world;      /* world key (see above) */
+	const char *name;       /* world name */
 	const char *dir;        /* world directory, or NULL */
 	const char *commit;     /* hex commit id, or NULL for a working tree */
 	const char *status;     /* "valid", "invalid" or "error" */
@@ -306,21 +391,27 @@ typedef struct store_index_report {
 	int64_t claimed;   /* new ownership claims recorded from the file */
 	int64_t kept;      /* parcels whose registry owner differs from the file */
 	int64_t refused;   /* claims refused: their land overlaps another claim */
+	int64_t not_login; /* new claims for an owner that cannot be a login
+	                      (it has blanks: a display name, "Ada Lovelace") */
 	char world[128];
 } store_index_report;
 
 /* Rebuild the registry's view of the repository at `r` from git: the
- * world, its revisions (first-parent history of HEAD) and its parcels at
- * HEAD. Parcels never claimed before are claimed for the owner named in the
- * file (when their land is free); existing claims and grants are never
- * changed. One transaction: a crash leaves the old index or the new one. */
-int store_index(store_reg *g, store_repo *r, store_index_report *rep, store_err *err);
+ * world, its revisions (first-parent history of `rev`, NULL: HEAD) and its
+ * parcels there. With `claim`, parcels never claimed before are claimed
+ * for the owner named in the file (when their land is free; this is how a
+ * platform imports a world); existing claims and grants are never changed.
+ * One transaction: a crash leaves the old index or the new one. */
+int store_index(store_reg *g, store_repo *r, const char *rev, bool claim,
+                store_index_report *rep, store_err *err);
 
-/* Who holds the tile (x, y) of a world? `world` is a name, or NULL for the
- * world indexed at `dir` (a directory). Fills *found = false when no parcel
- * covers the tile. */
+/* Who holds the tile (x, y) of the world keyed `world`? Fills *found =
+ * false when no parcel covers the tile. Owners come from the claims (with
+ * how, by whom and when), places from the newest index. */
 typedef struct store_parcel_row {
 	char *world, *parcel, *zone, *owner, *file_owner, *script;
+	char *source, *by; /* of the claim, as in store_owner */
+	int64_t since;
 	int32_t px, py, pw, ph; /* in unit parcels */
 	int32_t x0, y0, x1, y1; /* tiles, x1/y1 exclusive */
 	char **operators;
@@ -328,16 +419,17 @@ typedef struct store_parcel_row {
 } store_parcel_row;
 void store_parcel_row_free(store_parcel_row *p);
 
-/* Resolve a world argument: a name known to the registry, or a directory
- * that has been indexed. *name is malloc'd. */
-int store_world_lookup(store_reg *g, const char *arg, char **name, store_err *err);
+/* Resolve a world argument to its key: a repository (or world directory)
+ * that has been indexed, a key, or a world name that only one world of the
+ * registry has. *key is malloc'd. */
+int store_world_lookup(store_reg *g, const char *arg, char **key, store_err *err);
 
 int store_who(store_reg *g, const char *world, int32_t x, int32_t y,
               store_parcel_row *out, bool *found, store_err *err);
 
 /* One call per row; fn returns nonzero to stop. */
 typedef struct store_world_row {
-	const char *name, *dir, *head;
+	const char *name, *key, *dir, *head;
 	int64_t revisions, parcels, claims, runs;
 	const char *last_status; /* of the newest run, or NULL */
 } store_world_row;
@@ -346,6 +438,15 @@ int store_list_worlds(store_reg *g, int (*fn)(const store_world_row *, void *), 
 int store_list_parcels(store_reg *g, const char *world,
                        int (*fn)(const store_parcel_row *, void *), void *arg,
                        store_err *err);
+/* Claims of the world whose parcel is not in its newest index (the parcel
+ * lives on another branch, or was removed): their land is still held.
+ * zone, file_owner and script are NULL. */
+int store_list_claims_elsewhere(store_reg *g, const char *world,
+                                int (*fn)(const store_parcel_row *, void *), void *arg,
+                                store_err *err);
+/* Which such claim holds the tile (x, y)? */
+int store_claim_at(store_reg *g, const char *world, int32_t x, int32_t y,
+                   store_parcel_row *out, bool *found, store_err *err);
 
 typedef struct store_stats {
 	int64_t worlds, repos, revisions, parcels, claims, operators;

@@ -16,12 +16,16 @@
 struct store_reg {
 	sqlite3 *db;
 	char *path;
+	bool readonly; /* opened by store_reg_open_ro */
+	sqlite3_stmt *log_st; /* reg_log_grant's insert, prepared once (an
+	                         import logs a claim per parcel) */
 };
 
 struct store_repo {
 	git_repository *repo;
 	char *dir;    /* absolute world directory, no trailing slash */
 	char *prefix; /* world directory relative to the work tree: "" or "a/b/" */
+	bool bare;    /* a server's copy: the world exists only at revisions */
 	/* The commits of a shallow clone whose parents are not here (the
 	 * repository's "shallow" file), sorted; read on first use. */
 	git_oid *shallow;
@@ -52,8 +56,13 @@ sqlite3_stmt *reg_prep(store_reg *g, store_err *err, const char *sql, const char
                        ...);
 int reg_done(store_reg *g, sqlite3_stmt *st, store_err *err);
 char *reg_col_str(sqlite3_stmt *st, int col);
-int reg_world_id(store_reg *g, const char *name, bool create, int64_t *id,
+/* The id of the world keyed `key`; 0 when unknown. With `create_name`,
+ * an unknown world is made with that name, and a known one renamed to it. */
+int reg_world_id(store_reg *g, const char *key, const char *create_name, int64_t *id,
                  store_err *err);
+/* Append to the log of grants (who did what, when). */
+int reg_log_grant(store_reg *g, int64_t wid, const char *parcel, const char *action,
+                  const char *identity, const char *by, store_err *err);
 int reg_operators(store_reg *g, int64_t wid, const char *parcel, char ***ops, int *n,
                   store_err *err);
 int reg_claim_extent(store_reg *g, int64_t wid, int32_t *maxw, int32_t *maxh,

@@ -1,6 +1,7 @@
 #!/bin/sh
 # 43-registry.sh — the SQLite registry: index, claims, grants, who, ls,
-# stats, worlds shared by clones, concurrent writers and bad registries.
+# stats, worlds keyed by repository, concurrent writers, bad and read-only
+# registries.
 . "$(dirname "$0")/../lib.sh"
 export ACRE_REGISTRY
 
@@ -17,16 +18,27 @@ test_expect 'index records revisions, parcels and first claims' '
 	test "$(sqlite3 reg.db "SELECT owner || \":\" || source FROM claims")" = tester:file
 '
 
+test_expect 'index warns when an owner it claims for is a display name, not a login' '
+	ACRE_REGISTRY=$T/reg.db &&
+	GIT_AUTHOR_NAME="Ada Creator" acre init w >/dev/null && acre index w >out 2>err &&
+	grep -q "1 new claims name an owner that is not a login" err &&
+	acre grant --platform --world w hello ada >/dev/null &&
+	acre who 16 8 w | grep -q "^owner: ada (granted by (platform), "
+'
+
 test_expect 'who answers from the registry by tile coordinates' '
 	indexed && acre who 16 8 w >out &&
+	sed -i "s/[0-9-]* [0-9:]* UTC/DATE/" out &&
 	cat >want <<-\EOT &&
 	16 8: parcel hello of w (tiles 16..31, 8..15)
-	owner: tester
+	owner: tester (claimed at import by (platform), DATE)
 	zone: commercial
 	script: scripts/hello.lua
+	grants:
+	  DATE  claim hello: tester (by (platform))
 	EOT
 	expect_same want out &&
-	expect_exit 1 acre who 15 8 w >out && grep -qx "15 8: no parcel of w covers this tile" out &&
+	expect_exit 1 acre who 15 8 w >out && grep -qx "15 8: no parcel of $T/w covers this tile" out &&
 	expect_exit 2 acre who x 8 w 2>err &&
 	grep -qx "acre who: X wants a whole number from 0 to 2147483647, not '"'"'x'"'"'" err
 '
@@ -36,62 +48,93 @@ test_expect 'an owner edited in world.acre never transfers the land' '
 	sed -i "s/owner \"tester\"/owner \"mallory\"/" world.acre &&
 	acre commit -m steal >/dev/null && acre index >out 2>err &&
 	grep -q "1 parcels name an owner in world.acre that the registry does not record" err &&
-	acre who 16 8 | grep -qx "owner: tester"
+	acre who 16 8 | grep -q "^owner: tester ("
 '
 
 test_expect 'grant changes the owner; operators are added and revoked' '
 	indexed &&
-	acre grant --world w hello ann >out && grep -qx "w: ann now owns hello" out &&
-	acre grant --world w --operator hello bo >/dev/null &&
-	acre grant --world w --operator hello cy >/dev/null &&
-	acre who 16 8 w >out && grep -qx "owner: ann" out && grep -qx "operators: bo cy" out &&
-	acre grant --world w --operator --revoke hello bo >/dev/null &&
-	acre who 16 8 w | grep -qx "operators: cy" &&
-	acre index w >/dev/null && acre who 16 8 w | grep -qx "owner: ann"
+	acre grant --platform --world w hello ann >out &&
+	grep -qx "ann now owns hello (by (platform))" out &&
+	acre grant --as ann --world w --operator hello bo >/dev/null &&
+	acre grant --as ann --world w --operator hello cy >/dev/null &&
+	acre who 16 8 w >out && grep -q "^owner: ann (granted by (platform), " out &&
+	grep -qx "operators: bo cy" out &&
+	acre grant --as ann --world w --operator --revoke hello bo >/dev/null &&
+	acre who 16 8 w >out && grep -qx "operators: cy" out &&
+	grep -q "^  .* UTC  revoke-operator hello: bo (by ann)$" out &&
+	acre index w >/dev/null && acre who 16 8 w | grep -q "^owner: ann "
+'
+
+test_expect 'only the owner or an operator of the world grants, and a refusal exits 1' '
+	indexed &&
+	expect_exit 1 acre grant --as mallory --world w hello mallory 2>err &&
+	echo "acre: '"'"'mallory'"'"' may not grant or revoke rights on parcel '"'"'hello'"'"': it belongs to tester, and only its owner or an operator of the world may" >want &&
+	expect_same want err &&
+	acre grant --as tester --world w --operator hello bo >/dev/null &&
+	expect_exit 1 acre grant --as bo --world w --operator hello cy 2>err &&
+	expect_exit 1 acre grant --as bo --world w --world-operator bo 2>err &&
+	grep -q "may not name or remove operators of world" err &&
+	acre grant --platform --world w --world-operator ops >out &&
+	grep -qx "ops now operates the world (by (platform))" out &&
+	acre grant --as ops --world w hello ann >/dev/null &&
+	acre ls w >out && grep -qx "world operators: ops" out &&
+	grep -q "^hello  *1  *1 1x1  *commercial  *ann operators bo (grant by ops)$" out &&
+	expect_exit 2 acre grant --world w hello ann 2>err &&
+	grep -q "^acre grant: say who grants: --as IDENTITY" err
 '
 
 test_expect 'grant of an unknown parcel or world exits 2 and changes nothing' '
 	indexed &&
-	expect_exit 2 acre grant --world w nosuch ann 2>err &&
-	echo "acre: world '"'"'w'"'"' has no parcel '"'"'nosuch'"'"' in the registry" >want &&
+	expect_exit 2 acre grant --platform --world w nosuch ann 2>err &&
+	echo "acre: world $T/w has no parcel '"'"'nosuch'"'"' in the registry" >want &&
 	expect_same want err &&
-	expect_exit 2 acre grant --world elsewhere hello ann 2>err &&
-	grep -q "^acre: '"'"'elsewhere'"'"' is neither a world name nor an indexed world directory" err &&
-	expect_exit 2 acre grant --world w --revoke hello ann 2>err &&
+	expect_exit 2 acre grant --platform --world elsewhere hello ann 2>err &&
+	grep -q "^acre: '"'"'elsewhere'"'"' is neither an indexed repository nor a world name" err &&
+	expect_exit 2 acre grant --platform --world w --revoke hello ann 2>err &&
 	grep -q "^acre grant: --revoke removes an operator" err &&
-	acre who 16 8 w | grep -qx "owner: tester"
+	acre who 16 8 w | grep -q "^owner: tester ("
 '
 
-test_expect 'clones share the world'"'"'s claims, which never overlap' '
+test_expect 'each repository is its own land: a copy never touches the original' '
 	indexed && git clone -q w clone &&
 	sed -i "s/^parcel hello 1 1$/parcel squat 1 1/; s/owner \"tester\"/owner \"mallory\"/" \
 		clone/world.acre &&
 	acre commit -m squat clone >/dev/null &&
-	acre index clone >out 2>err &&
-	grep -q "1 parcels were not claimed: their land overlaps a claim" err &&
-	test "$(sqlite3 reg.db "SELECT group_concat(parcel || \":\" || owner) FROM claims")" = hello:tester &&
-	acre who 16 8 w >out && grep -qx "16 8: parcel squat of w (tiles 16..31, 8..15)" out &&
-	grep -qx "owner: (unclaimed)" out
+	acre index clone >/dev/null &&
+	acre who 16 8 w >out && grep -qx "16 8: parcel hello of w (tiles 16..31, 8..15)" out &&
+	grep -q "^owner: tester (" out &&
+	acre who 16 8 clone >out && grep -qx "16 8: parcel squat of w (tiles 16..31, 8..15)" out &&
+	grep -q "^owner: mallory (" out &&
+	test "$(sqlite3 reg.db "SELECT count(*) FROM worlds WHERE name = '"'"'w'"'"'")" = 2
+'
+
+test_expect 'a world name finds its world only when one world has it' '
+	indexed && mkdir elsewhere && cd elsewhere &&
+	acre ls w >out && grep -q "^hello " out &&
+	cp -R ../w ../copy && acre index ../copy >/dev/null &&
+	expect_exit 2 acre ls w 2>err &&
+	grep -q "^acre: more than one world in the registry .* is named '"'"'w'"'"'; name the repository instead" err &&
+	acre ls ../copy >out && grep -q "^hello " out
 '
 
 test_expect 'ls lists worlds, and the parcels of one' '
 	indexed && acre ls >out &&
 	grep -q "^w  *1 revisions  *1 parcels  *1 claims  *0 runs  *-  *$T/w$" out &&
 	acre ls w >out &&
-	grep -q "^hello  *1  *1 1x1  *commercial  *tester$" out
+	grep -q "^hello  *1  *1 1x1  *commercial  *tester (file by (platform))$" out
 '
 
 test_expect 'stats counts what the registry holds' '
 	indexed && acre stats >out &&
 	grep -qx "worlds           1" out && grep -qx "revisions        1" out &&
-	grep -qx "claims           1" out && grep -qx "schema           3" out
+	grep -qx "claims           1" out && grep -qx "schema           4" out
 '
 
 test_expect 'two processes indexing and granting at once both succeed' '
 	ACRE_REGISTRY=$T/reg.db &&
 	acre init a >/dev/null && acre init b >/dev/null && acre index a >/dev/null &&
 	for i in 1 2 3 4 5 6; do
-		( acre index a >/dev/null && acre grant --world a --operator hello op$i >/dev/null ) &
+		( acre index a >/dev/null && acre grant --as tester --world a --operator hello op$i >/dev/null ) &
 		( acre index b >/dev/null ) &
 	done; wait &&
 	acre ls >out && test "$(wc -l <out)" = 2 &&
@@ -115,16 +158,19 @@ test_expect 'a registry that cannot be created is refused with exit 2' '
 test_expect 'a registry from a newer acre is refused and left alone' '
 	indexed && sqlite3 reg.db "PRAGMA user_version = 40" &&
 	expect_exit 2 acre ls 2>err &&
-	grep -q "schema version 40 is newer than this acre knows (3); use a newer acre" err &&
+	grep -q "schema version 40 is newer than this acre knows (4); use a newer acre" err &&
 	test "$(sqlite3 reg.db "PRAGMA user_version")" = 40
 '
 
 test_expect 'a registry of schema 1 is migrated and keeps its claims' '
 	indexed &&
-	sqlite3 reg.db "DROP TABLE run_parcels; DROP INDEX runs_commit; DROP INDEX claims_land; PRAGMA user_version = 1" &&
+	sqlite3 reg.db "DROP TABLE run_parcels; DROP INDEX runs_commit; DROP INDEX claims_land;
+		DROP TABLE grants; DROP TABLE world_operators; DROP INDEX worlds_name;
+		ALTER TABLE claims DROP COLUMN by; ALTER TABLE operators DROP COLUMN by;
+		PRAGMA user_version = 1" &&
 	acre stats >/dev/null &&
-	test "$(sqlite3 reg.db "PRAGMA user_version")" = 3 &&
-	acre who 16 8 w | grep -qx "owner: tester"
+	test "$(sqlite3 reg.db "PRAGMA user_version")" = 4 &&
+	acre who 16 8 w | grep -q "^owner: tester ("
 '
 
 test_expect 'index refuses a world whose HEAD does not parse' '
@@ -133,8 +179,10 @@ test_expect 'index refuses a world whose HEAD does not parse' '
 	grep -q "^acre: world.acre at HEAD does not parse (" err
 '
 
-test_expect 'validation runs recorded by check show in ls and stats' '
+test_expect 'validation runs recorded by check --record show in ls and stats' '
 	indexed && acre check w >/dev/null &&
+	test "$(sqlite3 reg.db "SELECT count(*) FROM runs")" = 0 &&
+	acre check --record w >/dev/null &&
 	acre ls | grep -q "^w  *1 revisions  *1 parcels  *1 claims  *1 runs  *valid " &&
 	acre stats w >out && grep -qx "validation runs  1 (1 valid, 0 invalid)" out &&
 	grep -q "^peak instructions [0-9]* (w:hello)$" out &&
@@ -156,8 +204,44 @@ test_expect 'a read-only disk gets clear errors and exit 2, for commit and regis
 	expect_same want err2 &&
 	git -C w fsck --no-dangling 2>&1
 '
+
+test_expect 'on a read-only disk every command that only reads still answers' '
+	indexed && acre check --record w >/dev/null && mkdir ro && cp reg.db ro/ &&
+	unshare -m sh -c "mount --bind ro ro && mount -o remount,ro,bind ro ro &&
+		export ACRE_REGISTRY=ro/reg.db &&
+		{ \"\$ACRE_BIN\" ls >ls.out 2>ls.err; echo \$? >rc1; } &&
+		{ \"\$ACRE_BIN\" ls w >lsw.out 2>&1; echo \$? >rc2; } &&
+		{ \"\$ACRE_BIN\" who 16 8 w >who.out 2>&1; echo \$? >rc3; } &&
+		{ \"\$ACRE_BIN\" stats >stats.out 2>&1; echo \$? >rc4; } &&
+		{ \"\$ACRE_BIN\" check --as tester w >check.out 2>&1; echo \$? >rc5; } &&
+		{ \"\$ACRE_BIN\" grant --as tester --world w --operator hello bo >grant.out 2>&1; echo \$? >rc6; }" &&
+	test "$(cat rc1 rc2 rc3 rc4 rc5)" = "$(printf "0\n0\n0\n0\n0")" &&
+	grep -q "^w  *1 revisions .* 1 runs  *valid " ls.out &&
+	grep -q "^hello " lsw.out && grep -q "^owner: tester (" who.out &&
+	grep -q "^valid:" check.out &&
+	test "$(cat rc6)" = 2 && grep -q "^acre: registry ro/reg.db: " grant.out
+'
 else
 test_skip 'a read-only disk gets clear errors and exit 2' 'no mount namespaces here'
+test_skip 'on a read-only disk every command that only reads still answers' 'no mount namespaces here'
 fi
+
+test_expect 'a registry file nobody may write still reads, and check does not write it' '
+	indexed && acre check --record w >/dev/null && chmod a-w reg.db && chmod a-w . &&
+	acre ls >/dev/null 2>err && acre who 16 8 w >/dev/null &&
+	acre check --as tester w >out; rc=$?; chmod u+w . reg.db &&
+	test $rc = 0 && grep -q "^valid:" out &&
+	test "$(sqlite3 reg.db "SELECT count(*) FROM runs")" = 1
+'
+
+test_expect 'check without --record never writes the registry' '
+	indexed && before=$(cksum <reg.db) && : >empty.acre &&
+	mkdir junk && : >junk/world.acre &&
+	{ acre check junk >/dev/null 2>&1; true; } &&
+	acre check w >/dev/null && acre check --as tester w >/dev/null &&
+	test "$(sqlite3 reg.db "SELECT count(*) FROM runs")" = 0 &&
+	test "$(sqlite3 reg.db "SELECT group_concat(name) FROM worlds")" = w
+'
+
 
 test_done

@@ -39,7 +39,7 @@ test_expect 'writing your name into the owner field grants nothing' '
 
 test_expect 'an operator may change the parcel' '
 	setup &&
-	acre grant --operator --world w --registry reg.db square bo >/dev/null &&
+	acre grant --as ada --operator --world w --registry reg.db square bo >/dev/null &&
 	sed -i "s/#.....~~.......#/#......~~......#/" w/world.acre &&
 	acre check --ticks 1 --as bo --registry reg.db w >out &&
 	grep -q "^valid:" out &&
@@ -49,7 +49,7 @@ test_expect 'an operator may change the parcel' '
 
 test_expect 'a parcel given away is no longer yours' '
 	setup &&
-	acre grant --world w --registry reg.db cottage ada >/dev/null &&
+	acre grant --as bo --world w --registry reg.db cottage ada >/dev/null &&
 	sed -i "s/#..T...#/#...T..#/" w/world.acre &&
 	expect_exit 1 acre check --ticks 1 --as bo --registry reg.db w >out &&
 	grep -q "parcel .cottage. changed, but it belongs to ada; .bo. may not change it" out
@@ -78,11 +78,64 @@ test_expect 'a changed script counts as a change to the parcels running it' '
 	acre check --ticks 1 --as ada --registry reg.db w >out
 '
 
-test_expect 'renaming the world is refused' '
+test_expect 'renaming the world is for operators of the world' '
 	setup &&
 	sed -i "s/^world \"starter\"/world \"mine\"/" w/world.acre &&
 	expect_exit 1 acre check --ticks 1 --as bo --registry reg.db w >out &&
-	grep -qx "w/world.acre: error: the world is renamed from .starter. to .mine.; .bo. may not rename it \[ownership\]" out
+	grep -qx "w/world.acre: error: the world is renamed from .starter. to .mine.; only an operator of the world may, and .bo. is not one \[ownership\]" out &&
+	acre grant --platform --world-operator --world w --registry reg.db ops >/dev/null &&
+	acre check --ticks 1 --as ops --registry reg.db w >out &&
+	grep -q "^valid:" out
+'
+
+test_expect 'an operator of the world may change any parcel' '
+	setup &&
+	acre grant --platform --world-operator --world w --registry reg.db ops >/dev/null &&
+	sed -i "s/#.....~~.......#/#......~~......#/" w/world.acre &&
+	acre check --ticks 1 --as ops --registry reg.db w >out &&
+	grep -q "^valid:" out
+'
+
+test_expect 'an events file not in the base is a change to the world, not to a parcel' '
+	cp -R "$SAMPLES/relay" w && rm -f w/events &&
+	git -C w init -q && git -C w add -A && git -C w commit -qm base &&
+	acre index --registry reg.db w >/dev/null &&
+	cp "$SAMPLES/relay/events" w/events &&
+	owner=$(sed -n "s/^  owner \"\(.*\)\"/\1/p" w/world.acre | head -n 1) &&
+	expect_exit 1 acre check --ticks 1 --as "$owner" --registry reg.db w >out &&
+	! grep -q "parcel .* changed, but it belongs" out &&
+	grep -qx "w/world.acre: error: the events file events differs from the base; only an operator of the world may, and .$owner. is not one \[ownership\]" out
+'
+
+test_expect 'land another claim holds is refused, even when its parcel is not in the file' '
+	setup &&
+	printf "\nparcel hut 0 1\nend\n" >>w/world.acre &&
+	acre check --ticks 1 --record --as eve --registry reg.db w >/dev/null &&
+	git -C w checkout -q world.acre &&
+	printf "\nparcel shed 0 1\nend\n" >>w/world.acre &&
+	expect_exit 1 acre check --ticks 1 --as bo --registry reg.db w >out &&
+	grep -qx "w/world.acre:$(grep -n "^parcel shed" w/world.acre | cut -d: -f1):1: error: parcel .shed. lies on land claimed by parcel .hut. of eve; .bo. may not build there \[ownership\]" out &&
+	git -C w checkout -q world.acre &&
+	sed -i "s/^parcel cottage 2 0$/parcel cottage 0 1/" w/world.acre &&
+	expect_exit 1 acre check --ticks 1 --as bo --registry reg.db w >out &&
+	grep -q "error: parcel .cottage. lies on land claimed by parcel .hut. of eve; .bo. may not build there" out &&
+	sed -i "s/^parcel cottage 0 1$/parcel cottage 3 1/" w/world.acre &&
+	acre check --ticks 1 --record --as bo --registry reg.db w >out &&
+	grep -q "^valid:" out &&
+	test "$(sqlite3 reg.db "SELECT px || \",\" || py FROM claims WHERE parcel = '"'"'cottage'"'"'")" = 3,1
+'
+
+test_expect 'check --record claims new parcels for the submitter, first come first served' '
+	setup &&
+	printf "\nparcel shed 3 1\nend\n" >>w/world.acre &&
+	acre check --ticks 1 --as eve --registry reg.db w >out &&
+	test "$(sqlite3 reg.db "SELECT count(*) FROM claims WHERE parcel = '"'"'shed'"'"'")" = 0 &&
+	acre check --ticks 1 --record --as bo --registry reg.db w >out &&
+	test "$(sqlite3 reg.db "SELECT owner, source, by FROM claims WHERE parcel = '"'"'shed'"'"'")" = "bo|push|bo" &&
+	expect_exit 1 acre check --ticks 1 --record --as eve --registry reg.db w >out &&
+	grep -q "parcel .shed. changed, but it belongs to bo; .eve. may not change it" out &&
+	expect_exit 1 acre check --ticks 1 --base HEAD --as eve --registry reg.db w >out &&
+	grep -q "parcel .shed. changed, but it belongs to bo" out
 '
 
 test_expect '--base compares with a revision: committed changes count' '

@@ -159,7 +159,7 @@ assert [f[\"rule\"] for f in d[\"findings\"]] == [\"rules\"]
 
 test_expect 'the result is recorded in the registry with the commit' '
 	trouble && git -C w init -q && git -C w add -A && git -C w commit -qm t &&
-	expect_exit 1 acre check --ticks 8 --registry reg.db w >/dev/null &&
+	expect_exit 1 acre check --ticks 8 --record --registry reg.db w >/dev/null &&
 	acre stats --registry reg.db >stats &&
 	grep -q "^validation runs  1 (0 valid, 1 invalid)" stats &&
 	grep -q "^recorded errors  4" stats &&

@@ -160,7 +160,7 @@ test_expect "incremental results equal full results (seed $seed)" '
 	printf "local n = 0\nfunction on_tick()\n\tn = n + 1\n\tif n == 2 then error(\"down\") end\nend\n" >w/scripts/boom.lua &&
 	printf "function on_tick()\n\twhile true do end\nend\n" >w/scripts/spin.lua &&
 	python3 "$_scratch/fail.py" 100'"$seed"' && git -C w add -A && git -C w commit -qm base2 &&
-	{ acre check --ticks 3 --registry reg.db w >/dev/null; test $? -le 1; } &&
+	{ acre check --ticks 3 --record --registry reg.db w >/dev/null; test $? -le 1; } &&
 	python3 "$_scratch/fail.py" '"$seed"' && git -C w commit -qam change &&
 	{ acre check --ticks 3 --format json w >full.json; full=$?; } &&
 	{ acre check --ticks 3 --base HEAD~1 --registry reg.db --format json w >inc.json; inc=$?; } &&
@@ -176,7 +176,7 @@ done
 
 test_expect 'without results for the base every parcel runs, and a note says so' '
 	setup && sed -i "s/#..............#/#.....*........#/" w/world.acre &&
-	acre check --ticks 1 --base HEAD --registry reg.db w >out &&
+	acre check --ticks 1 --base HEAD --record --registry reg.db w >out &&
 	grep -q "^acre check: note: no results for [0-9a-f]\{12\} in the registry: every parcel ran \[registry\]$" out &&
 	grep -q "($(grep -c "^  script " w/world.acre) parcels ran, 0 from the registry)" out
 '

@@ -1,10 +1,14 @@
 /* store_registry.c — the SQLite registry on real database files: opening,
- * migrations from an older schema, validation runs, concurrent writers. */
+ * migrations from an older schema, validation runs, concurrent writers,
+ * claims and checked grants, read-only opening. */
 #include "store/store.h"
 #include "tests/unit/unit.h"
 
 #include <sqlite3.h>
+#include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -131,12 +135,13 @@ static void test_migrate(void)
 	CHECK(store_reg_open(db, &g, &err) == 0, "a version 1 registry opens: %s",
 	      err.msg);
 	store_right right;
-	CHECK(store_may_modify(g, "old-world", "plaza", "hiro", &right, &err) == 0 &&
+	CHECK(store_may_modify(g, "name:old-world", "plaza", "hiro", &right, &err) == 0 &&
 	          right == STORE_RIGHT_OWNER,
-	      "claims survive the migration");
+	      "claims survive the migration (a world never indexed is keyed by "
+	      "its old name)");
 	store_run_parcel rp = {
 	    .parcel = "plaza", .status = "ok", .instructions = 7, .memory = 9};
-	store_run run = {.world = "old-world",
+	store_run run = {.world = "name:old-world",
 	                 .commit = "abc",
 	                 .status = "valid",
 	                 .parcels = &rp,
@@ -192,6 +197,7 @@ static void test_runs(void)
 	store_run_parcel p1[] = {{"shop", "ok", 100, 2000, 1}, {"plaza", "ok", 5, 6, 0}};
 	store_run_parcel p2[] = {{"shop", "instructions", 999, 3000, 0}};
 	store_run r1 = {.world = "w",
+	                .name = "w",
 	                .commit = "c1",
 	                .status = "invalid",
 	                .state_hash = "aa",
@@ -200,6 +206,7 @@ static void test_runs(void)
 	                .parcels = p1,
 	                .nparcels = 2};
 	store_run r2 = {.world = "w",
+	                .name = "w",
 	                .commit = "c1",
 	                .status = "invalid",
 	                .state_hash = "bb",
@@ -232,11 +239,11 @@ static void test_runs(void)
 	CHECK(store_may_modify(g, "w", "shop", "ann", &right, &err) == 0 &&
 	          right == STORE_RIGHT_UNCLAIMED,
 	      "an unclaimed parcel is reported as such");
-	CHECK(store_grant(g, "w", "shop", "ann", false, &err) == -1,
+	CHECK(store_grant(g, "w", "shop", "ann", false, NULL, &err) == -1,
 	      "grant of an unknown parcel fails");
-	CHECK_STR(err.msg, "world 'w' has no parcel 'shop' in the registry",
+	CHECK_STR(err.msg, "world w has no parcel 'shop' in the registry",
 	          "and says which");
-	CHECK(store_grant(g, "nowhere", "shop", "ann", false, &err) == -1,
+	CHECK(store_grant(g, "nowhere", "shop", "ann", false, NULL, &err) == -1,
 	      "grant in an unknown world fails");
 	store_reg_close(g);
 }
@@ -285,6 +292,118 @@ static void test_concurrent(void)
 	CHECK(sql_int(db, "SELECT count(*) FROM worlds") == 2, "each world once");
 }
 
+static int count_log(const store_grant_row *r, void *arg)
+{
+	char *buf = arg;
+	size_t n = strlen(buf);
+	snprintf(buf + n, 1024 - n, "%s %s %s %s;", r->parcel ? r->parcel : "-",
+	         r->action, r->identity, r->by);
+	return 0;
+}
+
+/* Claims by an accepted change and grants that check who grants. */
+static void test_claims(void)
+{
+	store_reg *g;
+	store_err err = {{0}};
+	store_right right;
+	CHECK(store_reg_open(path_in("claims.db"), &g, &err) == 0, "open");
+	store_claim shed = {"shed", {2, 0, 1, 1}}, hut = {"hut", {2, 0, 1, 1}};
+	CHECK(store_claim_land(g, "/srv/a.git", "town", &shed, 1, "bob", &err) == 0,
+	      "a new parcel is claimed for who submits it: %s", err.msg);
+	CHECK(store_may_modify(g, "/srv/a.git", "shed", "bob", &right, &err) == 0 &&
+	          right == STORE_RIGHT_OWNER,
+	      "and is theirs");
+	CHECK(store_may_modify(g, "/srv/b.git", "shed", "eve", &right, &err) == 0 &&
+	          right == STORE_RIGHT_UNCLAIMED,
+	      "another repository of the same name is other land");
+	CHECK(store_claim_land(g, "/srv/a.git", "town", &shed, 1, "eve", &err) == 1,
+	      "a claimed parcel cannot be claimed again");
+	CHECK_STR(err.msg, "parcel 'shed' was claimed by someone else meanwhile",
+	          "and says so");
+	CHECK(store_claim_land(g, "/srv/a.git", "town", &hut, 1, "eve", &err) == 1,
+	      "nor can its land be claimed under another name");
+	CHECK_STR(err.msg, "parcel 'hut' lies on land of parcel 'shed', claimed by bob",
+	          "and says whose");
+	store_claim moved = {"shed", {3, 0, 1, 1}};
+	CHECK(store_claim_land(g, "/srv/a.git", "town", &moved, 1, "bob", &err) == 0 &&
+	          store_claim_land(g, "/srv/a.git", "town", &hut, 1, "eve", &err) == 0,
+	      "the owner moves the parcel; the land it left is free again");
+
+	CHECK(store_grant(g, "/srv/a.git", "shed", "eve", false, "eve", &err) == 1,
+	      "a stranger may not grant herself the parcel");
+	CHECK_STR(err.msg,
+	          "'eve' may not grant or revoke rights on parcel 'shed': it belongs "
+	          "to bob, and only its owner or an operator of the world may",
+	          "and is told why");
+	CHECK(store_grant(g, "/srv/a.git", "shed", "eve", true, "eve", &err) == 1,
+	      "nor make herself an operator");
+	CHECK(store_grant(g, "/srv/a.git", "shed", "eve", true, "bob", &err) == 0,
+	      "the owner may: %s", err.msg);
+	CHECK(store_may_modify(g, "/srv/a.git", "shed", "eve", &right, &err) == 0 &&
+	          right == STORE_RIGHT_OPERATOR,
+	      "she operates it");
+	CHECK(store_grant(g, "/srv/a.git", "shed", "cy", true, "eve", &err) == 1,
+	      "an operator may not grant");
+	CHECK(store_revoke(g, "/srv/a.git", "shed", "eve", "eve", &err) == 1,
+	      "nor revoke");
+	CHECK(store_grant_world(g, "/srv/a.git", "ops", false, "bob", &err) == 1,
+	      "a parcel owner may not name world operators");
+	CHECK(store_grant_world(g, "/srv/a.git", "ops", false, NULL, &err) == 0,
+	      "the platform may");
+	CHECK(store_may_modify(g, "/srv/a.git", "shed", "ops", &right, &err) == 0 &&
+	          right == STORE_RIGHT_WORLD_OPERATOR,
+	      "a world operator may change any parcel");
+	CHECK(store_revoke(g, "/srv/a.git", "shed", "eve", "ops", &err) == 0,
+	      "and revoke rights on it");
+	CHECK(store_grant(g, "/srv/a.git", "shed", "ops", false, "bob", &err) == 0,
+	      "the owner gives the parcel away");
+	CHECK(store_grant(g, "/srv/a.git", "shed", "bob", false, "bob", &err) == 1,
+	      "and cannot take it back");
+	char glog[1024] = "";
+	const char *glogp = glog;
+	CHECK(store_grant_log(g, "/srv/a.git", "shed", count_log, glog, &err) == 0,
+	      "the log of grants reads");
+	CHECK_STR(glogp,
+	          "shed claim bob bob;shed operator eve bob;- world-operator ops "
+	          "(platform);shed revoke-operator eve ops;shed owner ops bob;",
+	          "every grant with who did it, refusals not");
+	store_reg_close(g);
+}
+
+/* Reading commands open the registry read-only: a file (and directory)
+ * nobody may write still reads, and writing through it fails cleanly. */
+static void test_readonly(void)
+{
+	store_reg *g;
+	store_err err = {{0}};
+	char *dir = path_in("ro"), *db = path_in("ro/r.db");
+	store_claim c = {"shed", {0, 0, 1, 1}};
+	mkdir(dir, 0755);
+	CHECK(store_reg_open(db, &g, &err) == 0 &&
+	          store_claim_land(g, "/w", "w", &c, 1, "bob", &err) == 0,
+	      "a registry with a claim");
+	store_reg_close(g);
+	chmod(db, 0444);
+	chmod(dir, 0555);
+	bool bound = access(db, W_OK) != 0; /* not as root */
+	store_right right;
+	CHECK(store_reg_open_ro(db, &g, &err) == 0, "opens read-only%s: %s",
+	      bound ? " on a read-only file and directory" : "", err.msg);
+	CHECK(g && store_may_modify(g, "/w", "shed", "bob", &right, &err) == 0 &&
+	          right == STORE_RIGHT_OWNER,
+	      "and reads: %s", err.msg);
+	CHECK(g && store_grant_world(g, "/w", "ops", false, NULL, &err) == -1 &&
+	          strstr(err.msg, "opened read-only"),
+	      "writing through it fails: %s", err.msg);
+	store_reg_close(g);
+	chmod(dir, 0755);
+	chmod(db, 0644);
+	CHECK(store_reg_open_ro(path_in("ro/none.db"), &g, &err) == -1 &&
+	          access(path_in("ro/none.db"), F_OK) != 0,
+	      "a missing registry is an error, not created");
+}
+
 int main(void)
 {
 	snprintf(tmp, sizeof tmp, "%s/acre-store-XXXXXX",
@@ -297,6 +416,8 @@ int main(void)
 	test_garbage();
 	test_runs();
 	test_concurrent();
+	test_claims();
+	test_readonly();
 	test_paths();
 	char cmd[600];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
