@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* The version `acre --version` prints and reports carry. */
 #define ACRE_VERSION "0.1.0"
@@ -62,10 +63,18 @@ bool cli_parse_int(const struct cmd_entry *e, const char *what, const char *s,
 bool cli_parse_size(const struct cmd_entry *e, const char *what, const char *s,
                     uint64_t *out);
 
-/* Print a world's diagnostics to stderr, one "FILE:LINE:COL: message" a
- * line, then "... and N more" when some were not recorded. */
+/* Print a world's diagnostics to stderr (cli/diag.c): each as
+ * "FILE:LINE:COL: error: message [rule]", then the source line with a caret
+ * under the token and the help line when there is one; then "... and N
+ * more" when some were not recorded. Colour only on a terminal. */
 struct wf_diags;
 void cli_print_diags(const struct wf_diags *d);
+/* The lines that follow a diagnostic's first line: the source line of
+ * `file` (read again, when it is a regular file) with '^' under columns
+ * [col, end_col), and "help: …" when help is not NULL. Prints nothing for
+ * what it cannot show. */
+void cli_diag_source(FILE *out, const char *file, uint32_t line, uint32_t col,
+                     uint32_t end_col, const char *help, bool color);
 
 /* The world directory named by an optional argument (default "."): returns
  * a malloc'd path to the directory holding world.acre, or NULL after

@@ -144,15 +144,3 @@ char *cli_world_dir(const char *arg)
 	}
 	return strdup(dir);
 }
-
-void cli_print_diags(const wf_diags *d)
-{
-	char line[1024];
-	fflush(stdout);
-	for (int i = 0; i < d->n; i++) {
-		wf_diag_format(&d->v[i], line, sizeof line);
-		fprintf(stderr, "%s\n", line);
-	}
-	if (d->dropped)
-		fprintf(stderr, "... and %d more\n", d->dropped);
-}

@@ -34,7 +34,10 @@ typedef struct span {
 	size_t n;
 } span;
 
-enum ctx { C_START, C_TOP, C_PALETTE, C_ZONE, C_PARCEL, C_LAYOUT };
+/* C_SKIP: a block whose opening line was wrong. Its body is passed over
+ * up to its `end` (or a line that cannot be inside it), so that one broken
+ * header gives one error rather than one for every line of the body. */
+enum ctx { C_START, C_TOP, C_PALETTE, C_ZONE, C_PARCEL, C_LAYOUT, C_SKIP };
 
 /* Header statements seen (for "given twice"). */
 enum { S_FORMAT = 1, S_SEED = 2, S_SIZE = 4, S_PSIZE = 8, S_BUDGET = 16, S_EVENTS = 32 };
@@ -73,6 +76,10 @@ typedef struct parser {
 	 * make the parser allocate more than the file could fill. */
 	uint64_t tile_budget;
 	bool oom;
+	wf_pos last;      /* the last token lexed (for the model's positions) */
+	bool lay_bad;     /* a row of this layout was wrong: report one */
+	int skip_what;    /* C_SKIP: the block skipped (C_PARCEL or C_ZONE) */
+	int skip_depth;   /* C_SKIP: layouts open inside it */
 } parser;
 
 /* Byte classes for bare words. */
@@ -105,31 +112,92 @@ static const char *parcel_name(parser *P)
 	return NULL;
 }
 
-__attribute__((format(printf, 3, 4))) static void err(parser *P, uint32_t col,
-                                                      const char *fmt, ...)
+static uint32_t col_of(parser *P, const char *at)
+{
+	size_t c = (size_t)(at - P->line) + 1;
+	return c > UINT32_MAX ? UINT32_MAX : (uint32_t)c;
+}
+
+/* The column just past the token that starts at column `col` of the
+ * current line, for the caret's underline: a quoted string up to its
+ * closing quote, one byte for a byte that is not text, else up to the next
+ * blank. At the end of the line it is col + 1 (a caret after the text). */
+static uint32_t token_end(parser *P, uint32_t col)
+{
+	const char *q = P->line + (col ? col - 1 : 0);
+	if (q >= P->lend)
+		return col + 1;
+	unsigned char c = (unsigned char)*q;
+	if ((c < 0x20 && c != '\t') || c == 0x7f ||
+	    (c >= 0x80 && !wf_utf8_len((const unsigned char *)q, (size_t)(P->lend - q))))
+		return col + 1;
+	if (c == '"') {
+		for (q++; q < P->lend && *q != '"'; q++)
+			if (*q == '\\' && q + 1 < P->lend)
+				q++;
+		return col_of(P, q < P->lend ? q + 1 : q);
+	}
+	while (q < P->lend && *q != ' ' && *q != '\t')
+		q++;
+	return col_of(P, q);
+}
+
+/* Reports an error at `col` of the current line (the first on a line
+ * wins: what follows a broken token is noise). The rule is "syntax" until
+ * the caller names another; it may add help with wf_diag_help. */
+__attribute__((format(printf, 3, 4))) static wf_diag *err(parser *P, uint32_t col,
+                                                          const char *fmt, ...)
 {
 	if (P->line_bad)
-		return;
+		return NULL;
 	P->line_bad = true;
 	int max = P->d->max > 0 ? P->d->max : WF_MAX_DIAGS;
 	if (P->d->n >= max) {
 		/* Past the cap: count without formatting. */
 		P->d->errors++;
 		P->d->dropped++;
-		return;
+		return NULL;
 	}
 	char msg[512];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	wf_diag_add(P->d, WF_ERROR, P->file, P->lineno, col, parcel_name(P), "%s", msg);
+	wf_diag *g = wf_diag_add(P->d, WF_ERROR, P->file, P->lineno, col,
+	                         parcel_name(P), "%s", msg);
+	if (g) {
+		g->end_col = token_end(P, col);
+		g->rule = "syntax";
+	}
+	return g;
 }
 
-static uint32_t col_of(parser *P, const char *at)
+/* Names the rule of a diagnostic just made (g may be NULL). */
+static wf_diag *rule(wf_diag *g, const char *id)
 {
-	size_t c = (size_t)(at - P->line) + 1;
-	return c > UINT32_MAX ? UINT32_MAX : (uint32_t)c;
+	if (g)
+		g->rule = id;
+	return g;
+}
+
+/* "did you mean" for an unknown word among `list`'s keywords; else `hint`
+ * (may be NULL) as the help. */
+static void suggest_word(wf_diag *g, const tok *t, const char *const *list,
+                         const char *hint)
+{
+	if (!g)
+		return;
+	char word[WF_MAX_NAME + 1];
+	const char *s = NULL;
+	if ((t->kind == T_WORD || t->kind == T_KV) && t->n < sizeof word) {
+		memcpy(word, t->s, t->n);
+		word[t->n] = '\0';
+		s = wf_suggest_list(word, list);
+	}
+	if (s)
+		wf_diag_help(g, "did you mean '%s'?", s);
+	else if (hint)
+		wf_diag_help(g, "%s", hint);
 }
 
 /* Up to 40 bytes of s, cut at a code point boundary, for messages. */
@@ -320,7 +388,7 @@ static bool lex_word(parser *P, const char **s, size_t *n)
 
 /* The next token of the line; T_EOL at the end or at a comment (kept in
  * P->trail); T_BAD after reporting an error. */
-static tok lex(parser *P)
+static tok lex_token(parser *P)
 {
 	tok t = {.kind = T_BAD};
 	skip_ws(P);
@@ -378,6 +446,22 @@ static tok lex(parser *P)
 	if (t.v)
 		t.kind = T_KV;
 	return t;
+}
+
+/* lex_token, remembering where the token was (P->last) so that the
+ * model can keep the position of each statement's value. */
+static tok lex(parser *P)
+{
+	tok t = lex_token(P);
+	if (t.kind != T_EOL && t.kind != T_BAD)
+		P->last = (wf_pos){P->lineno, t.col, col_of(P, P->p)};
+	return t;
+}
+
+/* From the start of one remembered position to the end of another. */
+static wf_pos span_pos(wf_pos a, wf_pos b)
+{
+	return (wf_pos){a.line, a.col, b.end};
 }
 
 static bool is(const tok *t, const char *word)
@@ -670,17 +754,22 @@ static void close_block_missing(parser *P, uint32_t col, const char *what)
 }
 
 static void header_pair(parser *P, uint32_t col, unsigned bit, const char *kw,
-                        int64_t min, int64_t max, int32_t *a, int32_t *b, int slot)
+                        int64_t min, int64_t max, int32_t *a, int32_t *b, int slot,
+                        wf_pos *pos)
 {
 	int64_t x, y;
 	if (P->seen & bit) {
-		err(P, col, "%s given twice", kw);
+		rule(err(P, col, "%s given twice", kw), "duplicate");
 		return;
 	}
-	if (!num(P, "a width", min, max, &x) || !num(P, "a height", min, max, &y))
+	if (!num(P, "a width", min, max, &x))
+		return;
+	wf_pos px = P->last;
+	if (!num(P, "a height", min, max, &y))
 		return;
 	if (!end_stmt(P, &P->w->notes[slot]))
 		return;
+	*pos = span_pos(px, P->last);
 	P->seen |= bit;
 	*a = (int32_t)x;
 	*b = (int32_t)y;
@@ -711,20 +800,25 @@ static void stmt_budget(parser *P, uint32_t col)
 		else if (ok && t.n == 6 && memcmp(t.s, "memory", 6) == 0)
 			ok = parse_size(t.v, strlen(t.v), &v) && (b->memory = v, true);
 		else {
-			err(P, t.col,
-			    "expected entities=N, instructions=N or memory=SIZE, "
-			    "found %s",
-			    FOUND(t));
+			static const char *const keys[] = {"entities", "instructions",
+			                                   "memory", NULL};
+			suggest_word(err(P, t.col,
+			                 "expected entities=N, instructions=N or "
+			                 "memory=SIZE, found %s",
+			                 FOUND(t)),
+			             &t, keys, NULL);
 			return;
 		}
 		if (!ok) {
-			err(P, t.col,
+			rule(err(P, t.col,
 			    "invalid budget value '%.*s=%s' (entities 0 to %d, "
 			    "instructions 0 to 10^12, memory up to 1TiB with K, M or G)",
-			    quote_len(t.s, t.n), t.s, t.v, WF_MAX_ENTITIES);
+			    quote_len(t.s, t.n), t.s, t.v, WF_MAX_ENTITIES), "range");
 			return;
 		}
 		count++;
+		P->w->pos_budget = span_pos(count == 1 ? P->last : P->w->pos_budget,
+		                            P->last);
 	}
 	if (count == 0) {
 		err(P, col,
@@ -744,27 +838,44 @@ static void open_palette(parser *P, uint32_t col)
 		err(P, col, "palette given twice (a world has one palette)");
 	else if (P->parcel_seen)
 		err(P, col, "palette must come before the first parcel");
-	if (!end_stmt(P, P->palette_seen ? NULL : &P->w->notes[WF_WS_PALETTE]))
-		return;
+	/* Entered even when the line was wrong: its entries follow either way,
+	 * and read at the top level each would be one more error. */
+	end_stmt(P, P->palette_seen ? NULL : &P->w->notes[WF_WS_PALETTE]);
 	P->palette_seen = true;
 	P->ctx = C_PALETTE;
+	P->block_line = P->lineno;
+}
+
+/* A block whose opening line was wrong: pass over its body (C_SKIP). */
+static void skip_block(parser *P, int what)
+{
+	P->ctx = C_SKIP;
+	P->skip_what = what;
+	P->skip_depth = 0;
 	P->block_line = P->lineno;
 }
 
 static void open_zone(parser *P)
 {
 	const char *n = name(P, "a zone name");
+	wf_pos pn = P->last;
 	wf_note note;
-	if (!n || !end_stmt(P, &note))
+	if (!n || !end_stmt(P, &note)) {
+		if (!P->oom)
+			skip_block(P, C_ZONE);
 		return;
+	}
 	wf_world *w = P->w;
 	if (!wf_grow((void **)&w->zones, &w->zones_cap, w->nzones, sizeof *w->zones)) {
 		P->oom = true;
 		return;
 	}
 	P->zone = w->nzones++;
-	w->zones[P->zone] =
-	    (wf_zone){.name = n, .max_entities = -1, .note = note, .line = P->lineno};
+	w->zones[P->zone] = (wf_zone){.name = n,
+	                              .max_entities = -1,
+	                              .note = note,
+	                              .line = P->lineno,
+	                              .pos_name = pn};
 	P->ctx = C_ZONE;
 	P->zseen = 0;
 	P->block_line = P->lineno;
@@ -773,13 +884,19 @@ static void open_zone(parser *P)
 static void open_parcel(parser *P)
 {
 	int64_t x, y;
+	wf_pos pn = {0}, px = {0};
 	const char *n = name(P, "a parcel name");
-	if (!n || !num(P, "the parcel's x (in unit parcels)", INT32_MIN, INT32_MAX, &x) ||
-	    !num(P, "the parcel's y (in unit parcels)", INT32_MIN, INT32_MAX, &y))
-		return;
 	wf_note note;
-	if (!end_stmt(P, &note))
+	bool ok = n && (pn = P->last, true) &&
+	          num(P, "the parcel's x (in unit parcels)", INT32_MIN, INT32_MAX, &x) &&
+	          (px = P->last, true) &&
+	          num(P, "the parcel's y (in unit parcels)", INT32_MIN, INT32_MAX, &y) &&
+	          end_stmt(P, &note);
+	if (!ok) {
+		if (!P->oom)
+			skip_block(P, C_PARCEL);
 		return;
+	}
 	wf_world *w = P->w;
 	if (!wf_grow((void **)&w->parcels, &w->parcels_cap, w->nparcels,
 	             sizeof *w->parcels)) {
@@ -794,7 +911,9 @@ static void open_parcel(parser *P)
 	                 .pw = 1,
 	                 .ph = 1,
 	                 .zone_index = -1,
-	                 .line = P->lineno};
+	                 .line = P->lineno,
+	                 .pos_name = pn,
+	                 .pos_xy = span_pos(px, P->last)};
 	p->notes[WF_PS_HEAD] = note;
 	P->ctx = C_PARCEL;
 	P->pseen = 0;
@@ -824,10 +943,15 @@ static void stmt_format(parser *P, tok t)
 	if (!num(P, "the format version", 0, INT32_MAX, &v))
 		return;
 	if (v != WF_FORMAT_VERSION) {
-		err(P, t.col, "unsupported format %lld (this acre reads format %d)",
-		    (long long)v, WF_FORMAT_VERSION);
+		wf_diag_help(rule(err(P, P->last.col,
+		                      "unsupported format %lld (this acre reads "
+		                      "format %d)",
+		                      (long long)v, WF_FORMAT_VERSION),
+		                  "format-version"),
+		             "write 'format %d'", WF_FORMAT_VERSION);
 		return;
 	}
+	P->w->pos_format = P->last;
 	if (end_stmt(P, &P->w->notes[WF_WS_FORMAT])) {
 		P->seen |= S_FORMAT;
 		P->w->format = (int)v;
@@ -857,6 +981,34 @@ static void stmt_seed(parser *P, tok t)
 	}
 }
 
+/* The keywords of each block, for "did you mean". */
+static const char *const top_kws[] = {"format", "seed",    "size", "parcel-size",
+                                      "budget", "events",  "palette", "zone",
+                                      "parcel", "world",   NULL};
+static const char *const parcel_kws[] = {"size",   "owner",  "zone", "script",
+                                         "layout", "entity", "end",  NULL};
+static const char *const zone_kws[] = {"allow", "max-entities-per-parcel", "end",
+                                       NULL};
+
+/* A statement that does not start with a keyword of its block. A word is
+ * "unknown"; anything else is "expected …, found …". */
+static void unknown_stmt(parser *P, const tok *t, const char *where,
+                         const char *const *kws, const char *expected)
+{
+	wf_diag *g;
+	char hint[256];
+	snprintf(hint, sizeof hint, "expected %s", expected);
+	if (t->kind == T_WORD) {
+		g = rule(err(P, t->col, "unknown keyword '%.*s' %s",
+		             quote_len(t->s, t->n), t->s, where),
+		         "unknown-keyword");
+		suggest_word(g, t, kws, hint);
+	} else {
+		g = err(P, t->col, "expected %s %s, found %s", expected, where,
+		        FOUND(*t));
+	}
+}
+
 /* Top level: `world`, header statements, block openers. */
 static void stmt_top(parser *P, tok t)
 {
@@ -875,14 +1027,15 @@ static void stmt_top(parser *P, tok t)
 		stmt_seed(P, t);
 	} else if (is(&t, "size")) {
 		header_pair(P, t.col, S_SIZE, "size", 1, WF_MAX_WORLD_PARCELS, &w->width,
-		            &w->height, WF_WS_SIZE);
+		            &w->height, WF_WS_SIZE, &w->pos_size);
 	} else if (is(&t, "parcel-size")) {
 		if (P->parcel_seen) {
 			err(P, t.col, "parcel-size must come before the first parcel");
 			return;
 		}
 		header_pair(P, t.col, S_PSIZE, "parcel-size", 1, WF_MAX_PARCEL_TILES,
-		            &w->parcel_w, &w->parcel_h, WF_WS_PARCEL_SIZE);
+		            &w->parcel_w, &w->parcel_h, WF_WS_PARCEL_SIZE,
+		            &w->pos_parcel_size);
 	} else if (is(&t, "budget")) {
 		stmt_budget(P, t.col);
 	} else if (is(&t, "events")) {
@@ -891,8 +1044,9 @@ static void stmt_top(parser *P, tok t)
 			return;
 		}
 		const char *e = text(P, "the events file");
+		wf_pos pe = P->last;
 		if (e && end_stmt(P, &w->notes[WF_WS_EVENTS]))
-			P->seen |= S_EVENTS, w->events = e;
+			P->seen |= S_EVENTS, w->events = e, w->pos_events = pe;
 	} else if (t.kind == T_KV) {
 		if (add_attr(P, &w->attrs, &w->nattrs, &t) &&
 		    !end_stmt(P, &w->attrs[w->nattrs - 1].note))
@@ -904,12 +1058,13 @@ static void stmt_top(parser *P, tok t)
 	} else if (is(&t, "parcel")) {
 		open_parcel(P);
 	} else if (is(&t, "end")) {
-		err(P, t.col, "'end' without a block to close");
+		wf_diag_help(rule(err(P, t.col, "'end' without a block to close"),
+		                  "unbalanced-end"),
+		             "remove this line, or open the block it was meant to close");
 	} else {
-		err(P, t.col,
-		    "expected format, seed, size, parcel-size, budget, events, "
-		    "key=value, palette, zone or parcel, found %s",
-		    FOUND(t));
+		unknown_stmt(P, &t, "at the top level", top_kws,
+		             "format, seed, size, parcel-size, budget, events, "
+		             "key=value, palette, zone or parcel");
 	}
 }
 
@@ -958,13 +1113,17 @@ static void stmt_palette(parser *P, tok t)
 			g.solid = true;
 		} else if (o.kind == T_KV && o.n == 6 && memcmp(o.s, "script", 6) == 0) {
 			g.script = o.v;
+			g.pos_script = P->last;
 		} else if (o.kind == T_KV) {
 			if (!add_attr(P, &g.attrs, &g.nattrs, &o))
 				goto fail;
 		} else {
-			err(P, o.col,
-			    "expected solid, script=\"FILE\" or key=value, found %s",
-			    FOUND(o));
+			static const char *const opts[] = {"solid", NULL};
+			suggest_word(err(P, o.col,
+			                 "expected solid, script=\"FILE\" or "
+			                 "key=value, found %s",
+			                 FOUND(o)),
+			             &o, opts, NULL);
 			goto fail;
 		}
 	}
@@ -1000,10 +1159,15 @@ static void stmt_allow(parser *P, wf_zone *z, tok t)
 			bit = wf_cap_parse(nm);
 		}
 		if (!bit) {
-			err(P, c.col,
-			    "unknown capability %s (expected scripts, tiles, "
-			    "entities, messages or economy)",
-			    FOUND(c));
+			static const char *const caps_kw[] = {
+			    "scripts", "tiles", "entities", "messages", "economy", NULL};
+			suggest_word(rule(err(P, c.col,
+			                      "unknown capability %s (expected "
+			                      "scripts, tiles, entities, messages "
+			                      "or economy)",
+			                      FOUND(c)),
+			                  "unknown-capability"),
+			             &c, caps_kw, NULL);
 			return;
 		}
 		caps |= bit;
@@ -1052,10 +1216,10 @@ static void stmt_zone(parser *P, tok t)
 		P->ctx = C_TOP;
 		stmt_top(P, t);
 	} else {
-		err(P, t.col,
-		    "expected allow, max-entities-per-parcel, key=value or 'end' "
-		    "in zone '%s', found %s",
-		    z->name, FOUND(t));
+		char where[128];
+		snprintf(where, sizeof where, "in zone '%s'", z->name);
+		unknown_stmt(P, &t, where, zone_kws,
+		             "allow, max-entities-per-parcel, key=value or 'end'");
 	}
 }
 
@@ -1063,10 +1227,13 @@ static void stmt_entity(parser *P, wf_parcel *p)
 {
 	int64_t x, y;
 	wf_entity e = {.line = P->lineno};
-	if (!(e.name = name(P, "an entity name")) ||
+	wf_pos px = {0};
+	if (!(e.name = name(P, "an entity name")) || (e.pos_name = P->last, false) ||
 	    !num(P, "the entity's x (in tiles)", INT32_MIN, INT32_MAX, &x) ||
+	    (px = P->last, false) ||
 	    !num(P, "the entity's y (in tiles)", INT32_MIN, INT32_MAX, &y))
 		return;
+	e.pos_xy = span_pos(px, P->last);
 	e.x = (int32_t)x;
 	e.y = (int32_t)y;
 	for (;;) {
@@ -1084,8 +1251,10 @@ static void stmt_entity(parser *P, wf_parcel *p)
 				goto fail;
 			}
 			e.glyph = o.v;
+			e.pos_glyph = P->last;
 		} else if (o.kind == T_KV && o.n == 6 && memcmp(o.s, "script", 6) == 0) {
 			e.script = o.v;
+			e.pos_script = P->last;
 		} else if (o.kind == T_KV) {
 			if (!add_attr(P, &e.attrs, &e.nattrs, &o))
 				goto fail;
@@ -1117,12 +1286,24 @@ fail:
 
 static void open_layout(parser *P, wf_parcel *p, uint32_t col)
 {
-	if (P->pseen & P_LAYOUT) {
-		err(P, col, "layout given twice in parcel '%s'", p->name);
+	/* A wrong layout line still opens the layout: its rows follow, and
+	 * read as statements each would be one more error. A second layout
+	 * is read but not kept. */
+	bool twice = P->pseen & P_LAYOUT;
+	if (twice)
+		rule(err(P, col, "layout given twice in parcel '%s'", p->name),
+		     "duplicate");
+	else
+		p->pos_layout = (wf_pos){P->lineno, col, col + 6};
+	end_stmt(P, twice ? NULL : &p->notes[WF_PS_LAYOUT]);
+	P->lay_bad = false;
+	if (twice) {
+		P->ctx = C_LAYOUT;
+		P->lay_line = P->lineno;
+		P->lay_rows = 0;
+		P->lay_tiles = NULL;
 		return;
 	}
-	if (!end_stmt(P, &p->notes[WF_PS_LAYOUT]))
-		return;
 	P->pseen |= P_LAYOUT | P_SIZE;
 	P->ctx = C_LAYOUT;
 	P->lay_line = P->lineno;
@@ -1144,15 +1325,18 @@ static void open_layout(parser *P, wf_parcel *p, uint32_t col)
 
 /* A parcel statement that names a string: owner, zone, script. */
 static void parcel_text(parser *P, wf_parcel *p, unsigned bit, const char *kw,
-                        const char **dst, int slot, uint32_t col)
+                        const char **dst, int slot, uint32_t col, wf_pos *pos)
 {
 	if (P->pseen & bit) {
-		err(P, col, "%s given twice in parcel '%s'", kw, p->name);
+		rule(err(P, col, "%s given twice in parcel '%s'", kw, p->name),
+		     "duplicate");
 		return;
 	}
 	const char *v = bit == P_ZONE ? name(P, "a zone name") : text(P, kw);
+	wf_pos at = P->last;
 	if (v && end_stmt(P, &p->notes[slot])) {
 		*dst = v;
+		*pos = at;
 		P->pseen |= bit;
 	}
 }
@@ -1173,19 +1357,25 @@ static void stmt_parcel(parser *P, tok t)
 			err(P, t.col, "size given twice in parcel '%s'", p->name);
 			return;
 		}
+		wf_pos px = {0};
 		if (num(P, "a width in unit parcels", 1, WF_MAX_WORLD_PARCELS, &x) &&
+		    (px = P->last, true) &&
 		    num(P, "a height in unit parcels", 1, WF_MAX_WORLD_PARCELS, &y) &&
 		    end_stmt(P, &p->notes[WF_PS_SIZE])) {
+			p->pos_size = span_pos(px, P->last);
 			p->pw = (int32_t)x;
 			p->ph = (int32_t)y;
 			P->pseen |= P_SIZE;
 		}
 	} else if (is(&t, "owner")) {
-		parcel_text(P, p, P_OWNER, "owner", &p->owner, WF_PS_OWNER, t.col);
+		parcel_text(P, p, P_OWNER, "owner", &p->owner, WF_PS_OWNER, t.col,
+		            &p->pos_owner);
 	} else if (is(&t, "zone")) {
-		parcel_text(P, p, P_ZONE, "zone", &p->zone, WF_PS_ZONE, t.col);
+		parcel_text(P, p, P_ZONE, "zone", &p->zone, WF_PS_ZONE, t.col,
+		            &p->pos_zone);
 	} else if (is(&t, "script")) {
-		parcel_text(P, p, P_SCRIPT, "script", &p->script, WF_PS_SCRIPT, t.col);
+		parcel_text(P, p, P_SCRIPT, "script", &p->script, WF_PS_SCRIPT, t.col,
+		            &p->pos_script);
 	} else if (is(&t, "layout")) {
 		open_layout(P, p, t.col);
 	} else if (is(&t, "entity")) {
@@ -1199,10 +1389,11 @@ static void stmt_parcel(parser *P, tok t)
 		P->ctx = C_TOP;
 		stmt_top(P, t);
 	} else {
-		err(P, t.col,
-		    "expected size, owner, zone, script, layout, entity, "
-		    "key=value or 'end' in parcel '%s', found %s",
-		    p->name, FOUND(t));
+		char where[128];
+		snprintf(where, sizeof where, "in parcel '%s'", p->name);
+		unknown_stmt(P, &t, where, parcel_kws,
+		             "size, owner, zone, script, layout, entity, key=value "
+		             "or 'end'");
 	}
 }
 
@@ -1216,7 +1407,7 @@ static void layout_end(parser *P, const char *q)
 {
 	wf_parcel *p = &P->w->parcels[P->parcel];
 	P->p = q + 3;
-	if (P->lay_rows < P->lay_h)
+	if (P->lay_rows < P->lay_h && !P->lay_bad)
 		err(P, col_of(P, q),
 		    "layout of parcel '%s' has %lld row%s, expected %lld", p->name,
 		    (long long)P->lay_rows, P->lay_rows == 1 ? "" : "s",
@@ -1263,10 +1454,10 @@ static void row_glyphs(parser *P, const char *row, const unsigned char *s,
 			ix = lookup_mb(P, decode(s, len));
 		}
 		if (x >= w) {
-			err(P, col_of(P, at),
+			rule(err(P, col_of(P, at),
 			    "layout row has more than %lld glyphs (parcel "
 			    "'%s' is %lld tiles wide)",
-			    (long long)w, p->name, (long long)w);
+			    (long long)w, p->name, (long long)w), "layout-size");
 			return;
 		}
 		if (ix < 0) {
@@ -1280,8 +1471,14 @@ static void row_glyphs(parser *P, const char *row, const unsigned char *s,
 				    "layout row",
 				    *s);
 			else
-				err(P, col_of(P, at),
-				    "glyph '%.*s' is not in the palette", len, at);
+				wf_diag_help(
+				    rule(err(P, col_of(P, at),
+				             "glyph '%.*s' is not in the palette", len,
+				             at),
+				         "unknown-glyph"),
+				    "add it to the palette (\"%.*s\" NAME) or use one "
+				    "of its glyphs",
+				    len, at);
 			return;
 		}
 		if (out)
@@ -1289,8 +1486,9 @@ static void row_glyphs(parser *P, const char *row, const unsigned char *s,
 		s += len;
 	}
 	if (x < w)
-		err(P, col_of(P, row), "layout row has %lld glyphs, expected %lld",
-		    (long long)x, (long long)w);
+		rule(err(P, col_of(P, row), "layout row has %lld glyphs, expected %lld",
+		         (long long)x, (long long)w),
+		     "layout-size");
 }
 
 /* Returns false when the line is not a row but a statement to reparse. */
@@ -1335,14 +1533,60 @@ static bool layout_row(parser *P)
 		return false;
 	}
 	P->lay_rows++;
+	/* One wrong row is reported; the rows after it are still read (and
+	 * counted) but not reported: a parcel one tile too narrow would
+	 * otherwise give one error a row. */
+	P->line_bad = P->lay_bad;
 	if (row >= P->lay_h) {
 		if (row == P->lay_h)
-			err(P, col_of(P, q),
-			    "layout of parcel '%s' has more than %lld rows",
-			    P->w->parcels[P->parcel].name, (long long)P->lay_h);
+			rule(err(P, col_of(P, q),
+			         "layout of parcel '%s' has more than %lld rows",
+			         P->w->parcels[P->parcel].name, (long long)P->lay_h),
+			     "layout-size");
+	} else {
+		row_glyphs(P, q, s + x, se, x, out);
+	}
+	P->lay_bad = P->line_bad;
+	return true;
+}
+
+static bool word_is(const char *w, size_t n, const char *kw)
+{
+	return strlen(kw) == n && memcmp(w, kw, n) == 0;
+}
+
+/* A line of a block whose opening line was wrong (C_SKIP): passed over up
+ * to the block's `end`, counting the layouts inside a parcel. A line that
+ * opens a block that cannot be inside it ends the skipping and is read as
+ * a statement (returns false) without one more error: the broken header
+ * was reported, and its `end` may be what is missing. */
+static bool skip_line(parser *P)
+{
+	const char *q = P->line, *e = P->lend;
+	while (q < e && (*q == ' ' || *q == '\t'))
+		q++;
+	const char *w = q;
+	while (q < e && *q != ' ' && *q != '\t' && *q != '#')
+		q++;
+	size_t n = (size_t)(q - w);
+	if (word_is(w, n, "end")) {
+		if (P->skip_depth > 0)
+			P->skip_depth--;
+		else
+			P->ctx = C_TOP;
 		return true;
 	}
-	row_glyphs(P, q, s + x, se, x, out);
+	if (P->skip_depth > 0)
+		return true; /* a layout row */
+	if (word_is(w, n, "layout") && P->skip_what == C_PARCEL) {
+		P->skip_depth++;
+		return true;
+	}
+	if (word_is(w, n, "parcel") || word_is(w, n, "palette") ||
+	    word_is(w, n, "world") || (word_is(w, n, "zone") && P->skip_what == C_ZONE)) {
+		P->ctx = C_TOP;
+		return false;
+	}
 	return true;
 }
 
@@ -1392,6 +1636,8 @@ static void at_eof(parser *P)
 		P->p = P->lend;
 	}
 	P->line_bad = false;
+	if (P->ctx == C_SKIP)
+		P->ctx = C_TOP; /* its header was reported */
 	if (P->ctx == C_START) {
 		err(P, col_of(P, P->p),
 		    "expected 'world NAME', found the end of the file");
@@ -1403,6 +1649,38 @@ static void at_eof(parser *P)
 		P->ctx = was == C_LAYOUT ? C_PARCEL : C_TOP;
 	}
 	P->w->notes[WF_WS_TAIL].lead = take_lead(P);
+}
+
+/* Is this not a text file at all (an image, an archive, UTF-16)? A NUL
+ * byte anywhere says so, as does a start of mostly control bytes and
+ * invalid UTF-8; such a file gets one error, not one for each line. The
+ * position of the first bad byte goes to *at. */
+static bool not_text(const char *buf, size_t len, const char **at)
+{
+	const char *nul = memchr(buf, '\0', len);
+	size_t n = len < 4096 ? len : 4096, bad = 0;
+	const char *first = NULL;
+	for (size_t i = 0; i < n;) {
+		unsigned char c = (unsigned char)buf[i];
+		int l = 1;
+		bool ok = true;
+		if (c >= 0x80)
+			ok = (l = wf_utf8_len((const unsigned char *)buf + i, n - i)) != 0;
+		else if (c < 0x20)
+			ok = c == '\n' || c == '\r' || c == '\t' || c == '\f';
+		if (!ok) {
+			bad++;
+			first = first ? first : buf + i;
+			l = 1;
+		}
+		i += (size_t)l;
+	}
+	if (nul) {
+		*at = first && first < nul ? first : nul;
+		return true;
+	}
+	*at = first;
+	return bad >= 8 && bad * 10 >= n; /* a tenth, not one stray byte */
 }
 
 wf_world *wf_parse(const char *buf, size_t len, const char *file, wf_diags *d)
@@ -1424,8 +1702,28 @@ wf_world *wf_parse(const char *buf, size_t len, const char *file, wf_diags *d)
 	P->tile_budget = (uint64_t)len + 4096;
 	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
 		P->cur += 3;
+	const char *bad;
+	if (not_text(buf, len, &bad)) {
+		/* Locate the first bad byte, then stop: nothing after it reads. */
+		while (next_line(P) && P->cur <= bad)
+			;
+		if (!P->line)
+			P->line = buf;
+		wf_diag *g = rule(err(P, col_of(P, bad),
+		                      "not a text file (byte 0x%02x is not text)",
+		                      (unsigned char)*bad),
+		                  "not-text");
+		if (g)
+			g->end_col = g->col + 1;
+		wf_diag_help(g, "a world file is UTF-8 text; was another file "
+		                "saved as world.acre?");
+		P->ctx = C_TOP;
+		P->cur = P->end;
+	}
 	while (!P->oom && next_line(P)) {
 		if (P->ctx == C_LAYOUT && layout_row(P))
+			continue;
+		if (P->ctx == C_SKIP && skip_line(P))
 			continue;
 		statement(P);
 	}
