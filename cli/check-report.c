@@ -2,6 +2,7 @@
  * its line-oriented writers: human text, GitHub workflow annotations and
  * JUnit XML. JSON and SARIF are in check-json.c. */
 #include "cli/check-report.h"
+#include "cli/cli.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -142,6 +143,7 @@ void check_report_free(check_report *r)
 	for (int i = 0; i < r->nfindings; i++) {
 		free(r->findings[i].file);
 		free(r->findings[i].msg);
+		free(r->findings[i].help);
 	}
 	for (int i = 0; i < r->nparcels; i++) {
 		free(r->parcels[i].name);
@@ -304,6 +306,19 @@ int check_report_add(check_report *r, check_severity sev, const char *rule,
 	return 0;
 }
 
+int check_report_detail(check_report *r, uint32_t end_col, const char *id,
+                        const char *help)
+{
+	if (r->nfindings == 0)
+		return 0;
+	check_finding *x = &r->findings[r->nfindings - 1];
+	x->end_col = end_col;
+	x->id = id;
+	if (help && !(x->help = strdup(help)))
+		return -1;
+	return 0;
+}
+
 int check_report_add_limit(check_report *r, check_severity sev, const char *rule,
                            const char *file, uint32_t line, int parcel,
                            int64_t used, int64_t limit, const char *msg)
@@ -434,7 +449,8 @@ static void text_finding(FILE *out, const check_finding *x, bool color)
 	if (x->limit >= 0)
 		fprintf(out, " (used %lld of %lld)", (long long)x->used,
 		        (long long)x->limit);
-	fprintf(out, " [%s]\n", x->rule);
+	fprintf(out, " [%s]\n", x->id ? x->id : x->rule);
+	cli_diag_source(out, x->file, x->line, x->col, x->end_col, x->help, color);
 }
 
 static void text_heading(FILE *out, const check_parcel *p, bool color)
@@ -558,6 +574,8 @@ static void gh_finding(FILE *out, const check_report *r, const check_finding *x)
 			fprintf(out, ",line=%u", x->line);
 		if (x->line && x->col)
 			fprintf(out, ",col=%u", x->col);
+		if (x->line && x->col && x->end_col)
+			fprintf(out, ",endColumn=%u", x->end_col);
 		fputc(',', out);
 	}
 	fputs("title=", out);

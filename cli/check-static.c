@@ -17,7 +17,8 @@ static int add_diags(check_ctx *c, const wf_diags *d, int from, int to,
 		int p = check_report_find(&c->rep, x->parcel);
 		check_severity sev = x->severity == WF_ERROR ? CHECK_ERROR : CHECK_WARNING;
 		if (check_report_add(&c->rep, sev, rule, x->file, x->line, x->col, p,
-		                     "%s", x->msg) != 0)
+		                     "%s", x->msg) != 0 ||
+		    check_report_detail(&c->rep, x->end_col, x->rule, x->help) != 0)
 			return check_fail(c, "out of memory");
 	}
 	return 0;
@@ -49,7 +50,10 @@ int check_static(check_ctx *c)
 	wf_diags d = {0};
 	c->w = wf_load(c->dir, &d);
 	if (!c->w) {
-		check_fail(c, "%s", d.n ? d.v[0].msg : "cannot read world.acre");
+		char msg[1024];
+		if (d.n)
+			wf_diag_format(&d.v[0], msg, sizeof msg);
+		check_fail(c, "%s", d.n ? msg : "cannot read world.acre");
 		wf_diags_free(&d);
 		return -1;
 	}

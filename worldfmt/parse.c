@@ -1100,9 +1100,10 @@ static void stmt_palette(parser *P, tok t)
 		err(P, t.col, "more than %d palette entries", WF_MAX_PALETTE);
 		return;
 	}
-	wf_glyph g = {.glyph = t.s, .line = P->lineno};
+	wf_glyph g = {.glyph = t.s, .line = P->lineno, .pos_glyph = P->last};
 	if (!(g.name = name(P, "the glyph's name")))
 		return;
+	g.pos_name = P->last;
 	for (;;) {
 		tok o = lex(P);
 		if (o.kind == T_BAD)

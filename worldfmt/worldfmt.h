@@ -132,7 +132,7 @@ typedef struct wf_glyph {
 	int nattrs;
 	wf_note note;
 	uint32_t line;
-	wf_pos pos_script;   /* the script= attribute's value */
+	wf_pos pos_glyph, pos_name, pos_script; /* tokens of its line */
 } wf_glyph;
 
 /* Capabilities a zone may allow (`allow scripts tiles …`). */
