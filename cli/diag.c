@@ -8,8 +8,10 @@
  * The first line is wf_diag_format's (editors jump to it); the source line
  * and the caret under [col, end_col) follow when the file can be read, and
  * the help line when the layer that found the mistake knows the fix. Every
- * command prints diagnostics through here (cli_print_diags, and the text
- * report of `acre check`), so they all look alike. */
+ * command prints diagnostics through here (cli_print_diags in util.c, and
+ * the text report of `acre check`), so they all look alike. This file
+ * depends on libc and worldfmt alone, so the report writers' unit tests can
+ * compile it in. */
 #include "cli/cli.h"
 #include "worldfmt/worldfmt.h"
 
@@ -18,9 +20,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define C_BOLD "\033[1m"
 #define C_RED "\033[1;31m"
-#define C_YELLOW "\033[1;33m"
 #define C_BLUE "\033[1;34m"
 #define C_GREEN "\033[1;32m"
 #define C_OFF "\033[0m"
@@ -80,8 +80,8 @@ static bool source_line(uint32_t line, const char **s, size_t *n)
 			return false;
 		p = nl + 1;
 	}
-	if (p > end)
-		return false;
+	if (p >= end)
+		return false; /* the end of the file, after its last line */
 	const char *nl = memchr(p, '\n', (size_t)(end - p));
 	const char *e = nl ? nl : end;
 	if (e > p && e[-1] == '\r')
@@ -175,34 +175,4 @@ void cli_diag_source(FILE *out, const char *file, uint32_t line, uint32_t col,
 	if (help && *help)
 		fprintf(out, "%*s%shelp:%s %s\n", gw + 2, "", color ? C_GREEN : "",
 		        color ? C_OFF : "", help);
-}
-
-void cli_print_diags(const wf_diags *d)
-{
-	char line[1024];
-	bool color = cli_color(2);
-	fflush(stdout);
-	for (int i = 0; i < d->n; i++) {
-		const wf_diag *g = &d->v[i];
-		wf_diag_format(g, line, sizeof line);
-		if (color) {
-			/* "FILE:L:C:" bold, the severity in its colour. */
-			const char *sev = g->severity == WF_WARNING ? "warning" : "error";
-			char *at = strstr(line, sev);
-			if (at) {
-				fprintf(stderr, C_BOLD "%.*s" C_OFF "%s%s" C_OFF "%s\n",
-				        (int)(at - line), line,
-				        g->severity == WF_WARNING ? C_YELLOW : C_RED, sev,
-				        at + strlen(sev));
-			} else {
-				fprintf(stderr, "%s\n", line);
-			}
-		} else {
-			fprintf(stderr, "%s\n", line);
-		}
-		cli_diag_source(stderr, g->file, g->line, g->col, g->end_col, g->help,
-		                color);
-	}
-	if (d->dropped)
-		fprintf(stderr, "... and %d more\n", d->dropped);
 }

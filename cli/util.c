@@ -144,3 +144,33 @@ char *cli_world_dir(const char *arg)
 	}
 	return strdup(dir);
 }
+
+void cli_print_diags(const wf_diags *d)
+{
+	char line[1024];
+	bool color = cli_color(2);
+	fflush(stdout);
+	for (int i = 0; i < d->n; i++) {
+		const wf_diag *g = &d->v[i];
+		wf_diag_format(g, line, sizeof line);
+		if (color) {
+			/* "FILE:L:C:" bold, the severity in its colour. */
+			const char *sev = g->severity == WF_WARNING ? "warning" : "error";
+			char *at = strstr(line, sev);
+			if (at) {
+				fprintf(stderr, "\033[1m%.*s\033[0m%s%s\033[0m%s\n",
+				        (int)(at - line), line,
+				        g->severity == WF_WARNING ? "\033[1;33m" : "\033[1;31m", sev,
+				        at + strlen(sev));
+			} else {
+				fprintf(stderr, "%s\n", line);
+			}
+		} else {
+			fprintf(stderr, "%s\n", line);
+		}
+		cli_diag_source(stderr, g->file, g->line, g->col, g->end_col, g->help,
+		                color);
+	}
+	if (d->dropped)
+		fprintf(stderr, "... and %d more\n", d->dropped);
+}

@@ -779,7 +779,7 @@ static void stmt_budget(parser *P, uint32_t col)
 {
 	wf_budget *b = &P->w->unit_budget;
 	if (P->seen & S_BUDGET) {
-		err(P, col, "budget given twice");
+		rule(err(P, col, "budget given twice"), "duplicate");
 		return;
 	}
 	int count = 0;
@@ -835,7 +835,7 @@ static void stmt_budget(parser *P, uint32_t col)
 static void open_palette(parser *P, uint32_t col)
 {
 	if (P->palette_seen)
-		err(P, col, "palette given twice (a world has one palette)");
+		rule(err(P, col, "palette given twice (a world has one palette)"), "duplicate");
 	else if (P->parcel_seen)
 		err(P, col, "palette must come before the first parcel");
 	/* Entered even when the line was wrong: its entries follow either way,
@@ -924,7 +924,7 @@ static void open_parcel(parser *P)
 static void stmt_world(parser *P, tok t)
 {
 	if (P->ctx != C_START) {
-		err(P, t.col, "world given twice (a file holds one world)");
+		rule(err(P, t.col, "world given twice (a file holds one world)"), "duplicate");
 		return;
 	}
 	P->ctx = C_TOP;
@@ -937,7 +937,7 @@ static void stmt_format(parser *P, tok t)
 {
 	int64_t v;
 	if (P->seen & S_FORMAT) {
-		err(P, t.col, "format given twice");
+		rule(err(P, t.col, "format given twice"), "duplicate");
 		return;
 	}
 	if (!num(P, "the format version", 0, INT32_MAX, &v))
@@ -965,7 +965,7 @@ static void stmt_seed(parser *P, tok t)
 	if (s.kind == T_BAD)
 		return;
 	if (P->seen & S_SEED) {
-		err(P, t.col, "seed given twice");
+		rule(err(P, t.col, "seed given twice"), "duplicate");
 		return;
 	}
 	if (s.kind != T_WORD || !parse_u64(s.s, s.n, &seed)) {
@@ -1040,7 +1040,7 @@ static void stmt_top(parser *P, tok t)
 		stmt_budget(P, t.col);
 	} else if (is(&t, "events")) {
 		if (P->seen & S_EVENTS) {
-			err(P, t.col, "events given twice");
+			rule(err(P, t.col, "events given twice"), "duplicate");
 			return;
 		}
 		const char *e = text(P, "the events file");
@@ -1201,7 +1201,7 @@ static void stmt_zone(parser *P, tok t)
 	} else if (is(&t, "max-entities-per-parcel")) {
 		int64_t v;
 		if (P->zseen & Z_MAX) {
-			err(P, t.col, "max-entities-per-parcel given twice");
+			rule(err(P, t.col, "max-entities-per-parcel given twice"), "duplicate");
 			return;
 		}
 		if (num(P, "the entity cap", 0, WF_MAX_ENTITIES, &v) &&
@@ -1355,7 +1355,7 @@ static void stmt_parcel(parser *P, tok t)
 			return;
 		}
 		if (P->pseen & P_SIZE) {
-			err(P, t.col, "size given twice in parcel '%s'", p->name);
+			rule(err(P, t.col, "size given twice in parcel '%s'", p->name), "duplicate");
 			return;
 		}
 		wf_pos px = {0};

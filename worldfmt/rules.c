@@ -428,8 +428,9 @@ static void check_parcel(rules *R, wf_parcel *p, int index)
 		           : (wf_pos){p->line, 1, 0},
 		       p->name, "budget",
 		    "parcel '%s' has %d entities; its budget allows "
-		    "%lld (%d unit parcels × %lld)",
+		    "%lld (%d unit parcel%s × %lld)",
 		    p->name, p->nentities, (long long)b.entities, p->pw * p->ph,
+		    p->pw * p->ph == 1 ? "" : "s",
 		    (long long)(b.entities / (p->pw * p->ph > 0 ? p->pw * p->ph : 1)));
 	(void)index;
 }

@@ -106,7 +106,7 @@ assert steps[0][\"with\"][\"fetch-depth\"]==0
 	printf "parcel x 1 0\nend\n" >>c/world.acre && git -C c commit -qam "bad" &&
 	BASE=main && WORLD=c && cd c &&
 	expect_exit 1 acre check --base "origin/$BASE" --format github . >../out &&
-	grep -q "^::error file=world.acre,line=[0-9]*,col=1,title=acre check rules%3A parcel x::parcel .x. overlaps parcel .square." ../out
+	grep -q "^::error file=world.acre,line=[0-9]*,col=10,endColumn=13,title=acre check rules%3A parcel x::parcel .x. overlaps parcel .square." ../out
 '
 
 test_expect 'the hook checks a world in a subdirectory named by ACRE_WORLD' '

@@ -9,6 +9,7 @@
  * sources are compiled into this program. */
 #include "cli/check-base.c"
 #include "cli/check-json.c"
+#include "cli/diag.c"
 #include "cli/check-owner.c"
 #include "cli/check-report.c"
 #include "cli/check-run.c"

@@ -5,6 +5,7 @@
  * The writers live in cli/, which is not part of libacre, so their sources
  * are compiled into this program. */
 #include "cli/check-json.c"
+#include "cli/diag.c"
 #include "cli/check-report.c"
 
 #include "tests/unit/unit.h"
