@@ -76,6 +76,11 @@ void cli_print_diags(const struct wf_diags *d);
 void cli_diag_source(FILE *out, const char *file, uint32_t line, uint32_t col,
                      uint32_t end_col, const char *help, bool color);
 
+/* A column for a Lua error ("FILE:LINE: message … near 'TOKEN'"), read from
+ * the source line of `file`; false when the line cannot be read. */
+bool cli_lua_position(const char *file, uint32_t *line, const char *msg, uint32_t *col,
+                      uint32_t *end_col);
+
 /* The world directory named by an optional argument (default "."): returns
  * a malloc'd path to the directory holding world.acre, or NULL after
  * printing why ("not a world: DIR has no world.acre"). */

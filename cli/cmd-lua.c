@@ -73,6 +73,61 @@ static int cmd_lua_module(void *ud, const char *name, char **src, size_t *len, c
 	return cmd_lua_read(path, src, len);
 }
 
+static const char *cmd_lua_rule(vm_status s)
+{
+	switch (s) {
+	case VM_ERR_SYNTAX:
+		return "lua-syntax";
+	case VM_ERR_RUNTIME:
+		return "lua-runtime";
+	case VM_ERR_INSTRUCTIONS:
+		return "instructions";
+	case VM_ERR_MEMORY:
+		return "memory";
+	case VM_ERR_DEPTH:
+		return "depth";
+	case VM_ERR_OUTPUT:
+		return "output";
+	case VM_ERR_BYTECODE:
+		return "bytecode";
+	default:
+		return "lua";
+	}
+}
+
+/* A failed run as every other diagnostic: "FILE:LINE:COL: error: message
+ * [rule]", the source line with a caret, then Lua's traceback. */
+static void cmd_lua_report(const vm_error *e, vm_status s)
+{
+	const char *m = e->msg;
+	size_t fn = strlen(e->file);
+	uint32_t col = 0, end = 0, line = (uint32_t)(e->line > 0 ? e->line : 0);
+	if (fn && e->line > 0 && strncmp(m, e->file, fn) == 0 && m[fn] == ':') {
+		const char *p = m + fn + 1;
+		while (*p >= '0' && *p <= '9')
+			p++;
+		if (*p == ':' && p[1] == ' ')
+			m = p + 2;
+	}
+	bool color = cli_color(2);
+	if (m != e->msg && cli_lua_position(e->file, &line, m, &col, &end)) {
+		fprintf(stderr, "%s%s:%u:%u:%s %serror:%s %s [%s]\n",
+		        color ? "\033[1m" : "", e->file, line, col,
+		        color ? "\033[0m" : "", color ? "\033[1;31m" : "",
+		        color ? "\033[0m" : "", m, cmd_lua_rule(s));
+		cli_diag_source(stderr, e->file, line, col, end, NULL, color);
+	} else if (m != e->msg) {
+		fprintf(stderr, "%s:%u: error: %s [%s]\n", e->file, line, m,
+		        cmd_lua_rule(s));
+	} else {
+		fprintf(stderr, "%s: error: %s [%s]\n", e->file[0] ? e->file : "acre lua",
+		        m, cmd_lua_rule(s));
+	}
+	if (e->traceback[0])
+		fprintf(stderr, "%s\n", e->traceback[0] == '\n' ? e->traceback + 1
+		                                                : e->traceback);
+}
+
 /* Set the global `arg`: arg[0] is the script, arg[1..] its arguments. */
 static void cmd_lua_args(vm *v, int argc, char **argv)
 {
@@ -154,7 +209,7 @@ static int cmd_lua(int argc, char **argv)
 	vm_status s = vm_load(v, file, src + skip, len - skip, &err);
 	fflush(stdout);
 	if (s != VM_OK)
-		fprintf(stderr, "%s%s\n", err.msg, err.traceback);
+		cmd_lua_report(&err, s);
 	vm_free(v);
 	free(src);
 	free(dir);

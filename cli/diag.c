@@ -176,3 +176,72 @@ void cli_diag_source(FILE *out, const char *file, uint32_t line, uint32_t col,
 		fprintf(out, "%*s%shelp:%s %s\n", gw + 2, "", color ? C_GREEN : "",
 		        color ? C_OFF : "", help);
 }
+
+/* A word the message quotes ('fountian') that the line holds as a string
+ * literal ("fountian" or 'fountian'): the argument that was wrong. */
+static bool quoted_in_line(const char *msg, const char *s, size_t n, uint32_t *col,
+                           uint32_t *end_col)
+{
+	for (const char *q = strchr(msg, '\''); q; q = strchr(q, '\'')) {
+		const char *e = strchr(q + 1, '\'');
+		if (!e)
+			break;
+		size_t tn = (size_t)(e - q - 1);
+		for (size_t k = 0; tn && k + tn + 2 <= n; k++)
+			if ((s[k] == '"' || s[k] == '\'') && s[k + tn + 1] == s[k] &&
+			    memcmp(s + k + 1, q + 1, tn) == 0) {
+				*col = (uint32_t)k + 1;
+				*end_col = (uint32_t)(k + tn + 2) + 1;
+				return true;
+			}
+		q = e + 1;
+	}
+	return false;
+}
+
+/* Lua reports "FILE:LINE: message" without a column. Its syntax errors end
+ * in "near 'TOKEN'" (or "near <eof>"): the parser stops at the first token
+ * that cannot follow what it read, so the last TOKEN of the line is the
+ * likelier one. Otherwise the statement starts at the line's first
+ * non-blank; "near <eof>" points after the line's text. Returns false
+ * when the line cannot be read (Lua names the line after the last for an
+ * unfinished chunk): the caller then prints the line alone. *line is kept
+ * as Lua gives it, so every report format names the same line. */
+bool cli_lua_position(const char *file, uint32_t *line, const char *msg, uint32_t *col,
+                      uint32_t *end_col)
+{
+	const char *s;
+	size_t n;
+	if (!file || !*line || !load_source(file))
+		return false;
+	bool eof = msg && strstr(msg, " near <eof>");
+	if (!source_line(*line, &s, &n))
+		return false;
+	/* A BOM on the first line is not a column. */
+	size_t i = 0;
+	while (i < n && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	size_t e = n;
+	while (e > i && (s[e - 1] == ' ' || s[e - 1] == '\t' || s[e - 1] == '\r'))
+		e--;
+	*col = (uint32_t)i + 1;
+	*end_col = (uint32_t)e + 1;
+	const char *near = msg ? strstr(msg, " near '") : NULL;
+	if (near) {
+		near += 7;
+		const char *q = strrchr(near, '\'');
+		size_t tn = q && q > near ? (size_t)(q - near) : 0;
+		for (size_t k = n; tn && k-- > 0;)
+			if (k + tn <= n && memcmp(s + k, near, tn) == 0) {
+				*col = (uint32_t)k + 1;
+				*end_col = (uint32_t)(k + tn) + 1;
+				break;
+			}
+	} else if (msg && quoted_in_line(msg, s, n, col, end_col)) {
+		/* the name the message quotes, where the script wrote it */
+	} else if (eof) {
+		*col = *end_col = (uint32_t)e + 1;
+		(*end_col)++;
+	}
+	return true;
+}

@@ -117,6 +117,16 @@ int api_find_parcel(const api_run *r, const char *name, size_t len)
 	return -1;
 }
 
+const char *api_suggest(const char *name, const void *base, size_t stride, int n,
+                        char *buf)
+{
+	const char *s = wf_suggest(name, base, stride, n);
+	if (!s)
+		return "";
+	snprintf(buf, API_SUGGEST_MAX, " (did you mean '%.64s'?)", s);
+	return buf;
+}
+
 /* ---- Entities ---------------------------------------------------------------*/
 
 void api_value_free(api_value *v)

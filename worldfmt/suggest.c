@@ -51,10 +51,15 @@ int wf_edit_distance(const char *a, const char *b, int max)
 	return prev[m] > max ? max + 1 : prev[m];
 }
 
-/* How far a word may be from a suggestion: a third of its length, 1 to 3. */
+/* How far a word may be from a suggestion: a third of its length, 1 to 3;
+ * nothing is close to a word of one or two bytes ('b' is not a typo of
+ * 'a'). */
 static int allowed(const char *word)
 {
-	int n = (int)strlen(word) / 3;
+	size_t len = strlen(word);
+	if (len < 3)
+		return 0;
+	int n = (int)len / 3;
 	return n < 1 ? 1 : n > 3 ? 3 : n;
 }
 
@@ -63,6 +68,8 @@ const char *wf_suggest(const char *word, const void *base, size_t stride, int n)
 	if (!word || !*word)
 		return NULL;
 	int max = allowed(word);
+	if (max == 0)
+		return NULL;
 	const char *best = NULL;
 	int bestd = max + 1;
 	for (int i = 0; i < n; i++) {

@@ -71,7 +71,8 @@ void wf_diag_help(wf_diag *g, const char *fmt, ...)
  * "Did you mean": the candidate closest to `word` by edit distance
  * (Damerau-Levenshtein: a swap of two neighbours counts one), when it is
  * close enough to be a typo (at most a third of the word's length, at
- * least 1, at most 3) and not the word itself; else NULL. Candidates are
+ * least 1, at most 3; nothing for words under three bytes) and not the
+ * word itself; else NULL. Candidates are
  * `n` strings at base + i * stride (a `const char *` field of an array of
  * structs, or an array of strings with stride sizeof(char *)); NULL ones
  * are skipped. Ties go to the first candidate. */

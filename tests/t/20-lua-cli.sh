@@ -22,18 +22,23 @@ test_expect 'require finds modules next to the script' '
 	echo 7 >want && expect_same want out
 '
 
-test_expect 'a runtime error exits 1 with FILE:LINE: message' '
+test_expect 'a runtime error exits 1 with FILE:LINE:COL: error: message [rule]' '
 	printf "local x = 1\nerror(\"boom\")\n" >a.lua &&
 	expect_exit 1 acre lua a.lua 2>err &&
 	head -n 1 err >first &&
-	echo "a.lua:2: boom" >want && expect_same want first &&
+	echo "a.lua:2:1: error: boom [lua-runtime]" >want && expect_same want first &&
 	grep -q "a.lua:2: in main chunk" err
 '
 
 test_expect 'a syntax error exits 1' '
 	printf "x = = 1\n" >a.lua &&
 	expect_exit 1 acre lua a.lua 2>err &&
-	echo "a.lua:1: unexpected symbol near '"'"'='"'"'" >want && expect_same want err
+	cat >want <<-\EOF &&
+	a.lua:1:5: error: unexpected symbol near '"'"'='"'"' [lua-syntax]
+	    1 | x = = 1
+	      |     ^
+	EOF
+	expect_same want err
 '
 
 test_expect 'a missing script is a usage error' '
@@ -68,7 +73,7 @@ test_expect '--instructions limits the run' '
 	echo "for i = 1, 1e6 do end print(\"done\")" >a.lua &&
 	acre lua --instructions 2000000 a.lua >out && grep -q done out &&
 	expect_exit 1 acre lua --instructions 1000 a.lua 2>err &&
-	echo "a.lua:1: instruction budget exhausted (call limit 1000)" >want &&
+	echo "a.lua:1:1: error: instruction budget exhausted (call limit 1000) [instructions]" >want &&
 	head -n 1 err >first && expect_same want first
 '
 
@@ -82,7 +87,7 @@ test_expect 'a #! first line is skipped and line numbers stay' '
 	printf "#!/usr/bin/env acre lua\nprint(\"hi\")\nerror(\"x\")\n" >a.lua &&
 	expect_exit 1 acre lua a.lua >out 2>err &&
 	echo hi >want && expect_same want out &&
-	head -n 1 err >first && echo "a.lua:3: x" >want && expect_same want first
+	head -n 1 err >first && echo "a.lua:3:1: error: x [lua-runtime]" >want && expect_same want first
 '
 
 test_expect 'a directory is not a script' '
