@@ -78,8 +78,10 @@ typedef struct parser {
 	bool oom;
 	wf_pos last;      /* the last token lexed (for the model's positions) */
 	bool lay_bad;     /* a row of this layout was wrong: report one */
-	int skip_what;    /* C_SKIP: the block skipped (C_PARCEL or C_ZONE) */
+	int skip_what;    /* C_SKIP: the block skipped (C_PARCEL, C_ZONE …) */
+	int skip_ret;     /* C_SKIP: the context after its `end` */
 	int skip_depth;   /* C_SKIP: layouts open inside it */
+	bool palette_broken; /* the palette was not read: glyphs go unchecked */
 } parser;
 
 /* Byte classes for bare words. */
@@ -181,12 +183,10 @@ static wf_diag *rule(wf_diag *g, const char *id)
 }
 
 /* "did you mean" for an unknown word among `list`'s keywords; else `hint`
- * (may be NULL) as the help. */
-static void suggest_word(wf_diag *g, const tok *t, const char *const *list,
-                         const char *hint)
+ * (may be NULL) as the help. Returns the suggestion, or NULL. */
+static const char *suggest_word(wf_diag *g, const tok *t, const char *const *list,
+                                const char *hint)
 {
-	if (!g)
-		return;
 	char word[WF_MAX_NAME + 1];
 	const char *s = NULL;
 	if ((t->kind == T_WORD || t->kind == T_KV) && t->n < sizeof word) {
@@ -198,6 +198,7 @@ static void suggest_word(wf_diag *g, const tok *t, const char *const *list,
 		wf_diag_help(g, "did you mean '%s'?", s);
 	else if (hint)
 		wf_diag_help(g, "%s", hint);
+	return s;
 }
 
 /* Up to 40 bytes of s, cut at a code point boundary, for messages. */
@@ -849,6 +850,7 @@ static void open_palette(parser *P, uint32_t col)
 /* A block whose opening line was wrong: pass over its body (C_SKIP). */
 static void skip_block(parser *P, int what)
 {
+	P->skip_ret = what == C_LAYOUT ? C_PARCEL : C_TOP;
 	P->ctx = C_SKIP;
 	P->skip_what = what;
 	P->skip_depth = 0;
@@ -981,6 +983,8 @@ static void stmt_seed(parser *P, tok t)
 	}
 }
 
+static void skip_block(parser *P, int what);
+
 /* The keywords of each block, for "did you mean". */
 static const char *const top_kws[] = {"format", "seed",    "size", "parcel-size",
                                       "budget", "events",  "palette", "zone",
@@ -995,17 +999,31 @@ static const char *const zone_kws[] = {"allow", "max-entities-per-parcel", "end"
 static void unknown_stmt(parser *P, const tok *t, const char *where,
                          const char *const *kws, const char *expected)
 {
-	wf_diag *g;
 	char hint[256];
 	snprintf(hint, sizeof hint, "expected %s", expected);
-	if (t->kind == T_WORD) {
-		g = rule(err(P, t->col, "unknown keyword '%.*s' %s",
-		             quote_len(t->s, t->n), t->s, where),
-		         "unknown-keyword");
-		suggest_word(g, t, kws, hint);
-	} else {
-		g = err(P, t->col, "expected %s %s, found %s", expected, where,
-		        FOUND(*t));
+	if (t->kind != T_WORD) {
+		err(P, t->col, "expected %s %s, found %s", expected, where, FOUND(*t));
+		return;
+	}
+	wf_diag *g = rule(err(P, t->col, "unknown keyword '%.*s' %s",
+	                      quote_len(t->s, t->n), t->s, where),
+	                  "unknown-keyword");
+	const char *s = suggest_word(g, t, kws, hint);
+	/* A misspelt block opener still opens its block: its body is passed
+	 * over, so one typo gives one error, not one per line of the body. */
+	if (!s)
+		return;
+	if (strcmp(s, "palette") == 0) {
+		P->palette_seen = P->palette_broken = true;
+		skip_block(P, C_PALETTE);
+	} else if (strcmp(s, "zone") == 0 && P->ctx == C_TOP) {
+		skip_block(P, C_ZONE);
+	} else if (strcmp(s, "parcel") == 0) {
+		P->parcel_seen = true;
+		skip_block(P, C_PARCEL);
+	} else if (strcmp(s, "layout") == 0 && P->ctx == C_PARCEL) {
+		P->pseen |= P_LAYOUT | P_SIZE;
+		skip_block(P, C_LAYOUT);
 	}
 }
 
@@ -1461,7 +1479,9 @@ static void row_glyphs(parser *P, const char *row, const unsigned char *s,
 			    (long long)w, p->name, (long long)w), "layout-size");
 			return;
 		}
-		if (ix < 0) {
+		if (ix < 0 && P->palette_broken && *s != ' ' && *s != '\t') {
+			ix = 0; /* the palette was not read: any glyph may be in it */
+		} else if (ix < 0) {
 			if (*s == ' ' || *s == '\t')
 				err(P, col_of(P, at),
 				    "unexpected blank in layout row (a row is "
@@ -1574,7 +1594,15 @@ static bool skip_line(parser *P)
 		if (P->skip_depth > 0)
 			P->skip_depth--;
 		else
-			P->ctx = C_TOP;
+			P->ctx = P->skip_ret;
+		return true;
+	}
+	if (P->skip_what == C_LAYOUT) {
+		/* Rows, unless a statement shows that `end` is missing. */
+		if (layout_keyword(w, e)) {
+			P->ctx = C_PARCEL;
+			return false;
+		}
 		return true;
 	}
 	if (P->skip_depth > 0)
@@ -1584,7 +1612,7 @@ static bool skip_line(parser *P)
 		return true;
 	}
 	if (word_is(w, n, "parcel") || word_is(w, n, "palette") ||
-	    word_is(w, n, "world") || (word_is(w, n, "zone") && P->skip_what == C_ZONE)) {
+	    word_is(w, n, "world") || (word_is(w, n, "zone") && P->skip_what != C_PARCEL)) {
 		P->ctx = C_TOP;
 		return false;
 	}
@@ -1638,7 +1666,7 @@ static void at_eof(parser *P)
 	}
 	P->line_bad = false;
 	if (P->ctx == C_SKIP)
-		P->ctx = C_TOP; /* its header was reported */
+		P->ctx = P->skip_ret; /* its header was reported */
 	if (P->ctx == C_START) {
 		err(P, col_of(P, P->p),
 		    "expected 'world NAME', found the end of the file");
