@@ -82,6 +82,7 @@ typedef struct parser {
 	int skip_ret;     /* C_SKIP: the context after its `end` */
 	int skip_depth;   /* C_SKIP: layouts open inside it */
 	bool palette_broken; /* the palette was not read: glyphs go unchecked */
+	bool size_broken;    /* the parcel's size was not read: nor its layout */
 } parser;
 
 /* Byte classes for bare words. */
@@ -919,6 +920,7 @@ static void open_parcel(parser *P)
 	p->notes[WF_PS_HEAD] = note;
 	P->ctx = C_PARCEL;
 	P->pseen = 0;
+	P->size_broken = false;
 	P->parcel_seen = true;
 	P->block_line = P->lineno;
 }
@@ -1122,10 +1124,12 @@ static void stmt_palette(parser *P, tok t)
 	if (!(g.name = name(P, "the glyph's name")))
 		return;
 	g.pos_name = P->last;
+	/* A wrong option is reported and the entry kept without it: the
+	 * layouts that use the glyph would otherwise all be wrong too. */
 	for (;;) {
 		tok o = lex(P);
 		if (o.kind == T_BAD)
-			goto fail;
+			break;
 		if (o.kind == T_EOL)
 			break;
 		if (is(&o, "solid")) {
@@ -1135,7 +1139,7 @@ static void stmt_palette(parser *P, tok t)
 			g.pos_script = P->last;
 		} else if (o.kind == T_KV) {
 			if (!add_attr(P, &g.attrs, &g.nattrs, &o))
-				goto fail;
+				break;
 		} else {
 			static const char *const opts[] = {"solid", NULL};
 			suggest_word(err(P, o.col,
@@ -1143,7 +1147,7 @@ static void stmt_palette(parser *P, tok t)
 			                 "key=value, found %s",
 			                 FOUND(o)),
 			             &o, opts, NULL);
-			goto fail;
+			break;
 		}
 	}
 	g.note.lead = take_lead(P);
@@ -1315,7 +1319,7 @@ static void open_layout(parser *P, wf_parcel *p, uint32_t col)
 	else
 		p->pos_layout = (wf_pos){P->lineno, col, col + 6};
 	end_stmt(P, twice ? NULL : &p->notes[WF_PS_LAYOUT]);
-	P->lay_bad = false;
+	P->lay_bad = P->size_broken; /* then no row is reported */
 	if (twice) {
 		P->ctx = C_LAYOUT;
 		P->lay_line = P->lineno;
@@ -1377,14 +1381,19 @@ static void stmt_parcel(parser *P, tok t)
 			return;
 		}
 		wf_pos px = {0};
+		/* Numbers read are kept even when the line goes on wrongly, and
+		 * a size that could not be read leaves the layout unchecked: the
+		 * layout is not what is wrong. */
 		if (num(P, "a width in unit parcels", 1, WF_MAX_WORLD_PARCELS, &x) &&
 		    (px = P->last, true) &&
-		    num(P, "a height in unit parcels", 1, WF_MAX_WORLD_PARCELS, &y) &&
-		    end_stmt(P, &p->notes[WF_PS_SIZE])) {
+		    num(P, "a height in unit parcels", 1, WF_MAX_WORLD_PARCELS, &y)) {
 			p->pos_size = span_pos(px, P->last);
 			p->pw = (int32_t)x;
 			p->ph = (int32_t)y;
 			P->pseen |= P_SIZE;
+			end_stmt(P, &p->notes[WF_PS_SIZE]);
+		} else {
+			P->size_broken = true;
 		}
 	} else if (is(&t, "owner")) {
 		parcel_text(P, p, P_OWNER, "owner", &p->owner, WF_PS_OWNER, t.col,
@@ -1427,10 +1436,11 @@ static void layout_end(parser *P, const char *q)
 	wf_parcel *p = &P->w->parcels[P->parcel];
 	P->p = q + 3;
 	if (P->lay_rows < P->lay_h && !P->lay_bad)
-		err(P, col_of(P, q),
-		    "layout of parcel '%s' has %lld row%s, expected %lld", p->name,
-		    (long long)P->lay_rows, P->lay_rows == 1 ? "" : "s",
-		    (long long)P->lay_h);
+		rule(err(P, col_of(P, q),
+		         "layout of parcel '%s' has %lld row%s, expected %lld", p->name,
+		         (long long)P->lay_rows, P->lay_rows == 1 ? "" : "s",
+		         (long long)P->lay_h),
+		     "layout-size");
 	P->line_bad = false;
 	if (!end_stmt(P, &p->notes[WF_PS_LAYOUT_END]))
 		return;
@@ -1449,6 +1459,14 @@ static bool layout_keyword(const char *q, const char *e)
 			return true;
 	}
 	return false;
+}
+
+/* A layout error underlines one glyph, not the rest of the row. */
+static wf_diag *glyph_end(wf_diag *g, int len)
+{
+	if (g)
+		g->end_col = g->col + (uint32_t)len;
+	return g;
 }
 
 /* The general row reader, from glyph x on: multi-byte glyphs, and every
@@ -1493,10 +1511,11 @@ static void row_glyphs(parser *P, const char *row, const unsigned char *s,
 				    *s);
 			else
 				wf_diag_help(
-				    rule(err(P, col_of(P, at),
-				             "glyph '%.*s' is not in the palette", len,
-				             at),
-				         "unknown-glyph"),
+				    glyph_end(rule(err(P, col_of(P, at),
+				                       "glyph '%.*s' is not in the palette",
+				                       len, at),
+				                   "unknown-glyph"),
+				              len),
 				    "add it to the palette (\"%.*s\" NAME) or use one "
 				    "of its glyphs",
 				    len, at);

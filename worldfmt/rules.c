@@ -421,7 +421,7 @@ static void check_parcel(rules *R, wf_parcel *p, int index)
 	check_entities(R, p, caps);
 	wf_budget b = wf_parcel_budget(w, p);
 	if (p->nentities > b.entities)
-		bad_at(R,
+		wf_diag_help(bad_at(R,
 		       b.entities >= 0 && b.entities < p->nentities
 		           ? pos_or(p->entities[b.entities].pos_name,
 		                    p->entities[b.entities].line)
@@ -431,7 +431,9 @@ static void check_parcel(rules *R, wf_parcel *p, int index)
 		    "%lld (%d unit parcel%s × %lld)",
 		    p->name, p->nentities, (long long)b.entities, p->pw * p->ph,
 		    p->pw * p->ph == 1 ? "" : "s",
-		    (long long)(b.entities / (p->pw * p->ph > 0 ? p->pw * p->ph : 1)));
+		    (long long)(b.entities / (p->pw * p->ph > 0 ? p->pw * p->ph : 1))),
+		             "remove an entity, or raise the budget (the world's "
+		             "'budget entities=' or the zone's max-entities-per-parcel)");
 	(void)index;
 }
 
