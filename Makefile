@@ -71,7 +71,7 @@ ALL_LDFLAGS = $(XFLAGS) $(LDFLAGS)
 ALL_LIBS = $(PKG_LIBS) -lm -lpthread
 
 .PHONY: all run test test-sanitize bench fuzz deps install uninstall clean \
-        lua-stock
+        lua-stock check-layers
 
 all: acre
 
@@ -155,8 +155,13 @@ run:
 
 test:
 	@sh mk/deps.sh packages
+	@sh mk/check-layers.sh
 	@$(MAKE) --no-print-directory acre test-bins
 	@ACRE_BUILD=$(B) sh tests/run.sh
+
+# Includes must point down the layers (each module's README says which).
+check-layers:
+	@sh mk/check-layers.sh
 
 test-sanitize:
 	@sh mk/deps.sh packages

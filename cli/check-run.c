@@ -66,7 +66,7 @@ static bool is_limit(vm_status s)
 static void mark_scripted(check_ctx *c, bool *scripted)
 {
 	for (int i = 0; i < c->w->nparcels; i++) {
-		scripted[i] = check_parcel_scripted(c->w, &c->w->parcels[i]);
+		scripted[i] = wf_parcel_scripted(c->w, &c->w->parcels[i]);
 		if (scripted[i]) {
 			c->rep.parcels[c->rp[i]].scripted = true;
 			c->rep.parcels[c->rp[i]].source = CHECK_SKIPPED;
@@ -100,7 +100,7 @@ static int load_events(check_ctx *c, api_events *ev)
 	char *path = check_path(c, c->w->events);
 	if (!path)
 		return check_fail(c, "out of memory");
-	int n = api_events_load(path, ev);
+	int n = api_events_load(c->dir, c->w->events, path, ev);
 	free(path);
 	if (n < 0 && ev->nerrs == 0)
 		return check_fail(c, "out of memory");

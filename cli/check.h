@@ -96,9 +96,6 @@ char *check_path(const check_ctx *c, const char *rel);
  * text (only the header is read). malloc'd; NULL when there is none. */
 char *check_header_name(const char *s, const char *end);
 
-/* Does parcel p run a script: its own, an entity's or a tile's? */
-bool check_parcel_scripted(const wf_world *w, const wf_parcel *p);
-
 /* Seconds on a monotonic clock. */
 double check_now(void);
 

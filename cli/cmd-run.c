@@ -140,10 +140,14 @@ static int run_load_events(const run_args *a, const char *dir, wf_world *w,
 	}
 	if (!file)
 		return CLI_OK;
-	int n = api_events_load(file, ev);
+	/* --events names a file of the user's; the world's own events file is
+	 * read through the world's guarded reader, and one it cannot read
+	 * makes the world invalid. */
+	int n = a->events ? api_events_load(NULL, file, file, ev)
+	                  : api_events_load(dir, w->events, file, ev);
 	if (n < 0 && ev->nerrs && ev->errs[0].line == 0) {
 		cli_error("run: %s: %s", file, ev->errs[0].msg);
-		return CLI_USAGE;
+		return a->events ? CLI_USAGE : CLI_INVALID;
 	}
 	if (n == 0)
 		api_events_check(ev, w);

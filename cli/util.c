@@ -88,25 +88,8 @@ bool cli_parse_int(const struct cmd_entry *e, const char *what, const char *s,
 bool cli_parse_size(const struct cmd_entry *e, const char *what, const char *s,
                     uint64_t *out)
 {
-	static const struct { const char *suffix; int shift; } units[] = {
-		{"", 0},     {"B", 0},   {"K", 10},   {"KB", 10}, {"KiB", 10},
-		{"M", 20},   {"MB", 20}, {"MiB", 20}, {"G", 30},  {"GB", 30},
-		{"GiB", 30},
-	};
-	char *end;
-	errno = 0;
-	unsigned long long v = strtoull(s, &end, 10);
-	if (end == s || errno || *s == '-')
-		goto bad;
-	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
-		if (strcasecmp(end, units[i].suffix) != 0)
-			continue;
-		if (v > (UINT64_MAX >> units[i].shift))
-			goto bad;
-		*out = (uint64_t)v << units[i].shift;
+	if (wf_size_parse(s, strlen(s), UINT64_MAX, out))
 		return true;
-	}
-bad:
 	cli_usage(e, "%s wants a size such as 65536, 64KiB or 2MiB, not '%s'", what, s);
 	return false;
 }

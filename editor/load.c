@@ -157,30 +157,34 @@ static wf_world *parse_split(const char *buf, size_t len, const char *file,
 wf_world *ed_load(const char *path, const char *file, wf_world **keep, wf_diags *d)
 {
 	*keep = NULL;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	struct stat st;
-	if (fd < 0 || fstat(fd, &st) != 0) {
+	/* The directory is the user's; the file in it is read through the
+	 * world's guarded open (no link followed, a regular file, capped). */
+	char dir[4096];
+	const char *slash = strrchr(path, '/');
+	const char *base = slash ? slash + 1 : path;
+	snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) : 0, path);
+	if (slash && slash == path)
+		snprintf(dir, sizeof dir, "/");
+	int fd;
+	uint64_t size;
+	wf_read_status st = wf_world_open(slash ? dir : NULL, base, &fd, &size);
+	if (st == WF_READ_OK && size > WF_MAX_WORLD_BYTES) {
+		close(fd);
+		st = WF_READ_TOOBIG;
+	}
+	if (st != WF_READ_OK) {
 		wf_diag_add(d, WF_ERROR, file, 0, 0, NULL, "cannot read: %s",
-		            strerror(errno));
-		if (fd >= 0)
-			close(fd);
+		            wf_read_strerror(st));
 		return NULL;
 	}
-	size_t len = (size_t)st.st_size;
+	size_t len = (size_t)size;
 	char *buf =
 	    len ? mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0) : NULL;
 	close(fd);
 	if (buf == MAP_FAILED) {
-		/* Not mappable (a pipe, a special file): read it the plain way. */
-		size_t n;
-		if (wf_read_file(path, &buf, &n) != 0) {
-			wf_diag_add(d, WF_ERROR, file, 0, 0, NULL, "cannot read: %s",
-			            strerror(errno));
-			return NULL;
-		}
-		wf_world *w = wf_parse(buf, n, file, d);
-		free(buf);
-		return w;
+		wf_diag_add(d, WF_ERROR, file, 0, 0, NULL, "cannot read: %s",
+		            strerror(errno));
+		return NULL;
 	}
 	wf_world *w = len >= SPLIT_MIN ? parse_split(buf, len, file, keep) : NULL;
 	if (!w)

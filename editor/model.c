@@ -671,23 +671,21 @@ int ed_paste(ed_model *m, int32_t tx, int32_t ty)
 
 /* ---- Rules shared by parcel edits ---------------------------------------- */
 
+/* Names follow the file's rule (wf_name_ok); the messages say which part
+ * of it a name breaks. */
 static int check_name(ed_model *m, const char *what, const char *name)
 {
 	size_t n = name ? strlen(name) : 0;
+	if (wf_name_ok(name, n))
+		return 0;
 	if (n == 0)
 		return fail(m, "%s name is empty", what);
 	if (n > WF_MAX_NAME)
 		return fail(m, "%s name is longer than %d bytes", what, WF_MAX_NAME);
-	for (const char *s = name; *s; s++) {
-		char c = *s;
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		      (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.'))
-			return fail(m,
-			            "%s name '%s' may hold only letters, digits, '_', "
-			            "'-' and '.'",
-			            what, name);
-	}
-	return 0;
+	if (name[0] == '-' || name[0] == '.')
+		return fail(m, "%s name '%s' may not start with '-' or '.'", what, name);
+	return fail(m, "%s name '%s' may hold only letters, digits, '_', '-' and '.'",
+	            what, name);
 }
 
 /* The rectangle must lie inside the world and touch no parcel but `self`. */
@@ -720,35 +718,24 @@ static int check_parcel(ed_model *m, int pi)
 	return 0;
 }
 
-/* Text that goes into a quoted string of the file. */
+/* Text that goes into a quoted string of the file: the file's rule. */
 static int check_text(ed_model *m, const char *what, const char *s)
 {
 	if (strlen(s) > WF_MAX_STRING)
 		return fail(m, "%s is longer than %d bytes", what, WF_MAX_STRING);
-	for (const unsigned char *p = (const unsigned char *)s; *p;) {
-		int n = wf_utf8_len(p, strlen((const char *)p));
-		if (n == 0)
-			return fail(m, "%s is not valid UTF-8", what);
-		if (*p < 0x20 || *p == 0x7f || *p == '"' || *p == '\\')
-			return fail(
-			    m,
-			    "%s may not hold quotes, backslashes or control characters",
-			    what);
-		p += n;
-	}
+	if (!wf_text_ok(s))
+		return fail(m, "%s may hold only valid UTF-8 without control characters",
+		            what);
 	return 0;
 }
 
+/* A script path follows the guarded reader's rule (wf_path_check). */
 static int check_script(ed_model *m, const char *s)
 {
 	if (check_text(m, "script path", s))
 		return -1;
-	size_t n = strlen(s);
-	if (s[0] == '/' || strstr(s, "..") || n < 5 || strcmp(s + n - 4, ".lua") != 0)
-		return fail(m,
-		            "script '%s' must be a relative path ending in .lua, inside "
-		            "the world",
-		            s);
+	if (wf_path_check(s) != WF_READ_OK)
+		return fail(m, "script '%s' must be a relative path inside the world", s);
 	return 0;
 }
 
@@ -758,14 +745,14 @@ static bool zone_allows(const wf_world *w, const wf_parcel *p, int cap)
 	return (wf_parcel_caps(w, p) & cap) != 0;
 }
 
-/* How many entities the parcel may hold with zone zi (-1: none), following
- * wf_parcel_budget: the zone's cap counts per unit parcel. */
+/* How many entities the parcel may hold with zone zi (-1: none): its
+ * budget (wf_parcel_budget) as if it were in that zone. */
 static int64_t entity_cap(const wf_world *w, const wf_parcel *p, int zi)
 {
-	int64_t unit = w->unit_budget.entities;
-	if (zi >= 0 && w->zones[zi].max_entities >= 0 && w->zones[zi].max_entities < unit)
-		unit = w->zones[zi].max_entities;
-	return unit * p->pw * p->ph;
+	wf_parcel q = *p;
+	q.zone = zi >= 0 ? w->zones[zi].name : NULL;
+	q.zone_index = zi;
+	return wf_parcel_budget(w, &q).entities;
 }
 
 /* ---- Parcels ------------------------------------------------------------- */

@@ -91,9 +91,7 @@ static void load_events(ed_ui *u, ed_play *p)
 	const char *ev = u->m.w->events;
 	if (!ev)
 		return;
-	char path[4096];
-	snprintf(path, sizeof path, "%s/%s", u->dir, ev);
-	if (api_events_load(path, &p->events) != 0 ||
+	if (api_events_load(u->dir, ev, ev, &p->events) != 0 ||
 	    api_events_check(&p->events, u->m.w) != 0) {
 		ed_set_msg(u, true, "events file %s: %s; playing without events", ev,
 		           p->events.nerrs ? p->events.errs[0].msg : "unreadable");

@@ -97,8 +97,12 @@ typedef struct api_events {
  * zeroed or freed before). Any bytes are handled. Returns the number of
  * errors (0 when the file is good), or -1 when out of memory. */
 int api_events_parse(const char *buf, size_t len, const char *file, api_events *out);
-/* Read and parse a file; -1 with out->errs[0] set when it cannot be read. */
-int api_events_load(const char *path, api_events *out);
+/* Read and parse the events file `rel` of the world in `dir` (through the
+ * world's guarded reader), or, with `dir` NULL, the file the user named as
+ * `rel`; errors name it `file`. -1 with out->errs[0] set when it cannot be
+ * read. */
+int api_events_load(const char *dir, const char *rel, const char *file,
+                    api_events *out);
 void api_events_free(api_events *ev);
 /* The name of a kind as the file spells it ("enter" …). */
 const char *api_event_kind_name(api_event_kind k);

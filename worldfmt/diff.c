@@ -343,23 +343,3 @@ bool wf_diff_empty(const wf_diff *d)
 {
 	return !d->world && !d->npalette && !d->nzones && !d->nparcels;
 }
-
-bool wf_parcel_uses_script(const wf_world *w, const wf_parcel *p, const char *path)
-{
-	bool used[256] = {false};
-	if (str_eq(p->script, path))
-		return true;
-	for (int i = 0; i < p->nentities; i++)
-		if (str_eq(p->entities[i].script, path))
-			return true;
-	size_t n = (size_t)wf_parcel_tw(w, p) * (size_t)wf_parcel_th(w, p);
-	if (p->tiles)
-		for (size_t i = 0; i < n; i++)
-			used[p->tiles[i]] = true;
-	else
-		used[0] = true;
-	for (int g = 0; g < w->npalette && g < 256; g++)
-		if (used[g] && str_eq(w->palette[g].script, path))
-			return true;
-	return false;
-}

@@ -15,15 +15,9 @@ const char *wf_arena_strndup(wf_arena *a, const char *s, size_t n);
  * or when the count would exceed `limit`. */
 bool wf_grow(void **v, int *cap, int n, size_t elem);
 
-/* A name: 1..WF_MAX_NAME bytes of [A-Za-z0-9_.-], not starting with
- * '.' or '-'. */
-bool wf_name_ok(const char *s, size_t n);
 /* Length of the code point at s when it is exactly one valid code point
  * that may stand as a glyph (not a control, space or '"'); 0 otherwise. */
 int wf_glyph_ok(const char *s);
-/* True when s is valid UTF-8 without control characters other than
- * newline and tab (which the writer escapes). */
-bool wf_text_ok(const char *s);
 
 /* FNV-1a, for the name index. */
 static inline uint32_t wf_hash(const char *s)

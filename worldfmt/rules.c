@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <dirent.h>
-#include <sys/stat.h>
 
 typedef struct rules {
 	wf_world *w;
@@ -134,33 +133,46 @@ static void suggest_file(rules *R, wf_diag *g, const char *path)
 	free(names);
 }
 
-/* A script path must be relative, stay inside the world and exist. */
-static void check_script(rules *R, wf_pos at, const char *parcel, const char *path)
+/* A file the world names (a script, the events file) must pass the guarded
+ * reader that will read it: relative, inside the world, no symbolic link,
+ * a regular file within its size cap. The message names the path and the
+ * reason, never the content of what is there; a missing file gets the
+ * closest name in its directory as a suggestion. */
+static void check_file(rules *R, wf_pos at, const char *parcel, const char *what,
+                       const char *path, size_t cap, const char *missing_rule,
+                       const char *remedy)
 {
-	check_text(R, at.line, parcel, "script path", path);
-	if (!*path || path[0] == '/' || strcmp(path, "..") == 0 ||
-	    strncmp(path, "../", 3) == 0 || strstr(path, "/../") ||
-	    (strlen(path) >= 3 && strcmp(path + strlen(path) - 3, "/..") == 0)) {
-		wf_diag_help(bad_at(R, at, parcel, "script-path",
-		                    "script path '%.200s' must be relative to the "
-		                    "world and stay inside it",
-		                    path),
-		             "scripts live in the world's directory, e.g. "
-		             "scripts/NAME.lua");
-		return;
-	}
-	if (!R->dir)
-		return;
-	char full[4096];
-	struct stat st;
-	if ((size_t)snprintf(full, sizeof full, "%s/%s", R->dir, path) >= sizeof full ||
-	    stat(full, &st) != 0 || !S_ISREG(st.st_mode)) {
-		wf_diag *g = bad_at(R, at, parcel, "missing-script",
-		                    "script '%.200s' not found in the world", path);
+	check_text(R, at.line, parcel, what, path);
+	wf_read_status st = wf_path_check(path);
+	if (st == WF_READ_OK && R->dir)
+		st = wf_world_probe(R->dir, path, cap);
+	wf_diag *g = NULL;
+	if (st == WF_READ_BADPATH) {
+		g = bad_at(R, at, parcel, "file-path",
+		           "%s path '%.200s' must be relative to the world and stay "
+		           "inside it",
+		           what, path);
+		wf_diag_help(g, "files live in the world's directory, e.g. "
+		                "scripts/NAME.lua");
+	} else if (st == WF_READ_MISSING) {
+		g = bad_at(R, at, parcel, missing_rule, "%s '%.200s' not found in the world",
+		           what, path);
 		suggest_file(R, g, path);
 		if (g && !g->help)
-			wf_diag_help(g, "create %.200s, or correct the path", path);
+			wf_diag_help(g, "create %.200s, or %s", path, remedy);
+	} else if (st == WF_READ_TOOBIG) {
+		bad_at(R, at, parcel, "file-size", "%s '%.200s' is larger than %zu bytes",
+		       what, path, cap);
+	} else if (st != WF_READ_OK) {
+		bad_at(R, at, parcel, "file", "%s '%.200s' is %s", what, path,
+		       wf_read_strerror(st));
 	}
+}
+
+static void check_script(rules *R, wf_pos at, const char *parcel, const char *path)
+{
+	check_file(R, at, parcel, "script", path, WF_MAX_SCRIPT_BYTES, "missing-script",
+	           "correct the path");
 }
 
 static void check_header(rules *R)
@@ -185,27 +197,9 @@ static void check_header(rules *R)
 	if (b->entities < 0 || b->instructions < 0 || b->memory < 0)
 		bad_at(R, pos_or(w->pos_budget, 1), NULL, "range",
 		       "budget values must not be negative");
-	if (w->events) {
-		wf_pos at = pos_or(w->pos_events, 1);
-		check_text(R, at.line, NULL, "events file", w->events);
-		if (R->dir) {
-			char full[4096];
-			struct stat st;
-			if ((size_t)snprintf(full, sizeof full, "%s/%s", R->dir,
-			                     w->events) >= sizeof full ||
-			    stat(full, &st) != 0) {
-				wf_diag *g = bad_at(R, at, NULL, "missing-events",
-				                    "events file '%.200s' not found in "
-				                    "the world",
-				                    w->events);
-				suggest_file(R, g, w->events);
-				if (g && !g->help)
-					wf_diag_help(g, "create %.200s, or remove the "
-					                "events line",
-					             w->events);
-			}
-		}
-	}
+	if (w->events)
+		check_file(R, pos_or(w->pos_events, 1), NULL, "events file", w->events,
+		           WF_MAX_EVENTS_BYTES, "missing-events", "remove the events line");
 	check_attrs(R, 1, NULL, w->attrs, w->nattrs);
 }
 
@@ -419,6 +413,10 @@ static void check_parcel(rules *R, wf_parcel *p, int index)
 	}
 	check_tiles(R, p);
 	check_entities(R, p, caps);
+	const char *list[WF_MAX_PARCEL_SCRIPTS];
+	if (wf_parcel_scripts(w, p, list, WF_MAX_PARCEL_SCRIPTS) > WF_MAX_PARCEL_SCRIPTS)
+		bad(R, p->line, p->name, "parcel '%s' runs more than %d distinct scripts",
+		    p->name, WF_MAX_PARCEL_SCRIPTS);
 	wf_budget b = wf_parcel_budget(w, p);
 	if (p->nentities > b.entities)
 		wf_diag_help(bad_at(R,

@@ -189,9 +189,12 @@ static void test_properties(void)
 	wf_world *w = m.w;
 	CHECK(ed_set_owner(&m, 0, "hiro") == 0, "set owner");
 	CHECK_STR(w->parcels[0].owner, "hiro", "owner set");
-	CHECK(ed_set_owner(&m, 0, "a\"b") == -1, "quotes in an owner refused");
-	CHECK_STR(m.err, "owner may not hold quotes, backslashes or control characters",
+	CHECK(ed_set_owner(&m, 0, "a\001b") == -1, "control bytes in an owner refused");
+	CHECK_STR(m.err, "owner may hold only valid UTF-8 without control characters",
 	          "and says why");
+	CHECK(ed_parcel_create(&m, "-x", 0, 2, 1, 1) == -1,
+	      "a name the parser refuses is refused");
+	CHECK_STR(m.err, "parcel name '-x' may not start with '-' or '.'", "and says why");
 	CHECK(ed_set_zone(&m, 0, "nope") == -1, "unknown zone refused");
 	CHECK_STR(m.err, "no zone named 'nope'", "and says why");
 	CHECK(ed_set_zone(&m, 0, "shop") == 0 && w->parcels[0].zone_index == 0,
@@ -206,8 +209,7 @@ static void test_properties(void)
 	CHECK(ed_set_zone(&m, 0, "open") == 0, "change zone");
 	CHECK(ed_set_script(&m, 0, "/etc/passwd") == -1, "absolute script path refused");
 	CHECK_STR(m.err,
-	          "script '/etc/passwd' must be a relative path ending in .lua, "
-	          "inside the world",
+	          "script '/etc/passwd' must be a relative path inside the world",
 	          "and says why");
 	CHECK(ed_set_script(&m, 0, "scripts/a.lua") == 0, "set script");
 	CHECK(ed_set_zone(&m, 0, "shop") == -1,

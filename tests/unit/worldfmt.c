@@ -135,7 +135,7 @@ static void test_samples(void)
 	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
 		char *src;
 		size_t len;
-		if (wf_read_file(files[i], &src, &len) < 0) {
+		if (wf_world_read(NULL, files[i], WF_MAX_WORLD_BYTES, &src, &len) != WF_READ_OK) {
 			CHECK(0, "%s: readable", files[i]);
 			continue;
 		}
@@ -233,7 +233,7 @@ static const struct rule_case {
      "[missing-script]"},
     {"script escapes", "parcel a 0 0\n  script \"../x.lua\"\nend\n",
      "world.acre:10:10: error: script path '../x.lua' must be relative to the "
-     "world and stay inside it [script-path]"},
+     "world and stay inside it [file-path]"},
     {"entity outside", "parcel a 0 0\n  entity e 2 0\nend\n",
      "world.acre:10:12: error: entity 'e' at 2 0 is outside parcel 'a' (2×2 "
      "tiles) [entity-outside]"},
@@ -412,7 +412,7 @@ static void test_gen(void)
 	snprintf(path, sizeof path, "%s/world.acre", dir);
 	char *src;
 	size_t len;
-	if (wf_read_file(path, &src, &len) == 0) {
+	if (wf_world_read(dir, "world.acre", WF_MAX_WORLD_BYTES, &src, &len) == WF_READ_OK) {
 		check_round_trip("generated street", src, len);
 		wf_diags d = {0};
 		wf_world *w = wf_parse(src, len, "world.acre", &d);
@@ -446,7 +446,7 @@ static void test_save(void)
 	CHECK(wf_save_atomic(path, "two\n", 4) == 0, "second save");
 	char *data;
 	size_t len;
-	CHECK(wf_read_file(path, &data, &len) == 0 && len == 4 &&
+	CHECK(wf_world_read(dir, "world.acre", 16, &data, &len) == WF_READ_OK && len == 4 &&
 	          memcmp(data, "two\n", 4) == 0,
 	      "the file holds the new content");
 	free(data);
