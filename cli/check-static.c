@@ -58,11 +58,11 @@ int check_static(check_ctx *c)
 		if (st == WF_READ_SYMLINK || st == WF_READ_NOTFILE || st == WF_READ_TOOBIG)
 			c->w = wf_world_new();
 		if (!c->w) {
-			/* The message names the file: "world.acre: cannot read…". */
-			char msg[1024];
+			/* The message names the file: "w/world.acre: cannot read…". */
 			if (d.n)
-				wf_diag_format(&d.v[0], msg, sizeof msg);
-			check_fail(c, "%s", d.n ? msg : "cannot read world.acre");
+				check_fail(c, "%s: %s", d.v[0].file, d.v[0].msg);
+			else
+				check_fail(c, "cannot read world.acre");
 			wf_diags_free(&d);
 			return -1;
 		}
