@@ -127,19 +127,18 @@ done:
 static int cmd_fmt(int argc, char **argv)
 {
 	struct fmt_opts o = {0};
-	int i = 1;
-	for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
-		if (strcmp(argv[i], "--") == 0) {
-			i++;
-			break;
-		}
-		if (strcmp(argv[i], "--check") == 0)
+	int i = 1, c;
+	cli_getopt g;
+	cli_getopt_init(&g, &cmd_fmt_entry, argc, argv);
+	while ((c = cli_getopt_next(&g)) > 0) {
+		if (c == 'c')
 			o.check = true;
-		else if (strcmp(argv[i], "--stats") == 0)
+		else if (c == 's')
 			o.stats = true;
-		else
-			return cli_usage(&cmd_fmt_entry, "unknown option '%s'", argv[i]);
 	}
+	if (c < 0)
+		return g.status;
+	argc = g.argc;
 	if (i == argc)
 		return fmt_one(NULL, &o);
 	int rc = CLI_OK;
@@ -151,25 +150,25 @@ static int cmd_fmt(int argc, char **argv)
 	return rc;
 }
 
+static const struct cli_opt cmd_fmt_opts[] = {
+	{"check", 0, NULL, "write nothing; name each file that is not in canonical\nform and exit 1 if there is any", 'c'},
+	{"stats", 0, NULL, "write nothing; time parse, validate (the rules of\nacre-world(5)) and write of each world and print the\nbytes and MB/s (for benchmarks); rule errors exit 1", 's'},
+	{NULL, 0, NULL, NULL, 0},
+};
+
 const struct cmd_entry cmd_fmt_entry = {
     .name = "fmt",
-    .usage = "[--check] [--stats] [WORLD...]",
+    .usage = "[WORLD...]",
     .summary = "rewrite worlds in canonical form, comments kept",
     .help = "Rewrites each WORLD's world.acre (WORLD is a world directory or its\n"
             "world.acre; default: the current directory) in the canonical layout of\n"
             "acre-world(5). Comments stay with the statements they belong to. The\n"
             "file is replaced atomically, and only when it changes. A file with\n"
             "parse errors is left alone and its errors are printed as\n"
-            "FILE:LINE:COL: message.\n"
-            "\n"
-            "Options:\n"
-            "  --check   write nothing; name each file that is not in canonical\n"
-            "            form and exit 1 if there is any\n"
-            "  --stats   write nothing; time parse, validate (the rules of\n"
-            "            acre-world(5)) and write of each world and print the\n"
-            "            bytes and MB/s (for benchmarks); rule errors exit 1\n"
+            "FILE:LINE:COL: error: message [rule].\n"
             "\n"
             "Exit status: 0 all canonical (or rewritten), 1 parse errors or (with\n"
             "--check) a file not canonical, 2 usage error or unreadable file.\n",
     .run = cmd_fmt,
+    .opts = cmd_fmt_opts,
 };

@@ -2,7 +2,6 @@
  * a parcel once the registry has recorded it. */
 #include "cli/store-cli.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -27,16 +26,12 @@ static bool grant_opt(int c, const char *arg, void *ctx)
 
 static int cmd_grant(int argc, char **argv)
 {
-	static const struct option lo[] = {{"registry", required_argument, NULL, 'r'},
-	                                   {"world", required_argument, NULL, 'w'},
-	                                   {"operator", no_argument, NULL, 'o'},
-	                                   {"revoke", no_argument, NULL, 'x'},
-	                                   {NULL, 0, NULL, 0}};
 	struct grant_opts o = {0};
 	store_err err;
-	int n = cmd_store_args(&cmd_grant_entry, argc, argv, "", lo, grant_opt, &o);
+	int status;
+	int n = cli_args(&cmd_grant_entry, argc, argv, grant_opt, &o, &status);
 	if (n < 0)
-		return CLI_USAGE;
+		return status;
 	if (n != 2)
 		return cli_usage(&cmd_grant_entry, "wants a PARCEL and an IDENTITY");
 	if (o.revoke && !o.operator)
@@ -64,21 +59,28 @@ static int cmd_grant(int argc, char **argv)
 	return rc == 0 ? CLI_OK : CLI_USAGE;
 }
 
+static const struct cli_opt cmd_grant_opts[] = {
+	{"registry", 0, "FILE", "the registry database (see 'acre index --help')", 'r'},
+	{"world", 0, "WORLD",
+	 "a world name or indexed directory (default: the\n"
+	 "current directory)",
+	 'w'},
+	{"operator", 0, NULL,
+	 "add IDENTITY as an operator instead of making it the\n"
+	 "owner (the parcel must have an owner)",
+	 'o'},
+	{"revoke", 0, NULL, "with --operator: remove IDENTITY as an operator", 'x'},
+	{NULL, 0, NULL, NULL, 0},
+};
+
 const struct cmd_entry cmd_grant_entry = {
     .name = "grant",
-    .usage = "[--operator [--revoke]] [--world WORLD] [--registry FILE] PARCEL IDENTITY",
+    .usage = "PARCEL IDENTITY",
     .summary = "give a parcel to a new owner, or add or remove an operator",
     .help = "The registry is the authority on ownership; this is the only command\n"
             "that changes it after a parcel's first claim (see 'acre index'). An\n"
             "owner may modify the parcel; so may each of its operators ('acre check\n"
-            "--as IDENTITY'). Identities are compared exactly.\n"
-            "\n"
-            "Options:\n"
-            "  --operator       add IDENTITY as an operator instead of making it the\n"
-            "                   owner (the parcel must have an owner)\n"
-            "  --revoke         with --operator: remove IDENTITY as an operator\n"
-            "  --world WORLD    a world name or indexed directory (default: the\n"
-            "                   current directory)\n"
-            "  --registry FILE  the registry database (see 'acre index --help')\n",
+            "--as IDENTITY'). Identities are compared exactly.\n",
     .run = cmd_grant,
+    .opts = cmd_grant_opts,
 };

@@ -2,7 +2,6 @@
  * its git history, recording first ownership claims. */
 #include "cli/store-cli.h"
 
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 
@@ -20,14 +19,13 @@ static bool index_opt(int c, const char *arg, void *ctx)
 
 static int cmd_index(int argc, char **argv)
 {
-	static const struct option lo[] = {{"registry", required_argument, NULL, 'r'},
-	                                   {NULL, 0, NULL, 0}};
 	struct index_opts o = {0};
 	store_index_report rep;
 	store_err err;
-	int n = cmd_store_args(&cmd_index_entry, argc, argv, "", lo, index_opt, &o);
+	int status;
+	int n = cli_args(&cmd_index_entry, argc, argv, index_opt, &o, &status);
 	if (n < 0)
-		return CLI_USAGE;
+		return status;
 	if (n > 1)
 		return cli_usage(&cmd_index_entry, "one world at a time");
 	store_repo *r = cmd_store_repo(n ? argv[0] : NULL);
@@ -58,9 +56,18 @@ static int cmd_index(int argc, char **argv)
 	return rc == 0 ? CLI_OK : CLI_USAGE;
 }
 
+static const struct cli_opt cmd_index_opts[] = {
+	{"registry", 0, "FILE",
+	 "the registry database (default: $ACRE_REGISTRY, else\n"
+	 "$XDG_DATA_HOME/acre/registry.db, else\n"
+	 "~/.local/share/acre/registry.db)",
+	 'r'},
+	{NULL, 0, NULL, NULL, 0},
+};
+
 const struct cmd_entry cmd_index_entry = {
     .name = "index",
-    .usage = "[--registry FILE] [WORLD]",
+    .usage = "[WORLD]",
     .summary = "index a world's history, parcels and owners in the registry",
     .help = "Rebuilds the registry's view of WORLD (default: the current\n"
             "directory) from its git repository: the world, the first-parent\n"
@@ -73,11 +80,7 @@ const struct cmd_entry cmd_index_entry = {
             "the owner in the file changes nothing; 'acre grant' does.\n"
             "\n"
             "Worlds are known by the name in their `world` statement; every\n"
-            "repository (clone) of a world shares its claims.\n"
-            "\n"
-            "Options:\n"
-            "  --registry FILE  the registry database (default: $ACRE_REGISTRY, else\n"
-            "                   $XDG_DATA_HOME/acre/registry.db, else\n"
-            "                   ~/.local/share/acre/registry.db)\n",
+            "repository (clone) of a world shares its claims.\n",
     .run = cmd_index,
+    .opts = cmd_index_opts,
 };

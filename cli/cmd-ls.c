@@ -2,7 +2,6 @@
  * with their owners and operators. */
 #include "cli/store-cli.h"
 
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,13 +43,12 @@ static int ls_parcel(const store_parcel_row *p, void *arg)
 
 static int cmd_ls(int argc, char **argv)
 {
-	static const struct option lo[] = {{"registry", required_argument, NULL, 'r'},
-	                                   {NULL, 0, NULL, 0}};
 	struct ls_opts o = {0};
 	store_err err;
-	int n = cmd_store_args(&cmd_ls_entry, argc, argv, "", lo, ls_opt, &o);
+	int status;
+	int n = cli_args(&cmd_ls_entry, argc, argv, ls_opt, &o, &status);
 	if (n < 0)
-		return CLI_USAGE;
+		return status;
 	if (n > 1)
 		return cli_usage(&cmd_ls_entry, "one world at a time");
 	store_reg *g = cmd_store_registry(o.registry);
@@ -76,17 +74,20 @@ static int cmd_ls(int argc, char **argv)
 	return rc == 0 ? CLI_OK : CLI_USAGE;
 }
 
+static const struct cli_opt cmd_ls_opts[] = {
+	{"registry", 0, "FILE", "the registry database (see 'acre index --help')", 'r'},
+	{NULL, 0, NULL, NULL, 0},
+};
+
 const struct cmd_entry cmd_ls_entry = {
     .name = "ls",
-    .usage = "[--registry FILE] [WORLD]",
+    .usage = "[WORLD]",
     .summary = "list the registry's worlds, or one world's parcels and owners",
     .help = "Without WORLD, one line per world and repository: revisions,\n"
             "parcels, claims, validation runs, the last run's status and the\n"
             "world directory. With WORLD (a world name, or an indexed world\n"
             "directory), one line per parcel: name, position and size in unit\n"
-            "parcels, zone, owner (from the registry) and operators.\n"
-            "\n"
-            "Options:\n"
-            "  --registry FILE  the registry database (see 'acre index --help')\n",
+            "parcels, zone, owner (from the registry) and operators.\n",
     .run = cmd_ls,
+    .opts = cmd_ls_opts,
 };

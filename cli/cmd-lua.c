@@ -101,6 +101,43 @@ static void cmd_lua_report(const vm_error *e, vm_status s)
 		                                                : e->traceback);
 }
 
+/* All of standard input, up to the script size cap. */
+static int cmd_lua_stdin(char **buf, size_t *len)
+{
+	size_t cap = 65536, n = 0;
+	char *b = malloc(cap);
+	while (b) {
+		size_t r = fread(b + n, 1, cap - n, stdin);
+		n += r;
+		if (r == 0)
+			break;
+		if (n == cap) {
+			if (cap >= WF_MAX_SCRIPT_BYTES) {
+				free(b);
+				errno = EFBIG;
+				return -1;
+			}
+			char *nb = realloc(b, cap * 2);
+			if (!nb) {
+				free(b);
+				b = NULL;
+				break;
+			}
+			b = nb;
+			cap *= 2;
+		}
+	}
+	if (!b || ferror(stdin)) {
+		int e = b ? EIO : ENOMEM;
+		free(b);
+		errno = e;
+		return -1;
+	}
+	*buf = b;
+	*len = n;
+	return 0;
+}
+
 /* Set the global `arg`: arg[0] is the script, arg[1..] its arguments. */
 static void cmd_lua_args(vm *v, int argc, char **argv)
 {
@@ -117,43 +154,52 @@ static int cmd_lua(int argc, char **argv)
 {
 	vm_limits lim = vm_default_limits();
 	lim.output = SIZE_MAX; /* stdout, not a parcel's log */
-	int i = 1;
-	for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
-		const char *opt = argv[i];
-		if (strcmp(opt, "--") == 0) {
-			i++;
-			break;
-		}
-		if (i + 1 >= argc &&
-		    (strcmp(opt, "--instructions") == 0 || strcmp(opt, "--memory") == 0))
-			return cli_usage(&cmd_lua_entry, "%s needs a value", opt);
-		if (strcmp(opt, "--instructions") == 0) {
+	cli_getopt g;
+	int c;
+	cli_getopt_init(&g, &cmd_lua_entry, argc, argv);
+	while ((c = cli_getopt_next(&g)) > 0) {
+		if (c == 'i') {
 			int64_t n;
-			if (!cli_parse_int(&cmd_lua_entry, "--instructions", argv[++i], 1,
+			if (!cli_parse_int(&cmd_lua_entry, "--instructions", g.value, 1,
 			                   INT64_C(1) << 60, &n))
 				return CLI_USAGE;
 			lim.instructions = lim.tick_instructions = n;
-		} else if (strcmp(opt, "--memory") == 0) {
+		} else if (c == 'm') {
 			uint64_t n;
-			if (!cli_parse_size(&cmd_lua_entry, "--memory", argv[++i], &n))
+			if (!cli_parse_size(&cmd_lua_entry, "--memory", g.value, &n))
 				return CLI_USAGE;
 			lim.memory = n > SIZE_MAX ? SIZE_MAX : (size_t)n;
-		} else {
-			return cli_usage(&cmd_lua_entry, "unknown option '%s'", opt);
 		}
 	}
+	if (c < 0)
+		return g.status;
+	/* FILE and its ARGS are argv[1 ..]: the options stop at FILE. */
+	int i = 1;
+	argc = g.argc;
 	if (i >= argc)
 		return cli_usage(&cmd_lua_entry, "no script given");
 	const char *file = argv[i];
 
 	char *src;
 	size_t len;
-	wf_read_status rs = wf_read_named(file, WF_MAX_SCRIPT_BYTES, &src, &len);
-	if (rs != WF_READ_OK) {
-		cli_error("lua: %s: %s", file, wf_read_strerror(rs));
-		return CLI_USAGE;
+	/* "-" is standard input, named "stdin" in messages, with modules
+	 * found in the current directory. */
+	bool in = strcmp(file, "-") == 0;
+	if (in) {
+		if (cmd_lua_stdin(&src, &len) != 0) {
+			cli_error("lua: standard input: %s", strerror(errno));
+			return CLI_USAGE;
+		}
+		file = "stdin";
+		cli_diag_source_set(file, src, len);
+	} else {
+		wf_read_status rs = wf_read_named(file, WF_MAX_SCRIPT_BYTES, &src, &len);
+		if (rs != WF_READ_OK) {
+			cli_error("lua: %s: %s", file, wf_read_strerror(rs));
+			return CLI_USAGE;
+		}
 	}
-	const char *slash = strrchr(file, '/');
+	const char *slash = in ? NULL : strrchr(file, '/');
 	char *dir = slash == file ? strdup("/")
 	                          : strndup(file, slash ? (size_t)(slash - file) : 0);
 	struct cmd_lua_ctx ctx = {.dir = dir};
@@ -191,25 +237,30 @@ static int cmd_lua(int argc, char **argv)
 	return s == VM_OK ? CLI_OK : CLI_INVALID;
 }
 
+static const struct cli_opt cmd_lua_opts[] = {
+	{"instructions", 0, "N", "instruction budget for the whole run (VM\ninstructions plus fuel charged by library\nfunctions); default 100000000", 'i'},
+	{"memory", 0, "SIZE", "hard cap on the script's heap, e.g. 512KiB,\n64MiB (K, M, G are powers of 1024); default 64MiB", 'm'},
+	{NULL, 0, NULL, NULL, 0},
+};
+
 const struct cmd_entry cmd_lua_entry = {
     .name = "lua",
-    .usage = "[--instructions N] [--memory SIZE] FILE [ARGS...]",
+    .usage = "FILE [ARGS...]",
     .summary = "run one Lua script in the sandbox, without a world",
     .help = "Runs FILE in the same sandbox as a parcel's scripts: the vetted\n"
             "environment, hard budgets and deterministic behaviour described in\n"
             "acre-lua(7). print() writes to standard output; require(\"a.b\") loads\n"
             "a/b.lua from FILE's own directory. The global table `arg` holds FILE\n"
-            "as arg[0] and ARGS as arg[1], arg[2] ...\n"
-            "\n"
-            "Options:\n"
-            "  --instructions N  instruction budget for the whole run (VM\n"
-            "                    instructions plus fuel charged by library\n"
-            "                    functions); default 100000000\n"
-            "  --memory SIZE     hard cap on the script's heap, e.g. 512KiB,\n"
-            "                    64MiB (K, M, G are powers of 1024); default 64MiB\n"
+            "as arg[0] and ARGS as arg[1], arg[2] ... FILE '-' reads the script\n"
+            "from standard input (named \"stdin\" in messages; modules come from\n"
+            "the current directory). Options go before FILE: what follows it is\n"
+            "the script's.\n"
             "\n"
             "Exit status: 0 when the chunk completes; 1 when it fails or runs out\n"
-            "of a limit, with \"FILE:LINE: message\" and a short traceback on\n"
-            "standard error; 2 on a usage error or an unreadable FILE.\n",
+            "of a limit, with \"FILE:LINE:COL: error: message [rule]\", the line\n"
+            "and a short traceback on standard error; 2 on a usage error or an\n"
+            "unreadable FILE.\n",
     .run = cmd_lua,
+    .opts = cmd_lua_opts,
+    .opts_first = true,
 };

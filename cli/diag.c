@@ -38,6 +38,19 @@ static struct {
 	size_t len;
 } src_cache;
 
+void cli_diag_source_set(const char *name, const char *data, size_t len)
+{
+	free(src_cache.path);
+	free(src_cache.data);
+	src_cache.path = strdup(name);
+	src_cache.data = malloc(len + 1);
+	src_cache.len = src_cache.data ? len : 0;
+	if (src_cache.data) {
+		memcpy(src_cache.data, data, len);
+		src_cache.data[len] = '\0';
+	}
+}
+
 static bool load_source(const char *path)
 {
 	if (src_cache.path && strcmp(src_cache.path, path) == 0)

@@ -45,18 +45,24 @@ int cli_usage(const struct cmd_entry *e, const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nusage: acre %s %s\n", e->name, e->usage);
+	fputc('\n', stderr);
+	cli_print_usage(stderr, e);
 	fprintf(stderr, "Try 'acre %s --help' for more.\n", e->name);
 	return CLI_USAGE;
 }
 
 void cli_print_help(const struct cmd_entry *e)
 {
-	printf("usage: acre %s %s\n\n%s\n", e->name, e->usage, e->summary);
+	cli_print_usage(stdout, e);
+	printf("\n%s\n", e->summary);
 	if (e->help && *e->help)
 		printf("\n%s", e->help);
 	if (e->help && *e->help && e->help[strlen(e->help) - 1] != '\n')
 		putchar('\n');
+	if (e->opts && e->opts->name) {
+		putchar('\n');
+		cli_print_options(stdout, e);
+	}
 }
 
 bool cli_color(int fd)

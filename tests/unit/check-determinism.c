@@ -10,6 +10,7 @@
 #include "cli/check-base.c"
 #include "cli/check-json.c"
 #include "cli/diag.c"
+#include "cli/opts.c"
 #include "cli/check-owner.c"
 #include "cli/check-report.c"
 #include "cli/check-run.c"
