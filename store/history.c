@@ -334,7 +334,7 @@ int store_log(store_repo *r, const char *rev, const char *parcel, int limit,
 	int shown = 0, rc;
 	if (walker_open(r, rev, &k, err) != 0)
 		return -1;
-	bool loaded = false;
+	bool loaded = false, absent = false;
 	while ((rc = walker_next(r, &k, err)) == 0) {
 		bool changed;
 		if (!parcel) {
@@ -344,17 +344,28 @@ int store_log(store_repo *r, const char *rev, const char *parcel, int limit,
 				rc = -1;
 				break;
 			}
+			/* A parcel not at the start: an error, as for blame, unless
+			 * the history shows it (a removed parcel still has a log). */
+			if (!loaded && !pview_parcel(&cur))
+				absent = true;
 			loaded = true;
 			if (parcel_changed(r, &k, parcel, &cur, &changed, err) != 0) {
 				rc = -1;
 				break;
 			}
 		}
+		if (changed && absent)
+			absent = false;
 		if (changed && (report(k.c, fn, arg) || (limit > 0 && ++shown >= limit)))
 			break;
 	}
 	pview_free(&cur);
 	walker_close(&k);
+	if (rc >= 0 && absent) {
+		store_seterr(err, "no parcel '%s' in world.acre at %s, nor in its history",
+		             parcel, rev ? rev : "HEAD");
+		return -1;
+	}
 	return rc < 0 ? -1 : 0;
 }
 
