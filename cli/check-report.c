@@ -511,8 +511,9 @@ static void text_summary(FILE *out, const check_report *r, bool color)
 		        count_scripted(r, CHECK_CACHED, false),
 		        (unsigned long long)r->state_hash[0]);
 	} else if (count_scripted(r, CHECK_CACHED, false)) {
-		fprintf(out, "; no script changed: %d results from the registry",
-		        count_scripted(r, CHECK_CACHED, false));
+		int n = count_scripted(r, CHECK_CACHED, false);
+		fprintf(out, "; no script changed: %d result%s from the registry", n,
+		        n == 1 ? "" : "s");
 	}
 	fputc('\n', out);
 	if (r->dropped)

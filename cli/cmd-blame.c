@@ -45,12 +45,13 @@ static int cmd_blame(int argc, char **argv)
 	if (rc != 0) {
 		cli_error("%s", err.msg);
 	} else {
-		printf("parcel %s: layout, %d rows\n", b.parcel, b.nrows);
+		printf("parcel %s: layout, %d row%s\n", b.parcel, b.nrows,
+		       b.nrows == 1 ? "" : "s");
 		for (int i = 0; i < b.nrows; i++)
 			blame_line(&b.rows[i], i);
 		if (b.script) {
-			printf("parcel %s: script %s, %d lines\n", b.parcel, b.script,
-			       b.nlines);
+			printf("parcel %s: script %s, %d line%s\n", b.parcel, b.script,
+			       b.nlines, b.nlines == 1 ? "" : "s");
 			for (int i = 0; i < b.nlines; i++)
 				blame_line(&b.lines[i], i + 1);
 		}

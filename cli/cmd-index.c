@@ -36,20 +36,24 @@ static int cmd_index(int argc, char **argv)
 	if (g && rc != 0)
 		cli_error("%s", err.msg);
 	if (rc == 0) {
-		printf("indexed %s: %" PRId64 " revisions, %" PRId64 " parcels, %" PRId64
-		       " new claims\n",
-		       rep.world, rep.revisions, rep.parcels, rep.claimed);
+		printf("indexed %s: %" PRId64 " revision%s, %" PRId64 " parcel%s, %" PRId64
+		       " new claim%s\n",
+		       rep.world, rep.revisions, rep.revisions == 1 ? "" : "s",
+		       rep.parcels, rep.parcels == 1 ? "" : "s", rep.claimed,
+		       rep.claimed == 1 ? "" : "s");
 		if (rep.kept)
 			cli_warn("%" PRId64
-			         " parcels name an owner in world.acre that the "
+			         " parcel%s name%s an owner in world.acre that the "
 			         "registry does not record; the registry decides (see "
 			         "'acre grant')",
-			         rep.kept);
+			         rep.kept, rep.kept == 1 ? "" : "s", rep.kept == 1 ? "s" : "");
 		if (rep.refused)
 			cli_warn("%" PRId64
-			         " parcels were not claimed: their land overlaps "
+			         " parcel%s %s not claimed: %s land overlaps "
 			         "a claim of another parcel",
-			         rep.refused);
+			         rep.refused, rep.refused == 1 ? "" : "s",
+			         rep.refused == 1 ? "was" : "were",
+			         rep.refused == 1 ? "its" : "their");
 	}
 	store_reg_close(g);
 	store_repo_close(r);

@@ -21,9 +21,11 @@ static bool ls_opt(int c, const char *arg, void *ctx)
 static int ls_world(const store_world_row *w, void *arg)
 {
 	(void)arg;
-	printf("%-24s %6" PRId64 " revisions %6" PRId64 " parcels %6" PRId64
-	       " claims %5" PRId64 " runs  %-8s %s\n",
-	       w->name, w->revisions, w->parcels, w->claims, w->runs,
+	printf("%-24s %6" PRId64 " revision%-1s %6" PRId64 " parcel%-1s %6" PRId64
+	       " claim%-1s %5" PRId64 " run%-1s  %-8s %s\n",
+	       w->name, w->revisions, w->revisions == 1 ? "" : "s", w->parcels,
+	       w->parcels == 1 ? "" : "s", w->claims, w->claims == 1 ? "" : "s",
+	       w->runs, w->runs == 1 ? "" : "s",
 	       w->last_status ? w->last_status : "-", w->dir ? w->dir : "-");
 	return 0;
 }

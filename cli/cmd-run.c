@@ -261,9 +261,9 @@ static int run_world(const run_args *a, const char *dir, wf_world *w,
 	run_print_failures(r);
 	if (a->stats) {
 		run_print_stats(r, w);
-		printf("load %.3f s, %" PRId64 " ticks %.3f s, %.1f ticks/s, "
+		printf("load %.3f s, %" PRId64 " tick%s %.3f s, %.1f ticks/s, "
 		       "cpu %.3f s, %d thread%s\n",
-		       t1 - t0, a->ticks, t2 - t1,
+		       t1 - t0, a->ticks, a->ticks == 1 ? "" : "s", t2 - t1,
 		       t2 > t1 ? (double)a->ticks / (t2 - t1) : 0.0, c2 - c1,
 		       o.threads > 1 ? o.threads : 1, o.threads > 1 ? "s" : "");
 	}

@@ -113,8 +113,8 @@ int ed_save(ed_ui *u, bool force)
 	u->recover_gen = u->m.generation;
 	ed_revalidate(u);
 	if (u->diags.errors)
-		ed_set_msg(u, false, "wrote world.acre (%d problems: ! lists them)",
-		           u->diags.errors);
+		ed_set_msg(u, false, "wrote world.acre (%d problem%s: ! lists them)",
+		           u->diags.errors, u->diags.errors == 1 ? "" : "s");
 	else
 		ed_set_msg(u, false, "wrote world.acre");
 	return 0;

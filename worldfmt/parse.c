@@ -1491,8 +1491,8 @@ static void row_glyphs(parser *P, const char *row, const unsigned char *s,
 		s += len;
 	}
 	if (x < w)
-		rule(err(P, col_of(P, row), "layout row has %lld glyphs, expected %lld",
-		         (long long)x, (long long)w),
+		rule(err(P, col_of(P, row), "layout row has %lld glyph%s, expected %lld",
+		         (long long)x, x == 1 ? "" : "s", (long long)w),
 		     "layout-size");
 }
 

@@ -341,8 +341,8 @@ static void check_tiles(rules *R, const wf_parcel *p)
 	if (maxv >= w->npalette)
 		bad_at(R, (wf_pos){p->layout_line ? p->layout_line : p->line, 1, 0},
 		       p->name, "unknown-glyph",
-		    "parcel '%s' uses tile %d, but the palette has %d entries", p->name,
-		    maxv, w->npalette);
+		    "parcel '%s' uses tile %d, but the palette has %d entr%s", p->name,
+		    maxv, w->npalette, w->npalette == 1 ? "y" : "ies");
 }
 
 /* Where a parcel outside the world is wrong: its size when its corner is
@@ -425,9 +425,10 @@ static void check_parcel(rules *R, wf_parcel *p, int index)
 		                    p->entities[b.entities].line)
 		           : (wf_pos){p->line, 1, 0},
 		       p->name, "budget",
-		    "parcel '%s' has %d entities; its budget allows "
+		    "parcel '%s' has %d entit%s; its budget allows "
 		    "%lld (%d unit parcel%s × %lld)",
-		    p->name, p->nentities, (long long)b.entities, p->pw * p->ph,
+		    p->name, p->nentities, p->nentities == 1 ? "y" : "ies",
+		    (long long)b.entities, p->pw * p->ph,
 		    p->pw * p->ph == 1 ? "" : "s",
 		    (long long)(b.entities / (p->pw * p->ph > 0 ? p->pw * p->ph : 1))),
 		             "remove an entity, or raise the budget (the world's "

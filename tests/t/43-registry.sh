@@ -12,7 +12,7 @@ indexed() {
 
 test_expect 'index records revisions, parcels and first claims' '
 	indexed &&
-	echo "indexed w: 1 revisions, 1 parcels, 1 new claims" >want && expect_same want out &&
+	echo "indexed w: 1 revision, 1 parcel, 1 new claim" >want && expect_same want out &&
 	test "$(sqlite3 reg.db "PRAGMA journal_mode")" = wal &&
 	test "$(sqlite3 reg.db "SELECT owner || \":\" || source FROM claims")" = tester:file
 '
@@ -35,7 +35,7 @@ test_expect 'an owner edited in world.acre never transfers the land' '
 	indexed && cd w &&
 	sed -i "s/owner \"tester\"/owner \"mallory\"/" world.acre &&
 	acre commit -m steal >/dev/null && acre index >out 2>err &&
-	grep -q "1 parcels name an owner in world.acre that the registry does not record" err &&
+	grep -q "1 parcel names an owner in world.acre that the registry does not record" err &&
 	acre who 16 8 | grep -qx "owner: tester"
 '
 
@@ -68,7 +68,7 @@ test_expect 'clones share the world'"'"'s claims, which never overlap' '
 		clone/world.acre &&
 	acre commit -m squat clone >/dev/null &&
 	acre index clone >out 2>err &&
-	grep -q "1 parcels were not claimed: their land overlaps a claim" err &&
+	grep -q "1 parcel was not claimed: its land overlaps a claim" err &&
 	test "$(sqlite3 reg.db "SELECT group_concat(parcel || \":\" || owner) FROM claims")" = hello:tester &&
 	acre who 16 8 w >out && grep -qx "16 8: parcel squat of w (tiles 16..31, 8..15)" out &&
 	grep -qx "owner: (unclaimed)" out
@@ -76,7 +76,7 @@ test_expect 'clones share the world'"'"'s claims, which never overlap' '
 
 test_expect 'ls lists worlds, and the parcels of one' '
 	indexed && acre ls >out &&
-	grep -q "^w  *1 revisions  *1 parcels  *1 claims  *0 runs  *-  *$T/w$" out &&
+	grep -q "^w  *1 revision  *1 parcel  *1 claim  *0 runs  *-  *$T/w$" out &&
 	acre ls w >out &&
 	grep -q "^hello  *1  *1 1x1  *commercial  *tester$" out
 '
@@ -135,7 +135,7 @@ test_expect 'index refuses a world whose HEAD does not parse' '
 
 test_expect 'validation runs recorded by check show in ls and stats' '
 	indexed && acre check w >/dev/null &&
-	acre ls | grep -q "^w  *1 revisions  *1 parcels  *1 claims  *1 runs  *valid " &&
+	acre ls | grep -q "^w  *1 revision  *1 parcel  *1 claim  *1 run  *valid " &&
 	acre stats w >out && grep -qx "validation runs  1 (1 valid, 0 invalid)" out &&
 	grep -q "^peak instructions [0-9]* (w:hello)$" out &&
 	test "$(sqlite3 reg.db "SELECT count(*) FROM run_parcels")" = 1
