@@ -76,6 +76,9 @@ int cli_getopt_next(cli_getopt *g);
  * returns n, or -1 with the exit status in *status. */
 int cli_args(const struct cmd_entry *e, int argc, char **argv,
              bool (*fn)(int key, const char *value, void *ctx), void *ctx, int *status);
+/* A completion script for `shell` ("bash" or "zsh") on stdout, made from
+ * the command table (cli/complete.c); CLI_USAGE for another shell. */
+int cli_completion(const char *shell);
 /* "usage: acre NAME [OPTIONS…] OPERANDS" and the "Options:" list. */
 void cli_print_usage(FILE *out, const struct cmd_entry *e);
 void cli_print_options(FILE *out, const struct cmd_entry *e);

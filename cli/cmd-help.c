@@ -80,6 +80,8 @@ static int cmd_help(int argc, char **argv)
 			help_roff();
 			return CLI_OK;
 		}
+		if (c == 'c')
+			return cli_completion(g.value);
 	}
 	if (c < 0)
 		return g.status;
@@ -106,6 +108,10 @@ static int cmd_help(int argc, char **argv)
 
 static const struct cli_opt cmd_help_opts[] = {
 	{"roff", 0, NULL, "print the COMMANDS section of acre(1) in roff", 'r'},
+	{"completion", 0, "SHELL",
+	 "print a completion script for bash or zsh, made from\n"
+	 "the command table ('make install' installs both)",
+	 'c'},
 	{NULL, 0, NULL, NULL, 0},
 };
 

@@ -90,4 +90,30 @@ test_expect 'the usage line shows every option of the table' '
 	done
 '
 
+test_expect 'bash completion is made from the command table' '
+	acre help --completion=bash >c.bash && bash -n c.bash &&
+	bash -c ". ./c.bash; COMP_WORDS=(acre ch); COMP_CWORD=1; _acre; echo \${COMPREPLY[*]}" >out &&
+	grep -qx "check checkout" out &&
+	bash -c ". ./c.bash; COMP_WORDS=(acre run --ti); COMP_CWORD=2; _acre; echo \${COMPREPLY[*]}" >out &&
+	grep -qx -- "--ticks=" out &&
+	bash -c ". ./c.bash; COMP_WORDS=(acre log -); COMP_CWORD=2; _acre; echo \${COMPREPLY[*]}" >out &&
+	grep -q -- "--parcel=" out && grep -q -- "-n" out
+'
+
+test_expect 'zsh completion names every command and option' '
+	acre help --completion=zsh >_acre && head -n 1 _acre | grep -qx "#compdef acre" &&
+	for c in init gen fmt check run lua edit commit log diff blame checkout index ls who stats grant help; do
+		grep -q "^		.$c:" _acre || exit 1
+	done &&
+	grep -q "--ticks=\[ticks to run" _acre &&
+	expect_exit 2 acre help --completion=fish 2>err && grep -q "wants bash or zsh" err
+'
+
+test_expect 'make install puts both completions where the shells look' '
+	make -s -C "$REPO_ROOT" install DESTDIR="$T/root" PREFIX=/usr ACRE="$ACRE_BIN" >/dev/null &&
+	test -s root/usr/share/bash-completion/completions/acre &&
+	test -s root/usr/share/zsh/site-functions/_acre &&
+	test -x root/usr/bin/acre
+'
+
 test_done
