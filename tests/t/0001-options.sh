@@ -105,7 +105,7 @@ test_expect 'zsh completion names every command and option' '
 	for c in init gen fmt check run lua edit commit log diff blame checkout index ls who stats grant help; do
 		grep -q "^		.$c:" _acre || exit 1
 	done &&
-	grep -q "--ticks=\[ticks to run" _acre &&
+	grep -q -e "--ticks=\[ticks to run" _acre &&
 	expect_exit 2 acre help --completion=fish 2>err && grep -q "wants bash or zsh" err
 '
 
