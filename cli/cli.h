@@ -76,6 +76,20 @@ int cli_getopt_next(cli_getopt *g);
  * returns n, or -1 with the exit status in *status. */
 int cli_args(const struct cmd_entry *e, int argc, char **argv,
              bool (*fn)(int key, const char *value, void *ctx), void *ctx, int *status);
+/* Progress of a long operation on stderr, on a terminal only (cli/progress.c):
+ * "acre run: tick 120 of 200 (60%)", from half a second on, erased at the
+ * end. `unit` names what is counted; total 0 when unknown. */
+typedef struct cli_progress {
+	const char *what, *unit;
+	int64_t total;
+	bool on, shown;
+	double start, last;
+} cli_progress;
+void cli_progress_start(cli_progress *p, const char *what, const char *unit,
+                        int64_t total);
+void cli_progress_step(cli_progress *p, int64_t done);
+void cli_progress_end(cli_progress *p);
+
 /* A completion script for `shell` ("bash" or "zsh") on stdout, made from
  * the command table (cli/complete.c); CLI_USAGE for another shell. */
 int cli_completion(const char *shell);

@@ -10,6 +10,12 @@
 
 extern const struct cmd_entry cmd_gen_entry;
 
+static void gen_progress(void *ud, int64_t done, int64_t total)
+{
+	(void)total;
+	cli_progress_step(ud, done);
+}
+
 static int cmd_gen(int argc, char **argv)
 {
 	const struct cmd_entry *e = &cmd_gen_entry;
@@ -55,7 +61,13 @@ static int cmd_gen(int argc, char **argv)
 		return CLI_USAGE;
 	}
 	char err[512];
-	if (wf_gen_street(dir, &o, err, sizeof err) < 0) {
+	cli_progress pr;
+	cli_progress_start(&pr, "acre gen", "parcel", o.parcels);
+	o.progress = gen_progress;
+	o.progress_ud = &pr;
+	int r = wf_gen_street(dir, &o, err, sizeof err);
+	cli_progress_end(&pr);
+	if (r < 0) {
 		cli_error("gen: %s", err);
 		return CLI_USAGE;
 	}

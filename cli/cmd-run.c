@@ -242,13 +242,18 @@ static int run_world(const run_args *a, const char *dir, wf_world *w,
 		rc = err.line ? CLI_INVALID : CLI_USAGE;
 		goto out;
 	}
+	cli_progress pr;
+	cli_progress_start(&pr, "acre run", "tick", a->ticks);
 	for (int64_t t = 1; t <= a->ticks; t++) {
 		if (api_run_tick(r, ev->v, ev->n) < 0) {
+			cli_progress_end(&pr);
 			cli_error("run: out of memory at tick %" PRId64, t);
 			rc = CLI_USAGE;
 			goto out;
 		}
+		cli_progress_step(&pr, t);
 	}
+	cli_progress_end(&pr);
 	double t2 = run_now(), c2 = run_clock(CLOCK_PROCESS_CPUTIME_ID);
 	const api_failure *f;
 	int64_t total;
