@@ -89,9 +89,19 @@ static int cmd_edit(int argc, char **argv)
 }
 
 static const struct cli_opt cmd_edit_opts[] = {
-	{"stats", 0, NULL, "on exit, print the time to the first frame and the\nkeystroke-to-frame times (p50, p99, max)", 's'},
-	{"recover", 0, NULL, "take the recovery file of an earlier session without\nasking (it is kept beside world.acre as\n.world.acre.acre-recover until the world is saved)", 'r'},
-	{"keys", 0, "[=roff]", "print the key bindings and commands, and exit\n(--keys=roff prints them as acre-edit(1) shows them)", 'k'},
+	{"stats", 0, NULL,
+	 "on exit, print the time to the first frame and the\n"
+	 "keystroke-to-frame times (p50, p99, max)",
+	 's'},
+	{"recover", 0, NULL,
+	 "take the recovery file of an earlier session without\n"
+	 "asking (it is kept beside world.acre as\n"
+	 ".world.acre.acre-recover until the world is saved)",
+	 'r'},
+	{"keys", 0, "[=roff]",
+	 "print the key bindings and commands, and exit\n"
+	 "(--keys=roff prints them as acre-edit(1) shows them)",
+	 'k'},
 	{NULL, 0, NULL, NULL, 0},
 };
 

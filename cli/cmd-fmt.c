@@ -151,8 +151,15 @@ static int cmd_fmt(int argc, char **argv)
 }
 
 static const struct cli_opt cmd_fmt_opts[] = {
-	{"check", 0, NULL, "write nothing; name each file that is not in canonical\nform and exit 1 if there is any", 'c'},
-	{"stats", 0, NULL, "write nothing; time parse, validate (the rules of\nacre-world(5)) and write of each world and print the\nbytes and MB/s (for benchmarks); rule errors exit 1", 's'},
+	{"check", 0, NULL,
+	 "write nothing; name each file that is not in canonical\n"
+	 "form and exit 1 if there is any",
+	 'c'},
+	{"stats", 0, NULL,
+	 "write nothing; time parse, validate (the rules of\n"
+	 "acre-world(5)) and write of each world and print the\n"
+	 "bytes and MB/s (for benchmarks); rule errors exit 1",
+	 's'},
 	{NULL, 0, NULL, NULL, 0},
 };
 

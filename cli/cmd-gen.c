@@ -80,7 +80,10 @@ static int cmd_gen(int argc, char **argv)
 
 static const struct cli_opt cmd_gen_opts[] = {
 	{"parcels", 0, "N", "how many parcels (default 65536: a 256x256 grid)", 'p'},
-	{"scripted", 0, "PCT", "percentage of parcels that carry a script (default\n10); the scripts go to DIR/scripts/", 's'},
+	{"scripted", 0, "PCT",
+	 "percentage of parcels that carry a script (default\n"
+	 "10); the scripts go to DIR/scripts/",
+	 's'},
 	{"seed", 0, "S", "the generator's seed, also the world's (default 1)", 'S'},
 	{NULL, 0, NULL, NULL, 0},
 };

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "stdlib/api.h"
 #include "vm/vm.h"
 #include "worldfmt/worldfmt.h"
 
@@ -138,6 +139,95 @@ static int cmd_lua_stdin(char **buf, size_t *len)
 	return 0;
 }
 
+static void cmd_lua_trace(void *ud, const char *line, size_t len)
+{
+	(void)ud;
+	fwrite(line, 1, len, stdout);
+	fputc('\n', stdout);
+}
+
+/* acre lua --world DIR --parcel NAME FILE: FILE runs as the only script of
+ * parcel NAME, with the API that parcel's land gives it (its zone's
+ * capabilities and its budgets unless --instructions or --memory say
+ * otherwise): load and on_load, then `ticks` ticks. Every effect is
+ * printed (the trace of acre run), print() and log included. */
+static int cmd_lua_world(const char *world, const char *parcel, const char *file,
+                         const char *src, size_t len, const vm_limits *lim,
+                         int64_t ticks)
+{
+	char *dir = cli_world_dir(world);
+	if (!dir)
+		return CLI_USAGE;
+	wf_diags d = {0};
+	char path[4096];
+	snprintf(path, sizeof path, "%s/world.acre", dir);
+	wf_world *w = wf_load(dir, &d);
+	if (w && d.errors == 0)
+		wf_validate(w, dir, path, &d);
+	if (!w || d.errors) {
+		cli_print_diags(&d);
+		cli_error("lua: %s is not a valid world", dir);
+		wf_diags_free(&d);
+		wf_world_free(w);
+		free(dir);
+		return w ? CLI_INVALID : CLI_USAGE;
+	}
+	wf_diags_free(&d);
+	int pi = wf_find_parcel(w, parcel);
+	if (pi < 0) {
+		const char *near = wf_suggest(parcel, w->nparcels ? &w->parcels[0].name : NULL,
+		                              sizeof *w->parcels, w->nparcels);
+		if (near)
+			cli_error("lua: no parcel '%s' in %s; did you mean '%s'?", parcel, path,
+			          near);
+		else
+			cli_error("lua: no parcel '%s' in %s", parcel, path);
+		wf_world_free(w);
+		free(dir);
+		return CLI_USAGE;
+	}
+	uint8_t *select = calloc((size_t)w->nparcels, 1);
+	if (!select) {
+		wf_world_free(w);
+		free(dir);
+		return CLI_USAGE;
+	}
+	select[pi] = 1;
+	api_opts o = {.select = select,
+	              .trace = cmd_lua_trace,
+	              .try_name = file,
+	              .try_src = src,
+	              .try_len = len};
+	o.limits.instructions = lim->instructions;
+	o.limits.memory = lim->memory;
+	api_error err;
+	api_run *r = api_run_new(w, dir, &o, &err);
+	int rc = CLI_OK;
+	if (!r) {
+		cli_error("lua: %s", err.msg);
+		rc = CLI_USAGE;
+	}
+	for (int64_t t = 1; r && t <= ticks; t++)
+		if (api_run_tick(r, NULL, 0) < 0) {
+			cli_error("lua: out of memory at tick %lld", (long long)t);
+			rc = CLI_USAGE;
+			break;
+		}
+	const api_failure *f;
+	int64_t total = 0;
+	int n = r ? api_run_failures(r, &f, &total) : 0;
+	fflush(stdout);
+	for (int i = 0; i < n; i++)
+		cmd_lua_report(&f[i].err, f[i].err.status);
+	if (rc == CLI_OK && total > 0)
+		rc = CLI_INVALID;
+	api_run_free(r);
+	free(select);
+	wf_world_free(w);
+	free(dir);
+	return rc;
+}
+
 /* Set the global `arg`: arg[0] is the script, arg[1..] its arguments. */
 static void cmd_lua_args(vm *v, int argc, char **argv)
 {
@@ -157,8 +247,20 @@ static int cmd_lua(int argc, char **argv)
 	cli_getopt g;
 	int c;
 	cli_getopt_init(&g, &cmd_lua_entry, argc, argv);
+	const char *world = NULL, *parcel = NULL;
+	int64_t ticks = 0;
+	bool set_ins = false, set_mem = false;
 	while ((c = cli_getopt_next(&g)) > 0) {
-		if (c == 'i') {
+		if (c == 'w') {
+			world = g.value;
+		} else if (c == 'p') {
+			parcel = g.value;
+		} else if (c == 't') {
+			if (!cli_parse_int(&cmd_lua_entry, "--ticks", g.value, 0, 1000000,
+			                   &ticks))
+				return CLI_USAGE;
+		} else if (c == 'i') {
+			set_ins = true;
 			int64_t n;
 			if (!cli_parse_int(&cmd_lua_entry, "--instructions", g.value, 1,
 			                   INT64_C(1) << 60, &n))
@@ -168,6 +270,7 @@ static int cmd_lua(int argc, char **argv)
 			uint64_t n;
 			if (!cli_parse_size(&cmd_lua_entry, "--memory", g.value, &n))
 				return CLI_USAGE;
+			set_mem = true;
 			lim.memory = n > SIZE_MAX ? SIZE_MAX : (size_t)n;
 		}
 	}
@@ -178,6 +281,10 @@ static int cmd_lua(int argc, char **argv)
 	argc = g.argc;
 	if (i >= argc)
 		return cli_usage(&cmd_lua_entry, "no script given");
+	if ((world || ticks) && !parcel)
+		return cli_usage(&cmd_lua_entry, "--world and --ticks need --parcel NAME");
+	if (parcel && argc > 2)
+		return cli_usage(&cmd_lua_entry, "a script tried in a world takes no ARGS");
 	const char *file = argv[i];
 
 	char *src;
@@ -198,6 +305,13 @@ static int cmd_lua(int argc, char **argv)
 			cli_error("lua: %s: %s", file, wf_read_strerror(rs));
 			return CLI_USAGE;
 		}
+	}
+	if (parcel) {
+		vm_limits wl = {.instructions = set_ins ? lim.instructions : 0,
+		                .memory = set_mem ? lim.memory : 0};
+		int rc = cmd_lua_world(world, parcel, file, src, len, &wl, ticks);
+		free(src);
+		return rc;
 	}
 	const char *slash = in ? NULL : strrchr(file, '/');
 	char *dir = slash == file ? strdup("/")
@@ -238,15 +352,28 @@ static int cmd_lua(int argc, char **argv)
 }
 
 static const struct cli_opt cmd_lua_opts[] = {
-	{"instructions", 0, "N", "instruction budget for the whole run (VM\ninstructions plus fuel charged by library\nfunctions); default 100000000", 'i'},
-	{"memory", 0, "SIZE", "hard cap on the script's heap, e.g. 512KiB,\n64MiB (K, M, G are powers of 1024); default 64MiB", 'm'},
+	{"instructions", 0, "N",
+	 "instruction budget for the whole run (VM\n"
+	 "instructions plus fuel charged by library\n"
+	 "functions); default 100000000",
+	 'i'},
+	{"world", 0, "DIR",
+	 "run FILE in world DIR (default: the current\n"
+	 "directory) as parcel NAME's only script, with its API",
+	 'w'},
+	{"parcel", 0, "NAME", "the parcel of --world whose API FILE uses", 'p'},
+	{"ticks", 0, "N", "with --parcel: ticks to run after on_load (default 0)", 't'},
+	{"memory", 0, "SIZE",
+	 "hard cap on the script's heap, e.g. 512KiB,\n"
+	 "64MiB (K, M, G are powers of 1024); default 64MiB",
+	 'm'},
 	{NULL, 0, NULL, NULL, 0},
 };
 
 const struct cmd_entry cmd_lua_entry = {
     .name = "lua",
     .usage = "FILE [ARGS...]",
-    .summary = "run one Lua script in the sandbox, without a world",
+    .summary = "run one Lua script in the sandbox, alone or as a parcel's",
     .help = "Runs FILE in the same sandbox as a parcel's scripts: the vetted\n"
             "environment, hard budgets and deterministic behaviour described in\n"
             "acre-lua(7). print() writes to standard output; require(\"a.b\") loads\n"
@@ -255,6 +382,14 @@ const struct cmd_entry cmd_lua_entry = {
             "from standard input (named \"stdin\" in messages; modules come from\n"
             "the current directory). Options go before FILE: what follows it is\n"
             "the script's.\n"
+            "\n"
+            "With --parcel NAME, FILE runs instead as the only script of parcel\n"
+            "NAME of the world (--world DIR, default the current directory), with\n"
+            "the API, capabilities and budgets that parcel's land gives it: its\n"
+            "top level and on_load, then --ticks N ticks. Every effect is printed\n"
+            "as 'acre run --trace' prints it (print() and log included), so API\n"
+            "calls can be tried without a full run. A failing handler's effects are\n"
+            "undone, as in a run.\n"
             "\n"
             "Exit status: 0 when the chunk completes; 1 when it fails or runs out\n"
             "of a limit, with \"FILE:LINE:COL: error: message [rule]\", the line\n"

@@ -309,12 +309,25 @@ static int cmd_run(int argc, char **argv)
 static const struct cli_opt cmd_run_opts[] = {
 	{"ticks", 0, "N", "ticks to run (default 200; 0 runs only on_load)", 't'},
 	{"seed", 0, "S", "use seed S instead of the world's", 's'},
-	{"events", 0, "FILE", "timed events (default: the world's `events` file);\nformat in acre-lua(7), EVENTS FILE", 'e'},
-	{"trace", 0, "FILE", "write every effect, message, log line and transfer,\none per line ('-' for stdout)", 'T'},
+	{"events", 0, "FILE",
+	 "timed events (default: the world's `events` file);\n"
+	 "format in acre-lua(7), EVENTS FILE",
+	 'e'},
+	{"trace", 0, "FILE",
+	 "write every effect, message, log line and transfer,\n"
+	 "one per line ('-' for stdout)",
+	 'T'},
 	{"threads", 0, "N", "run parcels on N threads (1-64, default 1)", 'j'},
-	{"instructions", 0, "N", "per-tick instruction budget of every parcel,\ninstead of the one its land gives it", 'i'},
+	{"instructions", 0, "N",
+	 "per-tick instruction budget of every parcel,\n"
+	 "instead of the one its land gives it",
+	 'i'},
 	{"memory", 0, "SIZE", "memory cap of every parcel (e.g. 256KiB)", 'm'},
-	{"stats", 0, NULL, "print calls, failures, peak instructions and memory\nper scripted parcel, then load time, ticks/s and\nCPU time of the ticks", 'S'},
+	{"stats", 0, NULL,
+	 "print calls, failures, peak instructions and memory\n"
+	 "per scripted parcel, then load time, ticks/s and\n"
+	 "CPU time of the ticks",
+	 'S'},
 	{"quiet", 'q', NULL, "print only failures and the state line", 'q'},
 	{NULL, 0, NULL, NULL, 0},
 };

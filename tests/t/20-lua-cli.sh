@@ -95,4 +95,34 @@ test_expect 'a directory is not a script' '
 	echo "acre: lua: d: not a regular file" >want && expect_same want err
 '
 
+test_expect 'a UTF-8 byte order mark is skipped, as in the world file' '
+	printf "\357\273\277print(\"bom\")\nerror(\"x\")\n" >a.lua &&
+	expect_exit 1 acre lua a.lua >out 2>err &&
+	echo bom >want && expect_same want out &&
+	head -n 1 err | grep -qx "a.lua:2:1: error: x \[lua-runtime\]"
+'
+
+test_expect '--world and --parcel run a script with that parcel'"'"'s API' '
+	acre init w >/dev/null &&
+	printf "print(\"hi\")\ntiles.set(2, 2, \"lamp\")\nfunction on_tick() log.info(\"t\") end\n" >ok.lua &&
+	acre lua --world w --parcel hello --ticks 2 ok.lua >out &&
+	printf "0 hello print hi\n0 hello tile 2 2 *\n1 hello log info t\n2 hello log info t\n" >want &&
+	expect_same want out
+'
+
+test_expect 'a parcel or API name that is not there gets a suggestion' '
+	acre init w >/dev/null &&
+	echo "print(1)" >ok.lua &&
+	expect_exit 2 acre lua --world w --parcel helo ok.lua 2>err &&
+	grep -qx "acre: lua: no parcel .helo. in w/world.acre; did you mean .hello.?" err &&
+	echo "messages.send(\"hllo\", 1)" | expect_exit 1 acre lua --world=w --parcel=hello - >out 2>err &&
+	head -n 1 err | grep -qx "stdin:1:15: error: messages.send: no parcel named .hllo. (did you mean .hello.?) \[lua-runtime\]"
+'
+
+test_expect '--world without --parcel is a usage error' '
+	echo "print(1)" >ok.lua &&
+	expect_exit 2 acre lua --world . ok.lua 2>err &&
+	grep -q "^acre lua: --world and --ticks need --parcel NAME$" err
+'
+
 test_done
