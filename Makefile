@@ -11,7 +11,7 @@
 #   make install / uninstall   honour PREFIX and DESTDIR
 #
 # Lua 5.4 is built from the distribution's source package with Acre's patches
-# from vm/lua-patches/ applied in order (see DESIGN.md §1). LUA_SRC=DIR uses
+# from vm/lua-patches/ applied in order (see vm/README.md). LUA_SRC=DIR uses
 # any Lua 5.4 source tree instead. Directories may add rules in a module.mk
 # fragment, included below; there is no recursive make.
 
@@ -20,6 +20,7 @@ DESTDIR ?=
 BINDIR  ?= $(PREFIX)/bin
 MANDIR  ?= $(PREFIX)/share/man
 
+VERSION := 0.1.0
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN    := -Wall -Wextra
@@ -56,7 +57,7 @@ LUA_STOCK := build/lua-stock/lua
 LUA_CFLAGS := -std=gnu99 -O2 -g -DLUA_USE_POSIX $(XFLAGS)
 
 # --- Acre ------------------------------------------------------------------
-LIB_DIRS := worldfmt vm stdlib store editor
+LIB_DIRS := worldfmt vm stdlib store check editor
 LIB_SRCS := $(sort $(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.c)))
 CLI_SRCS := $(sort $(wildcard cli/*.c))
 LIB_OBJS := $(patsubst %.c,$(B)/obj/%.o,$(LIB_SRCS))
@@ -66,7 +67,7 @@ ACRE_A   := $(B)/libacre.a
 ACRE     := $(B)/acre
 
 ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) $(XFLAGS) -I. -I$(LUA_PATCHED)/src \
-             $(PKG_CFLAGS) -MMD -MP -D_GNU_SOURCE
+             $(PKG_CFLAGS) -MMD -MP -D_GNU_SOURCE -DACRE_VERSION='"$(VERSION)"'
 ALL_LDFLAGS = $(XFLAGS) $(LDFLAGS)
 ALL_LIBS = $(PKG_LIBS) -lm -lpthread
 

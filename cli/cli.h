@@ -12,8 +12,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-/* The version `acre --version` prints and reports carry. */
-#define ACRE_VERSION "0.1.0"
+/* ACRE_VERSION, which `acre --version` prints and reports carry, is set
+ * by the Makefile for every module. */
 
 /* Exit status, the same for every subcommand (acre(1), EXIT STATUS). */
 enum {
@@ -139,20 +139,13 @@ bool cli_parse_size(const struct cmd_entry *e, const char *what, const char *s,
  * more" when some were not recorded. Colour only on a terminal. */
 struct wf_diags;
 void cli_print_diags(const struct wf_diags *d);
-/* The lines that follow a diagnostic's first line: the source line of
- * `file` (read again, when it is a regular file) with '^' under columns
- * [col, end_col), and "help: …" when help is not NULL. Prints nothing for
- * what it cannot show. */
-void cli_diag_source(FILE *out, const char *file, uint32_t line, uint32_t col,
-                     uint32_t end_col, const char *help, bool color);
+/* The source line, caret and help of a diagnostic (wf_source_snippet) on
+ * stderr; `src` keeps the file read across calls. */
+struct wf_source;
+void cli_print_snippet(struct wf_source *src, const char *file, uint32_t line,
+                       uint32_t col, uint32_t end_col, const char *help, bool color);
 
-/* Use `data` as the text of `name` for the source lines (a script read from
- * standard input cannot be read again). */
-void cli_diag_source_set(const char *name, const char *data, size_t len);
-/* A column for a Lua error ("FILE:LINE: message … near 'TOKEN'"), read from
- * the source line of `file`; false when the line cannot be read. */
-bool cli_lua_position(const char *file, uint32_t *line, const char *msg, uint32_t *col,
-                      uint32_t *end_col);
+
 
 /* The world directory named by an optional argument (default "."): returns
  * a malloc'd path to the directory holding world.acre, or NULL after

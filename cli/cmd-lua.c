@@ -71,7 +71,7 @@ static const char *cmd_lua_rule(vm_status s)
 
 /* A failed run as every other diagnostic: "FILE:LINE:COL: error: message
  * [rule]", the source line with a caret, then Lua's traceback. */
-static void cmd_lua_report(const vm_error *e, vm_status s)
+static void cmd_lua_report(wf_source *src, const vm_error *e, vm_status s)
 {
 	const char *m = e->msg;
 	size_t fn = strlen(e->file);
@@ -84,12 +84,12 @@ static void cmd_lua_report(const vm_error *e, vm_status s)
 			m = p + 2;
 	}
 	bool color = cli_color(2);
-	if (m != e->msg && cli_lua_position(e->file, &line, m, &col, &end)) {
+	if (m != e->msg && wf_source_token(src, e->file, &line, m, &col, &end)) {
 		fprintf(stderr, "%s%s:%u:%u:%s %serror:%s %s [%s]\n",
 		        color ? "\033[1m" : "", e->file, line, col,
 		        color ? "\033[0m" : "", color ? "\033[1;31m" : "",
 		        color ? "\033[0m" : "", m, cmd_lua_rule(s));
-		cli_diag_source(stderr, e->file, line, col, end, NULL, color);
+		cli_print_snippet(src, e->file, line, col, end, NULL, color);
 	} else if (m != e->msg) {
 		fprintf(stderr, "%s:%u: error: %s [%s]\n", e->file, line, m,
 		        cmd_lua_rule(s));
@@ -151,9 +151,9 @@ static void cmd_lua_trace(void *ud, const char *line, size_t len)
  * capabilities and its budgets unless --instructions or --memory say
  * otherwise): load and on_load, then `ticks` ticks. Every effect is
  * printed (the trace of acre run), print() and log included. */
-static int cmd_lua_world(const char *world, const char *parcel, const char *file,
-                         const char *src, size_t len, const vm_limits *lim,
-                         int64_t ticks)
+static int cmd_lua_world(wf_source *shown, const char *world, const char *parcel,
+                         const char *file, const char *src, size_t len,
+                         const vm_limits *lim, int64_t ticks)
 {
 	char *dir = cli_world_dir(world);
 	if (!dir)
@@ -218,7 +218,7 @@ static int cmd_lua_world(const char *world, const char *parcel, const char *file
 	int n = r ? api_run_failures(r, &f, &total) : 0;
 	fflush(stdout);
 	for (int i = 0; i < n; i++)
-		cmd_lua_report(&f[i].err, f[i].err.status);
+		cmd_lua_report(shown, &f[i].err, f[i].err.status);
 	if (rc == CLI_OK && total > 0)
 		rc = CLI_INVALID;
 	api_run_free(r);
@@ -248,6 +248,7 @@ static int cmd_lua(int argc, char **argv)
 	int c;
 	cli_getopt_init(&g, &cmd_lua_entry, argc, argv);
 	const char *world = NULL, *parcel = NULL;
+	wf_source shown = {0}; /* the script's text for the lines under errors */
 	int64_t ticks = 0;
 	bool set_ins = false, set_mem = false;
 	while ((c = cli_getopt_next(&g)) > 0) {
@@ -298,7 +299,7 @@ static int cmd_lua(int argc, char **argv)
 			return CLI_USAGE;
 		}
 		file = "stdin";
-		cli_diag_source_set(file, src, len);
+		wf_source_set(&shown, file, src, len);
 	} else {
 		wf_read_status rs = wf_read_named(file, WF_MAX_SCRIPT_BYTES, &src, &len);
 		if (rs != WF_READ_OK) {
@@ -309,8 +310,9 @@ static int cmd_lua(int argc, char **argv)
 	if (parcel) {
 		vm_limits wl = {.instructions = set_ins ? lim.instructions : 0,
 		                .memory = set_mem ? lim.memory : 0};
-		int rc = cmd_lua_world(world, parcel, file, src, len, &wl, ticks);
+		int rc = cmd_lua_world(&shown, world, parcel, file, src, len, &wl, ticks);
 		free(src);
+		wf_source_free(&shown);
 		return rc;
 	}
 	const char *slash = in ? NULL : strrchr(file, '/');
@@ -344,7 +346,8 @@ static int cmd_lua(int argc, char **argv)
 	vm_status s = vm_load(v, file, src + skip, len - skip, &err);
 	fflush(stdout);
 	if (s != VM_OK)
-		cmd_lua_report(&err, s);
+		cmd_lua_report(&shown, &err, s);
+	wf_source_free(&shown);
 	vm_free(v);
 	free(src);
 	free(dir);

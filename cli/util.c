@@ -134,10 +134,21 @@ char *cli_world_dir(const char *arg)
 	return strdup(dir);
 }
 
+void cli_print_snippet(wf_source *src, const char *file, uint32_t line, uint32_t col,
+                       uint32_t end_col, const char *help, bool color)
+{
+	wf_buf b = {0};
+	wf_source_snippet(src, &b, file, line, col, end_col, help, color);
+	if (b.len)
+		fwrite(b.data, 1, b.len, stderr);
+	wf_buf_free(&b);
+}
+
 void cli_print_diags(const wf_diags *d)
 {
 	char line[1024];
 	bool color = cli_color(2);
+	wf_source src = {0};
 	fflush(stdout);
 	for (int i = 0; i < d->n; i++) {
 		const wf_diag *g = &d->v[i];
@@ -157,9 +168,10 @@ void cli_print_diags(const wf_diags *d)
 		} else {
 			fprintf(stderr, "%s\n", line);
 		}
-		cli_diag_source(stderr, g->file, g->line, g->col, g->end_col, g->help,
-		                color);
+		cli_print_snippet(&src, g->file, g->line, g->col, g->end_col, g->help,
+		                  color);
 	}
+	wf_source_free(&src);
 	if (d->dropped)
 		fprintf(stderr, "... and %d more\n", d->dropped);
 }

@@ -226,6 +226,13 @@ int64_t api_run_ticks(const api_run *r);
  * ledger, the messages in flight and vm_state_hash of each scripted parcel.
  * The same for any thread count. */
 uint64_t api_run_hash(api_run *r);
+/* What the host sees of parcel i after a run: its figures (calls, failures,
+ * peak instructions and memory, messages sent, entities), tiles and
+ * entities with their properties. Never 0 (0 means "did not run"), except
+ * when out of memory. Two runs of a deterministic world agree on it; a
+ * parcel whose script reads anything else shows up as a differing digest
+ * (acre-check(1)). */
+uint64_t api_run_parcel_digest(api_run *r, int i);
 
 /* Live tiles of parcel `i` (the wf_parcel layout: row-major palette indices,
  * wf_parcel_tw × wf_parcel_th); never NULL. */

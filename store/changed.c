@@ -11,49 +11,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char *read_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	size_t n = 0, cap = 0;
-	if (!f)
-		return NULL;
-	for (;;) {
-		if (n + 65536 + 1 > cap) {
-			char *nb =
-			    realloc(buf, cap = (cap ? cap * 2 : 65536) + 65536 + 1);
-			if (!nb)
-				break;
-			buf = nb;
-		}
-		size_t got = fread(buf + n, 1, 65536, f);
-		n += got;
-		if (got < 65536)
-			break;
-	}
-	int bad = ferror(f);
-	fclose(f);
-	if (bad || !buf) {
-		free(buf);
-		return NULL;
-	}
-	buf[n] = '\0';
-	*len = n;
-	return buf;
-}
-
 int store_pair_read(store_repo *r, const store_pair *p, int side, const char *path,
                     char **data, size_t *len, store_err *err)
 {
-	char full[PATH_MAX];
 	*data = NULL;
 	*len = 0;
 	if (p->rev[side])
 		return store_read_at_opt(r, p->rev[side], path, data, len, err);
-	snprintf(full, sizeof full, "%s/%s", r->dir, path);
-	*data = read_file(full, len);
-	if (!*data && errno != ENOENT) {
-		store_seterr(err, "%s: %s", full, strerror(errno));
+	/* The working tree is read like any world's files: guarded, capped. */
+	size_t cap = strcmp(path, "world.acre") == 0 ? WF_MAX_WORLD_BYTES : WF_MAX_SCRIPT_BYTES;
+	wf_read_status st = wf_world_read(r->dir, path, cap, data, len);
+	if (st != WF_READ_OK && st != WF_READ_MISSING) {
+		store_seterr(err, "%s: %s", path, wf_read_strerror(st));
 		return -1;
 	}
 	return 0;

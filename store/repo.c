@@ -179,13 +179,40 @@ bool repo_entry_id(store_repo *r, git_tree *tree, const char *path, git_oid *id)
 int repo_read_blob(store_repo *r, git_tree *tree, const char *path, char **data,
                    size_t *len, bool *found, store_err *err)
 {
-	git_oid id;
+	char full[PATH_MAX];
+	git_tree_entry *e;
 	git_blob *b;
 	*data = NULL;
 	*len = 0;
-	*found = repo_entry_id(r, tree, path, &id);
+	repo_path(r, path, full, sizeof full);
+	*found = git_tree_entry_bypath(&e, tree, full) == 0;
 	if (!*found)
 		return 0;
+	/* A revision's files obey the working tree's rules (worldfmt's guarded
+	 * reader): a link or a tree is not a file, and the size is checked
+	 * from the object's header before its content is inflated. */
+	git_filemode_t mode = git_tree_entry_filemode(e);
+	git_oid id;
+	git_oid_cpy(&id, git_tree_entry_id(e));
+	git_tree_entry_free(e);
+	if (mode != GIT_FILEMODE_BLOB && mode != GIT_FILEMODE_BLOB_EXECUTABLE) {
+		store_seterr(err, "%s: %s", path,
+		             wf_read_strerror(mode == GIT_FILEMODE_LINK ? WF_READ_SYMLINK
+		                                                        : WF_READ_NOTFILE));
+		return -1;
+	}
+	git_odb *odb;
+	size_t size = 0;
+	git_object_t type;
+	if (git_repository_odb(&odb, r->repo) == 0) {
+		if (git_odb_read_header(&size, &type, odb, &id) < 0)
+			size = 0;
+		git_odb_free(odb);
+	}
+	if (size > WF_MAX_WORLD_BYTES) {
+		store_seterr(err, "%s: %s", path, wf_read_strerror(WF_READ_TOOBIG));
+		return -1;
+	}
 	if (git_blob_lookup(&b, r->repo, &id) < 0)
 		return repo_fail(err, path);
 	size_t n = (size_t)git_blob_rawsize(b);

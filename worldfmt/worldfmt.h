@@ -411,6 +411,36 @@ bool wf_size_parse(const char *s, size_t n, uint64_t max, uint64_t *out);
 /* Is s[0..n) valid UTF-8 (wf_utf8_len's rules) throughout? */
 bool wf_utf8_valid(const char *s, size_t n);
 
+/* ---- Source lines under diagnostics ----------------------------------------
+ * The lines that follow a diagnostic's first line (worldfmt/source.c):
+ *
+ *      27 |   zone comercial
+ *         |        ^^^^^^^^^
+ *        help: did you mean 'commercial'?
+ *
+ * A wf_source reads the named file again (wf_read_named, up to 64 MiB) and
+ * keeps the last one read, so a list of diagnostics sorted by file reads
+ * each once; zero-initialise it, wf_source_free it. */
+typedef struct wf_source {
+	char *path, *data;
+	size_t len;
+} wf_source;
+void wf_source_free(wf_source *src);
+/* Use `data` as the text of `name` (a script read from standard input
+ * cannot be read again). */
+void wf_source_set(wf_source *src, const char *name, const char *data, size_t len);
+/* Append the source line of `file` with '^' under columns [col, end_col)
+ * (one caret when end_col is 0) and "help: …" when help is not NULL, with
+ * ANSI colours when `color`. Appends nothing for what cannot be shown. */
+void wf_source_snippet(wf_source *src, wf_buf *out, const char *file, uint32_t line,
+                       uint32_t col, uint32_t end_col, const char *help, bool color);
+/* A column for a message without one (Lua's "FILE:LINE: message"): the
+ * token it names ("near 'x'"), or a string it quotes as the line writes
+ * it, else the line's first non-blank. False when the line cannot be
+ * read (Lua names the line after the last for an unfinished chunk). */
+bool wf_source_token(wf_source *src, const char *file, uint32_t *line, const char *msg,
+                     uint32_t *col, uint32_t *end_col);
+
 /* ---- UTF-8 ---------------------------------------------------------------- */
 /* Length in bytes of the valid UTF-8 sequence at s (at most n bytes), or 0
  * when it is not valid (overlong, surrogate, > U+10FFFF, truncated). */

@@ -105,4 +105,16 @@ test_expect 'acre lua reads no module through a link beside the script' '
 	grep -q "^false" out && no_secret out err
 '
 
+test_expect 'a link committed in history is refused when a revision is read' '
+	secret && cp -R "$SAMPLES/starter" w && (
+		cd w && git init -q &&
+		ln -sf "$T/secret.txt" scripts/square.lua &&
+		git add -A && git commit -qm "a link" &&
+		rm scripts/square.lua && cp "$SAMPLES/starter/scripts/square.lua" scripts/
+	) &&
+	expect_exit 2 acre diff --world w HEAD >out 2>err &&
+	grep -qx "acre: scripts/square.lua: a symbolic link; a world.s files must be regular files inside it" err &&
+	no_secret out err
+'
+
 test_done

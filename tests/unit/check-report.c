@@ -1,12 +1,8 @@
 /* check-report.c — the report writers of `acre check` on a fixed report:
  * exact text and GitHub annotations, and JSON, JUnit and SARIF read back by
  * real parsers (python3's json and xml.etree), hostile strings included.
- *
- * The writers live in cli/, which is not part of libacre, so their sources
- * are compiled into this program. */
-#include "cli/check-json.c"
-#include "cli/diag.c"
-#include "cli/check-report.c"
+ */
+#include "check/report.h"
 
 #include "tests/unit/unit.h"
 

@@ -1,4 +1,4 @@
-/* diag.c — the text form of a diagnostic, as the best compilers print it:
+/* source.c — the text form of a diagnostic, as the best compilers print it:
  *
  *   world.acre:27:8: error: parcel 'b' names unknown zone 'comercial' [unknown-zone]
  *      27 |   zone comercial
@@ -7,18 +7,16 @@
  *
  * The first line is wf_diag_format's (editors jump to it); the source line
  * and the caret under [col, end_col) follow when the file can be read, and
- * the help line when the layer that found the mistake knows the fix. Every
- * command prints diagnostics through here (cli_print_diags in util.c, and
- * the text report of `acre check`), so they all look alike. This file
- * depends on libc and worldfmt alone, so the report writers' unit tests can
- * compile it in. */
-#include "cli/cli.h"
-#include "worldfmt/worldfmt.h"
+ * the help line when the layer that found the mistake knows the fix. It is
+ * rendered here, into a buffer, so that every printer (cli's, and the text
+ * report of acre check) shows the same thing; the file is read again
+ * through a wf_source, which keeps the last file read. */
+#include "worldfmt/internal.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #define C_RED "\033[1;31m"
 #define C_BLUE "\033[1;34m"
@@ -30,62 +28,74 @@
 /* Code points of a source line shown around the caret. */
 #define SNIPPET_WIDTH 100
 
-/* The last file read for snippets: diagnostics come sorted by file, so one
- * is enough. The only state of this file. */
-static struct {
-	char *path;
-	char *data;
-	size_t len;
-} src_cache;
-
-void cli_diag_source_set(const char *name, const char *data, size_t len)
+static void put(wf_buf *b, const char *s, size_t n)
 {
-	free(src_cache.path);
-	free(src_cache.data);
-	src_cache.path = strdup(name);
-	src_cache.data = malloc(len + 1);
-	src_cache.len = src_cache.data ? len : 0;
-	if (src_cache.data) {
-		memcpy(src_cache.data, data, len);
-		src_cache.data[len] = '\0';
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 256;
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		char *d = realloc(b->data, cap);
+		if (!d)
+			return; /* the snippet is cut; the diagnostic stands */
+		b->data = d;
+		b->cap = cap;
+	}
+	memcpy(b->data + b->len, s, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
+__attribute__((format(printf, 2, 3))) static void putf(wf_buf *b, const char *fmt, ...)
+{
+	char tmp[512];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		put(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
+}
+
+void wf_source_free(wf_source *src)
+{
+	free(src->path);
+	free(src->data);
+	*src = (wf_source){0};
+}
+
+void wf_source_set(wf_source *src, const char *name, const char *data, size_t len)
+{
+	wf_source_free(src);
+	src->path = strdup(name);
+	src->data = malloc(len + 1);
+	src->len = src->data ? len : 0;
+	if (src->data) {
+		memcpy(src->data, data, len);
+		src->data[len] = '\0';
 	}
 }
 
-static bool load_source(const char *path)
+static bool load_source(wf_source *src, const char *path)
 {
-	if (src_cache.path && strcmp(src_cache.path, path) == 0)
-		return src_cache.data != NULL;
-	free(src_cache.path);
-	free(src_cache.data);
-	src_cache.path = strdup(path);
-	src_cache.data = NULL;
-	src_cache.len = 0;
-	FILE *f = fopen(path, "rb");
-	if (!f)
+	if (src->path && strcmp(src->path, path) == 0)
+		return src->data != NULL;
+	wf_source_free(src);
+	src->path = strdup(path);
+	char *data;
+	size_t len;
+	if (wf_read_named(path, SNIPPET_MAX_FILE, &data, &len) != WF_READ_OK)
 		return false;
-	struct stat st;
-	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode) ||
-	    (uint64_t)st.st_size > SNIPPET_MAX_FILE) {
-		fclose(f);
-		return false;
-	}
-	char *buf = malloc((size_t)st.st_size + 1);
-	size_t n = buf ? fread(buf, 1, (size_t)st.st_size, f) : 0;
-	fclose(f);
-	if (!buf)
-		return false;
-	buf[n] = '\0';
-	src_cache.data = buf;
-	src_cache.len = n;
+	src->data = data;
+	src->len = len;
 	return true;
 }
 
-/* Line `line` (1-based) of the cached file, without its line end. */
-static bool source_line(uint32_t line, const char **s, size_t *n)
+/* Line `line` (1-based) of the file read, without its line end. */
+static bool source_line(const wf_source *src, uint32_t line, const char **s, size_t *n)
 {
-	const char *p = src_cache.data, *end = p + src_cache.len;
+	const char *p = src->data, *end = p + src->len;
 	/* A BOM is not part of the first line's columns. */
-	if (src_cache.len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
+	if (src->len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
 		p += 3;
 	for (uint32_t l = 1; l < line; l++) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -106,34 +116,30 @@ static bool source_line(uint32_t line, const char **s, size_t *n)
 
 /* Width of one character of the source as shown: a tab is 4 columns, a
  * valid UTF-8 sequence 1, any other byte 1 (shown as '?'). */
-static int show_char(FILE *out, const char *s, size_t n, size_t *len)
+static int show_char(wf_buf *out, const char *s, size_t n, size_t *len)
 {
 	unsigned char c = (unsigned char)*s;
 	if (c == '\t') {
 		*len = 1;
 		if (out)
-			fputs("    ", out);
+			put(out, "    ", 4);
 		return 4;
 	}
 	if (c >= 0x80) {
 		int l = wf_utf8_len((const unsigned char *)s, n);
 		*len = l ? (size_t)l : 1;
-		if (out) {
-			if (l)
-				fwrite(s, 1, (size_t)l, out);
-			else
-				fputc('?', out);
-		}
+		if (out)
+			put(out, l ? s : "?", l ? (size_t)l : 1);
 		return 1;
 	}
 	*len = 1;
 	if (out)
-		fputc(c < 0x20 || c == 0x7f ? '?' : c, out);
+		put(out, c < 0x20 || c == 0x7f ? "?" : s, 1);
 	return 1;
 }
 
-void cli_diag_source(FILE *out, const char *file, uint32_t line, uint32_t col,
-                     uint32_t end_col, const char *help, bool color)
+void wf_source_snippet(wf_source *src, wf_buf *out, const char *file, uint32_t line,
+                       uint32_t col, uint32_t end_col, const char *help, bool color)
 {
 	const char *s;
 	size_t n;
@@ -141,7 +147,7 @@ void cli_diag_source(FILE *out, const char *file, uint32_t line, uint32_t col,
 	int gw = snprintf(num, sizeof num, "%u", line);
 	if (gw < 3)
 		gw = 3;
-	if (file && line && col && load_source(file) && source_line(line, &s, &n)) {
+	if (file && line && col && load_source(src, file) && source_line(src, line, &s, &n)) {
 		size_t c0 = col - 1 > n ? n : col - 1;
 		size_t c1 = end_col > col ? end_col - 1 : c0 + 1;
 		if (c1 > n + 1)
@@ -153,10 +159,9 @@ void cli_diag_source(FILE *out, const char *file, uint32_t line, uint32_t col,
 			while (from > 0 && ((unsigned char)s[from] & 0xc0) == 0x80)
 				from--;
 		}
-		fprintf(out, "%s%*u |%s ", color ? C_BLUE : "", gw + 2, line,
-		        color ? C_OFF : "");
+		putf(out, "%s%*u |%s ", color ? C_BLUE : "", gw + 2, line, color ? C_OFF : "");
 		if (from)
-			fputs("…", out);
+			put(out, "…", strlen("…"));
 		int shown = 0, at = from ? 1 : 0, at_end = -1;
 		int caret = -1;
 		size_t i = from;
@@ -172,22 +177,25 @@ void cli_diag_source(FILE *out, const char *file, uint32_t line, uint32_t col,
 			i += l;
 		}
 		if (i < n)
-			fputs("…", out);
+			put(out, "…", strlen("…"));
 		if (caret < 0)
 			caret = at; /* at or past the end of the line */
 		if (at_end < 0 || at_end <= caret)
 			at_end = i >= c1 ? at : caret + 1;
 		if (at_end <= caret)
 			at_end = caret + 1;
-		fprintf(out, "\n%s%*s |%s %*s%s", color ? C_BLUE : "", gw + 2, "",
-		        color ? C_OFF : "", caret, "", color ? C_RED : "");
+		putf(out, "\n%s%*s |%s %*s%s", color ? C_BLUE : "", gw + 2, "",
+		     color ? C_OFF : "", caret, "", color ? C_RED : "");
 		for (int k = caret; k < at_end; k++)
-			fputc('^', out);
-		fprintf(out, "%s\n", color ? C_OFF : "");
+			put(out, "^", 1);
+		putf(out, "%s\n", color ? C_OFF : "");
 	}
-	if (help && *help)
-		fprintf(out, "%*s%shelp:%s %s\n", gw + 2, "", color ? C_GREEN : "",
-		        color ? C_OFF : "", help);
+	if (help && *help) {
+		putf(out, "%*s%shelp:%s ", gw + 2, "", color ? C_GREEN : "",
+		     color ? C_OFF : "");
+		put(out, help, strlen(help));
+		put(out, "\n", 1);
+	}
 }
 
 /* A word the message quotes ('fountian') that the line holds as a string
@@ -220,15 +228,15 @@ static bool quoted_in_line(const char *msg, const char *s, size_t n, uint32_t *c
  * when the line cannot be read (Lua names the line after the last for an
  * unfinished chunk): the caller then prints the line alone. *line is kept
  * as Lua gives it, so every report format names the same line. */
-bool cli_lua_position(const char *file, uint32_t *line, const char *msg, uint32_t *col,
-                      uint32_t *end_col)
+bool wf_source_token(wf_source *src, const char *file, uint32_t *line, const char *msg,
+                     uint32_t *col, uint32_t *end_col)
 {
 	const char *s;
 	size_t n;
-	if (!file || !*line || !load_source(file))
+	if (!file || !*line || !load_source(src, file))
 		return false;
 	bool eof = msg && strstr(msg, " near <eof>");
-	if (!source_line(*line, &s, &n))
+	if (!source_line(src, *line, &s, &n))
 		return false;
 	/* A BOM on the first line is not a column. */
 	size_t i = 0;

@@ -1,10 +1,9 @@
-/* check-json.c — the JSON writers of a check_report: Acre's own schema
+/* json.c — the JSON writers of a check_report: Acre's own schema
  * (`--format json`, documented in acre-check(1), SCHEMA) and SARIF 2.1.0
  * (`--format sarif`) for code-scanning dashboards. Both are built as jansson
  * trees; every string goes through check_utf8_clean first, since a world file
  * may hold any bytes and JSON may not. */
-#include "cli/check-report.h"
-#include "cli/cli.h"
+#include "check/report.h"
 
 #include <jansson.h>
 #include <math.h>

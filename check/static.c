@@ -1,9 +1,9 @@
-/* check-static.c — the first phase of `acre check`: read world.acre, parse
+/* static.c — the first phase of `acre check`: read world.acre, parse
  * it and check the static rules of acre-world(5), turning worldfmt's
  * diagnostics into findings ("format" for the grammar, "rules" for the
  * rules). Every parcel of the world gets its place in the report here, in
  * file order, so that later phases can name it. */
-#include "cli/check.h"
+#include "check/check-int.h"
 
 #include <stdlib.h>
 #include <string.h>

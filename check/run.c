@@ -1,4 +1,4 @@
-/* check-run.c — the scripts phase of `acre check`: load every selected
+/* run.c — the scripts phase of `acre check`: load every selected
  * parcel's scripts (compile errors and bytecode limits surface here), run
  * the world headless for --ticks ticks with its events file, then do it
  * again in a second, separate runner and compare. Each handler failure
@@ -15,8 +15,7 @@
  * parcels without a result recorded at the base run; the other scripted
  * parcels' results come from the registry (acre-check(1), INCREMENTAL
  * CHECKS). */
-#include "cli/check.h"
-#include "cli/cli.h"
+#include "check/check-int.h"
 #include "stdlib/api.h"
 
 #include <pthread.h>
@@ -24,7 +23,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <xxhash.h>
 
 typedef struct run_out {
 	uint64_t hash;
@@ -124,54 +122,6 @@ static void progress(const check_ctx *c, int64_t t, double *last)
 	        (long long)c->ticks);
 }
 
-static void hash_value(XXH3_state_t *h, const api_value *v)
-{
-	XXH3_64bits_update(h, &v->type, sizeof v->type);
-	switch (v->type) {
-	case API_NIL:
-		break;
-	case API_BOOL:
-		XXH3_64bits_update(h, &v->u.b, sizeof v->u.b);
-		break;
-	case API_INT:
-		XXH3_64bits_update(h, &v->u.i, sizeof v->u.i);
-		break;
-	case API_NUM:
-		XXH3_64bits_update(h, &v->u.n, sizeof v->u.n);
-		break;
-	case API_STR:
-		XXH3_64bits_update(h, v->u.s, strlen(v->u.s) + 1);
-		break;
-	}
-}
-
-/* What the host sees of parcel i after a run (see the top of this file). */
-static uint64_t parcel_digest(const check_ctx *c, api_run *r, int i, XXH3_state_t *h)
-{
-	const wf_parcel *p = &c->w->parcels[i];
-	const api_parcel_stats *s = api_run_stats(r, i);
-	XXH3_64bits_reset(h);
-	int64_t fig[] = {s->calls, s->failures, s->peak_instructions,
-	                 (int64_t)s->peak_memory, s->messages_sent, s->entities};
-	XXH3_64bits_update(h, fig, sizeof fig);
-	XXH3_64bits_update(h, api_run_tiles(r, i),
-	                   (size_t)wf_parcel_tw(c->w, p) * (size_t)wf_parcel_th(c->w, p));
-	const api_entity *e;
-	int ne = api_run_entities(r, i, &e);
-	for (int k = 0; k < ne; k++) {
-		XXH3_64bits_update(h, e[k].name, strlen(e[k].name) + 1);
-		int32_t xy[2] = {e[k].x, e[k].y};
-		XXH3_64bits_update(h, xy, sizeof xy);
-		/* Only up to the NUL: the bytes after it are not state. */
-		XXH3_64bits_update(h, e[k].glyph, strnlen(e[k].glyph, sizeof e[k].glyph));
-		for (int j = 0; j < e[k].nprops; j++) {
-			XXH3_64bits_update(h, e[k].props[j].key, strlen(e[k].props[j].key) + 1);
-			hash_value(h, &e[k].props[j].value);
-		}
-	}
-	return XXH3_64bits_digest(h) | 1; /* never 0, which means "did not run" */
-}
-
 /* A failure's message without the "file:line: " Lua puts in front. */
 static const char *bare_message(const vm_error *e)
 {
@@ -219,8 +169,10 @@ static int add_failure(check_ctx *c, const api_failure *f, int times, int64_t la
 	else if (rc >= 0) {
 		/* Lua gives no column: find the token on the script's line. */
 		uint32_t line = (uint32_t)(e->line > 0 ? e->line : 0), col = 0, end = 0;
-		if (!cli_lua_position(file, &line, bare_message(e), &col, &end))
+		wf_source src = {0};
+		if (!wf_source_token(&src, file, &line, bare_message(e), &col, &end))
 			col = end = 0;
+		wf_source_free(&src);
 		rc = check_report_add(&c->rep, CHECK_ERROR, rule_of(e->status), file,
 		                      line, col, rp, "%s", msg);
 		if (rc == 0)
@@ -321,16 +273,13 @@ static void *run_job_main(void *arg)
 			progress(c, t, &last);
 	}
 	j->out.hash = api_run_hash(r);
-	XXH3_state_t *h = XXH3_createState();
-	for (int i = 0; h && i < c->w->nparcels; i++)
-		if (!j->select || j->select[i])
-			j->out.digest[i] = parcel_digest(c, r, i, h);
-	if (h) {
-		XXH3_freeState(h);
-		j->rc = 0;
-	} else {
-		snprintf(j->err, sizeof j->err, "out of memory");
-	}
+	j->rc = 0;
+	for (int i = 0; j->rc == 0 && i < c->w->nparcels; i++)
+		if ((!j->select || j->select[i]) &&
+		    (j->out.digest[i] = api_run_parcel_digest(r, i)) == 0) {
+			snprintf(j->err, sizeof j->err, "out of memory");
+			j->rc = -1;
+		}
 	if (j->which == 1 && j->rc == 0)
 		j->r = r;
 	else

@@ -1,8 +1,8 @@
-/* check-report.c — the check_report model (findings, parcels, ordering) and
+/* report.c — the check_report model (findings, parcels, ordering) and
  * its line-oriented writers: human text, GitHub workflow annotations and
- * JUnit XML. JSON and SARIF are in check-json.c. */
-#include "cli/check-report.h"
-#include "cli/cli.h"
+ * JUnit XML. JSON and SARIF are in json.c. */
+#include "check/report.h"
+#include "worldfmt/worldfmt.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -437,7 +437,7 @@ static void text_escape(FILE *out, const char *s)
 	}
 }
 
-static void text_finding(FILE *out, const check_finding *x, bool color)
+static void text_finding(FILE *out, wf_source *src, const check_finding *x, bool color)
 {
 	if (color)
 		fputs(C_BOLD, out);
@@ -450,7 +450,12 @@ static void text_finding(FILE *out, const check_finding *x, bool color)
 		fprintf(out, " (used %lld of %lld)", (long long)x->used,
 		        (long long)x->limit);
 	fprintf(out, " [%s]\n", x->id ? x->id : x->rule);
-	cli_diag_source(out, x->file, x->line, x->col, x->end_col, x->help, color);
+	/* The source line with a caret, and the help (acre-world(5)). */
+	wf_buf b = {0};
+	wf_source_snippet(src, &b, x->file, x->line, x->col, x->end_col, x->help, color);
+	if (b.len)
+		fwrite(b.data, 1, b.len, out);
+	wf_buf_free(&b);
 }
 
 static void text_heading(FILE *out, const check_parcel *p, bool color)
@@ -523,13 +528,15 @@ static void text_summary(FILE *out, const check_report *r, bool color)
 int check_write_text(FILE *out, const check_report *r, bool color)
 {
 	int last = -1;
+	wf_source src = {0}; /* findings are sorted by file: each read once */
 	for (int i = 0; i < r->nfindings; i++) {
 		const check_finding *x = &r->findings[i];
 		if (x->parcel >= 0 && x->parcel != last)
 			text_heading(out, &r->parcels[x->parcel], color);
 		last = x->parcel;
-		text_finding(out, x, color);
+		text_finding(out, &src, x, color);
 	}
+	wf_source_free(&src);
 	text_summary(out, r, color);
 	return finish(out);
 }

@@ -1,4 +1,4 @@
-/* check-base.c — what `acre check` compares against: the registry (where
+/* base.c — what `acre check` compares against: the registry (where
  * ownership is decided and results are recorded) and the base revision
  * (which parcels changed). Decisions written down in acre-check(1):
  *
@@ -10,7 +10,7 @@
  *    every parcel counts as changed.
  *  - The commit recorded is HEAD when the world's files are as committed,
  *    else none (a working tree). */
-#include "cli/check.h"
+#include "check/check-int.h"
 
 #include <pthread.h>
 #include <stdlib.h>
