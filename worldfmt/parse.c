@@ -5,10 +5,14 @@
  * bulk of a big world — go through a byte-table loop with no allocation.
  * Strings that the model keeps are copied into the world's arena; tiles go
  * straight into each parcel's flat array. Every error is reported with its
- * line and column and the parser goes on with the next line, so a file's
- * errors come out together. Blocks left open at a keyword that cannot be
- * inside them (`parcel` inside a parcel, …) are closed with an error, which
- * keeps one missing `end` from hiding the rest of the file. */
+ * line, column and end column (the token's extent), a rule id and, when the
+ * fix is known, a help line ("did you mean 'owner'?"); the parser goes on
+ * with the next line, so a file's errors come out together. One mistake is
+ * meant to give one error: blocks left open at a keyword that cannot be
+ * inside them (`parcel` inside a parcel, …) are closed with an error; a
+ * block whose opening line is wrong or misspelt is passed over to its `end`
+ * (C_SKIP); a layout reports its first wrong row; and a file that is not
+ * text gives a single error. */
 #include "worldfmt/internal.h"
 
 #include <errno.h>
