@@ -96,16 +96,23 @@ static int run_parse(int argc, char **argv, run_args *a)
 	return CLI_OK;
 }
 
+/* As every diagnostic: "FILE:LINE:COL: error: message [events]", the line
+ * and a caret. */
 static void run_print_event_errors(const api_events *ev)
 {
+	wf_source src = {0};
+	bool color = cli_color(2);
 	for (int i = 0; i < ev->nerrs; i++) {
 		const api_error *x = &ev->errs[i];
-		if (x->line)
-			fprintf(stderr, "%s:%u:%u: %s\n", x->file, x->line, x->col,
-			        x->msg);
-		else
-			fprintf(stderr, "%s: %s\n", x->file, x->msg);
+		if (x->line) {
+			fprintf(stderr, "%s:%u:%u: error: %s [events]\n", x->file, x->line,
+			        x->col, x->msg);
+			cli_print_snippet(&src, x->file, x->line, x->col, 0, NULL, color);
+		} else {
+			fprintf(stderr, "%s: error: %s [events]\n", x->file, x->msg);
+		}
 	}
+	wf_source_free(&src);
 	if (ev->errors > ev->nerrs)
 		fprintf(stderr, "... and %d more\n", ev->errors - ev->nerrs);
 }

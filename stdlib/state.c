@@ -393,8 +393,11 @@ int api_events_check(api_events *ev, const wf_world *w)
 		memcpy(x->file, ev->file, sizeof x->file);
 		x->line = e->line;
 		x->col = e->col;
-		snprintf(x->msg, sizeof x->msg, "no parcel named '%s' in the world",
-		         e->parcel);
+		char hint[API_SUGGEST_MAX];
+		snprintf(x->msg, sizeof x->msg, "no parcel named '%s' in the world%s",
+		         e->parcel,
+		         api_suggest(e->parcel, w->nparcels ? &w->parcels[0].name : NULL,
+		                     sizeof *w->parcels, w->nparcels, hint));
 	}
 	return added;
 }
