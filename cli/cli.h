@@ -88,6 +88,8 @@ typedef struct cli_progress {
 void cli_progress_start(cli_progress *p, const char *what, const char *unit,
                         int64_t total);
 void cli_progress_step(cli_progress *p, int64_t done);
+/* A phase without a count ("writing …"), shown at once on a terminal. */
+void cli_progress_note(cli_progress *p, const char *what);
 void cli_progress_end(cli_progress *p);
 
 /* A completion script for `shell` ("bash" or "zsh") on stdout, made from

@@ -12,8 +12,10 @@ extern const struct cmd_entry cmd_gen_entry;
 
 static void gen_progress(void *ud, int64_t done, int64_t total)
 {
-	(void)total;
-	cli_progress_step(ud, done);
+	if (done == total)
+		cli_progress_note(ud, "writing world.acre and the scripts");
+	else
+		cli_progress_step(ud, done);
 }
 
 static int cmd_gen(int argc, char **argv)

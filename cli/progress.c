@@ -40,6 +40,14 @@ void cli_progress_step(cli_progress *p, int64_t done)
 		fprintf(stderr, "\r%s: %lld %s ", p->what, (long long)done, p->unit);
 }
 
+void cli_progress_note(cli_progress *p, const char *what)
+{
+	if (!p->on)
+		return;
+	p->shown = true;
+	fprintf(stderr, "\r\033[K%s: %s ", p->what, what);
+}
+
 void cli_progress_end(cli_progress *p)
 {
 	if (p->shown)

@@ -250,6 +250,8 @@ int wf_gen_street(const char *dir, const wf_gen_opts *o, char *err, size_t errle
 			o->progress(o->progress_ud, i, n);
 	}
 	int r = -1;
+	if (ok && o->progress)
+		o->progress(o->progress_ud, n, n); /* all made; writing comes next */
 	if (!ok)
 		snprintf(err, errlen, "out of memory");
 	else if (mkdir(dir, 0777) != 0 && errno != EEXIST)

@@ -389,8 +389,9 @@ typedef struct wf_gen_opts {
 	int64_t parcels;     /* default 65536 */
 	int scripted_pct;    /* 0..100 */
 	uint64_t seed;
-	/* Called now and then with the parcels made so far (may be NULL):
-	 * a big street takes seconds, and the caller may show progress. */
+	/* Called now and then with the parcels made so far (may be NULL),
+	 * and with done == total before the files are written: a big street
+	 * takes seconds, and the caller may show progress. */
 	void (*progress)(void *ud, int64_t done, int64_t total);
 	void *progress_ud;
 } wf_gen_opts;
