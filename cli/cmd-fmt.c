@@ -50,6 +50,9 @@ static void print_stats(const char *path, size_t len, const struct stamp t[4])
 
 /* One world: CLI_OK, or CLI_INVALID (parse errors / not canonical), or
  * CLI_USAGE (cannot read or write). */
+/* Worlds this big show what fmt is doing on a terminal. */
+#define FMT_PROGRESS_BYTES (8u << 20)
+
 static int fmt_one(const char *arg, const struct fmt_opts *o)
 {
 	char *dir = cli_world_dir(arg);
@@ -70,9 +73,16 @@ static int fmt_one(const char *arg, const struct fmt_opts *o)
 	wf_buf out = {0};
 	int rc = CLI_OK;
 	struct stamp t[4];
+	/* A big world takes a second or more: say what is going on, on a
+	 * terminal only (erased before anything else is printed). */
+	cli_progress pr;
+	cli_progress_start(&pr, "acre fmt", "", 0);
+	pr.on = pr.on && len >= FMT_PROGRESS_BYTES;
+	cli_progress_note(&pr, "parsing");
 	t[0] = now();
 	wf_world *w = wf_parse(src, len, shown, &d);
 	t[1] = now();
+	cli_progress_end(&pr);
 	if (!w) {
 		cli_error("%s: out of memory", shown);
 		rc = CLI_USAGE;
@@ -111,11 +121,17 @@ static int fmt_one(const char *arg, const struct fmt_opts *o)
 	if (o->check) {
 		fprintf(stderr, "%s: not in canonical form (run 'acre fmt')\n", shown);
 		rc = CLI_INVALID;
-	} else if (wf_save_atomic(path, out.data, out.len) < 0) {
-		cli_error("%s: cannot write: %s", shown, strerror(errno));
-		rc = CLI_USAGE;
+	} else {
+		cli_progress_note(&pr, "writing");
+		int saved = wf_save_atomic(path, out.data, out.len);
+		cli_progress_end(&pr);
+		if (saved < 0) {
+			cli_error("%s: cannot write: %s", shown, strerror(errno));
+			rc = CLI_USAGE;
+		}
 	}
 done:
+	cli_progress_end(&pr);
 	wf_buf_free(&out);
 	wf_world_free(w);
 	wf_diags_free(&d);
