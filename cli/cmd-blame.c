@@ -41,10 +41,7 @@ static int cmd_blame(int argc, char **argv)
 	store_repo *r = cmd_store_repo(o.world);
 	if (!r)
 		return CLI_USAGE;
-	cli_progress pr;
-	cmd_store_progress(r, &pr, "acre blame");
 	int rc = store_blame_parcel(r, argv[0], &b, &err);
-	cmd_store_progress_end(r, &pr);
 	if (rc != 0) {
 		cli_error("%s", err.msg);
 	} else {

@@ -32,10 +32,7 @@ static int cmd_index(int argc, char **argv)
 	if (!r)
 		return CLI_USAGE;
 	store_reg *g = cmd_store_registry(o.registry);
-	cli_progress pr;
-	cmd_store_progress(r, &pr, "acre index");
 	int rc = g ? store_index(g, r, &rep, &err) : -1;
-	cmd_store_progress_end(r, &pr);
 	if (g && rc != 0)
 		cli_error("%s", err.msg);
 	if (rc == 0) {

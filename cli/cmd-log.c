@@ -23,10 +23,7 @@ static bool log_opt(int c, const char *arg, void *ctx)
 static int log_line(const store_commit_info *c, void *arg)
 {
 	char date[32];
-	/* Once commits are listed, the list itself shows the progress. */
-	cli_progress *p = arg;
-	cli_progress_end(p);
-	p->on = false;
+	(void)arg;
 	cmd_store_date(c, date, sizeof date);
 	printf("%.10s %s %-16s %s\n", c->id, date, c->author, c->summary);
 	return 0;
@@ -45,10 +42,7 @@ static int cmd_log(int argc, char **argv)
 	store_repo *r = cmd_store_repo(n ? argv[0] : NULL);
 	if (!r)
 		return CLI_USAGE;
-	cli_progress pr;
-	cmd_store_progress(r, &pr, "acre log");
-	int rc = store_log(r, o.rev, o.parcel, (int)o.limit, log_line, &pr, &err);
-	cmd_store_progress_end(r, &pr);
+	int rc = store_log(r, o.rev, o.parcel, (int)o.limit, log_line, NULL, &err);
 	if (rc != 0)
 		cli_error("%s", err.msg);
 	store_repo_close(r);

@@ -51,24 +51,6 @@ char *cmd_store_world(store_reg *g, const char *arg)
 	return name;
 }
 
-static void store_cli_walked(void *ud, int64_t n)
-{
-	cli_progress_step(ud, n);
-}
-
-void cmd_store_progress(store_repo *r, cli_progress *p, const char *what)
-{
-	cli_progress_start(p, what, "commits walked", 0);
-	if (p->on)
-		store_repo_progress(r, store_cli_walked, p);
-}
-
-void cmd_store_progress_end(store_repo *r, cli_progress *p)
-{
-	store_repo_progress(r, NULL, NULL);
-	cli_progress_end(p);
-}
-
 void cmd_store_date(const store_commit_info *c, char *buf, size_t len)
 {
 	time_t t = (time_t)(c->time + (int64_t)c->tz * 60);

@@ -19,11 +19,6 @@ store_reg *cmd_store_registry(const char *opt);
  * (default ".") that has been indexed. Prints why not. malloc'd. */
 char *cmd_store_world(store_reg *g, const char *arg);
 
-/* Show "acre CMD: N commits" on a terminal while r's history is walked;
- * cmd_store_progress_end erases it before the command prints. */
-void cmd_store_progress(store_repo *r, cli_progress *p, const char *what);
-void cmd_store_progress_end(store_repo *r, cli_progress *p);
-
 /* "2026-11-26 14:03" in the commit's own time zone. */
 void cmd_store_date(const store_commit_info *c, char *buf, size_t len);
 

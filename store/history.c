@@ -280,7 +280,6 @@ static int walker_next(store_repo *r, walker *k, store_err *err)
 	int rc = git_revwalk_next(&id, k->walk);
 	if (rc == GIT_ITEROVER)
 		return 1;
-	store_walked(r);
 	if (rc < 0 || git_commit_lookup(&k->c, r->repo, &id) < 0 ||
 	    git_commit_tree(&k->tree, k->c) < 0)
 		return repo_fail(err, "history");

@@ -96,7 +96,6 @@ static int index_revisions(store_reg *g, store_repo *r, int64_t rid,
 	if (rc >= 0)
 		rc = git_revwalk_simplify_first_parent(walk);
 	while (rc >= 0 && (rc = git_revwalk_next(&id, walk)) == 0) {
-		store_walked(r);
 		git_commit *c;
 		git_tree *t;
 		git_oid blob;

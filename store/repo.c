@@ -106,13 +106,6 @@ fail:
 	return -1;
 }
 
-void store_repo_progress(store_repo *r, store_progress_fn fn, void *ud)
-{
-	r->progress = fn;
-	r->progress_ud = ud;
-	r->walked = 0;
-}
-
 void store_repo_close(store_repo *r)
 {
 	if (!r)

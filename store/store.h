@@ -46,10 +46,6 @@ typedef struct store_repo store_repo;
  * Fails on a directory that is not in a repository and on a bare one. */
 int store_repo_open(const char *dir, store_repo **out, store_err *err);
 void store_repo_close(store_repo *r);
-/* Called with the number of commits walked so far, by the walks of log,
- * blame and index (fn NULL: none), so that a long walk can show progress. */
-typedef void (*store_progress_fn)(void *ud, int64_t commits);
-void store_repo_progress(store_repo *r, store_progress_fn fn, void *ud);
 
 /* Absolute path of the world directory (no trailing slash). */
 const char *store_repo_dir(const store_repo *r);

@@ -22,17 +22,7 @@ struct store_repo {
 	git_repository *repo;
 	char *dir;    /* absolute world directory, no trailing slash */
 	char *prefix; /* world directory relative to the work tree: "" or "a/b/" */
-	store_progress_fn progress; /* or NULL */
-	void *progress_ud;
-	int64_t walked; /* commits walked, for progress */
 };
-
-/* One more commit walked: tells the progress hook. */
-static inline void store_walked(store_repo *r)
-{
-	if (r->progress)
-		r->progress(r->progress_ud, ++r->walked);
-}
 
 void store_seterr(store_err *err, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
