@@ -24,6 +24,16 @@ VERSION := 0.1.0
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN    := -Wall -Wextra
+# Lua's own warning flags (the CFLAGS of its src/Makefile); Lua is compiled
+# with these and Acre's. WERROR=1 (as CI builds) makes every warning, in
+# Acre's code and in patched Lua, an error.
+LUA_WARN := -Wall -Wextra
+WERROR  ?=
+ifeq ($(WERROR),1)
+WERR    := -Werror
+else
+WERR    :=
+endif
 PKGS    := ncursesw sqlite3 libgit2 jansson libxxhash
 
 # Variant: the normal build lives in build/, the sanitizer build in build/san.
@@ -48,13 +58,16 @@ LUA_ORIG := $(LUA_SRC)
 endif
 LUA_PATCHED := build/lua-patched
 LUA_PATCHES := $(sort $(wildcard vm/lua-patches/*.patch))
-LUA_CORE := lapi lcode lctype ldebug ldo ldump lfunc lgc llex lmem lobject \
+LUA_CORE := lacre lapi lcode lctype ldebug ldo ldump lfunc lgc llex lmem lobject \
             lopcodes lparser lstate lstring ltable ltm lundump lvm lzio
 LUA_LIB  := lauxlib lbaselib lcorolib lmathlib lstrlib ltablib lutf8lib
 LUA_OBJS := $(patsubst %,$(B)/lua/%.o,$(LUA_CORE) $(LUA_LIB))
 LUA_A    := $(B)/lua/liblua.a
 LUA_STOCK := build/lua-stock/lua
-LUA_CFLAGS := -std=gnu99 -O2 -g -DLUA_USE_POSIX $(XFLAGS)
+# LUA_COMPAT_5_3 as Lua's own makefile and the distribution build it (math.pow,
+# math.log10 …, __le from __lt), for the sandbox and the stock interpreter alike.
+LUA_CFLAGS := -std=gnu99 -O2 -g -DLUA_USE_POSIX -DLUA_COMPAT_5_3 \
+              $(sort $(LUA_WARN) $(WARN)) $(WERR) $(XFLAGS)
 
 # --- Acre ------------------------------------------------------------------
 LIB_DIRS := worldfmt vm stdlib store check editor
@@ -66,7 +79,7 @@ GEN_OBJS :=
 ACRE_A   := $(B)/libacre.a
 ACRE     := $(B)/acre
 
-ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) $(XFLAGS) -I. -I$(LUA_PATCHED)/src \
+ALL_CFLAGS = -std=gnu11 $(WARN) $(WERR) $(CFLAGS) $(XFLAGS) -I. -I$(LUA_PATCHED)/src \
              $(PKG_CFLAGS) -MMD -MP -D_GNU_SOURCE -DACRE_VERSION='"$(VERSION)"'
 ALL_LDFLAGS = $(XFLAGS) $(LDFLAGS)
 ALL_LIBS = $(PKG_LIBS) -lm -lpthread
@@ -130,7 +143,7 @@ $(LUA_STOCK): $(LUA_ORIG)/src/lua.h
 	@rm -rf build/lua-stock && mkdir -p build/lua-stock
 	@cp -R $(LUA_ORIG)/src build/lua-stock/src
 	@$(call lua_multiarch,build/lua-stock/src)
-	$(CC) -std=gnu99 -O2 -g -DLUA_USE_LINUX -o $@ \
+	$(CC) -std=gnu99 -O2 -g -DLUA_USE_LINUX -DLUA_COMPAT_5_3 -o $@ \
 		$$(ls build/lua-stock/src/*.c | grep -v '/luac\.c$$') -lm -ldl
 
 .PHONY: pkgconfig

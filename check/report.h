@@ -143,6 +143,12 @@ int check_write_junit(FILE *out, const check_report *r);
 int check_write_json(FILE *out, const check_report *r);
 int check_write_sarif(FILE *out, const check_report *r);
 
+/* How the text report shows byte c: control bytes as "\n", "\r", "\t"
+ * or "\xHH", anything else as itself (in buf). Every
+ * place that writes untrusted text for a terminal or a log line uses this,
+ * so a script or a submitted file cannot forge a line or drive a terminal. */
+const char *check_escape_byte(unsigned char c, char buf[8]);
+
 /* Text as valid UTF-8: each byte of an invalid sequence becomes U+FFFD.
  * Returns a malloc'd string, or NULL when out of memory. JSON and XML must
  * not carry invalid UTF-8, and a world file may hold any bytes. */

@@ -243,6 +243,7 @@ typedef struct run_job {
 	api_run *r;           /* kept after run 1 for collect(); NULL otherwise */
 	int rc;
 	char err[sizeof(api_error)];
+	api_error bad; /* a located refusal of the world (line > 0) */
 } run_job;
 
 static void *run_job_main(void *arg)
@@ -256,6 +257,8 @@ static void *run_job_main(void *arg)
 	api_run *r = api_run_new(c->w, c->dir, &o, &err);
 	j->rc = -1;
 	if (!r) {
+		if (err.line > 0)
+			j->bad = err;
 		snprintf(j->err, sizeof j->err, "%s%s%s", err.file, err.file[0] ? ": " : "",
 		         err.msg);
 		return NULL;
@@ -287,8 +290,24 @@ static void *run_job_main(void *arg)
 	return NULL;
 }
 
+/* The runner refused the world at a place in it (a parcel's funds out of
+ * range): the world is invalid, not the check impossible. */
+static int add_refusal(check_ctx *c, const api_error *e)
+{
+	int parcel = -1;
+	for (int i = 0; i < c->w->nparcels; i++)
+		if (c->w->parcels[i].line == e->line)
+			parcel = c->rp[i];
+	char *file = e->file[0] ? check_path(c, e->file) : NULL;
+	int rc = check_report_add(&c->rep, CHECK_ERROR, "rules", file, e->line, e->col,
+	                          parcel, "%s", e->msg);
+	free(file);
+	return rc == 0 ? 0 : check_fail(c, "out of memory");
+}
+
 /* Both runs at once (two cores are common; on one, the threads take
- * turns), then the first one's failures and figures into the report. */
+ * turns), then the first one's failures and figures into the report.
+ * Returns 0, 1 when the runner refused the world (now a finding), or -1. */
 static int run_both(check_ctx *c, run_job *a, run_job *b)
 {
 	pthread_t t;
@@ -299,6 +318,12 @@ static int run_both(check_ctx *c, run_job *a, run_job *b)
 	else
 		run_job_main(b);
 	int rc = 0;
+	if (a->rc != 0 && a->bad.line > 0) {
+		if (a->r)
+			api_run_free(a->r);
+		a->r = NULL;
+		return add_refusal(c, &a->bad) == 0 ? 1 : -1;
+	}
 	if (a->rc != 0 || b->rc != 0)
 		rc = check_fail(c, "%s", a->rc != 0 ? a->err : b->err);
 	if (rc == 0)
@@ -451,7 +476,9 @@ static int run_twice(check_ctx *c, const uint8_t *sel)
 			rc = run_both(c, &a, &b);
 		if (c->progress)
 			fputs("\r\033[K", stderr);
-		if (rc == 0) {
+		if (rc == 1) {
+			rc = 0; /* refused: a finding, and nothing ran */
+		} else if (rc == 0) {
 			c->rep.ran = true;
 			c->rep.ticks = c->ticks;
 			c->rep.state_hash[0] = a.out.hash;

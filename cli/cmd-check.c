@@ -3,7 +3,9 @@
  * runs the check, writes the report and picks the exit status. */
 #include "check/check.h"
 #include "cli/cli.h"
+#include "worldfmt/worldfmt.h"
 
+#include <errno.h>
 #include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,12 +13,50 @@
 
 extern const struct cmd_entry cmd_check_entry;
 
+/* One report to write: a format and where (NULL: standard output). */
+struct check_output {
+	check_format format;
+	const char *file;
+};
+
+#define CHECK_MAX_OUTPUTS 8
+
 /* What the command line says; the check itself takes a check_opts. */
 struct check_args {
-	check_format format;
+	struct check_output out[CHECK_MAX_OUTPUTS]; /* --format, in order */
+	int nout;
 	int64_t ticks;
 	const char *base, *as, *registry;
 };
+
+/* --format FORMAT or --format FORMAT=FILE; given more than once, one check
+ * writes every report. At most one goes to standard output. */
+static int add_output(struct check_args *c, const char *v)
+{
+	const struct cmd_entry *e = &cmd_check_entry;
+	char name[16];
+	const char *eq = strchr(v, '=');
+	size_t n = eq ? (size_t)(eq - v) : strlen(v);
+	struct check_output *o = &c->out[c->nout];
+	if (n >= sizeof name || (snprintf(name, sizeof name, "%.*s", (int)n, v),
+	                         check_format_parse(name, &o->format) != 0))
+		return cli_usage(e, "--format wants text, json, junit, sarif or "
+		                    "github, optionally =FILE, not '%s'", v);
+	if (eq && !eq[1])
+		return cli_usage(e, "--format %s= needs a file name", name);
+	if (c->nout == CHECK_MAX_OUTPUTS)
+		return cli_usage(e, "at most %d --format options", CHECK_MAX_OUTPUTS);
+	o->file = eq ? eq + 1 : NULL;
+	for (int i = 0; i < c->nout; i++) {
+		if (!o->file && !c->out[i].file)
+			return cli_usage(e, "only one --format may write to standard "
+			                    "output; give the others =FILE");
+		if (o->file && c->out[i].file && strcmp(o->file, c->out[i].file) == 0)
+			return cli_usage(e, "two reports to the same file '%s'", o->file);
+	}
+	c->nout++;
+	return CLI_OK;
+}
 
 /* CLI_OK, CLI_USAGE, or -1 after --help was printed. */
 static int parse_options(struct check_args *c, int argc, char **argv, const char **world)
@@ -28,9 +68,8 @@ static int parse_options(struct check_args *c, int argc, char **argv, const char
 	while ((k = cli_getopt_next(&g)) > 0) {
 		const char *v = g.value;
 		if (k == 'f') {
-			if (check_format_parse(v, &c->format) != 0)
-				return cli_usage(e, "--format wants text, json, junit, "
-				                    "sarif or github, not '%s'", v);
+			if (add_output(c, v) != CLI_OK)
+				return CLI_USAGE;
 		} else if (k == 't') {
 			if (!cli_parse_int(e, "--ticks", v, 0, 1000000, &c->ticks))
 				return CLI_USAGE;
@@ -50,9 +89,42 @@ static int parse_options(struct check_args *c, int argc, char **argv, const char
 	return CLI_OK;
 }
 
+/* Every report asked for, from the one check; text when none was. A report
+ * file is written whole or not at all (a temporary file renamed into
+ * place), so a workflow never uploads half a report. */
+static int write_reports(struct check_args *c, const check_report *rep)
+{
+	if (c->nout == 0)
+		c->out[c->nout++] = (struct check_output){.format = CHECK_TEXT};
+	int rc = 0;
+	for (int i = 0; i < c->nout; i++) {
+		const struct check_output *o = &c->out[i];
+		if (!o->file) {
+			if (check_write(stdout, rep, o->format, cli_color(1)) != 0) {
+				cli_error("check: cannot write the report");
+				rc = -1;
+			}
+			continue;
+		}
+		char *text = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&text, &len);
+		int w = f ? check_write(f, rep, o->format, false) : -1;
+		if (f && fclose(f) != 0)
+			w = -1;
+		if (w != 0 || wf_save_atomic(o->file, text, len) != 0) {
+			cli_error("check: cannot write the report to %s: %s", o->file,
+			          w != 0 ? "out of memory" : strerror(errno));
+			rc = -1;
+		}
+		free(text);
+	}
+	return rc;
+}
+
 static int cmd_check(int argc, char **argv)
 {
-	struct check_args c = {.format = CHECK_TEXT, .ticks = CHECK_DEFAULT_TICKS};
+	struct check_args c = {.ticks = CHECK_DEFAULT_TICKS};
 	const char *world = NULL;
 	int rc = parse_options(&c, argc, argv, &world);
 	if (rc != CLI_OK)
@@ -81,19 +153,19 @@ static int cmd_check(int argc, char **argv)
 		return CLI_USAGE;
 	}
 	rc = check_report_valid(&rep) ? CLI_OK : CLI_INVALID;
-	if (check_write(stdout, &rep, c.format, cli_color(1)) != 0) {
-		cli_error("check: cannot write the report");
+	if (write_reports(&c, &rep) != 0)
 		rc = CLI_USAGE;
-	}
 	check_report_free(&rep);
 	free(dir);
 	return rc;
 }
 
 static const struct cli_opt cmd_check_opts[] = {
-	{"format", 0, "FORMAT",
+	{"format", 0, "FORMAT[=FILE]",
 	 "report as text (default), json, junit, sarif or\n"
-	 "github (workflow annotations)",
+	 "github (workflow annotations), to FILE or standard\n"
+	 "output; give it once per report wanted: one check\n"
+	 "writes them all (at most one to standard output)",
 	 'f'},
 	{"ticks", 0, "N",
 	 "ticks to run, 0 to 1000000 (default 100); 0 still\n"

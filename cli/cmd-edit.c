@@ -94,9 +94,10 @@ static const struct cli_opt cmd_edit_opts[] = {
 	 "keystroke-to-frame times (p50, p99, max)",
 	 's'},
 	{"recover", 0, NULL,
-	 "take the recovery file of an earlier session without\n"
-	 "asking (it is kept beside world.acre as\n"
-	 ".world.acre.acre-recover until the world is saved)",
+	 "take the newest recovery file of an earlier session\n"
+	 "without asking (each editor keeps its unsaved edits\n"
+	 "beside world.acre as .world.acre.PID.acre-recover\n"
+	 "until the world is saved)",
 	 'r'},
 	{"keys", 0, "[=roff]",
 	 "print the key bindings and commands, and exit\n"

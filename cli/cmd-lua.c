@@ -243,7 +243,9 @@ static void cmd_lua_args(vm *v, int argc, char **argv)
 static int cmd_lua(int argc, char **argv)
 {
 	vm_limits lim = vm_default_limits();
-	lim.output = SIZE_MAX; /* stdout, not a parcel's log */
+	/* stdout, not a parcel's log, so more than a world allows; but a cap
+	 * all the same: a loop of prints must end */
+	lim.output = (size_t)64 << 20;
 	cli_getopt g;
 	int c;
 	cli_getopt_init(&g, &cmd_lua_entry, argc, argv);
@@ -273,6 +275,11 @@ static int cmd_lua(int argc, char **argv)
 				return CLI_USAGE;
 			set_mem = true;
 			lim.memory = n > SIZE_MAX ? SIZE_MAX : (size_t)n;
+		} else if (c == 'o') {
+			uint64_t n;
+			if (!cli_parse_size(&cmd_lua_entry, "--output", g.value, &n))
+				return CLI_USAGE;
+			lim.output = n > SIZE_MAX ? SIZE_MAX : (size_t)n;
 		}
 	}
 	if (c < 0)
@@ -366,6 +373,7 @@ static const struct cli_opt cmd_lua_opts[] = {
 	 'w'},
 	{"parcel", 0, "NAME", "the parcel of --world whose API FILE uses", 'p'},
 	{"ticks", 0, "N", "with --parcel: ticks to run after on_load (default 0)", 't'},
+	{"output", 0, "SIZE", "cap on what print() writes in the run;\ndefault 64MiB", 'o'},
 	{"memory", 0, "SIZE",
 	 "hard cap on the script's heap, e.g. 512KiB,\n"
 	 "64MiB (K, M, G are powers of 1024); default 64MiB",

@@ -1,5 +1,6 @@
 /* cmd-run.c — `acre run`: run a world's scripts headless, tick by tick, and
  * end with its state hash (the line platforms and tests compare). */
+#include "check/report.h"
 #include "cli/cli.h"
 #include "stdlib/api.h"
 #include "worldfmt/worldfmt.h"
@@ -96,23 +97,35 @@ static int run_parse(int argc, char **argv, run_args *a)
 	return CLI_OK;
 }
 
-/* As every diagnostic: "FILE:LINE:COL: error: message [events]", the line
- * and a caret. */
+/* Text from a script or a world's files on stderr, escaped the way the
+ * text report of `acre check` escapes it: a script's error message cannot
+ * end its line, forge a `state` line or a `::error` workflow command, or
+ * drive the terminal. */
+static void run_escaped(const char *s)
+{
+	char buf[8];
+	for (; *s; s++)
+		fputs(check_escape_byte((unsigned char)*s, buf), stderr);
+}
+
+/* "FILE:LINE:COL: MSG" (the parts that are known), escaped, on stderr. */
+static void run_print_error(const api_error *x)
+{
+	fflush(stdout);
+	run_escaped(x->file);
+	if (x->line)
+		fprintf(stderr, ":%u", x->line);
+	if (x->line && x->col)
+		fprintf(stderr, ":%u", x->col);
+	fputs(x->file[0] || x->line ? ": " : "", stderr);
+	run_escaped(x->msg);
+	fputc('\n', stderr);
+}
+
 static void run_print_event_errors(const api_events *ev)
 {
-	wf_source src = {0};
-	bool color = cli_color(2);
-	for (int i = 0; i < ev->nerrs; i++) {
-		const api_error *x = &ev->errs[i];
-		if (x->line) {
-			fprintf(stderr, "%s:%u:%u: error: %s [events]\n", x->file, x->line,
-			        x->col, x->msg);
-			cli_print_snippet(&src, x->file, x->line, x->col, 0, NULL, color);
-		} else {
-			fprintf(stderr, "%s: error: %s [events]\n", x->file, x->msg);
-		}
-	}
-	wf_source_free(&src);
+	for (int i = 0; i < ev->nerrs; i++)
+		run_print_error(&ev->errs[i]);
 	if (ev->errors > ev->nerrs)
 		fprintf(stderr, "... and %d more\n", ev->errors - ev->nerrs);
 }
@@ -214,7 +227,8 @@ static void run_print_failures(api_run *r)
 		if (!first && total > 20)
 			continue;
 		api_failure_format(r, &f[i], line, sizeof line);
-		fprintf(stderr, "%s\n", line);
+		run_escaped(line);
+		fputc('\n', stderr);
 		shown++;
 	}
 	if (total > shown)
@@ -242,10 +256,14 @@ static int run_world(const run_args *a, const char *dir, wf_world *w,
 	double t1 = run_now(), c1 = run_clock(CLOCK_PROCESS_CPUTIME_ID);
 	int rc = CLI_OK;
 	if (!r) {
-		if (err.line)
-			fprintf(stderr, "%s:%u: %s\n", err.file, err.line, err.msg);
-		else
-			cli_error("run: %s", err.msg);
+		if (err.line) {
+			run_print_error(&err);
+		} else {
+			fflush(stdout);
+			fputs("acre: run: ", stderr);
+			run_escaped(err.msg);
+			fputc('\n', stderr);
+		}
 		rc = err.line ? CLI_INVALID : CLI_USAGE;
 		goto out;
 	}

@@ -100,6 +100,31 @@ bool cli_parse_size(const struct cmd_entry *e, const char *what, const char *s,
 	return false;
 }
 
+/* The nearest directory above the current one that holds world.acre,
+ * stopping at the top of a git work tree (a directory holding .git) or at
+ * the root; NULL when there is none. */
+static char *cli_world_above(void)
+{
+	char *cwd = getcwd(NULL, 0);
+	char path[PATH_MAX];
+	struct stat st;
+	if (!cwd)
+		return NULL;
+	for (char *slash; (slash = strrchr(cwd, '/'));) {
+		snprintf(path, sizeof path, "%s/.git", cwd);
+		if (lstat(path, &st) == 0)
+			break; /* the top of the work tree: the world is not above */
+		*(slash == cwd ? slash + 1 : slash) = '\0';
+		snprintf(path, sizeof path, "%s/world.acre", cwd);
+		if (lstat(path, &st) == 0)
+			return cwd;
+		if (slash == cwd)
+			break;
+	}
+	free(cwd);
+	return NULL;
+}
+
 char *cli_world_dir(const char *arg)
 {
 	const char *dir = arg ? arg : ".";
@@ -126,7 +151,15 @@ char *cli_world_dir(const char *arg)
 		cli_error("%s: path too long", dir);
 		return NULL;
 	}
-	if (access(path, F_OK) != 0) {
+	if (lstat(path, &st) != 0 && !arg) {
+		/* No WORLD given: look upward, as git looks for .git. */
+		char *up = cli_world_above();
+		if (up)
+			return up;
+	}
+	/* lstat: a world.acre that is a link (even one that loops) or a
+	 * directory is there, and its reader says what is wrong with it. */
+	if (lstat(path, &st) != 0) {
 		cli_error("%s: not a world: no world.acre here (try 'acre init %s')", dir,
 		          dir);
 		return NULL;

@@ -151,6 +151,9 @@ typedef struct api_failure {
 } api_failure;
 
 #define API_MAX_FAILURES 1000 /* recorded per run; more are only counted */
+/* A parcel's opening funds, at most: 2^20 parcels of it still sum to less
+ * than 2^63, so the supply cannot wrap (acre-lua(7), MODULE economy). */
+#define API_MAX_FUNDS 1000000000000LL
 
 /* Per-parcel figures, for summaries and the registry. */
 typedef struct api_parcel_stats {

@@ -55,6 +55,7 @@ static int msg_send(lua_State *L)
 	}
 	q->v[q->n++] =
 	    (api_msg){.from = ps->index, .to = target, .data = data, .len = b->len};
+	vm_host_note(ps->v, sizeof *q->v + b->len);
 	ps->sent++;
 	ps->stats.messages_sent++;
 	b->len = 0;
@@ -171,6 +172,7 @@ static int eco_transfer(lua_State *L)
 	if (to < 0 && !(t.to_identity = strdup(ident)))
 		return api_raise(L, "economy.transfer: out of memory");
 	ps->xfers[ps->nxfers++] = t;
+	vm_host_note(ps->v, sizeof t + (t.to_identity ? strlen(ident) + 1 : 0));
 	ps->balance -= amount;
 	api_buf *b = &ps->scratch;
 	b->len = 0;

@@ -153,9 +153,14 @@ static int ent_grow(api_pstate *ps)
 	return 0;
 }
 
-static int ent_set_prop(api_entity *e, const char *key, const api_value *v)
+static int ent_set_prop(api_pstate *ps, api_entity *e, const char *key,
+                        const api_value *v)
 {
 	api_prop *p = api_entity_prop(e, key);
+	/* the host keeps the key and value for the parcel: its memory cap */
+	if (v->type != API_NIL)
+		vm_host_note(ps->v, sizeof *p + (p ? 0 : strlen(key) + 1) +
+		                        (v->type == API_STR ? strlen(v->u.s) + 1 : 0));
 	if (!p && v->type == API_NIL)
 		return 0;
 	if (!p) {
@@ -230,6 +235,7 @@ static int ent_spawn(lua_State *L)
 	if (!(e->name = strdup(name)))
 		return api_raise(L, "entities.spawn: out of memory");
 	ps->nents++;
+	vm_host_note(ps->v, sizeof *e + strlen(name) + 1);
 	e->x = x;
 	e->y = y;
 	memcpy(e->glyph, glyph, sizeof e->glyph);
@@ -240,7 +246,7 @@ static int ent_spawn(lua_State *L)
 			api_value v = ent_value_arg(L, -1, "entities.spawn");
 			if (v.type == API_STR && !(v.u.s = strdup(lua_tostring(L, -1))))
 				return api_raise(L, "entities.spawn: out of memory");
-			if (ent_set_prop(e, lua_tostring(L, -2), &v) < 0) {
+			if (ent_set_prop(ps, e, lua_tostring(L, -2), &v) < 0) {
 				api_value_free(&v);
 				return api_raise(L, "entities.spawn: out of memory");
 			}
@@ -286,6 +292,8 @@ static int ent_set(lua_State *L)
 	api_need(L, ps, WF_CAP_ENTITIES, "entities.set");
 	int i = ent_arg(L, ps, "entities.set");
 	const char *key = api_arg_name(L, 2, "entities.set", "property name");
+	/* finding the property reads the entity's list of them */
+	vm_charge(L, 1 + ps->ents[i].nprops / 16);
 	api_value v = ent_value_arg(L, 3, "entities.set");
 	if (v.type == API_STR && !(v.u.s = strdup(lua_tostring(L, 3))))
 		return api_raise(L, "entities.set: out of memory");
@@ -294,7 +302,7 @@ static int ent_set(lua_State *L)
 	ent_trace_value(&b, &v);
 	api_trace(ps, "set %s %s %s", ps->ents[i].name, key, b.data ? b.data : "");
 	free(b.data);
-	if (ent_set_prop(&ps->ents[i], key, &v) < 0) {
+	if (ent_set_prop(ps, &ps->ents[i], key, &v) < 0) {
 		api_value_free(&v);
 		return api_raise(L, "entities.set: out of memory");
 	}

@@ -161,6 +161,35 @@ void api_trace(api_pstate *ps, const char *fmt, ...)
 	rc |= api_buf_put(&ps->trace, "\n", 1);
 	if (rc)
 		api_oom(ps->run);
+	/* what the host keeps for the parcel counts against its memory cap */
+	if (ps->v)
+		vm_host_note(ps->v, (size_t)n + 32);
+}
+
+/* The host memory a parcel makes the run keep: its entities and their
+ * properties, its outgoing messages and transfers, its trace. Recounted
+ * at each tick (what was freed stops counting); between recounts every
+ * addition is noted as it happens (vm_host_note). */
+static size_t ps_host_bytes(const api_pstate *ps)
+{
+	size_t n = (size_t)ps->ents_cap * sizeof *ps->ents + ps->trace.cap +
+	           (size_t)ps->outbox.cap * sizeof *ps->outbox.v +
+	           (size_t)ps->xfers_cap * sizeof *ps->xfers;
+	for (int i = 0; i < ps->nents; i++) {
+		const api_entity *e = &ps->ents[i];
+		n += strlen(e->name) + 1 + (size_t)e->props_cap * sizeof *e->props;
+		for (int j = 0; j < e->nprops; j++) {
+			n += strlen(e->props[j].key) + 1;
+			if (e->props[j].value.type == API_STR)
+				n += strlen(e->props[j].value.u.s) + 1;
+		}
+	}
+	for (int i = 0; i < ps->outbox.n; i++)
+		n += ps->outbox.v[i].len;
+	for (int i = 0; i < ps->nxfers; i++)
+		if (ps->xfers[i].to_identity)
+			n += strlen(ps->xfers[i].to_identity) + 1;
+	return n;
 }
 
 /* print() from a script: one trace line per call, newlines escaped. */
@@ -500,6 +529,7 @@ static void ps_tick(run_phase *ph, api_pstate *ps)
 		ps_load(r, ps);
 	} else if (ps->loaded) {
 		vm_tick(ps->v);
+		vm_host_set(ps->v, ps_host_bytes(ps));
 		for (int i = 0; i < ph->nev; i++)
 			if (ph->ev_parcel[i] == ps->index)
 				ps_event(ps, &ph->ev[i]);
@@ -801,7 +831,10 @@ int64_t api_run_ticks(const api_run *r)
 
 /* ---- Set-up ---------------------------------------------------------------------- */
 
-static int run_attr_int(const wf_attr *a, int n, const char *key, int64_t *out)
+/* The whole number in attribute `key`, in 0..max: 1 when set, 0 when not,
+ * -1 when it is not such a number. */
+static int run_attr_int(const wf_attr *a, int n, const char *key, int64_t max,
+                        int64_t *out)
 {
 	for (int i = 0; i < n; i++) {
 		if (strcmp(a[i].key, key) != 0)
@@ -809,7 +842,7 @@ static int run_attr_int(const wf_attr *a, int n, const char *key, int64_t *out)
 		char *end;
 		errno = 0;
 		long long v = strtoll(a[i].value, &end, 10);
-		if (!*a[i].value || *end || errno || v < 0)
+		if (!*a[i].value || *end || errno || v < 0 || v > max)
 			return -1;
 		*out = v;
 		return 1;
@@ -919,12 +952,13 @@ static int ps_init(api_run *r, int i, api_error *err)
 	ps->max_entities = r->opts.max_entities ? r->opts.max_entities
 	                                        : wf_parcel_budget(r->w, p).entities;
 	int64_t funds = 0;
-	if (run_attr_int(p->attrs, p->nattrs, "funds", &funds) < 0) {
+	if (run_attr_int(p->attrs, p->nattrs, "funds", API_MAX_FUNDS, &funds) < 0) {
 		snprintf(err->file, sizeof err->file, "world.acre");
 		err->line = p->line;
+		err->col = 1;
 		snprintf(err->msg, sizeof err->msg,
-		         "parcel %s: funds must be a whole number of at least 0",
-		         p->name);
+		         "parcel %s: funds must be a whole number from 0 to %lld",
+		         p->name, API_MAX_FUNDS);
 		return -2;
 	}
 	r->ledger[i] = funds;

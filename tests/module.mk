@@ -2,7 +2,9 @@
 #
 # Every tests/unit/NAME.c is one unit-test program linked against libacre and
 # Lua; it prints TAP-style "ok"/"not ok" lines (see tests/unit/unit.h).
-# Every tests/fuzz/fuzz-NAME.c is a libFuzzer target over worldfmt (libc only).
+# Every tests/fuzz/fuzz-NAME.c is a libFuzzer target over worldfmt (libc only),
+# unless a module.mk has an explicit rule for it; tests/fuzz/fuzz-NAME.seeds,
+# when present, names its seed directories instead of tests/fuzz/seeds.
 
 UNIT_SRCS := $(sort $(wildcard tests/unit/*.c))
 UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/tests/%,$(UNIT_SRCS))
@@ -13,7 +15,12 @@ bench-bins: $(LUA_STOCK)
 
 $(B)/tests/%: tests/unit/%.c $(ACRE_A) $(LUA_A) tests/unit/unit.h
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(ACRE_A) $(LUA_A) $(ALL_LIBS)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $(UNIT_LDFLAGS) -o $@ $< $(ACRE_A) $(LUA_A) $(ALL_LIBS)
+
+# alloc-fail makes each allocation of Acre's own code fail in turn: its
+# malloc family is wrapped at link time (see tests/unit/alloc-fail.c).
+$(B)/tests/alloc-fail: UNIT_LDFLAGS := \
+	-Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup,--wrap=strndup
 
 FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz-*.c))
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZ_SRCS))
@@ -29,6 +36,10 @@ fuzz: $(FUZZ_BINS)
 	@set -e; for f in $(FUZZ_BINS); do \
 		n=$${f##*/}; mkdir -p build/fuzz/corpus-$$n; \
 		echo "fuzz: $$n for $(FUZZ_SECONDS)s"; \
+		seeds=tests/fuzz/seeds; \
+		if [ -f tests/fuzz/$$n.seeds ]; then seeds=$$(cat tests/fuzz/$$n.seeds); fi; \
 		$$f -max_total_time=$(FUZZ_SECONDS) -timeout=5 -max_len=65536 \
-			build/fuzz/corpus-$$n tests/fuzz/seeds 2>&1 | tail -n 3; \
+			build/fuzz/corpus-$$n $$seeds >build/fuzz/$$n.log 2>&1 || \
+			{ tail -n 40 build/fuzz/$$n.log; exit 1; }; \
+		tail -n 3 build/fuzz/$$n.log; \
 	done

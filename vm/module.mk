@@ -6,3 +6,19 @@ bench-bins: $(VM_IDLE)
 $(VM_IDLE): tests/bench/lua/idle.c $(ACRE_A) $(LUA_A)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(ACRE_A) $(LUA_A) $(ALL_LIBS)
+
+# The sandbox fuzzer (tests/fuzz/fuzz-sandbox.c): the vm and the patched Lua
+# built together with clang, libFuzzer, ASan and UBSan. An explicit rule, so
+# it wins over tests/module.mk's pattern for the worldfmt targets.
+FUZZ_LUA_SRCS = $(patsubst %,$(LUA_PATCHED)/src/%.c,$(LUA_CORE) $(LUA_LIB))
+build/fuzz/fuzz-sandbox: tests/fuzz/fuzz-sandbox.c vm/vm.c vm/vm.h $(LUA_PATCHED)/.stamp
+	@mkdir -p $(@D)
+	$(FUZZ_CC) -std=gnu11 -g -O1 -I. -I$(LUA_PATCHED)/src -D_GNU_SOURCE \
+		-DLUA_USE_POSIX -DLUA_COMPAT_5_3 \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+		-o $@ $< vm/vm.c $(FUZZ_LUA_SRCS) -lxxhash -lm -lpthread
+
+# A short fixed-time run of every fuzzer, for CI on each change.
+.PHONY: fuzz-smoke
+fuzz-smoke:
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(or $(FUZZ_SMOKE_SECONDS),20)

@@ -34,6 +34,10 @@ struct vm {
 	vm_config cfg;
 	char name[64];
 	size_t mem, peak_mem;
+	size_t refused_mem; /* bytes in use when the allocator last refused */
+	size_t host;        /* host memory kept for the state, part of mem */
+	bool running;       /* inside vm_protect: script code may be running */
+	uint64_t reseeds;   /* math.randomseed() calls without a seed */
 	size_t cap;        /* memory cap; raised while the state is built */
 	int64_t allowance; /* budget given to the current call */
 	int64_t tick_left; /* instructions left in this tick */
@@ -96,8 +100,12 @@ static void *vm_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 		v->mem -= osize;
 		return NULL;
 	}
-	if (nsize > osize && nsize - osize > v->cap - v->mem)
+	if (nsize > osize && (v->mem > v->cap || nsize - osize > v->cap - v->mem)) {
+		/* the memory stop that may follow reports this figure: by the
+		 * time the host reads it the stack has unwound and freed */
+		v->refused_mem = v->mem;
 		return NULL;
+	}
 	void *p = realloc(ptr, nsize);
 	if (p == NULL) {
 		if (nsize > osize)
@@ -108,6 +116,31 @@ static void *vm_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 	if (v->mem > v->peak_mem)
 		v->peak_mem = v->mem;
 	return p;
+}
+
+void vm_host_note(vm *v, size_t bytes)
+{
+	/* Between calls only count: nothing runs that could stop, and the
+	 * next call's allocations meet the cap. */
+	if (v->running && (bytes > v->cap || v->mem > v->cap - bytes)) {
+		lua_gc(v->L, LUA_GCCOLLECT);
+		if (bytes > v->cap || v->mem > v->cap - bytes) {
+			v->refused_mem = v->mem;
+			lua_stopsoon(v->L, LUA_STOP_MEMORY);
+		}
+	}
+	v->mem += bytes;
+	v->host += bytes;
+	if (v->mem > v->peak_mem)
+		v->peak_mem = v->mem;
+}
+
+void vm_host_set(vm *v, size_t bytes)
+{
+	v->mem = v->mem - v->host + bytes;
+	v->host = bytes;
+	if (v->mem > v->peak_mem)
+		v->peak_mem = v->mem;
 }
 
 vm *vm_of(lua_State *L)
@@ -226,7 +259,7 @@ static vm_status vm_stop_error(vm *v, const char *why, vm_error *err)
 	}
 	if (strcmp(why, LUA_STOP_MEMORY) == 0) {
 		s = VM_ERR_MEMORY;
-		err->used = (int64_t)v->mem;
+		err->used = (int64_t)v->refused_mem;
 		err->limit = (int64_t)lim->memory;
 		snprintf(err->msg, sizeof err->msg, "%s (limit %zu bytes)", where,
 		         lim->memory);
@@ -356,30 +389,24 @@ static int vm_print(lua_State *L)
 	return 0;
 }
 
-/* load: text chunks only, and compiling charges fuel like running does. */
-static int vm_load_fn(lua_State *L)
-{
-	size_t len = 0;
-	if (lua_type(L, 1) == LUA_TSTRING)
-		lua_tolstring(L, 1, &len);
-	lua_charge(L, (lua_Integer)(len / VM_PARSE_BYTES_PER_FUEL));
-	lua_settop(L, 4);
-	lua_pushliteral(L, "t");
-	lua_replace(L, 3);
-	lua_pushvalue(L, lua_upvalueindex(1));
-	lua_insert(L, 1);
-	lua_call(L, 4, LUA_MULTRET);
-	return lua_gettop(L);
-}
-
-/* math.randomseed() without a seed would read the clock. */
+/* math.randomseed() without a seed would read the clock and addresses:
+ * here it takes the next seed of a sequence drawn from the world seed, so
+ * it still gives a fresh state each time, the same in every run. Like Lua
+ * 5.4.4's it returns the two seed parts. (load needs no wrapper: the
+ * patched core charges compiling and refuses binary chunks.) */
 static int vm_randomseed(lua_State *L)
 {
+	if (lua_isnone(L, 1)) {
+		vm *v = vm_of(L);
+		uint64_t k = ++v->reseeds;
+		lua_pushinteger(L, (lua_Integer)(v->cfg.seed ^ (k * 0x9e3779b97f4a7c15u)));
+		lua_pushinteger(L, (lua_Integer)k);
+	}
 	luaL_checkinteger(L, 1);
 	lua_pushvalue(L, lua_upvalueindex(1));
 	lua_insert(L, 1);
-	lua_call(L, lua_gettop(L) - 1, 0);
-	return 0;
+	lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+	return lua_gettop(L);
 }
 
 static bool vm_module_name_ok(const char *s, size_t len)
@@ -409,6 +436,11 @@ static int vm_require(lua_State *L)
 	const char *name = luaL_checklstring(L, 1, &len);
 	if (!vm_module_name_ok(name, len))
 		return vm_raise(L, "bad module name '%s'", name);
+	/* the standard libraries the sandbox has (_G, string, table, math,
+	 * utf8, coroutine), as stock require finds them in package.loaded */
+	if (lua_getfield(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE) == LUA_TTABLE &&
+	    lua_getfield(L, -1, name) != LUA_TNIL)
+		return 1;
 	lua_settop(L, 1);
 	lua_getfield(L, LUA_REGISTRYINDEX, VM_LOADED);
 	lua_pushvalue(L, 1);
@@ -492,7 +524,6 @@ static int vm_open(lua_State *L)
 	vm_remove(L, LUA_STRLIBNAME, "dump");
 	lua_register(L, "print", vm_print);
 	lua_register(L, "require", vm_require);
-	vm_wrap(L, NULL, "load", vm_load_fn);
 	vm_wrap(L, LUA_MATHLIBNAME, "randomseed", vm_randomseed);
 	/* The shared string metatable stays out of reach: getmetatable("")
 	 * answers false. */
@@ -631,7 +662,9 @@ static int vm_protect(vm *v, lua_CFunction f, struct vm_job *j, int nargs)
 	lua_pushlightuserdata(L, j);
 	lua_rotate(L, base + 1, 3);
 	vm_call_begin(v);
+	v->running = true;
 	int st = lua_pcall(L, nargs + 1, 0, base + 1);
+	v->running = false;
 	vm_call_end(v);
 	return st;
 }

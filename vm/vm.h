@@ -125,6 +125,17 @@ void vm_charge(lua_State *L, int64_t cost);
 /* Raise a clean Lua error "file:line: message" at the calling script line. */
 int vm_raise(lua_State *L, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Host memory kept for the state (its entities and their properties,
+ * messages, trace lines, ledger entries …) counts against the state's
+ * memory cap together with the Lua heap. vm_host_note adds `bytes` as the
+ * host keeps them; when the total passes the cap (after collecting Lua
+ * garbage) the running script stops with the memory stop at its next
+ * instruction. It never raises, so it may be called from any host code.
+ * vm_host_set replaces the host figure with an exact count (the layer
+ * that keeps the memory recounts it, e.g. at each tick). */
+void vm_host_note(vm *v, size_t bytes);
+void vm_host_set(vm *v, size_t bytes);
+
 typedef struct vm_usage {
 	int64_t instructions;      /* in the last call */
 	int64_t peak_instructions; /* most in one tick so far */

@@ -19,6 +19,16 @@ bool wf_grow(void **v, int *cap, int n, size_t elem);
  * that may stand as a glyph (not a control, space or '"'); 0 otherwise. */
 int wf_glyph_ok(const char *s);
 
+/* Strings equal, NULL equal only to NULL; attribute lists equal as sets
+ * of key=value (their order is layout, not meaning). Shared by the diff
+ * and the merge so that both agree on what "changed" means. */
+bool wf_str_eq(const char *a, const char *b);
+bool wf_attrs_eq(const wf_attr *a, int na, const wf_attr *b, int nb);
+
+/* wf_parse of a file holding merge conflict markers (conflict.c). */
+wf_world *wf_parse_conflicted(const char *buf, size_t len, const char *file,
+                              wf_diags *d);
+
 /* FNV-1a, for the name index. */
 static inline uint32_t wf_hash(const char *s)
 {

@@ -442,8 +442,12 @@ int wf_world_index(wf_world *w)
 	               (size_t)(w->height > 0 ? w->height : 0);
 	free(w->grid);
 	w->grid = malloc((cells ? cells : 1) * sizeof *w->grid);
-	if (!w->grid || build_names(w) < 0)
+	if (!w->grid || build_names(w) < 0) {
+		/* Out of memory: no grid at all, never one left unfilled. */
+		free(w->grid);
+		w->grid = NULL;
 		return -1;
+	}
 	for (size_t i = 0; i < cells; i++)
 		w->grid[i] = -1;
 	for (int i = 0; i < w->nparcels; i++)

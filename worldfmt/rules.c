@@ -193,6 +193,13 @@ static void check_header(rules *R)
 		bad_at(R, pos_or(w->pos_parcel_size, 1), NULL, "range",
 		       "parcel-size %d×%d is outside 1..%d tiles", w->parcel_w,
 		       w->parcel_h, WF_MAX_PARCEL_TILES);
+	int64_t tiles = (int64_t)w->width * w->parcel_w * w->height * w->parcel_h;
+	if (tiles > WF_MAX_WORLD_TILES)
+		bad_at(R, pos_or(w->pos_size, 1), NULL, "range",
+		       "the world has %lld tiles (%d×%d unit parcels of %d×%d); at "
+		       "most %lld are allowed",
+		       (long long)tiles, w->width, w->height, w->parcel_w, w->parcel_h,
+		       (long long)WF_MAX_WORLD_TILES);
 	const wf_budget *b = &w->unit_budget;
 	if (b->entities < 0 || b->instructions < 0 || b->memory < 0)
 		bad_at(R, pos_or(w->pos_budget, 1), NULL, "range",
@@ -371,6 +378,13 @@ static void check_parcel(rules *R, wf_parcel *p, int index)
 		    "the world's unit parcels are x 0 to %d and y 0 to %d; "
 		    "grow it with 'size' or move the parcel",
 		    w->width - 1, w->height - 1);
+	else if ((int64_t)wf_parcel_tw(w, p) * wf_parcel_th(w, p) > WF_MAX_PARCEL_AREA)
+		bad_at(R, pos_or(p->pos_size, p->line), p->name, "range",
+		       "parcel '%s' has %lld tiles (%d×%d); a parcel may have at "
+		       "most %lld",
+		       p->name, (long long)wf_parcel_tw(w, p) * wf_parcel_th(w, p),
+		       wf_parcel_tw(w, p), wf_parcel_th(w, p),
+		       (long long)WF_MAX_PARCEL_AREA);
 	check_text(R, pos_or(p->pos_owner, p->line).line, p->name, "owner", p->owner);
 	check_attrs(R, p->line, p->name, p->attrs, p->nattrs);
 	int caps = WF_CAP_ALL;
@@ -443,8 +457,13 @@ static void check_parcel(rules *R, wf_parcel *p, int index)
 static void check_overlaps(rules *R)
 {
 	wf_world *w = R->w;
-	if (wf_world_index(w) == 0 || !w->grid)
+	if (wf_world_index(w) == 0)
 		return;
+	if (!w->grid) {
+		/* Unchecked is not valid. */
+		bad(R, 0, NULL, "out of memory: overlaps not checked");
+		return;
+	}
 	for (int i = 0; i < w->nparcels; i++) {
 		const wf_parcel *p = &w->parcels[i];
 		if (p->px < 0 || p->py < 0 || p->pw < 1 || p->ph < 1 ||

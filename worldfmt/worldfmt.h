@@ -97,6 +97,13 @@ int wf_diag_format(const wf_diag *g, char *buf, size_t size);
 #define WF_MAX_PARCEL_TILES 256    /* parcel-size width or height in tiles */
 #define WF_MAX_ENTITIES 100000     /* per parcel, before zone caps */
 #define WF_MAX_ATTRS 64            /* key=value attributes per statement */
+/* Tiles in the whole world (width × parcel-size w by height × parcel-size
+ * h) and in one parcel. Every tile is a byte the runner and the editor
+ * hold, more than once: without these a 140-byte file inside the other
+ * limits asks for 64 GiB. 2^28 is the 1,048,576-parcel Street of 16×16
+ * parcels; 2^24 is, for example, 64×64 unit parcels of 64×64 tiles. */
+#define WF_MAX_WORLD_TILES (INT64_C(1) << 28)
+#define WF_MAX_PARCEL_AREA (INT64_C(1) << 24)
 
 /* The unit budget when a world does not set one (acre-world(5), BUDGETS). */
 #define WF_DEFAULT_ENTITIES 64
@@ -540,5 +547,44 @@ void wf_parcel_glyphs(const wf_world *w, const wf_parcel *p, bool used[256]);
  * those that run it, or, when none does (a module any script may require),
  * every scripted parcel. Returns how many run it directly. */
 int wf_mark_script_users(const wf_world *w, const char *path, uint8_t *mark);
+
+/* ---- Three-way merge (worldfmt/merge.c) -----------------------------------
+ * Merge the changes from `base` to `theirs` into `ours`, parcel by parcel
+ * and, inside a parcel, field by field, tile by tile and entity by entity;
+ * header fields, palette entries (by glyph) and zones (by name) merge by
+ * key. The canonical text of the result is appended to `out`. A key changed
+ * two different ways is a conflict, as are parcels placed on overlapping
+ * land by the two sides: then the text holds git-style markers
+ * (<<<<<<< ours, =======, >>>>>>> theirs) around the lines where the two
+ * resolutions differ, each side between them canonical, and `*conflicts`
+ * counts them. wf_parse recognises such a file and reports each conflict
+ * ("merge conflict in parcel X, tile (x, y): ours '#', theirs '.'").
+ * UNMERGEABLE: a change the model cannot merge key by key (a change of
+ * parcel-size, which reshapes every parcel's tiles, or a palette past
+ * WF_MAX_PALETTE); the caller falls back to a merge of lines. None of the
+ * worlds is modified. */
+typedef enum {
+	WF_MERGE_CLEAN = 0,
+	WF_MERGE_CONFLICTS,
+	WF_MERGE_UNMERGEABLE,
+	WF_MERGE_OOM,
+} wf_merge_status;
+
+wf_merge_status wf_merge(const wf_world *base, const wf_world *ours,
+                         const wf_world *theirs, wf_buf *out, int *conflicts);
+
+/* ---- Conflict markers (worldfmt/conflict.c) ------------------------------
+ * A world file holding merge conflict markers (a line starting with
+ * "<<<<<<<" at column 0, as git and `acre merge` write them) is read as two
+ * worlds: ours (the lines before each "=======") and theirs (the lines
+ * after it), a diff3 "|||||||" base section dropped. */
+bool wf_has_conflict_markers(const char *buf, size_t len);
+/* Split a marked file into ours' and theirs' text. lines_ours[i] (and
+ * lines_theirs) is the line of `buf` that line i+1 of that side came from;
+ * malloc'd, may be NULL when the caller does not want them. `bad_line` is
+ * set to the first marker line out of order (0 when none). 0 or -1 (out
+ * of memory). */
+int wf_conflict_split(const char *buf, size_t len, wf_buf *ours, uint32_t **lines_ours,
+                      wf_buf *theirs, uint32_t **lines_theirs, uint32_t *bad_line);
 
 #endif

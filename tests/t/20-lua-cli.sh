@@ -69,6 +69,18 @@ test_expect 'too small a memory cap is a usage error' '
 	expect_same want err
 '
 
+test_expect '--output caps what print writes, also under pcall' '
+	echo "local l = (\"x\"):rep(1000) while true do pcall(print, l) end" >a.lua &&
+	expect_exit 1 acre lua --output 64KiB a.lua >out 2>err &&
+	test $(wc -c <out) -le 65536 &&
+	head -n 1 err >first &&
+	echo "a.lua:1:1: error: output limit exceeded (limit 65536 bytes) [output]" >want &&
+	expect_same want first &&
+	expect_exit 1 acre lua a.lua >out 2>err &&
+	test $(wc -c <out) -le 67108864 &&
+	grep -q "^a.lua:1:1: error: output limit exceeded (limit 67108864 bytes) \[output\]" err
+'
+
 test_expect '--instructions limits the run' '
 	echo "for i = 1, 1e6 do end print(\"done\")" >a.lua &&
 	acre lua --instructions 2000000 a.lua >out && grep -q done out &&

@@ -47,12 +47,8 @@ test_expect 'run: events file errors name file:line:col' '
 	printf "1 enter ana a\n2 jump\n3 enter ana\n" >ev &&
 	expect_exit 1 acre run --events ev w 2>err &&
 	cat >want <<-\EOF &&
-	ev:2:3: error: unknown event '"'jump'"' (expected enter, leave, interact or message) [events]
-	    2 | 2 jump
-	      |   ^
-	ev:3:12: error: expected parcel name [events]
-	    3 | 3 enter ana
-	      |            ^
+	ev:2:3: unknown event '"'jump'"' (expected enter, leave, interact or message)
+	ev:3:12: expected parcel name
 	acre: run: ev has 2 errors; nothing was run
 	EOF
 	expect_same want err
@@ -62,7 +58,7 @@ test_expect 'run: events naming an unknown parcel' '
 	world_with "" &&
 	printf "1 enter ana zz\n" >ev &&
 	expect_exit 1 acre run --events ev w 2>err &&
-	grep -qx "ev:1:13: error: no parcel named '"'zz'"' in the world \[events\]" err
+	grep -qx "ev:1:13: no parcel named '"'zz'"' in the world" err
 '
 
 test_expect 'run: a missing events file' '

@@ -34,6 +34,11 @@ test_expect 'api: messages, delivered next tick, capped per tick' '
 	! grep -q "^3 a send" trace
 '
 
+test_expect 'api: memory the host keeps for a parcel counts against its cap' '
+	expect_exit 1 api_run hostmem &&
+	grep -q "^parcel a: on_tick at tick 1: scripts/main.lua:5: not enough memory (limit 1048576 bytes) (memory: used [0-9]* of 1048576)\$" err
+'
+
 test_expect 'api: zone capabilities enforced' '
 	api_run zones quiet &&
 	grep -qx "0 q log info ok zones" trace

@@ -2,6 +2,8 @@
  * call and per tick, output, modules, usage and the state hash. */
 #include "vm/vm.h"
 
+#include <inttypes.h>
+#include <locale.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -245,6 +247,152 @@ static void test_memory(void)
 	CHECK(make(&o, lim) == NULL, "too small a cap gives NULL");
 }
 
+/* Every memory cap from 1 KiB to 256 KiB against scripts that allocate in
+ * different ways, each once with a budget that outlasts the cap and once
+ * with one that may run out just as memory does: every run ends with the
+ * memory stop (or the instruction stop in the second case), never a crash,
+ * and reports what was in use when the allocator refused. A cap below the
+ * vetted environment's own size is refused by vm_new (a usage error). */
+static const char *const sweep_scripts[] = {
+    "local t = {} local i = 0\n"
+    "while true do i = i + 1 t[i] = {i, x = i} end",
+    "local t = {} local i = 0\n"
+    "while true do i = i + 1 t[i] = 's' .. i .. string.rep('y', i % 50) end",
+    "local t = {} local i = 0\n"
+    "while true do i = i + 1 t[i] = string.rep('ab', i * 7, ',') .. "
+    "table.concat({i, i, i}, '-') .. string.format('%5d%s', i, 'q') end",
+    "local t = {} local i = 0\n"
+    "while true do i = i + 1 local j = i t[i] = function() return j end end",
+    "local t = {} local i = 0\n"
+    "while true do i = i + 1 local co = coroutine.create(function(a) "
+    "coroutine.yield(a) end) coroutine.resume(co, i) t[i] = co end",
+    "local t = {} local i = 0\n"
+    "while true do i = i + 1 t[#t + 1] = {tostring(i)} t['k' .. i] = i * 0.5 "
+    "pcall(error, {i}) end",
+    "local s = 'x'\nwhile true do s = s .. s end",
+};
+
+static void test_memory_sweep(void)
+{
+	int bad = 0, refused = 0, runs = 0;
+	size_t smallest = 0;
+	for (size_t s = 0; s < sizeof sweep_scripts / sizeof *sweep_scripts; s++) {
+		for (size_t kib = 1; kib <= 256; kib++) {
+			for (int pass = 0; pass < 2; pass++) {
+				struct out o = {0};
+				vm_limits lim = vm_default_limits();
+				lim.memory = kib << 10;
+				lim.instructions = pass ? (int64_t)kib * 40 : 100000000;
+				lim.tick_instructions = lim.instructions;
+				vm *v = make(&o, lim);
+				if (!v) {
+					refused++;
+					if (kib > 32 || (smallest && kib >= smallest))
+						bad++;
+					continue;
+				}
+				if (!smallest || kib < smallest)
+					smallest = kib;
+				vm_error err;
+				vm_status st = load(v, sweep_scripts[s], &err);
+				char want[96];
+				snprintf(want, sizeof want, "not enough memory (limit %zu bytes)",
+				         lim.memory);
+				/* at the smallest caps compiling the script is what fails */
+				bool ok = st == VM_ERR_MEMORY && strstr(err.msg, want) &&
+				          (strncmp(err.msg, "p.lua:2: ", 9) == 0 ||
+				           strcmp(err.msg, want) == 0) &&
+				          err.used > 0 && (size_t)err.used <= lim.memory &&
+				          vm_get_usage(v).peak_memory <= lim.memory;
+				if (pass && st == VM_ERR_INSTRUCTIONS)
+					ok = strstr(err.msg, "instruction budget exhausted") != NULL;
+				if (!ok && bad++ < 100)
+					printf("# script %zu, %zu KiB, pass %d: %s (%s)\n", s, kib,
+					       pass, err.msg, vm_status_name(st));
+				runs++;
+				vm_free(v);
+			}
+		}
+	}
+	CHECK(bad == 0 && runs > 0,
+	      "memory sweep 1..256 KiB: %d runs stopped cleanly, %d caps refused "
+	      "by vm_new (smallest cap that runs: %zu KiB), %d bad",
+	      runs, refused, smallest, bad);
+}
+
+/* A buffer that cannot grow is a memory stop, not an error pcall catches;
+ * and garbage the script left collects first, so it is no false stop. */
+static void test_memory_buffers(void)
+{
+	struct out o = {0};
+	vm_limits lim = vm_default_limits();
+	lim.memory = 1 << 20;
+	vm *v = make(&o, lim);
+	vm_error err;
+	CHECK(load(v, "print(pcall(string.rep, 'x', 4e6))", &err) == VM_ERR_MEMORY &&
+	          strstr(err.msg, "p.lua:1: not enough memory") != NULL,
+	      "a buffer over the cap stops: %s", err.msg);
+	CHECK(load(v,
+	           "local hog = {} for i = 1, 900 do hog[i] = string.rep('h', 1000) .. i end\n"
+	           "hog = nil\n"
+	           "local s = string.rep('x', 50000) print(#s)",
+	           &err) == VM_OK &&
+	          strstr(o.buf, "50000\n") != NULL,
+	      "garbage is collected before a buffer fails: %s", err.msg);
+	CHECK(load(v,
+	           "local hog = {} for i = 1, 1e9 do hog[i] = string.rep('h', 1000) .. i end",
+	           &err) == VM_ERR_MEMORY &&
+	          err.used > (int64_t)lim.memory - 4096,
+	      "the stop reports the memory in use when it happened: %" PRId64, err.used);
+	vm_free(v);
+}
+
+/* The editor calls setlocale(LC_ALL, "") and runs play mode in the same
+ * process: under a locale with ',' as decimal point and its own collation,
+ * scripts still see '.' and byte order. Makes such a locale with localedef
+ * when the system has none; skips when that is impossible. */
+static void test_locale(void)
+{
+	char dir[] = "/tmp/acre-vm-locale-XXXXXX";
+	bool made = false;
+	const char *loc = setlocale(LC_ALL, "de_DE.UTF-8");
+	if (!loc && mkdtemp(dir)) {
+		made = true;
+		char cmd[256];
+		snprintf(cmd, sizeof cmd,
+		         "localedef -i de_DE -f UTF-8 %s/de_DE.UTF-8 >/dev/null 2>&1", dir);
+		if (system(cmd) == 0) {
+			setenv("LOCPATH", dir, 1);
+			loc = setlocale(LC_ALL, "de_DE.UTF-8");
+		}
+	}
+	if (!loc || strcmp(localeconv()->decimal_point, ",") != 0) {
+		printf("ok %d - locale independence # SKIP no locale with ','\n", ++unit_n);
+	} else {
+		struct out o = {0};
+		vm *v = make(&o, vm_default_limits());
+		vm_error err;
+		CHECK(load(v,
+		           "print(1.5, 1e100, 0.1, string.format('%.2f %g %a', 3.25, 2.5, 1.0),\n"
+		           "  tonumber('1.5'), tonumber('1,5'), '1.5' + 1, 3 / 2)\n"
+		           "print('B' < 'a', 'a\\0b' < 'a\\0c', 'z' > 'Z', ('%5.1f'):format(2))",
+		           &err) == VM_OK,
+		      "a script runs under a ',' locale: %s", err.msg);
+		CHECK_STR(o.buf,
+		          "1.5\t1e+100\t0.1\t3.25 2.5 0x1p+0\t1.5\tnil\t2.5\t1.5\n"
+		          "true\ttrue\ttrue\t  2.0\n",
+		          "numbers use '.' and strings order by bytes whatever the locale");
+		vm_free(v);
+	}
+	setlocale(LC_ALL, "C");
+	if (made) {
+		char cmd[256];
+		snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+		if (system(cmd) != 0)
+			printf("# could not remove %s\n", dir);
+	}
+}
+
 /* States share nothing: the same script in two threads at once gives the
  * same output and hash as one after the other. */
 struct run {
@@ -296,5 +444,8 @@ int main(void)
 	test_bytecode_caps();
 	test_state_hash();
 	test_memory();
+	test_memory_sweep();
+	test_memory_buffers();
+	test_locale();
 	return unit_done();
 }
