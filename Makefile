@@ -193,16 +193,24 @@ bench:
 # --- Install ---------------------------------------------------------------
 MANPAGES := $(wildcard man/*.[157])
 
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/site-functions
+
 install: acre
 	install -d $(DESTDIR)$(BINDIR)
 	install -m 755 $(ACRE) $(DESTDIR)$(BINDIR)/acre
+	@# Shell completion, made from the command table by the binary itself.
+	install -d $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
+	$(ACRE) help --completion=bash > $(DESTDIR)$(BASHCOMPDIR)/acre
+	$(ACRE) help --completion=zsh > $(DESTDIR)$(ZSHCOMPDIR)/_acre
 	@for m in $(MANPAGES); do \
 		s=$${m##*.}; install -d $(DESTDIR)$(MANDIR)/man$$s; \
 		echo "install $$m"; install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/; \
 	done
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/acre
+	rm -f $(DESTDIR)$(BINDIR)/acre $(DESTDIR)$(BASHCOMPDIR)/acre \
+		$(DESTDIR)$(ZSHCOMPDIR)/_acre
 	@for m in $(MANPAGES); do \
 		s=$${m##*.}; rm -f $(DESTDIR)$(MANDIR)/man$$s/$${m##*/}; \
 	done

@@ -61,6 +61,9 @@ static json_t *json_finding(const check_report *r, const check_finding *x, bool 
 	set(o, "file", jstr(x->file), ok);
 	set(o, "line", x->line ? json_integer(x->line) : json_null(), ok);
 	set(o, "col", x->col ? json_integer(x->col) : json_null(), ok);
+	set(o, "end_col", x->end_col ? json_integer(x->end_col) : json_null(), ok);
+	set(o, "id", x->id ? json_string(x->id) : json_null(), ok);
+	set(o, "help", jstr(x->help), ok);
 	set(o, "message", jstr(x->msg), ok);
 	set(o, "used", x->limit >= 0 ? json_integer(x->used) : json_null(), ok);
 	set(o, "limit", x->limit >= 0 ? json_integer(x->limit) : json_null(), ok);
@@ -258,6 +261,8 @@ static json_t *sarif_location(const check_report *r, const check_finding *x, boo
 			json_t *region = json_pack("{s:i}", "startLine", (json_int_t)x->line);
 			if (region && x->col)
 				set(region, "startColumn", json_integer(x->col), ok);
+			if (region && x->col && x->end_col)
+				set(region, "endColumn", json_integer(x->end_col), ok);
 			set(phys, "region", region, ok);
 		}
 		set(loc, "physicalLocation", phys, ok);

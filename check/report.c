@@ -2,6 +2,7 @@
  * its line-oriented writers: human text, GitHub workflow annotations and
  * JUnit XML. JSON and SARIF are in json.c. */
 #include "check/report.h"
+#include "worldfmt/worldfmt.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -159,6 +160,7 @@ void check_report_free(check_report *r)
 	for (int i = 0; i < r->nfindings; i++) {
 		free(r->findings[i].file);
 		free(r->findings[i].msg);
+		free(r->findings[i].help);
 	}
 	for (int i = 0; i < r->nparcels; i++) {
 		free(r->parcels[i].name);
@@ -321,6 +323,19 @@ int check_report_add(check_report *r, check_severity sev, const char *rule,
 	return 0;
 }
 
+int check_report_detail(check_report *r, uint32_t end_col, const char *id,
+                        const char *help)
+{
+	if (r->nfindings == 0)
+		return 0;
+	check_finding *x = &r->findings[r->nfindings - 1];
+	x->end_col = end_col;
+	x->id = id;
+	if (help && !(x->help = strdup(help)))
+		return -1;
+	return 0;
+}
+
 int check_report_add_limit(check_report *r, check_severity sev, const char *rule,
                            const char *file, uint32_t line, int parcel,
                            int64_t used, int64_t limit, const char *msg)
@@ -430,7 +445,7 @@ static void text_location(FILE *out, const check_finding *x)
 		fprintf(out, ":%u", x->col);
 }
 
-static void text_finding(FILE *out, const check_finding *x, bool color)
+static void text_finding(FILE *out, wf_source *src, const check_finding *x, bool color)
 {
 	if (color)
 		fputs(C_BOLD, out);
@@ -442,7 +457,13 @@ static void text_finding(FILE *out, const check_finding *x, bool color)
 	if (x->limit >= 0)
 		fprintf(out, " (used %lld of %lld)", (long long)x->used,
 		        (long long)x->limit);
-	fprintf(out, " [%s]\n", x->rule);
+	fprintf(out, " [%s]\n", x->id ? x->id : x->rule);
+	/* The source line with a caret, and the help (acre-world(5)). */
+	wf_buf b = {0};
+	wf_source_snippet(src, &b, x->file, x->line, x->col, x->end_col, x->help, color);
+	if (b.len)
+		fwrite(b.data, 1, b.len, out);
+	wf_buf_free(&b);
 }
 
 static void text_heading(FILE *out, const check_parcel *p, bool color)
@@ -507,8 +528,9 @@ static void text_summary(FILE *out, const check_report *r, bool color)
 		        count_scripted(r, CHECK_CACHED, false),
 		        (unsigned long long)r->state_hash[0]);
 	} else if (count_scripted(r, CHECK_CACHED, false)) {
-		fprintf(out, "; no script changed: %d results from the registry",
-		        count_scripted(r, CHECK_CACHED, false));
+		int n = count_scripted(r, CHECK_CACHED, false);
+		fprintf(out, "; no script changed: %d result%s from the registry", n,
+		        n == 1 ? "" : "s");
 	}
 	fputc('\n', out);
 	if (r->dropped)
@@ -518,13 +540,15 @@ static void text_summary(FILE *out, const check_report *r, bool color)
 int check_write_text(FILE *out, const check_report *r, bool color)
 {
 	int last = -1;
+	wf_source src = {0}; /* findings are sorted by file: each read once */
 	for (int i = 0; i < r->nfindings; i++) {
 		const check_finding *x = &r->findings[i];
 		if (x->parcel >= 0 && x->parcel != last)
 			text_heading(out, &r->parcels[x->parcel], color);
 		last = x->parcel;
-		text_finding(out, x, color);
+		text_finding(out, &src, x, color);
 	}
+	wf_source_free(&src);
 	text_summary(out, r, color);
 	return finish(out);
 }
@@ -568,6 +592,8 @@ static void gh_finding(FILE *out, const check_report *r, const check_finding *x)
 			fprintf(out, ",line=%u", x->line);
 		if (x->line && x->col)
 			fprintf(out, ",col=%u", x->col);
+		if (x->line && x->col && x->end_col)
+			fprintf(out, ",endColumn=%u", x->end_col);
 		fputc(',', out);
 	}
 	fputs("title=", out);

@@ -27,6 +27,9 @@ typedef struct check_finding {
 	const char *rule;   /* an id from check_rules[]: "format", "rules" … */
 	char *file;         /* path as shown to the user, or NULL */
 	uint32_t line, col; /* 1-based; 0 when unknown */
+	uint32_t end_col;   /* just past the offending token; 0 when unknown */
+	const char *id;     /* the precise rule ("unknown-zone"), or NULL */
+	char *help;         /* the fix in one line, or NULL */
 	int parcel;         /* index into report->parcels, or -1: the whole world */
 	char *msg;          /* one line, no location prefix */
 	int64_t used, limit; /* for budget findings; -1 when not applicable */
@@ -112,6 +115,11 @@ int check_report_find(const check_report *r, const char *name);
 int check_report_add(check_report *r, check_severity sev, const char *rule,
                      const char *file, uint32_t line, uint32_t col, int parcel,
                      const char *fmt, ...) __attribute__((format(printf, 8, 9)));
+/* Give the finding added last its end column, precise rule id (a static
+ * string) and help (copied; may be NULL). Returns 0, or -1 when out of
+ * memory (the finding stays, without its help). */
+int check_report_detail(check_report *r, uint32_t end_col, const char *id,
+                        const char *help);
 /* The same with a budget figure (used of limit). */
 int check_report_add_limit(check_report *r, check_severity sev, const char *rule,
                            const char *file, uint32_t line, int parcel,

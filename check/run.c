@@ -166,10 +166,18 @@ static int add_failure(check_ctx *c, const api_failure *f, int times, int64_t la
 		rc = check_report_add_limit(&c->rep, CHECK_ERROR, rule_of(e->status),
 		                            file, (uint32_t)e->line, rp, e->used, e->limit,
 		                            msg);
-	else if (rc >= 0)
+	else if (rc >= 0) {
+		/* Lua gives no column: find the token on the script's line. */
+		uint32_t line = (uint32_t)(e->line > 0 ? e->line : 0), col = 0, end = 0;
+		wf_source src = {0};
+		if (!wf_source_token(&src, file, &line, bare_message(e), &col, &end))
+			col = end = 0;
+		wf_source_free(&src);
 		rc = check_report_add(&c->rep, CHECK_ERROR, rule_of(e->status), file,
-		                      (uint32_t)(e->line > 0 ? e->line : 0), 0, rp, "%s",
-		                      msg);
+		                      line, col, rp, "%s", msg);
+		if (rc == 0)
+			rc = check_report_detail(&c->rep, end, NULL, NULL);
+	}
 	free(file);
 	free(msg);
 	return rc == 0 ? 0 : check_fail(c, "out of memory");

@@ -17,7 +17,8 @@ static int add_diags(check_ctx *c, const wf_diags *d, int from, int to,
 		int p = check_report_find(&c->rep, x->parcel);
 		check_severity sev = x->severity == WF_ERROR ? CHECK_ERROR : CHECK_WARNING;
 		if (check_report_add(&c->rep, sev, rule, x->file, x->line, x->col, p,
-		                     "%s", x->msg) != 0)
+		                     "%s", x->msg) != 0 ||
+		    check_report_detail(&c->rep, x->end_col, x->rule, x->help) != 0)
 			return check_fail(c, "out of memory");
 	}
 	return 0;
@@ -57,7 +58,11 @@ int check_static(check_ctx *c)
 		if (st == WF_READ_SYMLINK || st == WF_READ_NOTFILE || st == WF_READ_TOOBIG)
 			c->w = wf_world_new();
 		if (!c->w) {
-			check_fail(c, "%s", d.n ? d.v[0].msg : "cannot read world.acre");
+			/* The message names the file: "w/world.acre: cannot read…". */
+			if (d.n)
+				check_fail(c, "%s: %s", d.v[0].file, d.v[0].msg);
+			else
+				check_fail(c, "cannot read world.acre");
 			wf_diags_free(&d);
 			return -1;
 		}

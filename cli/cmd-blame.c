@@ -2,7 +2,6 @@
  * each row of a parcel's layout and each line of its script. */
 #include "cli/store-cli.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -30,14 +29,13 @@ static void blame_line(const store_blame_line *l, int n)
 
 static int cmd_blame(int argc, char **argv)
 {
-	static const struct option lo[] = {{"world", required_argument, NULL, 'w'},
-	                                   {NULL, 0, NULL, 0}};
 	struct blame_opts o = {0};
 	store_blame b;
 	store_err err;
-	int n = cmd_store_args(&cmd_blame_entry, argc, argv, "", lo, blame_opt, &o);
+	int status;
+	int n = cli_args(&cmd_blame_entry, argc, argv, blame_opt, &o, &status);
 	if (n < 0)
-		return CLI_USAGE;
+		return status;
 	if (n != 1)
 		return cli_usage(&cmd_blame_entry, "wants one parcel name");
 	store_repo *r = cmd_store_repo(o.world);
@@ -48,12 +46,13 @@ static int cmd_blame(int argc, char **argv)
 	if (rc != 0) {
 		cli_error("%s", err.msg);
 	} else {
-		printf("parcel %s: layout, %d rows\n", b.parcel, b.nrows);
+		printf("parcel %s: layout, %d row%s\n", b.parcel, b.nrows,
+		       b.nrows == 1 ? "" : "s");
 		for (int i = 0; i < b.nrows; i++)
 			blame_line(&b.rows[i], i);
 		if (b.script) {
-			printf("parcel %s: script %s, %d lines\n", b.parcel, b.script,
-			       b.nlines);
+			printf("parcel %s: script %s, %d line%s\n", b.parcel, b.script,
+			       b.nlines, b.nlines == 1 ? "" : "s");
 			for (int i = 0; i < b.nlines; i++)
 				blame_line(&b.lines[i], i + 1);
 		}
@@ -63,18 +62,23 @@ static int cmd_blame(int argc, char **argv)
 	return rc == 0 ? CLI_OK : CLI_USAGE;
 }
 
+static const struct cli_opt cmd_blame_opts[] = {
+	{"world", 0, "WORLD",
+	 "the world directory (default: the current directory)",
+	 'w'},
+	{NULL, 0, NULL, NULL, 0},
+};
+
 const struct cmd_entry cmd_blame_entry = {
     .name = "blame",
-    .usage = "[--world WORLD] PARCEL",
+    .usage = "PARCEL",
     .summary = "show who last changed each row and script line of a parcel",
     .help = "For each row of PARCEL's layout at HEAD (numbered from 0, top to\n"
             "bottom) and each line of its script (numbered from 1), the commit,\n"
             "author and date that last changed it, following first parents. A row\n"
             "counts as changed when its glyphs differ from the same row of the\n"
             "parcel before (moving the parcel changes no row; resizing it or\n"
-            "creating it changes every row).\n"
-            "\n"
-            "Options:\n"
-            "  --world WORLD  the world directory (default: the current directory)\n",
+            "creating it changes every row).\n",
     .run = cmd_blame,
+    .opts = cmd_blame_opts,
 };

@@ -13,26 +13,6 @@
 
 extern const struct cmd_entry cmd_check_entry;
 
-/* The value of an option given as "--opt VALUE" or "--opt=VALUE"; NULL when
- * argv[*i] is another option. Advances *i past a separate value. */
-static const char *opt_value(int argc, char **argv, int *i, const char *name,
-                             bool *missing)
-{
-	size_t n = strlen(name);
-	const char *a = argv[*i];
-	if (strncmp(a, name, n) != 0)
-		return NULL;
-	if (a[n] == '=')
-		return a + n + 1;
-	if (a[n] != '\0')
-		return NULL;
-	if (*i + 1 >= argc) {
-		*missing = true;
-		return NULL;
-	}
-	return argv[++*i];
-}
-
 /* One report to write: a format and where (NULL: standard output). */
 struct check_output {
 	check_format format;
@@ -79,44 +59,38 @@ static int add_output(struct check_args *c, const char *v)
 	return CLI_OK;
 }
 
+/* CLI_OK, CLI_USAGE, or -1 after --help was printed. */
 static int parse_options(struct check_args *c, int argc, char **argv, const char **world)
 {
 	const struct cmd_entry *e = &cmd_check_entry;
-	bool dashdash = false;
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i], *v = NULL;
-		bool missing = false;
-		if (dashdash || a[0] != '-' || a[1] == '\0') {
-			if (*world)
-				return cli_usage(e, "one world at a time: '%s' and '%s'",
-				                 *world, a);
-			*world = a;
-		} else if (strcmp(a, "--") == 0) {
-			dashdash = true;
-		} else if ((v = opt_value(argc, argv, &i, "--format", &missing))) {
+	cli_getopt g;
+	int k;
+	cli_getopt_init(&g, e, argc, argv);
+	while ((k = cli_getopt_next(&g)) > 0) {
+		const char *v = g.value;
+		if (k == 'f') {
 			if (add_output(c, v) != CLI_OK)
 				return CLI_USAGE;
-		} else if ((v = opt_value(argc, argv, &i, "--ticks", &missing))) {
+		} else if (k == 't') {
 			if (!cli_parse_int(e, "--ticks", v, 0, 1000000, &c->ticks))
 				return CLI_USAGE;
-		} else if ((v = opt_value(argc, argv, &i, "--base", &missing))) {
+		} else if (k == 'b') {
 			c->base = v;
-		} else if ((v = opt_value(argc, argv, &i, "--as", &missing))) {
+		} else if (k == 'a') {
 			c->as = v;
-		} else if ((v = opt_value(argc, argv, &i, "--registry", &missing))) {
+		} else if (k == 'r') {
 			c->registry = v;
-		} else if ((v = opt_value(argc, argv, &i, "--rev", &missing))) {
+		} else if (k == 'R') {
 			c->rev = v;
-		} else if (strcmp(a, "--record") == 0) {
+		} else if (k == 'c') {
 			c->record = true;
-		} else if (missing) {
-			return cli_usage(e, "%s needs a value", a);
-		} else {
-			return cli_usage(e, "unknown option '%s'", a);
 		}
-		if (v && !*v)
-			return cli_usage(e, "%.*s needs a value", (int)strcspn(a, "="), a);
 	}
+	if (k < 0)
+		return g.status == CLI_OK ? -1 : g.status;
+	if (g.nops > 1)
+		return cli_usage(e, "one world at a time: '%s' and '%s'", argv[1], argv[2]);
+	*world = g.nops ? argv[1] : NULL;
 	return CLI_OK;
 }
 
@@ -159,7 +133,7 @@ static int cmd_check(int argc, char **argv)
 	const char *world = NULL;
 	int rc = parse_options(&c, argc, argv, &world);
 	if (rc != CLI_OK)
-		return rc;
+		return rc < 0 ? CLI_OK : rc;
 	/* With --rev the world is read from git: WORLD may be a bare
 	 * repository, with no world.acre on disk (check/base.c). */
 	char *dir = c.rev ? strdup(world ? world : ".") : cli_world_dir(world);
@@ -195,10 +169,49 @@ static int cmd_check(int argc, char **argv)
 	return rc;
 }
 
+static const struct cli_opt cmd_check_opts[] = {
+	{"format", 0, "FORMAT[=FILE]",
+	 "report as text (default), json, junit, sarif or\n"
+	 "github (workflow annotations), to FILE or standard\n"
+	 "output; give it once per report wanted: one check\n"
+	 "writes them all (at most one to standard output)",
+	 'f'},
+	{"ticks", 0, "N",
+	 "ticks to run, 0 to 1000000 (default 100); 0 still\n"
+	 "loads every script and runs on_load",
+	 't'},
+	{"base", 0, "REV",
+	 "compare with git revision REV: only parcels changed\n"
+	 "since REV (and their message neighbours) run; the\n"
+	 "others' results come from the registry",
+	 'b'},
+	{"rev", 0, "REV",
+	 "check the world as it is at git revision REV instead\n"
+	 "of the work tree; WORLD may then be a bare\n"
+	 "repository (what a git server's hook does)",
+	 'R'},
+	{"as", 0, "IDENTITY",
+	 "every parcel changed since the base (REV, else HEAD,\n"
+	 "else every parcel) must be owned or operated by\n"
+	 "IDENTITY in the registry, or be unclaimed, and lie\n"
+	 "on land no other claim holds",
+	 'a'},
+	{"record", 0, NULL,
+	 "record the result in the registry with the commit,\n"
+	 "and with --as, when the world is valid, claim its\n"
+	 "new parcels for IDENTITY; without it the registry\n"
+	 "is only read",
+	 'c'},
+	{"registry", 0, "FILE",
+	 "the registry (default $ACRE_REGISTRY, else\n"
+	 "$XDG_DATA_HOME/acre/registry.db when it exists)",
+	 'r'},
+	{NULL, 0, NULL, NULL, 0},
+};
+
 const struct cmd_entry cmd_check_entry = {
 	.name = "check",
-	.usage = "[--format text|json|junit|sarif|github[=FILE]]... [--ticks N] [--base REV] "
-	         "[--rev REV] [--as IDENTITY] [--record] [--registry FILE] [WORLD]",
+	.usage = "[WORLD]",
 	.summary = "validate a world: format, rules, scripts, ownership, determinism",
 	.help =
 		"Validate WORLD (default: the current directory) as a platform does on\n"
@@ -207,33 +220,9 @@ const struct cmd_entry cmd_check_entry = {
 		"separate sandboxes (the state hashes must match), and with --as, that\n"
 		"every changed parcel belongs to the submitter.\n"
 		"\n"
-		"Options:\n"
-		"  --format FORMAT[=FILE]\n"
-		"                   report as text (default), json, junit, sarif or\n"
-		"                   github (workflow annotations), to FILE or standard\n"
-		"                   output; give it once per report wanted: one check\n"
-		"                   writes them all (at most one to standard output)\n"
-		"  --ticks N        ticks to run, 0 to 1000000 (default 100); 0 still\n"
-		"                   loads every script and runs on_load\n"
-		"  --base REV       compare with git revision REV: only parcels changed\n"
-		"                   since REV (and their message neighbours) run; the\n"
-		"                   others' results come from the registry\n"
-		"  --rev REV        check the world as it is at git revision REV instead\n"
-		"                   of the work tree; WORLD may then be a bare\n"
-		"                   repository (what a git server's hook does)\n"
-		"  --as IDENTITY    every parcel changed since the base (REV, else HEAD,\n"
-		"                   else every parcel) must be owned or operated by\n"
-		"                   IDENTITY in the registry, or be unclaimed, and lie\n"
-		"                   on land no other claim holds\n"
-		"  --record         record the result in the registry with the commit,\n"
-		"                   and with --as, when the world is valid, claim its\n"
-		"                   new parcels for IDENTITY; without it the registry\n"
-		"                   is only read\n"
-		"  --registry FILE  the registry (default $ACRE_REGISTRY, else\n"
-		"                   $XDG_DATA_HOME/acre/registry.db when it exists)\n"
-		"\n"
 		"Exit status: 0 valid, 1 invalid, 2 usage or environment error.\n"
 		"NO_COLOR turns colour off. See acre-check(1) for the JSON schema\n"
 		"and CI recipes.\n",
 	.run = cmd_check,
+	.opts = cmd_check_opts,
 };

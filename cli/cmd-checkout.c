@@ -2,7 +2,6 @@
  * uncommitted work. */
 #include "cli/store-cli.h"
 
-#include <getopt.h>
 #include <stdio.h>
 
 struct checkout_opts {
@@ -19,14 +18,13 @@ static bool checkout_opt(int c, const char *arg, void *ctx)
 
 static int cmd_checkout(int argc, char **argv)
 {
-	static const struct option lo[] = {{"world", required_argument, NULL, 'w'},
-	                                   {NULL, 0, NULL, 0}};
 	struct checkout_opts o = {0};
 	char hex[STORE_OID_HEX];
 	store_err err;
-	int n = cmd_store_args(&cmd_checkout_entry, argc, argv, "", lo, checkout_opt, &o);
+	int status;
+	int n = cli_args(&cmd_checkout_entry, argc, argv, checkout_opt, &o, &status);
 	if (n < 0)
-		return CLI_USAGE;
+		return status;
 	if (n != 1)
 		return cli_usage(&cmd_checkout_entry, "wants one revision");
 	store_repo *r = cmd_store_repo(o.world);
@@ -43,18 +41,23 @@ static int cmd_checkout(int argc, char **argv)
 	return rc == 0 ? CLI_OK : CLI_USAGE;
 }
 
+static const struct cli_opt cmd_checkout_opts[] = {
+	{"world", 0, "WORLD",
+	 "the world directory (default: the current directory)",
+	 'w'},
+	{NULL, 0, NULL, NULL, 0},
+};
+
 const struct cmd_entry cmd_checkout_entry = {
     .name = "checkout",
-    .usage = "[--world WORLD] REV",
+    .usage = "REV",
     .summary = "switch the world to another revision or branch",
     .help = "Makes the working tree of the world what it was at REV: a branch\n"
             "name attaches HEAD to that branch; any other revision (a commit id,\n"
             "a tag, HEAD~3 ...) detaches HEAD there, for looking around: commit\n"
             "refuses to work on a detached HEAD, so check out a branch again\n"
             "before committing. Refuses, changing nothing, when world.acre,\n"
-            "scripts/ or assets/ hold uncommitted changes or new files.\n"
-            "\n"
-            "Options:\n"
-            "  --world WORLD  the world directory (default: the current directory)\n",
+            "scripts/ or assets/ hold uncommitted changes or new files.\n",
     .run = cmd_checkout,
+    .opts = cmd_checkout_opts,
 };

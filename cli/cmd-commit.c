@@ -3,7 +3,6 @@
 #include "cli/store-cli.h"
 #include "worldfmt/worldfmt.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,15 +77,14 @@ static bool commit_check_parse(store_repo *r)
 
 static int cmd_commit(int argc, char **argv)
 {
-	static const struct option lo[] = {{"message", required_argument, NULL, 'm'},
-	                                   {NULL, 0, NULL, 0}};
 	struct commit_opts o = {0};
 	char hex[STORE_OID_HEX];
 	bool nothing;
 	store_err err;
-	int n = cmd_store_args(&cmd_commit_entry, argc, argv, "m:", lo, commit_opt, &o);
+	int status;
+	int n = cli_args(&cmd_commit_entry, argc, argv, commit_opt, &o, &status);
 	if (n < 0)
-		return CLI_USAGE;
+		return status;
 	if (n > 1)
 		return cli_usage(&cmd_commit_entry, "one world at a time");
 	store_repo *r = cmd_store_repo(n ? argv[0] : NULL);
@@ -114,9 +112,17 @@ static int cmd_commit(int argc, char **argv)
 	return rc == 0 ? CLI_OK : CLI_USAGE;
 }
 
+static const struct cli_opt cmd_commit_opts[] = {
+	{"message", 'm', "MSG",
+	 "the commit message (default: \"Change parcels\n"
+	 "...\" naming the parcels that changed)",
+	 'm'},
+	{NULL, 0, NULL, NULL, 0},
+};
+
 const struct cmd_entry cmd_commit_entry = {
     .name = "commit",
-    .usage = "[-m MSG] [WORLD]",
+    .usage = "[WORLD]",
     .summary = "commit the world's files to its git history",
     .help = "Records world.acre, scripts/, assets/, .gitattributes and every file\n"
             "world.acre names (its events file, scripts kept elsewhere) of WORLD\n"
@@ -134,10 +140,7 @@ const struct cmd_entry cmd_commit_entry = {
             "\n"
             "The author comes from GIT_AUTHOR_NAME and GIT_AUTHOR_EMAIL, else\n"
             "git's user.name and user.email; a commit without one is refused,\n"
-            "as is one on a detached HEAD.\n"
-            "\n"
-            "Options:\n"
-            "  -m, --message MSG  the commit message (default: \"Change parcels\n"
-            "                     ...\" naming the parcels that changed)\n",
+            "as is one on a detached HEAD.\n",
     .run = cmd_commit,
+    .opts = cmd_commit_opts,
 };

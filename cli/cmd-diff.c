@@ -6,7 +6,6 @@
 #include "cli/store-cli.h"
 #include "worldfmt/worldfmt.h"
 
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -425,15 +424,13 @@ static int diff_run(struct diff_ctx *x)
 
 static int cmd_diff(int argc, char **argv)
 {
-	static const struct option lo[] = {{"world", required_argument, NULL, 'w'},
-	                                   {"stat", no_argument, NULL, 's'},
-	                                   {NULL, 0, NULL, 0}};
 	struct diff_opts o = {0};
 	struct diff_ctx x = {0};
 	store_err err;
-	int n = cmd_store_args(&cmd_diff_entry, argc, argv, "", lo, diff_opt, &o);
+	int status;
+	int n = cli_args(&cmd_diff_entry, argc, argv, diff_opt, &o, &status);
 	if (n < 0)
-		return CLI_USAGE;
+		return status;
 	if (n > 2)
 		return cli_usage(&cmd_diff_entry, "at most two revisions");
 	if (!(x.r = cmd_store_repo(o.world)))
@@ -453,9 +450,17 @@ static int cmd_diff(int argc, char **argv)
 	return rc == 0 ? CLI_OK : CLI_USAGE;
 }
 
+static const struct cli_opt cmd_diff_opts[] = {
+	{"world", 0, "WORLD",
+	 "the world directory (default: the current directory)",
+	 'w'},
+	{"stat", 0, NULL, "one line per changed parcel and script, and a total", 's'},
+	{NULL, 0, NULL, NULL, 0},
+};
+
 const struct cmd_entry cmd_diff_entry = {
     .name = "diff",
-    .usage = "[--stat] [--world WORLD] [REV [REV]]",
+    .usage = "[REV [REV]]",
     .summary = "show what changed, in parcels, tiles, entities and scripts",
     .help = "Compares the world at the first REV (default: HEAD) with the second\n"
             "REV, or with the working tree when there is none, and names what\n"
@@ -466,10 +471,7 @@ const struct cmd_entry cmd_diff_entry = {
             "moved or changed; and every file under scripts/ that changed, with\n"
             "its lines added and removed and the parcels that run it. Comments and\n"
             "formatting are not changes. When either side of world.acre does not\n"
-            "parse, a plain line diff of it is shown instead.\n"
-            "\n"
-            "Options:\n"
-            "  --stat         one line per changed parcel and script, and a total\n"
-            "  --world WORLD  the world directory (default: the current directory)\n",
+            "parse, a plain line diff of it is shown instead.\n",
     .run = cmd_diff,
+    .opts = cmd_diff_opts,
 };

@@ -35,22 +35,28 @@ static int cmd_edit(int argc, char **argv)
 {
 	ed_options o = {0};
 	const char *arg = NULL;
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--stats") == 0)
+	cli_getopt g;
+	int c;
+	cli_getopt_init(&g, &cmd_edit_entry, argc, argv);
+	while ((c = cli_getopt_next(&g)) > 0) {
+		if (c == 's') {
 			o.stats = true;
-		else if (strcmp(argv[i], "--recover") == 0)
+		} else if (c == 'r') {
 			o.recover = true;
-		else if (strcmp(argv[i], "--keys") == 0 ||
-		         strcmp(argv[i], "--keys=roff") == 0) {
-			print_keys(strcmp(argv[i], "--keys=roff") == 0);
+		} else if (c == 'k') {
+			if (g.value && strcmp(g.value, "roff") != 0)
+				return cli_usage(&cmd_edit_entry,
+				                 "--keys wants nothing or =roff, not '%s'",
+				                 g.value);
+			print_keys(g.value != NULL);
 			return CLI_OK;
-		} else if (argv[i][0] == '-' && argv[i][1])
-			return cli_usage(&cmd_edit_entry, "unknown option '%s'", argv[i]);
-		else if (arg)
-			return cli_usage(&cmd_edit_entry, "one world at a time");
-		else
-			arg = argv[i];
+		}
 	}
+	if (c < 0)
+		return g.status;
+	if (g.nops > 1)
+		return cli_usage(&cmd_edit_entry, "one world at a time");
+	arg = g.nops ? argv[1] : NULL;
 	char *dir = cli_world_dir(arg);
 	if (!dir)
 		return CLI_USAGE;
@@ -82,26 +88,35 @@ static int cmd_edit(int argc, char **argv)
 	return CLI_OK;
 }
 
+static const struct cli_opt cmd_edit_opts[] = {
+	{"stats", 0, NULL,
+	 "on exit, print the time to the first frame and the\n"
+	 "keystroke-to-frame times (p50, p99, max)",
+	 's'},
+	{"recover", 0, NULL,
+	 "take the newest recovery file of an earlier session\n"
+	 "without asking (each editor keeps its unsaved edits\n"
+	 "beside world.acre as .world.acre.PID.acre-recover\n"
+	 "until the world is saved)",
+	 'r'},
+	{"keys", 0, "[=roff]",
+	 "print the key bindings and commands, and exit\n"
+	 "(--keys=roff prints them as acre-edit(1) shows them)",
+	 'k'},
+	{NULL, 0, NULL, NULL, 0},
+};
+
 const struct cmd_entry cmd_edit_entry = {
     .name = "edit",
-    .usage = "[--stats] [--recover] [WORLD]",
+    .usage = "[WORLD]",
     .summary = "open a world in the full-screen editor",
     .help = "Opens WORLD (default: the current directory) in a full-screen terminal\n"
             "editor: paint tiles, lay out parcels and entities, edit their owner,\n"
             "zone and script, watch the world's problems live, play the scripts, save\n"
             "and commit. Press ? inside for every key; acre-edit(1) lists them too.\n"
             "\n"
-            "Options:\n"
-            "  --stats      on exit, print the time to the first frame and the\n"
-            "               keystroke-to-frame times (p50, p99, max)\n"
-            "  --recover    take the newest recovery file of an earlier session\n"
-            "               without asking (each editor keeps its unsaved edits\n"
-            "               beside world.acre as .world.acre.PID.acre-recover\n"
-            "               until the world is saved)\n"
-            "  --keys       print the key bindings and commands, and exit\n"
-            "               (--keys=roff prints them as acre-edit(1) shows them)\n"
-            "\n"
             "A world that does not parse is not opened (acre check lists why).\n"
             "NO_COLOR (any value) turns colour off.\n",
     .run = cmd_edit,
+    .opts = cmd_edit_opts,
 };

@@ -50,6 +50,9 @@ static void print_stats(const char *path, size_t len, const struct stamp t[4])
 
 /* One world: CLI_OK, or CLI_INVALID (parse errors / not canonical), or
  * CLI_USAGE (cannot read or write). */
+/* Worlds this big show what fmt is doing on a terminal. */
+#define FMT_PROGRESS_BYTES (8u << 20)
+
 static int fmt_one(const char *arg, const struct fmt_opts *o)
 {
 	char *dir = cli_world_dir(arg);
@@ -70,9 +73,16 @@ static int fmt_one(const char *arg, const struct fmt_opts *o)
 	wf_buf out = {0};
 	int rc = CLI_OK;
 	struct stamp t[4];
+	/* A big world takes a second or more: say what is going on, on a
+	 * terminal only (erased before anything else is printed). */
+	cli_progress pr;
+	cli_progress_start(&pr, "acre fmt", "", 0);
+	pr.on = pr.on && len >= FMT_PROGRESS_BYTES;
+	cli_progress_note(&pr, "parsing");
 	t[0] = now();
 	wf_world *w = wf_parse(src, len, shown, &d);
 	t[1] = now();
+	cli_progress_end(&pr);
 	if (!w) {
 		cli_error("%s: out of memory", shown);
 		rc = CLI_USAGE;
@@ -111,11 +121,17 @@ static int fmt_one(const char *arg, const struct fmt_opts *o)
 	if (o->check) {
 		fprintf(stderr, "%s: not in canonical form (run 'acre fmt')\n", shown);
 		rc = CLI_INVALID;
-	} else if (wf_save_atomic(path, out.data, out.len) < 0) {
-		cli_error("%s: cannot write: %s", shown, strerror(errno));
-		rc = CLI_USAGE;
+	} else {
+		cli_progress_note(&pr, "writing");
+		int saved = wf_save_atomic(path, out.data, out.len);
+		cli_progress_end(&pr);
+		if (saved < 0) {
+			cli_error("%s: cannot write: %s", shown, strerror(errno));
+			rc = CLI_USAGE;
+		}
 	}
 done:
+	cli_progress_end(&pr);
 	wf_buf_free(&out);
 	wf_world_free(w);
 	wf_diags_free(&d);
@@ -127,19 +143,18 @@ done:
 static int cmd_fmt(int argc, char **argv)
 {
 	struct fmt_opts o = {0};
-	int i = 1;
-	for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
-		if (strcmp(argv[i], "--") == 0) {
-			i++;
-			break;
-		}
-		if (strcmp(argv[i], "--check") == 0)
+	int i = 1, c;
+	cli_getopt g;
+	cli_getopt_init(&g, &cmd_fmt_entry, argc, argv);
+	while ((c = cli_getopt_next(&g)) > 0) {
+		if (c == 'c')
 			o.check = true;
-		else if (strcmp(argv[i], "--stats") == 0)
+		else if (c == 's')
 			o.stats = true;
-		else
-			return cli_usage(&cmd_fmt_entry, "unknown option '%s'", argv[i]);
 	}
+	if (c < 0)
+		return g.status;
+	argc = g.argc;
 	if (i == argc)
 		return fmt_one(NULL, &o);
 	int rc = CLI_OK;
@@ -151,25 +166,32 @@ static int cmd_fmt(int argc, char **argv)
 	return rc;
 }
 
+static const struct cli_opt cmd_fmt_opts[] = {
+	{"check", 0, NULL,
+	 "write nothing; name each file that is not in canonical\n"
+	 "form and exit 1 if there is any",
+	 'c'},
+	{"stats", 0, NULL,
+	 "write nothing; time parse, validate (the rules of\n"
+	 "acre-world(5)) and write of each world and print the\n"
+	 "bytes and MB/s (for benchmarks); rule errors exit 1",
+	 's'},
+	{NULL, 0, NULL, NULL, 0},
+};
+
 const struct cmd_entry cmd_fmt_entry = {
     .name = "fmt",
-    .usage = "[--check] [--stats] [WORLD...]",
+    .usage = "[WORLD...]",
     .summary = "rewrite worlds in canonical form, comments kept",
     .help = "Rewrites each WORLD's world.acre (WORLD is a world directory or its\n"
             "world.acre; default: the current directory) in the canonical layout of\n"
             "acre-world(5). Comments stay with the statements they belong to. The\n"
             "file is replaced atomically, and only when it changes. A file with\n"
             "parse errors is left alone and its errors are printed as\n"
-            "FILE:LINE:COL: message.\n"
-            "\n"
-            "Options:\n"
-            "  --check   write nothing; name each file that is not in canonical\n"
-            "            form and exit 1 if there is any\n"
-            "  --stats   write nothing; time parse, validate (the rules of\n"
-            "            acre-world(5)) and write of each world and print the\n"
-            "            bytes and MB/s (for benchmarks); rule errors exit 1\n"
+            "FILE:LINE:COL: error: message [rule].\n"
             "\n"
             "Exit status: 0 all canonical (or rewritten), 1 parse errors or (with\n"
             "--check) a file not canonical, 2 usage error or unreadable file.\n",
     .run = cmd_fmt,
+    .opts = cmd_fmt_opts,
 };

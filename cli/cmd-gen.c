@@ -10,6 +10,14 @@
 
 extern const struct cmd_entry cmd_gen_entry;
 
+static void gen_progress(void *ud, int64_t done, int64_t total)
+{
+	if (done == total)
+		cli_progress_note(ud, "writing world.acre and the scripts");
+	else
+		cli_progress_step(ud, done);
+}
+
 static int cmd_gen(int argc, char **argv)
 {
 	const struct cmd_entry *e = &cmd_gen_entry;
@@ -20,36 +28,32 @@ static int cmd_gen(int argc, char **argv)
 	if (strcmp(argv[1], "street") != 0)
 		return cli_usage(e, "cannot generate '%s' (only 'street' so far)",
 		                 argv[1]);
-	for (int i = 2; i < argc; i++) {
-		const char *a = argv[i];
+	cli_getopt g;
+	int c;
+	cli_getopt_init(&g, e, argc - 1, argv + 1);
+	while ((c = cli_getopt_next(&g)) > 0) {
 		int64_t v;
-		if (a[0] != '-' || !a[1]) {
-			if (dir)
-				return cli_usage(e, "one DIR only, not '%s' too", a);
-			dir = a;
-			continue;
-		}
-		if (i + 1 >= argc && (!strcmp(a, "--parcels") ||
-		                      !strcmp(a, "--scripted") || !strcmp(a, "--seed")))
-			return cli_usage(e, "%s wants a value", a);
-		if (strcmp(a, "--parcels") == 0) {
+		if (c == 'p') {
 			if (!cli_parse_int(
-			        e, a, argv[++i], 1,
+			        e, g.name, g.value, 1,
 			        (int64_t)WF_MAX_WORLD_PARCELS * WF_MAX_WORLD_PARCELS, &v))
 				return CLI_USAGE;
 			o.parcels = v;
-		} else if (strcmp(a, "--scripted") == 0) {
-			if (!cli_parse_int(e, a, argv[++i], 0, 100, &v))
+		} else if (c == 's') {
+			if (!cli_parse_int(e, g.name, g.value, 0, 100, &v))
 				return CLI_USAGE;
 			o.scripted_pct = (int)v;
-		} else if (strcmp(a, "--seed") == 0) {
-			if (!cli_parse_int(e, a, argv[++i], 0, INT64_MAX, &v))
+		} else if (c == 'S') {
+			if (!cli_parse_int(e, g.name, g.value, 0, INT64_MAX, &v))
 				return CLI_USAGE;
 			o.seed = (uint64_t)v;
-		} else {
-			return cli_usage(e, "unknown option '%s'", a);
 		}
 	}
+	if (c < 0)
+		return g.status;
+	if (g.nops > 1)
+		return cli_usage(e, "one DIR only, not '%s' too", argv[3]);
+	dir = g.nops ? argv[2] : NULL;
 	if (!dir)
 		return cli_usage(e, "where? (give a DIR for the new world)");
 	char path[4096];
@@ -59,27 +63,42 @@ static int cmd_gen(int argc, char **argv)
 		return CLI_USAGE;
 	}
 	char err[512];
-	if (wf_gen_street(dir, &o, err, sizeof err) < 0) {
+	cli_progress pr;
+	cli_progress_start(&pr, "acre gen", "parcel", o.parcels);
+	o.progress = gen_progress;
+	o.progress_ud = &pr;
+	int r = wf_gen_street(dir, &o, err, sizeof err);
+	cli_progress_end(&pr);
+	if (r < 0) {
 		cli_error("gen: %s", err);
 		return CLI_USAGE;
 	}
+	/* A silent success leaves users wondering: say what was made. */
+	printf("made the Street in %s: %lld unit parcel%s, %d%% scripted, seed %llu\n",
+	       dir, (long long)o.parcels, o.parcels == 1 ? "" : "s", o.scripted_pct,
+	       (unsigned long long)o.seed);
 	return CLI_OK;
 }
 
+static const struct cli_opt cmd_gen_opts[] = {
+	{"parcels", 0, "N", "how many parcels (default 65536: a 256x256 grid)", 'p'},
+	{"scripted", 0, "PCT",
+	 "percentage of parcels that carry a script (default\n"
+	 "10); the scripts go to DIR/scripts/",
+	 's'},
+	{"seed", 0, "S", "the generator's seed, also the world's (default 1)", 'S'},
+	{NULL, 0, NULL, NULL, 0},
+};
+
 const struct cmd_entry cmd_gen_entry = {
     .name = "gen",
-    .usage = "street [--parcels N] [--scripted PCT] [--seed S] DIR",
+    .usage = "street DIR",
     .summary = "generate a large world (the Street) for tests and benchmarks",
     .help = "Writes a new world to DIR (created if needed; it must not hold a\n"
             "world.acre yet): N unit parcels of 16x16 tiles on a near-square grid,\n"
             "rows of shops and plazas with a road every eighth row, owners, doors,\n"
             "lamps and shopkeepers, in canonical form. The same options and seed\n"
-            "always give the same world, byte for byte.\n"
-            "\n"
-            "Options:\n"
-            "  --parcels N     how many parcels (default 65536: a 256x256 grid)\n"
-            "  --scripted PCT  percentage of parcels that carry a script (default\n"
-            "                  10); the scripts go to DIR/scripts/\n"
-            "  --seed S        the generator's seed, also the world's (default 1)\n",
+            "always give the same world, byte for byte.\n",
     .run = cmd_gen,
+    .opts = cmd_gen_opts,
 };

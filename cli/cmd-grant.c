@@ -5,7 +5,6 @@
  * registry file), which is how a world gets its first operator. */
 #include "cli/store-cli.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -56,19 +55,12 @@ static const char *grant_misuse(const struct grant_opts *o, int n)
 
 static int cmd_grant(int argc, char **argv)
 {
-	static const struct option lo[] = {{"registry", required_argument, NULL, 'r'},
-	                                   {"world", required_argument, NULL, 'w'},
-	                                   {"as", required_argument, NULL, 'a'},
-	                                   {"operator", no_argument, NULL, 'o'},
-	                                   {"revoke", no_argument, NULL, 'x'},
-	                                   {"world-operator", no_argument, NULL, 'W'},
-	                                   {"platform", no_argument, NULL, 'p'},
-	                                   {NULL, 0, NULL, 0}};
 	struct grant_opts o = {0};
 	store_err err;
-	int n = cmd_store_args(&cmd_grant_entry, argc, argv, "", lo, grant_opt, &o);
+	int status;
+	int n = cli_args(&cmd_grant_entry, argc, argv, grant_opt, &o, &status);
 	if (n < 0)
-		return CLI_USAGE;
+		return status;
 	const char *bad = grant_misuse(&o, n);
 	if (bad)
 		return cli_usage(&cmd_grant_entry, "%s", bad);
@@ -102,12 +94,26 @@ static int cmd_grant(int argc, char **argv)
 	return rc == 0 ? CLI_OK : rc > 0 ? CLI_INVALID : CLI_USAGE;
 }
 
+static const struct cli_opt cmd_grant_opts[] = {
+	{"as", 0, "IDENTITY", "who grants: the parcel's owner or an operator of the\nworld", 'a'},
+	{"platform", 0, NULL, "the platform itself grants (no check)", 'p'},
+	{"operator", 0, NULL,
+	 "add IDENTITY as an operator instead of making it the\n"
+	 "owner (the parcel must have an owner)",
+	 'o'},
+	{"world-operator", 0, NULL, "add IDENTITY as an operator of the whole world", 'W'},
+	{"revoke", 0, NULL, "with --operator or --world-operator: remove it", 'x'},
+	{"world", 0, "WORLD",
+	 "an indexed repository or world directory, or a world\n"
+	 "name (default: the current directory)",
+	 'w'},
+	{"registry", 0, "FILE", "the registry database (see 'acre index --help')", 'r'},
+	{NULL, 0, NULL, NULL, 0},
+};
+
 const struct cmd_entry cmd_grant_entry = {
     .name = "grant",
-    .usage = "(--as IDENTITY | --platform) [--operator [--revoke]] [--world WORLD] "
-             "[--registry FILE] PARCEL IDENTITY\n"
-             "       (--as IDENTITY | --platform) --world-operator [--revoke] "
-             "[--world WORLD] [--registry FILE] IDENTITY",
+    .usage = "PARCEL IDENTITY | --world-operator IDENTITY",
     .summary = "give a parcel to a new owner, or add or remove an operator",
     .help = "The registry is the authority on ownership; this is the only command\n"
             "that changes it after a parcel's first claim (made by the push that\n"
@@ -116,24 +122,15 @@ const struct cmd_entry cmd_grant_entry = {
             "operator of the world ('acre check --as IDENTITY').\n"
             "\n"
             "Who may grant: the parcel's owner, or an operator of the world, named\n"
-            "with --as (a login, as the git server's hook names pushers). Unclaimed\n"
-            "land is granted only by an operator of the world. --platform acts as\n"
-            "the platform itself (whoever can write the registry file), which is\n"
-            "how a world gets its first operator. Every grant and revoke is logged\n"
-            "with who did it and when ('acre who' shows the log).\n"
-            "\n"
-            "Options:\n"
-            "  --as IDENTITY     who grants (checked as above)\n"
-            "  --platform        the platform grants (no check)\n"
-            "  --operator        add IDENTITY as an operator instead of making it the\n"
-            "                    owner (the parcel must have an owner)\n"
-            "  --world-operator  add IDENTITY as an operator of the whole world\n"
-            "  --revoke          with --operator or --world-operator: remove it\n"
-            "  --world WORLD     an indexed repository or world directory, or a\n"
-            "                    world name (default: the current directory)\n"
-            "  --registry FILE   the registry database (see 'acre index --help')\n"
+            "with --as (a login, as the git server's hook names pushers); one of\n"
+            "--as and --platform is required. Unclaimed land is granted only by an\n"
+            "operator of the world. --platform acts as the platform itself\n"
+            "(whoever can write the registry file), which is how a world gets its\n"
+            "first operator. Every grant and revoke is logged with who did it and\n"
+            "when ('acre who' shows the log).\n"
             "\n"
             "Exit status: 0 done, 1 refused (not allowed, or the land is taken),\n"
             "2 usage or environment error.\n",
     .run = cmd_grant,
+    .opts = cmd_grant_opts,
 };

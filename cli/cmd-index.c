@@ -2,7 +2,6 @@
  * its git history, recording first ownership claims. */
 #include "cli/store-cli.h"
 
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 
@@ -40,16 +39,13 @@ static store_repo *index_repo(const char *arg)
 
 static int cmd_index(int argc, char **argv)
 {
-	static const struct option lo[] = {{"registry", required_argument, NULL, 'r'},
-	                                   {"rev", required_argument, NULL, 'R'},
-	                                   {"no-claims", no_argument, NULL, 'n'},
-	                                   {NULL, 0, NULL, 0}};
 	struct index_opts o = {0};
 	store_index_report rep;
 	store_err err;
-	int n = cmd_store_args(&cmd_index_entry, argc, argv, "", lo, index_opt, &o);
+	int status;
+	int n = cli_args(&cmd_index_entry, argc, argv, index_opt, &o, &status);
 	if (n < 0)
-		return CLI_USAGE;
+		return status;
 	if (n > 1)
 		return cli_usage(&cmd_index_entry, "one world at a time");
 	store_repo *r = index_repo(n ? argv[0] : NULL);
@@ -61,36 +57,52 @@ static int cmd_index(int argc, char **argv)
 	if (g && rc != 0)
 		cli_error("%s", err.msg);
 	if (rc == 0) {
-		printf("indexed %s: %" PRId64 " revisions, %" PRId64 " parcels, %" PRId64
-		       " new claims\n",
-		       rep.world, rep.revisions, rep.parcels, rep.claimed);
+		printf("indexed %s: %" PRId64 " revision%s, %" PRId64 " parcel%s, %" PRId64
+		       " new claim%s\n",
+		       rep.world, rep.revisions, rep.revisions == 1 ? "" : "s",
+		       rep.parcels, rep.parcels == 1 ? "" : "s", rep.claimed,
+		       rep.claimed == 1 ? "" : "s");
 		if (rep.kept)
 			cli_warn("%" PRId64
-			         " parcels name an owner in world.acre that the "
+			         " parcel%s name%s an owner in world.acre that the "
 			         "registry does not record; the registry decides (see "
 			         "'acre grant')",
-			         rep.kept);
+			         rep.kept, rep.kept == 1 ? "" : "s", rep.kept == 1 ? "s" : "");
 		if (rep.not_login)
 			cli_warn("%" PRId64
-			         " new claims name an owner that is not a login (it has "
+			         " new claim%s name%s an owner that is not a login (it has "
 			         "blanks, like a display name); owners are logins: give "
 			         "those parcels to their owners' logins with 'acre grant "
 			         "--platform'",
-			         rep.not_login);
+			         rep.not_login, rep.not_login == 1 ? "" : "s",
+			         rep.not_login == 1 ? "s" : "");
 		if (rep.refused)
 			cli_warn("%" PRId64
-			         " parcels were not claimed: their land overlaps "
+			         " parcel%s %s not claimed: %s land overlaps "
 			         "a claim of another parcel",
-			         rep.refused);
+			         rep.refused, rep.refused == 1 ? "" : "s",
+			         rep.refused == 1 ? "was" : "were",
+			         rep.refused == 1 ? "its" : "their");
 	}
 	store_reg_close(g);
 	store_repo_close(r);
 	return rc == 0 ? CLI_OK : CLI_USAGE;
 }
 
+static const struct cli_opt cmd_index_opts[] = {
+	{"rev", 0, "REV", "index the world as it is at REV (default HEAD)", 'R'},
+	{"no-claims", 0, NULL, "record no claims from the owners in the file", 'n'},
+	{"registry", 0, "FILE",
+	 "the registry database (default: $ACRE_REGISTRY, else\n"
+	 "$XDG_DATA_HOME/acre/registry.db, else\n"
+	 "~/.local/share/acre/registry.db)",
+	 'r'},
+	{NULL, 0, NULL, NULL, 0},
+};
+
 const struct cmd_entry cmd_index_entry = {
     .name = "index",
-    .usage = "[--rev REV] [--no-claims] [--registry FILE] [WORLD]",
+    .usage = "[WORLD]",
     .summary = "index a world's history, parcels and owners in the registry",
     .help = "Rebuilds the registry's view of WORLD (default: the current\n"
             "directory) from its git repository: the world, the first-parent\n"
@@ -109,13 +121,7 @@ const struct cmd_entry cmd_index_entry = {
             "the post-receive hook indexes with --no-claims (acre-history(7)).\n"
             "\n"
             "Worlds are keyed by repository: each repository (or world\n"
-            "directory) indexed is its own land, whatever its world's name.\n"
-            "\n"
-            "Options:\n"
-            "  --rev REV        index the world as it is at REV (default HEAD)\n"
-            "  --no-claims      record no claims from the owners in the file\n"
-            "  --registry FILE  the registry database (default: $ACRE_REGISTRY, else\n"
-            "                   $XDG_DATA_HOME/acre/registry.db, else\n"
-            "                   ~/.local/share/acre/registry.db)\n",
+            "directory) indexed is its own land, whatever its world's name.\n",
     .run = cmd_index,
+    .opts = cmd_index_opts,
 };

@@ -2,7 +2,6 @@
  * its script, and an initial commit. */
 #include "cli/store-cli.h"
 
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -93,9 +92,10 @@ static int cmd_init(int argc, char **argv)
 {
 	char name[128], owner[128], hex[STORE_OID_HEX];
 	store_err err;
-	int n = cmd_store_args(&cmd_init_entry, argc, argv, "", NULL, init_opt, NULL);
+	int status;
+	int n = cli_args(&cmd_init_entry, argc, argv, init_opt, NULL, &status);
 	if (n < 0)
-		return CLI_USAGE;
+		return status;
 	if (n > 1)
 		return cli_usage(&cmd_init_entry, "one directory at a time");
 	const char *dir = n ? argv[0] : ".";

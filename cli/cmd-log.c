@@ -1,7 +1,6 @@
 /* cmd-log.c — `acre log`: the world's history, or one parcel's. */
 #include "cli/store-cli.h"
 
-#include <getopt.h>
 #include <stdio.h>
 
 struct log_opts {
@@ -33,14 +32,12 @@ static int log_line(const store_commit_info *c, void *arg)
 
 static int cmd_log(int argc, char **argv)
 {
-	static const struct option lo[] = {{"parcel", required_argument, NULL, 'p'},
-	                                   {"rev", required_argument, NULL, 'r'},
-	                                   {NULL, 0, NULL, 0}};
 	struct log_opts o = {0};
 	store_err err;
-	int n = cmd_store_args(&cmd_log_entry, argc, argv, "n:", lo, log_opt, &o);
+	int status;
+	int n = cli_args(&cmd_log_entry, argc, argv, log_opt, &o, &status);
 	if (n < 0)
-		return CLI_USAGE;
+		return status;
 	if (n > 1)
 		return cli_usage(&cmd_log_entry, "one world at a time");
 	store_repo *r = cmd_store_repo(n ? argv[0] : NULL);
@@ -53,20 +50,23 @@ static int cmd_log(int argc, char **argv)
 	return rc == 0 ? CLI_OK : CLI_USAGE;
 }
 
+static const struct cli_opt cmd_log_opts[] = {
+	{"parcel", 0, "NAME", "only commits that changed parcel NAME", 'p'},
+	{"rev", 0, "REV", "start from REV instead of HEAD", 'r'},
+	{"max-count", 'n', "N", "at most N commits", 'n'},
+	{NULL, 0, NULL, NULL, 0},
+};
+
 const struct cmd_entry cmd_log_entry = {
     .name = "log",
-    .usage = "[--parcel NAME] [-n N] [--rev REV] [WORLD]",
+    .usage = "[WORLD]",
     .summary = "show the world's history, or one parcel's",
     .help = "One line per commit, newest first, following first parents: the\n"
             "abbreviated commit id, date, author and summary. Without --parcel,\n"
             "the commits that changed any of the world's files; with it, only\n"
             "those that changed that parcel: its position, size, owner, zone,\n"
             "tiles, entities or attributes (comments and formatting do not\n"
-            "count), or the contents of its script or its entities' scripts.\n"
-            "\n"
-            "Options:\n"
-            "  --parcel NAME  only commits that changed parcel NAME\n"
-            "  -n N           at most N commits\n"
-            "  --rev REV      start from REV instead of HEAD\n",
+            "count), or the contents of its script or its entities' scripts.\n",
     .run = cmd_log,
+    .opts = cmd_log_opts,
 };

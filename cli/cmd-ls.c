@@ -2,7 +2,6 @@
  * with their owners and operators. */
 #include "cli/store-cli.h"
 
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,9 +21,11 @@ static bool ls_opt(int c, const char *arg, void *ctx)
 static int ls_world(const store_world_row *w, void *arg)
 {
 	(void)arg;
-	printf("%-24s %6" PRId64 " revisions %6" PRId64 " parcels %6" PRId64
-	       " claims %5" PRId64 " runs  %-8s %s\n",
-	       w->name, w->revisions, w->parcels, w->claims, w->runs,
+	printf("%-24s %6" PRId64 " revision%-1s %6" PRId64 " parcel%-1s %6" PRId64
+	       " claim%-1s %5" PRId64 " run%-1s  %-8s %s\n",
+	       w->name, w->revisions, w->revisions == 1 ? "" : "s", w->parcels,
+	       w->parcels == 1 ? "" : "s", w->claims, w->claims == 1 ? "" : "s",
+	       w->runs, w->runs == 1 ? "" : "s",
 	       w->last_status ? w->last_status : "-", w->dir ? w->dir : "-");
 	return 0;
 }
@@ -58,13 +59,12 @@ static int ls_claim(const store_parcel_row *p, void *arg)
 
 static int cmd_ls(int argc, char **argv)
 {
-	static const struct option lo[] = {{"registry", required_argument, NULL, 'r'},
-	                                   {NULL, 0, NULL, 0}};
 	struct ls_opts o = {0};
 	store_err err;
-	int n = cmd_store_args(&cmd_ls_entry, argc, argv, "", lo, ls_opt, &o);
+	int status;
+	int n = cli_args(&cmd_ls_entry, argc, argv, ls_opt, &o, &status);
 	if (n < 0)
-		return CLI_USAGE;
+		return status;
 	if (n > 1)
 		return cli_usage(&cmd_ls_entry, "one world at a time");
 	store_reg *g = cmd_store_registry_ro(o.registry);
@@ -103,9 +103,14 @@ static int cmd_ls(int argc, char **argv)
 	return rc == 0 ? CLI_OK : CLI_USAGE;
 }
 
+static const struct cli_opt cmd_ls_opts[] = {
+	{"registry", 0, "FILE", "the registry database (see 'acre index --help')", 'r'},
+	{NULL, 0, NULL, NULL, 0},
+};
+
 const struct cmd_entry cmd_ls_entry = {
     .name = "ls",
-    .usage = "[--registry FILE] [WORLD]",
+    .usage = "[WORLD]",
     .summary = "list the registry's worlds, or one world's parcels and owners",
     .help = "Without WORLD, one line per world and repository: revisions,\n"
             "parcels, claims, validation runs, the last run's status and the\n"
@@ -116,9 +121,7 @@ const struct cmd_entry cmd_ls_entry = {
             "file or grant) and by whom ('acre who' shows the whole log); then\n"
             "the claims whose parcel is not in the indexed revision (it lives on\n"
             "another branch, or was removed), whose land is held all the same.\n"
-            "Reads the registry only.\n"
-            "\n"
-            "Options:\n"
-            "  --registry FILE  the registry database (see 'acre index --help')\n",
+            "Reads the registry only.\n",
     .run = cmd_ls,
+    .opts = cmd_ls_opts,
 };

@@ -19,6 +19,7 @@ typedef struct run_args {
 	api_opts opts;
 	const char *events, *trace, *world;
 	bool stats, quiet;
+	bool help; /* --help was printed */
 } run_args;
 
 static void run_trace_line(void *ud, const char *line, size_t len)
@@ -28,39 +29,40 @@ static void run_trace_line(void *ud, const char *line, size_t len)
 	fputc('\n', f);
 }
 
-/* Options in any order before WORLD; returns CLI_OK or CLI_USAGE. */
+/* Options in any order around WORLD; returns CLI_OK or CLI_USAGE (or
+ * CLI_OK with a->help set after --help). */
 static int run_parse(int argc, char **argv, run_args *a)
 {
 	const struct cmd_entry *e = &cmd_run_entry;
 	int64_t v;
 	uint64_t sz;
-	for (int i = 1; i < argc; i++) {
-		const char *o = argv[i];
-		const char *val = i + 1 < argc ? argv[i + 1] : NULL;
-		bool takes = strcmp(o, "--ticks") == 0 || strcmp(o, "--seed") == 0 ||
-		             strcmp(o, "--events") == 0 || strcmp(o, "--trace") == 0 ||
-		             strcmp(o, "--threads") == 0 ||
-		             strcmp(o, "--instructions") == 0 ||
-		             strcmp(o, "--memory") == 0;
-		if (takes && !val)
-			return cli_usage(e, "%s needs a value", o);
-		if (strcmp(o, "--ticks") == 0) {
+	cli_getopt g;
+	int c;
+	cli_getopt_init(&g, e, argc, argv);
+	while ((c = cli_getopt_next(&g)) > 0) {
+		const char *val = g.value;
+		switch (c) {
+		case 't':
 			if (!cli_parse_int(e, "--ticks", val, 0, API_MAX_TICK, &a->ticks))
 				return CLI_USAGE;
-		} else if (strcmp(o, "--seed") == 0) {
+			break;
+		case 's':
 			if (!cli_parse_int(e, "--seed", val, 0, INT64_MAX, &v))
 				return CLI_USAGE;
 			a->opts.seed = (uint64_t)v;
 			a->opts.seed_set = true;
-		} else if (strcmp(o, "--threads") == 0) {
+			break;
+		case 'j':
 			if (!cli_parse_int(e, "--threads", val, 1, 64, &v))
 				return CLI_USAGE;
 			a->opts.threads = (int)v;
-		} else if (strcmp(o, "--instructions") == 0) {
+			break;
+		case 'i':
 			if (!cli_parse_int(e, "--instructions", val, 1000, INT64_MAX, &v))
 				return CLI_USAGE;
 			a->opts.limits.instructions = v;
-		} else if (strcmp(o, "--memory") == 0) {
+			break;
+		case 'm':
 			if (!cli_parse_size(e, "--memory", val, &sz))
 				return CLI_USAGE;
 			if (sz < 16384 || sz > (1ULL << 34))
@@ -69,27 +71,29 @@ static int run_parse(int argc, char **argv, run_args *a)
 				    "--memory wants a size from 16KiB to 16GiB, not '%s'",
 				    val);
 			a->opts.limits.memory = (size_t)sz;
-		} else if (strcmp(o, "--events") == 0) {
+			break;
+		case 'e':
 			a->events = val;
-		} else if (strcmp(o, "--trace") == 0) {
+			break;
+		case 'T':
 			a->trace = val;
-		} else if (strcmp(o, "--stats") == 0) {
+			break;
+		case 'S':
 			a->stats = true;
-			continue;
-		} else if (strcmp(o, "--quiet") == 0 || strcmp(o, "-q") == 0) {
+			break;
+		case 'q':
 			a->quiet = true;
-			continue;
-		} else if (o[0] == '-' && o[1]) {
-			return cli_usage(e, "unknown option '%s'", o);
-		} else if (a->world) {
-			return cli_usage(e, "one world at a time ('%s' and '%s')",
-			                 a->world, o);
-		} else {
-			a->world = o;
-			continue;
+			break;
 		}
-		i++;
 	}
+	if (c < 0) {
+		a->help = g.status == CLI_OK;
+		return g.status;
+	}
+	if (g.nops > 1)
+		return cli_usage(e, "one world at a time ('%s' and '%s')", argv[1],
+		                 argv[2]);
+	a->world = g.nops ? argv[1] : NULL;
 	return CLI_OK;
 }
 
@@ -263,13 +267,18 @@ static int run_world(const run_args *a, const char *dir, wf_world *w,
 		rc = err.line ? CLI_INVALID : CLI_USAGE;
 		goto out;
 	}
+	cli_progress pr;
+	cli_progress_start(&pr, "acre run", "tick", a->ticks);
 	for (int64_t t = 1; t <= a->ticks; t++) {
 		if (api_run_tick(r, ev->v, ev->n) < 0) {
+			cli_progress_end(&pr);
 			cli_error("run: out of memory at tick %" PRId64, t);
 			rc = CLI_USAGE;
 			goto out;
 		}
+		cli_progress_step(&pr, t);
 	}
+	cli_progress_end(&pr);
 	double t2 = run_now(), c2 = run_clock(CLOCK_PROCESS_CPUTIME_ID);
 	const api_failure *f;
 	int64_t total;
@@ -282,9 +291,9 @@ static int run_world(const run_args *a, const char *dir, wf_world *w,
 	run_print_failures(r);
 	if (a->stats) {
 		run_print_stats(r, w);
-		printf("load %.3f s, %" PRId64 " ticks %.3f s, %.1f ticks/s, "
+		printf("load %.3f s, %" PRId64 " tick%s %.3f s, %.1f ticks/s, "
 		       "cpu %.3f s, %d thread%s\n",
-		       t1 - t0, a->ticks, t2 - t1,
+		       t1 - t0, a->ticks, a->ticks == 1 ? "" : "s", t2 - t1,
 		       t2 > t1 ? (double)a->ticks / (t2 - t1) : 0.0, c2 - c1,
 		       o.threads > 1 ? o.threads : 1, o.threads > 1 ? "s" : "");
 	}
@@ -307,7 +316,7 @@ static int cmd_run(int argc, char **argv)
 {
 	run_args a = {.ticks = 200};
 	int rc = run_parse(argc, argv, &a);
-	if (rc != CLI_OK)
+	if (rc != CLI_OK || a.help)
 		return rc;
 	char *dir = cli_world_dir(a.world);
 	if (!dir)
@@ -322,10 +331,35 @@ static int cmd_run(int argc, char **argv)
 	return rc;
 }
 
+static const struct cli_opt cmd_run_opts[] = {
+	{"ticks", 0, "N", "ticks to run (default 200; 0 runs only on_load)", 't'},
+	{"seed", 0, "S", "use seed S instead of the world's", 's'},
+	{"events", 0, "FILE",
+	 "timed events (default: the world's `events` file);\n"
+	 "format in acre-lua(7), EVENTS FILE",
+	 'e'},
+	{"trace", 0, "FILE",
+	 "write every effect, message, log line and transfer,\n"
+	 "one per line ('-' for stdout)",
+	 'T'},
+	{"threads", 0, "N", "run parcels on N threads (1-64, default 1)", 'j'},
+	{"instructions", 0, "N",
+	 "per-tick instruction budget of every parcel,\n"
+	 "instead of the one its land gives it",
+	 'i'},
+	{"memory", 0, "SIZE", "memory cap of every parcel (e.g. 256KiB)", 'm'},
+	{"stats", 0, NULL,
+	 "print calls, failures, peak instructions and memory\n"
+	 "per scripted parcel, then load time, ticks/s and\n"
+	 "CPU time of the ticks",
+	 'S'},
+	{"quiet", 'q', NULL, "print only failures and the state line", 'q'},
+	{NULL, 0, NULL, NULL, 0},
+};
+
 const struct cmd_entry cmd_run_entry = {
     .name = "run",
-    .usage =
-        "[--ticks N] [--seed S] [--events FILE] [--trace FILE] [--threads N] [WORLD]",
+    .usage = "[WORLD]",
     .summary = "run a world's scripts headless; last line is its state hash",
     .help = "Loads every scripted parcel of WORLD (default: the current directory)\n"
             "into its own sandbox, calls on_load, then runs N ticks. Each tick\n"
@@ -335,24 +369,9 @@ const struct cmd_entry cmd_run_entry = {
             "'state <16 hex digits>', which depends only on the world, the seed\n"
             "and the events, never on the thread count.\n"
             "\n"
-            "Options:\n"
-            "  --ticks N          ticks to run (default 200; 0 runs only on_load)\n"
-            "  --seed S           use seed S instead of the world's\n"
-            "  --events FILE      timed events (default: the world's `events` file);\n"
-            "                     format in acre-lua(7), EVENTS FILE\n"
-            "  --trace FILE       write every effect, message, log line and transfer,\n"
-            "                     one per line ('-' for stdout)\n"
-            "  --threads N        run parcels on N threads (1-64, default 1)\n"
-            "  --instructions N   per-tick instruction budget of every parcel,\n"
-            "                     instead of the one its land gives it\n"
-            "  --memory SIZE      memory cap of every parcel (e.g. 256KiB)\n"
-            "  --stats            print calls, failures, peak instructions and memory\n"
-            "                     per scripted parcel, then load time, ticks/s and\n"
-            "                     CPU time of the ticks\n"
-            "  -q, --quiet        print only failures and the state line\n"
-            "\n"
             "Exit status: 0 when every handler succeeded, 1 when one failed or the\n"
             "world or events file is invalid, 2 on usage or environment errors.\n"
             "See acre-lua(7) for the API scripts use.\n",
     .run = cmd_run,
+    .opts = cmd_run_opts,
 };

@@ -1,7 +1,6 @@
 /* cmd-stats.c — `acre stats`: counts and peaks from the registry. */
 #include "cli/store-cli.h"
 
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,15 +40,14 @@ static void stats_print(const store_stats *s)
 
 static int cmd_stats(int argc, char **argv)
 {
-	static const struct option lo[] = {{"registry", required_argument, NULL, 'r'},
-	                                   {NULL, 0, NULL, 0}};
 	struct stats_opts o = {0};
 	store_stats s;
 	store_err err;
 	char *name = NULL;
-	int n = cmd_store_args(&cmd_stats_entry, argc, argv, "", lo, stats_opt, &o);
+	int status;
+	int n = cli_args(&cmd_stats_entry, argc, argv, stats_opt, &o, &status);
 	if (n < 0)
-		return CLI_USAGE;
+		return status;
 	if (n > 1)
 		return cli_usage(&cmd_stats_entry, "one world at a time");
 	store_reg *g = cmd_store_registry_ro(o.registry);
@@ -69,17 +67,20 @@ static int cmd_stats(int argc, char **argv)
 	return rc == 0 ? CLI_OK : CLI_USAGE;
 }
 
+static const struct cli_opt cmd_stats_opts[] = {
+	{"registry", 0, "FILE", "the registry database (see 'acre index --help')", 'r'},
+	{NULL, 0, NULL, NULL, 0},
+};
+
 const struct cmd_entry cmd_stats_entry = {
     .name = "stats",
-    .usage = "[--registry FILE] [WORLD]",
+    .usage = "[WORLD]",
     .summary = "show counts and peak figures from the registry",
     .help = "Counts of worlds, repositories, revisions, parcels, claims,\n"
             "operators, validation runs and their errors, the parcel with the\n"
             "highest recorded instructions and memory, the schema version and the\n"
             "database size. With WORLD (a name or an indexed directory), only\n"
-            "that world.\n"
-            "\n"
-            "Options:\n"
-            "  --registry FILE  the registry database (see 'acre index --help')\n",
+            "that world.\n",
     .run = cmd_stats,
+    .opts = cmd_stats_opts,
 };

@@ -1,7 +1,6 @@
 /* cmd-who.c — `acre who X Y`: who holds the tile at (X, Y). */
 #include "cli/store-cli.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,16 +68,15 @@ static void who_print(const store_parcel_row *p, int64_t x, int64_t y)
 
 static int cmd_who(int argc, char **argv)
 {
-	static const struct option lo[] = {{"registry", required_argument, NULL, 'r'},
-	                                   {NULL, 0, NULL, 0}};
 	struct who_opts o = {0};
 	store_parcel_row p;
 	store_err err;
 	int64_t x, y;
 	bool found;
-	int n = cmd_store_args(&cmd_who_entry, argc, argv, "", lo, who_opt, &o);
+	int status;
+	int n = cli_args(&cmd_who_entry, argc, argv, who_opt, &o, &status);
 	if (n < 0)
-		return CLI_USAGE;
+		return status;
 	if (n < 2 || n > 3)
 		return cli_usage(&cmd_who_entry, "wants tile coordinates X and Y");
 	if (!cli_parse_int(&cmd_who_entry, "X", argv[0], 0, INT32_MAX, &x) ||
@@ -129,9 +127,14 @@ static int cmd_who(int argc, char **argv)
 	return rc != 0 ? CLI_USAGE : found ? CLI_OK : CLI_INVALID;
 }
 
+static const struct cli_opt cmd_who_opts[] = {
+	{"registry", 0, "FILE", "the registry database (see 'acre index --help')", 'r'},
+	{NULL, 0, NULL, NULL, 0},
+};
+
 const struct cmd_entry cmd_who_entry = {
     .name = "who",
-    .usage = "[--registry FILE] X Y [WORLD]",
+    .usage = "X Y [WORLD]",
     .summary = "show the parcel, owner and operators of the tile at X Y",
     .help = "X and Y are tile coordinates from the world's top-left corner.\n"
             "WORLD is an indexed repository (a bare one too) or world directory,\n"
@@ -139,9 +142,7 @@ const struct cmd_entry cmd_who_entry = {
             "registry: the parcel as last indexed, its owner (how, by whom and\n"
             "when it was claimed or granted), its operators, the operators of\n"
             "the world, and the log of every grant on the parcel. Reads the\n"
-            "registry only. Exits 1 when no parcel covers the tile.\n"
-            "\n"
-            "Options:\n"
-            "  --registry FILE  the registry database (see 'acre index --help')\n",
+            "registry only. Exits 1 when no parcel covers the tile.\n",
     .run = cmd_who,
+    .opts = cmd_who_opts,
 };

@@ -4,6 +4,7 @@
  * one line in the table below. `acre CMD --help` is answered here, so each
  * command's run function sees only its own options. */
 #include "cli/cli.h"
+#include "worldfmt/worldfmt.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -16,6 +17,22 @@ const struct cmd_entry *const cli_commands[] = {
 	&cmd_index_entry,  &cmd_ls_entry,     &cmd_who_entry,   &cmd_stats_entry,
 	&cmd_grant_entry,  &cmd_help_entry,   NULL,
 };
+
+int cli_unknown_command(const char *name)
+{
+	const char *names[64];
+	int n = 0;
+	for (; cli_commands[n] && n < 63; n++)
+		names[n] = cli_commands[n]->name;
+	names[n] = NULL;
+	const char *near = wf_suggest_list(name, names);
+	if (near)
+		cli_error("'%s' is not an acre command; did you mean 'acre %s'?", name,
+		          near);
+	else
+		cli_error("'%s' is not an acre command; see 'acre help'", name);
+	return CLI_USAGE;
+}
 
 const struct cmd_entry *cli_find(const char *name)
 {
@@ -38,10 +55,8 @@ int main(int argc, char **argv)
 		return cmd_help_entry.run(1, (char *[]){"help", NULL});
 
 	const struct cmd_entry *e = cli_find(name);
-	if (!e) {
-		cli_error("'%s' is not an acre command; see 'acre help'", name);
-		return CLI_USAGE;
-	}
+	if (!e)
+		return cli_unknown_command(name);
 	if (argc > 2 && (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0)) {
 		cli_print_help(e);
 		return CLI_OK;

@@ -1,7 +1,6 @@
 /* store-cli.c — helpers shared by the history and registry commands. */
 #include "cli/store-cli.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,35 +114,4 @@ void cmd_store_date(const store_commit_info *c, char *buf, size_t len)
 	struct tm tm;
 	gmtime_r(&t, &tm);
 	strftime(buf, len, "%Y-%m-%d %H:%M", &tm);
-}
-
-int cmd_store_args(const struct cmd_entry *e, int argc, char **argv,
-                   const char *shortopts, const struct option *longopts,
-                   bool (*fn)(int c, const char *arg, void *ctx), void *ctx)
-{
-	char spec[64];
-	int c, npos = 0;
-	snprintf(spec, sizeof spec, ":%s", shortopts);
-	opterr = 0;
-	optind = 1;
-	/* Permuting getopt lets options follow positional arguments
-	 * ("acre log world --parcel x"); "--" ends the options. */
-	while ((c = getopt_long(argc, argv, spec, longopts, NULL)) != -1) {
-		if (c == '?') {
-			if (optopt)
-				cli_usage(e, "unknown option '-%c'", optopt);
-			else
-				cli_usage(e, "unknown option '%s'", argv[optind - 1]);
-			return -1;
-		}
-		if (c == ':') {
-			cli_usage(e, "option '%s' wants a value", argv[optind - 1]);
-			return -1;
-		}
-		if (!fn(c, optarg, ctx))
-			return -1;
-	}
-	for (int i = optind; i < argc; i++)
-		argv[npos++] = argv[i];
-	return npos;
 }

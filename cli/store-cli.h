@@ -1,7 +1,7 @@
 /* store-cli.h — what the history and registry commands (init, commit, log,
  * diff, blame, checkout, index, ls, who, stats, grant) share: opening the
- * repository and the registry with the same messages, and option parsing
- * for --registry and --world. */
+ * repository and the registry with the same messages. Their options go
+ * through the one parser of cli/opts.c. */
 #ifndef ACRE_STORE_CLI_H
 #define ACRE_STORE_CLI_H
 
@@ -30,14 +30,5 @@ char *cmd_store_world(store_reg *g, const char *arg);
 
 /* "2026-11-26 14:03" in the commit's own time zone. */
 void cmd_store_date(const store_commit_info *c, char *buf, size_t len);
-
-/* Parse argv for the options in `opts` (getopt_long syntax, leading '+'
- * implied); positional arguments are moved to the front of argv and their
- * count returned, or -1 after reporting a usage error. `fn` receives each
- * option's short code and argument and returns false to fail. */
-struct option;
-int cmd_store_args(const struct cmd_entry *e, int argc, char **argv,
-                   const char *shortopts, const struct option *longopts,
-                   bool (*fn)(int c, const char *arg, void *ctx), void *ctx);
 
 #endif

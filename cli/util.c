@@ -45,18 +45,24 @@ int cli_usage(const struct cmd_entry *e, const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nusage: acre %s %s\n", e->name, e->usage);
+	fputc('\n', stderr);
+	cli_print_usage(stderr, e);
 	fprintf(stderr, "Try 'acre %s --help' for more.\n", e->name);
 	return CLI_USAGE;
 }
 
 void cli_print_help(const struct cmd_entry *e)
 {
-	printf("usage: acre %s %s\n\n%s\n", e->name, e->usage, e->summary);
+	cli_print_usage(stdout, e);
+	printf("\n%s\n", e->summary);
 	if (e->help && *e->help)
 		printf("\n%s", e->help);
 	if (e->help && *e->help && e->help[strlen(e->help) - 1] != '\n')
 		putchar('\n');
+	if (e->opts && e->opts->name) {
+		putchar('\n');
+		cli_print_options(stdout, e);
+	}
 }
 
 bool cli_color(int fd)
@@ -161,14 +167,44 @@ char *cli_world_dir(const char *arg)
 	return strdup(dir);
 }
 
+void cli_print_snippet(wf_source *src, const char *file, uint32_t line, uint32_t col,
+                       uint32_t end_col, const char *help, bool color)
+{
+	wf_buf b = {0};
+	wf_source_snippet(src, &b, file, line, col, end_col, help, color);
+	if (b.len)
+		fwrite(b.data, 1, b.len, stderr);
+	wf_buf_free(&b);
+}
+
 void cli_print_diags(const wf_diags *d)
 {
 	char line[1024];
+	bool color = cli_color(2);
+	wf_source src = {0};
 	fflush(stdout);
 	for (int i = 0; i < d->n; i++) {
-		wf_diag_format(&d->v[i], line, sizeof line);
-		fprintf(stderr, "%s\n", line);
+		const wf_diag *g = &d->v[i];
+		wf_diag_format(g, line, sizeof line);
+		if (color) {
+			/* "FILE:L:C:" bold, the severity in its colour. */
+			const char *sev = g->severity == WF_WARNING ? "warning" : "error";
+			char *at = strstr(line, sev);
+			if (at) {
+				fprintf(stderr, "\033[1m%.*s\033[0m%s%s\033[0m%s\n",
+				        (int)(at - line), line,
+				        g->severity == WF_WARNING ? "\033[1;33m" : "\033[1;31m", sev,
+				        at + strlen(sev));
+			} else {
+				fprintf(stderr, "%s\n", line);
+			}
+		} else {
+			fprintf(stderr, "%s\n", line);
+		}
+		cli_print_snippet(&src, g->file, g->line, g->col, g->end_col, g->help,
+		                  color);
 	}
+	wf_source_free(&src);
 	if (d->dropped)
 		fprintf(stderr, "... and %d more\n", d->dropped);
 }

@@ -1186,7 +1186,20 @@ void ed_command(ed_ui *u, const char *line)
 			cmds[i].fn(u, args);
 			return;
 		}
-	ed_set_msg(u, true, "not an editor command: %.*s (see ?)", (int)n, line);
+	char word[64];
+	snprintf(word, sizeof word, "%.*s", (int)n, line);
+	const char *names[NCMDS + 1];
+	int k = 0;
+	for (int i = 0; i < NCMDS; i++)
+		if (cmds[i].name)
+			names[k++] = cmds[i].name;
+	names[k] = NULL;
+	const char *near = wf_suggest_list(word, names);
+	if (near)
+		ed_set_msg(u, true, "not an editor command: %s; did you mean :%s?", word,
+		           near);
+	else
+		ed_set_msg(u, true, "not an editor command: %s (see ?)", word);
 }
 
 const ed_keyhelp *ed_help_entry(int n)

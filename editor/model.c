@@ -260,8 +260,13 @@ void ed_scroll(ed_model *m, int32_t dx, int32_t dy)
 int ed_goto_parcel(ed_model *m, const char *name)
 {
 	int pi = wf_find_parcel(m->w, name);
-	if (pi < 0)
+	if (pi < 0) {
+		const char *near = wf_suggest(name, m->w->nparcels ? &m->w->parcels[0].name : NULL,
+		                              sizeof *m->w->parcels, m->w->nparcels);
+		if (near)
+			return fail(m, "no parcel named '%s'; did you mean '%s'?", name, near);
 		return fail(m, "no parcel named '%s'", name);
+	}
 	const wf_parcel *p = &m->w->parcels[pi];
 	ed_goto(m, p->px * m->w->parcel_w, p->py * m->w->parcel_h);
 	return 0;
@@ -1084,8 +1089,13 @@ int ed_set_zone(ed_model *m, int pi, const char *zone)
 	if (check_parcel(m, pi))
 		return -1;
 	int zi = zone ? wf_find_zone(m->w, zone) : -1;
-	if (zone && zi < 0)
+	if (zone && zi < 0) {
+		const char *near = wf_suggest(zone, m->w->nzones ? &m->w->zones[0].name : NULL,
+		                              sizeof *m->w->zones, m->w->nzones);
+		if (near)
+			return fail(m, "no zone named '%s'; did you mean '%s'?", zone, near);
 		return fail(m, "no zone named '%s'", zone);
+	}
 	const wf_parcel *p = &m->w->parcels[pi];
 	if (zi >= 0 && !(m->w->zones[zi].caps & WF_CAP_SCRIPTS)) {
 		if (p->script)

@@ -130,8 +130,10 @@ int ed_play_start(ed_ui *u)
 	ed_revalidate(u);
 	if (u->diags.errors) {
 		ed_set_msg(u, true,
-		           "the world has %d problems: fix them first (! lists them)",
-		           u->diags.errors);
+		           "the world has %d problem%s: fix %s first (! lists %s)",
+		           u->diags.errors, u->diags.errors == 1 ? "" : "s",
+		           u->diags.errors == 1 ? "it" : "them",
+		           u->diags.errors == 1 ? "it" : "them");
 		return -1;
 	}
 	ed_play *p = calloc(1, sizeof *p);
@@ -169,8 +171,8 @@ void ed_play_stop(ed_ui *u)
 	play_free(u->play);
 	u->play = NULL;
 	u->m.mode = ED_NORMAL;
-	ed_set_msg(u, false, "left play after %lld ticks; the edited world is back",
-	           (long long)t);
+	ed_set_msg(u, false, "left play after %lld tick%s; the edited world is back",
+	           (long long)t, t == 1 ? "" : "s");
 }
 
 static void step(ed_ui *u)

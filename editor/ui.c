@@ -240,8 +240,8 @@ static void saved(ed_ui *u, double ms)
 	}
 	ed_revalidate(u);
 	if (u->diags.errors)
-		ed_set_msg(u, false, "wrote world.acre (%d problems: ! lists them)",
-		           u->diags.errors);
+		ed_set_msg(u, false, "wrote world.acre (%d problem%s: ! lists them)",
+		           u->diags.errors, u->diags.errors == 1 ? "" : "s");
 	else
 		ed_set_msg(u, false, "wrote world.acre");
 }

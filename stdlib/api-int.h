@@ -171,6 +171,12 @@ void api_free_ents(api_entity *v, int n);
 
 /* run.c */
 int api_find_parcel(const struct api_run *r, const char *name, size_t len);
+/* " (did you mean 'NAME'?)" for a parcel name that is not in the world, or
+ * "" when none is close: appended to the API's "no parcel named" errors.
+ * The buffer holds at least API_SUGGEST_MAX bytes. */
+#define API_SUGGEST_MAX 96
+const char *api_suggest(const char *name, const void *base, size_t stride, int n,
+                        char *buf);
 const api_ident *api_find_ident(const struct api_run *r, const char *name);
 void api_trace(api_pstate *ps, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

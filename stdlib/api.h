@@ -132,6 +132,12 @@ typedef struct api_opts {
 	const uint8_t *select;
 	api_trace_fn trace; /* NULL: no trace */
 	void *trace_ud;
+	/* Trying a script (acre lua --world): when set, each selected parcel
+	 * runs this one source, named `try_name`, instead of its own scripts,
+	 * whether or not it has any. The API and its checks are the same. */
+	const char *try_name;
+	const char *try_src;
+	size_t try_len;
 } api_opts;
 
 /* ---- Results --------------------------------------------------------------- */

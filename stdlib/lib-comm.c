@@ -22,8 +22,13 @@ static int msg_send(lua_State *L)
 	size_t n;
 	const char *to = api_arg_str(L, 1, "messages.send", "the parcel name", &n);
 	int target = api_find_parcel(ps->run, to, n);
-	if (target < 0)
-		return api_raise(L, "messages.send: no parcel named '%.64s'", to);
+	if (target < 0) {
+		const wf_world *w = ps->run->w;
+		char hint[API_SUGGEST_MAX];
+		return api_raise(L, "messages.send: no parcel named '%.64s'%s", to,
+		                 api_suggest(to, w->nparcels ? &w->parcels[0].name : NULL,
+		                             sizeof *w->parcels, w->nparcels, hint));
+	}
 	if (ps->sent >= ps->lim.messages)
 		return api_cap_exceeded(
 		    L, ps, VM_ERR_MESSAGES, ps->sent + 1, ps->lim.messages,
@@ -96,9 +101,14 @@ static const char *eco_account_arg(lua_State *L, api_pstate *ps, int idx,
 		return a + 1;
 	}
 	*parcel = api_find_parcel(ps->run, a, n);
-	if (*parcel < 0)
-		api_raise(L, "%s: no account '%.64s' (a parcel's name, or @identity)",
-		          call, a);
+	if (*parcel < 0) {
+		const wf_world *w = ps->run->w;
+		char hint[API_SUGGEST_MAX];
+		api_raise(L, "%s: no account '%.64s' (a parcel's name, or @identity)%s",
+		          call, a,
+		          api_suggest(a, w->nparcels ? &w->parcels[0].name : NULL,
+		                      sizeof *w->parcels, w->nparcels, hint));
+	}
 	return a;
 }
 

@@ -20,15 +20,23 @@ static int ent_index(api_pstate *ps, const char *name)
 	return -1;
 }
 
+static const char *ent_suggest(api_pstate *ps, const char *name, char *hint)
+{
+	return api_suggest(name, ps->nents ? &ps->ents[0].name : NULL, sizeof *ps->ents,
+	                   ps->nents, hint);
+}
+
 /* The named entity; raises when the parcel has none of that name. */
 static int ent_arg(lua_State *L, api_pstate *ps, const char *call)
 {
 	size_t n;
 	const char *name = api_arg_str(L, 1, call, "the entity name", &n);
 	int i = strlen(name) == n ? ent_index(ps, name) : -1;
-	if (i < 0)
-		api_raise(L, "%s: no entity named '%.64s' in parcel '%s'", call, name,
-		          ps->p->name);
+	if (i < 0) {
+		char hint[API_SUGGEST_MAX];
+		api_raise(L, "%s: no entity named '%.64s' in parcel '%s'%s", call, name,
+		          ps->p->name, ent_suggest(ps, name, hint));
+	}
 	return i;
 }
 

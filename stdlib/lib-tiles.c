@@ -21,8 +21,11 @@ static int tiles_glyph_arg(lua_State *L, api_pstate *ps, int idx, const char *ca
 	for (int i = 0; i < w->npalette; i++)
 		if (w->palette[i].name && strcmp(w->palette[i].name, s) == 0)
 			return i;
-	return api_raise(L, "%s: '%.64s' is neither a glyph nor a name in the palette",
-	                 call, s);
+	char hint[API_SUGGEST_MAX];
+	return api_raise(L, "%s: '%.64s' is neither a glyph nor a name in the palette%s",
+	                 call, s,
+	                 api_suggest(s, w->npalette ? &w->palette[0].name : NULL,
+	                             sizeof *w->palette, w->npalette, hint));
 }
 
 static const wf_glyph *tiles_at(lua_State *L, api_pstate *ps, const char *call)

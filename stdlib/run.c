@@ -455,6 +455,15 @@ static void ps_load(api_run *r, api_pstate *ps)
 		return;
 	}
 	vm_tick(ps->v);
+	if (r->opts.try_src) {
+		vm_error err = {0};
+		ps_mark m = ps_begin(ps, "load");
+		vm_status st = vm_load(ps->v, r->opts.try_name, r->opts.try_src,
+		                       r->opts.try_len, &err);
+		if (!ps_end(ps, &m, st, &err))
+			return;
+		n = 0; /* the tried source replaces the parcel's scripts */
+	}
 	for (int i = 0; i < n; i++) {
 		char *src;
 		size_t len;

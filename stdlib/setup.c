@@ -102,6 +102,8 @@ static bool run_runs_scripts(api_run *r, api_pstate *ps)
 {
 	if (r->opts.select && !r->opts.select[ps->index])
 		return false;
+	if (r->opts.try_src)
+		return true;
 	if (!(ps->caps & WF_CAP_SCRIPTS))
 		return false;
 	return wf_parcel_scripted(r->w, ps->p);

@@ -117,6 +117,16 @@ int api_find_parcel(const api_run *r, const char *name, size_t len)
 	return -1;
 }
 
+const char *api_suggest(const char *name, const void *base, size_t stride, int n,
+                        char *buf)
+{
+	const char *s = wf_suggest(name, base, stride, n);
+	if (!s)
+		return "";
+	snprintf(buf, API_SUGGEST_MAX, " (did you mean '%.64s'?)", s);
+	return buf;
+}
+
 /* ---- Entities ---------------------------------------------------------------*/
 
 void api_value_free(api_value *v)
@@ -383,8 +393,11 @@ int api_events_check(api_events *ev, const wf_world *w)
 		memcpy(x->file, ev->file, sizeof x->file);
 		x->line = e->line;
 		x->col = e->col;
-		snprintf(x->msg, sizeof x->msg, "no parcel named '%s' in the world",
-		         e->parcel);
+		char hint[API_SUGGEST_MAX];
+		snprintf(x->msg, sizeof x->msg, "no parcel named '%s' in the world%s",
+		         e->parcel,
+		         api_suggest(e->parcel, w->nparcels ? &w->parcels[0].name : NULL,
+		                     sizeof *w->parcels, w->nparcels, hint));
 	}
 	return added;
 }

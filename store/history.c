@@ -1063,6 +1063,17 @@ int store_log(store_repo *r, const char *rev, const char *parcel, int limit,
 	hnode h;
 	if (repo_commit_of(r, rev, &start, err) != 0)
 		return -1;
+	/* A parcel not at the start is an error, as for blame, unless the
+	 * history shows it (a removed parcel still has a log). */
+	bool absent = false, any = false;
+	if (parcel) {
+		git_tree *t0 = NULL;
+		const pview *v0;
+		if (git_commit_tree(&t0, start) == 0 &&
+		    vcache_get(r, &vc, t0, parcel, &v0, err) == 0)
+			absent = pview_parcel(v0) == NULL;
+		git_tree_free(t0);
+	}
 	if (hwalk_push(&w, start, NULL) != 0)
 		rc = -1;
 	uint64_t done = 0;
@@ -1070,6 +1081,7 @@ int store_log(store_repo *r, const char *rev, const char *parcel, int limit,
 		bool show;
 		repo_progress(r, "reading history", ++done, 0);
 		rc = log_step(r, &w, &vc, &pc, parcel, h.c, &show, err);
+		any = any || (rc == 0 && show);
 		if (rc == 0 && show &&
 		    (report(h.c, fn, arg) || (limit > 0 && ++shown >= limit))) {
 			git_commit_free(h.c);
@@ -1081,6 +1093,11 @@ int store_log(store_repo *r, const char *rev, const char *parcel, int limit,
 	pc_free(&pc);
 	vcache_free(&vc);
 	hwalk_free(&w);
+	if (rc == 0 && absent && !any) {
+		store_seterr(err, "no parcel '%s' in world.acre at %s, nor in its history",
+		             parcel, rev ? rev : "HEAD");
+		return -1;
+	}
 	return rc < 0 ? -1 : 0;
 }
 

@@ -681,6 +681,10 @@ static void vm_finish(vm *v, int base)
 static vm_status vm_load_job(vm *v, const char *file, const char *src, size_t len,
                              bool run, vm_error *err)
 {
+	/* A UTF-8 byte order mark is not Lua; editors add it, and the world
+	 * file accepts it, so every script does too. Lines do not move. */
+	if (len >= 3 && memcmp(src, "\xef\xbb\xbf", 3) == 0)
+		src += 3, len -= 3;
 	struct vm_job j = {.v = v, .file = file, .src = src, .len = len, .run = run};
 	int base = lua_gettop(v->L);
 	int st = vm_protect(v, vm_do_load, &j, 0);

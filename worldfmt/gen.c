@@ -246,8 +246,12 @@ int wf_gen_street(const char *dir, const wf_gen_opts *o, char *err, size_t errle
 	for (int64_t i = 0; ok && i < n; i++) {
 		ok = parcel(w, (int)i, gw, o, &rng, used);
 		w->nparcels = w->parcels_cap = (int)i + 1;
+		if (o->progress && (i & 1023) == 0)
+			o->progress(o->progress_ud, i, n);
 	}
 	int r = -1;
+	if (ok && o->progress)
+		o->progress(o->progress_ud, n, n); /* all made; writing comes next */
 	if (!ok)
 		snprintf(err, errlen, "out of memory");
 	else if (mkdir(dir, 0777) != 0 && errno != EEXIST)

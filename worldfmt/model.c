@@ -98,8 +98,8 @@ bool wf_grow(void **v, int *cap, int n, size_t elem)
 
 /* ---- Diagnostics ----------------------------------------------------------*/
 
-void wf_diag_add(wf_diags *d, wf_severity sev, const char *file, uint32_t line,
-                 uint32_t col, const char *parcel, const char *fmt, ...)
+wf_diag *wf_diag_add(wf_diags *d, wf_severity sev, const char *file, uint32_t line,
+                     uint32_t col, const char *parcel, const char *fmt, ...)
 {
 	if (sev == WF_ERROR)
 		d->errors++;
@@ -108,9 +108,10 @@ void wf_diag_add(wf_diags *d, wf_severity sev, const char *file, uint32_t line,
 	 * errors costs a counter each. */
 	if (d->n >= max || !wf_grow((void **)&d->v, &d->cap, d->n, sizeof *d->v)) {
 		d->dropped++;
-		return;
+		return NULL;
 	}
 	wf_diag *g = &d->v[d->n];
+	*g = (wf_diag){0};
 	va_list ap;
 	va_start(ap, fmt);
 	int r = vasprintf(&g->msg, fmt, ap);
@@ -122,21 +123,40 @@ void wf_diag_add(wf_diags *d, wf_severity sev, const char *file, uint32_t line,
 		free((char *)g->file);
 		free(g->parcel);
 		d->dropped++;
-		return;
+		return NULL;
 	}
 	g->severity = sev;
 	g->line = line;
 	g->col = col;
 	d->n++;
+	return g;
+}
+
+void wf_diag_help(wf_diag *g, const char *fmt, ...)
+{
+	if (!g)
+		return;
+	char *h;
+	va_list ap;
+	va_start(ap, fmt);
+	int r = vasprintf(&h, fmt, ap);
+	va_end(ap);
+	if (r < 0)
+		return; /* the diagnostic stands without its help */
+	free(g->help);
+	g->help = h;
 }
 
 int wf_diag_format(const wf_diag *g, char *buf, size_t size)
 {
-	const char *sev = g->severity == WF_WARNING ? "warning: " : "";
+	const char *sev = g->severity == WF_WARNING ? "warning" : "error";
+	char rule[80] = "";
+	if (g->rule)
+		snprintf(rule, sizeof rule, " [%s]", g->rule);
 	if (g->line == 0)
-		return snprintf(buf, size, "%s: %s%s", g->file, sev, g->msg);
-	return snprintf(buf, size, "%s:%u:%u: %s%s", g->file, g->line, g->col, sev,
-	                g->msg);
+		return snprintf(buf, size, "%s: %s: %s%s", g->file, sev, g->msg, rule);
+	return snprintf(buf, size, "%s:%u:%u: %s: %s%s", g->file, g->line, g->col,
+	                sev, g->msg, rule);
 }
 
 void wf_diags_free(wf_diags *d)
@@ -145,6 +165,7 @@ void wf_diags_free(wf_diags *d)
 		free((char *)d->v[i].file);
 		free(d->v[i].parcel);
 		free(d->v[i].msg);
+		free(d->v[i].help);
 	}
 	free(d->v);
 	d->v = NULL;

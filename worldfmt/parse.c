@@ -5,10 +5,14 @@
  * bulk of a big world — go through a byte-table loop with no allocation.
  * Strings that the model keeps are copied into the world's arena; tiles go
  * straight into each parcel's flat array. Every error is reported with its
- * line and column and the parser goes on with the next line, so a file's
- * errors come out together. Blocks left open at a keyword that cannot be
- * inside them (`parcel` inside a parcel, …) are closed with an error, which
- * keeps one missing `end` from hiding the rest of the file. */
+ * line, column and end column (the token's extent), a rule id and, when the
+ * fix is known, a help line ("did you mean 'owner'?"); the parser goes on
+ * with the next line, so a file's errors come out together. One mistake is
+ * meant to give one error: blocks left open at a keyword that cannot be
+ * inside them (`parcel` inside a parcel, …) are closed with an error; a
+ * block whose opening line is wrong or misspelt is passed over to its `end`
+ * (C_SKIP); a layout reports its first wrong row; and a file that is not
+ * text gives a single error. */
 #include "worldfmt/internal.h"
 
 #include <errno.h>
@@ -34,7 +38,10 @@ typedef struct span {
 	size_t n;
 } span;
 
-enum ctx { C_START, C_TOP, C_PALETTE, C_ZONE, C_PARCEL, C_LAYOUT };
+/* C_SKIP: a block whose opening line was wrong. Its body is passed over
+ * up to its `end` (or a line that cannot be inside it), so that one broken
+ * header gives one error rather than one for every line of the body. */
+enum ctx { C_START, C_TOP, C_PALETTE, C_ZONE, C_PARCEL, C_LAYOUT, C_SKIP };
 
 /* Header statements seen (for "given twice"). */
 enum { S_FORMAT = 1, S_SEED = 2, S_SIZE = 4, S_PSIZE = 8, S_BUDGET = 16, S_EVENTS = 32 };
@@ -73,6 +80,13 @@ typedef struct parser {
 	 * make the parser allocate more than the file could fill. */
 	uint64_t tile_budget;
 	bool oom;
+	wf_pos last;      /* the last token lexed (for the model's positions) */
+	bool lay_bad;     /* a row of this layout was wrong: report one */
+	int skip_what;    /* C_SKIP: the block skipped (C_PARCEL, C_ZONE …) */
+	int skip_ret;     /* C_SKIP: the context after its `end` */
+	int skip_depth;   /* C_SKIP: layouts open inside it */
+	bool palette_broken; /* the palette was not read: glyphs go unchecked */
+	bool size_broken;    /* the parcel's size was not read: nor its layout */
 } parser;
 
 /* Byte classes for bare words: a constant table, so that parsers on
@@ -93,31 +107,91 @@ static const char *parcel_name(parser *P)
 	return NULL;
 }
 
-__attribute__((format(printf, 3, 4))) static void err(parser *P, uint32_t col,
-                                                      const char *fmt, ...)
+static uint32_t col_of(parser *P, const char *at)
+{
+	size_t c = (size_t)(at - P->line) + 1;
+	return c > UINT32_MAX ? UINT32_MAX : (uint32_t)c;
+}
+
+/* The column just past the token that starts at column `col` of the
+ * current line, for the caret's underline: a quoted string up to its
+ * closing quote, one byte for a byte that is not text, else up to the next
+ * blank. At the end of the line it is col + 1 (a caret after the text). */
+static uint32_t token_end(parser *P, uint32_t col)
+{
+	const char *q = P->line + (col ? col - 1 : 0);
+	if (q >= P->lend)
+		return col + 1;
+	unsigned char c = (unsigned char)*q;
+	if ((c < 0x20 && c != '\t') || c == 0x7f ||
+	    (c >= 0x80 && !wf_utf8_len((const unsigned char *)q, (size_t)(P->lend - q))))
+		return col + 1;
+	if (c == '"') {
+		for (q++; q < P->lend && *q != '"'; q++)
+			if (*q == '\\' && q + 1 < P->lend)
+				q++;
+		return col_of(P, q < P->lend ? q + 1 : q);
+	}
+	while (q < P->lend && *q != ' ' && *q != '\t')
+		q++;
+	return col_of(P, q);
+}
+
+/* Reports an error at `col` of the current line (the first on a line
+ * wins: what follows a broken token is noise). The rule is "syntax" until
+ * the caller names another; it may add help with wf_diag_help. */
+__attribute__((format(printf, 3, 4))) static wf_diag *err(parser *P, uint32_t col,
+                                                          const char *fmt, ...)
 {
 	if (P->line_bad)
-		return;
+		return NULL;
 	P->line_bad = true;
 	int max = P->d->max > 0 ? P->d->max : WF_MAX_DIAGS;
 	if (P->d->n >= max) {
 		/* Past the cap: count without formatting. */
 		P->d->errors++;
 		P->d->dropped++;
-		return;
+		return NULL;
 	}
 	char msg[512];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	wf_diag_add(P->d, WF_ERROR, P->file, P->lineno, col, parcel_name(P), "%s", msg);
+	wf_diag *g = wf_diag_add(P->d, WF_ERROR, P->file, P->lineno, col,
+	                         parcel_name(P), "%s", msg);
+	if (g) {
+		g->end_col = token_end(P, col);
+		g->rule = "syntax";
+	}
+	return g;
 }
 
-static uint32_t col_of(parser *P, const char *at)
+/* Names the rule of a diagnostic just made (g may be NULL). */
+static wf_diag *rule(wf_diag *g, const char *id)
 {
-	size_t c = (size_t)(at - P->line) + 1;
-	return c > UINT32_MAX ? UINT32_MAX : (uint32_t)c;
+	if (g)
+		g->rule = id;
+	return g;
+}
+
+/* "did you mean" for an unknown word among `list`'s keywords; else `hint`
+ * (may be NULL) as the help. Returns the suggestion, or NULL. */
+static const char *suggest_word(wf_diag *g, const tok *t, const char *const *list,
+                                const char *hint)
+{
+	char word[WF_MAX_NAME + 1];
+	const char *s = NULL;
+	if ((t->kind == T_WORD || t->kind == T_KV) && t->n < sizeof word) {
+		memcpy(word, t->s, t->n);
+		word[t->n] = '\0';
+		s = wf_suggest_list(word, list);
+	}
+	if (s)
+		wf_diag_help(g, "did you mean '%s'?", s);
+	else if (hint)
+		wf_diag_help(g, "%s", hint);
+	return s;
 }
 
 /* Up to 40 bytes of s, cut at a code point boundary, for messages. */
@@ -308,7 +382,7 @@ static bool lex_word(parser *P, const char **s, size_t *n)
 
 /* The next token of the line; T_EOL at the end or at a comment (kept in
  * P->trail); T_BAD after reporting an error. */
-static tok lex(parser *P)
+static tok lex_token(parser *P)
 {
 	tok t = {.kind = T_BAD};
 	skip_ws(P);
@@ -366,6 +440,22 @@ static tok lex(parser *P)
 	if (t.v)
 		t.kind = T_KV;
 	return t;
+}
+
+/* lex_token, remembering where the token was (P->last) so that the
+ * model can keep the position of each statement's value. */
+static tok lex(parser *P)
+{
+	tok t = lex_token(P);
+	if (t.kind != T_EOL && t.kind != T_BAD)
+		P->last = (wf_pos){P->lineno, t.col, col_of(P, P->p)};
+	return t;
+}
+
+/* From the start of one remembered position to the end of another. */
+static wf_pos span_pos(wf_pos a, wf_pos b)
+{
+	return (wf_pos){a.line, a.col, b.end};
 }
 
 static bool is(const tok *t, const char *word)
@@ -631,17 +721,22 @@ static void close_block_missing(parser *P, uint32_t col, const char *what)
 }
 
 static void header_pair(parser *P, uint32_t col, unsigned bit, const char *kw,
-                        int64_t min, int64_t max, int32_t *a, int32_t *b, int slot)
+                        int64_t min, int64_t max, int32_t *a, int32_t *b, int slot,
+                        wf_pos *pos)
 {
 	int64_t x, y;
 	if (P->seen & bit) {
-		err(P, col, "%s given twice", kw);
+		rule(err(P, col, "%s given twice", kw), "duplicate");
 		return;
 	}
-	if (!num(P, "a width", min, max, &x) || !num(P, "a height", min, max, &y))
+	if (!num(P, "a width", min, max, &x))
+		return;
+	wf_pos px = P->last;
+	if (!num(P, "a height", min, max, &y))
 		return;
 	if (!end_stmt(P, &P->w->notes[slot]))
 		return;
+	*pos = span_pos(px, P->last);
 	P->seen |= bit;
 	*a = (int32_t)x;
 	*b = (int32_t)y;
@@ -651,7 +746,7 @@ static void stmt_budget(parser *P, uint32_t col)
 {
 	wf_budget *b = &P->w->unit_budget;
 	if (P->seen & S_BUDGET) {
-		err(P, col, "budget given twice");
+		rule(err(P, col, "budget given twice"), "duplicate");
 		return;
 	}
 	int count = 0;
@@ -676,20 +771,25 @@ static void stmt_budget(parser *P, uint32_t col)
 			     (b->memory = (int64_t)m, true);
 		}
 		else {
-			err(P, t.col,
-			    "expected entities=N, instructions=N or memory=SIZE, "
-			    "found %s",
-			    FOUND(t));
+			static const char *const keys[] = {"entities", "instructions",
+			                                   "memory", NULL};
+			suggest_word(err(P, t.col,
+			                 "expected entities=N, instructions=N or "
+			                 "memory=SIZE, found %s",
+			                 FOUND(t)),
+			             &t, keys, NULL);
 			return;
 		}
 		if (!ok) {
-			err(P, t.col,
+			rule(err(P, t.col,
 			    "invalid budget value '%.*s=%s' (entities 0 to %d, "
 			    "instructions 0 to 10^12, memory up to 1TiB with K, M or G)",
-			    quote_len(t.s, t.n), t.s, t.v, WF_MAX_ENTITIES);
+			    quote_len(t.s, t.n), t.s, t.v, WF_MAX_ENTITIES), "range");
 			return;
 		}
 		count++;
+		P->w->pos_budget = span_pos(count == 1 ? P->last : P->w->pos_budget,
+		                            P->last);
 	}
 	if (count == 0) {
 		err(P, col,
@@ -706,30 +806,48 @@ static void stmt_budget(parser *P, uint32_t col)
 static void open_palette(parser *P, uint32_t col)
 {
 	if (P->palette_seen)
-		err(P, col, "palette given twice (a world has one palette)");
+		rule(err(P, col, "palette given twice (a world has one palette)"), "duplicate");
 	else if (P->parcel_seen)
 		err(P, col, "palette must come before the first parcel");
-	if (!end_stmt(P, P->palette_seen ? NULL : &P->w->notes[WF_WS_PALETTE]))
-		return;
+	/* Entered even when the line was wrong: its entries follow either way,
+	 * and read at the top level each would be one more error. */
+	end_stmt(P, P->palette_seen ? NULL : &P->w->notes[WF_WS_PALETTE]);
 	P->palette_seen = true;
 	P->ctx = C_PALETTE;
+	P->block_line = P->lineno;
+}
+
+/* A block whose opening line was wrong: pass over its body (C_SKIP). */
+static void skip_block(parser *P, int what)
+{
+	P->skip_ret = what == C_LAYOUT ? C_PARCEL : C_TOP;
+	P->ctx = C_SKIP;
+	P->skip_what = what;
+	P->skip_depth = 0;
 	P->block_line = P->lineno;
 }
 
 static void open_zone(parser *P)
 {
 	const char *n = name(P, "a zone name");
+	wf_pos pn = P->last;
 	wf_note note;
-	if (!n || !end_stmt(P, &note))
+	if (!n || !end_stmt(P, &note)) {
+		if (!P->oom)
+			skip_block(P, C_ZONE);
 		return;
+	}
 	wf_world *w = P->w;
 	if (!wf_grow((void **)&w->zones, &w->zones_cap, w->nzones, sizeof *w->zones)) {
 		P->oom = true;
 		return;
 	}
 	P->zone = w->nzones++;
-	w->zones[P->zone] =
-	    (wf_zone){.name = n, .max_entities = -1, .note = note, .line = P->lineno};
+	w->zones[P->zone] = (wf_zone){.name = n,
+	                              .max_entities = -1,
+	                              .note = note,
+	                              .line = P->lineno,
+	                              .pos_name = pn};
 	P->ctx = C_ZONE;
 	P->zseen = 0;
 	P->block_line = P->lineno;
@@ -738,13 +856,19 @@ static void open_zone(parser *P)
 static void open_parcel(parser *P)
 {
 	int64_t x, y;
+	wf_pos pn = {0}, px = {0};
 	const char *n = name(P, "a parcel name");
-	if (!n || !num(P, "the parcel's x (in unit parcels)", INT32_MIN, INT32_MAX, &x) ||
-	    !num(P, "the parcel's y (in unit parcels)", INT32_MIN, INT32_MAX, &y))
-		return;
 	wf_note note;
-	if (!end_stmt(P, &note))
+	bool ok = n && (pn = P->last, true) &&
+	          num(P, "the parcel's x (in unit parcels)", INT32_MIN, INT32_MAX, &x) &&
+	          (px = P->last, true) &&
+	          num(P, "the parcel's y (in unit parcels)", INT32_MIN, INT32_MAX, &y) &&
+	          end_stmt(P, &note);
+	if (!ok) {
+		if (!P->oom)
+			skip_block(P, C_PARCEL);
 		return;
+	}
 	wf_world *w = P->w;
 	if (!wf_grow((void **)&w->parcels, &w->parcels_cap, w->nparcels,
 	             sizeof *w->parcels)) {
@@ -759,10 +883,13 @@ static void open_parcel(parser *P)
 	                 .pw = 1,
 	                 .ph = 1,
 	                 .zone_index = -1,
-	                 .line = P->lineno};
+	                 .line = P->lineno,
+	                 .pos_name = pn,
+	                 .pos_xy = span_pos(px, P->last)};
 	p->notes[WF_PS_HEAD] = note;
 	P->ctx = C_PARCEL;
 	P->pseen = 0;
+	P->size_broken = false;
 	P->parcel_seen = true;
 	P->block_line = P->lineno;
 }
@@ -770,7 +897,7 @@ static void open_parcel(parser *P)
 static void stmt_world(parser *P, tok t)
 {
 	if (P->ctx != C_START) {
-		err(P, t.col, "world given twice (a file holds one world)");
+		rule(err(P, t.col, "world given twice (a file holds one world)"), "duplicate");
 		return;
 	}
 	P->ctx = C_TOP;
@@ -783,16 +910,21 @@ static void stmt_format(parser *P, tok t)
 {
 	int64_t v;
 	if (P->seen & S_FORMAT) {
-		err(P, t.col, "format given twice");
+		rule(err(P, t.col, "format given twice"), "duplicate");
 		return;
 	}
 	if (!num(P, "the format version", 0, INT32_MAX, &v))
 		return;
 	if (v != WF_FORMAT_VERSION) {
-		err(P, t.col, "unsupported format %lld (this acre reads format %d)",
-		    (long long)v, WF_FORMAT_VERSION);
+		wf_diag_help(rule(err(P, P->last.col,
+		                      "unsupported format %lld (this acre reads "
+		                      "format %d)",
+		                      (long long)v, WF_FORMAT_VERSION),
+		                  "format-version"),
+		             "write 'format %d'", WF_FORMAT_VERSION);
 		return;
 	}
+	P->w->pos_format = P->last;
 	if (end_stmt(P, &P->w->notes[WF_WS_FORMAT])) {
 		P->seen |= S_FORMAT;
 		P->w->format = (int)v;
@@ -806,7 +938,7 @@ static void stmt_seed(parser *P, tok t)
 	if (s.kind == T_BAD)
 		return;
 	if (P->seen & S_SEED) {
-		err(P, t.col, "seed given twice");
+		rule(err(P, t.col, "seed given twice"), "duplicate");
 		return;
 	}
 	if (s.kind != T_WORD || !parse_u64(s.s, s.n, &seed)) {
@@ -819,6 +951,50 @@ static void stmt_seed(parser *P, tok t)
 	if (end_stmt(P, &P->w->notes[WF_WS_SEED])) {
 		P->seen |= S_SEED;
 		P->w->seed = seed;
+	}
+}
+
+static void skip_block(parser *P, int what);
+
+/* The keywords of each block, for "did you mean". */
+static const char *const top_kws[] = {"format", "seed",    "size", "parcel-size",
+                                      "budget", "events",  "palette", "zone",
+                                      "parcel", "world",   NULL};
+static const char *const parcel_kws[] = {"size",   "owner",  "zone", "script",
+                                         "layout", "entity", "end",  NULL};
+static const char *const zone_kws[] = {"allow", "max-entities-per-parcel", "end",
+                                       NULL};
+
+/* A statement that does not start with a keyword of its block. A word is
+ * "unknown"; anything else is "expected …, found …". */
+static void unknown_stmt(parser *P, const tok *t, const char *where,
+                         const char *const *kws, const char *expected)
+{
+	char hint[256];
+	snprintf(hint, sizeof hint, "expected %s", expected);
+	if (t->kind != T_WORD) {
+		err(P, t->col, "expected %s %s, found %s", expected, where, FOUND(*t));
+		return;
+	}
+	wf_diag *g = rule(err(P, t->col, "unknown keyword '%.*s' %s",
+	                      quote_len(t->s, t->n), t->s, where),
+	                  "unknown-keyword");
+	const char *s = suggest_word(g, t, kws, hint);
+	/* A misspelt block opener still opens its block: its body is passed
+	 * over, so one typo gives one error, not one per line of the body. */
+	if (!s)
+		return;
+	if (strcmp(s, "palette") == 0) {
+		P->palette_seen = P->palette_broken = true;
+		skip_block(P, C_PALETTE);
+	} else if (strcmp(s, "zone") == 0 && P->ctx == C_TOP) {
+		skip_block(P, C_ZONE);
+	} else if (strcmp(s, "parcel") == 0) {
+		P->parcel_seen = true;
+		skip_block(P, C_PARCEL);
+	} else if (strcmp(s, "layout") == 0 && P->ctx == C_PARCEL) {
+		P->pseen |= P_LAYOUT | P_SIZE;
+		skip_block(P, C_LAYOUT);
 	}
 }
 
@@ -840,24 +1016,26 @@ static void stmt_top(parser *P, tok t)
 		stmt_seed(P, t);
 	} else if (is(&t, "size")) {
 		header_pair(P, t.col, S_SIZE, "size", 1, WF_MAX_WORLD_PARCELS, &w->width,
-		            &w->height, WF_WS_SIZE);
+		            &w->height, WF_WS_SIZE, &w->pos_size);
 	} else if (is(&t, "parcel-size")) {
 		if (P->parcel_seen) {
 			err(P, t.col, "parcel-size must come before the first parcel");
 			return;
 		}
 		header_pair(P, t.col, S_PSIZE, "parcel-size", 1, WF_MAX_PARCEL_TILES,
-		            &w->parcel_w, &w->parcel_h, WF_WS_PARCEL_SIZE);
+		            &w->parcel_w, &w->parcel_h, WF_WS_PARCEL_SIZE,
+		            &w->pos_parcel_size);
 	} else if (is(&t, "budget")) {
 		stmt_budget(P, t.col);
 	} else if (is(&t, "events")) {
 		if (P->seen & S_EVENTS) {
-			err(P, t.col, "events given twice");
+			rule(err(P, t.col, "events given twice"), "duplicate");
 			return;
 		}
 		const char *e = text(P, "the events file");
+		wf_pos pe = P->last;
 		if (e && end_stmt(P, &w->notes[WF_WS_EVENTS]))
-			P->seen |= S_EVENTS, w->events = e;
+			P->seen |= S_EVENTS, w->events = e, w->pos_events = pe;
 	} else if (t.kind == T_KV) {
 		if (add_attr(P, &w->attrs, &w->nattrs, &t) &&
 		    !end_stmt(P, &w->attrs[w->nattrs - 1].note))
@@ -869,12 +1047,13 @@ static void stmt_top(parser *P, tok t)
 	} else if (is(&t, "parcel")) {
 		open_parcel(P);
 	} else if (is(&t, "end")) {
-		err(P, t.col, "'end' without a block to close");
+		wf_diag_help(rule(err(P, t.col, "'end' without a block to close"),
+		                  "unbalanced-end"),
+		             "remove this line, or open the block it was meant to close");
 	} else {
-		err(P, t.col,
-		    "expected format, seed, size, parcel-size, budget, events, "
-		    "key=value, palette, zone or parcel, found %s",
-		    FOUND(t));
+		unknown_stmt(P, &t, "at the top level", top_kws,
+		             "format, seed, size, parcel-size, budget, events, "
+		             "key=value, palette, zone or parcel");
 	}
 }
 
@@ -910,27 +1089,34 @@ static void stmt_palette(parser *P, tok t)
 		err(P, t.col, "more than %d palette entries", WF_MAX_PALETTE);
 		return;
 	}
-	wf_glyph g = {.glyph = t.s, .line = P->lineno};
+	wf_glyph g = {.glyph = t.s, .line = P->lineno, .pos_glyph = P->last};
 	if (!(g.name = name(P, "the glyph's name")))
 		return;
+	g.pos_name = P->last;
+	/* A wrong option is reported and the entry kept without it: the
+	 * layouts that use the glyph would otherwise all be wrong too. */
 	for (;;) {
 		tok o = lex(P);
 		if (o.kind == T_BAD)
-			goto fail;
+			break;
 		if (o.kind == T_EOL)
 			break;
 		if (is(&o, "solid")) {
 			g.solid = true;
 		} else if (o.kind == T_KV && o.n == 6 && memcmp(o.s, "script", 6) == 0) {
 			g.script = o.v;
+			g.pos_script = P->last;
 		} else if (o.kind == T_KV) {
 			if (!add_attr(P, &g.attrs, &g.nattrs, &o))
-				goto fail;
+				break;
 		} else {
-			err(P, o.col,
-			    "expected solid, script=\"FILE\" or key=value, found %s",
-			    FOUND(o));
-			goto fail;
+			static const char *const opts[] = {"solid", NULL};
+			suggest_word(err(P, o.col,
+			                 "expected solid, script=\"FILE\" or "
+			                 "key=value, found %s",
+			                 FOUND(o)),
+			             &o, opts, NULL);
+			break;
 		}
 	}
 	g.note.lead = take_lead(P);
@@ -965,10 +1151,15 @@ static void stmt_allow(parser *P, wf_zone *z, tok t)
 			bit = wf_cap_parse(nm);
 		}
 		if (!bit) {
-			err(P, c.col,
-			    "unknown capability %s (expected scripts, tiles, "
-			    "entities, messages or economy)",
-			    FOUND(c));
+			static const char *const caps_kw[] = {
+			    "scripts", "tiles", "entities", "messages", "economy", NULL};
+			suggest_word(rule(err(P, c.col,
+			                      "unknown capability %s (expected "
+			                      "scripts, tiles, entities, messages "
+			                      "or economy)",
+			                      FOUND(c)),
+			                  "unknown-capability"),
+			             &c, caps_kw, NULL);
 			return;
 		}
 		caps |= bit;
@@ -1001,7 +1192,7 @@ static void stmt_zone(parser *P, tok t)
 	} else if (is(&t, "max-entities-per-parcel")) {
 		int64_t v;
 		if (P->zseen & Z_MAX) {
-			err(P, t.col, "max-entities-per-parcel given twice");
+			rule(err(P, t.col, "max-entities-per-parcel given twice"), "duplicate");
 			return;
 		}
 		if (num(P, "the entity cap", 0, WF_MAX_ENTITIES, &v) &&
@@ -1017,10 +1208,10 @@ static void stmt_zone(parser *P, tok t)
 		P->ctx = C_TOP;
 		stmt_top(P, t);
 	} else {
-		err(P, t.col,
-		    "expected allow, max-entities-per-parcel, key=value or 'end' "
-		    "in zone '%s', found %s",
-		    z->name, FOUND(t));
+		char where[128];
+		snprintf(where, sizeof where, "in zone '%s'", z->name);
+		unknown_stmt(P, &t, where, zone_kws,
+		             "allow, max-entities-per-parcel, key=value or 'end'");
 	}
 }
 
@@ -1028,10 +1219,13 @@ static void stmt_entity(parser *P, wf_parcel *p)
 {
 	int64_t x, y;
 	wf_entity e = {.line = P->lineno};
-	if (!(e.name = name(P, "an entity name")) ||
+	wf_pos px = {0};
+	if (!(e.name = name(P, "an entity name")) || (e.pos_name = P->last, false) ||
 	    !num(P, "the entity's x (in tiles)", INT32_MIN, INT32_MAX, &x) ||
+	    (px = P->last, false) ||
 	    !num(P, "the entity's y (in tiles)", INT32_MIN, INT32_MAX, &y))
 		return;
+	e.pos_xy = span_pos(px, P->last);
 	e.x = (int32_t)x;
 	e.y = (int32_t)y;
 	for (;;) {
@@ -1049,8 +1243,10 @@ static void stmt_entity(parser *P, wf_parcel *p)
 				goto fail;
 			}
 			e.glyph = o.v;
+			e.pos_glyph = P->last;
 		} else if (o.kind == T_KV && o.n == 6 && memcmp(o.s, "script", 6) == 0) {
 			e.script = o.v;
+			e.pos_script = P->last;
 		} else if (o.kind == T_KV) {
 			if (!add_attr(P, &e.attrs, &e.nattrs, &o))
 				goto fail;
@@ -1082,12 +1278,24 @@ fail:
 
 static void open_layout(parser *P, wf_parcel *p, uint32_t col)
 {
-	if (P->pseen & P_LAYOUT) {
-		err(P, col, "layout given twice in parcel '%s'", p->name);
+	/* A wrong layout line still opens the layout: its rows follow, and
+	 * read as statements each would be one more error. A second layout
+	 * is read but not kept. */
+	bool twice = P->pseen & P_LAYOUT;
+	if (twice)
+		rule(err(P, col, "layout given twice in parcel '%s'", p->name),
+		     "duplicate");
+	else
+		p->pos_layout = (wf_pos){P->lineno, col, col + 6};
+	end_stmt(P, twice ? NULL : &p->notes[WF_PS_LAYOUT]);
+	P->lay_bad = P->size_broken; /* then no row is reported */
+	if (twice) {
+		P->ctx = C_LAYOUT;
+		P->lay_line = P->lineno;
+		P->lay_rows = 0;
+		P->lay_tiles = NULL;
 		return;
 	}
-	if (!end_stmt(P, &p->notes[WF_PS_LAYOUT]))
-		return;
 	P->pseen |= P_LAYOUT | P_SIZE;
 	P->ctx = C_LAYOUT;
 	P->lay_line = P->lineno;
@@ -1109,15 +1317,18 @@ static void open_layout(parser *P, wf_parcel *p, uint32_t col)
 
 /* A parcel statement that names a string: owner, zone, script. */
 static void parcel_text(parser *P, wf_parcel *p, unsigned bit, const char *kw,
-                        const char **dst, int slot, uint32_t col)
+                        const char **dst, int slot, uint32_t col, wf_pos *pos)
 {
 	if (P->pseen & bit) {
-		err(P, col, "%s given twice in parcel '%s'", kw, p->name);
+		rule(err(P, col, "%s given twice in parcel '%s'", kw, p->name),
+		     "duplicate");
 		return;
 	}
 	const char *v = bit == P_ZONE ? name(P, "a zone name") : text(P, kw);
+	wf_pos at = P->last;
 	if (v && end_stmt(P, &p->notes[slot])) {
 		*dst = v;
+		*pos = at;
 		P->pseen |= bit;
 	}
 }
@@ -1135,22 +1346,33 @@ static void stmt_parcel(parser *P, tok t)
 			return;
 		}
 		if (P->pseen & P_SIZE) {
-			err(P, t.col, "size given twice in parcel '%s'", p->name);
+			rule(err(P, t.col, "size given twice in parcel '%s'", p->name), "duplicate");
 			return;
 		}
+		wf_pos px = {0};
+		/* Numbers read are kept even when the line goes on wrongly, and
+		 * a size that could not be read leaves the layout unchecked: the
+		 * layout is not what is wrong. */
 		if (num(P, "a width in unit parcels", 1, WF_MAX_WORLD_PARCELS, &x) &&
-		    num(P, "a height in unit parcels", 1, WF_MAX_WORLD_PARCELS, &y) &&
-		    end_stmt(P, &p->notes[WF_PS_SIZE])) {
+		    (px = P->last, true) &&
+		    num(P, "a height in unit parcels", 1, WF_MAX_WORLD_PARCELS, &y)) {
+			p->pos_size = span_pos(px, P->last);
 			p->pw = (int32_t)x;
 			p->ph = (int32_t)y;
 			P->pseen |= P_SIZE;
+			end_stmt(P, &p->notes[WF_PS_SIZE]);
+		} else {
+			P->size_broken = true;
 		}
 	} else if (is(&t, "owner")) {
-		parcel_text(P, p, P_OWNER, "owner", &p->owner, WF_PS_OWNER, t.col);
+		parcel_text(P, p, P_OWNER, "owner", &p->owner, WF_PS_OWNER, t.col,
+		            &p->pos_owner);
 	} else if (is(&t, "zone")) {
-		parcel_text(P, p, P_ZONE, "zone", &p->zone, WF_PS_ZONE, t.col);
+		parcel_text(P, p, P_ZONE, "zone", &p->zone, WF_PS_ZONE, t.col,
+		            &p->pos_zone);
 	} else if (is(&t, "script")) {
-		parcel_text(P, p, P_SCRIPT, "script", &p->script, WF_PS_SCRIPT, t.col);
+		parcel_text(P, p, P_SCRIPT, "script", &p->script, WF_PS_SCRIPT, t.col,
+		            &p->pos_script);
 	} else if (is(&t, "layout")) {
 		open_layout(P, p, t.col);
 	} else if (is(&t, "entity")) {
@@ -1164,10 +1386,11 @@ static void stmt_parcel(parser *P, tok t)
 		P->ctx = C_TOP;
 		stmt_top(P, t);
 	} else {
-		err(P, t.col,
-		    "expected size, owner, zone, script, layout, entity, "
-		    "key=value or 'end' in parcel '%s', found %s",
-		    p->name, FOUND(t));
+		char where[128];
+		snprintf(where, sizeof where, "in parcel '%s'", p->name);
+		unknown_stmt(P, &t, where, parcel_kws,
+		             "size, owner, zone, script, layout, entity, key=value "
+		             "or 'end'");
 	}
 }
 
@@ -1181,11 +1404,12 @@ static void layout_end(parser *P, const char *q)
 {
 	wf_parcel *p = &P->w->parcels[P->parcel];
 	P->p = q + 3;
-	if (P->lay_rows < P->lay_h)
-		err(P, col_of(P, q),
-		    "layout of parcel '%s' has %lld row%s, expected %lld", p->name,
-		    (long long)P->lay_rows, P->lay_rows == 1 ? "" : "s",
-		    (long long)P->lay_h);
+	if (P->lay_rows < P->lay_h && !P->lay_bad)
+		rule(err(P, col_of(P, q),
+		         "layout of parcel '%s' has %lld row%s, expected %lld", p->name,
+		         (long long)P->lay_rows, P->lay_rows == 1 ? "" : "s",
+		         (long long)P->lay_h),
+		     "layout-size");
 	P->line_bad = false;
 	if (!end_stmt(P, &p->notes[WF_PS_LAYOUT_END]))
 		return;
@@ -1204,6 +1428,14 @@ static bool layout_keyword(const char *q, const char *e)
 			return true;
 	}
 	return false;
+}
+
+/* A layout error underlines one glyph, not the rest of the row. */
+static wf_diag *glyph_end(wf_diag *g, int len)
+{
+	if (g)
+		g->end_col = g->col + (uint32_t)len;
+	return g;
 }
 
 /* The general row reader, from glyph x on: multi-byte glyphs, and every
@@ -1228,13 +1460,15 @@ static void row_glyphs(parser *P, const char *row, const unsigned char *s,
 			ix = lookup_mb(P, decode(s, len));
 		}
 		if (x >= w) {
-			err(P, col_of(P, at),
+			rule(err(P, col_of(P, at),
 			    "layout row has more than %lld glyphs (parcel "
 			    "'%s' is %lld tiles wide)",
-			    (long long)w, p->name, (long long)w);
+			    (long long)w, p->name, (long long)w), "layout-size");
 			return;
 		}
-		if (ix < 0) {
+		if (ix < 0 && P->palette_broken && *s != ' ' && *s != '\t') {
+			ix = 0; /* the palette was not read: any glyph may be in it */
+		} else if (ix < 0) {
 			if (*s == ' ' || *s == '\t')
 				err(P, col_of(P, at),
 				    "unexpected blank in layout row (a row is "
@@ -1245,8 +1479,15 @@ static void row_glyphs(parser *P, const char *row, const unsigned char *s,
 				    "layout row",
 				    *s);
 			else
-				err(P, col_of(P, at),
-				    "glyph '%.*s' is not in the palette", len, at);
+				wf_diag_help(
+				    glyph_end(rule(err(P, col_of(P, at),
+				                       "glyph '%.*s' is not in the palette",
+				                       len, at),
+				                   "unknown-glyph"),
+				              len),
+				    "add it to the palette (\"%.*s\" NAME) or use one "
+				    "of its glyphs",
+				    len, at);
 			return;
 		}
 		if (out)
@@ -1254,8 +1495,9 @@ static void row_glyphs(parser *P, const char *row, const unsigned char *s,
 		s += len;
 	}
 	if (x < w)
-		err(P, col_of(P, row), "layout row has %lld glyphs, expected %lld",
-		    (long long)x, (long long)w);
+		rule(err(P, col_of(P, row), "layout row has %lld glyph%s, expected %lld",
+		         (long long)x, x == 1 ? "" : "s", (long long)w),
+		     "layout-size");
 }
 
 /* Returns false when the line is not a row but a statement to reparse. */
@@ -1300,14 +1542,68 @@ static bool layout_row(parser *P)
 		return false;
 	}
 	P->lay_rows++;
+	/* One wrong row is reported; the rows after it are still read (and
+	 * counted) but not reported: a parcel one tile too narrow would
+	 * otherwise give one error a row. */
+	P->line_bad = P->lay_bad;
 	if (row >= P->lay_h) {
 		if (row == P->lay_h)
-			err(P, col_of(P, q),
-			    "layout of parcel '%s' has more than %lld rows",
-			    P->w->parcels[P->parcel].name, (long long)P->lay_h);
+			rule(err(P, col_of(P, q),
+			         "layout of parcel '%s' has more than %lld rows",
+			         P->w->parcels[P->parcel].name, (long long)P->lay_h),
+			     "layout-size");
+	} else {
+		row_glyphs(P, q, s + x, se, x, out);
+	}
+	P->lay_bad = P->line_bad;
+	return true;
+}
+
+static bool word_is(const char *w, size_t n, const char *kw)
+{
+	return strlen(kw) == n && memcmp(w, kw, n) == 0;
+}
+
+/* A line of a block whose opening line was wrong (C_SKIP): passed over up
+ * to the block's `end`, counting the layouts inside a parcel. A line that
+ * opens a block that cannot be inside it ends the skipping and is read as
+ * a statement (returns false) without one more error: the broken header
+ * was reported, and its `end` may be what is missing. */
+static bool skip_line(parser *P)
+{
+	const char *q = P->line, *e = P->lend;
+	while (q < e && (*q == ' ' || *q == '\t'))
+		q++;
+	const char *w = q;
+	while (q < e && *q != ' ' && *q != '\t' && *q != '#')
+		q++;
+	size_t n = (size_t)(q - w);
+	if (word_is(w, n, "end")) {
+		if (P->skip_depth > 0)
+			P->skip_depth--;
+		else
+			P->ctx = P->skip_ret;
 		return true;
 	}
-	row_glyphs(P, q, s + x, se, x, out);
+	if (P->skip_what == C_LAYOUT) {
+		/* Rows, unless a statement shows that `end` is missing. */
+		if (layout_keyword(w, e)) {
+			P->ctx = C_PARCEL;
+			return false;
+		}
+		return true;
+	}
+	if (P->skip_depth > 0)
+		return true; /* a layout row */
+	if (word_is(w, n, "layout") && P->skip_what == C_PARCEL) {
+		P->skip_depth++;
+		return true;
+	}
+	if (word_is(w, n, "parcel") || word_is(w, n, "palette") ||
+	    word_is(w, n, "world") || (word_is(w, n, "zone") && P->skip_what != C_PARCEL)) {
+		P->ctx = C_TOP;
+		return false;
+	}
 	return true;
 }
 
@@ -1357,6 +1653,8 @@ static void at_eof(parser *P)
 		P->p = P->lend;
 	}
 	P->line_bad = false;
+	if (P->ctx == C_SKIP)
+		P->ctx = P->skip_ret; /* its header was reported */
 	if (P->ctx == C_START) {
 		err(P, col_of(P, P->p),
 		    "expected 'world NAME', found the end of the file");
@@ -1368,6 +1666,38 @@ static void at_eof(parser *P)
 		P->ctx = was == C_LAYOUT ? C_PARCEL : C_TOP;
 	}
 	P->w->notes[WF_WS_TAIL].lead = take_lead(P);
+}
+
+/* Is this not a text file at all (an image, an archive, UTF-16)? A NUL
+ * byte anywhere says so, as does a start of mostly control bytes and
+ * invalid UTF-8; such a file gets one error, not one for each line. The
+ * position of the first bad byte goes to *at. */
+static bool not_text(const char *buf, size_t len, const char **at)
+{
+	const char *nul = memchr(buf, '\0', len);
+	size_t n = len < 4096 ? len : 4096, bad = 0;
+	const char *first = NULL;
+	for (size_t i = 0; i < n;) {
+		unsigned char c = (unsigned char)buf[i];
+		int l = 1;
+		bool ok = true;
+		if (c >= 0x80)
+			ok = (l = wf_utf8_len((const unsigned char *)buf + i, n - i)) != 0;
+		else if (c < 0x20)
+			ok = c == '\n' || c == '\r' || c == '\t' || c == '\f';
+		if (!ok) {
+			bad++;
+			first = first ? first : buf + i;
+			l = 1;
+		}
+		i += (size_t)l;
+	}
+	if (nul) {
+		*at = first && first < nul ? first : nul;
+		return true;
+	}
+	*at = first;
+	return bad >= 8 && bad * 10 >= n; /* a tenth, not one stray byte */
 }
 
 wf_world *wf_parse(const char *buf, size_t len, const char *file, wf_diags *d)
@@ -1391,8 +1721,28 @@ wf_world *wf_parse(const char *buf, size_t len, const char *file, wf_diags *d)
 	P->tile_budget = (uint64_t)len + 4096;
 	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
 		P->cur += 3;
+	const char *bad;
+	if (not_text(buf, len, &bad)) {
+		/* Locate the first bad byte, then stop: nothing after it reads. */
+		while (next_line(P) && P->cur <= bad)
+			;
+		if (!P->line)
+			P->line = buf;
+		wf_diag *g = rule(err(P, col_of(P, bad),
+		                      "not a text file (byte 0x%02x is not text)",
+		                      (unsigned char)*bad),
+		                  "not-text");
+		if (g)
+			g->end_col = g->col + 1;
+		wf_diag_help(g, "a world file is UTF-8 text; was another file "
+		                "saved as world.acre?");
+		P->ctx = C_TOP;
+		P->cur = P->end;
+	}
 	while (!P->oom && next_line(P)) {
 		if (P->ctx == C_LAYOUT && layout_row(P))
+			continue;
+		if (P->ctx == C_SKIP && skip_line(P))
 			continue;
 		statement(P);
 	}

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 
 typedef struct rules {
 	wf_world *w;
@@ -17,16 +18,52 @@ typedef struct rules {
 	wf_names zones; /* zone name → index */
 } rules;
 
-__attribute__((format(printf, 4, 5))) static void
-bad(rules *R, uint32_t line, const char *parcel, const char *fmt, ...)
+static wf_diag *vbad(rules *R, wf_pos at, const char *parcel, const char *rule,
+                     const char *fmt, va_list ap)
 {
 	char msg[512];
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	R->errors++;
+	if (at.line && !at.col)
+		at.col = 1;
+	wf_diag *g = wf_diag_add(R->d, WF_ERROR, R->file, at.line, at.line ? at.col : 0,
+	                         parcel, "%s", msg);
+	if (g) {
+		g->end_col = at.line ? at.end : 0;
+		g->rule = rule;
+	}
+	return g;
+}
+
+/* A broken rule at a token of the file: `at` is where the wrong value is
+ * (its statement's position in the model), so the report points at the
+ * line that is wrong, not at the block it is in. */
+__attribute__((format(printf, 5, 6))) static wf_diag *
+bad_at(rules *R, wf_pos at, const char *parcel, const char *rule, const char *fmt, ...)
+{
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	wf_diag *g = vbad(R, at, parcel, rule, fmt, ap);
 	va_end(ap);
-	R->errors++;
-	wf_diag_add(R->d, WF_ERROR, R->file, line, line ? 1 : 0, parcel, "%s", msg);
+	return g;
+}
+
+/* The same where only the statement's line is known. */
+__attribute__((format(printf, 4, 5))) static wf_diag *
+bad(rules *R, uint32_t line, const char *parcel, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	wf_diag *g = vbad(R, (wf_pos){line, 1, 0}, parcel, "rules", fmt, ap);
+	va_end(ap);
+	return g;
+}
+
+/* A position, or the line `line` when the model does not know it (a world
+ * built by the editor). */
+static wf_pos pos_or(wf_pos p, uint32_t line)
+{
+	return p.line ? p : (wf_pos){line, 1, 0};
 }
 
 /* Names and free text must read back the same after a write. */
@@ -62,31 +99,80 @@ static void check_attrs(rules *R, uint32_t line, const char *parcel, const wf_at
 	}
 }
 
+/* "did you mean" for a file that is not there: the closest name among
+ * the files of the directory it names (inside the world). */
+static void suggest_file(rules *R, wf_diag *g, const char *path)
+{
+	if (!g || !R->dir)
+		return;
+	const char *slash = strrchr(path, '/');
+	char dir[4096];
+	size_t dn = slash ? (size_t)(slash - path) : 0;
+	if ((size_t)snprintf(dir, sizeof dir, "%s/%.*s", R->dir, (int)dn, path) >=
+	    sizeof dir)
+		return;
+	DIR *dp = opendir(dir);
+	if (!dp)
+		return;
+	enum { MAX_FILES = 4096 };
+	char **names = malloc(MAX_FILES * sizeof *names);
+	int n = 0;
+	struct dirent *de;
+	while (names && n < MAX_FILES && (de = readdir(dp)))
+		if (de->d_name[0] != '.' && (names[n] = strdup(de->d_name)))
+			n++;
+	closedir(dp);
+	const char *s = names ? wf_suggest(slash ? slash + 1 : path, names,
+	                                   sizeof *names, n)
+	                      : NULL;
+	if (s)
+		wf_diag_help(g, "did you mean '%.*s%s'?", (int)(slash ? dn + 1 : 0), path,
+		             s);
+	for (int i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
 /* A file the world names (a script, the events file) must pass the guarded
  * reader that will read it: relative, inside the world, no symbolic link,
  * a regular file within its size cap. The message names the path and the
- * reason, never the content of what is there. */
-static void check_file(rules *R, uint32_t line, const char *parcel, const char *what,
-                       const char *path, size_t cap)
+ * reason, never the content of what is there; a missing file gets the
+ * closest name in its directory as a suggestion. */
+static void check_file(rules *R, wf_pos at, const char *parcel, const char *what,
+                       const char *path, size_t cap, const char *missing_rule,
+                       const char *remedy)
 {
-	check_text(R, line, parcel, what, path);
+	check_text(R, at.line, parcel, what, path);
 	wf_read_status st = wf_path_check(path);
 	if (st == WF_READ_OK && R->dir)
 		st = wf_world_probe(R->dir, path, cap);
-	if (st == WF_READ_BADPATH)
-		bad(R, line, parcel, "%s path '%.200s' must be relative to the world and stay inside it",
-		    what, path);
-	else if (st == WF_READ_MISSING)
-		bad(R, line, parcel, "%s '%.200s' not found in the world", what, path);
-	else if (st == WF_READ_TOOBIG)
-		bad(R, line, parcel, "%s '%.200s' is larger than %zu bytes", what, path, cap);
-	else if (st != WF_READ_OK)
-		bad(R, line, parcel, "%s '%.200s' is %s", what, path, wf_read_strerror(st));
+	wf_diag *g = NULL;
+	if (st == WF_READ_BADPATH) {
+		g = bad_at(R, at, parcel, "file-path",
+		           "%s path '%.200s' must be relative to the world and stay "
+		           "inside it",
+		           what, path);
+		wf_diag_help(g, "files live in the world's directory, e.g. "
+		                "scripts/NAME.lua");
+	} else if (st == WF_READ_MISSING) {
+		g = bad_at(R, at, parcel, missing_rule, "%s '%.200s' not found in the world",
+		           what, path);
+		suggest_file(R, g, path);
+		if (g && !g->help)
+			wf_diag_help(g, "create %.200s, or %s", path, remedy);
+	} else if (st == WF_READ_TOOBIG) {
+		bad_at(R, at, parcel, "file-size", "%s '%.200s' is larger than %zu bytes",
+		       what, path, cap);
+	} else if (st != WF_READ_OK) {
+		bad_at(R, at, parcel, "file", "%s '%.200s' is %s", what, path,
+		       wf_read_strerror(st));
+	}
 }
 
-static void check_script(rules *R, uint32_t line, const char *parcel, const char *path)
+static void check_script(rules *R, wf_pos at, const char *parcel, const char *path)
 {
-	check_file(R, line, parcel, "script", path, WF_MAX_SCRIPT_BYTES);
+	check_file(R, at, parcel, "script", path, WF_MAX_SCRIPT_BYTES, "missing-script",
+	           "correct the path");
 }
 
 static void check_header(rules *R)
@@ -94,28 +180,33 @@ static void check_header(rules *R)
 	wf_world *w = R->w;
 	check_text(R, 1, NULL, "the world's name", w->name);
 	if (w->format != WF_FORMAT_VERSION)
-		bad(R, 1, NULL, "unsupported format %d (this acre writes format %d)",
-		    w->format, WF_FORMAT_VERSION);
+		bad_at(R, pos_or(w->pos_format, 1), NULL, "format-version",
+		       "unsupported format %d (this acre writes format %d)", w->format,
+		       WF_FORMAT_VERSION);
 	if (w->width < 1 || w->height < 1 || w->width > WF_MAX_WORLD_PARCELS ||
 	    w->height > WF_MAX_WORLD_PARCELS)
-		bad(R, 1, NULL, "world size %d×%d is outside 1..%d unit parcels",
-		    w->width, w->height, WF_MAX_WORLD_PARCELS);
+		bad_at(R, pos_or(w->pos_size, 1), NULL, "range",
+		       "world size %d×%d is outside 1..%d unit parcels", w->width,
+		       w->height, WF_MAX_WORLD_PARCELS);
 	if (w->parcel_w < 1 || w->parcel_h < 1 || w->parcel_w > WF_MAX_PARCEL_TILES ||
 	    w->parcel_h > WF_MAX_PARCEL_TILES)
-		bad(R, 1, NULL, "parcel-size %d×%d is outside 1..%d tiles", w->parcel_w,
-		    w->parcel_h, WF_MAX_PARCEL_TILES);
+		bad_at(R, pos_or(w->pos_parcel_size, 1), NULL, "range",
+		       "parcel-size %d×%d is outside 1..%d tiles", w->parcel_w,
+		       w->parcel_h, WF_MAX_PARCEL_TILES);
 	int64_t tiles = (int64_t)w->width * w->parcel_w * w->height * w->parcel_h;
 	if (tiles > WF_MAX_WORLD_TILES)
-		bad(R, 1, NULL,
-		    "the world has %lld tiles (%d×%d unit parcels of %d×%d); at "
-		    "most %lld are allowed",
-		    (long long)tiles, w->width, w->height, w->parcel_w, w->parcel_h,
-		    (long long)WF_MAX_WORLD_TILES);
+		bad_at(R, pos_or(w->pos_size, 1), NULL, "range",
+		       "the world has %lld tiles (%d×%d unit parcels of %d×%d); at "
+		       "most %lld are allowed",
+		       (long long)tiles, w->width, w->height, w->parcel_w, w->parcel_h,
+		       (long long)WF_MAX_WORLD_TILES);
 	const wf_budget *b = &w->unit_budget;
 	if (b->entities < 0 || b->instructions < 0 || b->memory < 0)
-		bad(R, 1, NULL, "budget values must not be negative");
+		bad_at(R, pos_or(w->pos_budget, 1), NULL, "range",
+		       "budget values must not be negative");
 	if (w->events)
-		check_file(R, 1, NULL, "events file", w->events, WF_MAX_EVENTS_BYTES);
+		check_file(R, pos_or(w->pos_events, 1), NULL, "events file", w->events,
+		           WF_MAX_EVENTS_BYTES, "missing-events", "remove the events line");
 	check_attrs(R, 1, NULL, w->attrs, w->nattrs);
 }
 
@@ -133,17 +224,17 @@ static void check_palette(rules *R)
 			    i + 1);
 		check_name(R, g->line, NULL, "glyph", g->name);
 		if (g->script)
-			check_script(R, g->line, NULL, g->script);
+			check_script(R, pos_or(g->pos_script, g->line), NULL, g->script);
 		check_attrs(R, g->line, NULL, g->attrs, g->nattrs);
 		for (int j = 0; j < i; j++) {
 			const wf_glyph *o = &w->palette[j];
 			if (g->glyph && o->glyph && strcmp(g->glyph, o->glyph) == 0)
-				bad(R, g->line, NULL,
+				bad_at(R, pos_or(g->pos_glyph, g->line), NULL, "duplicate",
 				    "glyph \"%s\" defined twice in the "
 				    "palette (first at line %u)",
 				    g->glyph, o->line);
 			if (g->name && o->name && strcmp(g->name, o->name) == 0)
-				bad(R, g->line, NULL,
+				bad_at(R, pos_or(g->pos_name, g->line), NULL, "duplicate",
 				    "palette name '%s' used twice (first at "
 				    "line %u)",
 				    g->name, o->line);
@@ -167,18 +258,23 @@ static void check_zones(rules *R)
 		check_attrs(R, z->line, NULL, z->attrs, z->nattrs);
 		int j = wf_names_put(&R->zones, i);
 		if (j != i)
-			bad(R, z->line, NULL,
-			    "zone '%s' defined twice (first at line %u)", z->name,
-			    w->zones[j].line);
+			wf_diag_help(bad_at(R, pos_or(z->pos_name, z->line), NULL,
+			                    "duplicate",
+			                    "zone '%s' defined twice (first at line %u)",
+			                    z->name, w->zones[j].line),
+			             "rename one of them, or merge them into one block");
 	}
 }
 
 /* Entities: names unique in the parcel, inside it, scripts allowed. The
  * names are compared pairwise only for small parcels; bigger ones sort a
  * copy of the names. */
-static int cmp_str(const void *a, const void *b)
+static int cmp_entity(const void *a, const void *b)
 {
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
+	const wf_entity *x = *(const wf_entity *const *)a;
+	const wf_entity *y = *(const wf_entity *const *)b;
+	int c = strcmp(x->name, y->name);
+	return c ? c : x < y ? -1 : x > y;
 }
 
 static void check_entities(rules *R, wf_parcel *p, int caps)
@@ -189,40 +285,54 @@ static void check_entities(rules *R, wf_parcel *p, int caps)
 		const wf_entity *e = &p->entities[i];
 		check_name(R, e->line, p->name, "entity", e->name);
 		if (e->x < 0 || e->y < 0 || e->x >= tw || e->y >= th)
-			bad(R, e->line, p->name,
-			    "entity '%s' at %d %d is outside parcel "
-			    "'%s' (%lld×%lld tiles)",
-			    e->name, e->x, e->y, p->name, (long long)tw, (long long)th);
+			wf_diag_help(bad_at(R, pos_or(e->pos_xy, e->line), p->name,
+			                    "entity-outside",
+			                    "entity '%s' at %d %d is outside parcel "
+			                    "'%s' (%lld×%lld tiles)",
+			                    e->name, e->x, e->y, p->name, (long long)tw,
+			                    (long long)th),
+			             "tile positions are relative to the parcel: x from "
+			             "0 to %lld, y from 0 to %lld",
+			             (long long)tw - 1, (long long)th - 1);
 		if (e->glyph && !wf_glyph_ok(e->glyph))
 			bad(R, e->line, p->name, "entity '%s': a glyph is one character",
 			    e->name);
 		if (e->script) {
+			wf_pos at = pos_or(e->pos_script, e->line);
 			if (!(caps & WF_CAP_SCRIPTS))
-				bad(R, e->line, p->name,
-				    "entity '%s' has a script but zone "
-				    "'%s' does not allow scripts",
-				    e->name, p->zone);
-			check_script(R, e->line, p->name, e->script);
+				wf_diag_help(bad_at(R, at, p->name, "script-not-allowed",
+				                    "entity '%s' has a script but zone "
+				                    "'%s' does not allow scripts",
+				                    e->name, p->zone),
+				             "add 'allow scripts' to zone '%s', or remove "
+				             "the script",
+				             p->zone);
+			check_script(R, at, p->name, e->script);
 		}
 		check_attrs(R, e->line, p->name, e->attrs, e->nattrs);
 	}
 	if (p->nentities < 2)
 		return;
-	const char **names = malloc((size_t)p->nentities * sizeof *names);
-	if (!names)
+	/* Sorted by name then file order, so the second of two is the one
+	 * reported, at its own line. */
+	const wf_entity **es = malloc((size_t)p->nentities * sizeof *es);
+	if (!es)
 		return;
 	int n = 0;
 	for (int i = 0; i < p->nentities; i++)
 		if (p->entities[i].name)
-			names[n++] = p->entities[i].name;
-	qsort(names, (size_t)n, sizeof *names, cmp_str);
+			es[n++] = &p->entities[i];
+	qsort(es, (size_t)n, sizeof *es, cmp_entity);
 	for (int i = 1; i < n; i++)
-		if (strcmp(names[i], names[i - 1]) == 0 &&
-		    (i == 1 || strcmp(names[i], names[i - 2]) != 0))
-			bad(R, p->line, p->name,
-			    "entity name '%s' used twice in parcel '%s'", names[i],
-			    p->name);
-	free(names);
+		if (strcmp(es[i]->name, es[i - 1]->name) == 0 &&
+		    (i == 1 || strcmp(es[i]->name, es[i - 2]->name) != 0))
+			wf_diag_help(bad_at(R, pos_or(es[i]->pos_name, es[i]->line),
+			                    p->name, "duplicate",
+			                    "entity name '%s' used twice in parcel '%s' "
+			                    "(first at line %u)",
+			                    es[i]->name, p->name, es[i - 1]->line),
+			             "give each entity of a parcel its own name");
+	free(es);
 }
 
 static void check_tiles(rules *R, const wf_parcel *p)
@@ -236,9 +346,18 @@ static void check_tiles(rules *R, const wf_parcel *p)
 		if (p->tiles[i] > maxv)
 			maxv = p->tiles[i];
 	if (maxv >= w->npalette)
-		bad(R, p->layout_line ? p->layout_line : p->line, p->name,
-		    "parcel '%s' uses tile %d, but the palette has %d entries", p->name,
-		    maxv, w->npalette);
+		bad_at(R, (wf_pos){p->layout_line ? p->layout_line : p->line, 1, 0},
+		       p->name, "unknown-glyph",
+		    "parcel '%s' uses tile %d, but the palette has %d entr%s", p->name,
+		    maxv, w->npalette, w->npalette == 1 ? "y" : "ies");
+}
+
+/* Where a parcel outside the world is wrong: its size when its corner is
+ * inside (the size makes it reach out), else its position. */
+static wf_pos outside_pos(const wf_world *w, const wf_parcel *p)
+{
+	bool corner_in = p->px >= 0 && p->py >= 0 && p->px < w->width && p->py < w->height;
+	return pos_or(corner_in && p->pos_size.line ? p->pos_size : p->pos_xy, p->line);
 }
 
 static void check_parcel(rules *R, wf_parcel *p, int index)
@@ -246,42 +365,65 @@ static void check_parcel(rules *R, wf_parcel *p, int index)
 	wf_world *w = R->w;
 	check_name(R, p->line, p->name, "parcel", p->name);
 	if (p->pw < 1 || p->ph < 1)
-		bad(R, p->line, p->name, "parcel '%s' has size %d×%d (at least 1×1)",
-		    p->name, p->pw, p->ph);
+		bad_at(R, pos_or(p->pos_size, p->line), p->name, "range",
+		       "parcel '%s' has size %d×%d (at least 1×1)", p->name, p->pw,
+		       p->ph);
 	else if (p->px < 0 || p->py < 0 || (int64_t)p->px + p->pw > w->width ||
 	         (int64_t)p->py + p->ph > w->height)
-		bad(R, p->line, p->name,
-		    "parcel '%s' at %d %d (size %d×%d) is outside "
-		    "the world (%d×%d unit parcels)",
-		    p->name, p->px, p->py, p->pw, p->ph, w->width, w->height);
+		wf_diag_help(
+		    bad_at(R, outside_pos(w, p), p->name, "parcel-outside",
+		           "parcel '%s' at %d %d (size %d×%d) is outside "
+		           "the world (%d×%d unit parcels)",
+		           p->name, p->px, p->py, p->pw, p->ph, w->width, w->height),
+		    "the world's unit parcels are x 0 to %d and y 0 to %d; "
+		    "grow it with 'size' or move the parcel",
+		    w->width - 1, w->height - 1);
 	else if ((int64_t)wf_parcel_tw(w, p) * wf_parcel_th(w, p) > WF_MAX_PARCEL_AREA)
-		bad(R, p->line, p->name,
-		    "parcel '%s' has %lld tiles (%d×%d); a parcel may have at "
-		    "most %lld",
-		    p->name, (long long)wf_parcel_tw(w, p) * wf_parcel_th(w, p),
-		    wf_parcel_tw(w, p), wf_parcel_th(w, p),
-		    (long long)WF_MAX_PARCEL_AREA);
-	check_text(R, p->line, p->name, "owner", p->owner);
+		bad_at(R, pos_or(p->pos_size, p->line), p->name, "range",
+		       "parcel '%s' has %lld tiles (%d×%d); a parcel may have at "
+		       "most %lld",
+		       p->name, (long long)wf_parcel_tw(w, p) * wf_parcel_th(w, p),
+		       wf_parcel_tw(w, p), wf_parcel_th(w, p),
+		       (long long)WF_MAX_PARCEL_AREA);
+	check_text(R, pos_or(p->pos_owner, p->line).line, p->name, "owner", p->owner);
 	check_attrs(R, p->line, p->name, p->attrs, p->nattrs);
 	int caps = WF_CAP_ALL;
 	p->zone_index = -1;
 	if (p->zone) {
 		p->zone_index = wf_names_get(&R->zones, p->zone);
 		if (p->zone_index < 0) {
-			bad(R, p->line, p->name, "parcel '%s' names unknown zone '%.64s'",
-			    p->name, p->zone);
+			wf_diag *g = bad_at(R, pos_or(p->pos_zone, p->line), p->name,
+			                    "unknown-zone",
+			                    "parcel '%s' names unknown zone '%.64s'",
+			                    p->name, p->zone);
+			const char *s = wf_suggest(p->zone, w->nzones ? &w->zones[0].name : NULL,
+			                           sizeof *w->zones, w->nzones);
+			if (s)
+				wf_diag_help(g, "did you mean '%s'?", s);
+			else if (w->nzones == 0)
+				wf_diag_help(g, "the world defines no zones; add "
+				                "'zone %.64s' … 'end' or remove this line",
+				             p->zone);
+			else
+				wf_diag_help(g, "define it with 'zone %.64s' … 'end', or "
+				                "name a zone the world has",
+				             p->zone);
 			caps = WF_CAP_ALL; /* one error is enough */
 		} else {
 			caps = w->zones[p->zone_index].caps;
 		}
 	}
 	if (p->script) {
+		wf_pos at = pos_or(p->pos_script, p->line);
 		if (!(caps & WF_CAP_SCRIPTS))
-			bad(R, p->line, p->name,
-			    "parcel '%s' has a script but zone '%s' does "
-			    "not allow scripts",
-			    p->name, p->zone);
-		check_script(R, p->line, p->name, p->script);
+			wf_diag_help(bad_at(R, at, p->name, "script-not-allowed",
+			                    "parcel '%s' has a script but zone '%s' "
+			                    "does not allow scripts",
+			                    p->name, p->zone),
+			             "add 'allow scripts' to zone '%s', or remove the "
+			             "script line",
+			             p->zone);
+		check_script(R, at, p->name, p->script);
 	}
 	check_tiles(R, p);
 	check_entities(R, p, caps);
@@ -291,11 +433,20 @@ static void check_parcel(rules *R, wf_parcel *p, int index)
 		    p->name, WF_MAX_PARCEL_SCRIPTS);
 	wf_budget b = wf_parcel_budget(w, p);
 	if (p->nentities > b.entities)
-		bad(R, p->line, p->name,
-		    "parcel '%s' has %d entities; its budget allows "
-		    "%lld (%d unit parcels × %lld)",
-		    p->name, p->nentities, (long long)b.entities, p->pw * p->ph,
-		    (long long)(b.entities / (p->pw * p->ph > 0 ? p->pw * p->ph : 1)));
+		wf_diag_help(bad_at(R,
+		       b.entities >= 0 && b.entities < p->nentities
+		           ? pos_or(p->entities[b.entities].pos_name,
+		                    p->entities[b.entities].line)
+		           : (wf_pos){p->line, 1, 0},
+		       p->name, "budget",
+		    "parcel '%s' has %d entit%s; its budget allows "
+		    "%lld (%d unit parcel%s × %lld)",
+		    p->name, p->nentities, p->nentities == 1 ? "y" : "ies",
+		    (long long)b.entities, p->pw * p->ph,
+		    p->pw * p->ph == 1 ? "" : "s",
+		    (long long)(b.entities / (p->pw * p->ph > 0 ? p->pw * p->ph : 1))),
+		             "remove an entity, or raise the budget (the world's "
+		             "'budget entities=' or the zone's max-entities-per-parcel)");
 	(void)index;
 }
 
@@ -330,9 +481,17 @@ static void check_overlaps(rules *R)
 			}
 		}
 		if (other >= 0)
-			bad(R, p->line, p->name,
-			    "parcel '%s' overlaps parcel '%s' (line %u)", p->name,
-			    w->parcels[other].name, w->parcels[other].line);
+			wf_diag_help(bad_at(R, pos_or(p->pos_xy, p->line), p->name,
+			                    "overlap",
+			                    "parcel '%s' overlaps parcel '%s' (line %u)",
+			                    p->name, w->parcels[other].name,
+			                    w->parcels[other].line),
+			             "move one of them: parcel '%s' covers x %d..%d, "
+			             "y %d..%d",
+			             w->parcels[other].name, w->parcels[other].px,
+			             w->parcels[other].px + w->parcels[other].pw - 1,
+			             w->parcels[other].py,
+			             w->parcels[other].py + w->parcels[other].ph - 1);
 	}
 }
 
@@ -345,10 +504,12 @@ static void check_names(rules *R)
 			continue;
 		int first = wf_find_parcel(w, p->name);
 		if (first >= 0 && first != i)
-			bad(R, p->line, p->name,
-			    "parcel name '%s' used twice (first at line "
-			    "%u)",
-			    p->name, w->parcels[first].line);
+			wf_diag_help(bad_at(R, pos_or(p->pos_name, p->line), p->name,
+			                    "duplicate",
+			                    "parcel name '%s' used twice (first at line "
+			                    "%u)",
+			                    p->name, w->parcels[first].line),
+			             "give each parcel its own name");
 	}
 }
 

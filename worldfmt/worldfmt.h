@@ -23,16 +23,30 @@
  * Errors are values: parsing and validation append to a wf_diags and go on,
  * so that all of a file's errors are reported, up to `max` (then `dropped`
  * counts the rest). `file` is the path as given; line and col are 1-based,
- * col counting bytes (0 when the error is about the whole file). */
+ * col counting bytes (0 when the error is about the whole file). end_col is
+ * the column just past the offending token (exclusive, like SARIF's
+ * endColumn), so [col, end_col) is what a caret underlines; 0 when unknown.
+ * `rule` names what was broken, one of the ids in acre-world(5),
+ * DIAGNOSTICS ("syntax", "unknown-zone" …); `help`, when set, is the fix in
+ * one line ("did you mean 'commercial'?"). */
 typedef enum { WF_ERROR, WF_WARNING } wf_severity;
 
 typedef struct wf_diag {
 	wf_severity severity;
 	const char *file; /* a copy of the name passed in, freed with the diags */
 	uint32_t line, col;
+	uint32_t end_col; /* exclusive; 0 when unknown */
+	const char *rule; /* a static string, or NULL */
 	char *parcel;     /* the parcel this is about, or NULL (malloc'd) */
 	char *msg;        /* malloc'd, no trailing newline */
+	char *help;       /* malloc'd, or NULL */
 } wf_diag;
+
+/* A position in the file: line and byte columns [col, end), 1-based; all 0
+ * when unknown (a model built by an editor rather than parsed). */
+typedef struct wf_pos {
+	uint32_t line, col, end;
+} wf_pos;
 
 typedef struct wf_diags {
 	wf_diag *v;
@@ -44,13 +58,34 @@ typedef struct wf_diags {
 
 #define WF_MAX_DIAGS 100
 
-void wf_diag_add(wf_diags *d, wf_severity sev, const char *file, uint32_t line,
-                 uint32_t col, const char *parcel, const char *fmt, ...)
+/* Appends a diagnostic; returns it (to set end_col, rule and help), or NULL
+ * when it was not recorded (over the cap, out of memory). */
+wf_diag *wf_diag_add(wf_diags *d, wf_severity sev, const char *file, uint32_t line,
+                     uint32_t col, const char *parcel, const char *fmt, ...)
 	__attribute__((format(printf, 7, 8)));
+/* Sets g's help line (g may be NULL: nothing happens). */
+void wf_diag_help(wf_diag *g, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* ---- Suggestions ----------------------------------------------------------
+ * "Did you mean": the candidate closest to `word` by edit distance
+ * (Damerau-Levenshtein: a swap of two neighbours counts one), when it is
+ * close enough to be a typo (at most a third of the word's length, at
+ * least 1, at most 3; nothing for words under three bytes) and not the
+ * word itself; else NULL. Candidates are
+ * `n` strings at base + i * stride (a `const char *` field of an array of
+ * structs, or an array of strings with stride sizeof(char *)); NULL ones
+ * are skipped. Ties go to the first candidate. */
+const char *wf_suggest(const char *word, const void *base, size_t stride, int n);
+/* The same over a NULL-terminated list of strings. */
+const char *wf_suggest_list(const char *word, const char *const *list);
+/* The edit distance itself, capped: returns max + 1 when it exceeds max. */
+int wf_edit_distance(const char *a, const char *b, int max);
 void wf_diags_free(wf_diags *d);
-/* "FILE:LINE:COL: message" ("FILE: message" when line is 0; "warning: "
- * before warnings' messages) into buf, truncated to size; returns the length
- * snprintf would have written. The one format every command prints. */
+/* "FILE:LINE:COL: error: message [rule]" ("FILE: error: …" when line is 0;
+ * "warning" for warnings) into buf, truncated to size; returns the length
+ * snprintf would have written. The first line of every diagnostic a
+ * command prints (the source line, caret and help follow it). */
 int wf_diag_format(const wf_diag *g, char *buf, size_t size);
 
 /* ---- Limits (also in acre-world(5)) -------------------------------------- */
@@ -105,6 +140,7 @@ typedef struct wf_glyph {
 	int nattrs;
 	wf_note note;
 	uint32_t line;
+	wf_pos pos_glyph, pos_name, pos_script; /* tokens of its line */
 } wf_glyph;
 
 /* Capabilities a zone may allow (`allow scripts tiles …`). */
@@ -136,6 +172,7 @@ typedef struct wf_zone {
 	uint32_t line;
 	wf_note allow_note;       /* the `allow` line(s), merged into one */
 	wf_note max_note;         /* the `max-entities-per-parcel` line */
+	wf_pos pos_name;          /* the zone's name on its `zone` line */
 } wf_zone;
 
 typedef struct wf_entity {
@@ -147,6 +184,7 @@ typedef struct wf_entity {
 	int nattrs;
 	wf_note note;
 	uint32_t line;
+	wf_pos pos_name, pos_xy, pos_glyph, pos_script; /* tokens of its line */
 } wf_entity;
 
 /* Statement slots of a parcel block, for keeping their comments. */
@@ -173,6 +211,11 @@ typedef struct wf_parcel {
 	wf_note notes[WF_PS_NSLOTS];
 	uint32_t line;        /* of the `parcel` statement */
 	uint32_t layout_line; /* of the first layout row, 0 when none */
+	/* Where each statement's value is, so that a rule can point at the line
+	 * that is wrong rather than at the block (zeroes when not parsed). */
+	wf_pos pos_name, pos_xy; /* on the `parcel` line: NAME, and X..Y */
+	wf_pos pos_size, pos_owner, pos_zone, pos_script;
+	wf_pos pos_layout;       /* the `layout` keyword */
 } wf_parcel;
 
 /* Statement slots of the world header, for keeping their comments. */
@@ -201,6 +244,8 @@ typedef struct wf_world {
 	wf_attr *attrs;
 	int nattrs;
 	wf_note notes[WF_WS_NSLOTS];
+	/* Values of the header statements, for rules that point at them. */
+	wf_pos pos_format, pos_size, pos_parcel_size, pos_budget, pos_events;
 	/* Derived: unit-parcel grid → parcel index, or -1. Built by
 	 * wf_world_index(); NULL until then. */
 	int32_t *grid;
@@ -351,6 +396,11 @@ typedef struct wf_gen_opts {
 	int64_t parcels;     /* default 65536 */
 	int scripted_pct;    /* 0..100 */
 	uint64_t seed;
+	/* Called now and then with the parcels made so far (may be NULL),
+	 * and with done == total before the files are written: a big street
+	 * takes seconds, and the caller may show progress. */
+	void (*progress)(void *ud, int64_t done, int64_t total);
+	void *progress_ud;
 } wf_gen_opts;
 int wf_gen_street(const char *dir, const wf_gen_opts *o, char *err, size_t errlen);
 
@@ -368,6 +418,36 @@ bool wf_size_parse(const char *s, size_t n, uint64_t max, uint64_t *out);
 #define WF_MAX_MEMORY (INT64_C(1) << 40) /* a budget's memory= per unit parcel */
 /* Is s[0..n) valid UTF-8 (wf_utf8_len's rules) throughout? */
 bool wf_utf8_valid(const char *s, size_t n);
+
+/* ---- Source lines under diagnostics ----------------------------------------
+ * The lines that follow a diagnostic's first line (worldfmt/source.c):
+ *
+ *      27 |   zone comercial
+ *         |        ^^^^^^^^^
+ *        help: did you mean 'commercial'?
+ *
+ * A wf_source reads the named file again (wf_read_named, up to 64 MiB) and
+ * keeps the last one read, so a list of diagnostics sorted by file reads
+ * each once; zero-initialise it, wf_source_free it. */
+typedef struct wf_source {
+	char *path, *data;
+	size_t len;
+} wf_source;
+void wf_source_free(wf_source *src);
+/* Use `data` as the text of `name` (a script read from standard input
+ * cannot be read again). */
+void wf_source_set(wf_source *src, const char *name, const char *data, size_t len);
+/* Append the source line of `file` with '^' under columns [col, end_col)
+ * (one caret when end_col is 0) and "help: …" when help is not NULL, with
+ * ANSI colours when `color`. Appends nothing for what cannot be shown. */
+void wf_source_snippet(wf_source *src, wf_buf *out, const char *file, uint32_t line,
+                       uint32_t col, uint32_t end_col, const char *help, bool color);
+/* A column for a message without one (Lua's "FILE:LINE: message"): the
+ * token it names ("near 'x'"), or a string it quotes as the line writes
+ * it, else the line's first non-blank. False when the line cannot be
+ * read (Lua names the line after the last for an unfinished chunk). */
+bool wf_source_token(wf_source *src, const char *file, uint32_t *line, const char *msg,
+                     uint32_t *col, uint32_t *end_col);
 
 /* ---- UTF-8 ---------------------------------------------------------------- */
 /* Length in bytes of the valid UTF-8 sequence at s (at most n bytes), or 0

@@ -106,7 +106,7 @@ test_expect 'fmt --stats prints throughput, writes nothing, reports rule errors'
 	grep -q "^s/world.acre: [0-9]* bytes, parse .* MB/s, .* MB/s of CPU time$" out &&
 	mkdir w && cp "$G/comments.in.acre" w/world.acre &&
 	expect_exit 1 acre fmt --stats w >out 2>err && grep -q "MB/s" out &&
-	grep -q "^w/world.acre:1:1: events file .ev.txt. not found in the world$" err &&
+	grep -q "^w/world.acre:6:10: error: events file .ev.txt. not found in the world \[missing-events\]$" err &&
 	cmp "$G/comments.in.acre" w/world.acre
 '
 

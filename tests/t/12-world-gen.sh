@@ -37,7 +37,7 @@ test_expect 'gen refuses to overwrite a world and checks its options' '
 	expect_exit 2 acre gen street --seed x t 2>err &&
 	expect_exit 2 acre gen town t 2>err && grep -q "only .street." err &&
 	expect_exit 2 acre gen street 2>err && grep -q "give a DIR" err &&
-	expect_exit 2 acre gen street --parcels 2>err && grep -q "wants a value" err &&
+	expect_exit 2 acre gen street --parcels 2>err && grep -q "needs a value" err &&
 	test ! -e t
 '
 

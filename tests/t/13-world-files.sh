@@ -14,7 +14,7 @@ test_expect 'a script that is a symbolic link out of the world is refused' '
 	secret && cp -R "$SAMPLES/starter" w &&
 	rm w/scripts/square.lua && ln -s "$T/secret.txt" w/scripts/square.lua &&
 	expect_exit 1 acre check w >out 2>err &&
-	grep -q "^w/world.acre:[0-9]*:[0-9]*: error: script .scripts/square.lua. is a symbolic link; a world.s files must be regular files inside it \[rules\]$" out &&
+	grep -q "^w/world.acre:[0-9]*:[0-9]*: error: script .scripts/square.lua. is a symbolic link; a world.s files must be regular files inside it \[file\]$" out &&
 	no_secret out err &&
 	expect_exit 1 acre run --ticks 1 w >out 2>err && no_secret out err
 '
@@ -48,7 +48,7 @@ test_expect 'an events path that climbs out of the world is a rule error' '
 	secret && cp -R "$SAMPLES/starter" w &&
 	sed -i "s|^  budget |  events \"../../secret.txt\"\n  budget |" w/world.acre &&
 	expect_exit 1 acre check w >out 2>err &&
-	grep -q "error: events file path .\.\./\.\./secret\.txt. must be relative to the world and stay inside it \[rules\]$" out &&
+	grep -q "error: events file path .\.\./\.\./secret\.txt. must be relative to the world and stay inside it \[file-path\]$" out &&
 	no_secret out err
 '
 

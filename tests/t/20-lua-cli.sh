@@ -22,18 +22,23 @@ test_expect 'require finds modules next to the script' '
 	echo 7 >want && expect_same want out
 '
 
-test_expect 'a runtime error exits 1 with FILE:LINE: message' '
+test_expect 'a runtime error exits 1 with FILE:LINE:COL: error: message [rule]' '
 	printf "local x = 1\nerror(\"boom\")\n" >a.lua &&
 	expect_exit 1 acre lua a.lua 2>err &&
 	head -n 1 err >first &&
-	echo "a.lua:2: boom" >want && expect_same want first &&
+	echo "a.lua:2:1: error: boom [lua-runtime]" >want && expect_same want first &&
 	grep -q "a.lua:2: in main chunk" err
 '
 
 test_expect 'a syntax error exits 1' '
 	printf "x = = 1\n" >a.lua &&
 	expect_exit 1 acre lua a.lua 2>err &&
-	echo "a.lua:1: unexpected symbol near '"'"'='"'"'" >want && expect_same want err
+	cat >want <<-\EOF &&
+	a.lua:1:5: error: unexpected symbol near '"'"'='"'"' [lua-syntax]
+	    1 | x = = 1
+	      |     ^
+	EOF
+	expect_same want err
 '
 
 test_expect 'a missing script is a usage error' '
@@ -69,18 +74,18 @@ test_expect '--output caps what print writes, also under pcall' '
 	expect_exit 1 acre lua --output 64KiB a.lua >out 2>err &&
 	test $(wc -c <out) -le 65536 &&
 	head -n 1 err >first &&
-	echo "a.lua:1: output limit exceeded (limit 65536 bytes)" >want &&
+	echo "a.lua:1:1: error: output limit exceeded (limit 65536 bytes) [output]" >want &&
 	expect_same want first &&
 	expect_exit 1 acre lua a.lua >out 2>err &&
 	test $(wc -c <out) -le 67108864 &&
-	grep -q "^a.lua:1: output limit exceeded (limit 67108864 bytes)" err
+	grep -q "^a.lua:1:1: error: output limit exceeded (limit 67108864 bytes) \[output\]" err
 '
 
 test_expect '--instructions limits the run' '
 	echo "for i = 1, 1e6 do end print(\"done\")" >a.lua &&
 	acre lua --instructions 2000000 a.lua >out && grep -q done out &&
 	expect_exit 1 acre lua --instructions 1000 a.lua 2>err &&
-	echo "a.lua:1: instruction budget exhausted (call limit 1000)" >want &&
+	echo "a.lua:1:1: error: instruction budget exhausted (call limit 1000) [instructions]" >want &&
 	head -n 1 err >first && expect_same want first
 '
 
@@ -94,12 +99,42 @@ test_expect 'a #! first line is skipped and line numbers stay' '
 	printf "#!/usr/bin/env acre lua\nprint(\"hi\")\nerror(\"x\")\n" >a.lua &&
 	expect_exit 1 acre lua a.lua >out 2>err &&
 	echo hi >want && expect_same want out &&
-	head -n 1 err >first && echo "a.lua:3: x" >want && expect_same want first
+	head -n 1 err >first && echo "a.lua:3:1: error: x [lua-runtime]" >want && expect_same want first
 '
 
 test_expect 'a directory is not a script' '
 	mkdir d && expect_exit 2 acre lua d 2>err &&
 	echo "acre: lua: d: not a regular file" >want && expect_same want err
+'
+
+test_expect 'a UTF-8 byte order mark is skipped, as in the world file' '
+	printf "\357\273\277print(\"bom\")\nerror(\"x\")\n" >a.lua &&
+	expect_exit 1 acre lua a.lua >out 2>err &&
+	echo bom >want && expect_same want out &&
+	head -n 1 err | grep -qx "a.lua:2:1: error: x \[lua-runtime\]"
+'
+
+test_expect '--world and --parcel run a script with that parcel'"'"'s API' '
+	acre init w >/dev/null &&
+	printf "print(\"hi\")\ntiles.set(2, 2, \"lamp\")\nfunction on_tick() log.info(\"t\") end\n" >ok.lua &&
+	acre lua --world w --parcel hello --ticks 2 ok.lua >out &&
+	printf "0 hello print hi\n0 hello tile 2 2 *\n1 hello log info t\n2 hello log info t\n" >want &&
+	expect_same want out
+'
+
+test_expect 'a parcel or API name that is not there gets a suggestion' '
+	acre init w >/dev/null &&
+	echo "print(1)" >ok.lua &&
+	expect_exit 2 acre lua --world w --parcel helo ok.lua 2>err &&
+	grep -qx "acre: lua: no parcel .helo. in w/world.acre; did you mean .hello.?" err &&
+	echo "messages.send(\"hllo\", 1)" | expect_exit 1 acre lua --world=w --parcel=hello - >out 2>err &&
+	head -n 1 err | grep -qx "stdin:1:15: error: messages.send: no parcel named .hllo. (did you mean .hello.?) \[lua-runtime\]"
+'
+
+test_expect '--world without --parcel is a usage error' '
+	echo "print(1)" >ok.lua &&
+	expect_exit 2 acre lua --world . ok.lua 2>err &&
+	grep -q "^acre lua: --world and --ticks need --parcel NAME$" err
 '
 
 test_done

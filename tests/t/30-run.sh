@@ -157,4 +157,15 @@ test_expect 'run: --ticks 0 runs on_load only' '
 	grep -qx "0 a log info up" tr &&
 	grep -qx "0 ticks, 3 scripted parcels, 0 failures" out
 '
+test_expect 'a long run shows its progress on a terminal, and never in a pipe' '
+	command -v script >/dev/null || exit 0
+	acre init w >/dev/null &&
+	printf "function on_tick() local x = 0 for i = 1, 200000 do x = x + i end end\n" >w/scripts/hello.lua &&
+	script -qc "$ACRE_BIN run -q --ticks 400 w" /dev/null | tr "\r" "\n" >tty &&
+	grep -q "^acre run: tick [0-9]* of 400 ([0-9]*%)" tty && grep -q "state [0-9a-f]\{16\}" tty &&
+	acre run -q --ticks 400 w >out 2>err && test ! -s err &&
+	ACRE_NO_PROGRESS=1 script -qc "$ACRE_BIN run -q --ticks 400 w" /dev/null >tty2 &&
+	! grep -q "acre run: tick" tty2
+'
+
 test_done

@@ -41,8 +41,9 @@ test_expect 'log ids are the commits git has' '
 	git log -2 --format=%h --abbrev=10 >want && expect_same want got
 '
 
-test_expect 'log of a parcel that never existed is empty' '
-	history && acre log --parcel nosuch >out && test ! -s out
+test_expect 'log of a parcel that never existed exits 2 and prints no commit' '
+	history && expect_exit 2 acre log --parcel nosuch >out 2>err && test ! -s out &&
+	grep -q "no parcel .nosuch." err
 '
 
 test_expect 'blame attributes each layout row and script line' '
@@ -70,6 +71,21 @@ test_expect 'log and blame skip long runs of unrelated commits' '
 	done &&
 	acre log --parcel hello >out && test "$(wc -l <out)" = 1 &&
 	acre blame hello >out && grep -qx "parcel hello: layout, 8 rows" out
+'
+
+test_expect 'log --parcel of a parcel the history never had fails like blame' '
+	acre init w >/dev/null &&
+	expect_exit 2 acre log --parcel nope w 2>err &&
+	grep -qx "acre: no parcel .nope. in world.acre at HEAD, nor in its history" err &&
+	acre log --parcel hello w >out && test "$(wc -l <out)" = 1
+'
+
+test_expect 'log --parcel of a removed parcel still shows its history' '
+	acre init w >/dev/null &&
+	sed -i "/^parcel hello/,/^end/d" w/world.acre &&
+	acre commit -m "remove hello" w >/dev/null &&
+	acre log --parcel hello w >out && test "$(wc -l <out)" = 2 &&
+	head -n 1 out | grep -q "remove hello$"
 '
 
 test_done

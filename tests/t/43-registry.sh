@@ -13,7 +13,7 @@ indexed() {
 
 test_expect 'index records revisions, parcels and first claims' '
 	indexed &&
-	echo "indexed w: 1 revisions, 1 parcels, 1 new claims" >want && expect_same want out &&
+	echo "indexed w: 1 revision, 1 parcel, 1 new claim" >want && expect_same want out &&
 	test "$(sqlite3 reg.db "PRAGMA journal_mode")" = wal &&
 	test "$(sqlite3 reg.db "SELECT owner || \":\" || source FROM claims")" = tester:file
 '
@@ -47,7 +47,7 @@ test_expect 'an owner edited in world.acre never transfers the land' '
 	indexed && cd w &&
 	sed -i "s/owner \"tester\"/owner \"mallory\"/" world.acre &&
 	acre commit -m steal >/dev/null && acre index >out 2>err &&
-	grep -q "1 parcels name an owner in world.acre that the registry does not record" err &&
+	grep -q "1 parcel names an owner in world.acre that the registry does not record" err &&
 	acre who 16 8 | grep -q "^owner: tester ("
 '
 
@@ -119,7 +119,7 @@ test_expect 'a world name finds its world only when one world has it' '
 
 test_expect 'ls lists worlds, and the parcels of one' '
 	indexed && acre ls >out &&
-	grep -q "^w  *1 revisions  *1 parcels  *1 claims  *0 runs  *-  *$T/w$" out &&
+	grep -q "^w  *1 revision  *1 parcel  *1 claim  *0 runs  *-  *$T/w$" out &&
 	acre ls w >out &&
 	grep -q "^hello  *1  *1 1x1  *commercial  *tester (file by (platform))$" out
 '
@@ -183,7 +183,7 @@ test_expect 'validation runs recorded by check --record show in ls and stats' '
 	indexed && acre check w >/dev/null &&
 	test "$(sqlite3 reg.db "SELECT count(*) FROM runs")" = 0 &&
 	acre check --record w >/dev/null &&
-	acre ls | grep -q "^w  *1 revisions  *1 parcels  *1 claims  *1 runs  *valid " &&
+	acre ls | grep -q "^w  *1 revision  *1 parcel  *1 claim  *1 run  *valid " &&
 	acre stats w >out && grep -qx "validation runs  1 (1 valid, 0 invalid)" out &&
 	grep -q "^peak instructions [0-9]* (w:hello)$" out &&
 	test "$(sqlite3 reg.db "SELECT count(*) FROM run_parcels")" = 1

@@ -185,7 +185,7 @@ test_expect 'a tile conflict points at its line and column' '
 	merge_conflict "tile a 1 0 \"#\"" "tile a 1 0 \"+\"" "tile (1, 0)" &&
 	line=$(grep -n "^    \.#\.\.$" world.acre | cut -d: -f1) &&
 	grep -F "world.acre:$line:6: error: merge conflict in parcel a" ../check.out &&
-	grep -F "world.acre:$line:6: merge conflict in parcel a" ../merge.out
+	grep -F "world.acre:$line:6: error: merge conflict in parcel a" ../merge.out
 '
 
 test_expect 'different header fields merge by key' '

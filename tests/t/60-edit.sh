@@ -300,7 +300,7 @@ test_expect 'play a few ticks; leaving play restores the edited world' '
 
 test_expect 'play refuses a world with problems' '
 	starter && rm w/scripts/square.lua && ed_start w && wait_for "$STATUS" &&
-	keys P && wait_for "the world has 1 problems: fix them first (! lists them)" &&
+	keys P && wait_for "the world has 1 problem: fix it first (! lists it)" &&
 	ed_stop
 '
 

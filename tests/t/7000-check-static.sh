@@ -20,7 +20,8 @@ test_expect 'a syntax error is reported as file:line:col and exits 1' '
 	printf "parcel x 3 1\n  owner \"bob\"\n  foo\nend\n" >>w/world.acre &&
 	expect_exit 1 acre check w >out &&
 	n=$(grep -c "" w/world.acre) &&
-	grep -qx "w/world.acre:$((n - 1)):3: error: expected size, owner, zone, script, layout, entity, key=value or .end. in parcel .x., found .foo. \[format\]" out &&
+	grep -qx "w/world.acre:$((n - 1)):3: error: unknown keyword .foo. in parcel .x. \[unknown-keyword\]" out &&
+	grep -qx "  *$((n - 1)) |   foo" out && grep -qx "  *|   ^^^" out &&
 	grep -qx "parcel x (owner bob)" out &&
 	grep -q "^invalid: 1 error, 1 parcel failing of 3 parcels" out
 '
@@ -29,8 +30,8 @@ test_expect 'every error of a file is listed, grouped by parcel' '
 	cp -R "$SAMPLES/starter" w &&
 	printf "parcel x 1 0\nend\nparcel y 9 9\nend\n" >>w/world.acre &&
 	expect_exit 1 acre check w >out &&
-	grep -q "^w/world.acre:[0-9]*:1: error: parcel .x. overlaps parcel .square. (line 29) \[rules\]$" out &&
-	grep -q "^w/world.acre:[0-9]*:[0-9]*: error: .*y.* \[rules\]$" out &&
+	grep -q "^w/world.acre:[0-9]*:10: error: parcel .x. overlaps parcel .square. (line 29) \[overlap\]$" out &&
+	grep -q "^w/world.acre:[0-9]*:10: error: .*y.* \[parcel-outside\]$" out &&
 	test "$(grep -c "^parcel [xy]$" out)" = 2 &&
 	grep -q "^invalid: 2 errors, 2 parcels failing of 4 parcels" out
 '
@@ -39,7 +40,7 @@ test_expect 'a missing script is a rules error naming the parcel' '
 	cp -R "$SAMPLES/starter" w && rm w/scripts/square.lua &&
 	expect_exit 1 acre check w >out &&
 	grep -q "^parcel square (owner ada)$" out &&
-	grep -q "square.lua.*\[rules\]$" out
+	grep -q "square.lua.*\[missing-script\]$" out
 '
 
 test_expect 'an unknown option exits 2 with the usage' '

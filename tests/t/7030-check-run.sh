@@ -56,14 +56,16 @@ test_expect 'every handler failure is reported with parcel, file:line, limit and
 	expect_exit 1 acre check --ticks 8 w >out &&
 	cat >want <<-EOF &&
 	parcel boom (owner ann)
-	w/scripts/boom.lua:5: error: on_tick at tick 3: the boiler burst [runtime]
+	w/scripts/boom.lua:5:3: error: on_tick at tick 3: the boiler burst [runtime]
+	    5 |         error("the boiler burst")
+	      |         ^^^^^^^^^^^^^^^^^^^^^^^^^
 	parcel spin (owner bo)
 	w/scripts/spin.lua:2: error: on_tick at tick 1: instruction budget exhausted (call limit 200000); 8 times, the last at tick 8 (used 200000 of 200000) [instructions]
 	parcel broken
 	w/scripts/broken.lua:2: error: load: <name> or '"'"'...'"'"' expected near <eof> [script]
 	parcel hog
 	EOF
-	head -n 7 out >got && expect_same want got &&
+	head -n 9 out >got && expect_same want got &&
 	grep -q "^w/scripts/hog.lua:3: error: on_tick at tick 5: not enough memory (limit 131072 bytes); 4 times, the last at tick 8 (used [0-9]* of 131072) \[memory\]$" out &&
 	grep -q "^invalid: 4 errors, 4 parcels failing of 5 parcels, 5 scripted; 8 ticks run twice (5 parcels ran, 0 from the registry), state [0-9a-f]\{16\}$" out
 '
@@ -132,7 +134,7 @@ assert locs == [(\"instructions\", \"w/scripts/spin.lua\", 2), (\"memory\", \"w/
 test_expect 'GitHub annotations carry the script file and line' '
 	trouble &&
 	expect_exit 1 acre check --ticks 8 --format github w >out &&
-	grep -qx "::error file=w/scripts/boom.lua,line=5,title=acre check runtime%3A parcel boom::on_tick at tick 3: the boiler burst" out
+	grep -qx "::error file=w/scripts/boom.lua,line=5,col=3,endColumn=28,title=acre check runtime%3A parcel boom::on_tick at tick 3: the boiler burst" out
 '
 
 test_expect 'a bad events file is reported as file:line:col and nothing runs' '

@@ -164,7 +164,7 @@ assert any(\"upload-sarif\" in s.get(\"uses\",\"\") for s in usteps)
 	mkdir -p reports &&
 	expect_exit 1 acre check --base "origin/$BASE" --format github \
 		--format sarif=reports/acre.sarif --format json=reports/acre.json . >../out &&
-	grep -q "^::error file=world.acre,line=[0-9]*,col=1,title=acre check rules%3A parcel x::parcel .x. overlaps parcel .square." ../out &&
+	grep -q "^::error file=world.acre,line=[0-9]*,col=10,endColumn=13,title=acre check rules%3A parcel x::parcel .x. overlaps parcel .square." ../out &&
 	python3 -c "
 import json
 s=json.load(open(\"reports/acre.sarif\"))

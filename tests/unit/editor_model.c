@@ -71,6 +71,8 @@ static void test_moves(void)
 	CHECK(ed_goto_parcel(&m, "b") == 0 && m.cx == 0 && m.cy == 4, "goto parcel");
 	CHECK(ed_goto_parcel(&m, "zz") == -1, "goto unknown parcel fails");
 	CHECK_STR(m.err, "no parcel named 'zz'", "goto names the missing parcel");
+	CHECK(ed_goto_parcel(&m, "bb") == -1, "goto a near miss fails");
+	CHECK_STR(m.err, "no parcel named 'bb'", "no suggestion for a two-letter name");
 	CHECK(ed_parcel_here(&m) == 1, "parcel under the cursor");
 	ed_goto(&m, 9, 0);
 	CHECK(ed_parcel_here(&m) == -1 && ed_tile(&m, 9, 0) == -1, "no parcel at 9 0");
@@ -198,6 +200,8 @@ static void test_properties(void)
 	          "and says why");
 	CHECK(ed_set_zone(&m, 0, "nope") == -1, "unknown zone refused");
 	CHECK_STR(m.err, "no zone named 'nope'", "and says why");
+	CHECK(ed_set_zone(&m, 0, "shpo") == -1, "a mistyped zone is refused");
+	CHECK_STR(m.err, "no zone named 'shpo'; did you mean 'shop'?", "with the near name");
 	CHECK(ed_set_zone(&m, 0, "shop") == 0 && w->parcels[0].zone_index == 0,
 	      "set zone");
 	CHECK(ed_set_script(&m, 0, "scripts/a.lua") == -1,

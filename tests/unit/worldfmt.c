@@ -214,35 +214,41 @@ static const struct rule_case {
 } rule_cases[] = {
     {"valid", "parcel a 0 0\nend\n", NULL},
     {"outside the world", "parcel a 1 0\n  size 2 1\nend\n",
-     "world.acre:9:1: parcel 'a' at 1 0 (size 2×1) is outside the world (2×1 unit "
-     "parcels)"},
+     "world.acre:10:8: error: parcel 'a' at 1 0 (size 2×1) is outside the world "
+     "(2×1 unit parcels) [parcel-outside]"},
     {"overlap", "parcel a 0 0\nend\nparcel b 0 0\nend\n",
-     "world.acre:11:1: parcel 'b' overlaps parcel 'a' (line 9)"},
+     "world.acre:11:10: error: parcel 'b' overlaps parcel 'a' (line 9) [overlap]"},
     {"duplicate parcel", "parcel a 0 0\nend\nparcel a 1 0\nend\n",
-     "world.acre:11:1: parcel name 'a' used twice (first at line 9)"},
+     "world.acre:11:8: error: parcel name 'a' used twice (first at line 9) "
+     "[duplicate]"},
     {"unknown zone", "parcel a 0 0\n  zone nowhere\nend\n",
-     "world.acre:9:1: parcel 'a' names unknown zone 'nowhere'"},
+     "world.acre:10:8: error: parcel 'a' names unknown zone 'nowhere' "
+     "[unknown-zone]"},
     {"script not allowed",
      "zone quiet\n  allow tiles\nend\nparcel a 0 0\n"
      "  zone quiet\n  script \"s.lua\"\nend\n",
-     "world.acre:12:1: parcel 'a' has a script but zone 'quiet' does not allow "
-     "scripts"},
+     "world.acre:14:10: error: parcel 'a' has a script but zone 'quiet' does not "
+     "allow scripts [script-not-allowed]"},
     {"script missing", "parcel a 0 0\n  script \"scripts/nope.lua\"\nend\n",
-     "world.acre:9:1: script 'scripts/nope.lua' not found in the world"},
+     "world.acre:10:10: error: script 'scripts/nope.lua' not found in the world "
+     "[missing-script]"},
     {"script escapes", "parcel a 0 0\n  script \"../x.lua\"\nend\n",
-     "world.acre:9:1: script path '../x.lua' must be relative to the world and stay "
-     "inside it"},
+     "world.acre:10:10: error: script path '../x.lua' must be relative to the "
+     "world and stay inside it [file-path]"},
     {"entity outside", "parcel a 0 0\n  entity e 2 0\nend\n",
-     "world.acre:10:1: entity 'e' at 2 0 is outside parcel 'a' (2×2 tiles)"},
+     "world.acre:10:12: error: entity 'e' at 2 0 is outside parcel 'a' (2×2 "
+     "tiles) [entity-outside]"},
     {"entity names", "parcel a 0 0\n  entity e 0 0\n  entity e 1 1\nend\n",
-     "world.acre:9:1: entity name 'e' used twice in parcel 'a'"},
+     "world.acre:11:10: error: entity name 'e' used twice in parcel 'a' (first "
+     "at line 10) [duplicate]"},
     {"entity cap",
      "zone tight\n  max-entities-per-parcel 1\nend\nparcel a 0 0\n"
      "  zone tight\n  entity e 0 0\n  entity f 1 1\nend\n",
-     "world.acre:12:1: parcel 'a' has 2 entities; its budget allows 1 (1 unit "
-     "parcels × 1)"},
+     "world.acre:15:10: error: parcel 'a' has 2 entities; its budget allows 1 (1 "
+     "unit parcel × 1) [budget]"},
     {"duplicate zone", "zone z\nend\nzone z\nend\n",
-     "world.acre:11:1: zone 'z' defined twice (first at line 9)"},
+     "world.acre:11:6: error: zone 'z' defined twice (first at line 9) "
+     "[duplicate]"},
 };
 
 static void test_rules(void)
@@ -280,13 +286,13 @@ static void test_rules(void)
 	if (d.n == 2) {
 		wf_diag_format(&d.v[0], buf, sizeof buf);
 		CHECK_STR(got,
-		          "world.acre:7:1: invalid glyph name 'bad name' (letters, "
-		          "digits, '_', '-' or '.', at most 64 bytes)",
+		          "world.acre:7:1: error: invalid glyph name 'bad name' "
+		          "(letters, digits, '_', '-' or '.', at most 64 bytes) [rules]",
 		          "bad palette name");
 		wf_diag_format(&d.v[1], buf, sizeof buf);
 		CHECK_STR(got,
-		          "world.acre:7:1: glyph \"#\" defined twice in the palette "
-		          "(first at line 6)",
+		          "world.acre:7:3: error: glyph \"#\" defined twice in the "
+		          "palette (first at line 6) [duplicate]",
 		          "duplicate glyph");
 	}
 	wf_world_free(w);
@@ -477,10 +483,10 @@ static void test_tile_limits(void)
 	                        &d);
 	CHECK(w && d.errors == 0, "a world of 2^36 tiles parses (no layout)");
 	CHECK(wf_validate(w, NULL, "world.acre", &d) == 2, "two rule errors");
-	CHECK(d.n == 2 && d.v[0].line == 1 &&
+	CHECK(d.n == 2 && d.v[0].line == 2 &&
 	          strstr(d.v[0].msg, "at most 268435456 are allowed"),
 	      "the world's tiles are over the limit: %s", d.n ? d.v[0].msg : "");
-	CHECK(d.n == 2 && d.v[1].line == 7 &&
+	CHECK(d.n == 2 && d.v[1].line == 8 &&
 	          strstr(d.v[1].msg, "a parcel may have at most 16777216"),
 	      "the parcel's tiles are over the limit: %s", d.n > 1 ? d.v[1].msg : "");
 	wf_diags_free(&d);

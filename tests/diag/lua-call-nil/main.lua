@@ -1,0 +1,3 @@
+-- diag: 3:3
+local t = {}
+  t.go()

@@ -1,0 +1,2 @@
+-- diag: 3
+local t = {
