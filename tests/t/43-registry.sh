@@ -21,7 +21,7 @@ test_expect 'index records revisions, parcels and first claims' '
 test_expect 'index warns when an owner it claims for is a display name, not a login' '
 	ACRE_REGISTRY=$T/reg.db &&
 	GIT_AUTHOR_NAME="Ada Creator" acre init w >/dev/null && acre index w >out 2>err &&
-	grep -q "1 new claims name an owner that is not a login" err &&
+	grep -q "1 new claim names an owner that is not a login" err &&
 	acre grant --platform --world w hello ada >/dev/null &&
 	acre who 16 8 w | grep -q "^owner: ada (granted by (platform), "
 '
@@ -216,7 +216,7 @@ test_expect 'on a read-only disk every command that only reads still answers' '
 		{ \"\$ACRE_BIN\" check --as tester w >check.out 2>&1; echo \$? >rc5; } &&
 		{ \"\$ACRE_BIN\" grant --as tester --world w --operator hello bo >grant.out 2>&1; echo \$? >rc6; }" &&
 	test "$(cat rc1 rc2 rc3 rc4 rc5)" = "$(printf "0\n0\n0\n0\n0")" &&
-	grep -q "^w  *1 revisions .* 1 runs  *valid " ls.out &&
+	grep -q "^w  *1 revision .* 1 run  *valid " ls.out &&
 	grep -q "^hello " lsw.out && grep -q "^owner: tester (" who.out &&
 	grep -q "^valid:" check.out &&
 	test "$(cat rc6)" = 2 && grep -q "^acre: registry ro/reg.db: " grant.out
