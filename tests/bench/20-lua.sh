@@ -65,7 +65,7 @@ for f in "$hostile"/loop-while.lua "$hostile"/*.lua; do
 		printf '%-28s %s\n' "$name" "(did not end on the budget: $(head -n 1 "$out.err" | cut -c1-60))"
 		continue
 	fi
-	t=$(awk '{ printf "%.3f", $1 + $2 }' "$out")
+	t=$(tail -n 1 "$out" | awk '{ printf "%.3f", $1 + $2 }')
 	ns=$(awk -v t="$t" -v u="$units" 'BEGIN { printf "%.2f", t * 1e9 / u }')
 	[ -z "$plain" ] && plain=$ns
 	x=$(awk -v a="$ns" -v b="$plain" 'BEGIN { if (b < 0.01) b = 0.01; printf "%.1f", a / b }')
