@@ -11,7 +11,7 @@
 #   make install / uninstall   honour PREFIX and DESTDIR
 #
 # Lua 5.4 is built from the distribution's source package with Acre's patches
-# from vm/lua-patches/ applied in order (see DESIGN.md §1). LUA_SRC=DIR uses
+# from vm/lua-patches/ applied in order (see vm/README.md). LUA_SRC=DIR uses
 # any Lua 5.4 source tree instead. Directories may add rules in a module.mk
 # fragment, included below; there is no recursive make.
 
@@ -20,9 +20,20 @@ DESTDIR ?=
 BINDIR  ?= $(PREFIX)/bin
 MANDIR  ?= $(PREFIX)/share/man
 
+VERSION := 0.1.0
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN    := -Wall -Wextra
+# Lua's own warning flags (the CFLAGS of its src/Makefile); Lua is compiled
+# with these and Acre's. WERROR=1 (as CI builds) makes every warning, in
+# Acre's code and in patched Lua, an error.
+LUA_WARN := -Wall -Wextra
+WERROR  ?=
+ifeq ($(WERROR),1)
+WERR    := -Werror
+else
+WERR    :=
+endif
 PKGS    := ncursesw sqlite3 libgit2 jansson libxxhash
 
 # Variant: the normal build lives in build/, the sanitizer build in build/san.
@@ -55,10 +66,11 @@ LUA_A    := $(B)/lua/liblua.a
 LUA_STOCK := build/lua-stock/lua
 # LUA_COMPAT_5_3 as Lua's own makefile and the distribution build it (math.pow,
 # math.log10 …, __le from __lt), for the sandbox and the stock interpreter alike.
-LUA_CFLAGS := -std=gnu99 -O2 -g -DLUA_USE_POSIX -DLUA_COMPAT_5_3 $(XFLAGS)
+LUA_CFLAGS := -std=gnu99 -O2 -g -DLUA_USE_POSIX -DLUA_COMPAT_5_3 \
+              $(sort $(LUA_WARN) $(WARN)) $(WERR) $(XFLAGS)
 
 # --- Acre ------------------------------------------------------------------
-LIB_DIRS := worldfmt vm stdlib store editor
+LIB_DIRS := worldfmt vm stdlib store check editor
 LIB_SRCS := $(sort $(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.c)))
 CLI_SRCS := $(sort $(wildcard cli/*.c))
 LIB_OBJS := $(patsubst %.c,$(B)/obj/%.o,$(LIB_SRCS))
@@ -67,13 +79,13 @@ GEN_OBJS :=
 ACRE_A   := $(B)/libacre.a
 ACRE     := $(B)/acre
 
-ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) $(XFLAGS) -I. -I$(LUA_PATCHED)/src \
-             $(PKG_CFLAGS) -MMD -MP -D_GNU_SOURCE
+ALL_CFLAGS = -std=gnu11 $(WARN) $(WERR) $(CFLAGS) $(XFLAGS) -I. -I$(LUA_PATCHED)/src \
+             $(PKG_CFLAGS) -MMD -MP -D_GNU_SOURCE -DACRE_VERSION='"$(VERSION)"'
 ALL_LDFLAGS = $(XFLAGS) $(LDFLAGS)
 ALL_LIBS = $(PKG_LIBS) -lm -lpthread
 
 .PHONY: all run test test-sanitize bench fuzz deps install uninstall clean \
-        lua-stock
+        lua-stock check-layers
 
 all: acre
 
@@ -157,8 +169,13 @@ run:
 
 test:
 	@sh mk/deps.sh packages
+	@sh mk/check-layers.sh
 	@$(MAKE) --no-print-directory acre test-bins
 	@ACRE_BUILD=$(B) sh tests/run.sh
+
+# Includes must point down the layers (each module's README says which).
+check-layers:
+	@sh mk/check-layers.sh
 
 test-sanitize:
 	@sh mk/deps.sh packages

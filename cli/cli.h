@@ -11,8 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* The version `acre --version` prints and reports carry. */
-#define ACRE_VERSION "0.1.0"
+/* ACRE_VERSION, which `acre --version` prints and reports carry, is set
+ * by the Makefile for every module. */
 
 /* Exit status, the same for every subcommand (acre(1), EXIT STATUS). */
 enum {
@@ -33,7 +33,7 @@ struct cmd_entry {
 extern const struct cmd_entry cmd_init_entry, cmd_gen_entry, cmd_fmt_entry,
 	cmd_check_entry, cmd_run_entry, cmd_lua_entry, cmd_edit_entry,
 	cmd_commit_entry, cmd_log_entry, cmd_diff_entry, cmd_blame_entry,
-	cmd_checkout_entry, cmd_index_entry, cmd_ls_entry, cmd_who_entry,
+	cmd_checkout_entry, cmd_merge_entry, cmd_index_entry, cmd_ls_entry, cmd_who_entry,
 	cmd_stats_entry, cmd_grant_entry, cmd_help_entry;
 
 /* The table, in the order `acre help` lists it; NULL-terminated. */

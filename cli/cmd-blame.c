@@ -44,6 +44,7 @@ static int cmd_blame(int argc, char **argv)
 	if (!r)
 		return CLI_USAGE;
 	int rc = store_blame_parcel(r, argv[0], &b, &err);
+	cmd_progress_clear();
 	if (rc != 0) {
 		cli_error("%s", err.msg);
 	} else {

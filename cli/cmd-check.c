@@ -1,41 +1,17 @@
 /* cmd-check.c — `acre check`: validate a world the way a platform does on
- * every submitted change: format and static rules, ownership of changed
- * parcels, scripts within their bytecode limits, a headless run done twice
- * to prove determinism, incremental with --base. The phases are in
- * cli/check-*.c (see cli/check.h); this file parses options, runs them in
- * order, writes the report and picks the exit status. */
-#include "cli/check.h"
+ * every submitted change (check/check.h). This file parses the options,
+ * runs the check, writes the report and picks the exit status. */
+#include "check/check.h"
 #include "cli/cli.h"
+#include "worldfmt/worldfmt.h"
 
+#include <errno.h>
 #include <malloc.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 extern const struct cmd_entry cmd_check_entry;
-
-int check_fail(check_ctx *c, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(c->err, sizeof c->err, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
-char *check_path(const check_ctx *c, const char *rel)
-{
-	char *s;
-	if (strcmp(c->dir, ".") == 0)
-		return strdup(rel);
-	size_t n = strlen(c->dir);
-	bool slash = n > 0 && c->dir[n - 1] == '/';
-	if (asprintf(&s, "%s%s%s", c->dir, slash ? "" : "/", rel) < 0)
-		return NULL;
-	return s;
-}
 
 /* The value of an option given as "--opt VALUE" or "--opt=VALUE"; NULL when
  * argv[*i] is another option. Advances *i past a separate value. */
@@ -57,7 +33,52 @@ static const char *opt_value(int argc, char **argv, int *i, const char *name,
 	return argv[++*i];
 }
 
-static int parse_options(check_ctx *c, int argc, char **argv, const char **world)
+/* One report to write: a format and where (NULL: standard output). */
+struct check_output {
+	check_format format;
+	const char *file;
+};
+
+#define CHECK_MAX_OUTPUTS 8
+
+/* What the command line says; the check itself takes a check_opts. */
+struct check_args {
+	struct check_output out[CHECK_MAX_OUTPUTS]; /* --format, in order */
+	int nout;
+	int64_t ticks;
+	const char *base, *as, *registry;
+};
+
+/* --format FORMAT or --format FORMAT=FILE; given more than once, one check
+ * writes every report. At most one goes to standard output. */
+static int add_output(struct check_args *c, const char *v)
+{
+	const struct cmd_entry *e = &cmd_check_entry;
+	char name[16];
+	const char *eq = strchr(v, '=');
+	size_t n = eq ? (size_t)(eq - v) : strlen(v);
+	struct check_output *o = &c->out[c->nout];
+	if (n >= sizeof name || (snprintf(name, sizeof name, "%.*s", (int)n, v),
+	                         check_format_parse(name, &o->format) != 0))
+		return cli_usage(e, "--format wants text, json, junit, sarif or "
+		                    "github, optionally =FILE, not '%s'", v);
+	if (eq && !eq[1])
+		return cli_usage(e, "--format %s= needs a file name", name);
+	if (c->nout == CHECK_MAX_OUTPUTS)
+		return cli_usage(e, "at most %d --format options", CHECK_MAX_OUTPUTS);
+	o->file = eq ? eq + 1 : NULL;
+	for (int i = 0; i < c->nout; i++) {
+		if (!o->file && !c->out[i].file)
+			return cli_usage(e, "only one --format may write to standard "
+			                    "output; give the others =FILE");
+		if (o->file && c->out[i].file && strcmp(o->file, c->out[i].file) == 0)
+			return cli_usage(e, "two reports to the same file '%s'", o->file);
+	}
+	c->nout++;
+	return CLI_OK;
+}
+
+static int parse_options(struct check_args *c, int argc, char **argv, const char **world)
 {
 	const struct cmd_entry *e = &cmd_check_entry;
 	bool dashdash = false;
@@ -72,9 +93,8 @@ static int parse_options(check_ctx *c, int argc, char **argv, const char **world
 		} else if (strcmp(a, "--") == 0) {
 			dashdash = true;
 		} else if ((v = opt_value(argc, argv, &i, "--format", &missing))) {
-			if (check_format_parse(v, &c->format) != 0)
-				return cli_usage(e, "--format wants text, json, junit, "
-				                    "sarif or github, not '%s'", v);
+			if (add_output(c, v) != CLI_OK)
+				return CLI_USAGE;
 		} else if ((v = opt_value(argc, argv, &i, "--ticks", &missing))) {
 			if (!cli_parse_int(e, "--ticks", v, 0, 1000000, &c->ticks))
 				return CLI_USAGE;
@@ -95,88 +115,80 @@ static int parse_options(check_ctx *c, int argc, char **argv, const char **world
 	return CLI_OK;
 }
 
-double check_now(void)
+/* Every report asked for, from the one check; text when none was. A report
+ * file is written whole or not at all (a temporary file renamed into
+ * place), so a workflow never uploads half a report. */
+static int write_reports(struct check_args *c, const check_report *rep)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void ctx_free(check_ctx *c)
-{
-	check_end(c);
-	for (int i = 0; i < c->nremoved; i++)
-		free(c->removed[i]);
-	free(c->removed);
-	free(c->changed);
-	free(c->rp);
-	if (c->w)
-		wf_world_free(c->w);
-	if (c->repo)
-		store_repo_close(c->repo);
-	if (c->reg)
-		store_reg_close(c->reg);
-	free(c->reg_path);
-	free(c->base_name);
-	free(c->dir);
-	free(c->file);
-	check_report_free(&c->rep);
-}
-
-/* The phases in order; -1 on an environment error. */
-static int run_phases(check_ctx *c, double t0)
-{
-	if (check_begin(c) != 0 || check_static(c) != 0)
-		return -1;
-	if (check_changes(c) != 0 || check_ownership(c) != 0)
-		return -1;
-	if (check_scripts(c) != 0)
-		return -1;
-	c->rep.seconds = check_now() - t0;
-	check_report_sort(&c->rep);
-	return check_record(c);
+	if (c->nout == 0)
+		c->out[c->nout++] = (struct check_output){.format = CHECK_TEXT};
+	int rc = 0;
+	for (int i = 0; i < c->nout; i++) {
+		const struct check_output *o = &c->out[i];
+		if (!o->file) {
+			if (check_write(stdout, rep, o->format, cli_color(1)) != 0) {
+				cli_error("check: cannot write the report");
+				rc = -1;
+			}
+			continue;
+		}
+		char *text = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&text, &len);
+		int w = f ? check_write(f, rep, o->format, false) : -1;
+		if (f && fclose(f) != 0)
+			w = -1;
+		if (w != 0 || wf_save_atomic(o->file, text, len) != 0) {
+			cli_error("check: cannot write the report to %s: %s", o->file,
+			          w != 0 ? "out of memory" : strerror(errno));
+			rc = -1;
+		}
+		free(text);
+	}
+	return rc;
 }
 
 static int cmd_check(int argc, char **argv)
 {
-	check_ctx c = {.format = CHECK_TEXT, .ticks = CHECK_DEFAULT_TICKS};
+	struct check_args c = {.ticks = CHECK_DEFAULT_TICKS};
 	const char *world = NULL;
 	int rc = parse_options(&c, argc, argv, &world);
 	if (rc != CLI_OK)
 		return rc;
-	c.dir = cli_world_dir(world);
-	if (!c.dir)
+	char *dir = cli_world_dir(world);
+	if (!dir)
 		return CLI_USAGE;
-	c.progress = isatty(2) && getenv("ACRE_NO_PROGRESS") == NULL;
+	check_opts o = {
+	    .ticks = c.ticks,
+	    .base = c.base,
+	    .as = c.as,
+	    .registry = c.registry,
+	    .progress = isatty(2) && getenv("ACRE_NO_PROGRESS") == NULL,
+	};
 	/* A check of a large world allocates and frees many big blocks (file
 	 * texts, models, two runners): keep freed memory for reuse instead of
 	 * handing it back to the kernel and faulting fresh zeroed pages in. */
 	mallopt(M_MMAP_THRESHOLD, 32 << 20);
 	mallopt(M_TRIM_THRESHOLD, 1 << 30);
-	double t0 = check_now();
-	if (check_report_init(&c.rep, c.dir) != 0 ||
-	    !(c.file = check_path(&c, "world.acre"))) {
-		cli_error("check: out of memory");
-		ctx_free(&c);
+	check_report rep;
+	char err[768];
+	if (check_world(dir, &o, &rep, err, sizeof err) != 0) {
+		cli_error("check: %s", err);
+		check_report_free(&rep);
+		free(dir);
 		return CLI_USAGE;
 	}
-	if (run_phases(&c, t0) != 0) {
-		cli_error("check: %s", c.err);
-		ctx_free(&c);
-		return CLI_USAGE;
-	}
-	rc = check_report_valid(&c.rep) ? CLI_OK : CLI_INVALID;
-	if (check_write(stdout, &c.rep, c.format, cli_color(1)) != 0) {
-		cli_error("check: cannot write the report");
+	rc = check_report_valid(&rep) ? CLI_OK : CLI_INVALID;
+	if (write_reports(&c, &rep) != 0)
 		rc = CLI_USAGE;
-	}
-	ctx_free(&c);
+	check_report_free(&rep);
+	free(dir);
 	return rc;
 }
 
 const struct cmd_entry cmd_check_entry = {
 	.name = "check",
-	.usage = "[--format text|json|junit|sarif|github] [--ticks N] [--base REV] "
+	.usage = "[--format text|json|junit|sarif|github[=FILE]]... [--ticks N] [--base REV] "
 	         "[--as IDENTITY] [--registry FILE] [WORLD]",
 	.summary = "validate a world: format, rules, scripts, ownership, determinism",
 	.help =
@@ -187,8 +199,11 @@ const struct cmd_entry cmd_check_entry = {
 		"every changed parcel belongs to the submitter.\n"
 		"\n"
 		"Options:\n"
-		"  --format FORMAT  report as text (default), json, junit, sarif or\n"
-		"                   github (workflow annotations)\n"
+		"  --format FORMAT[=FILE]\n"
+		"                   report as text (default), json, junit, sarif or\n"
+		"                   github (workflow annotations), to FILE or standard\n"
+		"                   output; give it once per report wanted: one check\n"
+		"                   writes them all (at most one to standard output)\n"
 		"  --ticks N        ticks to run, 0 to 1000000 (default 100); 0 still\n"
 		"                   loads every script and runs on_load\n"
 		"  --base REV       compare with git revision REV: only parcels changed\n"

@@ -51,19 +51,29 @@ static char *commit_message(store_repo *r)
 }
 
 /* A world that does not parse is committed all the same (history keeps
- * work in progress), with a warning naming the first error. */
-static void commit_warn_parse(store_repo *r)
+ * work in progress), with a warning naming the first error; but a world
+ * with merge conflict markers is an unfinished merge, and committing it is
+ * refused with every conflict named (returns false). */
+static bool commit_check_parse(store_repo *r)
 {
 	char path[4096];
 	wf_diags d = {0};
-	d.max = 1;
 	snprintf(path, sizeof path, "%s", store_repo_dir(r));
 	wf_world *w = wf_load(path, &d);
-	if (d.errors && d.n)
+	bool conflicted = false;
+	for (int i = 0; i < d.n && !conflicted; i++)
+		conflicted = strstr(d.v[i].msg, "merge conflict") != NULL;
+	if (conflicted) {
+		cli_print_diags(&d);
+		cli_error("world.acre has unresolved merge conflicts; resolve them "
+		          "(keep one side of each), then commit");
+	} else if (d.errors && d.n) {
 		cli_warn("world.acre does not parse (%u:%u: %s); committing it anyway",
 		         d.v[0].line, d.v[0].col, d.v[0].msg);
+	}
 	wf_world_free(w);
 	wf_diags_free(&d);
+	return !conflicted;
 }
 
 static int cmd_commit(int argc, char **argv)
@@ -82,8 +92,13 @@ static int cmd_commit(int argc, char **argv)
 	store_repo *r = cmd_store_repo(n ? argv[0] : NULL);
 	if (!r)
 		return CLI_USAGE;
-	commit_warn_parse(r);
-	char *auto_msg = o.message ? NULL : commit_message(r);
+	if (!commit_check_parse(r)) {
+		store_repo_close(r);
+		return CLI_INVALID;
+	}
+	/* A merge is described by git's MERGE_MSG unless -m is given. */
+	bool merging = store_merging(r);
+	char *auto_msg = o.message || merging ? NULL : commit_message(r);
 	const char *msg = o.message ? o.message : auto_msg;
 	int rc = store_commit(r, msg, hex, &nothing, &err);
 	if (rc != 0)
@@ -91,7 +106,9 @@ static int cmd_commit(int argc, char **argv)
 	else if (nothing)
 		printf("nothing to commit: the world is as in HEAD\n");
 	else
-		printf("[%.10s] %s\n", hex, msg ? msg : "Update the world");
+		printf("[%.10s] %s\n", hex, msg       ? msg
+		                         : merging ? "Merge (git's merge message)"
+		                                   : "Update the world");
 	free(auto_msg);
 	store_repo_close(r);
 	return rc == 0 ? CLI_OK : CLI_USAGE;
@@ -101,12 +118,23 @@ const struct cmd_entry cmd_commit_entry = {
     .name = "commit",
     .usage = "[-m MSG] [WORLD]",
     .summary = "commit the world's files to its git history",
-    .help = "Records world.acre, scripts/ and assets/ of WORLD (default: the\n"
-            "current directory) as they are on disk, additions and removals\n"
-            "included, as a new commit on the current branch. Other files are\n"
-            "left alone. The author comes from GIT_AUTHOR_NAME and\n"
-            "GIT_AUTHOR_EMAIL, else git's user.name and user.email; a commit\n"
-            "without one is refused, as is one on a detached HEAD.\n"
+    .help = "Records world.acre, scripts/, assets/, .gitattributes and every file\n"
+            "world.acre names (its events file, scripts kept elsewhere) of WORLD\n"
+            "(default: the world around the current directory) as they are on\n"
+            "disk, additions and removals included, as a new commit on the\n"
+            "current branch. Other files, staged with 'git add' or not, are\n"
+            "left out and stay as they are.\n"
+            "\n"
+            "During a 'git merge' the commit is the merge: the whole index, as\n"
+            "'git commit' would record it, with both parents and git's merge\n"
+            "message unless -m is given. It is refused while world.acre holds\n"
+            "conflict markers (each conflict is named) or another path is\n"
+            "unmerged. A world.acre that is missing, a directory or a symbolic\n"
+            "link is refused too: committing it would delete the world.\n"
+            "\n"
+            "The author comes from GIT_AUTHOR_NAME and GIT_AUTHOR_EMAIL, else\n"
+            "git's user.name and user.email; a commit without one is refused,\n"
+            "as is one on a detached HEAD.\n"
             "\n"
             "Options:\n"
             "  -m, --message MSG  the commit message (default: \"Change parcels\n"

@@ -60,8 +60,9 @@ static int fmt_one(const char *arg, const struct fmt_opts *o)
 	const char *shown = strcmp(dir, ".") == 0 ? "world.acre" : path;
 	char *src;
 	size_t len;
-	if (wf_read_file(path, &src, &len) < 0) {
-		cli_error("%s: %s", shown, strerror(errno));
+	wf_read_status st = wf_world_read(dir, "world.acre", WF_MAX_WORLD_BYTES, &src, &len);
+	if (st != WF_READ_OK) {
+		cli_error("%s: cannot read: %s", shown, wf_read_strerror(st));
 		free(dir);
 		return CLI_USAGE;
 	}

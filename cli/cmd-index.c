@@ -35,6 +35,7 @@ static int cmd_index(int argc, char **argv)
 		return CLI_USAGE;
 	store_reg *g = cmd_store_registry(o.registry);
 	int rc = g ? store_index(g, r, &rep, &err) : -1;
+	cmd_progress_clear();
 	if (g && rc != 0)
 		cli_error("%s", err.msg);
 	if (rc == 0) {

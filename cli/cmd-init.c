@@ -109,13 +109,20 @@ static int cmd_init(int argc, char **argv)
 		return CLI_USAGE;
 	sprintf(world, init_world, name, owner);
 	store_file files[] = {{"world.acre", world}, {"scripts/hello.lua", init_script}};
-	int rc = store_init(dir, files, 2, "New world with a sample parcel", hex, &err);
+	store_init_result res;
+	int rc = store_init(dir, files, 2, "New world with a sample parcel", hex, &res, &err);
 	free(world);
 	if (rc != 0) {
 		cli_error("%s", err.msg);
 		return CLI_USAGE;
 	}
-	printf("made world '%s' in %s (commit %.10s)\n", name, dir, hex);
+	if (res == STORE_INIT_DRIVER)
+		printf("%s is already a world repository: merge driver set up "
+		       "(.gitattributes, merge.acre.driver)\n", dir);
+	else if (res == STORE_INIT_ADOPTED)
+		printf("made a repository of the world in %s (commit %.10s)\n", dir, hex);
+	else
+		printf("made world '%s' in %s (commit %.10s)\n", name, dir, hex);
 	return CLI_OK;
 }
 
@@ -128,6 +135,15 @@ const struct cmd_entry cmd_init_entry = {
             "'hello' in a commercial zone, its script scripts/hello.lua, and an\n"
             "initial commit. DIR must be new or empty. The commit's author (and\n"
             "the sample parcel's owner) comes from GIT_AUTHOR_NAME and\n"
-            "GIT_AUTHOR_EMAIL, else git's user.name and user.email.\n",
+            "GIT_AUTHOR_EMAIL, else git's user.name and user.email.\n"
+            "\n"
+            "A DIR that already holds world.acre (a Street from 'acre gen') keeps\n"
+            "its files and becomes a repository with them as the first commit.\n"
+            "In every case world.acre is routed to the merge driver, so that git\n"
+            "merges it parcel by parcel ('acre merge --help'): .gitattributes\n"
+            "gets \"world.acre merge=acre\" and the repository's configuration\n"
+            "merge.acre.driver. In a world repository that exists already (a\n"
+            "clone: git does not clone configuration) 'acre init' sets up only\n"
+            "the driver.\n",
     .run = cmd_init,
 };

@@ -26,6 +26,7 @@ static int log_line(const store_commit_info *c, void *arg)
 	char date[32];
 	(void)arg;
 	cmd_store_date(c, date, sizeof date);
+	cmd_progress_clear();
 	printf("%.10s %s %-16s %s\n", c->id, date, c->author, c->summary);
 	return 0;
 }

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "vm/vm.h"
+#include "worldfmt/worldfmt.h"
 
 /* The seed of `acre lua` runs: fixed, so that runs repeat exactly. */
 #define CMD_LUA_SEED 1992
@@ -20,57 +21,29 @@ struct cmd_lua_ctx {
 	const char *dir; /* the script's directory, "" for the cwd */
 };
 
-static int cmd_lua_read(const char *path, char **buf, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return -1;
-	size_t cap = 4096, n = 0;
-	char *b = malloc(cap);
-	while (b) {
-		n += fread(b + n, 1, cap - n, f);
-		if (n < cap)
-			break;
-		char *nb = realloc(b, cap * 2);
-		if (!nb) {
-			free(b);
-			b = NULL;
-			break;
-		}
-		b = nb;
-		cap *= 2;
-	}
-	int bad = ferror(f) || !b;
-	int saved = errno;
-	fclose(f);
-	if (bad) {
-		free(b);
-		errno = saved ? saved : ENOMEM;
-		return -1;
-	}
-	*buf = b;
-	*len = n;
-	return 0;
-}
-
 static void cmd_lua_output(void *ud, const char *text, size_t len)
 {
 	(void)ud;
 	fwrite(text, 1, len, stdout);
 }
 
-/* Module "a.b" is DIR/a/b.lua. */
+/* Module "a.b" is a/b.lua beside the script, read as a world reads its
+ * modules (acre-world(5)): no link followed, a regular file, capped. */
 static int cmd_lua_module(void *ud, const char *name, char **src, size_t *len, char *path,
                           size_t pathlen)
 {
 	const struct cmd_lua_ctx *c = ud;
-	int n = snprintf(path, pathlen, "%s%s.lua", c->dir, name);
-	if (n < 0 || (size_t)n >= pathlen)
+	char rel[512];
+	int n = snprintf(rel, sizeof rel, "%s.lua", name);
+	if (n < 0 || (size_t)n >= sizeof rel)
 		return -1;
-	for (char *p = path + strlen(c->dir); *p; p++)
-		if (*p == '.' && strcmp(p, ".lua") != 0)
+	for (char *p = rel; p < rel + n - 4; p++)
+		if (*p == '.')
 			*p = '/';
-	return cmd_lua_read(path, src, len);
+	if (wf_world_read(c->dir, rel, WF_MAX_SCRIPT_BYTES, src, len) != WF_READ_OK)
+		return -1;
+	snprintf(path, pathlen, "%s%s%s", c->dir, *c->dir ? "/" : "", rel);
+	return 0;
 }
 
 /* Set the global `arg`: arg[0] is the script, arg[1..] its arguments. */
@@ -128,12 +101,14 @@ static int cmd_lua(int argc, char **argv)
 
 	char *src;
 	size_t len;
-	if (cmd_lua_read(file, &src, &len) != 0) {
-		cli_error("lua: %s: %s", file, strerror(errno));
+	wf_read_status rs = wf_read_named(file, WF_MAX_SCRIPT_BYTES, &src, &len);
+	if (rs != WF_READ_OK) {
+		cli_error("lua: %s: %s", file, wf_read_strerror(rs));
 		return CLI_USAGE;
 	}
 	const char *slash = strrchr(file, '/');
-	char *dir = strndup(file, slash ? (size_t)(slash - file) + 1 : 0);
+	char *dir = slash == file ? strdup("/")
+	                          : strndup(file, slash ? (size_t)(slash - file) : 0);
 	struct cmd_lua_ctx ctx = {.dir = dir};
 	vm_config cfg = {
 	    .limits = lim,

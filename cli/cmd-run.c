@@ -1,5 +1,6 @@
 /* cmd-run.c — `acre run`: run a world's scripts headless, tick by tick, and
  * end with its state hash (the line platforms and tests compare). */
+#include "check/report.h"
 #include "cli/cli.h"
 #include "stdlib/api.h"
 #include "worldfmt/worldfmt.h"
@@ -92,16 +93,35 @@ static int run_parse(int argc, char **argv, run_args *a)
 	return CLI_OK;
 }
 
+/* Text from a script or a world's files on stderr, escaped the way the
+ * text report of `acre check` escapes it: a script's error message cannot
+ * end its line, forge a `state` line or a `::error` workflow command, or
+ * drive the terminal. */
+static void run_escaped(const char *s)
+{
+	char buf[8];
+	for (; *s; s++)
+		fputs(check_escape_byte((unsigned char)*s, buf), stderr);
+}
+
+/* "FILE:LINE:COL: MSG" (the parts that are known), escaped, on stderr. */
+static void run_print_error(const api_error *x)
+{
+	fflush(stdout);
+	run_escaped(x->file);
+	if (x->line)
+		fprintf(stderr, ":%u", x->line);
+	if (x->line && x->col)
+		fprintf(stderr, ":%u", x->col);
+	fputs(x->file[0] || x->line ? ": " : "", stderr);
+	run_escaped(x->msg);
+	fputc('\n', stderr);
+}
+
 static void run_print_event_errors(const api_events *ev)
 {
-	for (int i = 0; i < ev->nerrs; i++) {
-		const api_error *x = &ev->errs[i];
-		if (x->line)
-			fprintf(stderr, "%s:%u:%u: %s\n", x->file, x->line, x->col,
-			        x->msg);
-		else
-			fprintf(stderr, "%s: %s\n", x->file, x->msg);
-	}
+	for (int i = 0; i < ev->nerrs; i++)
+		run_print_error(&ev->errs[i]);
 	if (ev->errors > ev->nerrs)
 		fprintf(stderr, "... and %d more\n", ev->errors - ev->nerrs);
 }
@@ -140,10 +160,14 @@ static int run_load_events(const run_args *a, const char *dir, wf_world *w,
 	}
 	if (!file)
 		return CLI_OK;
-	int n = api_events_load(file, ev);
+	/* --events names a file of the user's; the world's own events file is
+	 * read through the world's guarded reader, and one it cannot read
+	 * makes the world invalid. */
+	int n = a->events ? api_events_load(NULL, file, file, ev)
+	                  : api_events_load(dir, w->events, file, ev);
 	if (n < 0 && ev->nerrs && ev->errs[0].line == 0) {
 		cli_error("run: %s: %s", file, ev->errs[0].msg);
-		return CLI_USAGE;
+		return a->events ? CLI_USAGE : CLI_INVALID;
 	}
 	if (n == 0)
 		api_events_check(ev, w);
@@ -199,7 +223,8 @@ static void run_print_failures(api_run *r)
 		if (!first && total > 20)
 			continue;
 		api_failure_format(r, &f[i], line, sizeof line);
-		fprintf(stderr, "%s\n", line);
+		run_escaped(line);
+		fputc('\n', stderr);
 		shown++;
 	}
 	if (total > shown)
@@ -227,10 +252,14 @@ static int run_world(const run_args *a, const char *dir, wf_world *w,
 	double t1 = run_now(), c1 = run_clock(CLOCK_PROCESS_CPUTIME_ID);
 	int rc = CLI_OK;
 	if (!r) {
-		if (err.line)
-			fprintf(stderr, "%s:%u: %s\n", err.file, err.line, err.msg);
-		else
-			cli_error("run: %s", err.msg);
+		if (err.line) {
+			run_print_error(&err);
+		} else {
+			fflush(stdout);
+			fputs("acre: run: ", stderr);
+			run_escaped(err.msg);
+			fputc('\n', stderr);
+		}
 		rc = err.line ? CLI_INVALID : CLI_USAGE;
 		goto out;
 	}

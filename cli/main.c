@@ -12,7 +12,7 @@
 const struct cmd_entry *const cli_commands[] = {
 	&cmd_init_entry,   &cmd_gen_entry,    &cmd_fmt_entry,   &cmd_check_entry,
 	&cmd_run_entry,    &cmd_lua_entry,    &cmd_edit_entry,  &cmd_commit_entry,
-	&cmd_log_entry,    &cmd_diff_entry,   &cmd_blame_entry, &cmd_checkout_entry,
+	&cmd_log_entry,    &cmd_diff_entry,   &cmd_blame_entry, &cmd_checkout_entry, &cmd_merge_entry,
 	&cmd_index_entry,  &cmd_ls_entry,     &cmd_who_entry,   &cmd_stats_entry,
 	&cmd_grant_entry,  &cmd_help_entry,   NULL,
 };

@@ -6,6 +6,48 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+
+/* The one progress line of this process: shown once a walk has run for a
+ * second, redrawn at most ten times a second. */
+static struct {
+	struct timespec start, last;
+	bool started, shown;
+} progress;
+
+static double since(const struct timespec *t)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - t->tv_sec) + (double)(now.tv_nsec - t->tv_nsec) / 1e9;
+}
+
+static void progress_show(const char *what, uint64_t done, uint64_t total, void *arg)
+{
+	(void)arg;
+	if (!progress.started) {
+		clock_gettime(CLOCK_MONOTONIC, &progress.start);
+		progress.started = true;
+		return;
+	}
+	if (since(&progress.start) < 1.0 || (progress.shown && since(&progress.last) < 0.1))
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &progress.last);
+	if (total)
+		fprintf(stderr, "\racre: %s: %llu/%llu (%llu%%)\033[K", what,
+		        (unsigned long long)done, (unsigned long long)total,
+		        (unsigned long long)(done * 100 / total));
+	else
+		fprintf(stderr, "\racre: %s: %llu commits\033[K", what, (unsigned long long)done);
+	progress.shown = true;
+}
+
+void cmd_progress_clear(void)
+{
+	if (progress.shown)
+		fprintf(stderr, "\r\033[K");
+	progress.shown = false;
+}
 
 store_repo *cmd_store_repo(const char *world)
 {
@@ -19,6 +61,10 @@ store_repo *cmd_store_repo(const char *world)
 	if (rc != 0) {
 		cli_error("%s", err.msg);
 		return NULL;
+	}
+	if (isatty(2)) {
+		store_repo_progress(r, progress_show, NULL);
+		atexit(cmd_progress_clear);
 	}
 	return r;
 }

@@ -11,6 +11,11 @@
 /* Open the world repository of WORLD (default "."), printing why not. */
 store_repo *cmd_store_repo(const char *world);
 
+/* Progress on stderr for walks that take more than a second, when stderr
+ * is a terminal (cmd_store_repo installs it). A command printing results
+ * as it goes clears the line first with cmd_progress_clear. */
+void cmd_progress_clear(void);
+
 /* Open the registry named by --registry FILE (NULL: ACRE_REGISTRY, then the
  * default under $XDG_DATA_HOME), printing why not. */
 store_reg *cmd_store_registry(const char *opt);

@@ -88,27 +88,35 @@ bool cli_parse_int(const struct cmd_entry *e, const char *what, const char *s,
 bool cli_parse_size(const struct cmd_entry *e, const char *what, const char *s,
                     uint64_t *out)
 {
-	static const struct { const char *suffix; int shift; } units[] = {
-		{"", 0},     {"B", 0},   {"K", 10},   {"KB", 10}, {"KiB", 10},
-		{"M", 20},   {"MB", 20}, {"MiB", 20}, {"G", 30},  {"GB", 30},
-		{"GiB", 30},
-	};
-	char *end;
-	errno = 0;
-	unsigned long long v = strtoull(s, &end, 10);
-	if (end == s || errno || *s == '-')
-		goto bad;
-	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
-		if (strcasecmp(end, units[i].suffix) != 0)
-			continue;
-		if (v > (UINT64_MAX >> units[i].shift))
-			goto bad;
-		*out = (uint64_t)v << units[i].shift;
+	if (wf_size_parse(s, strlen(s), UINT64_MAX, out))
 		return true;
-	}
-bad:
 	cli_usage(e, "%s wants a size such as 65536, 64KiB or 2MiB, not '%s'", what, s);
 	return false;
+}
+
+/* The nearest directory above the current one that holds world.acre,
+ * stopping at the top of a git work tree (a directory holding .git) or at
+ * the root; NULL when there is none. */
+static char *cli_world_above(void)
+{
+	char *cwd = getcwd(NULL, 0);
+	char path[PATH_MAX];
+	struct stat st;
+	if (!cwd)
+		return NULL;
+	for (char *slash; (slash = strrchr(cwd, '/'));) {
+		snprintf(path, sizeof path, "%s/.git", cwd);
+		if (lstat(path, &st) == 0)
+			break; /* the top of the work tree: the world is not above */
+		*(slash == cwd ? slash + 1 : slash) = '\0';
+		snprintf(path, sizeof path, "%s/world.acre", cwd);
+		if (lstat(path, &st) == 0)
+			return cwd;
+		if (slash == cwd)
+			break;
+	}
+	free(cwd);
+	return NULL;
 }
 
 char *cli_world_dir(const char *arg)
@@ -137,7 +145,15 @@ char *cli_world_dir(const char *arg)
 		cli_error("%s: path too long", dir);
 		return NULL;
 	}
-	if (access(path, F_OK) != 0) {
+	if (lstat(path, &st) != 0 && !arg) {
+		/* No WORLD given: look upward, as git looks for .git. */
+		char *up = cli_world_above();
+		if (up)
+			return up;
+	}
+	/* lstat: a world.acre that is a link (even one that loops) or a
+	 * directory is there, and its reader says what is wrong with it. */
+	if (lstat(path, &st) != 0) {
 		cli_error("%s: not a world: no world.acre here (try 'acre init %s')", dir,
 		          dir);
 		return NULL;

@@ -181,12 +181,15 @@ static int overlay_index(const ed_ui *u, int pi)
 		return p->owner ? (int)(hash_str(p->owner) % 6) : -1;
 	case OV_ZONE:
 		return p->zone ? (int)(hash_str(p->zone) % 6) : -1;
-	case OV_BUDGET:
+	case OV_BUDGET: {
 		if (!u->budget_use || pi >= u->nbudget)
 			return -1;
-		return 6 + (u->budget_use[pi] < 0.5   ? 0
-		            : u->budget_use[pi] < 0.9 ? 1
-		                                      : 2);
+		/* The tighter of the two budgets decides the heat. */
+		double use = u->budget_use[pi];
+		if (u->budget_mem && pi < u->nbudget_mem && u->budget_mem[pi] > use)
+			use = u->budget_mem[pi];
+		return 6 + (use < 0.5 ? 0 : use < 0.9 ? 1 : 2);
+	}
 	default:
 		return -1;
 	}
@@ -266,13 +269,22 @@ static void draw_parcel_extras(ed_ui *u, int pi)
 	}
 	if (!u->show_names)
 		return;
+	/* The name goes on the parcel's top edge, or on the top row of the
+	 * screen when that edge is above it; when that row is the cursor's
+	 * (the label would hide the tiles being edited), on the parcel's
+	 * bottom row in view instead, or the row below the top one. So every
+	 * parcel with a row on screen shows its name. */
 	int32_t nx = ox > m->vx ? ox : m->vx, ny = oy > m->vy ? oy : m->vy;
+	int32_t last = oy + wf_parcel_th(w, p) - 1, vbot = m->vy + m->vh - 1;
+	if (last > vbot)
+		last = vbot;
+	if (ny == m->cy)
+		ny = last != m->cy ? last : ny + 1 <= last ? ny + 1 : -1;
 	int col = (nx - m->vx) * u->cellw, room = u->map_cols - col;
 	int32_t pw = wf_parcel_tw(w, p) * u->cellw - (nx - ox) * u->cellw;
 	if (room > pw)
 		room = pw;
-	/* The label would hide the tiles being edited on the cursor's row. */
-	if (room > 0 && ny < m->vy + m->vh && ny != m->cy) {
+	if (room > 0 && ny >= m->vy && ny <= vbot) {
 		attr_set(A_REVERSE * (u->colours == COL_MONO), pair(u, P_NAME), NULL);
 		mvaddnstr(ny - m->vy, col, p->name, room);
 		attr_set(0, 0, NULL);
@@ -363,6 +375,14 @@ static int draw_props(ed_ui *u, int y)
 	y = panel_line(u, y, " script %s", p->script ? p->script : "-");
 	y = panel_line(u, y, " entities %d of %lld", p->nentities, (long long)b.entities);
 	y = panel_line(u, y, " budget %lld instr/tick", (long long)b.instructions);
+	/* The share of its budget the parcel used at its peak in the last
+	 * play, so a creator sees the headroom before submitting. */
+	if (pi < u->nbudget && u->budget_use)
+		y = panel_line(u, y, " used   %.0f%% instr %.0f%% mem",
+		               100 * u->budget_use[pi],
+		               pi < u->nbudget_mem && u->budget_mem
+		                   ? 100 * u->budget_mem[pi]
+		                   : 0.0);
 	int ei, epi;
 	if ((ei = ed_entity_at(m, m->cx, m->cy, &epi)) >= 0) {
 		const wf_entity *e = &w->parcels[epi].entities[ei];
@@ -435,11 +455,29 @@ static int draw_errors(ed_ui *u, int y)
 	y = panel_head(u, y, "Problems (] [ jump)");
 	if (u->diags.n == 0)
 		return panel_line(u, y, " none");
+	/* Each problem whole: wrapped at spaces over as many rows as it
+	 * needs, so the reason is never cut off. */
+	int w = u->panel_w - 1 > 8 ? u->panel_w - 1 : 8;
 	for (int i = 0; i < u->diags.n && y < u->map_rows; i++) {
 		const wf_diag *d = &u->diags.v[i];
+		char buf[1024];
+		snprintf(buf, sizeof buf, "%s%s%s", d->parcel ? d->parcel : "",
+		         d->parcel ? ": " : "", d->msg);
 		attr_set(i == u->diag_cur ? A_REVERSE : 0, 0, NULL);
-		y = panel_line(u, y, " %s%s%s", d->parcel ? d->parcel : "",
-		               d->parcel ? ": " : "", d->msg);
+		for (const char *s = buf; *s && y < u->map_rows;) {
+			int room = s == buf ? w : w - 2, n = (int)strlen(s);
+			if (n > room) {
+				n = room;
+				while (n > 0 && s[n] != ' ')
+					n--;
+				if (n == 0)
+					n = room; /* one long word: cut it */
+			}
+			y = panel_line(u, y, "%s%.*s", s == buf ? " " : "   ", n, s);
+			s += n;
+			while (*s == ' ')
+				s++;
+		}
 		attr_set(0, 0, NULL);
 	}
 	return y;

@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "worldfmt/worldfmt.h"
 
@@ -64,6 +65,8 @@ typedef struct ed_model {
 	ed_step *steps;
 	int nsteps, capsteps, pos;
 	int saved_pos;       /* pos at the last save; -1 when none matches */
+	int group;           /* first step of the open undo group, or -1 */
+	const char *group_what;
 	uint64_t generation; /* bumped by every edit, undo and redo */
 	char err[256];       /* why the last operation failed */
 } ed_model;
@@ -89,6 +92,13 @@ int ed_goto_parcel(ed_model *m, const char *name); /* -1: no such parcel */
 void ed_follow(ed_model *m);
 /* Scroll the viewport (mouse wheel), dragging the cursor along if needed. */
 void ed_scroll(ed_model *m, int32_t dx, int32_t dy);
+/* Search: the next (dir 1) or previous (-1) match of `query` from the
+ * cursor, in reading order (rows, then columns), wrapping at the ends: a
+ * parcel whose name or owner holds it (at its top-left tile), an entity
+ * whose name holds it (case ignored), or every tile whose palette glyph or
+ * entry name is `query`. Moves the cursor there and describes the match in
+ * `what`; -1 with "no match for …" when there is none. */
+int ed_search(ed_model *m, const char *query, int dir, char *what, size_t whatlen);
 /* Index of the parcel under the cursor, or -1. */
 int ed_parcel_here(ed_model *m);
 /* Palette index of the tile at (tx, ty), or -1 outside every parcel. */
@@ -124,10 +134,26 @@ int ed_entity_create(ed_model *m, int pi, const char *name, int32_t x, int32_t y
 int ed_entity_move(ed_model *m, int pi, int ei, int32_t x, int32_t y);
 int ed_entity_delete(ed_model *m, int pi, int ei);
 int ed_entity_set_script(ed_model *m, int pi, int ei, const char *script);
+int ed_entity_rename(ed_model *m, int pi, int ei, const char *name);
 /* The entity at world tile (tx, ty): returns its index and sets *pi, or -1. */
 int ed_entity_at(ed_model *m, int32_t tx, int32_t ty, int *pi);
 
+/* ---- Palette and zones ----------------------------------------------------
+ * Judged by worldfmt's own parser and rules (the same messages as acre
+ * check gives for the file): a glyph is one character, names follow the
+ * name rule and are unique, caps are known ones. max -1: no entity cap. */
+int ed_palette_add(ed_model *m, const char *glyph, const char *name, bool solid);
+int ed_palette_set(ed_model *m, int gi, const char *name, bool solid);
+int ed_palette_script(ed_model *m, int gi, const char *script); /* "" clears */
+int ed_zone_add(ed_model *m, const char *name, int caps, int64_t max);
+int ed_zone_set(ed_model *m, int zi, int caps, int64_t max);
+
 /* ---- Undo ----------------------------------------------------------------- */
+/* An undo group: every step recorded between begin and end becomes one
+ * step named `what` (an insert, a form of several fields), as vim undoes a
+ * whole insert. Groups do not nest; undo and redo close an open one. */
+void ed_group_begin(ed_model *m, const char *what);
+void ed_group_end(ed_model *m);
 int ed_undo(ed_model *m); /* -1 with "nothing to undo" */
 int ed_redo(ed_model *m);
 
@@ -164,7 +190,20 @@ typedef struct ed_keyhelp {
  * drives the help screen and `acre edit --keys` (and so the man page). */
 const ed_keyhelp *ed_help_entry(int n);
 
-/* Name of the recovery file of the world in `dir` (malloc'd). */
-char *ed_recover_path(const char *dir);
+/* Recovery files: each editor instance keeps its unsaved edits in
+ * DIR/.world.acre.PID.acre-recover (PID its process id). */
+char *ed_recover_path(const char *dir, long pid); /* malloc'd */
+typedef struct ed_recovery {
+	char *path; /* malloc'd */
+	long pid;   /* the editor that wrote it; 0 for the single file of old */
+	time_t mtime;
+	long long size;
+} ed_recovery;
+/* The recovery files in `dir` left by editors no longer running, newest
+ * first, at most `max`; `*live` gets the process id of an editor running
+ * on the same world (its file is not listed), or 0. Free with
+ * ed_recover_free. */
+int ed_recover_list(const char *dir, ed_recovery *out, int max, long *live);
+void ed_recover_free(ed_recovery *v, int n);
 
 #endif

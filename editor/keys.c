@@ -27,7 +27,8 @@ enum {
 	M_SELECT = 1 << ED_SELECT,
 	M_LINE = 1 << ED_LINE,
 	M_PLAY = 1 << ED_PLAY,
-	M_MOVE = M_NORMAL | M_PAINT | M_SELECT | M_LINE, /* where cursor keys work */
+	/* where cursor keys work: play mode too (the cursor is free there) */
+	M_MOVE = M_NORMAL | M_PAINT | M_SELECT | M_LINE | M_PLAY,
 };
 
 typedef struct keydef {
@@ -70,6 +71,12 @@ static void prompt(ed_ui *u, const char *label, const char *text,
 	snprintf(l->text, sizeof l->text, "%s", text ? text : "");
 	l->len = strlen(l->text);
 	l->done = done;
+}
+
+void ed_prompt(ed_ui *u, const char *label, const char *text,
+               void (*done)(ed_ui *u, const char *text))
+{
+	prompt(u, label, text, done);
 }
 
 static int here(ed_ui *u)
@@ -152,6 +159,7 @@ static void mv_eol(ed_ui *u)
 
 static void k_paint(ed_ui *u)
 {
+	ed_group_begin(&u->m, "insert"); /* the whole insert is one undo step */
 	u->m.mode = ED_PAINT;
 	u->paint_col = u->m.cx;
 	ed_set_msg(u, false, "paint: type palette glyphs, Esc to leave");
@@ -159,6 +167,7 @@ static void k_paint(ed_ui *u)
 
 static void k_escape(ed_ui *u)
 {
+	ed_group_end(&u->m);
 	u->m.mode = ED_NORMAL;
 	u->msg[0] = 0;
 }
@@ -326,6 +335,7 @@ static void form_done(ed_ui *u, const char *text)
 	if (f->set(&u->m, u->form.pi, text)) {
 		report(u, -1, NULL);
 		u->form.field = -1; /* stop at the first refused field */
+		ed_group_end(&u->m);
 		return;
 	}
 	u->form.field++;
@@ -337,6 +347,7 @@ static void form_next(ed_ui *u)
 	int n = (int)(sizeof fields / sizeof *fields);
 	if (u->form.field >= n || u->form.pi >= u->m.w->nparcels) {
 		u->form.field = -1;
+		ed_group_end(&u->m);
 		ed_set_msg(u, false, "properties saved");
 		return;
 	}
@@ -346,16 +357,43 @@ static void form_next(ed_ui *u)
 }
 
 static void c_entity_script(ed_ui *u, const char *args);
+static void c_ename(ed_ui *u, const char *args);
 
-/* On an entity, its form (the script); elsewhere the parcel's form. */
+static void entity_script_done(ed_ui *u, const char *text)
+{
+	c_entity_script(u, text);
+	ed_group_end(&u->m);
+}
+
+/* The entity form: its name, then its script; one undo step. */
+static void entity_name_done(ed_ui *u, const char *text)
+{
+	int epi, ei = ed_entity_at(&u->m, u->m.cx, u->m.cy, &epi);
+	if (ei < 0)
+		return;
+	if (strcmp(text, u->m.w->parcels[epi].entities[ei].name) != 0) {
+		c_ename(u, text);
+		if (u->msg_error) {
+			ed_group_end(&u->m);
+			return;
+		}
+	}
+	const wf_entity *e = &u->m.w->parcels[epi].entities[ei];
+	char l[128];
+	snprintf(l, sizeof l, "entity %.64s script: ", e->name);
+	prompt(u, l, e->script, entity_script_done);
+}
+
+/* On an entity, its form (name, script); elsewhere the parcel's form. */
 static void k_properties(ed_ui *u)
 {
 	int epi, ei = ed_entity_at(&u->m, u->m.cx, u->m.cy, &epi);
 	if (ei >= 0) {
 		const wf_entity *e = &u->m.w->parcels[epi].entities[ei];
 		char l[128];
-		snprintf(l, sizeof l, "entity %.64s script: ", e->name);
-		prompt(u, l, e->script, c_entity_script);
+		snprintf(l, sizeof l, "entity %.64s name: ", e->name);
+		ed_group_begin(&u->m, "entity properties");
+		prompt(u, l, e->name, entity_name_done);
 		return;
 	}
 	int pi = here(u);
@@ -363,6 +401,7 @@ static void k_properties(ed_ui *u)
 		return;
 	u->form.pi = pi;
 	u->form.field = 0;
+	ed_group_begin(&u->m, "properties"); /* the form is one undo step */
 	form_next(u);
 }
 
@@ -380,6 +419,11 @@ static void k_delete_entity(ed_ui *u)
 		return;
 	}
 	report(u, ed_entity_delete(&u->m, pi, ei), "entity deleted");
+}
+
+static void k_open_script(ed_ui *u)
+{
+	ed_open_script(u);
 }
 
 static void k_take(ed_ui *u)
@@ -488,6 +532,39 @@ static void k_prev_error(ed_ui *u)
 	jump_error(u, -1);
 }
 
+static void search(ed_ui *u, int dir)
+{
+	char what[200];
+	if (!u->search[0]) {
+		ed_set_msg(u, true, "no search yet: / starts one");
+		return;
+	}
+	if (ed_search(&u->m, u->search, dir, what, sizeof what) == 0)
+		ed_set_msg(u, false, "/%s: %s", u->search, what);
+	else
+		report(u, -1, NULL);
+}
+
+static void search_answer(ed_ui *u, const char *text)
+{
+	if (*text)
+		snprintf(u->search, sizeof u->search, "%s", text);
+	search(u, 1);
+}
+
+static void k_search(ed_ui *u)
+{
+	prompt(u, "/", NULL, search_answer);
+}
+static void k_next(ed_ui *u)
+{
+	search(u, 1);
+}
+static void k_prev(ed_ui *u)
+{
+	search(u, -1);
+}
+
 static void k_command(ed_ui *u)
 {
 	prompt(u, ":", NULL, ed_command);
@@ -531,6 +608,30 @@ static void k_history(ed_ui *u)
 	ed_history(u);
 }
 
+static void c_write_quit(ed_ui *u, const char *args);
+
+static void quit_answer(ed_ui *u, const char *text)
+{
+	if (strcmp(text, "y") == 0 || strcmp(text, "yes") == 0)
+		c_write_quit(u, "");
+	else if (strcmp(text, "n") == 0 || strcmp(text, "no") == 0)
+		u->quit = true;
+	else
+		ed_set_msg(u, false, "not quitting");
+}
+
+/* q leaves at once when everything is saved, and asks otherwise. */
+static void k_quit(ed_ui *u)
+{
+	if (!ed_dirty(&u->m)) {
+		u->quit = true;
+		return;
+	}
+	prompt(u, "unsaved changes: save them before quitting? (y saves, n drops, "
+	          "Esc stays) ",
+	       NULL, quit_answer);
+}
+
 /* The key table. Order is the order of the help screen. */
 static const keydef keys[] = {
     {{"h j k l", "move the cursor one tile (also the arrow keys)", "Move"},
@@ -565,6 +666,18 @@ static const keydef keys[] = {
      M_NORMAL | M_SELECT | M_LINE,
      mv_bol},
     {{NULL, NULL, NULL}, {'$'}, M_NORMAL | M_SELECT | M_LINE, mv_eol},
+    {{"/",
+      "search parcel names, owners, entities and glyphs (a palette glyph or "
+      "entry name finds its tiles)",
+      "Move"},
+     {'/'},
+     M_NORMAL | M_PLAY,
+     k_search},
+    {{"n N", "next, previous match of the last search", "Move"},
+     {'n'},
+     M_NORMAL | M_PLAY,
+     k_next},
+    {{NULL, NULL, NULL}, {'N'}, M_NORMAL | M_PLAY, k_prev},
     {{"mouse", "click places the cursor, the wheel scrolls", "Move"}, {0}, 0, NULL},
     {{"COUNT", "a number before a move, u or Ctrl-R repeats it (5j, 12l)", "Move"},
      {0},
@@ -597,10 +710,10 @@ static const keydef keys[] = {
      k_linemode},
     {{"u", "undo", "Edit"}, {'u'}, M_NORMAL, k_undo},
     {{"Ctrl-R", "redo", "Edit"}, {CTRL('r')}, M_NORMAL, k_redo},
-    {{"N", "new parcel at the cursor", "Parcels"}, {'N'}, M_NORMAL, k_new_parcel},
+    {{"A", "add a parcel at the cursor", "Parcels"}, {'A'}, M_NORMAL, k_new_parcel},
     {{"e",
       "edit the properties of the parcel (name, owner, zone, script) or of the "
-      "entity (script) under the cursor",
+      "entity (name, script) under the cursor",
       "Parcels"},
      {'e'},
      M_NORMAL,
@@ -612,6 +725,13 @@ static const keydef keys[] = {
      M_NORMAL,
      k_delete_parcel},
     {{"E", "new entity at the cursor", "Parcels"}, {'E'}, M_NORMAL, k_new_entity},
+    {{"O",
+      "open the script of the entity or parcel under the cursor in $VISUAL or "
+      "$EDITOR; a parcel without one gets a new one from a template",
+      "Parcels"},
+     {'O'},
+     M_NORMAL | M_PLAY,
+     k_open_script},
     {{"t", "take the entity under the cursor; t again puts it down", "Parcels"},
      {'t'},
      M_NORMAL,
@@ -624,7 +744,7 @@ static const keydef keys[] = {
      {'o'},
      M_NORMAL | M_PLAY,
      k_overlay},
-    {{"n", "show or hide parcel names", "View"}, {'n'}, M_NORMAL | M_PLAY, k_names},
+    {{"#", "show or hide parcel names", "View"}, {'#'}, M_NORMAL | M_PLAY, k_names},
     {{"Tab", "show or hide the side panel", "View"}, {'\t'}, M_NORMAL | M_PLAY, k_panel},
     {{"!", "validation panel (the world's problems, live)", "View"},
      {'!'},
@@ -643,7 +763,25 @@ static const keydef keys[] = {
      k_play},
     {{"s", "play: run one tick", "Play"}, {'s'}, M_PLAY, k_play_key},
     {{"r", "play: run or pause", "Play"}, {'r', ' '}, M_PLAY, k_play_key},
+    {{"S", "play: step back one tick (the run is replayed to the tick before)",
+      "Play"},
+     {'S'},
+     M_PLAY,
+     k_play_key},
+    {{"f", "play: follow the entity under the cursor; f again or a move stops", "Play"},
+     {'f'},
+     M_PLAY,
+     k_play_key},
     {{"+ -", "play: faster, slower", "Play"}, {'+', '-'}, M_PLAY, k_play_key},
+    {{"q", "quit; asks first when there are unsaved changes", "Quit"},
+     {'q'},
+     M_NORMAL,
+     k_quit},
+    {{"Ctrl-C", "cancel: the line being typed, a mode, a count, a running play",
+      "Quit"},
+     {0},
+     0,
+     NULL},
     {{"c", "commit the saved world with a message", "History"},
      {'c'},
      M_NORMAL,
@@ -692,8 +830,11 @@ static void c_force_quit(ed_ui *u, const char *args)
 static void c_write_quit(ed_ui *u, const char *args)
 {
 	(void)args;
-	if (ed_save(u, false) == 0)
+	int r = ed_save(u, false);
+	if (r == 0)
 		u->quit = true;
+	else if (r == 1)
+		ed_save_then_quit(u); /* leaves once the world is written */
 }
 
 static void c_goto(ed_ui *u, const char *args)
@@ -817,6 +958,130 @@ static void c_entity_script(ed_ui *u, const char *args)
 	report(u, ed_entity_set_script(&u->m, pi, ei, args), "entity script set");
 }
 
+/* ---- Palette, zones, entity names ---------------------------------------- */
+
+static void c_palette(ed_ui *u, const char *args)
+{
+	char g[64], name[128], flag[16] = "";
+	int n = sscanf(args, "%63s %127s %15s", g, name, flag);
+	if (n < 2 || (n == 3 && strcmp(flag, "solid") != 0)) {
+		ed_set_msg(u, true, "usage: :palette GLYPH NAME [solid]");
+		return;
+	}
+	if (ed_palette_add(&u->m, g, name, n == 3) == 0) {
+		u->m.brush = u->m.w->npalette - 1;
+		ed_set_msg(u, false, "palette: added %s %s (the brush now)", g, name);
+	} else {
+		report(u, -1, NULL);
+	}
+}
+
+static void c_gname(ed_ui *u, const char *args)
+{
+	const wf_glyph *g = &u->m.w->palette[u->m.brush];
+	report(u, ed_palette_set(&u->m, u->m.brush, args, g->solid), "palette entry renamed");
+}
+
+static void c_solid(ed_ui *u, const char *args)
+{
+	(void)args;
+	const wf_glyph *g = &u->m.w->palette[u->m.brush];
+	bool now = !g->solid;
+	report(u, ed_palette_set(&u->m, u->m.brush, g->name, now),
+	       now ? "the brush's entry is solid" : "the brush's entry is not solid");
+}
+
+static void c_gscript(ed_ui *u, const char *args)
+{
+	report(u, ed_palette_script(&u->m, u->m.brush, args), "palette script set");
+}
+
+/* CAPS: words of wf_cap_parse ("scripts tiles …", or "all"/"none"). */
+static int parse_caps(ed_ui *u, const char *s, int *caps)
+{
+	*caps = 0;
+	char word[64];
+	int k;
+	while (sscanf(s, "%63s%n", word, &k) == 1) {
+		s += k;
+		int bit = strcmp(word, "all") == 0    ? WF_CAP_ALL
+		          : strcmp(word, "none") == 0 ? 0
+		                                      : wf_cap_parse(word);
+		if (bit == 0 && strcmp(word, "none") != 0) {
+			ed_set_msg(u, true, "unknown capability '%s' (scripts tiles entities "
+			                    "messages economy, all, none)",
+			           word);
+			return -1;
+		}
+		*caps |= bit;
+	}
+	return 0;
+}
+
+static void c_newzone(ed_ui *u, const char *args)
+{
+	char name[128];
+	int k, caps;
+	if (sscanf(args, "%127s%n", name, &k) != 1) {
+		ed_set_msg(u, true, "usage: :newzone NAME [CAP…]");
+		return;
+	}
+	if (parse_caps(u, args + k, &caps) == 0)
+		report(u, ed_zone_add(&u->m, name, caps, -1), "zone added");
+}
+
+static int zone_arg(ed_ui *u, const char *args, int *k)
+{
+	char name[128];
+	if (sscanf(args, "%127s%n", name, k) != 1)
+		return -1;
+	int zi = wf_find_zone(u->m.w, name);
+	if (zi < 0)
+		ed_set_msg(u, true, "no zone named '%s'", name);
+	return zi;
+}
+
+static void c_allow(ed_ui *u, const char *args)
+{
+	int k = 0, caps, zi = zone_arg(u, args, &k);
+	if (zi < 0) {
+		if (!u->msg[0])
+			ed_set_msg(u, true, "usage: :allow ZONE CAP…");
+		return;
+	}
+	if (parse_caps(u, args + k, &caps) == 0)
+		report(u, ed_zone_set(&u->m, zi, caps, u->m.w->zones[zi].max_entities),
+		       "zone allowances set");
+}
+
+static void c_maxent(ed_ui *u, const char *args)
+{
+	int k = 0, zi = zone_arg(u, args, &k);
+	char v[32];
+	if (zi < 0 || sscanf(args + k, "%31s", v) != 1) {
+		if (!u->msg[0] || zi >= 0)
+			ed_set_msg(u, true, "usage: :maxent ZONE N (or - for no cap)");
+		return;
+	}
+	char *end;
+	long long n = strcmp(v, "-") == 0 ? -1 : strtoll(v, &end, 10);
+	if (strcmp(v, "-") != 0 && (*end || n < 0)) {
+		ed_set_msg(u, true, "usage: :maxent ZONE N (or - for no cap)");
+		return;
+	}
+	report(u, ed_zone_set(&u->m, zi, u->m.w->zones[zi].caps, n), "zone cap set");
+}
+
+static void c_ename(ed_ui *u, const char *args)
+{
+	int pi, ei = ed_entity_at(&u->m, u->m.cx, u->m.cy, &pi);
+	if (ei < 0) {
+		ed_set_msg(u, true, "no entity under the cursor");
+		return;
+	}
+	report(u, ed_entity_rename(&u->m, pi, ei, args), "entity renamed");
+}
+
 static void c_brush(ed_ui *u, const char *args)
 {
 	int g = wf_find_glyph(u->m.w, args);
@@ -871,6 +1136,31 @@ static const cmddef cmds[] = {
      "escript",
      c_entity_script},
     {{":brush GLYPH", "choose the brush", "Commands"}, "brush", c_brush},
+    {{":palette GLYPH NAME [solid]", "add a palette entry (and make it the brush)",
+      "Commands"},
+     "palette",
+     c_palette},
+    {{":gname NAME", "rename the brush's palette entry", "Commands"}, "gname", c_gname},
+    {{":solid", "make the brush's palette entry solid, or not", "Commands"},
+     "solid",
+     c_solid},
+    {{":gscript PATH", "set the script of the brush's palette entry (empty clears)",
+      "Commands"},
+     "gscript",
+     c_gscript},
+    {{":newzone NAME [CAP...]", "add a zone allowing CAPs (scripts tiles entities "
+                               "messages economy, or all)",
+      "Commands"},
+     "newzone",
+     c_newzone},
+    {{":allow ZONE CAP...", "set what a zone allows (none for nothing)", "Commands"},
+     "allow",
+     c_allow},
+    {{":maxent ZONE N", "cap the entities per parcel of a zone (- removes the cap)",
+      "Commands"},
+     "maxent",
+     c_maxent},
+    {{":ename NAME", "rename the entity under the cursor", "Commands"}, "ename", c_ename},
     {{":commit MESSAGE", "commit the saved world", "Commands"}, "commit", c_commit},
     {{":log", "history of the parcel under the cursor", "Commands"}, "log", c_log},
     {{":help", "this help", "Commands"}, "help", c_help},
@@ -910,13 +1200,19 @@ const ed_keyhelp *ed_help_entry(int n)
 /* ---- Dispatch ---------------------------------------------------------------- */
 
 /* Typing on the bottom line. Characters arrive as wide characters. */
+static void line_cancel(ed_ui *u)
+{
+	u->line.active = false;
+	ed_group_end(&u->m); /* a form's fields accepted so far stay, as one step */
+	u->form.field = -1;
+	u->msg[0] = 0;
+}
+
 static void line_key(ed_ui *u, int key)
 {
 	ed_typing *l = &u->line;
-	if (key == ESC) {
-		l->active = false;
-		u->form.field = -1;
-		u->msg[0] = 0;
+	if (key == ESC || key == CTRL('c')) {
+		line_cancel(u);
 	} else if (key == '\n' || key == '\r' || key == FK(KEY_ENTER)) {
 		char text[sizeof l->text];
 		memcpy(text, l->text, sizeof text);
@@ -1043,12 +1339,35 @@ static bool take_count(ed_ui *u, int key)
 	return true;
 }
 
+static void busy(ed_ui *u)
+{
+	ed_set_msg(u, true, "%s: moves and search work, edits wait",
+	           u->saving ? "still saving world.acre" : "still reading the rest of the world");
+}
+
+/* What may run while a big world is still being read or saved: nothing that edits
+ * (the preview is replaced by the whole world when it is read). */
+static bool while_loading(void (*fn)(ed_ui *))
+{
+	static void (*const ok[])(ed_ui *) = {
+	    mv_left,   mv_right,  mv_up,   mv_down, mv_pleft, mv_pright, mv_pup,
+	    mv_pdown,  mv_pgdn,   mv_pgup, mv_halfdn, mv_halfup, mv_home, mv_end,
+	    mv_bol,    mv_eol,    k_search, k_next, k_prev,   k_help,    k_panel,
+	    k_names,   k_redraw,  k_quit,   k_overlay,
+	};
+	for (size_t i = 0; i < sizeof ok / sizeof *ok; i++)
+		if (ok[i] == fn)
+			return true;
+	return false;
+}
+
 /* Moves, undo and redo repeat `count` times; other actions run once. */
 static void run_key(ed_ui *u, const keydef *d, int key, int count)
 {
 	static void (*const repeat[])(ed_ui *) = {
 	    mv_left,  mv_right, mv_up,   mv_down,   mv_pleft,  mv_pright, mv_pup,
 	    mv_pdown, mv_pgdn,  mv_pgup, mv_halfdn, mv_halfup, k_undo,    k_redo,
+	    k_next,   k_prev,
 	};
 	if (u->m.mode == ED_PLAY && d->fn == k_play_key) {
 		ed_play_key(u, key);
@@ -1057,10 +1376,42 @@ static void run_key(ed_ui *u, const keydef *d, int key, int count)
 	bool again = false;
 	for (size_t i = 0; i < sizeof repeat / sizeof *repeat; i++)
 		again |= repeat[i] == d->fn;
+	if (again && u->m.mode == ED_PLAY)
+		ed_play_unfollow(u); /* the creator took the cursor back */
 	for (int n = again ? count : 1; n > 0; n--) {
 		d->fn(u);
 		if (u->msg_error)
 			break; /* "nothing to undo": stop repeating */
+	}
+}
+
+/* Ctrl-C cancels whatever is under way, innermost first, and never quits
+ * (q and :q do). */
+static void cancel(ed_ui *u)
+{
+	if (u->show_help) {
+		u->show_help = false;
+	} else if (u->line.active) {
+		line_cancel(u);
+		ed_set_msg(u, false, "cancelled");
+	} else if (u->pick_palette) {
+		u->pick_palette = false;
+		ed_set_msg(u, false, "cancelled");
+	} else if (u->count) {
+		u->count = 0;
+		ed_set_msg(u, false, "cancelled");
+	} else if (u->carry_ei >= 0) {
+		u->carry_ei = u->carry_pi = -1;
+		ed_set_msg(u, false, "cancelled: the entity stays where it was");
+	} else if (u->m.mode == ED_PAINT || u->m.mode == ED_SELECT ||
+	           u->m.mode == ED_LINE) {
+		k_escape(u);
+		ed_set_msg(u, false, "cancelled");
+	} else if (ed_play_running(u)) {
+		ed_play_key(u, 'r');
+		ed_set_msg(u, false, "play paused");
+	} else {
+		ed_set_msg(u, false, "nothing to cancel (q quits)");
 	}
 }
 
@@ -1070,6 +1421,10 @@ void ed_key(ed_ui *u, int key, bool is_char)
 		key = FK(key);
 	if (key == FK(KEY_MOUSE)) {
 		mouse_key(u);
+		return;
+	}
+	if (key == CTRL('c')) {
+		cancel(u);
 		return;
 	}
 	if (u->show_help) {
@@ -1095,9 +1450,17 @@ void ed_key(ed_ui *u, int key, bool is_char)
 			continue;
 		for (int k = 0; k < 4 && keys[i].key[k]; k++)
 			if (keys[i].key[k] == key) {
+				if (ed_loading(u) && !while_loading(keys[i].fn)) {
+					busy(u);
+					return;
+				}
 				run_key(u, &keys[i], key, count);
 				return;
 			}
+	}
+	if (ed_loading(u)) {
+		busy(u);
+		return;
 	}
 	if (u->m.mode == ED_PAINT && key > ' ' && key != 127) {
 		paint_glyph(u, key);

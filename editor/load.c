@@ -12,12 +12,18 @@
  * the ones reported. Line numbers of moved parcels are shifted back to the
  * file's own. The second world stays alive (its arena holds the moved
  * parcels' strings) until the editor closes; see ed_load_free.
+ *
+ * A big world is also read progressively (ed_load_preview): the header and
+ * the first parcels of the file are parsed at once for the first frame, and
+ * the whole file on a background thread, which the key loop polls; the
+ * editor swaps the whole world in when it is read (edits wait till then).
  */
 #include "editor/ui.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +31,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define SPLIT_MIN (4u << 20) /* files smaller than this are parsed whole */
+#define SPLIT_MIN   (4u << 20)   /* files smaller than this are parsed whole */
+#define PREVIEW_LEN (256u << 10) /* bytes parsed for the first frame */
 
 /* Offset of the start of the first line at or after `from` that begins with
  * "parcel " and follows a line that is not a comment (a comment above a
@@ -154,38 +161,149 @@ static wf_world *parse_split(const char *buf, size_t len, const char *file,
 	return w;
 }
 
-wf_world *ed_load(const char *path, const char *file, wf_world **keep, wf_diags *d)
+/* Map the world file at `path` through the guarded open; NULL with a
+ * diagnostic when it cannot be read (*len 0 and NULL for an empty file is
+ * not an error: *ok tells). */
+static char *map_world(const char *path, const char *file, size_t *lenp, bool populate,
+                       wf_diags *d, bool *ok)
 {
-	*keep = NULL;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	struct stat st;
-	if (fd < 0 || fstat(fd, &st) != 0) {
+	*ok = false;
+	*lenp = 0;
+	/* The directory is the user's; the file in it is read through the
+	 * world's guarded open (no link followed, a regular file, capped). */
+	char dir[4096];
+	const char *slash = strrchr(path, '/');
+	const char *base = slash ? slash + 1 : path;
+	snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) : 0, path);
+	if (slash && slash == path)
+		snprintf(dir, sizeof dir, "/");
+	int fd;
+	uint64_t size;
+	wf_read_status st = wf_world_open(slash ? dir : NULL, base, &fd, &size);
+	if (st == WF_READ_OK && size > WF_MAX_WORLD_BYTES) {
+		close(fd);
+		st = WF_READ_TOOBIG;
+	}
+	if (st != WF_READ_OK) {
 		wf_diag_add(d, WF_ERROR, file, 0, 0, NULL, "cannot read: %s",
-		            strerror(errno));
-		if (fd >= 0)
-			close(fd);
+		            wf_read_strerror(st));
 		return NULL;
 	}
-	size_t len = (size_t)st.st_size;
-	char *buf =
-	    len ? mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0) : NULL;
+	size_t len = (size_t)size;
+	char *buf = len ? mmap(NULL, len, PROT_READ,
+	                       MAP_PRIVATE | (populate ? MAP_POPULATE : 0), fd, 0)
+	                : NULL;
 	close(fd);
 	if (buf == MAP_FAILED) {
-		/* Not mappable (a pipe, a special file): read it the plain way. */
-		size_t n;
-		if (wf_read_file(path, &buf, &n) != 0) {
-			wf_diag_add(d, WF_ERROR, file, 0, 0, NULL, "cannot read: %s",
-			            strerror(errno));
-			return NULL;
-		}
-		wf_world *w = wf_parse(buf, n, file, d);
-		free(buf);
-		return w;
+		wf_diag_add(d, WF_ERROR, file, 0, 0, NULL, "cannot read: %s",
+		            strerror(errno));
+		return NULL;
 	}
+	*lenp = len;
+	*ok = true;
+	return buf;
+}
+
+static wf_world *parse_all(const char *buf, size_t len, const char *file,
+                           wf_world **keep, wf_diags *d)
+{
 	wf_world *w = len >= SPLIT_MIN ? parse_split(buf, len, file, keep) : NULL;
 	if (!w)
 		w = wf_parse(buf ? buf : "", len, file, d);
+	return w;
+}
+
+wf_world *ed_load(const char *path, const char *file, wf_world **keep, wf_diags *d)
+{
+	*keep = NULL;
+	size_t len;
+	bool ok;
+	char *buf = map_world(path, file, &len, true, d, &ok);
+	if (!ok)
+		return NULL;
+	wf_world *w = parse_all(buf, len, file, keep, d);
 	if (buf)
 		munmap(buf, len);
+	return w;
+}
+
+/* ---- Progressive reading ------------------------------------------------- */
+
+struct ed_loader {
+	char *buf;
+	size_t len;
+	char *file;
+	pthread_t thread;
+	atomic_bool done;
+	wf_world *w, *keep;
+	wf_diags d;
+};
+
+static void *load_thread(void *arg)
+{
+	ed_loader *l = arg;
+	l->w = parse_all(l->buf, l->len, l->file, &l->keep, &l->d);
+	atomic_store(&l->done, true);
+	return NULL;
+}
+
+wf_world *ed_load_preview(const char *path, const char *file, wf_world **keep,
+                          ed_loader **job, wf_diags *d)
+{
+	*keep = NULL;
+	*job = NULL;
+	size_t len;
+	bool ok;
+	char *buf = map_world(path, file, &len, false, d, &ok);
+	if (!ok)
+		return NULL;
+	/* The preview: the header and the parcels of the first PREVIEW_LEN
+	 * bytes, up to a parcel line. Used only when it parses cleanly. */
+	size_t cut = len >= SPLIT_MIN ? parcel_line(buf, len, PREVIEW_LEN) : 0;
+	wf_world *pre = NULL;
+	if (cut) {
+		wf_diags pd = {0};
+		pre = wf_parse(buf, cut, file, &pd);
+		if (pd.n) {
+			wf_world_free(pre);
+			pre = NULL;
+		}
+		wf_diags_free(&pd);
+	}
+	ed_loader *l = pre ? calloc(1, sizeof *l) : NULL;
+	if (l) {
+		l->buf = buf;
+		l->len = len;
+		l->file = strdup(file);
+		atomic_init(&l->done, false);
+		if (l->file && pthread_create(&l->thread, NULL, load_thread, l) == 0) {
+			*job = l;
+			return pre;
+		}
+		free(l->file);
+		free(l);
+	}
+	wf_world_free(pre);
+	wf_world *w = parse_all(buf, len, file, keep, d);
+	if (buf)
+		munmap(buf, len);
+	return w;
+}
+
+bool ed_load_done(ed_loader *l)
+{
+	return atomic_load(&l->done);
+}
+
+wf_world *ed_load_finish(ed_loader *l, wf_world **keep, wf_diags *d)
+{
+	pthread_join(l->thread, NULL);
+	wf_world *w = l->w;
+	*keep = l->keep;
+	*d = l->d;
+	if (l->buf)
+		munmap(l->buf, l->len);
+	free(l->file);
+	free(l);
 	return w;
 }

@@ -8,7 +8,10 @@
  *     that copy with the world's parcel (properties, moves, resizes, entity
  *     edits);
  *   - CH_INSERT / CH_REMOVE move a whole parcel between the world's array and
- *     the change (create, delete).
+ *     the change (create, delete);
+ *   - CH_GLYPH / CH_ZONE hold the other version of one palette entry or
+ *     zone (swapped like CH_SWAP); CH_GLYPH_ADD / CH_ZONE_ADD an entry
+ *     appended at the end (undo drops the count, redo raises it again).
  * Invariant: every tiles or entities array is owned by exactly one holder —
  * the world or one change — so freeing the history never double-frees.
  * Invariant: the world's grid (w->grid) is up to date after every call.
@@ -19,8 +22,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
-enum ch_kind { CH_TILES, CH_SWAP, CH_INSERT, CH_REMOVE };
+enum ch_kind {
+	CH_TILES,
+	CH_SWAP,
+	CH_INSERT,
+	CH_REMOVE,
+	CH_GLYPH,
+	CH_ZONE,
+	CH_GLYPH_ADD,
+	CH_ZONE_ADD
+};
 
 struct ed_change {
 	enum ch_kind kind;
@@ -33,6 +46,10 @@ struct ed_change {
 	/* CH_SWAP, CH_INSERT, CH_REMOVE: valid when `held` */
 	wf_parcel other;
 	bool held;
+	/* CH_GLYPH, CH_ZONE: the other version (strings in the world's arena,
+	 * attrs shared: an edit never changes them) */
+	wf_glyph glyph;
+	wf_zone zone;
 };
 
 const char *ed_mode_name(ed_mode m)
@@ -145,6 +162,7 @@ void ed_model_init(ed_model *m, wf_world *w)
 	m->vw = 80;
 	m->vh = 24;
 	m->saved_pos = 0;
+	m->group = -1;
 	wf_world_index(w);
 	if (w->nparcels > 0) {
 		m->cx = w->parcels[0].px * w->parcel_w;
@@ -246,6 +264,94 @@ int ed_goto_parcel(ed_model *m, const char *name)
 		return fail(m, "no parcel named '%s'", name);
 	const wf_parcel *p = &m->w->parcels[pi];
 	ed_goto(m, p->px * m->w->parcel_w, p->py * m->w->parcel_h);
+	return 0;
+}
+
+/* Positions in reading order; the best after the cursor in the search's
+ * direction, and the first in that direction from the world's edge for
+ * wrapping. */
+typedef struct hunt {
+	int64_t cur, after, wrap;
+	int dir;
+	char after_what[160], wrap_what[160];
+} hunt;
+
+static bool hunt_better(int64_t a, int64_t b, int dir)
+{
+	return b < 0 || (dir > 0 ? a < b : a > b);
+}
+
+/* Offer a match at position pos; returns true when it landed after the
+ * cursor (a caller walking in the search's direction may stop then). */
+static bool hunt_offer(hunt *h, int64_t pos, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static bool hunt_offer(hunt *h, int64_t pos, const char *fmt, ...)
+{
+	bool ahead = h->dir > 0 ? pos > h->cur : pos < h->cur;
+	int64_t *best = ahead ? &h->after : &h->wrap;
+	if (!hunt_better(pos, *best, h->dir))
+		return ahead;
+	*best = pos;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(ahead ? h->after_what : h->wrap_what, sizeof h->after_what, fmt, ap);
+	va_end(ap);
+	return ahead;
+}
+
+/* The tiles of parcel p showing palette entry g, walked in the search's
+ * direction: the first one after the cursor ends the walk. */
+static void hunt_tiles(hunt *h, const wf_world *w, const wf_parcel *p, int g)
+{
+	int32_t ptw = wf_parcel_tw(w, p), pth = wf_parcel_th(w, p);
+	int64_t tw = (int64_t)w->width * w->parcel_w;
+	int64_t n = (int64_t)ptw * pth;
+	for (int64_t k = 0; k < n; k++) {
+		int64_t i = h->dir > 0 ? k : n - 1 - k;
+		if ((p->tiles ? p->tiles[i] : 0) != g)
+			continue;
+		int64_t x = p->px * w->parcel_w + i % ptw, y = p->py * w->parcel_h + i / ptw;
+		if (hunt_offer(h, y * tw + x, "%s in parcel %s", w->palette[g].name
+		                                                     ? w->palette[g].name
+		                                                     : w->palette[g].glyph,
+		               p->name))
+			return;
+	}
+}
+
+int ed_search(ed_model *m, const char *q, int dir, char *what, size_t whatlen)
+{
+	const wf_world *w = m->w;
+	if (!q || !*q)
+		return fail(m, "nothing to search for (/ starts a search)");
+	int64_t tw = ed_world_tw(m);
+	hunt h = {.cur = (int64_t)m->cy * tw + m->cx, .after = -1, .wrap = -1, .dir = dir};
+	int g = wf_find_glyph(w, q);
+	for (int i = 0; g < 0 && i < w->npalette; i++)
+		if (w->palette[i].name && strcasecmp(w->palette[i].name, q) == 0)
+			g = i;
+	for (int pi = 0; pi < w->nparcels; pi++) {
+		const wf_parcel *p = &w->parcels[pi];
+		int64_t ox = p->px * w->parcel_w, oy = p->py * w->parcel_h;
+		if (strcasestr(p->name, q))
+			hunt_offer(&h, oy * tw + ox, "parcel %s", p->name);
+		else if (p->owner && strcasestr(p->owner, q))
+			hunt_offer(&h, oy * tw + ox, "parcel %s, owner %s", p->name, p->owner);
+		for (int ei = 0; ei < p->nentities; ei++) {
+			const wf_entity *e = &p->entities[ei];
+			if (strcasestr(e->name, q))
+				hunt_offer(&h, (oy + e->y) * tw + ox + e->x, "entity %s in parcel %s",
+				           e->name, p->name);
+		}
+		if (g >= 0)
+			hunt_tiles(&h, w, p, g);
+	}
+	int64_t pos = h.after >= 0 ? h.after : h.wrap;
+	if (pos < 0)
+		return fail(m, "no match for '%s'", q);
+	snprintf(what, whatlen, "%s%s", h.after >= 0 ? "" : "(wrapped) ",
+	         h.after >= 0 ? h.after_what : h.wrap_what);
+	ed_goto(m, (int32_t)(pos % tw), (int32_t)(pos / tw));
 	return 0;
 }
 
@@ -413,9 +519,27 @@ static void parcel_remove(wf_world *w, int pi, wf_parcel *out)
 
 static void change_apply(wf_world *w, ed_change *c, bool undo)
 {
-	wf_parcel *p = &w->parcels[c->pi];
+	wf_parcel *p = c->kind <= CH_REMOVE ? &w->parcels[c->pi] : NULL;
 	wf_parcel tmp;
+	wf_glyph gt;
+	wf_zone zt;
 	switch (c->kind) {
+	case CH_GLYPH:
+		gt = w->palette[c->pi];
+		w->palette[c->pi] = c->glyph;
+		c->glyph = gt;
+		break;
+	case CH_ZONE:
+		zt = w->zones[c->pi];
+		w->zones[c->pi] = c->zone;
+		c->zone = zt;
+		break;
+	case CH_GLYPH_ADD:
+		w->npalette += undo ? -1 : 1;
+		break;
+	case CH_ZONE_ADD:
+		w->nzones += undo ? -1 : 1;
+		break;
 	case CH_TILES:
 		if (undo) {
 			for (int i = c->n - 1; i >= 0; i--)
@@ -451,8 +575,53 @@ static void change_apply(wf_world *w, ed_change *c, bool undo)
 	}
 }
 
+void ed_group_begin(ed_model *m, const char *what)
+{
+	ed_group_end(m);
+	m->group = m->pos;
+	m->group_what = what;
+}
+
+/* Merge steps [group, nsteps) into the first of them: their changes are
+ * concatenated in order, so undoing the merged step undoes them in reverse
+ * exactly as undoing the steps one by one would. */
+void ed_group_end(ed_model *m)
+{
+	int g = m->group;
+	m->group = -1;
+	if (g < 0 || g >= m->nsteps || m->pos != m->nsteps)
+		return;
+	ed_step *first = &m->steps[g];
+	int total = 0;
+	for (int i = g; i < m->nsteps; i++)
+		total += m->steps[i].n;
+	if (total > first->cap) {
+		ed_change *v = realloc(first->v, (size_t)total * sizeof *v);
+		if (!v)
+			return; /* out of memory: the steps stay separate, still correct */
+		first->v = v;
+		first->cap = total;
+	}
+	for (int i = g + 1; i < m->nsteps; i++) {
+		ed_step *s = &m->steps[i];
+		memcpy(first->v + first->n, s->v, (size_t)s->n * sizeof *s->v);
+		first->n += s->n;
+		free(s->v);
+		memset(s, 0, sizeof *s);
+	}
+	if (m->nsteps - g > 1)
+		first->what = m->group_what;
+	/* A save in the middle of the group names a state no step reaches now. */
+	if (m->saved_pos > g && m->saved_pos < m->nsteps)
+		m->saved_pos = -1;
+	else if (m->saved_pos == m->nsteps)
+		m->saved_pos = g + 1;
+	m->nsteps = m->pos = g + 1;
+}
+
 int ed_undo(ed_model *m)
 {
+	ed_group_end(m);
 	if (m->pos == 0)
 		return fail(m, "nothing to undo");
 	ed_step *s = &m->steps[--m->pos];
@@ -465,6 +634,7 @@ int ed_undo(ed_model *m)
 
 int ed_redo(ed_model *m)
 {
+	ed_group_end(m);
 	if (m->pos == m->nsteps)
 		return fail(m, "nothing to redo");
 	ed_step *s = &m->steps[m->pos++];
@@ -671,23 +841,21 @@ int ed_paste(ed_model *m, int32_t tx, int32_t ty)
 
 /* ---- Rules shared by parcel edits ---------------------------------------- */
 
+/* Names follow the file's rule (wf_name_ok); the messages say which part
+ * of it a name breaks. */
 static int check_name(ed_model *m, const char *what, const char *name)
 {
 	size_t n = name ? strlen(name) : 0;
+	if (wf_name_ok(name, n))
+		return 0;
 	if (n == 0)
 		return fail(m, "%s name is empty", what);
 	if (n > WF_MAX_NAME)
 		return fail(m, "%s name is longer than %d bytes", what, WF_MAX_NAME);
-	for (const char *s = name; *s; s++) {
-		char c = *s;
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		      (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.'))
-			return fail(m,
-			            "%s name '%s' may hold only letters, digits, '_', "
-			            "'-' and '.'",
-			            what, name);
-	}
-	return 0;
+	if (name[0] == '-' || name[0] == '.')
+		return fail(m, "%s name '%s' may not start with '-' or '.'", what, name);
+	return fail(m, "%s name '%s' may hold only letters, digits, '_', '-' and '.'",
+	            what, name);
 }
 
 /* The rectangle must lie inside the world and touch no parcel but `self`. */
@@ -720,35 +888,24 @@ static int check_parcel(ed_model *m, int pi)
 	return 0;
 }
 
-/* Text that goes into a quoted string of the file. */
+/* Text that goes into a quoted string of the file: the file's rule. */
 static int check_text(ed_model *m, const char *what, const char *s)
 {
 	if (strlen(s) > WF_MAX_STRING)
 		return fail(m, "%s is longer than %d bytes", what, WF_MAX_STRING);
-	for (const unsigned char *p = (const unsigned char *)s; *p;) {
-		int n = wf_utf8_len(p, strlen((const char *)p));
-		if (n == 0)
-			return fail(m, "%s is not valid UTF-8", what);
-		if (*p < 0x20 || *p == 0x7f || *p == '"' || *p == '\\')
-			return fail(
-			    m,
-			    "%s may not hold quotes, backslashes or control characters",
-			    what);
-		p += n;
-	}
+	if (!wf_text_ok(s))
+		return fail(m, "%s may hold only valid UTF-8 without control characters",
+		            what);
 	return 0;
 }
 
+/* A script path follows the guarded reader's rule (wf_path_check). */
 static int check_script(ed_model *m, const char *s)
 {
 	if (check_text(m, "script path", s))
 		return -1;
-	size_t n = strlen(s);
-	if (s[0] == '/' || strstr(s, "..") || n < 5 || strcmp(s + n - 4, ".lua") != 0)
-		return fail(m,
-		            "script '%s' must be a relative path ending in .lua, inside "
-		            "the world",
-		            s);
+	if (wf_path_check(s) != WF_READ_OK)
+		return fail(m, "script '%s' must be a relative path inside the world", s);
 	return 0;
 }
 
@@ -758,14 +915,14 @@ static bool zone_allows(const wf_world *w, const wf_parcel *p, int cap)
 	return (wf_parcel_caps(w, p) & cap) != 0;
 }
 
-/* How many entities the parcel may hold with zone zi (-1: none), following
- * wf_parcel_budget: the zone's cap counts per unit parcel. */
+/* How many entities the parcel may hold with zone zi (-1: none): its
+ * budget (wf_parcel_budget) as if it were in that zone. */
 static int64_t entity_cap(const wf_world *w, const wf_parcel *p, int zi)
 {
-	int64_t unit = w->unit_budget.entities;
-	if (zi >= 0 && w->zones[zi].max_entities >= 0 && w->zones[zi].max_entities < unit)
-		unit = w->zones[zi].max_entities;
-	return unit * p->pw * p->ph;
+	wf_parcel q = *p;
+	q.zone = zi >= 0 ? w->zones[zi].name : NULL;
+	q.zone_index = zi;
+	return wf_parcel_budget(w, &q).entities;
 }
 
 /* ---- Parcels ------------------------------------------------------------- */
@@ -967,6 +1124,225 @@ int ed_parcel_rename(ed_model *m, int pi, const char *name)
 	return edit_parcel(m, pi, "rename parcel", set_name, name);
 }
 
+/* ---- Palette and zones ---------------------------------------------------- */
+
+/* Judge a palette or zone as the file would: the header, palette and zones
+ * are written as a world file and read back by worldfmt's own parser and
+ * rules, so the editor holds no copy of them (a glyph is one character,
+ * names unique, caps known …). `glyph_at`/`zone_at` replace that entry
+ * (or, at the count, add one); -1 leaves the list alone. */
+typedef struct draft {
+	int glyph_at;
+	const char *glyph, *gname;
+	bool solid;
+	int zone_at;
+	const char *zname;
+	int caps;
+	int64_t max;
+} draft;
+
+static void put_zone(FILE *b, const char *name, int caps, int64_t max)
+{
+	fprintf(b, "zone %s\n", name);
+	if (caps & WF_CAP_ALL) {
+		fprintf(b, "  allow");
+		for (int bit = 1; bit & WF_CAP_ALL; bit <<= 1)
+			if (caps & bit)
+				fprintf(b, " %s", wf_cap_name(bit));
+		fprintf(b, "\n");
+	}
+	if (max >= 0)
+		fprintf(b, "  max-entities-per-parcel %lld\n", (long long)max);
+	fprintf(b, "end\n");
+}
+
+static int judge(ed_model *m, const draft *d)
+{
+	const wf_world *w = m->w;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *b = open_memstream(&text, &len);
+	if (!b)
+		return fail(m, "out of memory");
+	fprintf(b, "world \"x\"\n  format 1\n  size 1 1\n  parcel-size 1 1\n\npalette\n");
+	for (int i = 0; i <= w->npalette; i++) {
+		if (i == d->glyph_at)
+			fprintf(b, "  \"%s\" %s%s\n", d->glyph, d->gname, d->solid ? " solid" : "");
+		else if (i < w->npalette)
+			fprintf(b, "  \"%s\" %s%s\n", w->palette[i].glyph, w->palette[i].name,
+			        w->palette[i].solid ? " solid" : "");
+	}
+	fprintf(b, "end\n");
+	for (int i = 0; i <= w->nzones; i++) {
+		if (i == d->zone_at)
+			put_zone(b, d->zname, d->caps, d->max);
+		else if (i < w->nzones)
+			put_zone(b, w->zones[i].name, w->zones[i].caps, w->zones[i].max_entities);
+	}
+	if (fclose(b) != 0 || !text) {
+		free(text);
+		return fail(m, "out of memory");
+	}
+	wf_diags dg = {0};
+	wf_world *t = wf_parse(text, len, "", &dg);
+	if (t && dg.errors == 0)
+		wf_validate(t, NULL, "", &dg);
+	int r = 0;
+	for (int i = 0; i < dg.n; i++)
+		if (dg.v[i].severity == WF_ERROR) {
+			r = fail(m, "%s", dg.v[i].msg);
+			break;
+		}
+	if (!t)
+		r = fail(m, "out of memory");
+	/* What was read back must be what was asked for: text that parses as
+	 * something else (a glyph holding a quote and more) is refused. */
+	if (r == 0 && d->glyph_at >= 0 &&
+	    (d->glyph_at >= t->npalette || strcmp(t->palette[d->glyph_at].glyph, d->glyph) ||
+	     strcmp(t->palette[d->glyph_at].name, d->gname) ||
+	     t->palette[d->glyph_at].solid != d->solid))
+		r = fail(m, "a glyph is one character (one UTF-8 code point, not a space, a "
+		            "control or '\"'), found \"%s\"",
+		         d->glyph);
+	wf_world_free(t);
+	wf_diags_free(&dg);
+	free(text);
+	return r;
+}
+
+static int glyph_check(ed_model *m, int gi)
+{
+	if (gi < 0 || gi >= m->w->npalette)
+		return fail(m, "palette has no entry %d (it has %d)", gi, m->w->npalette);
+	return 0;
+}
+
+int ed_palette_add(ed_model *m, const char *glyph, const char *name, bool solid)
+{
+	wf_world *w = m->w;
+	if (w->npalette >= 256)
+		return fail(m, "the palette is full (256 entries)");
+	draft d = {.glyph_at = w->npalette, .glyph = glyph, .gname = name, .solid = solid,
+	           .zone_at = -1};
+	if (check_name(m, "palette", name) || judge(m, &d))
+		return -1;
+	if (w->npalette == w->palette_cap) {
+		int cap = w->palette_cap ? 2 * w->palette_cap : 16;
+		wf_glyph *v = realloc(w->palette, (size_t)cap * sizeof *v);
+		if (!v)
+			return fail(m, "out of memory");
+		w->palette = v;
+		w->palette_cap = cap;
+	}
+	ed_step *s = step_begin(m, "add palette entry");
+	ed_change *c = s ? step_add(s, CH_GLYPH_ADD, w->npalette) : NULL;
+	if (!c) {
+		if (s)
+			step_commit(m, s);
+		return fail(m, "out of memory");
+	}
+	w->palette[w->npalette++] =
+	    (wf_glyph){.glyph = wf_strdup(w, glyph), .name = wf_strdup(w, name), .solid = solid};
+	step_commit(m, s);
+	wf_world_index(w);
+	return 0;
+}
+
+/* Replace palette entry gi by `g` as one step. */
+static int glyph_replace(ed_model *m, int gi, wf_glyph g, const char *what)
+{
+	ed_step *s = step_begin(m, what);
+	ed_change *c = s ? step_add(s, CH_GLYPH, gi) : NULL;
+	if (!c) {
+		if (s)
+			step_commit(m, s);
+		return fail(m, "out of memory");
+	}
+	c->glyph = m->w->palette[gi];
+	m->w->palette[gi] = g;
+	step_commit(m, s);
+	wf_world_index(m->w);
+	return 0;
+}
+
+int ed_palette_set(ed_model *m, int gi, const char *name, bool solid)
+{
+	if (glyph_check(m, gi))
+		return -1;
+	const wf_glyph *o = &m->w->palette[gi];
+	draft d = {.glyph_at = gi, .glyph = o->glyph, .gname = name, .solid = solid,
+	           .zone_at = -1};
+	if (check_name(m, "palette", name) || judge(m, &d))
+		return -1;
+	wf_glyph g = *o;
+	g.name = wf_strdup(m->w, name);
+	g.solid = solid;
+	return glyph_replace(m, gi, g, "edit palette entry");
+}
+
+int ed_palette_script(ed_model *m, int gi, const char *script)
+{
+	script = empty_null(script);
+	if (glyph_check(m, gi) || (script && check_script(m, script)))
+		return -1;
+	wf_glyph g = m->w->palette[gi];
+	g.script = wf_strdup(m->w, script);
+	return glyph_replace(m, gi, g, "set palette script");
+}
+
+static int zone_step(ed_model *m, int zi, wf_zone z, bool add, const char *what)
+{
+	wf_world *w = m->w;
+	if (add && w->nzones == w->zones_cap) {
+		int cap = w->zones_cap ? 2 * w->zones_cap : 8;
+		wf_zone *v = realloc(w->zones, (size_t)cap * sizeof *v);
+		if (!v)
+			return fail(m, "out of memory");
+		w->zones = v;
+		w->zones_cap = cap;
+	}
+	ed_step *s = step_begin(m, what);
+	ed_change *c = s ? step_add(s, add ? CH_ZONE_ADD : CH_ZONE, zi) : NULL;
+	if (!c) {
+		if (s)
+			step_commit(m, s);
+		return fail(m, "out of memory");
+	}
+	if (add) {
+		w->zones[w->nzones++] = z;
+	} else {
+		c->zone = w->zones[zi];
+		w->zones[zi] = z;
+	}
+	step_commit(m, s);
+	wf_world_index(w);
+	return 0;
+}
+
+int ed_zone_add(ed_model *m, const char *name, int caps, int64_t max)
+{
+	draft d = {.glyph_at = -1, .zone_at = m->w->nzones, .zname = name, .caps = caps,
+	           .max = max};
+	if (check_name(m, "zone", name) || judge(m, &d))
+		return -1;
+	wf_zone z = {.name = wf_strdup(m->w, name), .caps = caps, .max_entities = max};
+	return zone_step(m, m->w->nzones, z, true, "add zone");
+}
+
+int ed_zone_set(ed_model *m, int zi, int caps, int64_t max)
+{
+	if (zi < 0 || zi >= m->w->nzones)
+		return fail(m, "no zone %d (there are %d)", zi, m->w->nzones);
+	draft d = {.glyph_at = -1, .zone_at = zi, .zname = m->w->zones[zi].name,
+	           .caps = caps, .max = max};
+	if (judge(m, &d))
+		return -1;
+	wf_zone z = m->w->zones[zi];
+	z.caps = caps;
+	z.max_entities = max;
+	return zone_step(m, zi, z, false, "edit zone");
+}
+
 /* ---- Entities ------------------------------------------------------------ */
 
 static int check_entity(ed_model *m, int pi, int ei)
@@ -1068,6 +1444,23 @@ int ed_entity_set_script(ed_model *m, int pi, int ei, const char *script)
 	if (!s || save_parcel(m, s, pi))
 		return s ? (step_commit(m, s), -1) : fail(m, "out of memory");
 	p->entities[ei].script = wf_strdup(m->w, script);
+	step_commit(m, s);
+	return 0;
+}
+
+int ed_entity_rename(ed_model *m, int pi, int ei, const char *name)
+{
+	if (check_entity(m, pi, ei) || check_name(m, "entity", name))
+		return -1;
+	wf_parcel *p = &m->w->parcels[pi];
+	for (int i = 0; i < p->nentities; i++)
+		if (i != ei && strcmp(p->entities[i].name, name) == 0)
+			return fail(m, "parcel '%s' already has an entity named '%s'", p->name,
+			            name);
+	ed_step *s = step_begin(m, "rename entity");
+	if (!s || save_parcel(m, s, pi))
+		return s ? (step_commit(m, s), -1) : fail(m, "out of memory");
+	p->entities[ei].name = wf_strdup(m->w, name);
 	step_commit(m, s);
 	return 0;
 }

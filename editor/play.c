@@ -4,7 +4,12 @@
  * tiles and entities are the run's own copies, which the screen shows while
  * playing. So leaving play mode "restores" the edited world by simply
  * dropping the run. Edits are refused while playing, so the world the run
- * points into cannot change under it.
+ * points into cannot change under it; the cursor moves freely, and may
+ * follow an entity as it walks.
+ *
+ * A run is deterministic (the same world, scripts and events give the same
+ * ticks), so stepping back is a replay: a fresh run is ticked to the tick
+ * before. Nothing of the past has to be kept.
  */
 #include "editor/ui.h"
 
@@ -29,6 +34,11 @@ struct ed_play {
 	double next_ms; /* when the next tick is due while running */
 	char *trace[TRACE_KEEP];
 	int ntrace, trace_head; /* ring: oldest at trace_head when full */
+	/* Follow mode: the entity the cursor stays on, by parcel and name
+	 * (its index may change as entities come and go). */
+	bool follow;
+	int follow_pi;
+	char follow_name[128];
 };
 
 static double now_ms(void)
@@ -64,6 +74,11 @@ static void update_budget(ed_ui *u)
 		u->budget_use = calloc((size_t)w->nparcels, sizeof *u->budget_use);
 		u->nbudget = u->budget_use ? w->nparcels : 0;
 	}
+	if (!u->budget_mem || u->nbudget_mem != u->nbudget) {
+		free(u->budget_mem);
+		u->budget_mem = calloc((size_t)u->nbudget + 1, sizeof *u->budget_mem);
+		u->nbudget_mem = u->budget_mem ? u->nbudget : 0;
+	}
 	for (int i = 0; i < u->nbudget; i++) {
 		const api_parcel_stats *s = api_run_stats(p->run, i);
 		vm_limits l = api_parcel_limits(w, &w->parcels[i], &p->opts);
@@ -71,7 +86,18 @@ static void update_budget(ed_ui *u)
 		    s && l.tick_instructions > 0
 		        ? (double)s->peak_instructions / (double)l.tick_instructions
 		        : 0;
+		if (i < u->nbudget_mem)
+			u->budget_mem[i] = s && l.memory > 0
+			                       ? (double)s->peak_memory / (double)l.memory
+			                       : 0;
 	}
+}
+
+static void trace_clear(ed_play *p)
+{
+	for (int i = 0; i < p->ntrace; i++)
+		free(p->trace[i]);
+	p->ntrace = p->trace_head = 0;
 }
 
 static void play_free(ed_play *p)
@@ -79,8 +105,7 @@ static void play_free(ed_play *p)
 	if (p->run)
 		api_run_free(p->run);
 	api_events_free(&p->events);
-	for (int i = 0; i < p->ntrace; i++)
-		free(p->trace[i]);
+	trace_clear(p);
 	free(p);
 }
 
@@ -91,9 +116,7 @@ static void load_events(ed_ui *u, ed_play *p)
 	const char *ev = u->m.w->events;
 	if (!ev)
 		return;
-	char path[4096];
-	snprintf(path, sizeof path, "%s/%s", u->dir, ev);
-	if (api_events_load(path, &p->events) != 0 ||
+	if (api_events_load(u->dir, ev, ev, &p->events) != 0 ||
 	    api_events_check(&p->events, u->m.w) != 0) {
 		ed_set_msg(u, true, "events file %s: %s; playing without events", ev,
 		           p->events.nerrs ? p->events.errs[0].msg : "unreadable");
@@ -131,7 +154,8 @@ int ed_play_start(ed_ui *u)
 	u->play = p;
 	u->m.mode = ED_PLAY;
 	update_budget(u);
-	ed_set_msg(u, false, "play: s step, r run/pause, + - speed, P leaves");
+	ed_set_msg(u, false,
+	           "play: s step, S step back, r run/pause, f follow, + - speed, P leaves");
 	return 0;
 }
 
@@ -158,6 +182,79 @@ static void step(ed_ui *u)
 	update_budget(u);
 }
 
+/* Replay the run from its start to tick `target` (deterministic, so the
+ * same tick as before). The trace is collected again on the way. */
+static void replay(ed_ui *u, int64_t target)
+{
+	ed_play *p = u->play;
+	api_error err = {0};
+	trace_clear(p); /* on_load traces as the new run starts */
+	api_run *r = api_run_new(u->m.w, u->dir, &p->opts, &err);
+	if (!r) {
+		ed_set_msg(u, true, "cannot replay: %s", err.msg);
+		return;
+	}
+	api_run_free(p->run);
+	p->run = r;
+	for (int64_t t = 0; t < target; t++)
+		if (api_run_tick(r, p->events.v, p->events.n) < 0) {
+			ed_set_msg(u, true, "the replay stopped: out of memory");
+			break;
+		}
+	update_budget(u);
+}
+
+void ed_play_reload(ed_ui *u)
+{
+	if (!u->play)
+		return;
+	int64_t t = api_run_ticks(u->play->run);
+	replay(u, t);
+	ed_set_msg(u, false, "scripts changed: the run was replayed to tick %lld with them",
+	           (long long)t);
+}
+
+/* Put the cursor on the followed entity, wherever it walked. */
+static void follow(ed_ui *u)
+{
+	ed_play *p = u->play;
+	if (!p || !p->follow)
+		return;
+	const api_entity *v;
+	int n = api_run_entities(p->run, p->follow_pi, &v);
+	for (int i = 0; i < n; i++)
+		if (strcmp(v[i].name, p->follow_name) == 0) {
+			const wf_parcel *wp = &u->m.w->parcels[p->follow_pi];
+			ed_goto(&u->m, wp->px * u->m.w->parcel_w + v[i].x,
+			        wp->py * u->m.w->parcel_h + v[i].y);
+			return;
+		}
+	p->follow = false;
+	ed_set_msg(u, false, "follow: %s is gone", p->follow_name);
+}
+
+void ed_play_unfollow(ed_ui *u)
+{
+	if (u->play)
+		u->play->follow = false;
+}
+
+/* The live entity under the cursor: its index, and its parcel in *pi. */
+static int live_entity_here(ed_ui *u, int *pi)
+{
+	*pi = ed_parcel_here(&u->m);
+	if (*pi < 0)
+		return -1;
+	const api_entity *v;
+	int n = api_run_entities(u->play->run, *pi, &v);
+	const wf_parcel *wp = &u->m.w->parcels[*pi];
+	for (int i = 0; i < n; i++)
+		if (wp->px * u->m.w->parcel_w + v[i].x == u->m.cx &&
+		    wp->py * u->m.w->parcel_h + v[i].y == u->m.cy)
+			return i;
+	return -1;
+}
+
 void ed_play_key(ed_ui *u, int key)
 {
 	ed_play *p = u->play;
@@ -166,6 +263,34 @@ void ed_play_key(ed_ui *u, int key)
 	if (key == 's') {
 		p->running = false;
 		step(u);
+		follow(u);
+	} else if (key == 'S') {
+		p->running = false;
+		int64_t t = api_run_ticks(p->run);
+		if (t == 0) {
+			ed_set_msg(u, true, "at tick 0: nothing to step back to");
+			return;
+		}
+		replay(u, t - 1);
+		follow(u);
+	} else if (key == 'f') {
+		if (p->follow) {
+			p->follow = false;
+			ed_set_msg(u, false, "follow: off");
+			return;
+		}
+		int pi, ei = live_entity_here(u, &pi);
+		if (ei < 0) {
+			ed_set_msg(u, true, "follow: no entity under the cursor");
+			return;
+		}
+		const api_entity *v;
+		api_run_entities(p->run, pi, &v);
+		p->follow = true;
+		p->follow_pi = pi;
+		snprintf(p->follow_name, sizeof p->follow_name, "%s", v[ei].name);
+		ed_set_msg(u, false, "follow: the cursor stays on %s (f or a move stops)",
+		           p->follow_name);
 	} else if (key == 'r' || key == ' ') {
 		p->running = !p->running;
 		p->next_ms = now_ms();
@@ -192,6 +317,7 @@ void ed_play_idle(ed_ui *u)
 		step(u);
 		p->next_ms += 1000.0 / speeds[p->speed];
 	}
+	follow(u);
 	if (p && p->next_ms < t)
 		p->next_ms = t;
 }
@@ -242,18 +368,51 @@ void ed_play_panel(ed_ui *u, int y, int x, int h, int w)
 		    p->running ? "running" : "paused", speeds[p->speed]);
 	if (y < end)
 		put(y++, x, w, " failures %lld", (long long)total);
+	if (y < end && p->follow)
+		put(y++, x, w, " following %s", p->follow_name);
 	int pi = ed_parcel_here(&u->m);
 	if (pi < 0)
 		return;
 	const wf_parcel *wp = &u->m.w->parcels[pi];
 	const api_parcel_stats *s = api_run_stats(p->run, pi);
 	vm_limits l = api_parcel_limits(u->m.w, wp, &p->opts);
+	if (y < end)
+		put(y++, x, w, "%s", wp->name);
 	if (s && y < end)
-		put(y++, x, w, " instr %lld of %lld", (long long)s->peak_instructions,
-		    (long long)l.tick_instructions);
+		put(y++, x, w, " instr %lld of %lld (%.0f%%)", (long long)s->peak_instructions,
+		    (long long)l.tick_instructions,
+		    l.tick_instructions ? 100.0 * (double)s->peak_instructions /
+		                              (double)l.tick_instructions
+		                        : 0.0);
 	if (s && y < end)
-		put(y++, x, w, " memory %zu KiB  calls %lld", s->peak_memory / 1024,
-		    (long long)s->calls);
+		put(y++, x, w, " memory %zu of %zu KiB (%.0f%%)", s->peak_memory / 1024,
+		    l.memory / 1024,
+		    l.memory ? 100.0 * (double)s->peak_memory / (double)l.memory : 0.0);
+	if (s && y < end)
+		put(y++, x, w, " calls %lld  failures %lld", (long long)s->calls,
+		    (long long)s->failures);
+	int64_t bal;
+	if (y < end && api_run_balance(p->run, wp->name, &bal))
+		put(y++, x, w, " balance %lld", (long long)bal);
+	/* Its live entities, with the properties of the one under the cursor. */
+	const api_entity *ev;
+	int ne = api_run_entities(p->run, pi, &ev), hpi, here = live_entity_here(u, &hpi);
+	for (int i = 0; i < ne && y < end - 1; i++) {
+		put(y++, x, w, " %s %s at %d,%d", i == here ? ">" : " ", ev[i].name, ev[i].x,
+		    ev[i].y);
+		for (int k = 0; i == here && k < ev[i].nprops && y < end - 1; k++) {
+			const api_value *v = &ev[i].props[k].value;
+			char val[64];
+			switch (v->type) {
+			case API_NIL: snprintf(val, sizeof val, "nil"); break;
+			case API_BOOL: snprintf(val, sizeof val, v->u.b ? "true" : "false"); break;
+			case API_INT: snprintf(val, sizeof val, "%lld", (long long)v->u.i); break;
+			case API_NUM: snprintf(val, sizeof val, "%g", v->u.n); break;
+			case API_STR: snprintf(val, sizeof val, "\"%.40s\"", v->u.s); break;
+			}
+			put(y++, x, w, "     %s=%s", ev[i].props[k].key, val);
+		}
+	}
 	/* The newest trace lines of this parcel ("TICK PARCEL what…"), newest
 	 * last, as many as fit. */
 	size_t nl = strlen(wp->name);

@@ -8,8 +8,12 @@
 #include "editor/ui.h"
 
 #include <curses.h>
+#include <dirent.h>
 #include <errno.h>
 #include <locale.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -21,7 +25,11 @@
 #include <wchar.h>
 
 #define IDLE_MS        300
-#define RECOVER_SUFFIX ".world.acre.acre-recover"
+#define WATCH_MS       500 /* how often the world's files are looked at */
+#define RECOVER_PREFIX ".world.acre."
+#define RECOVER_SUFFIX ".acre-recover"
+#define RECOVER_OLD    ".world.acre.acre-recover" /* one file for all editors */
+#define RECOVER_MAX    9 /* offered on start; one key picks each */
 
 /* Set by SIGHUP and SIGTERM (the one piece of state outside ed_ui, as a
  * signal handler can reach nothing else); the loop then keeps the edits in
@@ -60,13 +68,97 @@ static void seterr(char *err, size_t len, const char *fmt, ...)
 	va_end(ap);
 }
 
-char *ed_recover_path(const char *dir)
+/* Each editor writes its own recovery file, named after its process id,
+ * so that two editors on one world never overwrite each other's edits. */
+char *ed_recover_path(const char *dir, long pid)
 {
-	size_t n = strlen(dir) + sizeof RECOVER_SUFFIX + 1;
-	char *p = malloc(n);
-	if (p)
-		snprintf(p, n, "%s/%s", dir, RECOVER_SUFFIX);
+	char *p = NULL;
+	if (asprintf(&p, "%s/" RECOVER_PREFIX "%ld" RECOVER_SUFFIX, dir, pid) < 0)
+		return NULL;
 	return p;
+}
+
+/* The process id a recovery file is named after, 0 for the single file
+ * of earlier versions, or -1 when `name` is not a recovery file. */
+static long recover_pid(const char *name)
+{
+	if (strcmp(name, RECOVER_OLD) == 0)
+		return 0;
+	size_t n = strlen(name), np = strlen(RECOVER_PREFIX), ns = strlen(RECOVER_SUFFIX);
+	if (n <= np + ns || strncmp(name, RECOVER_PREFIX, np) != 0 ||
+	    strcmp(name + n - ns, RECOVER_SUFFIX) != 0)
+		return -1;
+	long pid = 0;
+	for (const char *c = name + np; c < name + n - ns; c++) {
+		if (*c < '0' || *c > '9' || pid > 100000000)
+			return -1;
+		pid = pid * 10 + (*c - '0');
+	}
+	return pid > 0 ? pid : -1;
+}
+
+void ed_recover_free(ed_recovery *v, int n)
+{
+	for (int i = 0; i < n; i++)
+		free(v[i].path);
+}
+
+static bool pid_alive(long pid)
+{
+	return pid > 0 && (kill((pid_t)pid, 0) == 0 || errno == EPERM);
+}
+
+static int newest_first(const void *a, const void *b)
+{
+	const ed_recovery *x = a, *y = b;
+	if (x->mtime != y->mtime)
+		return x->mtime < y->mtime ? 1 : -1;
+	return strcmp(x->path, y->path);
+}
+
+/* The recovery files left in `dir` by editors that are no longer running,
+ * newest first (at most RECOVER_MAX); `*live` gets the id of a running
+ * editor on the same world, or 0. A running editor's file is not offered:
+ * its edits are still its own. */
+int ed_recover_list(const char *dir, ed_recovery *out, int max, long *live)
+{
+	*live = 0;
+	DIR *d = opendir(dir);
+	if (!d)
+		return 0;
+	int n = 0;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		long pid = recover_pid(e->d_name);
+		if (pid < 0 || pid == (long)getpid())
+			continue;
+		if (pid_alive(pid)) {
+			*live = pid;
+			continue;
+		}
+		ed_recovery r = {.pid = pid};
+		struct stat st;
+		if (asprintf(&r.path, "%s/%s", dir, e->d_name) < 0)
+			continue;
+		if (stat(r.path, &st) != 0 || !S_ISREG(st.st_mode)) {
+			free(r.path);
+			continue;
+		}
+		r.mtime = st.st_mtime;
+		r.size = st.st_size;
+		if (n == max) { /* keep the newest `max` */
+			qsort(out, (size_t)n, sizeof *out, newest_first);
+			if (r.mtime <= out[n - 1].mtime) {
+				free(r.path);
+				continue;
+			}
+			free(out[--n].path);
+		}
+		out[n++] = r;
+	}
+	closedir(d);
+	qsort(out, (size_t)n, sizeof *out, newest_first);
+	return n;
 }
 
 /* ---- Files --------------------------------------------------------------- */
@@ -94,30 +186,136 @@ static bool file_changed(ed_ui *u)
 	       st.st_mtim.tv_nsec != u->file_mtime.tv_nsec;
 }
 
-int ed_save(ed_ui *u, bool force)
+/* A save in the background: the world is written on a thread while the
+ * key loop answers (moves, search; edits wait, so the world the thread
+ * reads cannot change, and nothing else writes to it: idle work waits
+ * too). Small worlds are saved at once, as before. */
+#define SAVE_BG_PARCELS 8192
+
+struct ed_saver {
+	pthread_t thread;
+	const wf_world *w;
+	char *dir;
+	atomic_int phase; /* 0 writing the text, 1 writing the file, 2 done */
+	int result, err;
+	size_t bytes;
+	double t0;
+	bool quit_after; /* :wq, or q answered y */
+};
+
+static void *save_thread(void *arg)
 {
-	if (!force && file_changed(u)) {
-		ed_set_msg(u, true,
-		           "world.acre changed on disk since it was read: "
-		           ":w! overwrites it, :q! leaves it");
-		return -1;
+	ed_saver *sv = arg;
+	wf_buf b = {0};
+	char *path = NULL;
+	if (wf_write(sv->w, &b) < 0 || asprintf(&path, "%s/world.acre", sv->dir) < 0) {
+		path = NULL;
+		sv->result = -1;
+		sv->err = ENOMEM;
+	} else {
+		atomic_store(&sv->phase, 1);
+		sv->bytes = b.len;
+		sv->result = wf_save_atomic(path, b.data ? b.data : "", b.len);
+		sv->err = errno;
 	}
-	if (wf_save(u->m.w, u->dir) != 0) {
-		ed_set_msg(u, true, "cannot save %s/world.acre: %s", u->dir,
-		           strerror(errno));
-		return -1;
-	}
+	free(path);
+	wf_buf_free(&b);
+	atomic_store(&sv->phase, 2);
+	return NULL;
+}
+
+static void saved(ed_ui *u, double ms)
+{
 	ed_mark_saved(&u->m);
 	remember_file(u);
 	unlink(u->recover);
 	u->recover_gen = u->m.generation;
+	if (ms >= 0) {
+		/* A big world: its problems are found when the keyboard idles,
+		 * not here, where a key may be waiting. */
+		u->diags_gen = UINT64_MAX;
+		ed_set_msg(u, false, "wrote world.acre in %.1f s", ms / 1000);
+		return;
+	}
 	ed_revalidate(u);
 	if (u->diags.errors)
 		ed_set_msg(u, false, "wrote world.acre (%d problems: ! lists them)",
 		           u->diags.errors);
 	else
 		ed_set_msg(u, false, "wrote world.acre");
+}
+
+int ed_save(ed_ui *u, bool force)
+{
+	if (u->saving) {
+		ed_set_msg(u, true, "already saving world.acre");
+		return -1;
+	}
+	if (!force && file_changed(u)) {
+		ed_set_msg(u, true,
+		           "world.acre changed on disk since it was read: "
+		           ":w! overwrites it, :q! leaves it");
+		return -1;
+	}
+	if (u->m.w->nparcels >= SAVE_BG_PARCELS) {
+		ed_saver *sv = calloc(1, sizeof *sv);
+		if (sv && (sv->dir = strdup(u->dir))) {
+			sv->w = u->m.w;
+			sv->t0 = now_ms();
+			atomic_init(&sv->phase, 0);
+			if (pthread_create(&sv->thread, NULL, save_thread, sv) == 0) {
+				u->saving = sv;
+				ed_set_msg(u, false, "saving world.acre...");
+				return 1;
+			}
+			free(sv->dir);
+		}
+		free(sv);
+		/* no thread: save here, as for a small world */
+	}
+	double t0 = now_ms();
+	if (wf_save(u->m.w, u->dir) != 0) {
+		ed_set_msg(u, true, "cannot save %s/world.acre: %s", u->dir,
+		           strerror(errno));
+		return -1;
+	}
+	saved(u, u->m.w->nparcels >= SAVE_BG_PARCELS ? now_ms() - t0 : -1);
 	return 0;
+}
+
+/* Where a background save is, for the message line; finish it when done. */
+void ed_save_poll(ed_ui *u)
+{
+	ed_saver *sv = u->saving;
+	if (!sv)
+		return;
+	int phase = atomic_load(&sv->phase);
+	double ms = now_ms() - sv->t0;
+	if (phase < 2) {
+		ed_set_msg(u, false, "saving world.acre: %s (%.1f s)",
+		           phase == 0 ? "writing the text" : "writing the file", ms / 1000);
+		return;
+	}
+	pthread_join(sv->thread, NULL);
+	u->saving = NULL;
+	bool quit = sv->quit_after;
+	if (sv->result != 0) {
+		ed_set_msg(u, true, "cannot save %s/world.acre: %s", u->dir,
+		           strerror(sv->err));
+		quit = false;
+	} else {
+		saved(u, ms);
+	}
+	free(sv->dir);
+	free(sv);
+	if (quit)
+		u->quit = true;
+}
+
+void ed_save_then_quit(ed_ui *u)
+{
+	if (u->saving)
+		u->saving->quit_after = true;
 }
 
 /* The recovery file holds the edited world whenever it differs from the
@@ -151,7 +349,24 @@ void ed_revalidate(ed_ui *u)
 		u->diag_cur = 0;
 }
 
-static wf_world *load_world(ed_ui *u, const char *file, char *err, size_t errlen)
+/* The first error of a world that does not parse, as the editor says it. */
+static void load_error(ed_ui *u, const wf_diags *d, char *err, size_t errlen)
+{
+	const wf_diag *e = NULL;
+	for (int i = 0; i < d->n && !e; i++)
+		if (d->v[i].severity == WF_ERROR)
+			e = &d->v[i];
+	if (e)
+		seterr(err, errlen, "%s:%u:%u: %s (%d error%s in all; 'acre check' lists them)",
+		       e->file, e->line, e->col, e->msg, d->errors, d->errors == 1 ? "" : "s");
+	else
+		seterr(err, errlen, "cannot read the world in %s", u->dir);
+}
+
+/* Read the world (or the recovery file `file`). With `job`, a big one is
+ * read progressively: a preview now, the whole in the background. */
+static wf_world *load_world(ed_ui *u, const char *file, ed_loader **job, char *err,
+                            size_t errlen)
 {
 	wf_diags d = {0};
 	char *path = NULL;
@@ -161,29 +376,62 @@ static wf_world *load_world(ed_ui *u, const char *file, char *err, size_t errlen
 		seterr(err, errlen, "out of memory");
 		return NULL;
 	}
-	wf_world *w = ed_load(file ? file : path, file ? file : path, &u->keep, &d);
+	const char *p = file ? file : path;
+	wf_world *w = job ? ed_load_preview(p, p, &u->keep, job, &d)
+	                  : ed_load(p, p, &u->keep, &d);
 	free(path);
 	if (d.errors > 0 || !w) {
 		/* A world that does not parse is not opened: saving the part that
 		 * was read would lose the rest. */
-		const wf_diag *e = NULL;
-		for (int i = 0; i < d.n && !e; i++)
-			if (d.v[i].severity == WF_ERROR)
-				e = &d.v[i];
-		if (e)
-			seterr(
-			    err, errlen,
-			    "%s:%u:%u: %s (%d error%s in all; 'acre check' lists them)",
-			    e->file, e->line, e->col, e->msg, d.errors,
-			    d.errors == 1 ? "" : "s");
-		else
-			seterr(err, errlen, "cannot read the world in %s", u->dir);
+		load_error(u, &d, err, errlen);
 		wf_diags_free(&d);
 		wf_world_free(w);
 		return NULL;
 	}
 	wf_diags_free(&d);
 	return w;
+}
+
+/* The background read is done: swap the whole world in for the preview,
+ * keeping the view, or close the editor when the world does not parse. */
+static void finish_load(ed_ui *u)
+{
+	wf_world *keep = NULL;
+	wf_diags d = {0};
+	wf_world *w = ed_load_finish(u->loading, &keep, &d);
+	u->loading = NULL;
+	if (d.errors > 0 || !w) {
+		load_error(u, &d, u->fatal, sizeof u->fatal);
+		wf_diags_free(&d);
+		wf_world_free(w);
+		wf_world_free(keep);
+		u->quit = true;
+		return;
+	}
+	wf_diags_free(&d);
+	ed_model *m = &u->m;
+	int32_t cx = m->cx, cy = m->cy, vx = m->vx, vy = m->vy, vw = m->vw, vh = m->vh;
+	int brush = m->brush;
+	ed_model_free(m); /* the preview: nothing was edited in it */
+	ed_model_init(m, w);
+	wf_world_free(u->keep);
+	u->keep = keep;
+	m->vw = vw;
+	m->vh = vh;
+	m->vx = vx;
+	m->vy = vy;
+	m->brush = brush < w->npalette ? brush : 0;
+	ed_goto(m, cx, cy);
+	u->recover_gen = m->generation;
+	u->diags_gen = UINT64_MAX;
+	u->watch_known = false;
+	ed_watch(u, false);
+	ed_set_msg(u, false, "world read: %d parcels", w->nparcels);
+}
+
+bool ed_loading(const ed_ui *u)
+{
+	return u->loading != NULL || u->saving != NULL;
 }
 
 /* ---- Terminal -------------------------------------------------------------- */
@@ -242,27 +490,48 @@ static SCREEN *term_start(ed_ui *u, char *err, size_t errlen)
 	return s;
 }
 
-/* Ask what to do with a recovery file left by an earlier session:
- * 'r' recover, 'd' discard, 'q' quit. */
-static int ask_recover(ed_ui *u, const char *path)
+/* Ask what to do with the recovery files left by earlier sessions: a
+ * digit (or 'r' when there is one) recovers that file, 'd' discards them
+ * all, 'q' (or Ctrl-C) quits and leaves them alone. Returns the index
+ * chosen, -1 for discard, -2 for quit (also when the terminal is gone). */
+static int ask_recover(ed_ui *u, const ed_recovery *v, int n)
 {
-	struct stat st;
-	char when[64] = "?";
-	if (stat(path, &st) == 0)
-		strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", localtime(&st.st_mtime));
 	(void)u;
 	for (;;) {
 		erase();
-		mvprintw(1, 2, "A recovery file from an unsaved session exists:");
-		mvprintw(2, 4, "%s (written %s)", path, when);
-		mvprintw(4, 2, "r  recover it (the editor opens it; :w saves it)");
-		mvprintw(5, 2, "d  discard it and open the saved world");
-		mvprintw(6, 2, "q  quit and leave it alone");
+		if (n == 1)
+			mvprintw(1, 2, "A recovery file from an unsaved session exists:");
+		else
+			mvprintw(1, 2, "%d recovery files from unsaved sessions exist "
+			               "(newest first):", n);
+		for (int i = 0; i < n; i++) {
+			char when[64] = "?";
+			strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", localtime(&v[i].mtime));
+			if (n == 1)
+				mvprintw(2, 4, "%s (written %s)", v[i].path, when);
+			else
+				mvprintw(2 + i, 2, "%d  %s (written %s, %lld bytes)", i + 1,
+				         v[i].path, when, v[i].size);
+		}
+		int y = 3 + (n == 1 ? 1 : n);
+		if (n == 1)
+			mvprintw(y++, 2, "r  recover it (the editor opens it; :w saves it)");
+		else
+			mvprintw(y++, 2, "1-%d  recover that one (the others stay for later)", n);
+		mvprintw(y++, 2, "d  discard %s and open the saved world",
+		         n == 1 ? "it" : "them all");
+		mvprintw(y++, 2, "q  quit and leave %s alone", n == 1 ? "it" : "them");
 		refresh();
 		wint_t wc;
 		int r = get_wch(&wc);
-		if (r == OK && (wc == 'r' || wc == 'd' || wc == 'q'))
-			return (int)wc;
+		if (r == ERR || (r == OK && (wc == 'q' || wc == 3)))
+			return -2; /* a blocking read fails only when the terminal is gone */
+		if (r == OK && wc == 'd')
+			return -1;
+		if (r == OK && n == 1 && wc == 'r')
+			return 0;
+		if (r == OK && wc >= '1' && wc < (wint_t)('1' + n))
+			return (int)(wc - '1');
 	}
 }
 
@@ -302,6 +571,20 @@ static void fill_stats(ed_ui *u, ed_stats *st)
 
 static void idle(ed_ui *u)
 {
+	if (u->saving) {
+		ed_save_poll(u);
+		return;
+	}
+	if (u->loading) {
+		if (ed_load_done(u->loading))
+			finish_load(u);
+		return; /* nothing to validate or recover in a preview */
+	}
+	double t = now_ms();
+	if (t >= u->watch_next) {
+		ed_watch(u, false);
+		u->watch_next = t + WATCH_MS;
+	}
 	if (ed_play_running(u)) {
 		ed_play_idle(u);
 		return;
@@ -310,18 +593,45 @@ static void idle(ed_ui *u)
 	ed_write_recovery(u);
 }
 
+/* Whether the terminal has gone away. A read with a time limit returns ERR
+ * both when the time is up and when the terminal hung up, so an early ERR
+ * is checked here: a hung-up terminal reports POLLHUP (or an error) on
+ * standard input for ever, where a live one never does. */
+static bool terminal_gone(void)
+{
+	struct pollfd pf = {.fd = 0, .events = POLLIN};
+	if (poll(&pf, 1, 0) < 0)
+		return errno != EINTR;
+	return (pf.revents & (POLLHUP | POLLERR | POLLNVAL)) != 0;
+}
+
 static void loop(ed_ui *u)
 {
+	int early = 0; /* ERRs in a row that came back before their time */
 	while (!u->quit) {
 		bool pending = u->diags_gen != u->m.generation ||
 		               u->recover_gen != u->m.generation || ed_play_running(u);
-		int wait = ed_play_running(u) ? 50 : pending ? IDLE_MS : -1;
+		/* Never wait for ever: the world's files are watched. */
+		int wait = u->loading || u->saving ? 20
+		           : ed_play_running(u) ? 50
+		           : pending            ? IDLE_MS
+		                                : WATCH_MS;
 		timeout(wait);
 		wint_t wc;
+		double asked = now_ms();
 		int r = get_wch(&wc);
-		if (ed_signalled || (r == ERR && wait < 0)) {
-			/* Killed, or a blocking read failed (the terminal is gone):
-			 * keep the edits in the recovery file and leave. */
+		/* A blocking read fails only when the terminal is gone; a timed
+		 * one that fails early, again and again, or with the terminal
+		 * hung up, has lost it too (else play mode or a pending
+		 * revalidation would spin here at full speed). */
+		bool gone = r == ERR && wait < 0;
+		if (r == ERR && wait >= 0 && now_ms() - asked < wait / 2.0)
+			gone = ++early >= 50 || terminal_gone();
+		else
+			early = 0;
+		if (ed_signalled || gone) {
+			/* Killed, or the terminal is gone: keep the edits in the
+			 * recovery file and leave. */
 			ed_write_recovery(u);
 			u->lost = true;
 			return;
@@ -332,6 +642,10 @@ static void loop(ed_ui *u)
 			continue;
 		}
 		double t0 = now_ms();
+		if (u->loading && ed_load_done(u->loading))
+			finish_load(u);
+		if (u->saving)
+			ed_save_poll(u);
 		if (r == KEY_CODE_YES && wc == KEY_RESIZE)
 			; /* the next frame lays the screen out again */
 		else
@@ -343,6 +657,20 @@ static void loop(ed_ui *u)
 
 static void ui_free(ed_ui *u)
 {
+	if (u->saving) { /* let the file be written whole (it is renamed in) */
+		pthread_join(u->saving->thread, NULL);
+		free(u->saving->dir);
+		free(u->saving);
+		u->saving = NULL;
+	}
+	if (u->loading) {
+		wf_world *keep = NULL;
+		wf_diags d = {0};
+		wf_world_free(ed_load_finish(u->loading, &keep, &d));
+		wf_world_free(keep);
+		wf_diags_free(&d);
+		u->loading = NULL;
+	}
 	ed_play_stop(u);
 	ed_model_free(&u->m);
 	wf_world_free(u->keep);
@@ -351,6 +679,8 @@ static void ui_free(ed_ui *u)
 		free(u->hist[i]);
 	free(u->hist);
 	free(u->budget_use);
+	free(u->budget_mem);
+	free(u->watch);
 	free(u->key_ms);
 	free(u->recover);
 	free(u->dir);
@@ -369,7 +699,7 @@ int ed_run(const ed_options *o, ed_stats *st, char *err, size_t errlen)
 	setlocale(LC_ALL, "");
 	u->opt = o;
 	u->dir = strdup(o->dir);
-	u->recover = ed_recover_path(o->dir);
+	u->recover = ed_recover_path(o->dir, (long)getpid());
 	u->show_panel = u->show_names = true;
 	u->carry_pi = u->carry_ei = -1;
 	u->form.field = -1;
@@ -382,11 +712,15 @@ int ed_run(const ed_options *o, ed_stats *st, char *err, size_t errlen)
 	/* The world is read before the terminal is taken, so that a world that
 	 * does not parse is reported on a plain screen; only a recovery
 	 * question needs the terminal first. */
-	bool ask = access(u->recover, F_OK) == 0, recovering = ask && o->recover;
+	ed_recovery rv[RECOVER_MAX];
+	long live = 0;
+	int nrv = ed_recover_list(o->dir, rv, RECOVER_MAX, &live);
+	int pick = nrv > 0 && o->recover ? 0 : -1; /* --recover: the newest */
 	wf_world *w = NULL;
-	if (!ask || recovering) {
-		w = load_world(u, recovering ? u->recover : NULL, err, errlen);
+	if (nrv == 0 || pick >= 0) {
+		w = load_world(u, pick >= 0 ? rv[pick].path : NULL, &u->loading, err, errlen);
 		if (!w) {
+			ed_recover_free(rv, nrv);
 			ui_free(u);
 			free(u);
 			return -1;
@@ -395,48 +729,77 @@ int ed_run(const ed_options *o, ed_stats *st, char *err, size_t errlen)
 	SCREEN *scr = term_start(u, err, errlen);
 	if (!scr) {
 		wf_world_free(w);
+		ed_recover_free(rv, nrv);
 		ui_free(u);
 		free(u);
 		return -1;
 	}
 	if (!w) {
-		int a = ask_recover(u, u->recover);
-		if (a == 'q') {
-			endwin();
-			delscreen(scr);
-			ui_free(u);
-			free(u);
-			return 0;
-		}
-		if (a == 'd')
-			unlink(u->recover);
-		recovering = a == 'r';
-		w = load_world(u, recovering ? u->recover : NULL, err, errlen);
+		int a = ask_recover(u, rv, nrv);
+		if (a == -1)
+			for (int i = 0; i < nrv; i++)
+				unlink(rv[i].path);
+		pick = a;
+		if (a != -2)
+			w = load_world(u, pick >= 0 ? rv[pick].path : NULL, &u->loading, err,
+			               errlen);
 		if (!w) {
 			endwin();
 			delscreen(scr);
+			ed_recover_free(rv, nrv);
 			ui_free(u);
 			free(u);
-			return -1;
+			return a == -2 ? 0 : -1;
 		}
 	}
+	/* The recovered file becomes this editor's own: renamed, so that the
+	 * edits are on disk under one name or the other at every moment. */
+	bool recovering = pick >= 0;
+	if (recovering && rename(rv[pick].path, u->recover) != 0)
+		u->recover_gen = UINT64_MAX; /* cannot take it: write our own soon */
+	int others = recovering ? nrv - 1 : 0;
+	ed_recover_free(rv, nrv);
 	st->load_ms = now_ms() - t0;
 	remember_file(u);
 	ed_model_init(&u->m, w);
 	u->cellw = wide_glyphs(w);
 	if (recovering) {
 		u->m.saved_pos = -1; /* the recovered edits are not saved yet */
-		u->recover_gen = u->m.generation;
-		ed_set_msg(u, false, "recovered unsaved edits: :w saves them");
+		if (u->recover_gen != UINT64_MAX)
+			u->recover_gen = u->m.generation;
+		if (others)
+			ed_set_msg(u, false,
+			           "recovered unsaved edits: :w saves them (%d more "
+			           "recovery file%s kept for later)",
+			           others, others == 1 ? "" : "s");
+		else
+			ed_set_msg(u, false, "recovered unsaved edits: :w saves them");
 	} else {
 		u->recover_gen = u->m.generation;
 	}
+	if (u->loading)
+		ed_set_msg(u, false, "reading the rest of the world...");
+	if (live)
+		ed_set_msg(u, true,
+		           "another editor (process %ld) has this world open: saving "
+		           "here may overwrite its work",
+		           live);
 	u->diags_gen = UINT64_MAX; /* validate once the first frame is up */
 	ed_draw(u);
 	st->first_frame_ms = now_ms() - t0;
+	ed_watch(u, false); /* the files as they were when opened */
+	u->watch_next = now_ms() + WATCH_MS;
 	loop(u);
 	endwin();
 	delscreen(scr);
+	if (u->fatal[0]) {
+		/* The rest of the world did not parse: nothing was edited, and a
+		 * recovery file that was taken stays for a look. */
+		seterr(err, errlen, "%s", u->fatal);
+		ui_free(u);
+		free(u);
+		return -1;
+	}
 	/* Leaving on purpose (:q, :wq, :q!) settles the recovery question. */
 	if (!u->lost)
 		unlink(u->recover);

@@ -36,6 +36,8 @@ typedef struct ed_form {
 /* The play-mode run, kept opaque so that the rest of the editor builds
  * whether or not scripts can be run. */
 typedef struct ed_play ed_play;
+typedef struct ed_loader ed_loader; /* load.c: a world being read */
+typedef struct ed_saver ed_saver;   /* ui.c: a world being saved */
 
 struct ed_ui {
 	ed_model m;
@@ -67,6 +69,7 @@ struct ed_ui {
 	bool pick_palette;      /* the palette picker is open */
 	int carry_pi, carry_ei; /* entity being carried by `t`, or -1 */
 	int count;              /* a count being typed before a key, or 0 */
+	char search[256];       /* the last `/` search, for n and N */
 	int32_t paint_col;      /* column where paint mode began, for Enter */
 	/* Validation, refreshed when the world changed and the keyboard is idle. */
 	wf_diags diags;
@@ -77,9 +80,20 @@ struct ed_ui {
 	/* History panel text (one parcel's log), one line per entry. */
 	char **hist;
 	int nhist;
+	/* Watching the world's files (workshop.c). */
+	const char **watch; /* distinct script paths named by the world */
+	int nwatch;
+	uint64_t watch_gen, watch_sig;
+	bool watch_known;
+	double watch_next; /* monotonic ms of the next look */
+	ed_loader *loading; /* the rest of a big world, being read */
+	ed_saver *saving;   /* a big world being saved in the background */
+	char fatal[1024];   /* why the editor had to close (a bad world) */
 	ed_play *play;
 	double *budget_use; /* per parcel 0..1 from the last run, or NULL */
 	int nbudget;
+	double *budget_mem; /* per parcel share of the memory budget, or NULL */
+	int nbudget_mem;
 	/* --stats */
 	double *key_ms;
 	int nkeys, capkeys;
@@ -87,6 +101,15 @@ struct ed_ui {
 
 /* load.c: parse the world file at `path` (named `file` in diagnostics). */
 wf_world *ed_load(const char *path, const char *file, wf_world **keep, wf_diags *d);
+/* A big world progressively: returns a preview (the header and the first
+ * parcels) and sets *job to the background read of the whole, or, when
+ * that does not apply, the whole world with *job NULL. Poll ed_load_done;
+ * ed_load_finish joins and hands over the whole world (with its
+ * diagnostics, which may hold errors). */
+wf_world *ed_load_preview(const char *path, const char *file, wf_world **keep,
+                          ed_loader **job, wf_diags *d);
+bool ed_load_done(ed_loader *job);
+wf_world *ed_load_finish(ed_loader *job, wf_world **keep, wf_diags *d);
 
 /* draw.c */
 void ed_draw_init(ed_ui *u);
@@ -97,11 +120,23 @@ void ed_key(ed_ui *u, int key, bool is_char);
 void ed_set_msg(ed_ui *u, bool error, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void ed_command(ed_ui *u, const char *cmd);
+void ed_prompt(ed_ui *u, const char *label, const char *text,
+               void (*done)(ed_ui *u, const char *text));
+
+/* workshop.c */
+void ed_open_script(ed_ui *u);
+void ed_watch(ed_ui *u, bool force);
 
 /* ui.c */
-int ed_save(ed_ui *u, bool force); /* force: even if the file changed on disk */
+/* force: even if the file changed on disk. 0 saved, 1 saving in the
+ * background (ed_save_then_quit leaves when it is done), -1 refused. */
+int ed_save(ed_ui *u, bool force);
+void ed_save_poll(ed_ui *u);
+void ed_save_then_quit(ed_ui *u);
 void ed_revalidate(ed_ui *u);
 void ed_write_recovery(ed_ui *u);
+/* A big world is being read or saved: edits wait. */
+bool ed_loading(const ed_ui *u);
 
 /* play.c */
 int ed_play_start(ed_ui *u);
@@ -109,6 +144,8 @@ void ed_play_stop(ed_ui *u);
 void ed_play_key(ed_ui *u, int key);
 void ed_play_idle(ed_ui *u); /* advance a running play by one frame's ticks */
 bool ed_play_running(const ed_ui *u);
+void ed_play_unfollow(ed_ui *u); /* a move of the cursor ends follow mode */
+void ed_play_reload(ed_ui *u);    /* scripts changed: replay to the same tick */
 void ed_play_panel(ed_ui *u, int y, int x, int h, int w);
 /* Live tiles and entities of parcel pi while playing, else NULL / -1. */
 const uint8_t *ed_play_tiles(ed_ui *u, int pi);

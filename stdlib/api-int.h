@@ -189,8 +189,6 @@ const char *api_arg_str(lua_State *L, int idx, const char *call, const char *wha
                         size_t *len);
 /* The type of an argument as messages name it ("nil" when absent). */
 const char *api_typename(lua_State *L, int idx);
-/* An entity, avatar or parcel name: [A-Za-z0-9_.-]{1,WF_MAX_NAME}. */
-bool api_name_ok(const char *s, size_t n);
 const char *api_arg_name(lua_State *L, int idx, const char *call, const char *what);
 /* A tile position inside the own parcel (two arguments from idx). */
 void api_arg_xy(lua_State *L, api_pstate *ps, int idx, const char *call, int32_t *x,

@@ -97,8 +97,12 @@ typedef struct api_events {
  * zeroed or freed before). Any bytes are handled. Returns the number of
  * errors (0 when the file is good), or -1 when out of memory. */
 int api_events_parse(const char *buf, size_t len, const char *file, api_events *out);
-/* Read and parse a file; -1 with out->errs[0] set when it cannot be read. */
-int api_events_load(const char *path, api_events *out);
+/* Read and parse the events file `rel` of the world in `dir` (through the
+ * world's guarded reader), or, with `dir` NULL, the file the user named as
+ * `rel`; errors name it `file`. -1 with out->errs[0] set when it cannot be
+ * read. */
+int api_events_load(const char *dir, const char *rel, const char *file,
+                    api_events *out);
 void api_events_free(api_events *ev);
 /* The name of a kind as the file spells it ("enter" …). */
 const char *api_event_kind_name(api_event_kind k);
@@ -141,6 +145,9 @@ typedef struct api_failure {
 } api_failure;
 
 #define API_MAX_FAILURES 1000 /* recorded per run; more are only counted */
+/* A parcel's opening funds, at most: 2^20 parcels of it still sum to less
+ * than 2^63, so the supply cannot wrap (acre-lua(7), MODULE economy). */
+#define API_MAX_FUNDS 1000000000000LL
 
 /* Per-parcel figures, for summaries and the registry. */
 typedef struct api_parcel_stats {
@@ -216,6 +223,13 @@ int64_t api_run_ticks(const api_run *r);
  * ledger, the messages in flight and vm_state_hash of each scripted parcel.
  * The same for any thread count. */
 uint64_t api_run_hash(api_run *r);
+/* What the host sees of parcel i after a run: its figures (calls, failures,
+ * peak instructions and memory, messages sent, entities), tiles and
+ * entities with their properties. Never 0 (0 means "did not run"), except
+ * when out of memory. Two runs of a deterministic world agree on it; a
+ * parcel whose script reads anything else shows up as a differing digest
+ * (acre-check(1)). */
+uint64_t api_run_parcel_digest(api_run *r, int i);
 
 /* Live tiles of parcel `i` (the wf_parcel layout: row-major palette indices,
  * wf_parcel_tw × wf_parcel_th); never NULL. */

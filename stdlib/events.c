@@ -64,20 +64,6 @@ static const char *ev_token(ev_line *l, size_t *tlen)
 	return l->s + start;
 }
 
-static bool ev_name_ok(const char *t, size_t n)
-{
-	if (n == 0 || n > WF_MAX_NAME)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)t[i];
-		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		          (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
-		if (!ok)
-			return false;
-	}
-	return true;
-}
-
 /* Show at most 24 bytes of a bad token, with anything unprintable as '?'. */
 static void ev_quote(const char *t, size_t n, char *out, size_t outlen)
 {
@@ -93,41 +79,6 @@ static void ev_quote(const char *t, size_t n, char *out, size_t outlen)
 	out[k] = '\0';
 }
 
-/* Length of the valid UTF-8 sequence at s, or 0 (the same rules as the
- * world format: no overlongs, surrogates or code points past U+10FFFF). */
-static int ev_utf8_len(const unsigned char *s, size_t n)
-{
-	if (n == 0)
-		return 0;
-	if (s[0] < 0x80)
-		return 1;
-	int len;
-	uint32_t cp;
-	if ((s[0] & 0xe0) == 0xc0) {
-		len = 2;
-		cp = s[0] & 0x1f;
-	} else if ((s[0] & 0xf0) == 0xe0) {
-		len = 3;
-		cp = s[0] & 0x0f;
-	} else if ((s[0] & 0xf8) == 0xf0) {
-		len = 4;
-		cp = s[0] & 0x07;
-	} else {
-		return 0;
-	}
-	if ((size_t)len > n)
-		return 0;
-	for (int i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	static const uint32_t min[] = {0, 0, 0x80, 0x800, 0x10000};
-	if (cp < min[len] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
-}
-
 /* Byte offset of the first invalid UTF-8 or control byte, or -1. */
 static long ev_bad_text(const char *t, size_t n)
 {
@@ -136,7 +87,7 @@ static long ev_bad_text(const char *t, size_t n)
 		unsigned char c = (unsigned char)t[i];
 		if (c < 0x20 && c != '\t')
 			return (long)i;
-		int k = ev_utf8_len((const unsigned char *)t + i, n - i);
+		int k = wf_utf8_len((const unsigned char *)t + i, n - i);
 		if (k == 0)
 			return (long)i;
 		i += (size_t)k;
@@ -169,7 +120,7 @@ static bool ev_name(ev_ctx *c, ev_line *l, const char *what, const char **t, siz
 		ev_error(c->ev, c->file, l->lineno, col, "expected %s name", what);
 		return false;
 	}
-	if (!ev_name_ok(*t, *n)) {
+	if (!wf_name_ok(*t, *n)) {
 		char q[32];
 		ev_quote(*t, *n, q, sizeof q);
 		ev_error(c->ev, c->file, l->lineno, col,
@@ -367,42 +318,19 @@ int api_events_parse(const char *buf, size_t len, const char *file, api_events *
 	return out->errors;
 }
 
-int api_events_load(const char *path, api_events *out)
+int api_events_load(const char *dir, const char *rel, const char *file,
+                    api_events *out)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		ev_error(out, path, 0, 0, "cannot read the events file: %s",
-		         strerror(errno));
-		return -1;
-	}
 	char *buf = NULL;
-	size_t len = 0, cap = 0;
-	for (;;) {
-		if (len == cap) {
-			cap = cap ? cap * 2 : 65536;
-			char *nb = realloc(buf, cap);
-			if (!nb) {
-				free(buf);
-				fclose(f);
-				ev_error(out, path, 0, 0,
-				         "out of memory reading the events file");
-				return -1;
-			}
-			buf = nb;
-		}
-		size_t got = fread(buf + len, 1, cap - len, f);
-		len += got;
-		if (got == 0)
-			break;
-	}
-	bool bad = ferror(f);
-	fclose(f);
-	if (bad) {
-		free(buf);
-		ev_error(out, path, 0, 0, "cannot read the events file: read error");
+	size_t len = 0;
+	wf_read_status st = dir ? wf_world_read(dir, rel, WF_MAX_EVENTS_BYTES, &buf, &len)
+	                        : wf_read_named(rel, WF_MAX_EVENTS_BYTES, &buf, &len);
+	if (st != WF_READ_OK) {
+		ev_error(out, file, 0, 0, "cannot read the events file: %s",
+		         wf_read_strerror(st));
 		return -1;
 	}
-	int rc = api_events_parse(buf, len, path, out);
+	int rc = api_events_parse(buf, len, file, out);
 	free(buf);
 	return rc;
 }

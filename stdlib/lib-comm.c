@@ -89,7 +89,7 @@ static const char *eco_account_arg(lua_State *L, api_pstate *ps, int idx,
 	size_t n;
 	const char *a = api_arg_str(L, idx, call, "the account", &n);
 	if (n > 0 && a[0] == '@') {
-		if (!api_name_ok(a + 1, n - 1))
+		if (!wf_name_ok(a + 1, n - 1))
 			api_raise(L, "%s: '%.64s' is not a valid identity account", call,
 			          a);
 		*parcel = -1;

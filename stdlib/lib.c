@@ -98,24 +98,11 @@ const char *api_arg_str(lua_State *L, int idx, const char *call, const char *wha
 	return lua_tolstring(L, idx, len);
 }
 
-bool api_name_ok(const char *s, size_t n)
-{
-	if (n == 0 || n > WF_MAX_NAME)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		      (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-'))
-			return false;
-	}
-	return true;
-}
-
 const char *api_arg_name(lua_State *L, int idx, const char *call, const char *what)
 {
 	size_t n;
 	const char *s = api_arg_str(L, idx, call, what, &n);
-	if (!api_name_ok(s, n))
+	if (!wf_name_ok(s, n))
 		api_raise(L,
 		          "%s: '%.64s' is not a valid %s (letters, digits, '_', '.', "
 		          "'-'; at most %d bytes)",

@@ -208,36 +208,8 @@ static void run_output(void *ud, const char *text, size_t len)
 
 /* ---- Files --------------------------------------------------------------------*/
 
-static int run_read(const char *dir, const char *rel, char **out, size_t *len)
-{
-	char path[4096];
-	if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, rel) >= sizeof path)
-		return -1;
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return -1;
-	api_buf b = {0};
-	char chunk[8192];
-	size_t got;
-	int rc = 0;
-	while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
-		if (api_buf_put(&b, chunk, got) < 0) {
-			rc = -1;
-			break;
-		}
-	if (ferror(f))
-		rc = -1;
-	fclose(f);
-	if (rc < 0) {
-		free(b.data);
-		return -1;
-	}
-	*out = b.data ? b.data : strdup("");
-	*len = b.len;
-	return *out ? 0 : -1;
-}
-
-/* require("a.b") reads scripts/a/b.lua of the world. */
+/* require("a.b") reads scripts/a/b.lua of the world, through the world's
+ * guarded reader like every script. */
 static int run_module(void *ud, const char *name, char **src, size_t *len, char *path,
                       size_t pathlen)
 {
@@ -249,7 +221,7 @@ static int run_module(void *ud, const char *name, char **src, size_t *len, char 
 	for (char *c = rel + 8; *c && c < rel + n - 4; c++)
 		if (*c == '.')
 			*c = '/';
-	if (run_read(ps->run->dir, rel, src, len) < 0)
+	if (wf_world_read(ps->run->dir, rel, WF_MAX_SCRIPT_BYTES, src, len) != WF_READ_OK)
 		return -1;
 	snprintf(path, pathlen, "%s", rel);
 	return 0;
@@ -448,40 +420,6 @@ static bool ps_call(api_pstate *ps, const char *fn, const ps_args *a)
 	return ps_end(ps, &m, st, &err);
 }
 
-/* Load the parcel's scripts: its own, then its entities' and the palette
- * scripts of glyphs its layout uses, each path once, in that order. They
- * share the parcel's state (acre-lua(7), SCRIPTS). */
-static int ps_script_list(api_run *r, api_pstate *ps, const char **list, int max)
-{
-	const wf_world *w = r->w;
-	const wf_parcel *p = ps->p;
-	int n = 0;
-	if (p->script)
-		list[n++] = p->script;
-	for (int i = 0; i < p->nentities && n < max; i++)
-		if (p->entities[i].script)
-			list[n++] = p->entities[i].script;
-	bool used[256] = {false};
-	size_t area = (size_t)ps->tw * (size_t)ps->th;
-	for (size_t i = 0; p->tiles && i < area; i++)
-		used[p->tiles[i]] = true;
-	if (!p->tiles)
-		used[0] = true;
-	for (int g = 0; g < w->npalette && g < 256 && n < max; g++)
-		if (used[g] && w->palette[g].script)
-			list[n++] = w->palette[g].script;
-	/* Drop repeats, keeping first places. */
-	int k = 0;
-	for (int i = 0; i < n; i++) {
-		bool dup = false;
-		for (int j = 0; j < k; j++)
-			dup |= strcmp(list[j], list[i]) == 0;
-		if (!dup)
-			list[k++] = list[i];
-	}
-	return k;
-}
-
 static void ps_load(api_run *r, api_pstate *ps)
 {
 	vm_config cfg = {
@@ -506,16 +444,26 @@ static void ps_load(api_run *r, api_pstate *ps)
 		             ps->lim.memory);
 		return;
 	}
-	const char *list[64];
-	int n = ps_script_list(r, ps, list, 64);
+	/* The parcel's scripts share its state, loaded in the order of
+	 * wf_parcel_scripts (acre-lua(7), SCRIPTS); the rules refuse a parcel
+	 * with more than the cap, so the list is never cut here. */
+	const char *list[WF_MAX_PARCEL_SCRIPTS];
+	int n = wf_parcel_scripts(r->w, ps->p, list, WF_MAX_PARCEL_SCRIPTS);
+	if (n > WF_MAX_PARCEL_SCRIPTS) {
+		ps_fail_host(ps, "load", VM_ERR_NOT_FOUND, "",
+		             "the parcel runs more than %d scripts", WF_MAX_PARCEL_SCRIPTS);
+		return;
+	}
 	vm_tick(ps->v);
 	for (int i = 0; i < n; i++) {
 		char *src;
 		size_t len;
-		if (run_read(r->dir, list[i], &src, &len) < 0) {
+		wf_read_status rs =
+		    wf_world_read(r->dir, list[i], WF_MAX_SCRIPT_BYTES, &src, &len);
+		if (rs != WF_READ_OK) {
 			ps_fail_host(ps, "load", VM_ERR_NOT_FOUND, list[i],
 			             "%s: cannot read the script: %s", list[i],
-			             strerror(errno));
+			             wf_read_strerror(rs));
 			return;
 		}
 		vm_error err = {0};
@@ -874,7 +822,10 @@ int64_t api_run_ticks(const api_run *r)
 
 /* ---- Set-up ---------------------------------------------------------------------- */
 
-static int run_attr_int(const wf_attr *a, int n, const char *key, int64_t *out)
+/* The whole number in attribute `key`, in 0..max: 1 when set, 0 when not,
+ * -1 when it is not such a number. */
+static int run_attr_int(const wf_attr *a, int n, const char *key, int64_t max,
+                        int64_t *out)
 {
 	for (int i = 0; i < n; i++) {
 		if (strcmp(a[i].key, key) != 0)
@@ -882,7 +833,7 @@ static int run_attr_int(const wf_attr *a, int n, const char *key, int64_t *out)
 		char *end;
 		errno = 0;
 		long long v = strtoll(a[i].value, &end, 10);
-		if (!*a[i].value || *end || errno || v < 0)
+		if (!*a[i].value || *end || errno || v < 0 || v > max)
 			return -1;
 		*out = v;
 		return 1;
@@ -962,12 +913,11 @@ static int ps_init_ents(api_pstate *ps)
 
 static bool run_runs_scripts(api_run *r, api_pstate *ps)
 {
-	const char *list[64];
 	if (r->opts.select && !r->opts.select[ps->index])
 		return false;
 	if (!(ps->caps & WF_CAP_SCRIPTS))
 		return false;
-	return ps_script_list(r, ps, list, 64) > 0;
+	return wf_parcel_scripted(r->w, ps->p);
 }
 
 static int ps_init(api_run *r, int i, api_error *err)
@@ -991,12 +941,13 @@ static int ps_init(api_run *r, int i, api_error *err)
 	ps->max_entities = r->opts.max_entities ? r->opts.max_entities
 	                                        : wf_parcel_budget(r->w, p).entities;
 	int64_t funds = 0;
-	if (run_attr_int(p->attrs, p->nattrs, "funds", &funds) < 0) {
+	if (run_attr_int(p->attrs, p->nattrs, "funds", API_MAX_FUNDS, &funds) < 0) {
 		snprintf(err->file, sizeof err->file, "world.acre");
 		err->line = p->line;
+		err->col = 1;
 		snprintf(err->msg, sizeof err->msg,
-		         "parcel %s: funds must be a whole number of at least 0",
-		         p->name);
+		         "parcel %s: funds must be a whole number from 0 to %lld",
+		         p->name, API_MAX_FUNDS);
 		return -2;
 	}
 	r->ledger[i] = funds;

@@ -311,6 +311,60 @@ uint64_t api_run_hash(api_run *r)
 	return h;
 }
 
+/* The byte layout is the one recorded digests were made with: keep it. */
+static void digest_value(XXH3_state_t *h, const api_value *v)
+{
+	XXH3_64bits_update(h, &v->type, sizeof v->type);
+	switch (v->type) {
+	case API_NIL:
+		break;
+	case API_BOOL:
+		XXH3_64bits_update(h, &v->u.b, sizeof v->u.b);
+		break;
+	case API_INT:
+		XXH3_64bits_update(h, &v->u.i, sizeof v->u.i);
+		break;
+	case API_NUM:
+		XXH3_64bits_update(h, &v->u.n, sizeof v->u.n);
+		break;
+	case API_STR:
+		XXH3_64bits_update(h, v->u.s, strlen(v->u.s) + 1);
+		break;
+	}
+}
+
+uint64_t api_run_parcel_digest(api_run *r, int i)
+{
+	const api_pstate *ps = &r->ps[i];
+	const api_parcel_stats *s = api_run_stats(r, i);
+	XXH3_state_t *h = XXH3_createState();
+	if (!h)
+		return 0;
+	XXH3_64bits_reset(h);
+	int64_t fig[] = {
+	    s->calls,         s->failures, s->peak_instructions, (int64_t)s->peak_memory,
+	    s->messages_sent, s->entities};
+	XXH3_64bits_update(h, fig, sizeof fig);
+	XXH3_64bits_update(h, api_run_tiles(r, i), (size_t)ps->tw * (size_t)ps->th);
+	const api_entity *e;
+	int ne = api_run_entities(r, i, &e);
+	for (int k = 0; k < ne; k++) {
+		XXH3_64bits_update(h, e[k].name, strlen(e[k].name) + 1);
+		int32_t xy[2] = {e[k].x, e[k].y};
+		XXH3_64bits_update(h, xy, sizeof xy);
+		/* Only up to the NUL: the bytes after it are not state. */
+		XXH3_64bits_update(h, e[k].glyph, strnlen(e[k].glyph, sizeof e[k].glyph));
+		for (int j = 0; j < e[k].nprops; j++) {
+			XXH3_64bits_update(h, e[k].props[j].key,
+			                   strlen(e[k].props[j].key) + 1);
+			digest_value(h, &e[k].props[j].value);
+		}
+	}
+	uint64_t d = XXH3_64bits_digest(h) | 1; /* never 0: "did not run" */
+	XXH3_freeState(h);
+	return d;
+}
+
 /* ---- Events against the world ---------------------------------------------------- */
 
 int api_events_check(api_events *ev, const wf_world *w)

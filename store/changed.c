@@ -11,49 +11,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char *read_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	size_t n = 0, cap = 0;
-	if (!f)
-		return NULL;
-	for (;;) {
-		if (n + 65536 + 1 > cap) {
-			char *nb =
-			    realloc(buf, cap = (cap ? cap * 2 : 65536) + 65536 + 1);
-			if (!nb)
-				break;
-			buf = nb;
-		}
-		size_t got = fread(buf + n, 1, 65536, f);
-		n += got;
-		if (got < 65536)
-			break;
-	}
-	int bad = ferror(f);
-	fclose(f);
-	if (bad || !buf) {
-		free(buf);
-		return NULL;
-	}
-	buf[n] = '\0';
-	*len = n;
-	return buf;
-}
-
 int store_pair_read(store_repo *r, const store_pair *p, int side, const char *path,
                     char **data, size_t *len, store_err *err)
 {
-	char full[PATH_MAX];
 	*data = NULL;
 	*len = 0;
 	if (p->rev[side])
 		return store_read_at_opt(r, p->rev[side], path, data, len, err);
-	snprintf(full, sizeof full, "%s/%s", r->dir, path);
-	*data = read_file(full, len);
-	if (!*data && errno != ENOENT) {
-		store_seterr(err, "%s: %s", full, strerror(errno));
+	/* The working tree is read like any world's files: guarded, capped. */
+	size_t cap = strcmp(path, "world.acre") == 0 ? WF_MAX_WORLD_BYTES : WF_MAX_SCRIPT_BYTES;
+	wf_read_status st = wf_world_read(r->dir, path, cap, data, len);
+	if (st != WF_READ_OK && st != WF_READ_MISSING) {
+		store_seterr(err, "%s: %s", path, wf_read_strerror(st));
 		return -1;
 	}
 	return 0;
@@ -202,41 +171,23 @@ static wf_world *pair_parse(const store_pair *p, int side, store_err *err)
 	return w;
 }
 
-/* Does parcel p hold a tile drawn with palette entry g? */
-static bool parcel_uses_glyph(const wf_world *w, const wf_parcel *p, int g)
-{
-	size_t n = (size_t)wf_parcel_tw(w, p) * (size_t)wf_parcel_th(w, p);
-	if (!p->tiles)
-		return g == 0;
-	return memchr(p->tiles, g, n) != NULL;
-}
-
-static bool parcel_has_script(const wf_world *w, const wf_parcel *p)
-{
-	if (p->script)
-		return true;
-	for (int i = 0; i < p->nentities; i++)
-		if (p->entities[i].script)
-			return true;
-	for (int g = 0; g < w->npalette; g++)
-		if (w->palette[g].script && parcel_uses_glyph(w, p, g))
-			return true;
-	return false;
-}
-
 /* Mark the parcels of b that a change of header, palette, zone or script
  * reaches. A script file no parcel names directly is a module some script
  * may require, so it marks every scripted parcel. */
 static void mark_dependents(const wf_world *a, const wf_world *b, const wf_diff *d,
-                            const store_pair *p, bool *mark)
+                            const store_pair *p, uint8_t *mark)
 {
 	for (int j = 0; j < b->nparcels; j++) {
 		const wf_parcel *q = &b->parcels[j];
 		if (d->world)
-			mark[j] = true;
-		for (int i = 0; i < d->npalette && !mark[j]; i++)
-			if (d->palette[i].b >= 0)
-				mark[j] = parcel_uses_glyph(b, q, d->palette[i].b);
+			mark[j] = 1;
+		if (!mark[j] && d->npalette) {
+			bool used[256];
+			wf_parcel_glyphs(b, q, used);
+			for (int i = 0; i < d->npalette && !mark[j]; i++)
+				if (d->palette[i].b >= 0 && d->palette[i].b < 256)
+					mark[j] = used[d->palette[i].b];
+		}
 		for (int i = 0; i < d->nzones && !mark[j]; i++) {
 			const wf_change *z = &d->zones[i];
 			const char *name =
@@ -244,15 +195,8 @@ static void mark_dependents(const wf_world *a, const wf_world *b, const wf_diff 
 			mark[j] = q->zone && strcmp(q->zone, name) == 0;
 		}
 	}
-	for (int s = 0; s < p->nscripts; s++) {
-		bool direct = false;
-		for (int j = 0; j < b->nparcels; j++)
-			if (wf_parcel_uses_script(b, &b->parcels[j], p->scripts[s]))
-				mark[j] = direct = true;
-		for (int j = 0; !direct && j < b->nparcels; j++)
-			if (parcel_has_script(b, &b->parcels[j]))
-				mark[j] = true;
-	}
+	for (int s = 0; s < p->nscripts; s++)
+		wf_mark_script_users(b, p->scripts[s], mark);
 }
 
 static int push_name(char ***names, int *n, const char *s)
@@ -264,7 +208,7 @@ static int push_name(char ***names, int *n, const char *s)
 	return (v[(*n)++] = strdup(s)) ? 0 : -1;
 }
 
-static int collect(const wf_world *a, const wf_world *b, const wf_diff *d, bool *mark,
+static int collect(const wf_world *a, const wf_world *b, const wf_diff *d, uint8_t *mark,
                    char ***names, int *n)
 {
 	for (int i = 0; i < d->nparcels; i++)
@@ -286,7 +230,7 @@ int store_changed_parcels(store_repo *r, const char *rev_a, const char *rev_b,
 	store_pair p;
 	wf_world *a = NULL, *b = NULL;
 	wf_diff d = {0};
-	bool *mark = NULL;
+	uint8_t *mark = NULL;
 	int ret = -1;
 
 	*names = NULL;

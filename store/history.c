@@ -14,6 +14,8 @@
 #include "worldfmt/worldfmt.h"
 
 #include <limits.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -239,60 +241,525 @@ static bool world_files_differ(store_repo *r, git_tree *pa, git_tree *tb)
 	return false;
 }
 
-typedef struct walker {
-	git_revwalk *walk;
-	git_commit *c;
-	git_tree *tree;
-	git_commit *p; /* first parent, or NULL */
-	git_tree *ptree;
-} walker;
+/* ---- The parcel-change cache ----------------------------------------------
+ * Which parcels differ between two versions of world.acre depends only on
+ * the two blobs, so it is worked out once and kept in the repository's git
+ * directory (acre/parcel-changes; delete it at will, it is rebuilt). A
+ * warm `acre log --parcel` then reads no world.acre at all, as `git log --
+ * world.acre` reads none. A record is the two blob ids and either the
+ * exact names of the parcels whose model differs, or "unknown" (the
+ * header, palette or zones changed, or many parcels did): those pairs are
+ * compared parcel by parcel each time, as without the cache.
+ *
+ * File: "ACREPC1\n", then records of 20 + 20 bytes of ids, a 4-byte
+ * little-endian count (0xffffffff: unknown) and per name a length byte and
+ * the name. Records are appended whole; a torn tail is ignored. */
+#define PC_MAGIC "ACREPC1\n"
+#define PC_UNKNOWN 0xffffffffu
+#define PC_MAX_NAMES 64
 
-static void walker_step_free(walker *k)
+typedef struct pc_rec {
+	git_oid a, b;
+	uint32_t n;   /* PC_UNKNOWN, or the count of names */
+	char **names; /* sorted */
+} pc_rec;
+
+typedef struct pcache {
+	/* The last two world.acre texts read: walking back, a commit's parent
+	 * text is the next commit's own. */
+	git_oid tid[2];
+	char *text[2];
+	size_t tlen[2];
+	int tnext;
+	pc_rec *v;
+	size_t n, cap;
+	size_t *slot; /* open addressing: index + 1, 0 empty */
+	size_t mask;
+	size_t saved; /* records 0..saved-1 are in the file */
+	bool loaded;
+	bool rewrite; /* the file is foreign or torn: write it anew */
+	char path[PATH_MAX];
+} pcache;
+
+static size_t pc_hash(const git_oid *a, const git_oid *b)
 {
-	git_tree_free(k->tree);
-	git_commit_free(k->c);
-	git_tree_free(k->ptree);
-	git_commit_free(k->p);
-	k->tree = k->ptree = NULL;
-	k->c = k->p = NULL;
+	size_t x, y;
+	memcpy(&x, a->id, sizeof x);
+	memcpy(&y, b->id + 4, sizeof y);
+	return x ^ (y * 0x9e3779b97f4a7c15ull);
 }
 
-static int walker_open(store_repo *r, const char *rev, walker *k, store_err *err)
+static const pc_rec *pc_find(const pcache *c, const git_oid *a, const git_oid *b)
 {
-	git_commit *start;
-	memset(k, 0, sizeof *k);
-	if (repo_commit_of(r, rev, &start, err) != 0)
+	if (!c->slot)
+		return NULL;
+	for (size_t k = pc_hash(a, b) & c->mask; c->slot[k]; k = (k + 1) & c->mask) {
+		const pc_rec *e = &c->v[c->slot[k] - 1];
+		if (git_oid_equal(&e->a, a) && git_oid_equal(&e->b, b))
+			return e;
+	}
+	return NULL;
+}
+
+static int pc_index(pcache *c)
+{
+	size_t m = 255;
+	while (m + 1 < c->n * 2 + 2)
+		m = m * 2 + 1;
+	size_t *slot = calloc(m + 1, sizeof *slot);
+	if (!slot)
 		return -1;
-	int rc = git_revwalk_new(&k->walk, r->repo);
-	if (rc >= 0)
-		rc = git_revwalk_push(k->walk, git_commit_id(start));
-	if (rc >= 0)
-		rc = git_revwalk_simplify_first_parent(k->walk);
-	git_commit_free(start);
-	return rc < 0 ? repo_fail(err, "history") : 0;
-}
-
-/* Next commit and its first parent, with both trees; 1 at the end. */
-static int walker_next(store_repo *r, walker *k, store_err *err)
-{
-	git_oid id;
-	walker_step_free(k);
-	int rc = git_revwalk_next(&id, k->walk);
-	if (rc == GIT_ITEROVER)
-		return 1;
-	if (rc < 0 || git_commit_lookup(&k->c, r->repo, &id) < 0 ||
-	    git_commit_tree(&k->tree, k->c) < 0)
-		return repo_fail(err, "history");
-	if (git_commit_parentcount(k->c) > 0 && (git_commit_parent(&k->p, k->c, 0) < 0 ||
-	                                         git_commit_tree(&k->ptree, k->p) < 0))
-		return repo_fail(err, "history");
+	free(c->slot);
+	c->slot = slot;
+	c->mask = m;
+	for (size_t i = 0; i < c->n; i++) {
+		size_t k = pc_hash(&c->v[i].a, &c->v[i].b) & m;
+		while (slot[k])
+			k = (k + 1) & m;
+		slot[k] = i + 1;
+	}
 	return 0;
 }
 
-static void walker_close(walker *k)
+static int pc_add(pcache *c, pc_rec *r)
 {
-	walker_step_free(k);
-	git_revwalk_free(k->walk);
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 256;
+		pc_rec *v = realloc(c->v, cap * sizeof *v);
+		if (!v)
+			return -1;
+		c->v = v;
+		c->cap = cap;
+	}
+	c->v[c->n++] = *r;
+	if ((c->n * 2 > c->mask + 1 || !c->slot) && pc_index(c) != 0)
+		return -1;
+	size_t k = pc_hash(&r->a, &r->b) & c->mask;
+	while (c->slot[k] && c->slot[k] != c->n)
+		k = (k + 1) & c->mask;
+	c->slot[k] = c->n;
+	return 0;
+}
+
+static void pc_rec_free(pc_rec *r)
+{
+	for (uint32_t i = 0; r->n != PC_UNKNOWN && i < r->n; i++)
+		free(r->names[i]);
+	free(r->names);
+}
+
+static void pc_load(store_repo *r, pcache *c)
+{
+	c->loaded = true;
+	snprintf(c->path, sizeof c->path, "%sacre/parcel-changes",
+	         git_repository_commondir(r->repo));
+	FILE *f = fopen(c->path, "rb");
+	if (!f)
+		return;
+	char magic[8];
+	if (fread(magic, 1, 8, f) != 8 || memcmp(magic, PC_MAGIC, 8) != 0) {
+		c->rewrite = true;
+		fclose(f);
+		return;
+	}
+	unsigned char hdr[44];
+	while (fread(hdr, 1, 44, f) == 44) {
+		pc_rec e = {0};
+		memcpy(e.a.id, hdr, 20);
+		memcpy(e.b.id, hdr + 20, 20);
+		e.n = (uint32_t)hdr[40] | (uint32_t)hdr[41] << 8 | (uint32_t)hdr[42] << 16 |
+		      (uint32_t)hdr[43] << 24;
+		bool ok = e.n == PC_UNKNOWN || e.n <= PC_MAX_NAMES;
+		if (ok && e.n != PC_UNKNOWN && e.n) {
+			e.names = calloc(e.n, sizeof *e.names);
+			ok = e.names != NULL;
+			for (uint32_t i = 0; ok && i < e.n; i++) {
+				int l = fgetc(f);
+				ok = l > 0 && (e.names[i] = malloc((size_t)l + 1)) &&
+				     fread(e.names[i], 1, (size_t)l, f) == (size_t)l;
+				if (ok)
+					e.names[i][l] = '\0';
+			}
+		}
+		if (!ok || pc_add(c, &e) != 0) {
+			pc_rec_free(&e);
+			c->rewrite = true;
+			break; /* a torn or foreign tail: what came before stands */
+		}
+	}
+	if (!feof(f) && fgetc(f) != EOF)
+		c->rewrite = true; /* bytes after the last whole record */
+	c->saved = c->n;
+	fclose(f);
+}
+
+/* Append the records worked out in this run. A failure only costs the
+ * next run the work again. */
+static void pc_save(store_repo *r, pcache *c)
+{
+	if (c->saved == c->n)
+		return;
+	char dir[PATH_MAX + 8];
+	snprintf(dir, sizeof dir, "%sacre", git_repository_commondir(r->repo));
+	mkdir(dir, 0777);
+	/* Appending is the rule; a damaged file is replaced whole, through a
+	 * temporary file and a rename, so no reader sees half of it. */
+	char tmp[PATH_MAX + 16];
+	snprintf(tmp, sizeof tmp, "%s.%ld", c->path, (long)getpid());
+	FILE *f = fopen(c->rewrite ? tmp : c->path, c->rewrite ? "wb" : "ab");
+	if (!f)
+		return;
+	if (c->rewrite)
+		c->saved = 0;
+	if (ftell(f) == 0)
+		fwrite(PC_MAGIC, 1, 8, f);
+	for (size_t i = c->saved; i < c->n; i++) {
+		const pc_rec *e = &c->v[i];
+		unsigned char hdr[44];
+		memcpy(hdr, e->a.id, 20);
+		memcpy(hdr + 20, e->b.id, 20);
+		for (int k = 0; k < 4; k++)
+			hdr[40 + k] = (unsigned char)(e->n >> (8 * k));
+		fwrite(hdr, 1, 44, f);
+		for (uint32_t k = 0; e->n != PC_UNKNOWN && k < e->n; k++) {
+			size_t l = strlen(e->names[k]);
+			fputc((int)l, f);
+			fwrite(e->names[k], 1, l, f);
+		}
+	}
+	if (fclose(f) == 0 && c->rewrite && rename(tmp, c->path) == 0)
+		c->rewrite = false;
+	else if (c->rewrite)
+		unlink(tmp);
+	c->saved = c->n;
+}
+
+static void pc_free(pcache *c)
+{
+	free(c->text[0]);
+	free(c->text[1]);
+	for (size_t i = 0; i < c->n; i++)
+		pc_rec_free(&c->v[i]);
+	free(c->v);
+	free(c->slot);
+	memset(c, 0, sizeof *c);
+}
+
+static int name_cmp(const void *x, const void *y)
+{
+	return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+static bool pc_has(const pc_rec *e, const char *name)
+{
+	return e->n && bsearch(&name, e->names, e->n, sizeof *e->names, name_cmp) != NULL;
+}
+
+/* Start of the `parcel` line at or before `at` (the header's end when
+ * none), and the end of the block holding `at` (the next `parcel` line). */
+static size_t pc_back(const char *t, size_t at)
+{
+	for (size_t i = at + 1; i-- > 0;)
+		if ((i == 0 || t[i - 1] == '\n') && strncmp(t + i, "parcel ", 7) == 0)
+			return i;
+	return 0;
+}
+
+static size_t pc_fwd(const char *t, size_t len, size_t at)
+{
+	const char *p = at < len ? memmem(t + at, len - at, "\nparcel ", 8) : NULL;
+	return p ? (size_t)(p - t) + 1 : len;
+}
+
+/* Names of the parcel lines starting in t[from, to), added to v. */
+static int pc_names(const char *t, size_t from, size_t to, char **v, uint32_t *n)
+{
+	for (size_t i = from; i < to; i++) {
+		if ((i && t[i - 1] != '\n') || strncmp(t + i, "parcel ", 7) != 0)
+			continue;
+		const char *q = t + i + 7;
+		while (*q == ' ' || *q == '\t')
+			q++;
+		size_t l = strcspn(q, " \t\r\n#");
+		if (!l || l > 255)
+			continue;
+		bool dup = false;
+		for (uint32_t k = 0; k < *n && !dup; k++)
+			dup = strlen(v[k]) == l && memcmp(v[k], q, l) == 0;
+		if (dup)
+			continue;
+		if (*n >= PC_MAX_NAMES)
+			return -1;
+		if (!(v[(*n)++] = strndup(q, l)))
+			return -1;
+	}
+	return 0;
+}
+
+/* The record for texts ta (parent) and tb: the text that differs (after
+ * the common head and tail) names the candidate parcels, and each
+ * candidate's block is compared as a model, as the log compares it. */
+static void pc_compute(const char *ta, size_t la, const char *tb, size_t lb, pc_rec *e)
+{
+	size_t head = 0, tail = 0;
+	while (head < la && head < lb && ta[head] == tb[head])
+		head++;
+	while (tail < la - head && tail < lb - head && ta[la - 1 - tail] == tb[lb - 1 - tail])
+		tail++;
+	e->n = PC_UNKNOWN;
+	e->names = NULL;
+	const char *fa = memmem(ta, la, "\nparcel ", 8), *fb = memmem(tb, lb, "\nparcel ", 8);
+	/* A change in the header, palette or zones may reach every parcel. */
+	if (!fa || !fb || head <= (size_t)(fa - ta) || head <= (size_t)(fb - tb) ||
+	    (size_t)(fa - ta) != (size_t)(fb - tb) || memcmp(ta, tb, (size_t)(fa - ta)))
+		return;
+	char *cand[PC_MAX_NAMES];
+	uint32_t nc = 0;
+	size_t ea = la - tail, eb = lb - tail;
+	if (pc_names(ta, pc_back(ta, head), pc_fwd(ta, la, ea > head ? ea : head), cand, &nc) ||
+	    pc_names(tb, pc_back(tb, head), pc_fwd(tb, lb, eb > head ? eb : head), cand, &nc)) {
+		for (uint32_t i = 0; i < nc; i++)
+			free(cand[i]);
+		return;
+	}
+	char **names = malloc((nc ? nc : 1) * sizeof *names);
+	uint32_t n = 0;
+	bool ok = names != NULL;
+	for (uint32_t i = 0; i < nc; i++) {
+		pview va = {.pi = -1}, vb = {.pi = -1};
+		if (ok) {
+			va.w = hist_parcel_world(ta, la, cand[i], &va.pi);
+			vb.w = hist_parcel_world(tb, lb, cand[i], &vb.pi);
+			if (va.pi < 0) {
+				wf_world_free(va.w);
+				va.w = NULL;
+			}
+			if (vb.pi < 0) {
+				wf_world_free(vb.w);
+				vb.w = NULL;
+			}
+			if (!pview_same_model(&va, &vb))
+				names[n++] = cand[i], cand[i] = NULL;
+		}
+		pview_free(&va);
+		pview_free(&vb);
+		free(cand[i]);
+	}
+	if (!ok)
+		return;
+	qsort(names, n, sizeof *names, name_cmp);
+	e->n = n;
+	e->names = names;
+}
+
+/* The text of world blob `id` in tree t, from the two-text cache. */
+static int pc_text(store_repo *r, pcache *c, git_tree *t, const git_oid *id,
+                   const char **text, size_t *len, store_err *err)
+{
+	for (int i = 0; i < 2; i++)
+		if (c->text[i] && git_oid_equal(&c->tid[i], id)) {
+			*text = c->text[i];
+			*len = c->tlen[i];
+			c->tnext = i ^ 1; /* keep the text just used */
+			return 0;
+		}
+	int k = c->tnext;
+	c->tnext ^= 1;
+	bool found;
+	free(c->text[k]);
+	c->text[k] = NULL;
+	if (repo_read_blob(r, t, "world.acre", &c->text[k], &c->tlen[k], &found, err) != 0)
+		return -1;
+	if (!found)
+		return -1;
+	c->tid[k] = *id;
+	*text = c->text[k];
+	*len = c->tlen[k];
+	return 0;
+}
+
+/* The cached record for world blobs ia → ib (reading them once when it is
+ * not cached yet), or NULL when they cannot be read. */
+static const pc_rec *pc_get(store_repo *r, pcache *c, git_tree *ta, const git_oid *ia,
+                            git_tree *tb, const git_oid *ib, store_err *err)
+{
+	if (!c->loaded)
+		pc_load(r, c);
+	const pc_rec *hit = pc_find(c, ia, ib);
+	if (hit)
+		return hit;
+	const char *xa, *xb;
+	size_t la, lb;
+	pc_rec e = {.a = *ia, .b = *ib};
+	/* The child first: walking back, the parent read now is the next
+	 * pair's child, and the slot kept is the one used last. */
+	if (pc_text(r, c, tb, ib, &xb, &lb, err) != 0 ||
+	    pc_text(r, c, ta, ia, &xa, &la, err) != 0)
+		return NULL;
+	pc_compute(xa, la, xb, lb, &e);
+	if (pc_add(c, &e) != 0) {
+		pc_rec_free(&e);
+		return NULL;
+	}
+	return &c->v[c->n - 1];
+}
+
+/* ---- Walking the graph ------------------------------------------------------
+ * Commits are visited newest first (by committer time), parents after
+ * children, every parent of a merge included: what git's log and blame
+ * walk. A commit at the edge of a shallow clone has no parents here. */
+
+typedef struct hnode {
+	git_commit *c;
+	uint8_t *rows; /* blame: the rows this commit still answers for */
+} hnode;
+
+typedef struct hwalk {
+	hnode *q;
+	int n, cap;
+	git_oid *seen; /* open-addressed set of queued commits */
+	size_t seen_mask, nseen;
+	int nrows;
+} hwalk;
+
+static size_t oid_slot(const git_oid *id, size_t mask)
+{
+	size_t h;
+	memcpy(&h, id->id, sizeof h);
+	return h & mask;
+}
+
+/* Add id to the seen set; false when it was there already. */
+static bool hwalk_mark(hwalk *w, const git_oid *id)
+{
+	static const git_oid zero = {{0}};
+	if ((w->nseen + 1) * 2 > w->seen_mask + 1) {
+		size_t nm = w->seen_mask ? w->seen_mask * 2 + 1 : 255;
+		git_oid *ns = calloc(nm + 1, sizeof *ns);
+		if (!ns)
+			return true;
+		for (size_t i = 0; w->seen && i <= w->seen_mask; i++) {
+			if (git_oid_equal(&w->seen[i], &zero))
+				continue;
+			size_t k = oid_slot(&w->seen[i], nm);
+			while (!git_oid_equal(&ns[k], &zero))
+				k = (k + 1) & nm;
+			ns[k] = w->seen[i];
+		}
+		free(w->seen);
+		w->seen = ns;
+		w->seen_mask = nm;
+	}
+	size_t k = oid_slot(id, w->seen_mask);
+	while (!git_oid_equal(&w->seen[k], &zero)) {
+		if (git_oid_equal(&w->seen[k], id))
+			return false;
+		k = (k + 1) & w->seen_mask;
+	}
+	w->seen[k] = *id;
+	w->nseen++;
+	return true;
+}
+
+/* Queue commit c (taking it); for blame, `rows` are or-ed into its set
+ * when it is queued already. */
+static int hwalk_push(hwalk *w, git_commit *c, const uint8_t *rows)
+{
+	if (!hwalk_mark(w, git_commit_id(c))) {
+		for (int i = 0; i < w->n; i++)
+			if (git_oid_equal(git_commit_id(w->q[i].c), git_commit_id(c))) {
+				for (int k = 0; rows && w->q[i].rows && k < w->nrows; k++)
+					w->q[i].rows[k] |= rows[k];
+				break;
+			}
+		git_commit_free(c);
+		return 0;
+	}
+	if (w->n == w->cap) {
+		int cap = w->cap ? w->cap * 2 : 16;
+		hnode *q = realloc(w->q, (size_t)cap * sizeof *q);
+		if (!q) {
+			git_commit_free(c);
+			return -1;
+		}
+		w->q = q;
+		w->cap = cap;
+	}
+	hnode h = {c, NULL};
+	if (rows) {
+		h.rows = malloc((size_t)(w->nrows ? w->nrows : 1));
+		if (!h.rows) {
+			git_commit_free(c);
+			return -1;
+		}
+		memcpy(h.rows, rows, (size_t)w->nrows);
+	}
+	w->q[w->n++] = h;
+	return 0;
+}
+
+/* The newest queued commit; false when the walk is over. */
+static bool hwalk_pop(hwalk *w, hnode *out)
+{
+	if (!w->n)
+		return false;
+	int best = 0;
+	for (int i = 1; i < w->n; i++)
+		if (git_commit_time(w->q[i].c) > git_commit_time(w->q[best].c))
+			best = i;
+	*out = w->q[best];
+	w->q[best] = w->q[--w->n];
+	return true;
+}
+
+static void hwalk_free(hwalk *w)
+{
+	for (int i = 0; i < w->n; i++) {
+		git_commit_free(w->q[i].c);
+		free(w->q[i].rows);
+	}
+	free(w->q);
+	free(w->seen);
+	memset(w, 0, sizeof *w);
+}
+
+/* A few parcel views by world.acre blob: a merge and its parents, and a
+ * commit and the child that loaded it, share them. */
+#define VIEWS 8
+typedef struct vcache {
+	pview v[VIEWS];
+	bool used[VIEWS];
+	int next;
+} vcache;
+
+static int vcache_get(store_repo *r, vcache *vc, git_tree *tree, const char *parcel,
+                      const pview **out, store_err *err)
+{
+	git_oid id;
+	bool have = repo_entry_id(r, tree, "world.acre", &id);
+	for (int i = 0; i < VIEWS; i++)
+		if (vc->used[i] && vc->v[i].have_world == have &&
+		    (!have || git_oid_equal(&vc->v[i].world_id, &id))) {
+			*out = &vc->v[i];
+			return 0;
+		}
+	int k = vc->next;
+	vc->next = (vc->next + 1) % VIEWS;
+	if (vc->used[k])
+		pview_free(&vc->v[k]);
+	vc->used[k] = false;
+	if (pview_load(r, tree, parcel, &vc->v[k], err) != 0)
+		return -1;
+	vc->used[k] = true;
+	*out = &vc->v[k];
+	return 0;
+}
+
+static void vcache_free(vcache *vc)
+{
+	for (int i = 0; i < VIEWS; i++)
+		if (vc->used[i])
+			pview_free(&vc->v[i]);
 }
 
 static int report(git_commit *c, store_log_fn fn, void *arg)
@@ -304,57 +771,171 @@ static int report(git_commit *c, store_log_fn fn, void *arg)
 	return stop;
 }
 
-/* Did commit k->c change parcel `parcel`? `cur` holds the commit's view
- * on entry and its parent's on return (the walk's next commit). */
-static int parcel_changed(store_repo *r, walker *k, const char *parcel, pview *cur,
-                          bool *changed, store_err *err)
+/* The world directory's tree inside commit tree t (t itself, or the tree
+ * at the world's prefix); NULL when absent. */
+static git_tree *world_tree(store_repo *r, git_tree *t)
 {
-	pview par = {0};
-	par.pi = -1;
-	*changed = scripts_differ(r, k->ptree, k->tree, pview_parcel(cur));
-	if (k->ptree) {
-		git_oid id;
-		bool have = repo_entry_id(r, k->ptree, "world.acre", &id);
-		if (have && cur->have_world && git_oid_equal(&id, &cur->world_id))
-			return 0; /* same blob: the parent's view is this one */
-		if (pview_load(r, k->ptree, parcel, &par, err) != 0)
-			return -1;
+	git_tree *w = NULL;
+	git_tree_entry *e = NULL;
+	if (!*r->prefix) {
+		git_object_dup((git_object **)&w, (git_object *)t);
+		return w;
 	}
-	*changed = *changed || !pview_same_model(cur, &par);
-	pview_free(cur);
-	*cur = par;
+	char dir[PATH_MAX];
+	snprintf(dir, sizeof dir, "%s", r->prefix);
+	dir[strlen(dir) - 1] = '\0';
+	if (git_tree_entry_bypath(&e, t, dir) == 0 && git_tree_entry_type(e) == GIT_OBJECT_TREE)
+		git_tree_lookup(&w, git_tree_owner(t), git_tree_entry_id(e));
+	git_tree_entry_free(e);
+	return w;
+}
+
+/* Is every file of the world directory other than world.acre the same
+ * blob (or subtree) in ta and tb? Then no script of any parcel changed,
+ * and nothing needs to be read to know it. */
+static bool others_same(store_repo *r, git_tree *ta, git_tree *tb)
+{
+	git_tree *wa = world_tree(r, ta), *wb = world_tree(r, tb);
+	bool same = wa && wb;
+	size_t na = same ? git_tree_entrycount(wa) : 0, nb = same ? git_tree_entrycount(wb) : 0;
+	for (size_t i = 0, j = 0; same && (i < na || j < nb);) {
+		const git_tree_entry *x = i < na ? git_tree_entry_byindex(wa, i) : NULL;
+		const git_tree_entry *y = j < nb ? git_tree_entry_byindex(wb, j) : NULL;
+		if (x && strcmp(git_tree_entry_name(x), "world.acre") == 0) {
+			i++;
+			continue;
+		}
+		if (y && strcmp(git_tree_entry_name(y), "world.acre") == 0) {
+			j++;
+			continue;
+		}
+		same = x && y && strcmp(git_tree_entry_name(x), git_tree_entry_name(y)) == 0 &&
+		       git_oid_equal(git_tree_entry_id(x), git_tree_entry_id(y));
+		i++, j++;
+	}
+	git_tree_free(wa);
+	git_tree_free(wb);
+	return same;
+}
+
+/* Is the parcel (or, without one, the world's files) the same in trees a
+ * and b? */
+static int same_in(store_repo *r, vcache *vc, pcache *pc, const char *parcel,
+                   git_tree *ta, git_tree *tb, bool *same, store_err *err)
+{
+	if (!parcel) {
+		*same = !world_files_differ(r, ta, tb);
+		return 0;
+	}
+	const pview *va, *vb;
+	git_oid ia, ib;
+	bool ha = repo_entry_id(r, ta, "world.acre", &ia);
+	bool hb = repo_entry_id(r, tb, "world.acre", &ib);
+	if (!others_same(r, ta, tb)) {
+		if (vcache_get(r, vc, tb, parcel, &vb, err) != 0)
+			return -1;
+		if (scripts_differ(r, ta, tb, pview_parcel(vb))) {
+			*same = false;
+			return 0;
+		}
+	}
+	if (ha == hb && (!ha || git_oid_equal(&ia, &ib))) {
+		*same = true;
+		return 0;
+	}
+	if (ha && hb) {
+		const pc_rec *e = pc_get(r, pc, ta, &ia, tb, &ib, err);
+		if (e && e->n != PC_UNKNOWN) {
+			*same = !pc_has(e, parcel);
+			return 0;
+		}
+	}
+	if (vcache_get(r, vc, ta, parcel, &va, err) != 0 ||
+	    vcache_get(r, vc, tb, parcel, &vb, err) != 0)
+		return -1;
+	*same = pview_same_model(va, vb);
 	return 0;
+}
+
+/* One commit of the log: shown when it changed the parcel against its
+ * parent; a merge that matches one of its parents is not shown and only
+ * that parent is followed (git's history simplification), one that
+ * matches none is shown and every parent followed. */
+static int log_step(store_repo *r, hwalk *w, vcache *vc, pcache *pc, const char *parcel,
+                    git_commit *c, bool *show, store_err *err)
+{
+	git_tree *t = NULL;
+	unsigned np = repo_parentcount(r, c);
+	int rc = git_commit_tree(&t, c) < 0 ? repo_fail(err, "history") : 0;
+	*show = true;
+	if (rc == 0 && np == 0) {
+		const pview *v;
+		if (parcel && (rc = vcache_get(r, vc, t, parcel, &v, err)) == 0)
+			*show = pview_parcel(v) != NULL;
+		else if (!parcel)
+			*show = !world_files_differ(r, NULL, t) ? false : true;
+	}
+	git_commit **ps = calloc(np ? np : 1, sizeof *ps);
+	git_tree **pt = calloc(np ? np : 1, sizeof *pt);
+	if (!ps || !pt)
+		rc = -1;
+	for (unsigned i = 0; rc == 0 && i < np; i++)
+		if (git_commit_parent(&ps[i], c, i) < 0 || git_commit_tree(&pt[i], ps[i]) < 0)
+			rc = repo_fail(err, "history");
+	int follow = -1; /* the parent that alone is followed, or -1: all */
+	for (unsigned i = 0; rc == 0 && i < np && follow < 0; i++) {
+		bool same;
+		rc = same_in(r, vc, pc, parcel, pt[i], t, &same, err);
+		if (rc == 0 && same && np > 1)
+			follow = (int)i;
+		if (rc == 0 && np == 1)
+			*show = !same;
+	}
+	if (follow >= 0)
+		*show = false;
+	for (unsigned i = 0; i < np; i++) {
+		git_tree_free(pt[i]);
+		if (rc == 0 && ps[i] && (follow < 0 || (unsigned)follow == i)) {
+			rc = hwalk_push(w, ps[i], NULL);
+			ps[i] = NULL;
+		}
+		git_commit_free(ps[i]);
+	}
+	free(ps);
+	free(pt);
+	git_tree_free(t);
+	return rc;
 }
 
 int store_log(store_repo *r, const char *rev, const char *parcel, int limit,
               store_log_fn fn, void *arg, store_err *err)
 {
-	walker k;
-	pview cur = {0};
-	int shown = 0, rc;
-	if (walker_open(r, rev, &k, err) != 0)
+	hwalk w = {0};
+	vcache vc = {0};
+	pcache pc = {0};
+	git_commit *start;
+	int shown = 0, rc = 0;
+	hnode h;
+	if (repo_commit_of(r, rev, &start, err) != 0)
 		return -1;
-	bool loaded = false;
-	while ((rc = walker_next(r, &k, err)) == 0) {
-		bool changed;
-		if (!parcel) {
-			changed = world_files_differ(r, k.ptree, k.tree);
-		} else {
-			if (!loaded && pview_load(r, k.tree, parcel, &cur, err) != 0) {
-				rc = -1;
-				break;
-			}
-			loaded = true;
-			if (parcel_changed(r, &k, parcel, &cur, &changed, err) != 0) {
-				rc = -1;
-				break;
-			}
-		}
-		if (changed && (report(k.c, fn, arg) || (limit > 0 && ++shown >= limit)))
+	if (hwalk_push(&w, start, NULL) != 0)
+		rc = -1;
+	uint64_t done = 0;
+	while (rc == 0 && hwalk_pop(&w, &h)) {
+		bool show;
+		repo_progress(r, "reading history", ++done, 0);
+		rc = log_step(r, &w, &vc, &pc, parcel, h.c, &show, err);
+		if (rc == 0 && show &&
+		    (report(h.c, fn, arg) || (limit > 0 && ++shown >= limit))) {
+			git_commit_free(h.c);
 			break;
+		}
+		git_commit_free(h.c);
 	}
-	pview_free(&cur);
-	walker_close(&k);
+	pc_save(r, &pc);
+	pc_free(&pc);
+	vcache_free(&vc);
+	hwalk_free(&w);
 	return rc < 0 ? -1 : 0;
 }
 
@@ -391,34 +972,71 @@ static bool row_equal(const pview *v, int32_t y, const char *want)
 	return eq;
 }
 
-/* Walk back from HEAD; a row still unattributed whose text in the parent
- * differs (or the parent lacks the parcel) was last changed by this commit. */
-static int blame_rows(store_repo *r, walker *k, pview *cur, store_blame *b,
+/* Walk back from HEAD as git blame does: each commit answers for a set of
+ * rows whose text there is HEAD's; a row a parent has with the same text
+ * passes to that parent (the first such parent of a merge), and the rows
+ * no parent has were last changed by this commit. */
+static int blame_rows(store_repo *r, hwalk *w, vcache *vc, pcache *pc, store_blame *b,
                       store_err *err)
 {
-	int left = b->nrows, rc;
-	while (left > 0 && (rc = walker_next(r, k, err)) == 0) {
-		pview par = {0};
-		par.pi = -1;
-		if (k->ptree) {
-			git_oid id;
-			if (repo_entry_id(r, k->ptree, "world.acre", &id) &&
-			    cur->have_world && git_oid_equal(&id, &cur->world_id))
-				continue; /* world.acre untouched: no row changed */
-			if (pview_load(r, k->ptree, b->parcel, &par, err) != 0)
-				return -1;
+	int left = b->nrows, rc = 0;
+	hnode h;
+	uint8_t *pass = malloc((size_t)(b->nrows ? b->nrows : 1));
+	if (!pass)
+		return -1;
+	uint64_t done = 0;
+	while (rc == 0 && left > 0 && hwalk_pop(w, &h)) {
+		repo_progress(r, "reading history", ++done, 0);
+		git_tree *t = NULL;
+		unsigned np = repo_parentcount(r, h.c);
+		git_oid cid;
+		bool chave = false;
+		if (git_commit_tree(&t, h.c) < 0)
+			rc = repo_fail(err, "history");
+		else
+			chave = repo_entry_id(r, t, "world.acre", &cid);
+		for (unsigned i = 0; rc == 0 && i < np; i++) {
+			git_commit *p = NULL;
+			git_tree *pt = NULL;
+			git_oid pid;
+			if (git_commit_parent(&p, h.c, i) < 0 || git_commit_tree(&pt, p) < 0) {
+				git_commit_free(p);
+				rc = repo_fail(err, "history");
+				break;
+			}
+			bool phave = repo_entry_id(r, pt, "world.acre", &pid);
+			bool same = chave && phave && git_oid_equal(&pid, &cid);
+			if (!same && chave && phave) {
+				/* The parcel's model the same: every row is too. */
+				const pc_rec *e = pc_get(r, pc, pt, &pid, t, &cid, err);
+				same = e && e->n != PC_UNKNOWN && !pc_has(e, b->parcel);
+			}
+			const pview *pv = NULL;
+			if (!same)
+				rc = vcache_get(r, vc, pt, b->parcel, &pv, err);
+			bool any = false;
+			for (int k = 0; rc == 0 && k < b->nrows; k++) {
+				pass[k] = h.rows[k] && (same || row_equal(pv, k, b->rows[k].text));
+				if (pass[k])
+					h.rows[k] = 0, any = true;
+			}
+			git_tree_free(pt);
+			if (rc == 0 && any)
+				rc = hwalk_push(w, p, pass);
+			else
+				git_commit_free(p);
 		}
-		for (int i = 0; i < b->nrows; i++) {
-			if (b->rows[i].commit.author ||
-			    row_equal(&par, i, b->rows[i].text))
-				continue;
-			repo_info(k->c, &b->rows[i].commit);
-			left--;
-		}
-		pview_free(cur);
-		*cur = par;
+		for (int k = 0; rc == 0 && k < b->nrows; k++)
+			if (h.rows[k] && !b->rows[k].commit.author) {
+				repo_info(h.c, &b->rows[k].commit);
+				left--;
+			}
+		git_tree_free(t);
+		git_commit_free(h.c);
+		free(h.rows);
 	}
-	return left > 0 && rc < 0 ? -1 : 0;
+	free(pass);
+	return rc;
 }
 
 static int split_lines(const char *text, size_t len, store_blame *b)
@@ -458,7 +1076,11 @@ static int blame_script(store_repo *r, store_blame *b, store_err *err)
 	if (rc != 0)
 		return -1;
 	git_blame_options_init(&o, GIT_BLAME_OPTIONS_VERSION);
-	o.flags = GIT_BLAME_FIRST_PARENT;
+	/* Every parent, as git blame follows them; in a shallow clone, no
+	 * further back than its edge (libgit2 would look for what is not
+	 * there). */
+	if (r->nshallow)
+		o.oldest_commit = r->shallow[0];
 	snprintf(full, sizeof full, "%s%s", r->prefix, b->script);
 	if (git_blame_file(&gb, r->repo, full, &o) < 0)
 		return repo_fail(err, b->script);
@@ -498,7 +1120,9 @@ static int blame_setup(const pview *cur, const char *parcel, store_blame *b,
 int store_blame_parcel(store_repo *r, const char *parcel, store_blame *out,
                        store_err *err)
 {
-	walker k;
+	hwalk w = {0};
+	vcache vc = {0};
+	pcache pc = {0};
 	pview cur = {0};
 	git_commit *head;
 	git_tree *tree;
@@ -511,18 +1135,30 @@ int store_blame_parcel(store_repo *r, const char *parcel, store_blame *out,
 		git_commit_free(head);
 		return repo_fail(err, "HEAD");
 	}
+	repo_parentcount(r, head); /* reads the shallow list for blame_script */
 	int rc = pview_load(r, tree, parcel, &cur, err);
 	git_tree_free(tree);
-	git_commit_free(head);
-	if (rc != 0 || blame_setup(&cur, parcel, out, err) != 0 ||
-	    walker_open(r, "HEAD", &k, err) != 0)
+	if (rc != 0 || blame_setup(&cur, parcel, out, err) != 0) {
+		git_commit_free(head);
 		goto out;
-	rc = blame_rows(r, &k, &cur, out, err);
-	walker_close(&k);
+	}
+	uint8_t *all = malloc((size_t)(out->nrows ? out->nrows : 1));
+	w.nrows = out->nrows;
+	if (!all || (memset(all, 1, (size_t)out->nrows), hwalk_push(&w, head, all)) != 0) {
+		free(all);
+		store_seterr(err, "out of memory");
+		goto out;
+	}
+	free(all);
+	rc = blame_rows(r, &w, &vc, &pc, out, err);
+	pc_save(r, &pc);
 	if (rc == 0 && out->script && blame_script(r, out, err) != 0)
 		goto out;
 	ret = rc;
 out:
+	pc_free(&pc);
+	hwalk_free(&w);
+	vcache_free(&vc);
 	pview_free(&cur);
 	if (ret != 0)
 		store_blame_free(out);

@@ -81,8 +81,6 @@ static int index_repo_row(store_reg *g, store_repo *r, int64_t wid, const wf_wor
 static int index_revisions(store_reg *g, store_repo *r, int64_t rid,
                            store_index_report *rep, store_err *err)
 {
-	git_revwalk *walk = NULL;
-	git_oid id;
 	sqlite3_stmt *st = reg_prep(g, err,
 	                            "INSERT OR IGNORE INTO revisions(repo_id, seq, "
 	                            "commit_id, parent, author, email, time, summary, "
@@ -90,22 +88,24 @@ static int index_revisions(store_reg *g, store_repo *r, int64_t rid,
 	                            "");
 	if (!st)
 		return -1;
-	int rc = git_revwalk_new(&walk, r->repo);
-	if (rc >= 0)
-		rc = git_revwalk_push_head(walk);
-	if (rc >= 0)
-		rc = git_revwalk_simplify_first_parent(walk);
-	while (rc >= 0 && (rc = git_revwalk_next(&id, walk)) == 0) {
-		git_commit *c;
+	/* First parents by hand: a revwalk would look up the missing parents
+	 * of a shallow clone's oldest commit and fail. */
+	git_commit *c = NULL, *next = NULL;
+	int rc = repo_commit_of(r, "HEAD", &next, err) == 0 ? 0 : -2;
+	while (rc >= 0 && (c = next)) {
 		git_tree *t;
 		git_oid blob;
 		char hex[STORE_OID_HEX], phex[STORE_OID_HEX], bhex[STORE_OID_HEX];
-		if ((rc = git_commit_lookup(&c, r->repo, &id)) < 0)
+		git_oid id = *git_commit_id(c);
+		next = NULL;
+		if (repo_parentcount(r, c) && (rc = git_commit_parent(&next, c, 0)) < 0) {
+			git_commit_free(c);
 			break;
+		}
 		const git_signature *a = git_commit_author(c);
 		git_oid_tostr(hex, sizeof hex, &id);
 		phex[0] = bhex[0] = '\0';
-		if (git_commit_parentcount(c))
+		if (next)
 			git_oid_tostr(phex, sizeof phex, git_commit_parent_id(c, 0));
 		if (git_commit_tree(&t, c) == 0) {
 			if (repo_entry_id(r, t, "world.acre", &blob))
@@ -125,14 +125,17 @@ static int index_revisions(store_reg *g, store_repo *r, int64_t rid,
 		git_commit_free(c);
 		if (sqlite3_step(st) != SQLITE_DONE) {
 			sqlite3_finalize(st);
-			git_revwalk_free(walk);
+			git_commit_free(next);
 			return reg_fail(g, err, "revisions");
 		}
 		rep->revisions++;
+		repo_progress(r, "indexing revisions", (uint64_t)rep->revisions, 0);
 	}
 	sqlite3_finalize(st);
-	git_revwalk_free(walk);
-	return rc < 0 && rc != GIT_ITEROVER ? repo_fail(err, "history") : 0;
+	git_commit_free(next);
+	if (rc == -2)
+		return -1;
+	return rc < 0 ? repo_fail(err, "history") : 0;
 }
 
 static int index_parcels(store_reg *g, int64_t rid, const wf_world *w,
@@ -252,9 +255,11 @@ static int index_tx(store_reg *g, store_repo *r, const wf_world *w, const char *
 	    index_parcels(g, rid, w, rep, err) != 0 ||
 	    reg_claim_extent(g, wid, &ext[0], &ext[1], err) != 0)
 		return -1;
-	for (int i = 0; i < w->nparcels; i++)
+	for (int i = 0; i < w->nparcels; i++) {
 		if (index_claim(g, wid, &w->parcels[i], ext, rep, err) != 0)
 			return -1;
+		repo_progress(r, "indexing parcels", (uint64_t)i + 1, (uint64_t)w->nparcels);
+	}
 	return 0;
 }
 

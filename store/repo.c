@@ -16,10 +16,22 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
-/* The files a world is made of, relative to the world directory. */
-static const char *const repo_world_paths[] = {"world.acre", "scripts", "assets"};
-#define REPO_NPATHS 3
+/* The files a world is made of, relative to the world directory, besides
+ * the files world.acre itself names (repo_named_paths). .gitattributes
+ * carries the merge driver's entry, so clones merge parcel by parcel. */
+static const char *const repo_world_paths[] = {"world.acre", "scripts", "assets",
+                                               ".gitattributes"};
+#define REPO_NPATHS 4
+/* At most this many files named by the world (events, scripts outside
+ * scripts/) are added to what a commit records. */
+#define REPO_MAX_NAMED 256
+
+/* What `acre init` installs: the attribute that routes world.acre to the
+ * driver, and the driver itself (gitattributes(5)). */
+#define REPO_ATTR_LINE "world.acre merge=acre"
+#define REPO_DRIVER "acre merge %O %A %B %P"
 
 /* A lock file that exists already is what a crashed git or acre leaves
  * behind (or another one at work): say so, since libgit2 does not. */
@@ -67,6 +79,25 @@ static int repo_set_prefix(store_repo *r, store_err *err)
 	return 0;
 }
 
+/* Is there a work tree above `dir` (absolute) whose .git belongs to
+ * another user? git refuses those ("dubious ownership") unless listed in
+ * safe.directory; its top goes to `top`. */
+static bool repo_foreign(const char *dir, char *top, size_t len)
+{
+	char path[PATH_MAX + 8];
+	struct stat st;
+	snprintf(top, len, "%s", dir);
+	for (;;) {
+		snprintf(path, sizeof path, "%s/.git", top);
+		if (lstat(path, &st) == 0)
+			return st.st_uid != geteuid();
+		char *slash = strrchr(top, '/');
+		if (!slash || slash == top)
+			return false;
+		*slash = '\0';
+	}
+}
+
 int store_repo_open(const char *dir, store_repo **out, store_err *err)
 {
 	*out = NULL;
@@ -81,6 +112,25 @@ int store_repo_open(const char *dir, store_repo **out, store_err *err)
 		goto fail;
 	}
 	int rc = git_repository_open_ext(&r->repo, r->dir, 0, NULL);
+	if (rc == GIT_EOWNER) {
+		/* The words git uses, and its remedy. */
+		store_seterr(err,
+		             "%s: detected dubious ownership in repository (owned by "
+		             "another user); to trust it: git config --global --add "
+		             "safe.directory '%s'",
+		             dir, r->dir);
+		goto fail;
+	}
+	char top[PATH_MAX];
+	if (rc == GIT_ENOTFOUND && repo_foreign(r->dir, top, sizeof top)) {
+		/* libgit2 1.5 reports a repository it refuses to trust as none. */
+		store_seterr(err,
+		             "%s: detected dubious ownership in repository at '%s' (owned "
+		             "by another user); to trust it: git config --global --add "
+		             "safe.directory '%s'",
+		             dir, top, top);
+		goto fail;
+	}
 	if (rc == GIT_ENOTFOUND) {
 		store_seterr(err, "%s: not a git repository (make one with 'acre init')",
 		             dir);
@@ -106,15 +156,66 @@ fail:
 	return -1;
 }
 
+static int oid_cmp(const void *a, const void *b)
+{
+	return git_oid_cmp(a, b);
+}
+
+/* .git/shallow: one 40-digit commit id a line (in the common directory,
+ * so linked worktrees of a shallow clone see it too). */
+static void repo_read_shallow(store_repo *r)
+{
+	char path[PATH_MAX + 16], line[128];
+	r->shallow_read = true;
+	snprintf(path, sizeof path, "%sshallow", git_repository_commondir(r->repo));
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return;
+	size_t cap = 0;
+	while (fgets(line, sizeof line, f)) {
+		git_oid id;
+		if (git_oid_fromstrn(&id, line, 40) != 0)
+			continue;
+		if (r->nshallow == cap) {
+			cap = cap ? cap * 2 : 16;
+			git_oid *v = realloc(r->shallow, cap * sizeof *v);
+			if (!v)
+				break;
+			r->shallow = v;
+		}
+		r->shallow[r->nshallow++] = id;
+	}
+	fclose(f);
+	if (r->nshallow)
+		qsort(r->shallow, r->nshallow, sizeof *r->shallow, oid_cmp);
+}
+
+unsigned repo_parentcount(store_repo *r, const git_commit *c)
+{
+	if (!r->shallow_read)
+		repo_read_shallow(r);
+	if (r->nshallow &&
+	    bsearch(git_commit_id(c), r->shallow, r->nshallow, sizeof *r->shallow, oid_cmp))
+		return 0;
+	return git_commit_parentcount(c);
+}
+
 void store_repo_close(store_repo *r)
 {
 	if (!r)
 		return;
+	free(r->shallow);
 	git_repository_free(r->repo);
 	free(r->dir);
 	free(r->prefix);
 	free(r);
 	git_libgit2_shutdown();
+}
+
+void store_repo_progress(store_repo *r, store_progress_fn fn, void *arg)
+{
+	r->progress = fn;
+	r->progress_arg = arg;
 }
 
 const char *store_repo_dir(const store_repo *r)
@@ -179,13 +280,40 @@ bool repo_entry_id(store_repo *r, git_tree *tree, const char *path, git_oid *id)
 int repo_read_blob(store_repo *r, git_tree *tree, const char *path, char **data,
                    size_t *len, bool *found, store_err *err)
 {
-	git_oid id;
+	char full[PATH_MAX];
+	git_tree_entry *e;
 	git_blob *b;
 	*data = NULL;
 	*len = 0;
-	*found = repo_entry_id(r, tree, path, &id);
+	repo_path(r, path, full, sizeof full);
+	*found = git_tree_entry_bypath(&e, tree, full) == 0;
 	if (!*found)
 		return 0;
+	/* A revision's files obey the working tree's rules (worldfmt's guarded
+	 * reader): a link or a tree is not a file, and the size is checked
+	 * from the object's header before its content is inflated. */
+	git_filemode_t mode = git_tree_entry_filemode(e);
+	git_oid id;
+	git_oid_cpy(&id, git_tree_entry_id(e));
+	git_tree_entry_free(e);
+	if (mode != GIT_FILEMODE_BLOB && mode != GIT_FILEMODE_BLOB_EXECUTABLE) {
+		store_seterr(err, "%s: %s", path,
+		             wf_read_strerror(mode == GIT_FILEMODE_LINK ? WF_READ_SYMLINK
+		                                                        : WF_READ_NOTFILE));
+		return -1;
+	}
+	git_odb *odb;
+	size_t size = 0;
+	git_object_t type;
+	if (git_repository_odb(&odb, r->repo) == 0) {
+		if (git_odb_read_header(&size, &type, odb, &id) < 0)
+			size = 0;
+		git_odb_free(odb);
+	}
+	if (size > WF_MAX_WORLD_BYTES) {
+		store_seterr(err, "%s: %s", path, wf_read_strerror(WF_READ_TOOBIG));
+		return -1;
+	}
 	if (git_blob_lookup(&b, r->repo, &id) < 0)
 		return repo_fail(err, path);
 	size_t n = (size_t)git_blob_rawsize(b);
@@ -235,28 +363,112 @@ int store_read_at(store_repo *r, const char *rev, const char *path, char **data,
 
 /* ---- Working tree --------------------------------------------------------- */
 
-static void repo_pathspec(const store_repo *r, char bufs[REPO_NPATHS][PATH_MAX],
-                          char *ptrs[REPO_NPATHS], git_strarray *spec)
+/* The paths a world is made of, as a pathspec relative to the work tree:
+ * repo_world_paths, then (with `named`) the files world.acre names outside
+ * them (its events file, scripts kept elsewhere), so that a commit never
+ * leaves out a file the world needs. */
+typedef struct repo_spec {
+	char *v[REPO_NPATHS + REPO_MAX_NAMED];
+	git_strarray arr;
+} repo_spec;
+
+static void repo_spec_free(repo_spec *sp)
 {
-	for (int i = 0; i < REPO_NPATHS; i++) {
-		repo_path(r, repo_world_paths[i], bufs[i], PATH_MAX);
-		ptrs[i] = bufs[i];
+	for (size_t i = 0; i < sp->arr.count; i++)
+		free(sp->v[i]);
+	sp->arr.count = 0;
+}
+
+static bool repo_spec_has(const repo_spec *sp, const char *path)
+{
+	for (size_t i = 0; i < sp->arr.count; i++)
+		if (strcmp(sp->v[i], path) == 0)
+			return true;
+	return false;
+}
+
+static int repo_spec_add(const store_repo *r, repo_spec *sp, const char *rel)
+{
+	char buf[PATH_MAX];
+	/* A name from the world file is taken literally, inside the world only:
+	 * no absolute path, no "..", nothing git would read as a pattern. */
+	if (!rel || wf_path_check(rel) != WF_READ_OK || strpbrk(rel, "*?[\\:") ||
+	    strncmp(rel, "scripts/", 8) == 0 || strncmp(rel, "assets/", 7) == 0)
+		return 0;
+	repo_path(r, rel, buf, sizeof buf);
+	if (repo_spec_has(sp, buf) || sp->arr.count >= REPO_NPATHS + REPO_MAX_NAMED)
+		return 0;
+	if (!(sp->v[sp->arr.count] = strdup(buf)))
+		return -1;
+	sp->arr.count++;
+	return 0;
+}
+
+/* The files the working world.acre names; a world that cannot be read or
+ * parsed names none (its own files are still committed). */
+static int repo_spec_named(const store_repo *r, repo_spec *sp)
+{
+	char *data = NULL;
+	size_t len;
+	if (wf_world_read(r->dir, "world.acre", WF_MAX_WORLD_BYTES, &data, &len) != WF_READ_OK)
+		return 0;
+	wf_diags d = {.max = 1};
+	wf_world *w = wf_parse(data, len, "world.acre", &d);
+	int rc = 0;
+	if (w) {
+		rc = repo_spec_add(r, sp, w->events);
+		for (int i = 0; rc == 0 && i < w->npalette; i++)
+			rc = repo_spec_add(r, sp, w->palette[i].script);
+		for (int i = 0; rc == 0 && i < w->nparcels; i++) {
+			const wf_parcel *p = &w->parcels[i];
+			rc = repo_spec_add(r, sp, p->script);
+			for (int k = 0; rc == 0 && k < p->nentities; k++)
+				rc = repo_spec_add(r, sp, p->entities[k].script);
+		}
 	}
-	spec->strings = ptrs;
-	spec->count = REPO_NPATHS;
+	wf_world_free(w);
+	wf_diags_free(&d);
+	free(data);
+	return rc;
+}
+
+static int repo_spec_build(const store_repo *r, repo_spec *sp, bool named, store_err *err)
+{
+	memset(sp, 0, sizeof *sp);
+	sp->arr.strings = sp->v;
+	int rc = 0;
+	for (int i = 0; rc == 0 && i < REPO_NPATHS; i++) {
+		char buf[PATH_MAX];
+		repo_path(r, repo_world_paths[i], buf, sizeof buf);
+		if (!(sp->v[i] = strdup(buf)))
+			rc = -1;
+		else
+			sp->arr.count++;
+	}
+	if (rc == 0 && named)
+		rc = repo_spec_named(r, sp);
+	if (rc != 0) {
+		repo_spec_free(sp);
+		store_seterr(err, "out of memory");
+	}
+	return rc;
 }
 
 int store_dirty(store_repo *r, bool *dirty, char *first, size_t firstlen, store_err *err)
 {
-	char bufs[REPO_NPATHS][PATH_MAX], *ptrs[REPO_NPATHS];
 	git_status_options o;
 	git_status_list *list;
+	repo_spec sp;
 
 	git_status_options_init(&o, GIT_STATUS_OPTIONS_VERSION);
-	repo_pathspec(r, bufs, ptrs, &o.pathspec);
+	if (repo_spec_build(r, &sp, true, err) != 0)
+		return -1;
+	o.pathspec = sp.arr;
 	o.flags =
 	    GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS;
-	if (git_status_list_new(&list, r->repo, &o) < 0)
+	int rc = git_status_list_new(&list, r->repo, &o);
+	repo_spec_free(&sp);
+	if (rc < 0)
 		return repo_fail(err, r->dir);
 	size_t n = git_status_list_entrycount(list);
 	*dirty = n > 0;
@@ -325,27 +537,73 @@ int store_whoami(const char *dir, char *name, size_t len, store_err *err)
 	return rc;
 }
 
-/* Stage the world's files (additions, changes, removals) and return the
- * tree they make. The index is written through its lock file. */
-static int repo_stage(store_repo *r, git_oid *tree_id, store_err *err)
+/* The tree a commit records. The world's files are staged (additions,
+ * changes, removals, as `git add -A -- PATHS` would) in the index, written
+ * through its lock file. During a merge the whole index is the commit, as
+ * with `git commit`; otherwise only the world's files go in, on top of
+ * HEAD's tree, and whatever else was staged with `git add` stays staged
+ * for a later `git commit` (as `git commit -- PATHS` does). */
+static int repo_stage(store_repo *r, git_commit *head, bool merging, git_oid *tree_id,
+                      store_err *err)
 {
-	char bufs[REPO_NPATHS][PATH_MAX], *ptrs[REPO_NPATHS];
-	git_strarray spec;
-	git_index *idx;
+	repo_spec sp;
+	git_index *idx = NULL, *only = NULL;
+	git_pathspec *ps = NULL;
+	git_tree *ht = NULL;
 
-	repo_pathspec(r, bufs, ptrs, &spec);
-	if (git_repository_index(&idx, r->repo) < 0)
-		return repo_fail(err, "index");
-	int rc = git_index_read(idx, 1);
+	if (repo_spec_build(r, &sp, true, err) != 0)
+		return -1;
+	int rc = git_repository_index(&idx, r->repo);
 	if (rc >= 0)
-		rc = git_index_add_all(idx, &spec, GIT_INDEX_ADD_DEFAULT, NULL, NULL);
+		rc = git_index_read(idx, 1);
 	if (rc >= 0)
-		rc = git_index_update_all(idx, &spec, NULL, NULL);
+		rc = git_index_add_all(idx, &sp.arr, GIT_INDEX_ADD_DEFAULT, NULL, NULL);
 	if (rc >= 0)
-		rc = git_index_write_tree(tree_id, idx);
+		rc = git_index_update_all(idx, &sp.arr, NULL, NULL);
 	if (rc >= 0)
 		rc = git_index_write(idx);
+	if (rc >= 0 && merging && git_index_has_conflicts(idx)) {
+		git_index_conflict_iterator *it = NULL;
+		const git_index_entry *anc, *ours, *theirs;
+		const char *path = "?";
+		if (git_index_conflict_iterator_new(&it, idx) == 0 &&
+		    git_index_conflict_next(&anc, &ours, &theirs, it) == 0)
+			path = ours ? ours->path : theirs ? theirs->path : anc->path;
+		store_seterr(err,
+		             "%s is not merged yet: resolve it and 'git add' it, then "
+		             "commit again",
+		             path);
+		git_index_conflict_iterator_free(it);
+		rc = -2;
+	} else if (rc >= 0 && merging) {
+		rc = git_index_write_tree(tree_id, idx);
+	} else if (rc >= 0) {
+		rc = git_index_new(&only);
+		if (rc >= 0 && head && (rc = git_commit_tree(&ht, head)) >= 0)
+			rc = git_index_read_tree(only, ht);
+		if (rc >= 0)
+			rc = git_pathspec_new(&ps, &sp.arr);
+		/* HEAD's entries under the world's paths go, the index's come in. */
+		for (size_t i = git_index_entrycount(only); rc >= 0 && i-- > 0;) {
+			const git_index_entry *e = git_index_get_byindex(only, i);
+			if (git_pathspec_matches_path(ps, 0, e->path))
+				rc = git_index_remove(only, e->path, 0);
+		}
+		for (size_t i = 0; rc >= 0 && i < git_index_entrycount(idx); i++) {
+			const git_index_entry *e = git_index_get_byindex(idx, i);
+			if (git_pathspec_matches_path(ps, 0, e->path))
+				rc = git_index_add(only, e);
+		}
+		if (rc >= 0)
+			rc = git_index_write_tree_to(tree_id, only, r->repo);
+	}
+	git_pathspec_free(ps);
+	git_tree_free(ht);
+	git_index_free(only);
 	git_index_free(idx);
+	repo_spec_free(&sp);
+	if (rc == -2)
+		return -1;
 	if (rc < 0)
 		return repo_fail(err, "staging the world");
 	return 0;
@@ -371,21 +629,94 @@ static int repo_head_state(store_repo *r, git_commit **parent, store_err *err)
 	return repo_commit_of(r, "HEAD", parent, err);
 }
 
+/* The world file must be there, a regular file, and free of conflict
+ * markers: committing a directory or a missing file in its place would
+ * record the world's deletion, and a marked file is an unfinished merge. */
+static int repo_world_ok(store_repo *r, store_err *err)
+{
+	char path[PATH_MAX], *data = NULL;
+	size_t len;
+	struct stat st;
+	snprintf(path, sizeof path, "%s/world.acre", r->dir);
+	if (lstat(path, &st) != 0) {
+		store_seterr(err, "world.acre: %s; nothing committed (to remove the world, "
+		                  "use git rm)", strerror(errno));
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		store_seterr(err,
+		             "world.acre is %s, not a file; nothing committed",
+		             S_ISDIR(st.st_mode)   ? "a directory"
+		             : S_ISLNK(st.st_mode) ? "a symbolic link"
+		                                   : "not a regular file");
+		return -1;
+	}
+	wf_read_status rs = wf_world_read(r->dir, "world.acre", WF_MAX_WORLD_BYTES, &data, &len);
+	if (rs != WF_READ_OK) {
+		store_seterr(err, "world.acre: %s", wf_read_strerror(rs));
+		return -1;
+	}
+	bool marked = wf_has_conflict_markers(data, len);
+	free(data);
+	if (marked) {
+		store_seterr(err, "world.acre has unresolved merge conflicts ('acre check' "
+		                  "names them); resolve them, then commit");
+		return -1;
+	}
+	return 0;
+}
+
+/* The commits being merged into HEAD (MERGE_HEAD), in order. */
+typedef struct repo_heads {
+	git_oid v[16];
+	int n;
+} repo_heads;
+
+static int repo_head_cb(const git_oid *id, void *payload)
+{
+	repo_heads *h = payload;
+	if (h->n < 16)
+		h->v[h->n++] = *id;
+	return 0;
+}
+
+bool store_merging(store_repo *r)
+{
+	return git_repository_state(r->repo) == GIT_REPOSITORY_STATE_MERGE;
+}
+
 int store_commit(store_repo *r, const char *message, char hex[STORE_OID_HEX],
                  bool *nothing, store_err *err)
 {
-	git_commit *parent = NULL;
+	git_commit *parents[17] = {NULL};
 	git_signature *sig = NULL;
 	git_tree *tree = NULL;
 	git_oid tree_id, id;
-	int ret = -1;
+	git_buf merge_msg = {0};
+	repo_heads heads = {.n = 0};
+	int ret = -1, np = 0;
 
 	*nothing = false;
 	hex[0] = '\0';
-	if (repo_head_state(r, &parent, err) != 0 ||
-	    repo_signature(r->repo, &sig, err) != 0 || repo_stage(r, &tree_id, err) != 0)
+	bool merging = store_merging(r);
+	if (merging && git_repository_mergehead_foreach(r->repo, repo_head_cb, &heads) < 0) {
+		repo_fail(err, "MERGE_HEAD");
+		return -1;
+	}
+	if (repo_world_ok(r, err) != 0 || repo_head_state(r, &parents[0], err) != 0 ||
+	    repo_signature(r->repo, &sig, err) != 0)
 		goto out;
-	if (parent && git_oid_equal(&tree_id, git_commit_tree_id(parent))) {
+	np = parents[0] ? 1 : 0;
+	for (int i = 0; i < heads.n; i++)
+		if (git_commit_lookup(&parents[np], r->repo, &heads.v[i]) < 0) {
+			repo_fail(err, "MERGE_HEAD");
+			goto out;
+		} else {
+			np++;
+		}
+	if (repo_stage(r, parents[0], merging, &tree_id, err) != 0)
+		goto out;
+	if (!merging && parents[0] && git_oid_equal(&tree_id, git_commit_tree_id(parents[0]))) {
 		*nothing = true;
 		ret = 0;
 		goto out;
@@ -394,19 +725,43 @@ int store_commit(store_repo *r, const char *message, char hex[STORE_OID_HEX],
 		repo_fail(err, "tree");
 		goto out;
 	}
-	const git_commit *parents[1] = {parent};
+	/* A merge without -m is described as git would (MERGE_MSG). */
+	if (merging && (!message || !*message) &&
+	    git_repository_message(&merge_msg, r->repo) == 0) {
+		/* git's "strip" cleanup: comment lines go, as do trailing blanks. */
+		char *o = merge_msg.ptr;
+		for (const char *l = merge_msg.ptr; *l;) {
+			const char *nl = strchr(l, '\n');
+			size_t n = nl ? (size_t)(nl - l) + 1 : strlen(l);
+			if (*l != '#') {
+				memmove(o, l, n);
+				o += n;
+			}
+			l += n;
+		}
+		while (o > merge_msg.ptr && (o[-1] == '\n' || o[-1] == ' '))
+			o--;
+		*o = '\0';
+		message = merge_msg.ptr;
+	}
 	if (git_commit_create(&id, r->repo, "HEAD", sig, sig, NULL,
 	                      message && *message ? message : "Update the world", tree,
-	                      parent ? 1 : 0, parents) < 0) {
+	                      (size_t)np, (const git_commit **)parents) < 0) {
 		repo_fail(err, "commit");
 		goto out;
 	}
 	git_oid_tostr(hex, STORE_OID_HEX, &id);
+	if (merging && git_repository_state_cleanup(r->repo) < 0) {
+		repo_fail(err, "ending the merge");
+		goto out;
+	}
 	ret = 0;
 out:
+	git_buf_dispose(&merge_msg);
 	git_tree_free(tree);
 	git_signature_free(sig);
-	git_commit_free(parent);
+	for (int i = 0; i < 17; i++)
+		git_commit_free(parents[i]);
 	return ret;
 }
 
@@ -429,8 +784,9 @@ static int init_check_empty(const char *dir, store_err *err)
 	closedir(d);
 	if (!empty) {
 		store_seterr(err,
-		             "%s: not empty; 'acre init' makes a world in a new or "
-		             "empty directory",
+		             "%s: not empty and no world.acre in it; 'acre init' makes a "
+		             "world in a new or empty directory, or a repository of an "
+		             "existing world",
 		             dir);
 		return -1;
 	}
@@ -456,20 +812,100 @@ static int init_write(const char *dir, const store_file *f, store_err *err)
 	return 0;
 }
 
+/* .gitattributes of the world directory routes world.acre to the driver:
+ * the line is added when no line already names world.acre's merge. */
+static int init_attributes(const char *dir, bool *changed, store_err *err)
+{
+	char path[PATH_MAX], *data = NULL;
+	size_t len = 0;
+	snprintf(path, sizeof path, "%s/.gitattributes", dir);
+	wf_read_status rs = wf_world_read(dir, ".gitattributes", (size_t)1 << 20, &data, &len);
+	if (rs != WF_READ_OK && rs != WF_READ_MISSING) {
+		store_seterr(err, "%s: %s", path, wf_read_strerror(rs));
+		return -1;
+	}
+	for (const char *l = data; l && *l;) {
+		const char *nl = strchr(l, '\n');
+		size_t n = nl ? (size_t)(nl - l) : strlen(l);
+		if (n >= 10 && strncmp(l, "world.acre", 10) == 0 &&
+		    memmem(l, n, "merge=", 6)) {
+			free(data);
+			return 0;
+		}
+		l = nl ? nl + 1 : l + n;
+	}
+	size_t cap = len + sizeof REPO_ATTR_LINE + 2;
+	char *text = malloc(cap);
+	if (!text) {
+		free(data);
+		store_seterr(err, "out of memory");
+		return -1;
+	}
+	snprintf(text, cap, "%.*s%s%s\n", (int)len, data ? data : "",
+	         len && data[len - 1] != '\n' ? "\n" : "", REPO_ATTR_LINE);
+	free(data);
+	int rc = wf_save_atomic(path, text, strlen(text));
+	free(text);
+	if (rc != 0) {
+		store_seterr(err, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	*changed = true;
+	return 0;
+}
+
+/* The driver in the repository's own configuration (a clone has to set it
+ * again: configuration is not cloned; acre-world(5) gives the line). */
+static int init_driver(git_repository *repo, bool *changed, store_err *err)
+{
+	git_config *cfg = NULL;
+	git_config_entry *e = NULL;
+	int rc = git_repository_config(&cfg, repo);
+	if (rc == 0 && git_config_get_entry(&e, cfg, "merge.acre.driver") == 0) {
+		git_config_entry_free(e);
+		git_config_free(cfg);
+		return 0;
+	}
+	if (rc == 0)
+		rc = git_config_set_string(cfg, "merge.acre.name",
+		                           "Acre world files, parcel by parcel");
+	if (rc == 0)
+		rc = git_config_set_string(cfg, "merge.acre.driver", REPO_DRIVER);
+	git_config_free(cfg);
+	if (rc != 0)
+		return repo_fail(err, "setting merge.acre.driver");
+	*changed = true;
+	return 0;
+}
+
 int store_init(const char *dir, const store_file *files, int nfiles, const char *message,
-               char hex[STORE_OID_HEX], store_err *err)
+               char hex[STORE_OID_HEX], store_init_result *res, store_err *err)
 {
 	git_repository *repo = NULL;
 	git_signature *sig = NULL;
 	git_repository_init_options o;
-	bool nothing;
+	bool nothing, changed = false;
+	char path[PATH_MAX];
+	struct stat st;
 
-	if (init_check_empty(dir, err) != 0)
+	*res = STORE_INIT_NEW;
+	hex[0] = '\0';
+	snprintf(path, sizeof path, "%s/world.acre", dir);
+	bool existing = lstat(path, &st) == 0 && S_ISREG(st.st_mode);
+	if (!existing && init_check_empty(dir, err) != 0)
 		return -1;
 	repo_lib_init();
+	int ret = -1;
+	/* A world already in a repository (a clone) gets the driver only. */
+	if (existing && git_repository_open_ext(&repo, dir, 0, NULL) == 0) {
+		*res = STORE_INIT_DRIVER;
+		if (init_attributes(dir, &changed, err) == 0 &&
+		    init_driver(repo, &changed, err) == 0)
+			ret = 0;
+		goto out;
+	}
 	git_repository_init_options_init(&o, GIT_REPOSITORY_INIT_OPTIONS_VERSION);
 	o.flags = GIT_REPOSITORY_INIT_MKPATH | GIT_REPOSITORY_INIT_NO_REINIT;
-	int ret = -1;
 	if (git_repository_init_ext(&repo, dir, &o) < 0) {
 		repo_fail(err, dir);
 		goto out;
@@ -478,13 +914,20 @@ int store_init(const char *dir, const store_file *files, int nfiles, const char 
 	 * leaves just an empty repository to retry in. */
 	if (repo_signature(repo, &sig, err) != 0)
 		goto out;
-	for (int i = 0; i < nfiles; i++)
-		if (init_write(dir, &files[i], err) != 0)
-			goto out;
+	if (existing) {
+		*res = STORE_INIT_ADOPTED; /* a world made by 'acre gen': keep its files */
+	} else {
+		for (int i = 0; i < nfiles; i++)
+			if (init_write(dir, &files[i], err) != 0)
+				goto out;
+	}
+	if (init_attributes(dir, &changed, err) != 0 || init_driver(repo, &changed, err) != 0)
+		goto out;
 	store_repo *r;
 	if (store_repo_open(dir, &r, err) != 0)
 		goto out;
-	ret = store_commit(r, message, hex, &nothing, err);
+	ret = store_commit(r, existing ? "Start the world's history" : message, hex,
+	                   &nothing, err);
 	store_repo_close(r);
 out:
 	git_signature_free(sig);
@@ -516,6 +959,15 @@ int store_checkout(store_repo *r, const char *rev, store_err *err)
 	}
 	if (git_branch_lookup(&branch, r->repo, rev, GIT_BRANCH_LOCAL) < 0)
 		branch = NULL;
+	/* git lets one branch be checked out in one worktree only; ask before
+	 * touching anything, so that a refusal changes nothing. */
+	if (branch && !git_branch_is_head(branch) && git_branch_is_checked_out(branch) == 1) {
+		store_seterr(err,
+		             "'%s' is already checked out in another worktree ('git "
+		             "worktree list' shows where); nothing changed",
+		             rev);
+		goto out;
+	}
 	if (repo_commit_of(r, branch ? git_reference_name(branch) : rev, &c, err) != 0)
 		goto out;
 	o.checkout_strategy = GIT_CHECKOUT_SAFE;

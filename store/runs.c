@@ -119,10 +119,13 @@ int store_run_last(store_reg *g, const char *world, const char *commit,
 	if (!st)
 		return -1;
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	bool oom = false;
+	while (!oom && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		store_parcel_result *v = realloc(*out, (size_t)(*n + 1) * sizeof *v);
-		if (!v)
+		if (!v) {
+			oom = true;
 			break;
+		}
 		*out = v;
 		store_parcel_result *p = &v[(*n)++];
 		p->parcel = reg_col_str(st, 0);
@@ -133,12 +136,20 @@ int store_run_last(store_reg *g, const char *world, const char *commit,
 		p->run_id = sqlite3_column_int64(st, 5);
 		p->run_status = reg_col_str(st, 6);
 		p->state_hash = reg_col_str(st, 7);
+		/* Every column but the hash is NOT NULL: a NULL here is a copy
+		 * that could not be made. */
+		oom = !p->parcel || !p->status || !p->run_status ||
+		      (!p->state_hash && sqlite3_column_type(st, 7) != SQLITE_NULL);
 	}
 	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
+	if (oom || rc != SQLITE_DONE) {
 		store_parcel_results_free(*out, *n);
 		*out = NULL;
 		*n = 0;
+		if (oom) {
+			store_seterr(err, "out of memory");
+			return -1;
+		}
 		return reg_fail(g, err, "reading validation runs");
 	}
 	return 0;

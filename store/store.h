@@ -47,6 +47,13 @@ typedef struct store_repo store_repo;
 int store_repo_open(const char *dir, store_repo **out, store_err *err);
 void store_repo_close(store_repo *r);
 
+/* Progress of long walks (log, blame, index): called often with what is
+ * being done, how much is done and the total (0 when unknown); the caller
+ * decides whether and how often to show it. */
+typedef void (*store_progress_fn)(const char *what, uint64_t done, uint64_t total,
+                                  void *arg);
+void store_repo_progress(store_repo *r, store_progress_fn fn, void *arg);
+
 /* Absolute path of the world directory (no trailing slash). */
 const char *store_repo_dir(const store_repo *r);
 
@@ -106,25 +113,40 @@ int store_text_diff(const char *a, size_t alen, const char *b, size_t blen,
  * (world.acre, scripts/, assets/)? Untracked files count. */
 int store_dirty(store_repo *r, bool *dirty, char *first, size_t firstlen, store_err *err);
 
-/* Commit the world's files (world.acre, scripts/, assets/; additions,
- * changes and removals) on the current branch. Author and committer come
- * from GIT_AUTHOR_NAME/EMAIL (as git does), else the git configuration
- * (user.name, user.email); when neither is set, an error says how to set
- * them. Refuses a detached HEAD. `hex` receives the new commit's id;
- * *nothing is set (and no commit made) when nothing changed. */
+/* Commit the world's files (world.acre, scripts/, assets/, .gitattributes
+ * and every file world.acre names, such as its events file; additions,
+ * changes and removals) on the current branch. Other files staged with
+ * `git add` stay staged and out of the commit, except during a merge: then,
+ * as with `git commit`, the whole index is committed, with HEAD and every
+ * MERGE_HEAD as parents (the message defaults to git's MERGE_MSG), and the
+ * merge state is cleared. Refused while world.acre holds conflict markers
+ * or another path is unmerged, and when world.acre is missing or not a
+ * regular file (which would commit the world's deletion). Author and
+ * committer come from GIT_AUTHOR_NAME/EMAIL (as git does), else the git
+ * configuration (user.name, user.email); when neither is set, an error says
+ * how to set them. Refuses a detached HEAD. `hex` receives the new commit's
+ * id; *nothing is set (and no commit made) when nothing changed. */
 int store_commit(store_repo *r, const char *message, char hex[STORE_OID_HEX],
                  bool *nothing, store_err *err);
+/* Is a `git merge` in progress (MERGE_HEAD present)? */
+bool store_merging(store_repo *r);
 
-/* Create a world repository in `dir` (made if missing; refused unless it
- * is empty): writes the given files atomically and makes the initial
- * commit. files[i] = {path, text}. The author is asked for before anything
- * is written. */
+/* Create a world repository in `dir` (made if missing): writes the given
+ * files atomically, routes world.acre to the merge driver (.gitattributes
+ * and the repository's merge.acre.driver) and makes the initial commit.
+ * files[i] = {path, text}. The author is asked for before anything is
+ * written. A directory that already holds a world.acre keeps its files:
+ * outside a repository it becomes one (STORE_INIT_ADOPTED, e.g. a Street
+ * from 'acre gen'), inside one only the merge driver is set up
+ * (STORE_INIT_DRIVER, `hex` empty, .gitattributes left for the next
+ * commit). Any other non-empty directory is refused. */
 typedef struct store_file {
 	const char *path;
 	const char *text;
 } store_file;
+typedef enum { STORE_INIT_NEW, STORE_INIT_ADOPTED, STORE_INIT_DRIVER } store_init_result;
 int store_init(const char *dir, const store_file *files, int nfiles, const char *message,
-               char hex[STORE_OID_HEX], store_err *err);
+               char hex[STORE_OID_HEX], store_init_result *res, store_err *err);
 
 /* The author name commits in `dir` would carry (see store_commit), into
  * name; an error saying how to set it when there is none. */

@@ -22,7 +22,22 @@ struct store_repo {
 	git_repository *repo;
 	char *dir;    /* absolute world directory, no trailing slash */
 	char *prefix; /* world directory relative to the work tree: "" or "a/b/" */
+	/* The commits of a shallow clone whose parents are not here (the
+	 * repository's "shallow" file), sorted; read on first use. */
+	git_oid *shallow;
+	size_t nshallow;
+	bool shallow_read;
+	store_progress_fn progress; /* or NULL */
+	void *progress_arg;
 };
+
+/* Report progress of a long walk, if anybody listens. */
+static inline void repo_progress(store_repo *r, const char *what, uint64_t done,
+                                 uint64_t total)
+{
+	if (r->progress)
+		r->progress(what, done, total, r->progress_arg);
+}
 
 void store_seterr(store_err *err, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -54,5 +69,9 @@ bool repo_entry_id(store_repo *r, git_tree *tree, const char *path, git_oid *id)
 int repo_read_blob(store_repo *r, git_tree *tree, const char *path, char **data,
                    size_t *len, bool *found, store_err *err);
 void repo_info(git_commit *c, store_commit_info *out);
+/* The parents of commit c that this clone has: none for a commit at the
+ * edge of a shallow clone (git's "grafted" commits), all of them
+ * otherwise. libgit2 1.5 does not know about shallow clones. */
+unsigned repo_parentcount(store_repo *r, const git_commit *c);
 
 #endif

@@ -15,7 +15,12 @@ bench-bins: $(LUA_STOCK)
 
 $(B)/tests/%: tests/unit/%.c $(ACRE_A) $(LUA_A) tests/unit/unit.h
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(ACRE_A) $(LUA_A) $(ALL_LIBS)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) $(UNIT_LDFLAGS) -o $@ $< $(ACRE_A) $(LUA_A) $(ALL_LIBS)
+
+# alloc-fail makes each allocation of Acre's own code fail in turn: its
+# malloc family is wrapped at link time (see tests/unit/alloc-fail.c).
+$(B)/tests/alloc-fail: UNIT_LDFLAGS := \
+	-Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup,--wrap=strndup
 
 FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz-*.c))
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZ_SRCS))

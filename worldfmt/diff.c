@@ -6,29 +6,28 @@
  * sorted index so that the Street's 65,536 parcels diff in O(n log n).
  * Tiles are compared through a map from old palette index to new one, so
  * the cost per tile is one table lookup and no string compare. */
-#include "worldfmt/worldfmt.h"
+#include "worldfmt/internal.h"
 
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
-static bool str_eq(const char *a, const char *b)
+bool wf_str_eq(const char *a, const char *b)
 {
 	if (!a || !b)
 		return a == b;
 	return strcmp(a, b) == 0;
 }
 
-/* Attribute lists are equal as sets of key=value (order is layout). */
-static bool attrs_eq(const wf_attr *a, int na, const wf_attr *b, int nb)
+bool wf_attrs_eq(const wf_attr *a, int na, const wf_attr *b, int nb)
 {
 	if (na != nb)
 		return false;
 	for (int i = 0; i < na; i++) {
 		int j = 0;
-		while (j < nb && !str_eq(a[i].key, b[j].key))
+		while (j < nb && !wf_str_eq(a[i].key, b[j].key))
 			j++;
-		if (j == nb || !str_eq(a[i].value, b[j].value))
+		if (j == nb || !wf_str_eq(a[i].value, b[j].value))
 			return false;
 	}
 	return true;
@@ -126,9 +125,9 @@ static bool glyph_same(const void *wa, int i, const void *wb, int j)
 {
 	const wf_glyph *a = &((const wf_world *)wa)->palette[i];
 	const wf_glyph *b = &((const wf_world *)wb)->palette[j];
-	return str_eq(a->name, b->name) && a->solid == b->solid &&
-	       str_eq(a->script, b->script) &&
-	       attrs_eq(a->attrs, a->nattrs, b->attrs, b->nattrs);
+	return wf_str_eq(a->name, b->name) && a->solid == b->solid &&
+	       wf_str_eq(a->script, b->script) &&
+	       wf_attrs_eq(a->attrs, a->nattrs, b->attrs, b->nattrs);
 }
 
 static bool zone_same(const void *wa, int i, const void *wb, int j)
@@ -136,13 +135,13 @@ static bool zone_same(const void *wa, int i, const void *wb, int j)
 	const wf_zone *a = &((const wf_world *)wa)->zones[i];
 	const wf_zone *b = &((const wf_world *)wb)->zones[j];
 	return a->caps == b->caps && a->max_entities == b->max_entities &&
-	       attrs_eq(a->attrs, a->nattrs, b->attrs, b->nattrs);
+	       wf_attrs_eq(a->attrs, a->nattrs, b->attrs, b->nattrs);
 }
 
 static unsigned diff_header(const wf_world *a, const wf_world *b)
 {
 	unsigned w = 0;
-	if (!str_eq(a->name, b->name))
+	if (!wf_str_eq(a->name, b->name))
 		w |= WF_DIFFW_NAME;
 	if (a->format != b->format)
 		w |= WF_DIFFW_FORMAT;
@@ -154,9 +153,9 @@ static unsigned diff_header(const wf_world *a, const wf_world *b)
 		w |= WF_DIFFW_PARCEL_SIZE;
 	if (memcmp(&a->unit_budget, &b->unit_budget, sizeof a->unit_budget) != 0)
 		w |= WF_DIFFW_BUDGET;
-	if (!str_eq(a->events, b->events))
+	if (!wf_str_eq(a->events, b->events))
 		w |= WF_DIFFW_EVENTS;
-	if (!attrs_eq(a->attrs, a->nattrs, b->attrs, b->nattrs))
+	if (!wf_attrs_eq(a->attrs, a->nattrs, b->attrs, b->nattrs))
 		w |= WF_DIFFW_ATTRS;
 	return w;
 }
@@ -180,7 +179,7 @@ static void palette_map(const wf_world *a, const wf_world *b, int map[256])
 		if (i >= a->npalette)
 			continue;
 		for (int j = 0; j < b->npalette; j++)
-			if (str_eq(a->palette[i].glyph, b->palette[j].glyph)) {
+			if (wf_str_eq(a->palette[i].glyph, b->palette[j].glyph)) {
 				map[i] = j;
 				break;
 			}
@@ -239,9 +238,9 @@ static bool entity_same(const void *pa, int i, const void *pb, int j)
 {
 	const wf_entity *a = &((const wf_parcel *)pa)->entities[i];
 	const wf_entity *b = &((const wf_parcel *)pb)->entities[j];
-	return a->x == b->x && a->y == b->y && str_eq(a->glyph, b->glyph) &&
-	       str_eq(a->script, b->script) &&
-	       attrs_eq(a->attrs, a->nattrs, b->attrs, b->nattrs);
+	return a->x == b->x && a->y == b->y && wf_str_eq(a->glyph, b->glyph) &&
+	       wf_str_eq(a->script, b->script) &&
+	       wf_attrs_eq(a->attrs, a->nattrs, b->attrs, b->nattrs);
 }
 
 /* ---- Parcels ----------------------------------------------------------------- */
@@ -257,13 +256,13 @@ static int diff_parcel(const wf_world *wa, int i, const wf_world *wb, int j,
 		d->what |= WF_DIFF_MOVED;
 	if (a->pw != b->pw || a->ph != b->ph)
 		d->what |= WF_DIFF_RESIZED;
-	if (!str_eq(a->owner, b->owner))
+	if (!wf_str_eq(a->owner, b->owner))
 		d->what |= WF_DIFF_OWNER;
-	if (!str_eq(a->zone, b->zone))
+	if (!wf_str_eq(a->zone, b->zone))
 		d->what |= WF_DIFF_ZONE;
-	if (!str_eq(a->script, b->script))
+	if (!wf_str_eq(a->script, b->script))
 		d->what |= WF_DIFF_SCRIPT;
-	if (!attrs_eq(a->attrs, a->nattrs, b->attrs, b->nattrs))
+	if (!wf_attrs_eq(a->attrs, a->nattrs, b->attrs, b->nattrs))
 		d->what |= WF_DIFF_ATTRS;
 	diff_tiles(wa, a, wb, b, map, d);
 	if (diff_named(a->entities, a->nentities, b->entities, b->nentities,
@@ -342,24 +341,4 @@ void wf_diff_free(wf_diff *d)
 bool wf_diff_empty(const wf_diff *d)
 {
 	return !d->world && !d->npalette && !d->nzones && !d->nparcels;
-}
-
-bool wf_parcel_uses_script(const wf_world *w, const wf_parcel *p, const char *path)
-{
-	bool used[256] = {false};
-	if (str_eq(p->script, path))
-		return true;
-	for (int i = 0; i < p->nentities; i++)
-		if (str_eq(p->entities[i].script, path))
-			return true;
-	size_t n = (size_t)wf_parcel_tw(w, p) * (size_t)wf_parcel_th(w, p);
-	if (p->tiles)
-		for (size_t i = 0; i < n; i++)
-			used[p->tiles[i]] = true;
-	else
-		used[0] = true;
-	for (int g = 0; g < w->npalette && g < 256; g++)
-		if (used[g] && str_eq(w->palette[g].script, path))
-			return true;
-	return false;
 }

@@ -15,15 +15,19 @@ const char *wf_arena_strndup(wf_arena *a, const char *s, size_t n);
  * or when the count would exceed `limit`. */
 bool wf_grow(void **v, int *cap, int n, size_t elem);
 
-/* A name: 1..WF_MAX_NAME bytes of [A-Za-z0-9_.-], not starting with
- * '.' or '-'. */
-bool wf_name_ok(const char *s, size_t n);
 /* Length of the code point at s when it is exactly one valid code point
  * that may stand as a glyph (not a control, space or '"'); 0 otherwise. */
 int wf_glyph_ok(const char *s);
-/* True when s is valid UTF-8 without control characters other than
- * newline and tab (which the writer escapes). */
-bool wf_text_ok(const char *s);
+
+/* Strings equal, NULL equal only to NULL; attribute lists equal as sets
+ * of key=value (their order is layout, not meaning). Shared by the diff
+ * and the merge so that both agree on what "changed" means. */
+bool wf_str_eq(const char *a, const char *b);
+bool wf_attrs_eq(const wf_attr *a, int na, const wf_attr *b, int nb);
+
+/* wf_parse of a file holding merge conflict markers (conflict.c). */
+wf_world *wf_parse_conflicted(const char *buf, size_t len, const char *file,
+                              wf_diags *d);
 
 /* FNV-1a, for the name index. */
 static inline uint32_t wf_hash(const char *s)

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* ---- Arena ----------------------------------------------------------------
  * Strings only, so no alignment. A chunk list; big strings get their own
@@ -420,8 +421,12 @@ int wf_world_index(wf_world *w)
 	               (size_t)(w->height > 0 ? w->height : 0);
 	free(w->grid);
 	w->grid = malloc((cells ? cells : 1) * sizeof *w->grid);
-	if (!w->grid || build_names(w) < 0)
+	if (!w->grid || build_names(w) < 0) {
+		/* Out of memory: no grid at all, never one left unfilled. */
+		free(w->grid);
+		w->grid = NULL;
 		return -1;
+	}
 	for (size_t i = 0; i < cells; i++)
 		w->grid[i] = -1;
 	for (int i = 0; i < w->nparcels; i++)
@@ -557,9 +562,51 @@ int wf_utf8_len(const unsigned char *s, size_t n)
 	return len;
 }
 
+bool wf_size_parse(const char *s, size_t n, uint64_t max, uint64_t *out)
+{
+	static const struct {
+		const char *suf;
+		int shift;
+	} units[] = {{"", 0},   {"B", 0},   {"K", 10},  {"KB", 10},  {"KiB", 10}, {"M", 20},
+	             {"MB", 20}, {"MiB", 20}, {"G", 30}, {"GB", 30}, {"GiB", 30}};
+	size_t digits = 0;
+	uint64_t v = 0;
+	for (; digits < n && s[digits] >= '0' && s[digits] <= '9'; digits++) {
+		unsigned dv = (unsigned)(s[digits] - '0');
+		if (v > (UINT64_MAX - dv) / 10)
+			return false;
+		v = v * 10 + dv;
+	}
+	if (digits == 0)
+		return false;
+	size_t rest = n - digits;
+	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+		if (strlen(units[i].suf) != rest ||
+		    strncasecmp(s + digits, units[i].suf, rest) != 0)
+			continue;
+		/* Compare before shifting: the product must not wrap. */
+		if (v > (max >> units[i].shift))
+			return false;
+		*out = v << units[i].shift;
+		return true;
+	}
+	return false;
+}
+
+bool wf_utf8_valid(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n;) {
+		int k = wf_utf8_len((const unsigned char *)s + i, n - i);
+		if (!k)
+			return false;
+		i += (size_t)k;
+	}
+	return true;
+}
+
 bool wf_name_ok(const char *s, size_t n)
 {
-	if (n == 0 || n > WF_MAX_NAME || s[0] == '.' || s[0] == '-')
+	if (!s || n == 0 || n > WF_MAX_NAME || s[0] == '.' || s[0] == '-')
 		return false;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];

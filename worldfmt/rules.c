@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 typedef struct rules {
 	wf_world *w;
@@ -63,26 +62,31 @@ static void check_attrs(rules *R, uint32_t line, const char *parcel, const wf_at
 	}
 }
 
-/* A script path must be relative, stay inside the world and exist. */
+/* A file the world names (a script, the events file) must pass the guarded
+ * reader that will read it: relative, inside the world, no symbolic link,
+ * a regular file within its size cap. The message names the path and the
+ * reason, never the content of what is there. */
+static void check_file(rules *R, uint32_t line, const char *parcel, const char *what,
+                       const char *path, size_t cap)
+{
+	check_text(R, line, parcel, what, path);
+	wf_read_status st = wf_path_check(path);
+	if (st == WF_READ_OK && R->dir)
+		st = wf_world_probe(R->dir, path, cap);
+	if (st == WF_READ_BADPATH)
+		bad(R, line, parcel, "%s path '%.200s' must be relative to the world and stay inside it",
+		    what, path);
+	else if (st == WF_READ_MISSING)
+		bad(R, line, parcel, "%s '%.200s' not found in the world", what, path);
+	else if (st == WF_READ_TOOBIG)
+		bad(R, line, parcel, "%s '%.200s' is larger than %zu bytes", what, path, cap);
+	else if (st != WF_READ_OK)
+		bad(R, line, parcel, "%s '%.200s' is %s", what, path, wf_read_strerror(st));
+}
+
 static void check_script(rules *R, uint32_t line, const char *parcel, const char *path)
 {
-	check_text(R, line, parcel, "script path", path);
-	if (!*path || path[0] == '/' || strcmp(path, "..") == 0 ||
-	    strncmp(path, "../", 3) == 0 || strstr(path, "/../") ||
-	    (strlen(path) >= 3 && strcmp(path + strlen(path) - 3, "/..") == 0)) {
-		bad(R, line, parcel,
-		    "script path '%.200s' must be relative to the world "
-		    "and stay inside it",
-		    path);
-		return;
-	}
-	if (!R->dir)
-		return;
-	char full[4096];
-	struct stat st;
-	if ((size_t)snprintf(full, sizeof full, "%s/%s", R->dir, path) >= sizeof full ||
-	    stat(full, &st) != 0 || !S_ISREG(st.st_mode))
-		bad(R, line, parcel, "script '%.200s' not found in the world", path);
+	check_file(R, line, parcel, "script", path, WF_MAX_SCRIPT_BYTES);
 }
 
 static void check_header(rules *R)
@@ -100,22 +104,18 @@ static void check_header(rules *R)
 	    w->parcel_h > WF_MAX_PARCEL_TILES)
 		bad(R, 1, NULL, "parcel-size %d×%d is outside 1..%d tiles", w->parcel_w,
 		    w->parcel_h, WF_MAX_PARCEL_TILES);
+	int64_t tiles = (int64_t)w->width * w->parcel_w * w->height * w->parcel_h;
+	if (tiles > WF_MAX_WORLD_TILES)
+		bad(R, 1, NULL,
+		    "the world has %lld tiles (%d×%d unit parcels of %d×%d); at "
+		    "most %lld are allowed",
+		    (long long)tiles, w->width, w->height, w->parcel_w, w->parcel_h,
+		    (long long)WF_MAX_WORLD_TILES);
 	const wf_budget *b = &w->unit_budget;
 	if (b->entities < 0 || b->instructions < 0 || b->memory < 0)
 		bad(R, 1, NULL, "budget values must not be negative");
-	if (w->events) {
-		check_text(R, 1, NULL, "events file", w->events);
-		if (R->dir) {
-			char full[4096];
-			struct stat st;
-			if ((size_t)snprintf(full, sizeof full, "%s/%s", R->dir,
-			                     w->events) >= sizeof full ||
-			    stat(full, &st) != 0)
-				bad(R, 1, NULL,
-				    "events file '%.200s' not found in the world",
-				    w->events);
-		}
-	}
+	if (w->events)
+		check_file(R, 1, NULL, "events file", w->events, WF_MAX_EVENTS_BYTES);
 	check_attrs(R, 1, NULL, w->attrs, w->nattrs);
 }
 
@@ -254,6 +254,13 @@ static void check_parcel(rules *R, wf_parcel *p, int index)
 		    "parcel '%s' at %d %d (size %d×%d) is outside "
 		    "the world (%d×%d unit parcels)",
 		    p->name, p->px, p->py, p->pw, p->ph, w->width, w->height);
+	else if ((int64_t)wf_parcel_tw(w, p) * wf_parcel_th(w, p) > WF_MAX_PARCEL_AREA)
+		bad(R, p->line, p->name,
+		    "parcel '%s' has %lld tiles (%d×%d); a parcel may have at "
+		    "most %lld",
+		    p->name, (long long)wf_parcel_tw(w, p) * wf_parcel_th(w, p),
+		    wf_parcel_tw(w, p), wf_parcel_th(w, p),
+		    (long long)WF_MAX_PARCEL_AREA);
 	check_text(R, p->line, p->name, "owner", p->owner);
 	check_attrs(R, p->line, p->name, p->attrs, p->nattrs);
 	int caps = WF_CAP_ALL;
@@ -278,6 +285,10 @@ static void check_parcel(rules *R, wf_parcel *p, int index)
 	}
 	check_tiles(R, p);
 	check_entities(R, p, caps);
+	const char *list[WF_MAX_PARCEL_SCRIPTS];
+	if (wf_parcel_scripts(w, p, list, WF_MAX_PARCEL_SCRIPTS) > WF_MAX_PARCEL_SCRIPTS)
+		bad(R, p->line, p->name, "parcel '%s' runs more than %d distinct scripts",
+		    p->name, WF_MAX_PARCEL_SCRIPTS);
 	wf_budget b = wf_parcel_budget(w, p);
 	if (p->nentities > b.entities)
 		bad(R, p->line, p->name,
@@ -295,8 +306,13 @@ static void check_parcel(rules *R, wf_parcel *p, int index)
 static void check_overlaps(rules *R)
 {
 	wf_world *w = R->w;
-	if (wf_world_index(w) == 0 || !w->grid)
+	if (wf_world_index(w) == 0)
 		return;
+	if (!w->grid) {
+		/* Unchecked is not valid. */
+		bad(R, 0, NULL, "out of memory: overlaps not checked");
+		return;
+	}
 	for (int i = 0; i < w->nparcels; i++) {
 		const wf_parcel *p = &w->parcels[i];
 		if (p->px < 0 || p->py < 0 || p->pw < 1 || p->ph < 1 ||

@@ -62,6 +62,13 @@ int wf_diag_format(const wf_diag *g, char *buf, size_t size);
 #define WF_MAX_PARCEL_TILES 256    /* parcel-size width or height in tiles */
 #define WF_MAX_ENTITIES 100000     /* per parcel, before zone caps */
 #define WF_MAX_ATTRS 64            /* key=value attributes per statement */
+/* Tiles in the whole world (width × parcel-size w by height × parcel-size
+ * h) and in one parcel. Every tile is a byte the runner and the editor
+ * hold, more than once: without these a 140-byte file inside the other
+ * limits asks for 64 GiB. 2^28 is the 1,048,576-parcel Street of 16×16
+ * parcels; 2^24 is, for example, 64×64 unit parcels of 64×64 tiles. */
+#define WF_MAX_WORLD_TILES (INT64_C(1) << 28)
+#define WF_MAX_PARCEL_AREA (INT64_C(1) << 24)
 
 /* The unit budget when a world does not set one (acre-world(5), BUDGETS). */
 #define WF_DEFAULT_ENTITIES 64
@@ -230,13 +237,51 @@ wf_world *wf_world_clone(const wf_world *w);
  * wf_validate. */
 wf_world *wf_parse(const char *buf, size_t len, const char *file, wf_diags *d);
 
-/* Read `dir`/world.acre and parse it. NULL with a diagnostic when the file
- * cannot be read. Diagnostics name the file "world.acre" when dir is "." or
- * empty, else "DIR/world.acre". */
+/* Read `dir`/world.acre through the guarded reader below and parse it.
+ * NULL with a diagnostic when the file cannot be read. Diagnostics name the
+ * file "world.acre" when dir is "." or empty, else "DIR/world.acre". */
 wf_world *wf_load(const char *dir, wf_diags *d);
-/* The whole file at `path` in a malloc'd buffer (NUL-terminated, `*len`
- * without the NUL). Returns 0, or -1 with errno set. */
-int wf_read_file(const char *path, char **data, size_t *len);
+
+/* ---- Reading a world's files (worldfmt/files.c) ---------------------------
+ * The one way every module reads a file that a world names: the world file,
+ * scripts, modules, the events file. `rel` must pass wf_path_check; it is
+ * opened relative to `dir` one component at a time without following any
+ * symbolic link, must be a regular file, and must hold at most `cap` bytes
+ * (checked before reading, and while reading). On success *data is a
+ * malloc'd, NUL-terminated copy and *len its length without the NUL. No
+ * status ever carries the content of a refused file. `dir` is trusted (the
+ * command line names it) and opened as given; NULL or "" is the cwd. */
+typedef enum wf_read_status {
+	WF_READ_OK = 0,
+	WF_READ_BADPATH, /* absolute, '..', empty component, control bytes */
+	WF_READ_MISSING, /* no such file */
+	WF_READ_SYMLINK, /* a component is a symbolic link */
+	WF_READ_NOTFILE, /* a directory, fifo, device or socket */
+	WF_READ_TOOBIG,  /* more than `cap` bytes */
+	WF_READ_DENIED,  /* permission denied */
+	WF_READ_NOMEM,
+	WF_READ_IO,      /* any other error */
+} wf_read_status;
+
+/* Caps on what one file may hold (acre-world(5), LIMITS). */
+#define WF_MAX_WORLD_BYTES ((size_t)1 << 30)   /* world.acre */
+#define WF_MAX_SCRIPT_BYTES ((size_t)1 << 20)  /* a script or module */
+#define WF_MAX_EVENTS_BYTES ((size_t)64 << 20) /* an events file */
+
+wf_read_status wf_path_check(const char *rel);
+wf_read_status wf_world_read(const char *dir, const char *rel, size_t cap,
+                             char **data, size_t *len);
+/* The guarded open alone: a read-only descriptor of the regular file (for
+ * callers that map it), its size in *size; the caller checks the cap. */
+wf_read_status wf_world_open(const char *dir, const char *rel, int *fd,
+                             uint64_t *size);
+/* The same checks as wf_world_read without reading the content. */
+wf_read_status wf_world_probe(const char *dir, const char *rel, size_t cap);
+/* A file the user named on the command line: its directory is trusted and
+ * opened as given, its last component is read as wf_world_read reads. */
+wf_read_status wf_read_named(const char *path, size_t cap, char **data, size_t *len);
+/* What a status means, as a phrase to follow "PATH: " in a message. */
+const char *wf_read_strerror(wf_read_status st);
 
 /* ---- Canonical writer -----------------------------------------------------
  * wf_write appends the canonical text of `w` to a growing buffer. parse →
@@ -308,6 +353,21 @@ typedef struct wf_gen_opts {
 	uint64_t seed;
 } wf_gen_opts;
 int wf_gen_street(const char *dir, const wf_gen_opts *o, char *err, size_t errlen);
+
+/* ---- Names and text (the one definition of each) ------------------------- */
+/* A name (parcel, zone, entity, palette name, attribute key): 1..WF_MAX_NAME
+ * bytes of [A-Za-z0-9_.-], not starting with '.' or '-'. */
+bool wf_name_ok(const char *s, size_t n);
+/* Text for a quoted string: valid UTF-8 without control characters other
+ * than newline and tab (which the writer escapes). */
+bool wf_text_ok(const char *s);
+/* A size: decimal digits with an optional suffix B, K/KB/KiB, M/MB/MiB,
+ * G/GB/GiB (any case; powers of 1024). False unless the value is at most
+ * `max`: checked before any multiplication, so nothing wraps. */
+bool wf_size_parse(const char *s, size_t n, uint64_t max, uint64_t *out);
+#define WF_MAX_MEMORY (INT64_C(1) << 40) /* a budget's memory= per unit parcel */
+/* Is s[0..n) valid UTF-8 (wf_utf8_len's rules) throughout? */
+bool wf_utf8_valid(const char *s, size_t n);
 
 /* ---- UTF-8 ---------------------------------------------------------------- */
 /* Length in bytes of the valid UTF-8 sequence at s (at most n bytes), or 0
@@ -386,8 +446,65 @@ bool wf_diff_empty(const wf_diff *d);
  * NULL when the index is outside the palette. */
 const char *wf_tile_glyph(const wf_world *w, const wf_parcel *p, int32_t x, int32_t y);
 
-/* Does parcel p run the script at `path`: as its own script, an entity's,
- * or the script of a palette glyph present in its tiles? */
+/* ---- A parcel's scripts (worldfmt/scripts.c) ------------------------------
+ * A parcel runs its own script, its entities' scripts in file order, then
+ * the scripts of the palette glyphs its tiles use in palette order, each
+ * path once. This is the one definition: the runner loads this list, the
+ * rules check it, history and incremental checks follow it. */
+#define WF_MAX_PARCEL_SCRIPTS 64 /* distinct scripts one parcel may run */
+
+/* Fill out[0..max) with the distinct scripts of p in load order; returns
+ * how many there are, or max + 1 when there are more than max. The strings
+ * are the world's. */
+int wf_parcel_scripts(const wf_world *w, const wf_parcel *p, const char **out, int max);
+/* Does p run any script at all? */
+bool wf_parcel_scripted(const wf_world *w, const wf_parcel *p);
+/* Does parcel p run the script at `path`? */
 bool wf_parcel_uses_script(const wf_world *w, const wf_parcel *p, const char *path);
+/* used[g]: does some tile of p show palette entry g? */
+void wf_parcel_glyphs(const wf_world *w, const wf_parcel *p, bool used[256]);
+/* Set mark[i] = 1 for every parcel that a change of the file `path` reaches:
+ * those that run it, or, when none does (a module any script may require),
+ * every scripted parcel. Returns how many run it directly. */
+int wf_mark_script_users(const wf_world *w, const char *path, uint8_t *mark);
+
+/* ---- Three-way merge (worldfmt/merge.c) -----------------------------------
+ * Merge the changes from `base` to `theirs` into `ours`, parcel by parcel
+ * and, inside a parcel, field by field, tile by tile and entity by entity;
+ * header fields, palette entries (by glyph) and zones (by name) merge by
+ * key. The canonical text of the result is appended to `out`. A key changed
+ * two different ways is a conflict, as are parcels placed on overlapping
+ * land by the two sides: then the text holds git-style markers
+ * (<<<<<<< ours, =======, >>>>>>> theirs) around the lines where the two
+ * resolutions differ, each side between them canonical, and `*conflicts`
+ * counts them. wf_parse recognises such a file and reports each conflict
+ * ("merge conflict in parcel X, tile (x, y): ours '#', theirs '.'").
+ * UNMERGEABLE: a change the model cannot merge key by key (a change of
+ * parcel-size, which reshapes every parcel's tiles, or a palette past
+ * WF_MAX_PALETTE); the caller falls back to a merge of lines. None of the
+ * worlds is modified. */
+typedef enum {
+	WF_MERGE_CLEAN = 0,
+	WF_MERGE_CONFLICTS,
+	WF_MERGE_UNMERGEABLE,
+	WF_MERGE_OOM,
+} wf_merge_status;
+
+wf_merge_status wf_merge(const wf_world *base, const wf_world *ours,
+                         const wf_world *theirs, wf_buf *out, int *conflicts);
+
+/* ---- Conflict markers (worldfmt/conflict.c) ------------------------------
+ * A world file holding merge conflict markers (a line starting with
+ * "<<<<<<<" at column 0, as git and `acre merge` write them) is read as two
+ * worlds: ours (the lines before each "=======") and theirs (the lines
+ * after it), a diff3 "|||||||" base section dropped. */
+bool wf_has_conflict_markers(const char *buf, size_t len);
+/* Split a marked file into ours' and theirs' text. lines_ours[i] (and
+ * lines_theirs) is the line of `buf` that line i+1 of that side came from;
+ * malloc'd, may be NULL when the caller does not want them. `bad_line` is
+ * set to the first marker line out of order (0 when none). 0 or -1 (out
+ * of memory). */
+int wf_conflict_split(const char *buf, size_t len, wf_buf *ours, uint32_t **lines_ours,
+                      wf_buf *theirs, uint32_t **lines_theirs, uint32_t *bad_line);
 
 #endif

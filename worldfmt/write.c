@@ -10,7 +10,9 @@
  * its block. */
 #include "worldfmt/internal.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -475,20 +477,60 @@ int wf_write(const wf_world *w, wf_buf *out)
 	return W.oom ? -1 : 0;
 }
 
-/* ---- Atomic save ------------------------------------------------------------*/
+/* ---- Atomic save ------------------------------------------------------------
+ * The temporary file of a save of DIR/NAME is DIR/.NAME.tmp.PID.XXXXXX: a
+ * dot file (out of the way of `ls` and globs), named after the file it
+ * replaces and the process that writes it. A save killed between mkstemp
+ * and rename leaves one behind; the next save of the same file removes
+ * every such file whose process is gone. Files of a live process (another
+ * editor saving at this moment) and files of any other name are left
+ * alone. */
+
+/* Is `name` ".BASE.tmp.PID.XXXXXX" with PID a process that no longer
+ * exists? */
+static bool stale_temp(const char *name, const char *base)
+{
+	size_t bl = strlen(base);
+	if (name[0] != '.' || strncmp(name + 1, base, bl) != 0 ||
+	    strncmp(name + 1 + bl, ".tmp.", 5) != 0)
+		return false;
+	const char *p = name + 1 + bl + 5;
+	char *end;
+	errno = 0;
+	long pid = strtol(p, &end, 10);
+	if (end == p || *end != '.' || strlen(end + 1) != 6 || errno || pid <= 0 ||
+	    pid > INT32_MAX || p[0] == '0' || p[0] == '+' || p[0] == '-')
+		return false;
+	return kill((pid_t)pid, 0) != 0 && errno == ESRCH;
+}
+
+static void remove_stale_temps(const char *dir, const char *base)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	struct dirent *ent;
+	while ((ent = readdir(d)) != NULL)
+		if (stale_temp(ent->d_name, base))
+			(void)unlinkat(dirfd(d), ent->d_name, 0);
+	closedir(d);
+}
 
 int wf_save_atomic(const char *path, const void *data, size_t len)
 {
 	const char *slash = strrchr(path, '/');
+	const char *base = slash ? slash + 1 : path;
 	char *dir = slash ? strndup(path, slash == path ? 1 : (size_t)(slash - path))
 	                  : strdup(".");
 	char *tmp = NULL;
 	int fd = -1, e = 0;
-	if (!dir || asprintf(&tmp, "%s.tmp.XXXXXX", path) < 0) {
+	if (!dir || asprintf(&tmp, "%.*s.%s.tmp.%ld.XXXXXX", (int)(base - path), path,
+	                     base, (long)getpid()) < 0) {
 		tmp = NULL;
 		e = ENOMEM;
 		goto out;
 	}
+	remove_stale_temps(dir, base);
 	fd = mkstemp(tmp);
 	if (fd < 0) {
 		e = errno;

@@ -1,7 +1,7 @@
 #!/bin/sh
 # 10-world.sh — parse + validate + write of the generated Street (65,536
 # parcels) in MB/s, beside `cat` and `wc -l` of the same file. Target:
-# at least 100 MB/s on one core (DESIGN.md §8). Best of three runs each.
+# at least 100 MB/s on one core (README, Performance). Best of three runs each.
 set -u
 ACRE_BIN=${ACRE_BIN:-build/acre}
 BENCH_DIR=${BENCH_DIR:-build/bench}

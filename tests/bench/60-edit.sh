@@ -1,15 +1,17 @@
 #!/bin/sh
 # 60-edit.sh — time from start to the first full frame of `acre edit` on the
-# Street (65,536 parcels), beside vim opening the same world.acre; both run
-# in tmux and are timed until their first screen shows. Then the
-# keystroke-to-frame times while scrolling the Street (acre edit --stats).
+# Street (65,536 parcels) and on the largest world acre gen makes
+# (1,048,576 parcels; BENCH_HUGE=0 skips it), beside vim opening the same
+# world.acre; both run in tmux and are timed until their first screen shows.
+# Then the keystroke-to-frame times while scrolling (acre edit --stats), and
+# the longest a key waits for the screen to answer while :w saves.
 set -u
 ACRE_BIN=${ACRE_BIN:-build/acre}
 BENCH_DIR=${BENCH_DIR:-build/bench}
 RUNS=${RUNS:-3}
 command -v tmux >/dev/null 2>&1 || { echo "edit: tmux is not installed; skipped"; exit 0; }
 export LC_ALL=C.UTF-8 NO_COLOR=1
-street=$BENCH_DIR/edit-street
+street=${BENCH_STREET:-$BENCH_DIR/edit-street}
 if [ ! -f "$street/world.acre" ]; then
 	rm -rf "$street"
 	mkdir -p "$BENCH_DIR"
@@ -37,38 +39,99 @@ first_screen() {
 
 median() { tr ' ' '\n' | grep . | sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
 
-size=$(wc -c <"$street/world.acre")
-a= v=
-for i in $(seq "$RUNS"); do
-	a="$a $(first_screen ' street-65536  0,0 (0,0)' "$ACRE_BIN" edit "$street")"
-	command -v vim >/dev/null 2>&1 &&
-		v="$v $(first_screen '# The Street, generated' vim -n -u NONE -i NONE "$street/world.acre")"
-done
-am=$(echo "$a" | median)
-echo "edit: first frame of the Street ($size bytes), median of $RUNS runs in tmux"
-printf '  acre edit  %6d ms   (runs:%s)\n' "$am" "$a"
-if [ -n "$v" ]; then
-	vm=$(echo "$v" | median)
-	printf '  vim        %6d ms   (runs:%s; vim -u NONE, no swap file)\n' "$vm" "$v"
-	awk -v a="$am" -v v="$vm" \
-		'BEGIN { printf "  ratio      %6.2fx vim (target: below 1.00)\n", a / v }'
-else
-	echo "  vim        not installed: no peer figure"
-fi
+# first_frames DIR NAME — acre edit and vim on DIR/world.acre, RUNS each.
+first_frames() {
+	_dir=$1 _name=$2
+	size=$(wc -c <"$_dir/world.acre")
+	a= v=
+	for i in $(seq "$RUNS"); do
+		a="$a $(first_screen " $_name  0,0 (0,0)" "$ACRE_BIN" edit "$_dir")"
+		command -v vim >/dev/null 2>&1 &&
+			v="$v $(first_screen '# The Street, generated' vim -n -u NONE -i NONE "$_dir/world.acre")"
+	done
+	am=$(echo "$a" | median)
+	echo "edit: first frame of $_name ($size bytes), median of $RUNS runs in tmux"
+	printf '  acre edit  %6d ms   (runs:%s)\n' "$am" "$a"
+	if [ -n "$v" ]; then
+		vm=$(echo "$v" | median)
+		printf '  vim        %6d ms   (runs:%s; vim -u NONE, no swap file)\n' "$vm" "$v"
+		awk -v a="$am" -v v="$vm" -v t="$3" \
+			'BEGIN { printf "  ratio      %6.2fx vim (target: below %s)\n", a / v, t }'
+	else
+		echo "  vim        not installed: no peer figure"
+	fi
+}
 
-# Keystroke to frame while scrolling: pages, parcel jumps, tile moves.
-out=$BENCH_DIR/edit-stats.txt
-tmux -L $sock kill-server 2>/dev/null
-tmux -L $sock -f /dev/null new-session -d -s b -x 120 -y 40 \
-	"$ACRE_BIN edit --stats $street >$out; sleep 30"
-until tmux -L $sock capture-pane -p -t b | grep -qF ' street-65536  0,0'; do sleep 0.01; done
-for k in C-f C-f C-f L L L J J l l l j j C-d C-u G g; do
-	for i in 1 2 3 4 5 6 7 8 9 10; do tmux -L $sock send-keys -t b "$k"; done
-	sleep 0.05
-done
-tmux -L $sock send-keys -t b : q Enter
-i=0
-while [ ! -s "$out" ] && [ $i -lt 500 ]; do sleep 0.01; i=$((i + 1)); done
-sleep 0.1
-echo "edit: keystroke to frame while scrolling the Street (target: p99 <= 16 ms)"
-sed 's/^/  /' "$out"
+# keys_to_frame DIR NAME — keystroke-to-frame times while scrolling.
+keys_to_frame() {
+	out=$BENCH_DIR/edit-stats.txt
+	rm -f "$out"
+	tmux -L $sock kill-server 2>/dev/null
+	tmux -L $sock -f /dev/null new-session -d -s b -x 120 -y 40 \
+		"$ACRE_BIN edit --stats $1 >$out; sleep 30"
+	until tmux -L $sock capture-pane -p -t b | grep -qF "world read: "; do sleep 0.01; done
+	for k in C-f C-f C-f L L L J J l l l j j C-d C-u G g; do
+		for i in 1 2 3 4 5 6 7 8 9 10; do tmux -L $sock send-keys -t b "$k"; done
+		sleep 0.05
+	done
+	tmux -L $sock send-keys -t b q
+	i=0
+	while [ ! -s "$out" ] && [ $i -lt 500 ]; do sleep 0.01; i=$((i + 1)); done
+	sleep 0.1
+	echo "edit: keystroke to frame while scrolling $2 (target: p99 <= 16 ms)"
+	sed 's/^/  /' "$out"
+}
+
+# save_gaps DIR NAME — paint a tile, :w, and while it saves press l and h
+# in turn, timing each until the status line shows the cursor moved: the
+# longest wait is the longest the screen went without answering a key.
+save_gaps() {
+	tmux -L $sock kill-server 2>/dev/null
+	# A copy, so that the edit below is one (and the original stays).
+	rm -rf "$BENCH_DIR/edit-save" && cp -R "$1" "$BENCH_DIR/edit-save" || return
+	tmux -L $sock -f /dev/null new-session -d -s b -x 120 -y 40 \
+		"$ACRE_BIN edit $BENCH_DIR/edit-save; sleep 60"
+	until tmux -L $sock capture-pane -p -t b | grep -qF "world read: "; do sleep 0.01; done
+	tmux -L $sock send-keys -t b j i '=' Escape : w Enter # the cursor ends on 1,1
+	t0=$(now_ms) max=0 n=0 col=0
+	until tmux -L $sock capture-pane -p -t b | grep -qF "[+]"; do
+		[ $(($(now_ms) - t0)) -gt 10000 ] && { echo "  (no edit to save)"; return; }
+		sleep 0.002
+	done
+	while :; do
+		# Saved: the unsaved-changes marker is gone (the message may be
+		# replaced by a key's at once).
+		tmux -L $sock capture-pane -p -t b | grep -qF "[+]" || break
+		[ $(($(now_ms) - t0)) -gt 120000 ] && { echo "  (gave up after 120 s)"; break; }
+		if [ $col = 0 ]; then k=l want=" 2,1 ("; col=1; else k=h want=" 1,1 ("; col=0; fi
+		k0=$(now_ms)
+		tmux -L $sock send-keys -t b $k
+		until tmux -L $sock capture-pane -p -t b | grep -qF -- "$want"; do
+			[ $(($(now_ms) - k0)) -gt 60000 ] && break
+			sleep 0.002
+		done
+		d=$(($(now_ms) - k0)); n=$((n + 1))
+		[ $d -gt $max ] && max=$d
+	done
+	total=$(($(now_ms) - t0))
+	echo "edit: keys during :w of $2 (target: no key waits more than 50 ms)"
+	printf '  save took  %6d ms; %d keys pressed meanwhile, the slowest answered in %d ms\n' \
+		"$total" "$n" "$max"
+	echo "  (each wait includes a tmux capture, a few ms)"
+	tmux -L $sock kill-server 2>/dev/null
+	rm -rf "$BENCH_DIR/edit-save"
+}
+
+first_frames "$street" street-65536 1.00
+keys_to_frame "$street" "the Street"
+save_gaps "$street" "the Street"
+
+[ "${BENCH_HUGE:-1}" = 0 ] && exit 0
+huge=$BENCH_DIR/edit-huge
+if [ ! -f "$huge/world.acre" ]; then
+	rm -rf "$huge"
+	"$ACRE_BIN" gen street --parcels 1048576 "$huge" >/dev/null || exit 1
+fi
+first_frames "$huge" street-1048576 0.25
+keys_to_frame "$huge" "the 1,048,576-parcel world"
+save_gaps "$huge" "the 1,048,576-parcel world"

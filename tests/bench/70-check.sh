@@ -2,7 +2,7 @@
 # 70-check.sh — `acre check` on the Street (65,536 parcels, 10% scripted):
 # a full check (static rules, 100 ticks run twice) beside `acre run` of the
 # same ticks, and a `--base` check with one parcel changed, beside `cat` of
-# the world file. Targets (DESIGN.md §8, acre-check(1)): full check within
+# the world file. Targets (README, Performance; acre-check(1)): full check within
 # 3x of acre run; --base with one parcel changed <= 0.25 s. Wall-clock
 # seconds; the full check and the run once each, the others best of three.
 set -u

@@ -38,7 +38,7 @@ test_expect 'a syntax error exits 1' '
 
 test_expect 'a missing script is a usage error' '
 	expect_exit 2 acre lua nope.lua 2>err &&
-	echo "acre: lua: nope.lua: No such file or directory" >want && expect_same want err
+	echo "acre: lua: nope.lua: no such file" >want && expect_same want err
 '
 
 test_expect 'no script is a usage error' '
@@ -99,7 +99,7 @@ test_expect 'a #! first line is skipped and line numbers stay' '
 
 test_expect 'a directory is not a script' '
 	mkdir d && expect_exit 2 acre lua d 2>err &&
-	echo "acre: lua: d: Is a directory" >want && expect_same want err
+	echo "acre: lua: d: not a regular file" >want && expect_same want err
 '
 
 test_done

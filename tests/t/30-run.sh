@@ -64,7 +64,7 @@ test_expect 'run: events naming an unknown parcel' '
 test_expect 'run: a missing events file' '
 	world_with "" &&
 	expect_exit 2 acre run --events nofile w 2>err &&
-	grep -qx "acre: run: nofile: cannot read the events file: No such file or directory" err
+	grep -qx "acre: run: nofile: cannot read the events file: no such file" err
 '
 
 test_expect 'run: a script that does not compile fails its parcel' '

@@ -24,7 +24,7 @@ test_expect 'init in the current directory names the world after it' '
 test_expect 'init refuses a directory that is not empty' '
 	mkdir w && echo keep >w/notes &&
 	expect_exit 2 acre init w 2>err &&
-	echo "acre: w: not empty; '"'"'acre init'"'"' makes a world in a new or empty directory" >want &&
+	echo "acre: w: not empty and no world.acre in it; '"'"'acre init'"'"' makes a world in a new or empty directory, or a repository of an existing world" >want &&
 	expect_same want err && test ! -e w/.git && test "$(cat w/notes)" = keep
 '
 

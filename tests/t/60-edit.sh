@@ -11,14 +11,16 @@ if ! command -v tmux >/dev/null 2>&1; then
 fi
 
 export LC_ALL=C.UTF-8
-SOCKS=
-trap 'for s in $SOCKS; do tmux -L "$s" kill-server 2>/dev/null; done; rm -rf "$_scratch"' EXIT
+# Each test runs in a subshell: the servers it starts are listed in a file,
+# so that a test failing half-way leaves no editor behind.
+trap 'for s in $(cat "$_scratch/socks" 2>/dev/null); do
+	tmux -L "$s" kill-server 2>/dev/null; done; rm -rf "$_scratch"' EXIT
 
 # ed_start DIR [ARGS…] — start the editor in a new tmux server of its own.
 ed_start() {
 	_k=$((${_k:-0} + 1))
 	SOCK=acre-ed-$$-$_n-$_k
-	SOCKS="$SOCKS $SOCK"
+	echo "$SOCK" >>"$_scratch/socks"
 	tmux -L "$SOCK" -f /dev/null new-session -d -s ed -x "${COLS:-100}" -y "${ROWS:-30}" \
 		"env ${ED_ENV:-} $ACRE_BIN edit $*; rc=\$?; stty sane; printf '\\r\\nEDIT-EXIT %s\\n' \$rc; sleep 30"
 }
@@ -50,6 +52,12 @@ wait_gone() {
 }
 ed_stop() { tmux -L "$SOCK" kill-server 2>/dev/null || true; }
 starter() { cp -R "$SAMPLES/starter" w; }
+# rec — the recovery files in w (one per editor that left edits unsaved).
+rec() { ls w/.world.acre.*.acre-recover 2>/dev/null; }
+wait_rec() {
+	_i=0; while [ -z "$(rec)" ] && [ $_i -lt 100 ]; do sleep 0.1; _i=$((_i + 1)); done
+	test -n "$(rec)"
+}
 STATUS=' starter  0,0 (0,0)  square owner ada zone market  NORMAL'
 
 test_expect 'the man page lists exactly the keys of the key table' '
@@ -107,8 +115,9 @@ test_expect 'paint, undo, redo, save: only the painted row changes' '
 	starter && cp w/world.acre orig && ed_start w && wait_for "$STATUS" &&
 	keys l j i "~~" Escape && wait_for "NORMAL  [+]" &&
 	screen | grep -q "^#~~\.\.\.\.\.\.\.\.\.\.\.\.##" &&
-	keys u && wait_for "undid paint" && screen | grep -q "^#~\.\.\.\.\.\.\.\.\.\.\.\.\.##" &&
-	keys C-r && wait_for "redid paint" && screen | grep -q "^#~~\.\.\." &&
+	keys u && wait_for "undid insert" && screen | grep -q "^#\.\.\.\.\.\.\.\.\.\.\.\.\.\.##" &&
+	keys C-r && wait_for "redid insert" && screen | grep -q "^#~~\.\.\." &&
+	keys Space && wait_for "[+]" && keys u && wait_for "undid paint" &&
 	keys : w Enter && wait_for "wrote world.acre" && wait_gone "[+]" &&
 	keys : q Enter && wait_for "EDIT-EXIT 0" &&
 	diff orig w/world.acre >d || true &&
@@ -124,7 +133,7 @@ test_expect ':q refuses to drop unsaved work; :q! drops it' '
 	wait_for "unsaved changes: :w to save them, :q! to drop them" &&
 	! screen | grep -q EDIT-EXIT &&
 	keys : q ! Enter && wait_for "EDIT-EXIT 0" &&
-	cmp orig w/world.acre && ! test -e w/.world.acre.acre-recover &&
+	cmp orig w/world.acre && test -z "$(rec)" &&
 	ed_stop
 '
 
@@ -141,7 +150,7 @@ test_expect 'refused edits say why' '
 test_expect 'parcels: create, properties form, entity; saved to the file' '
 	starter && ed_start w && wait_for "$STATUS" &&
 	keys : g o t o Space 0 Space 6 Enter && wait_for " starter  0,6 (0,1)  NORMAL" &&
-	keys N "shop 2 1" Enter && wait_for "parcel created" &&
+	keys A "shop 2 1" Enter && wait_for "parcel created" &&
 	wait_for " starter  0,6 (0,1)  shop owner - zone -" &&
 	keys e Enter && wait_for "owner: " && keys "hiro" Enter &&
 	wait_for "zone: " && keys market Enter && wait_for "script: " && keys Enter &&
@@ -183,9 +192,7 @@ test_expect 'validation panel lists problems and jumps to them' '
 test_expect 'recovers the edits after a kill' '
 	starter && ed_start w && wait_for "$STATUS" &&
 	keys j i "~~~" Escape && wait_for "[+]" &&
-	i=0; while [ ! -e w/.world.acre.acre-recover ] && [ $i -lt 100 ]; do
-		sleep 0.1; i=$((i + 1)); done &&
-	test -e w/.world.acre.acre-recover &&
+	wait_rec &&
 	sh=$(tmux -L "$SOCK" display -p -t ed "#{pane_pid}") &&
 	pid=$(ps -o pid= --ppid "$sh" | tr -d " ") && kill -9 "$pid" &&
 	wait_for "EDIT-EXIT 137" && ed_stop &&
@@ -193,7 +200,7 @@ test_expect 'recovers the edits after a kill' '
 	keys r && wait_for "recovered unsaved edits" && wait_for "[+]" &&
 	keys : w q Enter && wait_for "EDIT-EXIT 0" &&
 	grep -q "^    ~~~............#" w/world.acre &&
-	! test -e w/.world.acre.acre-recover &&
+	test -z "$(rec)" &&
 	ed_stop
 '
 
@@ -255,26 +262,28 @@ test_expect 'overlays colour parcels by owner and zone' '
 
 test_expect 'a hangup or SIGTERM keeps the edits in the recovery file' '
 	starter && ed_start w && wait_for "$STATUS" &&
-	keys j i "~" Escape && wait_for "[+]" &&
+	keys j i "~" Escape && wait_for "[+]" && wait_rec &&
+	sh=$(tmux -L "$SOCK" display -p -t ed "#{pane_pid}") &&
+	pid=$(ps -o pid= --ppid "$sh" | tr -d " ") &&
 	tmux -L "$SOCK" kill-server && i=0 &&
-	while [ ! -e w/.world.acre.acre-recover ] && [ $i -lt 100 ]; do
+	while kill -0 "$pid" 2>/dev/null && [ $i -lt 100 ]; do
 		sleep 0.1; i=$((i + 1)); done &&
-	grep -q "^    ~\.\.\." w/.world.acre.acre-recover &&
+	grep -q "^    ~\.\.\." $(rec) &&
 	ed_start w && wait_for "A recovery file from an unsaved session exists" &&
-	keys d && wait_for "$STATUS" && ! test -e w/.world.acre.acre-recover &&
+	keys d && wait_for "$STATUS" && test -z "$(rec)" &&
 	keys j i "+" Escape && wait_for "[+]" &&
 	sh=$(tmux -L "$SOCK" display -p -t ed "#{pane_pid}") &&
 	pid=$(ps -o pid= --ppid "$sh" | tr -d " ") && kill -TERM "$pid" &&
 	wait_for "EDIT-EXIT 143" &&
-	grep -q "^    +\.\.\." w/.world.acre.acre-recover && ed_stop &&
+	grep -q "^    +\.\.\." $(rec) && ed_stop &&
 	ed_start --recover w && wait_for "recovered unsaved edits: :w saves them" &&
 	keys : q Enter && wait_for "unsaved changes" && keys : q ! Enter &&
-	wait_for "EDIT-EXIT 0" && ! test -e w/.world.acre.acre-recover &&
+	wait_for "EDIT-EXIT 0" && test -z "$(rec)" &&
 	ed_stop
 '
 
 test_expect 'play a few ticks; leaving play restores the edited world' '
-	starter && ed_start w && wait_for "$STATUS" &&
+	starter && ROWS=40 ed_start w && wait_for "$STATUS" &&
 	keys P && wait_for "square owner ada zone market  PLAY" &&
 	wait_for " tick 0  paused" && screen | grep -q "^#\.\.@\.\.\.\.\.\.\.\.\.\.\.##" &&
 	keys s s s && wait_for " tick 3  paused" &&
@@ -301,7 +310,8 @@ test_expect 'palette picker, entity script, and --stats figures' '
 	keys "~" && wait_for "brush: ~ water" && keys j Space && wait_for "[+]" &&
 	keys j l l l : e s c r i p t Space s c r i p t s/c.lua Enter &&
 	wait_for "entity script set" &&
-	keys e && wait_for "entity crier script: scripts/c.lua" && keys C-u "scripts/d.lua" Enter &&
+	keys e && wait_for "entity crier name: crier" && keys Enter &&
+	wait_for "entity crier script: scripts/c.lua" && keys C-u "scripts/d.lua" Enter &&
 	wait_for "entity script set" &&
 	keys : w q Enter && wait_for "EDIT-EXIT 0" &&
 	grep -q "^    ~\.\.\." w/world.acre &&

@@ -58,7 +58,7 @@ test_expect 'an option without its value exits 2' '
 
 test_expect 'a bad --format or --ticks value exits 2' '
 	expect_exit 2 acre check --format xml "$SAMPLES/starter" 2>err &&
-	grep -qx "acre check: --format wants text, json, junit, sarif or github, not .xml." err &&
+	grep -qx "acre check: --format wants text, json, junit, sarif or github, optionally =FILE, not .xml." err &&
 	expect_exit 2 acre check --ticks -1 "$SAMPLES/starter" 2>err &&
 	grep -qx "acre check: --ticks wants a whole number from 0 to 1000000, not .-1." err
 '

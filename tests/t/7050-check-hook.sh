@@ -5,6 +5,9 @@
 . "$(dirname "$0")/../lib.sh"
 export XDG_DATA_HOME=$_scratch/xdg ACRE_REGISTRY=
 HOOK=$REPO_ROOT/samples/ci/pre-receive
+# The hook limits the check's address space; a sanitizer build reserves
+# terabytes of it.
+if [ -n "${ACRE_SANITIZE:-}" ]; then export ACRE_CHECK_MEMORY=0; fi
 
 # server.git holds the starter world (square: ada, cottage: bo) with the
 # hook installed; reg.db has its claims; c is a clone to push from.
@@ -101,12 +104,35 @@ steps=d[\"jobs\"][\"check\"][\"steps\"]
 runs=[s.get(\"run\",\"\") for s in steps]
 assert any(\"acre check --base \\\"origin/\$BASE\\\" --format github\" in r for r in runs), runs
 assert steps[0][\"with\"][\"fetch-depth\"]==0
-" "$REPO_ROOT/samples/ci/acre-check.yml" &&
+# One check writes every report; the job needs no write permission, so
+# it runs the same for pull requests from forks.
+assert sum(r.count(\"acre check \") for r in runs)==1, runs
+assert \"--format sarif=reports/acre.sarif\" in \"\".join(runs)
+assert all(v in (\"read\",\"none\") for v in d[\"permissions\"].values()), d[\"permissions\"]
+# The build is pinned to a commit id.
+assert any(\"ACRE_COMMIT\" in r and \"rev-parse HEAD\" in r for r in runs)
+u=yaml.safe_load(open(sys.argv[2]))
+assert u[\"permissions\"][\"security-events\"]==\"write\"
+assert list(u[True].keys())==[\"workflow_run\"], u[True]
+usteps=u[\"jobs\"][\"upload\"][\"steps\"]
+assert not any(\"checkout\" in s.get(\"uses\",\"\") for s in usteps)
+assert any(\"upload-sarif\" in s.get(\"uses\",\"\") for s in usteps)
+" "$REPO_ROOT/samples/ci/acre-check.yml" "$REPO_ROOT/samples/ci/acre-check-upload.yml" &&
 	setup && git -C c checkout -q -b pr &&
 	printf "parcel x 1 0\nend\n" >>c/world.acre && git -C c commit -qam "bad" &&
 	BASE=main && WORLD=c && cd c &&
-	expect_exit 1 acre check --base "origin/$BASE" --format github . >../out &&
-	grep -q "^::error file=world.acre,line=[0-9]*,col=1,title=acre check rules%3A parcel x::parcel .x. overlaps parcel .square." ../out
+	mkdir -p reports &&
+	expect_exit 1 acre check --base "origin/$BASE" --format github \
+		--format sarif=reports/acre.sarif --format json=reports/acre.json . >../out &&
+	grep -q "^::error file=world.acre,line=[0-9]*,col=1,title=acre check rules%3A parcel x::parcel .x. overlaps parcel .square." ../out &&
+	python3 -c "
+import json
+s=json.load(open(\"reports/acre.sarif\"))
+loc=s[\"runs\"][0][\"results\"][0][\"locations\"][0][\"physicalLocation\"]
+assert loc[\"artifactLocation\"]=={\"uri\":\"world.acre\",\"uriBaseId\":\"%SRCROOT%\"}, loc
+j=json.load(open(\"reports/acre.json\"))
+assert j[\"valid\"] is False and j[\"findings\"][0][\"rule\"]==\"rules\", j
+"
 '
 
 test_expect 'the hook checks a world in a subdirectory named by ACRE_WORLD' '

@@ -5,16 +5,15 @@
  * can make the runs differ: the comparison is driven here with the digests
  * two runs would leave, on a real world read by check_static.
  *
- * The check's phases live in cli/, which is not part of libacre, so their
- * sources are compiled into this program. */
-#include "cli/check-base.c"
-#include "cli/check-json.c"
-#include "cli/check-owner.c"
-#include "cli/check-report.c"
-#include "cli/check-run.c"
-#include "cli/check-static.c"
-#include "cli/cmd-check.c"
-#include "cli/util.c"
+ * compare_runs and ctx_free are private to check/, so the module's sources
+ * are compiled into this program. */
+#include "check/base.c"
+#include "check/check.c"
+#include "check/json.c"
+#include "check/owner.c"
+#include "check/report.c"
+#include "check/run.c"
+#include "check/static.c"
 
 #include "tests/unit/unit.h"
 

@@ -1,11 +1,8 @@
 /* check-report.c — the report writers of `acre check` on a fixed report:
  * exact text and GitHub annotations, and JSON, JUnit and SARIF read back by
  * real parsers (python3's json and xml.etree), hostile strings included.
- *
- * The writers live in cli/, which is not part of libacre, so their sources
- * are compiled into this program. */
-#include "cli/check-json.c"
-#include "cli/check-report.c"
+ */
+#include "check/report.h"
 
 #include "tests/unit/unit.h"
 
@@ -133,8 +130,8 @@ static const char want_github[] =
 	"::error file=w/world.acre,line=12,col=5,title=acre check rules%3A parcel "
 	"plaza::entity 'lamp' at 40 7 is outside parcel 'plaza'\n"
 	"::warning file=w/world.acre,line=30,col=1,title=acre check rules%3A parcel "
-	"shop%2C1%3A%25::odd <name> & \"quotes\" 'too', 100%25%0Asecond "
-	"line%0D\x01 \xff!\n"
+	"shop%2C1%3A%25::odd <name> & \"quotes\" 'too', 100%25\\nsecond "
+	"line\\r\\x01 \xff!\n"
 	"invalid: 3 errors, 1 warning, 1 parcel failing of 3 parcels, 2 scripted; "
 	"100 ticks run twice (1 parcel ran, 1 from the registry), state "
 	"feedfacecafebeef\n";
@@ -146,7 +143,7 @@ static void test_text(const check_report *r)
 	CHECK_STR(slurp(p), want_text, "text: exact output, grouped by parcel");
 	p = write_to(r, CHECK_GITHUB, "report.gh");
 	CHECK_STR(slurp(p), want_github,
-	          "github: annotations with %% CR LF , : escaped");
+	          "github: annotations with %% , : escaped, control bytes shown");
 	check_report ok;
 	check_report_init(&ok, "w");
 	check_report_parcel(&ok, "a");
@@ -216,6 +213,56 @@ static void test_parsed(const check_report *r)
 	CHECK(p && python_ok(sarif_prog, p), "sarif: 2.1.0 fields, rules, regions");
 }
 
+/* A world at an absolute path holding XML's specials, and a message that
+ * tries to start workflow commands and drive the terminal. */
+static const char hostile_junit_prog[] =
+	"import sys,xml.etree.ElementTree as E\n"
+	"t=E.parse(sys.argv[1]).getroot()\n"
+	"f=t.find(\"testsuite/testcase/failure\").text\n"
+	"assert f.startswith(\"/abs/odd &<>\\\"/world.acre:2:1: error: \"), f\n";
+
+static const char hostile_sarif_prog[] =
+	"import json,sys\n"
+	"r=json.load(open(sys.argv[1]))[\"runs\"][0]\n"
+	"a=[x[\"locations\"][0][\"physicalLocation\"][\"artifactLocation\"] for x in r[\"results\"]]\n"
+	"assert a[0]=={\"uri\":\"file:///abs/odd%20%26%3C%3E%22/world.acre\"}, a\n"
+	"assert a[1]=={\"uri\":\"rel/world.acre\",\"uriBaseId\":\"%SRCROOT%\"}, a\n"
+	"u=r[\"originalUriBaseIds\"][\"%SRCROOT%\"][\"uri\"]\n"
+	"assert u.startswith(\"file:///\") and u.endswith(\"/\"), u\n";
+
+static void test_hostile(void)
+{
+	check_report r;
+	check_report_init(&r, "/abs/odd &<>\"");
+	check_report_add(&r, CHECK_ERROR, "runtime", "/abs/odd &<>\"/world.acre", 2, 1,
+	                 -1, "x\n::error::forged\x1b[2J\x07 %%0A");
+	check_report_add(&r, CHECK_ERROR, "rules", "rel/world.acre", 3, 0, -1, "y");
+	check_report_sort(&r);
+	const char *p = write_to(&r, CHECK_GITHUB, "hostile.gh");
+	const char *gh = p ? slurp(p) : NULL;
+	CHECK(gh && strstr(gh, "::error file=/abs/odd &<>\"/world.acre,line=2,col=1,"
+	                       "title=acre check runtime::x\\n::error::forged\\x1b[2J"
+	                       "\\x07 %250A\n"),
+	      "github: a message cannot start a command or hold a control byte");
+	bool clean = gh != NULL;
+	for (const char *c = gh; c && *c; c++)
+		if ((unsigned char)*c < 0x20 && *c != '\n')
+			clean = false;
+	CHECK(clean, "github: no control byte but the line ends");
+	p = write_to(&r, CHECK_TEXT, "hostile.txt");
+	const char *txt = p ? slurp(p) : NULL;
+	CHECK(txt && strstr(txt, "world.acre:2:1: error: x\\n::error::forged\\x1b[2J\\x07"),
+	      "text: the same message escaped");
+	p = write_to(&r, CHECK_JUNIT, "hostile.xml");
+	CHECK(p && python_ok(hostile_junit_prog, p),
+	      "junit: a world path with & < > \" is well-formed XML");
+	p = write_to(&r, CHECK_SARIF, "hostile.sarif");
+	CHECK(p && python_ok(hostile_sarif_prog, p),
+	      "sarif: an absolute path is a file: URI without a base; a relative one "
+	      "has %%SRCROOT%%");
+	check_report_free(&r);
+}
+
 int main(void)
 {
 	if (!mkdtemp(tmpdir)) {
@@ -227,6 +274,7 @@ int main(void)
 	test_model();
 	test_text(&r);
 	test_parsed(&r);
+	test_hostile();
 	check_report_free(&r);
 	char cmd[128];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);

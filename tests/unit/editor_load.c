@@ -29,7 +29,9 @@ static void compare(const char *path, const char *what, bool expect_split)
 	char *buf;
 	size_t len;
 	wf_world *b = NULL;
-	if (wf_read_file(path, &buf, &len) == 0) {
+	char dir[256];
+	snprintf(dir, sizeof dir, "%.*s", (int)(strrchr(path, '/') - path), path);
+	if (wf_world_read(dir, "world.acre", WF_MAX_WORLD_BYTES, &buf, &len) == WF_READ_OK) {
 		b = wf_parse(buf, len, path, &d2);
 		free(buf);
 	}

@@ -189,9 +189,12 @@ static void test_properties(void)
 	wf_world *w = m.w;
 	CHECK(ed_set_owner(&m, 0, "hiro") == 0, "set owner");
 	CHECK_STR(w->parcels[0].owner, "hiro", "owner set");
-	CHECK(ed_set_owner(&m, 0, "a\"b") == -1, "quotes in an owner refused");
-	CHECK_STR(m.err, "owner may not hold quotes, backslashes or control characters",
+	CHECK(ed_set_owner(&m, 0, "a\001b") == -1, "control bytes in an owner refused");
+	CHECK_STR(m.err, "owner may hold only valid UTF-8 without control characters",
 	          "and says why");
+	CHECK(ed_parcel_create(&m, "-x", 0, 2, 1, 1) == -1,
+	      "a name the parser refuses is refused");
+	CHECK_STR(m.err, "parcel name '-x' may not start with '-' or '.'", "and says why");
 	CHECK(ed_set_zone(&m, 0, "nope") == -1, "unknown zone refused");
 	CHECK_STR(m.err, "no zone named 'nope'", "and says why");
 	CHECK(ed_set_zone(&m, 0, "shop") == 0 && w->parcels[0].zone_index == 0,
@@ -206,8 +209,7 @@ static void test_properties(void)
 	CHECK(ed_set_zone(&m, 0, "open") == 0, "change zone");
 	CHECK(ed_set_script(&m, 0, "/etc/passwd") == -1, "absolute script path refused");
 	CHECK_STR(m.err,
-	          "script '/etc/passwd' must be a relative path ending in .lua, "
-	          "inside the world",
+	          "script '/etc/passwd' must be a relative path inside the world",
 	          "and says why");
 	CHECK(ed_set_script(&m, 0, "scripts/a.lua") == 0, "set script");
 	CHECK(ed_set_zone(&m, 0, "shop") == -1,
@@ -263,6 +265,125 @@ static void test_saved_marker(void)
 	ed_undo(&m);
 	ed_paint(&m, 1, 1, 0);
 	CHECK(ed_dirty(&m), "a branch away from the save stays dirty");
+	ed_model_free(&m);
+}
+
+/* An undo group (an insert) is one step; a save inside it keeps the saved
+ * marker honest, and an empty group leaves history alone. */
+static void test_groups(void)
+{
+	ed_model m;
+	ed_model_init(&m, small_world());
+	ed_paint(&m, 0, 1, 2);
+	ed_group_begin(&m, "insert");
+	for (int x = 1; x < 6; x++)
+		ed_paint(&m, x, 1, 1);
+	ed_set_owner(&m, 0, "ada");
+	ed_group_end(&m);
+	CHECK(m.nsteps == 2 && m.pos == 2, "five paints and an owner are one step (%d)",
+	      m.nsteps);
+	CHECK_STR(m.steps[1].what, "insert", "named after the group");
+	CHECK(ed_undo(&m) == 0 && ed_tile(&m, 1, 1) == 0 && ed_tile(&m, 5, 1) == 0 &&
+	          m.w->parcels[0].owner == NULL,
+	      "one undo takes the whole insert back");
+	CHECK(ed_tile(&m, 0, 1) == 2, "and keeps the paint before it");
+	CHECK(ed_redo(&m) == 0 && ed_tile(&m, 5, 1) == 1 && m.w->parcels[0].owner &&
+	          strcmp(m.w->parcels[0].owner, "ada") == 0,
+	      "one redo brings it all back");
+	ed_group_begin(&m, "insert");
+	ed_group_end(&m);
+	CHECK(m.nsteps == 2, "an empty group records nothing");
+	ed_group_begin(&m, "insert");
+	ed_paint(&m, 1, 2, 1);
+	ed_mark_saved(&m);
+	ed_paint(&m, 2, 2, 1);
+	ed_group_end(&m);
+	CHECK(ed_dirty(&m) && m.saved_pos == -1,
+	      "a save inside a group is a state no step reaches now");
+	ed_group_begin(&m, "insert");
+	ed_paint(&m, 3, 2, 1);
+	CHECK(ed_undo(&m) == 0 && ed_tile(&m, 3, 2) == 0 && ed_tile(&m, 2, 2) == 1,
+	      "undo closes an open group first");
+	CHECK(m.group == -1, "and the group is closed");
+	ed_model_free(&m);
+}
+
+/* Search walks matches in reading order, wraps, and goes back with dir -1. */
+static void test_search(void)
+{
+	ed_model m;
+	ed_model_init(&m, small_world());
+	char what[200];
+	const char *wp = what;
+	ed_set_owner(&m, 1, "Ada");
+	CHECK(ed_search(&m, "lamp", 1, what, sizeof what) == 0 && m.cx == 7 && m.cy == 3,
+	      "an entity by name");
+	CHECK_STR(wp, "entity lamp in parcel a", "and says what it found");
+	CHECK(ed_search(&m, "ADA", 1, what, sizeof what) == 0 && m.cx == 0 && m.cy == 4,
+	      "an owner, case ignored");
+	CHECK_STR(wp, "parcel b, owner Ada", "named with its parcel");
+	CHECK(ed_search(&m, "#", 1, what, sizeof what) == 0 && m.cx == 0 && m.cy == 0,
+	      "a glyph's tiles, wrapping past the end");
+	CHECK_STR(wp, "(wrapped) wall in parcel a", "and says it wrapped");
+	ed_paint(&m, 5, 2, 1);
+	CHECK(ed_search(&m, "wall", 1, what, sizeof what) == 0 && m.cx == 5 && m.cy == 2,
+	      "a palette entry's name finds its tiles");
+	CHECK(ed_search(&m, "wall", -1, what, sizeof what) == 0 && m.cx == 0 && m.cy == 0,
+	      "backwards");
+	CHECK(ed_search(&m, ".", 1, what, sizeof what) == 0 && m.cx == 1 && m.cy == 0,
+	      "palette entry 0 is found in parcels without a layout too");
+	CHECK(ed_search(&m, "zzz", 1, what, sizeof what) == -1, "no match");
+	CHECK_STR(m.err, "no match for 'zzz'", "says so");
+	ed_model_free(&m);
+}
+
+/* Palette, zones and entity names follow the file's rules, read back by
+ * worldfmt's own parser; each edit is one undo step. */
+static void test_palette_zones(void)
+{
+	ed_model m;
+	ed_model_init(&m, small_world());
+	CHECK(ed_palette_add(&m, "ab", "x", false) == -1, "a glyph of two characters");
+	CHECK(strstr(m.err, "a glyph is one character") != NULL, "is refused: %s", m.err);
+	CHECK(ed_palette_add(&m, "\"", "x", false) == -1, "a quote as a glyph is refused");
+	CHECK(ed_palette_add(&m, "#", "x", false) == -1, "a glyph already there");
+	CHECK(ed_palette_add(&m, "%", "wall", false) == -1, "a name already there");
+	CHECK(strstr(m.err, "palette name 'wall' used twice") != NULL, "says so: %s", m.err);
+	CHECK(ed_palette_add(&m, "%", "-x", false) == -1, "a bad name");
+	CHECK(ed_palette_add(&m, "%", "x solid", false) == -1,
+	      "a name that would read as a flag");
+	CHECK(ed_palette_add(&m, "%", "rubble", true) == 0 && m.w->npalette == 4 &&
+	          m.w->palette[3].solid,
+	      "a new entry");
+	CHECK(ed_paint(&m, 1, 1, 3) == 0, "and it paints");
+	CHECK(ed_palette_set(&m, 3, "stones", false) == 0 &&
+	          strcmp(m.w->palette[3].name, "stones") == 0 && !m.w->palette[3].solid,
+	      "renamed, not solid");
+	CHECK(ed_palette_set(&m, 3, "floor", false) == -1, "renamed onto another name");
+	CHECK(ed_palette_script(&m, 3, "../x.lua") == -1, "a script outside the world");
+	CHECK(ed_zone_add(&m, "shop", WF_CAP_TILES, -1) == -1, "a zone already there");
+	CHECK(ed_zone_add(&m, "park", WF_CAP_TILES | WF_CAP_ENTITIES, 3) == 0 &&
+	          m.w->nzones == 3 && wf_find_zone(m.w, "park") == 2,
+	      "a new zone, found by name");
+	CHECK(ed_zone_set(&m, 0, WF_CAP_ALL, -1) == 0 && m.w->zones[0].caps == WF_CAP_ALL &&
+	          m.w->zones[0].max_entities == -1,
+	      "a zone's allowances and cap");
+	CHECK(ed_entity_rename(&m, 0, 0, "bad name") == -1, "an entity name with a space");
+	CHECK(ed_entity_rename(&m, 0, 0, "torch") == 0 &&
+	          strcmp(m.w->parcels[0].entities[0].name, "torch") == 0,
+	      "an entity renamed");
+	for (int i = 0; i < 6; i++)
+		ed_undo(&m);
+	CHECK(m.w->npalette == 3 && m.w->nzones == 2 && m.w->zones[0].caps == WF_CAP_TILES &&
+	          strcmp(m.w->parcels[0].entities[0].name, "lamp") == 0 &&
+	          ed_tile(&m, 1, 1) == 0 && !ed_dirty(&m),
+	      "six undos give the world back as opened");
+	for (int i = 0; i < 6; i++)
+		ed_redo(&m);
+	CHECK(m.w->npalette == 4 && strcmp(m.w->palette[3].name, "stones") == 0 &&
+	          m.w->nzones == 3 && wf_find_zone(m.w, "park") == 2 &&
+	          ed_tile(&m, 1, 1) == 3,
+	      "six redos bring every edit back");
 	ed_model_free(&m);
 }
 
@@ -412,5 +533,8 @@ int main(void)
 	test_parcels();
 	test_properties();
 	test_saved_marker();
+	test_groups();
+	test_search();
+	test_palette_zones();
 	return unit_done();
 }

@@ -7,6 +7,7 @@
 
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 /* ---- Deep equality of two models (what "identity" means) ----------------- */
@@ -135,7 +136,7 @@ static void test_samples(void)
 	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
 		char *src;
 		size_t len;
-		if (wf_read_file(files[i], &src, &len) < 0) {
+		if (wf_world_read(NULL, files[i], WF_MAX_WORLD_BYTES, &src, &len) != WF_READ_OK) {
 			CHECK(0, "%s: readable", files[i]);
 			continue;
 		}
@@ -298,7 +299,10 @@ static void test_hostile_geometry(void)
 {
 	size_t cap = 3000 * 48 + 64, len = 0;
 	char *src = malloc(cap);
-	len += (size_t)snprintf(src, cap, "world h\n  size 1024 1024\n");
+	/* Parcels of 4×4 tiles: a world-sized parcel stays within the tiles
+	 * a parcel may have (2^24). */
+	len += (size_t)snprintf(src, cap, "world h\n  size 1024 1024\n"
+	                                  "  parcel-size 4 4\n");
 	for (int i = 0; i < 3000; i++)
 		len += (size_t)snprintf(src + len, cap - len,
 		                        "parcel p%d 0 0\n  size 1024 1024\nend\n", i);
@@ -406,7 +410,7 @@ static void test_gen(void)
 	snprintf(path, sizeof path, "%s/world.acre", dir);
 	char *src;
 	size_t len;
-	if (wf_read_file(path, &src, &len) == 0) {
+	if (wf_world_read(dir, "world.acre", WF_MAX_WORLD_BYTES, &src, &len) == WF_READ_OK) {
 		check_round_trip("generated street", src, len);
 		wf_diags d = {0};
 		wf_world *w = wf_parse(src, len, "world.acre", &d);
@@ -427,6 +431,100 @@ static void test_gen(void)
 	rmdir(dir);
 }
 
+/* Sizes are range-checked before they are shifted: a count that would wrap
+ * past 2^63 into the range (17179869185G is 2^64 + 1 GiB) is refused, and
+ * every size that parses writes back as one that parses to the same. */
+static void test_sizes(void)
+{
+	static const struct {
+		const char *mem;
+		int64_t want; /* -1: refused */
+	} cases[] = {
+		{"1024G", INT64_C(1) << 40},  {"1024GiB", INT64_C(1) << 40},
+		{"1025G", -1},                {"17179869185G", -1},
+		{"8589934592G", -1},          {"1048576M", INT64_C(1) << 40},
+		{"1048577M", -1},          {"1099511627776", INT64_C(1) << 40},
+		{"1099511627777", -1},        {"9223372036854775807K", -1},
+		{"99999999999999999999", -1}, {"7K", 7 << 10},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char src[256];
+		snprintf(src, sizeof src, "world s\n  budget memory=%s\n", cases[i].mem);
+		wf_diags d = {0};
+		wf_world *w = parse_str(src, &d);
+		if (cases[i].want < 0) {
+			CHECK(w && d.errors == 1 && strstr(d.v[0].msg, "invalid budget value"),
+			      "memory=%s is refused", cases[i].mem);
+		} else {
+			CHECK(w && d.errors == 0 && w->unit_budget.memory == cases[i].want,
+			      "memory=%s is %lld bytes", cases[i].mem,
+			      (long long)cases[i].want);
+			check_round_trip(cases[i].mem, src, strlen(src));
+		}
+		wf_diags_free(&d);
+		wf_world_free(w);
+	}
+}
+
+/* The tile limits of acre-world(5): a 127-byte world asking for 64 GiB of
+ * tiles is a rule error, not an allocation. */
+static void test_tile_limits(void)
+{
+	wf_diags d = {0};
+	wf_world *w = parse_str("world h\n  size 1024 1024\n  parcel-size 256 256\n"
+	                        "palette\n  \".\" floor\nend\n"
+	                        "parcel a 0 0\n  size 1024 1024\nend\n",
+	                        &d);
+	CHECK(w && d.errors == 0, "a world of 2^36 tiles parses (no layout)");
+	CHECK(wf_validate(w, NULL, "world.acre", &d) == 2, "two rule errors");
+	CHECK(d.n == 2 && d.v[0].line == 1 &&
+	          strstr(d.v[0].msg, "at most 268435456 are allowed"),
+	      "the world's tiles are over the limit: %s", d.n ? d.v[0].msg : "");
+	CHECK(d.n == 2 && d.v[1].line == 7 &&
+	          strstr(d.v[1].msg, "a parcel may have at most 16777216"),
+	      "the parcel's tiles are over the limit: %s", d.n > 1 ? d.v[1].msg : "");
+	wf_diags_free(&d);
+	wf_world_free(w);
+	memset(&d, 0, sizeof d);
+	w = parse_str("world h\n  size 1024 1024\n  parcel-size 16 16\n"
+	              "palette\n  \".\" floor\nend\n"
+	              "parcel a 0 0\n  size 256 256\nend\n",
+	              &d);
+	CHECK(w && wf_validate(w, NULL, "world.acre", &d) == 0,
+	      "2^28 tiles in the world and 2^24 in a parcel are allowed");
+	wf_diags_free(&d);
+	wf_world_free(w);
+}
+
+/* A killed save leaves .NAME.tmp.PID.XXXXXX; the next save removes those
+ * of dead processes, and nothing else. */
+static void test_stale_temps(const char *dir)
+{
+	pid_t child = fork();
+	if (child == 0)
+		_exit(0);
+	waitpid(child, NULL, 0); /* now a pid of no process */
+	char dead[512], live[512], other[512], old[512], path[512];
+	snprintf(dead, sizeof dead, "%s/.world.acre.tmp.%ld.AbC123", dir, (long)child);
+	snprintf(live, sizeof live, "%s/.world.acre.tmp.%ld.AbC123", dir, (long)getpid());
+	snprintf(other, sizeof other, "%s/.other.acre.tmp.%ld.AbC123", dir, (long)child);
+	snprintf(old, sizeof old, "%s/world.acre.tmp.AbC123", dir);
+	snprintf(path, sizeof path, "%s/world.acre", dir);
+	const char *all[] = {dead, live, other, old};
+	for (int i = 0; i < 4; i++) {
+		FILE *f = fopen(all[i], "w");
+		if (f)
+			fclose(f);
+	}
+	CHECK(wf_save_atomic(path, "three\n", 6) == 0, "a third save");
+	CHECK(access(dead, F_OK) != 0, "the temporary file of a dead save is removed");
+	CHECK(access(live, F_OK) == 0, "one of a live process is kept");
+	CHECK(access(other, F_OK) == 0 && access(old, F_OK) == 0,
+	      "files of other names are kept");
+	for (int i = 0; i < 4; i++)
+		unlink(all[i]);
+}
+
 static void test_save(void)
 {
 	char dir[] = "/tmp/acre-unit-XXXXXX";
@@ -440,11 +538,12 @@ static void test_save(void)
 	CHECK(wf_save_atomic(path, "two\n", 4) == 0, "second save");
 	char *data;
 	size_t len;
-	CHECK(wf_read_file(path, &data, &len) == 0 && len == 4 &&
+	CHECK(wf_world_read(dir, "world.acre", 16, &data, &len) == WF_READ_OK && len == 4 &&
 	          memcmp(data, "two\n", 4) == 0,
 	      "the file holds the new content");
 	free(data);
 	CHECK(wf_save_atomic("/nonexistent-dir/x", "a", 1) == -1, "a bad dir fails");
+	test_stale_temps(dir);
 	unlink(path);
 	rmdir(dir);
 }
@@ -460,5 +559,7 @@ int main(void)
 	test_samples();
 	test_gen();
 	test_save();
+	test_sizes();
+	test_tile_limits();
 	return unit_done();
 }

@@ -1,7 +1,7 @@
-/* check-report.c — the check_report model (findings, parcels, ordering) and
+/* report.c — the check_report model (findings, parcels, ordering) and
  * its line-oriented writers: human text, GitHub workflow annotations and
- * JUnit XML. JSON and SARIF are in check-json.c. */
-#include "cli/check-report.h"
+ * JUnit XML. JSON and SARIF are in json.c. */
+#include "check/report.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -127,6 +127,23 @@ char *check_utf8_clean(const char *s)
 	}
 	out[o] = '\0';
 	return out;
+}
+
+const char *check_escape_byte(unsigned char c, char buf[8])
+{
+	if (c == '\n')
+		return "\\n";
+	if (c == '\r')
+		return "\\r";
+	if (c == '\t')
+		return "\\t";
+	if (c < 0x20 || c == 0x7f) {
+		snprintf(buf, 8, "\\x%02x", c);
+		return buf;
+	}
+	buf[0] = (char)c;
+	buf[1] = '\0';
+	return buf;
 }
 
 /* ---- The model ------------------------------------------------------------*/
@@ -390,36 +407,27 @@ static const char *sev_color(check_severity s)
 	return s == CHECK_ERROR ? C_RED : s == CHECK_WARNING ? C_YELLOW : C_CYAN;
 }
 
+/* Messages, names and paths may come from a submission or its scripts:
+ * control characters are shown escaped so that a finding stays on one line
+ * and cannot drive the terminal or forge another line. */
+static void text_escape(FILE *out, const char *s)
+{
+	char buf[8];
+	for (; *s; s++)
+		fputs(check_escape_byte((unsigned char)*s, buf), out);
+}
+
 static void text_location(FILE *out, const check_finding *x)
 {
 	if (!x->file) {
 		fputs("acre check", out);
 		return;
 	}
-	fputs(x->file, out);
+	text_escape(out, x->file);
 	if (x->line)
 		fprintf(out, ":%u", x->line);
 	if (x->line && x->col)
 		fprintf(out, ":%u", x->col);
-}
-
-/* Messages may come from scripts: control characters are shown escaped so
- * that a finding stays on one line and cannot drive the terminal. */
-static void text_escape(FILE *out, const char *s)
-{
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '\n')
-			fputs("\\n", out);
-		else if (c == '\r')
-			fputs("\\r", out);
-		else if (c == '\t')
-			fputs("\\t", out);
-		else if (c < 0x20 || c == 0x7f)
-			fprintf(out, "\\x%02x", c);
-		else
-			fputc(c, out);
-	}
 }
 
 static void text_finding(FILE *out, const check_finding *x, bool color)
@@ -439,9 +447,13 @@ static void text_finding(FILE *out, const check_finding *x, bool color)
 
 static void text_heading(FILE *out, const check_parcel *p, bool color)
 {
-	fprintf(out, "%sparcel %s", color ? C_CYAN : "", p->name);
-	if (p->owner)
-		fprintf(out, " (owner %s)", p->owner);
+	fprintf(out, "%sparcel ", color ? C_CYAN : "");
+	text_escape(out, p->name);
+	if (p->owner) {
+		fputs(" (owner ", out);
+		text_escape(out, p->owner);
+		fputc(')', out);
+	}
 	fprintf(out, "%s\n", color ? C_OFF : "");
 }
 
@@ -518,22 +530,20 @@ int check_write_text(FILE *out, const check_report *r, bool color)
 }
 
 /* ---- GitHub workflow annotations -------------------------------------------
- * "::error file=F,line=L,col=C,title=T::MESSAGE". In the message, % CR LF
- * are escaped as %25 %0D %0A; property values also escape : and , (%3A
- * %2C), which would otherwise end the value. */
+ * "::error file=F,line=L,col=C,title=T::MESSAGE". The runner unescapes only
+ * %25 %0D %0A (and %3A %2C in property values), so every control byte is
+ * first shown the way the text report shows it ("\n", "\x1b"): no byte of
+ * a message can end the command line, start another command or reach the
+ * log's terminal. Then % is escaped as %25, and property values also escape
+ * : and , (%3A %2C), which would otherwise end the value. */
 
 static void gh_escape(FILE *out, const char *s, bool property)
 {
+	char buf[8];
 	for (; *s; s++) {
 		switch (*s) {
 		case '%':
 			fputs("%25", out);
-			break;
-		case '\r':
-			fputs("%0D", out);
-			break;
-		case '\n':
-			fputs("%0A", out);
 			break;
 		case ':':
 			fputs(property ? "%3A" : ":", out);
@@ -542,7 +552,7 @@ static void gh_escape(FILE *out, const char *s, bool property)
 			fputs(property ? "%2C" : ",", out);
 			break;
 		default:
-			fputc(*s, out);
+			fputs(check_escape_byte((unsigned char)*s, buf), out);
 		}
 	}
 }
@@ -598,6 +608,13 @@ static void xml_escape(FILE *out, const char *raw)
 	const char *p = s ? s : "";
 	for (; *p; p++) {
 		unsigned char c = (unsigned char)*p;
+		/* U+FFFE and U+FFFF are UTF-8 but not XML characters. */
+		if (c == 0xef && (unsigned char)p[1] == 0xbf &&
+		    ((unsigned char)p[2] == 0xbe || (unsigned char)p[2] == 0xbf)) {
+			fputs("\xef\xbf\xbd", out);
+			p += 2;
+			continue;
+		}
 		switch (c) {
 		case '&':
 			fputs("&amp;", out);
@@ -635,7 +652,15 @@ static void xml_escape(FILE *out, const char *raw)
 
 static void junit_failure_line(FILE *out, const check_finding *x)
 {
-	text_location(out, x);
+	if (x->file) {
+		xml_escape(out, x->file);
+		if (x->line)
+			fprintf(out, ":%u", x->line);
+		if (x->line && x->col)
+			fprintf(out, ":%u", x->col);
+	} else {
+		fputs("acre check", out);
+	}
 	fprintf(out, ": %s: ", check_severity_name(x->severity));
 	xml_escape(out, x->msg);
 	if (x->limit >= 0)

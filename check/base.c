@@ -1,4 +1,4 @@
-/* check-base.c — what `acre check` compares against: the registry (where
+/* base.c — what `acre check` compares against: the registry (where
  * ownership is decided and results are recorded) and the base revision
  * (which parcels changed). Decisions written down in acre-check(1):
  *
@@ -10,7 +10,7 @@
  *    every parcel counts as changed.
  *  - The commit recorded is HEAD when the world's files are as committed,
  *    else none (a working tree). */
-#include "cli/check.h"
+#include "check/check-int.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -339,34 +339,12 @@ static int changes_by_text(check_ctx *c, const store_pair *p, bool *fast)
 	return rc;
 }
 
-bool check_parcel_scripted(const wf_world *w, const wf_parcel *p)
-{
-	if (p->script)
-		return true;
-	for (int e = 0; e < p->nentities; e++)
-		if (p->entities[e].script)
-			return true;
-	for (int g = 0; g < w->npalette; g++)
-		if (w->palette[g].script && wf_parcel_uses_script(w, p, w->palette[g].script))
-			return true;
-	return false;
-}
-
-/* Parcels whose scripts changed: those that run a changed file, or, for a
- * file no parcel runs (a module some script may require), every scripted
- * parcel — the rule of store_changed_parcels. */
+/* Parcels whose scripts changed: the rule of wf_mark_script_users, the
+ * same that store_changed_parcels follows. */
 static void mark_scripts(check_ctx *c, const store_pair *p)
 {
-	const wf_world *w = c->w;
-	for (int s = 0; s < p->nscripts; s++) {
-		bool direct = false;
-		for (int i = 0; i < w->nparcels; i++)
-			if (wf_parcel_uses_script(w, &w->parcels[i], p->scripts[s]))
-				c->changed[i] = direct = true;
-		for (int i = 0; !direct && i < w->nparcels; i++)
-			if (check_parcel_scripted(w, &w->parcels[i]))
-				c->changed[i] = 1;
-	}
+	for (int s = 0; s < p->nscripts; s++)
+		wf_mark_script_users(c->w, p->scripts[s], c->changed);
 }
 
 /* The world's name in the base, from the header of its text. */
@@ -383,28 +361,22 @@ static int keep_base_name(check_ctx *c, const store_pair *p)
 static int mark_events(check_ctx *c)
 {
 	store_err err;
-	char *old = NULL, *now = NULL, *path = NULL;
+	char *old = NULL, *now = NULL;
 	size_t olen = 0, nlen = 0;
 	if (!c->w->events)
 		return 0;
 	if (store_read_at_opt(c->repo, c->base_hex, c->w->events, &old, &olen, &err) != 0)
 		return check_fail(c, "%s", err.msg);
-	if ((path = check_path(c, c->w->events))) {
-		FILE *f = fopen(path, "rb");
-		if (f) {
-			now = malloc(olen + 2);
-			nlen = now ? fread(now, 1, olen + 1, f) : 0;
-			fclose(f);
-		}
-	}
+	if (wf_world_read(c->dir, c->w->events, WF_MAX_EVENTS_BYTES, &now, &nlen) !=
+	    WF_READ_OK)
+		now = NULL;
 	bool same = (!old && !now) ||
 	            (old && now && nlen == olen && memcmp(old, now, olen) == 0);
 	for (int i = 0; !same && i < c->w->nparcels; i++)
-		if (check_parcel_scripted(c->w, &c->w->parcels[i]))
+		if (wf_parcel_scripted(c->w, &c->w->parcels[i]))
 			c->changed[i] = 1;
 	free(old);
 	free(now);
-	free(path);
 	return 0;
 }
 
@@ -448,8 +420,17 @@ static int find_changes(check_ctx *c, bool *compared)
 
 int check_changes(check_ctx *c)
 {
-	if (join_loader(c) != 0)
-		return -1;
+	/* The loader also reads the working tree's world.acre. When that
+	 * file is refused (a link to /dev/zero, a device) it fails, but the
+	 * world is already invalid for it with a finding that says why: the
+	 * check goes on to a complete report, every parcel counting as
+	 * changed, instead of ending as "could not check". */
+	if (join_loader(c) != 0) {
+		if (!c->static_errors)
+			return -1;
+		check_end(c);
+		return 0;
+	}
 	if (!c->have_pair || c->static_errors)
 		return 0;
 	bool compared;

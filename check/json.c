@@ -1,15 +1,15 @@
-/* check-json.c — the JSON writers of a check_report: Acre's own schema
+/* json.c — the JSON writers of a check_report: Acre's own schema
  * (`--format json`, documented in acre-check(1), SCHEMA) and SARIF 2.1.0
  * (`--format sarif`) for code-scanning dashboards. Both are built as jansson
  * trees; every string goes through check_utf8_clean first, since a world file
  * may hold any bytes and JSON may not. */
-#include "cli/check-report.h"
-#include "cli/cli.h"
+#include "check/report.h"
 
 #include <jansson.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Bumped when a field changes meaning or goes away (adding one does not). */
 #define CHECK_JSON_SCHEMA 1
@@ -189,15 +189,17 @@ int check_write_json(FILE *out, const check_report *r)
  * a physical location (uri relative to the current directory, region only
  * when the line is known). The parcel is a logical location. */
 
-/* A relative URI reference for a path: unreserved bytes and '/' as they
- * are, everything else percent-encoded (spaces, '#', '?', non-ASCII). */
-static json_t *sarif_uri(const char *path)
+/* A URI for a path: unreserved bytes and '/' as they are, everything else
+ * percent-encoded (spaces, '#', '?', ':', non-ASCII), after `prefix` and
+ * before `suffix`. */
+static json_t *sarif_uri(const char *prefix, const char *path, const char *suffix)
 {
 	static const char hex[] = "0123456789ABCDEF";
-	size_t n = strlen(path);
-	char *u = malloc(n * 3 + 1), *o = u;
+	size_t n = strlen(prefix) + strlen(path) * 3 + strlen(suffix);
+	char *u = malloc(n + 1), *o = u;
 	if (!u)
 		return NULL;
+	o = stpcpy(o, prefix);
 	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
 		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
 		    (*p >= '0' && *p <= '9') || strchr("-._~/", *p)) {
@@ -208,11 +210,13 @@ static json_t *sarif_uri(const char *path)
 			*o++ = hex[*p & 15];
 		}
 	}
-	*o = '\0';
+	strcpy(o, suffix);
 	json_t *j = json_string(u);
 	free(u);
 	return j;
 }
+
+#define SRCROOT "%SRCROOT%"
 
 static json_t *sarif_text(const char *s)
 {
@@ -241,8 +245,15 @@ static json_t *sarif_location(const check_report *r, const check_finding *x, boo
 		return NULL;
 	}
 	if (x->file) {
-		json_t *phys = json_pack("{s:{s:o}}", "artifactLocation", "uri",
-		                         sarif_uri(x->file));
+		/* A relative path is relative to where the check ran (the
+		 * checkout's root in CI): %SRCROOT%. An absolute one is a file:
+		 * URI of its own, without a base (SARIF1004). */
+		json_t *phys =
+		    x->file[0] == '/'
+		        ? json_pack("{s:{s:o}}", "artifactLocation", "uri",
+		                    sarif_uri("file://", x->file, ""))
+		        : json_pack("{s:{s:o, s:s}}", "artifactLocation", "uri",
+		                    sarif_uri("", x->file, ""), "uriBaseId", SRCROOT);
 		if (phys && x->line) {
 			json_t *region = json_pack("{s:i}", "startLine", (json_int_t)x->line);
 			if (region && x->col)
@@ -297,6 +308,13 @@ int check_write_sarif(FILE *out, const check_report *r)
 	json_t *run = json_pack("{s:{s:o}, s:o, s:[{s:b}]}", "tool", "driver", driver,
 	                        "results", results, "invocations",
 	                        "executionSuccessful", 1);
+	/* Where %SRCROOT% is: the directory the check ran in. */
+	char *cwd = getcwd(NULL, 0);
+	if (run && cwd && strcmp(cwd, "/") != 0)
+		set(run, "originalUriBaseIds",
+		    json_pack("{s:{s:o}}", SRCROOT, "uri", sarif_uri("file://", cwd, "/")),
+		    &ok);
+	free(cwd);
 	json_t *root = json_pack("{s:s, s:s, s:[o]}", "$schema",
 	                         "https://json.schemastore.org/sarif-2.1.0.json",
 	                         "version", "2.1.0", "runs", run);

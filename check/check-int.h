@@ -1,25 +1,25 @@
-/* check.h — the phases of `acre check`, shared by cmd-check.c and the
- * cli/check-*.c files that implement them.
+/* check-int.h — what the phases of a check share, and nobody outside
+ * check/ sees (the front door is check.h).
  *
  * A check runs these phases in order over one check_ctx, each adding
  * findings to ctx->rep:
  *
  *   check_begin      open the registry and repository, resolve the base, and
- *                    start reading it in a second thread (check-base.c)
- *   check_static     world.acre read, parsed and validated (check-static.c)
- *   check_changes    which parcels differ from the base revision (check-base.c)
- *   check_ownership  every changed parcel may be changed by --as (check-owner.c)
+ *                    start reading it in a second thread (base.c)
+ *   check_static     world.acre read, parsed and validated (static.c)
+ *   check_changes    which parcels differ from the base revision (base.c)
+ *   check_ownership  every changed parcel may be changed by --as (owner.c)
  *   check_scripts    scripts loaded and run twice, results compared, unchanged
- *                    parcels' results taken from the registry (check-run.c)
- *   check_record     the result recorded in the registry (check-base.c)
+ *                    parcels' results taken from the registry (run.c)
+ *   check_record     the result recorded in the registry (base.c)
  *
  * A phase returns 0 when it did its work (whatever it found), or -1 on an
  * environment error (unreadable file, repository or registry; out of
  * memory), with ctx->err saying what went wrong: `acre check` then exits 2. */
-#ifndef ACRE_CLI_CHECK_H
-#define ACRE_CLI_CHECK_H
+#ifndef ACRE_CHECK_INT_H
+#define ACRE_CHECK_INT_H
 
-#include "cli/check-report.h"
+#include "check/check.h"
 #include "store/store.h"
 #include "worldfmt/worldfmt.h"
 
@@ -27,11 +27,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define CHECK_DEFAULT_TICKS 100
-
 typedef struct check_ctx {
-	/* Options. */
-	check_format format;
+	/* Options (check_opts). */
 	int64_t ticks;
 	const char *base;     /* --base REV, or NULL */
 	const char *as;       /* --as IDENTITY, or NULL */
@@ -53,7 +50,7 @@ typedef struct check_ctx {
 	char *base_name;      /* the world's name at the base, or NULL */
 
 	/* The base's texts, read by a second thread while check_static
-	 * parses the world (check-base.c). */
+	 * parses the world (base.c). */
 	pthread_t loader;
 	bool loading;         /* the thread runs: join before using repo */
 	int load_rc;
@@ -95,9 +92,6 @@ char *check_path(const check_ctx *c, const char *rel);
 /* The name in the `world "NAME"` statement at the top of a world file's
  * text (only the header is read). malloc'd; NULL when there is none. */
 char *check_header_name(const char *s, const char *end);
-
-/* Does parcel p run a script: its own, an entity's or a tile's? */
-bool check_parcel_scripted(const wf_world *w, const wf_parcel *p);
 
 /* Seconds on a monotonic clock. */
 double check_now(void);

@@ -1,11 +1,11 @@
-/* check-report.h — what `acre check` found, as plain data, and the writers
- * that turn it into text, JSON, JUnit XML, SARIF 2.1.0 or GitHub annotations.
+/* report.h — what a check found, as plain data, and the writers that turn
+ * it into text, JSON, JUnit XML, SARIF 2.1.0 or GitHub annotations.
  *
- * The check itself (cmd-check.c) fills a check_report from whatever layer
+ * The check itself (the phases in check/) fills a check_report from whatever layer
  * found the problem — world format, static rules, the sandbox, the registry —
- * and knows nothing of output formats; the writers (check-report.c,
- * check-json.c) know nothing of how findings were made. Names carry the
- * check_ prefix: they live in cli/check-*.c. The JSON schema is documented in
+ * and knows nothing of output formats; the writers (report.c,
+ * json.c) know nothing of how findings were made. Names carry the
+ * check_ prefix: they live in check/. The JSON schema is documented in
  * acre-check(1); keep the two in step. */
 #ifndef ACRE_CHECK_REPORT_H
 #define ACRE_CHECK_REPORT_H
@@ -134,6 +134,12 @@ int check_write_github(FILE *out, const check_report *r);
 int check_write_junit(FILE *out, const check_report *r);
 int check_write_json(FILE *out, const check_report *r);
 int check_write_sarif(FILE *out, const check_report *r);
+
+/* How the text report shows byte c: control bytes as "\n", "\r", "\t"
+ * or "\xHH", anything else as itself (in buf). Every
+ * place that writes untrusted text for a terminal or a log line uses this,
+ * so a script or a submitted file cannot forge a line or drive a terminal. */
+const char *check_escape_byte(unsigned char c, char buf[8]);
 
 /* Text as valid UTF-8: each byte of an invalid sequence becomes U+FFFD.
  * Returns a malloc'd string, or NULL when out of memory. JSON and XML must

@@ -1,4 +1,4 @@
-/* check-run.c — the scripts phase of `acre check`: load every selected
+/* run.c — the scripts phase of `acre check`: load every selected
  * parcel's scripts (compile errors and bytecode limits surface here), run
  * the world headless for --ticks ticks with its events file, then do it
  * again in a second, separate runner and compare. Each handler failure
@@ -15,7 +15,7 @@
  * parcels without a result recorded at the base run; the other scripted
  * parcels' results come from the registry (acre-check(1), INCREMENTAL
  * CHECKS). */
-#include "cli/check.h"
+#include "check/check-int.h"
 #include "stdlib/api.h"
 
 #include <pthread.h>
@@ -23,7 +23,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <xxhash.h>
 
 typedef struct run_out {
 	uint64_t hash;
@@ -65,7 +64,7 @@ static bool is_limit(vm_status s)
 static void mark_scripted(check_ctx *c, bool *scripted)
 {
 	for (int i = 0; i < c->w->nparcels; i++) {
-		scripted[i] = check_parcel_scripted(c->w, &c->w->parcels[i]);
+		scripted[i] = wf_parcel_scripted(c->w, &c->w->parcels[i]);
 		if (scripted[i]) {
 			c->rep.parcels[c->rp[i]].scripted = true;
 			c->rep.parcels[c->rp[i]].source = CHECK_SKIPPED;
@@ -99,7 +98,7 @@ static int load_events(check_ctx *c, api_events *ev)
 	char *path = check_path(c, c->w->events);
 	if (!path)
 		return check_fail(c, "out of memory");
-	int n = api_events_load(path, ev);
+	int n = api_events_load(c->dir, c->w->events, path, ev);
 	free(path);
 	if (n < 0 && ev->nerrs == 0)
 		return check_fail(c, "out of memory");
@@ -121,54 +120,6 @@ static void progress(const check_ctx *c, int64_t t, double *last)
 	*last = n;
 	fprintf(stderr, "\racre check: running tick %lld of %lld (twice) ", (long long)t,
 	        (long long)c->ticks);
-}
-
-static void hash_value(XXH3_state_t *h, const api_value *v)
-{
-	XXH3_64bits_update(h, &v->type, sizeof v->type);
-	switch (v->type) {
-	case API_NIL:
-		break;
-	case API_BOOL:
-		XXH3_64bits_update(h, &v->u.b, sizeof v->u.b);
-		break;
-	case API_INT:
-		XXH3_64bits_update(h, &v->u.i, sizeof v->u.i);
-		break;
-	case API_NUM:
-		XXH3_64bits_update(h, &v->u.n, sizeof v->u.n);
-		break;
-	case API_STR:
-		XXH3_64bits_update(h, v->u.s, strlen(v->u.s) + 1);
-		break;
-	}
-}
-
-/* What the host sees of parcel i after a run (see the top of this file). */
-static uint64_t parcel_digest(const check_ctx *c, api_run *r, int i, XXH3_state_t *h)
-{
-	const wf_parcel *p = &c->w->parcels[i];
-	const api_parcel_stats *s = api_run_stats(r, i);
-	XXH3_64bits_reset(h);
-	int64_t fig[] = {s->calls, s->failures, s->peak_instructions,
-	                 (int64_t)s->peak_memory, s->messages_sent, s->entities};
-	XXH3_64bits_update(h, fig, sizeof fig);
-	XXH3_64bits_update(h, api_run_tiles(r, i),
-	                   (size_t)wf_parcel_tw(c->w, p) * (size_t)wf_parcel_th(c->w, p));
-	const api_entity *e;
-	int ne = api_run_entities(r, i, &e);
-	for (int k = 0; k < ne; k++) {
-		XXH3_64bits_update(h, e[k].name, strlen(e[k].name) + 1);
-		int32_t xy[2] = {e[k].x, e[k].y};
-		XXH3_64bits_update(h, xy, sizeof xy);
-		/* Only up to the NUL: the bytes after it are not state. */
-		XXH3_64bits_update(h, e[k].glyph, strnlen(e[k].glyph, sizeof e[k].glyph));
-		for (int j = 0; j < e[k].nprops; j++) {
-			XXH3_64bits_update(h, e[k].props[j].key, strlen(e[k].props[j].key) + 1);
-			hash_value(h, &e[k].props[j].value);
-		}
-	}
-	return XXH3_64bits_digest(h) | 1; /* never 0, which means "did not run" */
 }
 
 /* A failure's message without the "file:line: " Lua puts in front. */
@@ -284,6 +235,7 @@ typedef struct run_job {
 	api_run *r;           /* kept after run 1 for collect(); NULL otherwise */
 	int rc;
 	char err[sizeof(api_error)];
+	api_error bad; /* a located refusal of the world (line > 0) */
 } run_job;
 
 static void *run_job_main(void *arg)
@@ -297,6 +249,8 @@ static void *run_job_main(void *arg)
 	api_run *r = api_run_new(c->w, c->dir, &o, &err);
 	j->rc = -1;
 	if (!r) {
+		if (err.line > 0)
+			j->bad = err;
 		snprintf(j->err, sizeof j->err, "%s%s%s", err.file, err.file[0] ? ": " : "",
 		         err.msg);
 		return NULL;
@@ -314,16 +268,13 @@ static void *run_job_main(void *arg)
 			progress(c, t, &last);
 	}
 	j->out.hash = api_run_hash(r);
-	XXH3_state_t *h = XXH3_createState();
-	for (int i = 0; h && i < c->w->nparcels; i++)
-		if (!j->select || j->select[i])
-			j->out.digest[i] = parcel_digest(c, r, i, h);
-	if (h) {
-		XXH3_freeState(h);
-		j->rc = 0;
-	} else {
-		snprintf(j->err, sizeof j->err, "out of memory");
-	}
+	j->rc = 0;
+	for (int i = 0; j->rc == 0 && i < c->w->nparcels; i++)
+		if ((!j->select || j->select[i]) &&
+		    (j->out.digest[i] = api_run_parcel_digest(r, i)) == 0) {
+			snprintf(j->err, sizeof j->err, "out of memory");
+			j->rc = -1;
+		}
 	if (j->which == 1 && j->rc == 0)
 		j->r = r;
 	else
@@ -331,8 +282,24 @@ static void *run_job_main(void *arg)
 	return NULL;
 }
 
+/* The runner refused the world at a place in it (a parcel's funds out of
+ * range): the world is invalid, not the check impossible. */
+static int add_refusal(check_ctx *c, const api_error *e)
+{
+	int parcel = -1;
+	for (int i = 0; i < c->w->nparcels; i++)
+		if (c->w->parcels[i].line == e->line)
+			parcel = c->rp[i];
+	char *file = e->file[0] ? check_path(c, e->file) : NULL;
+	int rc = check_report_add(&c->rep, CHECK_ERROR, "rules", file, e->line, e->col,
+	                          parcel, "%s", e->msg);
+	free(file);
+	return rc == 0 ? 0 : check_fail(c, "out of memory");
+}
+
 /* Both runs at once (two cores are common; on one, the threads take
- * turns), then the first one's failures and figures into the report. */
+ * turns), then the first one's failures and figures into the report.
+ * Returns 0, 1 when the runner refused the world (now a finding), or -1. */
 static int run_both(check_ctx *c, run_job *a, run_job *b)
 {
 	pthread_t t;
@@ -343,6 +310,12 @@ static int run_both(check_ctx *c, run_job *a, run_job *b)
 	else
 		run_job_main(b);
 	int rc = 0;
+	if (a->rc != 0 && a->bad.line > 0) {
+		if (a->r)
+			api_run_free(a->r);
+		a->r = NULL;
+		return add_refusal(c, &a->bad) == 0 ? 1 : -1;
+	}
 	if (a->rc != 0 || b->rc != 0)
 		rc = check_fail(c, "%s", a->rc != 0 ? a->err : b->err);
 	if (rc == 0)
@@ -495,7 +468,9 @@ static int run_twice(check_ctx *c, const uint8_t *sel)
 			rc = run_both(c, &a, &b);
 		if (c->progress)
 			fputs("\r\033[K", stderr);
-		if (rc == 0) {
+		if (rc == 1) {
+			rc = 0; /* refused: a finding, and nothing ran */
+		} else if (rc == 0) {
 			c->rep.ran = true;
 			c->rep.ticks = c->ticks;
 			c->rep.state_hash[0] = a.out.hash;

@@ -1,10 +1,10 @@
-/* check-owner.c — `acre check --as IDENTITY`: every parcel changed since the
+/* owner.c — `acre check --as IDENTITY`: every parcel changed since the
  * base (added, removed, moved, resized, retiled, rescripted, re-owned …)
  * must be owned or operated by IDENTITY in the registry, or be unclaimed
  * land (a new parcel). The registry is the only authority: the `owner`
  * field of the file is ignored here, so writing your name into it grants
  * nothing — it is itself a change to someone else's parcel. */
-#include "cli/check.h"
+#include "check/check-int.h"
 
 #include <stdlib.h>
 #include <string.h>

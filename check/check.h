@@ -1,0 +1,38 @@
+/* check.h — CI validation, the front door: run a check, get a report,
+ * write it in a format.
+ *
+ * `acre check` is what a platform runs on every change somebody submits
+ * to a shared world: the world file's format and static rules, ownership
+ * of the parcels a change touches, the scripts within their bytecode
+ * limits, a headless run done twice to prove determinism, incremental with
+ * a base revision, and a record of the result in the registry. The phases
+ * are the files of this directory (check-int.h says which does what); the
+ * report and its writers are in report.h. */
+#ifndef ACRE_CHECK_H
+#define ACRE_CHECK_H
+
+#include "check/report.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define CHECK_DEFAULT_TICKS 100
+
+typedef struct check_opts {
+	int64_t ticks;        /* ticks to run (0 still runs on_load) */
+	const char *base;     /* base revision, or NULL */
+	const char *as;       /* the submitter's identity, or NULL */
+	const char *registry; /* registry file, or NULL for the default */
+	bool progress;        /* progress lines on stderr */
+} check_opts;
+
+/* Check the world in `dir`, filling `rep` (which this initialises; free it
+ * with check_report_free). Returns 0 when the check ran, whatever it found
+ * (check_report_valid says whether the world passed), or -1 on an
+ * environment error (unreadable repository or registry, out of memory)
+ * with `err` saying what went wrong. */
+int check_world(const char *dir, const check_opts *o, check_report *rep, char *err,
+                size_t errlen);
+
+#endif
