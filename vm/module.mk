@@ -18,7 +18,9 @@ build/fuzz/fuzz-sandbox: tests/fuzz/fuzz-sandbox.c vm/vm.c vm/vm.h $(LUA_PATCHED
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 		-o $@ $< vm/vm.c $(FUZZ_LUA_SRCS) -lxxhash -lm -lpthread
 
-# A short fixed-time run of every fuzzer, for CI on each change.
+# A short fixed-time run of every fuzzer, for CI on each change:
+# `make fuzz-smoke` (20 s each) or `make fuzz-smoke FUZZ_SECONDS=N`.
 .PHONY: fuzz-smoke
 fuzz-smoke:
-	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(or $(FUZZ_SMOKE_SECONDS),20)
+	@$(MAKE) --no-print-directory fuzz \
+		FUZZ_SECONDS=$(if $(filter command line,$(origin FUZZ_SECONDS)),$(FUZZ_SECONDS),20)

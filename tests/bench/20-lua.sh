@@ -43,4 +43,34 @@ echo "$ratios" | awk '{
 	if (NF) printf "geometric mean %.3fx (target <= 1.10), worst %.3fx (target <= 1.25)\n", exp(s / NF), w
 }'
 "$ACRE_BUILD"/bench/vm-idle 10000 || status=1
+
+# CPU time per budget unit of every hostile script that ends on the
+# instruction budget, run with a larger budget so that its setup is a small
+# part, against a plain loop's time per unit; any above 20x is named: the
+# fuel it is charged does not bound its time (vm/README.md, cost model).
+units=${BENCH_UNITS:-50000000}
+hostile=$(dirname "$0")/../lua/hostile
+plain=
+echo
+printf '%-28s %8s %10s %7s\n' hostile cpu ns/unit x-plain
+for f in "$hostile"/loop-while.lua "$hostile"/*.lua; do
+	grep -q "^-- expect: .*instruction budget exhausted" "$f" || continue
+	name=$(basename "$f" .lua)
+	[ -n "$plain" ] && [ "$name" = loop-while ] && continue
+	lim=$(sed -n 's/^-- limits://p' "$f" | sed 's/--instructions [0-9]*//')
+	if /usr/bin/time -f '%U %S' -o "$out" "$ACRE_BIN" lua $lim --instructions "$units" \
+		"$f" >/dev/null 2>"$out.err" ||
+		grep -q "instruction budget exhausted" "$out.err"; then :; fi
+	if ! grep -q "instruction budget exhausted" "$out.err"; then
+		printf '%-28s %s\n' "$name" "(did not end on the budget: $(head -n 1 "$out.err" | cut -c1-60))"
+		continue
+	fi
+	t=$(tail -n 1 "$out" | awk '{ printf "%.3f", $1 + $2 }')
+	ns=$(awk -v t="$t" -v u="$units" 'BEGIN { printf "%.2f", t * 1e9 / u }')
+	[ -z "$plain" ] && plain=$ns
+	x=$(awk -v a="$ns" -v b="$plain" 'BEGIN { if (b < 0.01) b = 0.01; printf "%.1f", a / b }')
+	flag=$(awk -v x="$x" 'BEGIN { if (x > 20) print "  OVER 20x" }')
+	printf '%-28s %7ss %10s %6sx%s\n' "$name" "$t" "$ns" "$x" "$flag"
+done
+rm -f "$out.err"
 exit $status
