@@ -23,6 +23,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -242,4 +243,30 @@ wf_read_status wf_read_named(const char *path, size_t cap, char **data, size_t *
 	wf_read_status st = wf_world_read(dir, slash + 1, cap, data, len);
 	free(dir);
 	return st;
+}
+
+/* The world file itself, read as every file of a world is. */
+wf_world *wf_load(const char *dir, wf_diags *d)
+{
+	static const char fname[] = "world.acre";
+	char *path = NULL;
+	if (!dir || !*dir || strcmp(dir, ".") == 0)
+		path = strdup(fname);
+	else if (asprintf(&path, "%s/%s", dir, fname) < 0)
+		path = NULL;
+	if (!path)
+		return NULL;
+	char *buf;
+	size_t len;
+	wf_world *w = NULL;
+	wf_read_status st = wf_world_read(dir, fname, WF_MAX_WORLD_BYTES, &buf, &len);
+	if (st != WF_READ_OK) {
+		wf_diag_add(d, WF_ERROR, path, 0, 0, NULL, "cannot read: %s",
+		            wf_read_strerror(st));
+	} else {
+		w = wf_parse(buf, len, path, d);
+		free(buf);
+	}
+	free(path);
+	return w;
 }
