@@ -29,6 +29,8 @@ typedef struct run_out {
 	uint64_t *digest; /* per world parcel; 0 for parcels that did not run */
 } run_out;
 
+/* The rule id of a sandbox failure (acre-check(1), RULES): a limit is
+ * named as the sandbox names it; a script that does not load is "script". */
 static const char *rule_of(vm_status s)
 {
 	switch (s) {
@@ -36,21 +38,12 @@ static const char *rule_of(vm_status s)
 	case VM_ERR_BYTECODE:
 	case VM_ERR_NOT_FOUND:
 		return "script";
-	case VM_ERR_INSTRUCTIONS:
-		return "instructions";
-	case VM_ERR_MEMORY:
-		return "memory";
-	case VM_ERR_DEPTH:
-		return "depth";
-	case VM_ERR_OUTPUT:
-		return "output";
-	case VM_ERR_MESSAGES:
-		return "messages";
 	case VM_OK:
 	case VM_ERR_RUNTIME:
-		break;
+		return "runtime";
+	default:
+		return vm_status_name(s);
 	}
-	return "runtime";
 }
 
 static bool is_limit(vm_status s)

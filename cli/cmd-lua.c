@@ -47,26 +47,15 @@ static int cmd_lua_module(void *ud, const char *name, char **src, size_t *len, c
 	return 0;
 }
 
+/* The rule id of a failed script: Lua's own errors say so, a limit is
+ * named as the sandbox names it ("instructions", "memory" …). */
 static const char *cmd_lua_rule(vm_status s)
 {
-	switch (s) {
-	case VM_ERR_SYNTAX:
+	if (s == VM_ERR_SYNTAX)
 		return "lua-syntax";
-	case VM_ERR_RUNTIME:
+	if (s == VM_ERR_RUNTIME)
 		return "lua-runtime";
-	case VM_ERR_INSTRUCTIONS:
-		return "instructions";
-	case VM_ERR_MEMORY:
-		return "memory";
-	case VM_ERR_DEPTH:
-		return "depth";
-	case VM_ERR_OUTPUT:
-		return "output";
-	case VM_ERR_BYTECODE:
-		return "bytecode";
-	default:
-		return "lua";
-	}
+	return vm_status_name(s);
 }
 
 /* A failed run as every other diagnostic: "FILE:LINE:COL: error: message

@@ -58,24 +58,6 @@ bool wf_has_conflict_markers(const char *buf, size_t len)
 	return false;
 }
 
-static int grow_put(wf_buf *b, const char *s, size_t n)
-{
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap * 2 : 4096;
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		char *d = realloc(b->data, cap);
-		if (!d)
-			return -1;
-		b->data = d;
-		b->cap = cap;
-	}
-	memcpy(b->data + b->len, s, n);
-	b->len += n;
-	b->data[b->len] = '\0';
-	return 0;
-}
-
 typedef struct linemap {
 	uint32_t *v;
 	size_t n, cap;
@@ -125,14 +107,14 @@ int wf_conflict_split(const char *buf, size_t len, wf_buf *ours, uint32_t **line
 			continue; /* a marker belongs to neither side */
 		}
 		if (st == BOTH || st == OURS)
-			rc = grow_put(ours, s, n) || map_push(&mo, line) ? -1 : 0;
+			rc = wf_buf_put(ours, s, n) || map_push(&mo, line) ? -1 : 0;
 		if (rc == 0 && (st == BOTH || st == THEIRS))
-			rc = grow_put(theirs, s, n) || map_push(&mt, line) ? -1 : 0;
+			rc = wf_buf_put(theirs, s, n) || map_push(&mt, line) ? -1 : 0;
 	}
 	if (st != BOTH && !*bad_line)
 		*bad_line = line;
 	/* Empty sides still need a buffer to parse. */
-	if (rc == 0 && (grow_put(ours, "", 0) || grow_put(theirs, "", 0)))
+	if (rc == 0 && (wf_buf_put(ours, "", 0) || wf_buf_put(theirs, "", 0)))
 		rc = -1;
 	if (lines_ours && rc == 0)
 		*lines_ours = mo.v;

@@ -1093,41 +1093,23 @@ static bool line_eq(const lines *x, size_t i, const lines *y, size_t j)
 	       memcmp(x->base + x->off[i], y->base + y->off[j], lx) == 0;
 }
 
-static int put(wf_buf *b, const char *s, size_t n)
-{
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 4096;
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		char *d = realloc(b->data, cap);
-		if (!d)
-			return -1;
-		b->data = d;
-		b->cap = cap;
-	}
-	memcpy(b->data + b->len, s, n);
-	b->len += n;
-	b->data[b->len] = '\0';
-	return 0;
-}
-
 static int put_lines(wf_buf *b, const lines *L, size_t from, size_t to)
 {
 	if (from >= to)
 		return 0;
-	int rc = put(b, L->base + L->off[from], L->off[to] - L->off[from]);
+	int rc = wf_buf_put(b, L->base + L->off[from], L->off[to] - L->off[from]);
 	/* A last line without its newline still needs one before a marker. */
 	if (rc == 0 && L->base[L->off[to] - 1] != '\n')
-		rc = put(b, "\n", 1);
+		rc = wf_buf_put(b, "\n", 1);
 	return rc;
 }
 
 static int put_conflict(wf_buf *b, const lines *x, size_t x0, size_t x1, const lines *y,
                         size_t y0, size_t y1)
 {
-	if (put(b, "<<<<<<< ours\n", 13) || put_lines(b, x, x0, x1) ||
-	    put(b, "=======\n", 8) || put_lines(b, y, y0, y1) ||
-	    put(b, ">>>>>>> theirs\n", 15))
+	if (wf_buf_put(b, "<<<<<<< ours\n", 13) || put_lines(b, x, x0, x1) ||
+	    wf_buf_put(b, "=======\n", 8) || put_lines(b, y, y0, y1) ||
+	    wf_buf_put(b, ">>>>>>> theirs\n", 15))
 		return -1;
 	return 0;
 }

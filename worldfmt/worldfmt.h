@@ -337,6 +337,10 @@ typedef struct wf_buf {
 	size_t len, cap;
 } wf_buf;
 void wf_buf_free(wf_buf *b);
+/* Room for n more bytes; 0, or -1 when out of memory. */
+int wf_buf_reserve(wf_buf *b, size_t n);
+/* Append n bytes and keep the text NUL-terminated; 0 or -1. */
+int wf_buf_put(wf_buf *b, const char *s, size_t n);
 int wf_write(const wf_world *w, wf_buf *out);  /* 0, or -1 out of memory */
 
 /* Write `len` bytes to `path` atomically: a temporary file in the same

@@ -36,22 +36,40 @@ void wf_buf_free(wf_buf *b)
 	b->len = b->cap = 0;
 }
 
-static bool reserve(writer *W, size_t n)
+int wf_buf_reserve(wf_buf *b, size_t n)
 {
-	wf_buf *b = W->b;
 	if (b->cap - b->len >= n)
-		return true;
-	size_t cap = b->cap ? b->cap : 1 << 16;
+		return 0;
+	if (n > SIZE_MAX / 2 - b->len)
+		return -1;
+	size_t cap = b->cap ? b->cap : 4096;
 	while (cap - b->len < n)
 		cap *= 2;
 	char *d = realloc(b->data, cap);
-	if (!d) {
-		W->oom = true;
-		return false;
-	}
+	if (!d)
+		return -1;
 	b->data = d;
 	b->cap = cap;
-	return true;
+	return 0;
+}
+
+int wf_buf_put(wf_buf *b, const char *s, size_t n)
+{
+	if (wf_buf_reserve(b, n + 1) != 0)
+		return -1;
+	if (n)
+		memcpy(b->data + b->len, s, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+	return 0;
+}
+
+static bool reserve(writer *W, size_t n)
+{
+	if (wf_buf_reserve(W->b, n) == 0)
+		return true;
+	W->oom = true;
+	return false;
 }
 
 static void put(writer *W, const char *s, size_t n)
