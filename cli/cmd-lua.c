@@ -325,11 +325,16 @@ static int cmd_lua(int argc, char **argv)
 	};
 	vm *v = vm_new(&cfg);
 	if (!v) {
-		cli_error("lua: a memory limit of %zu bytes is too small for the sandbox",
-		          lim.memory);
+		/* The cap is too small for the sandbox's own environment: the
+		 * script runs out of memory before its first instruction, which
+		 * is the memory stop like any other (exit 1), not a usage error. */
+		fprintf(stderr,
+		        "%s: error: not enough memory (limit %zu bytes): the sandbox's "
+		        "environment alone needs more [memory]\n",
+		        file, lim.memory);
 		free(src);
 		free(dir);
-		return CLI_USAGE;
+		return CLI_INVALID;
 	}
 	cmd_lua_args(v, argc - i, argv + i);
 	/* A first line "#!..." is skipped as the stand-alone lua does; its

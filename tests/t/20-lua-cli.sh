@@ -62,11 +62,26 @@ test_expect 'bad option values are usage errors' '
 	grep -q "^acre lua: unknown option '"'"'--frobnicate'"'"'" err
 '
 
-test_expect 'too small a memory cap is a usage error' '
+test_expect 'too small a memory cap for the sandbox itself is the memory stop' '
 	echo "" >a.lua &&
-	expect_exit 2 acre lua --memory 1KiB a.lua 2>err &&
-	echo "acre: lua: a memory limit of 1024 bytes is too small for the sandbox" >want &&
+	expect_exit 1 acre lua --memory 1KiB a.lua 2>err &&
+	echo "a.lua: error: not enough memory (limit 1024 bytes): the sandbox'"'"'s environment alone needs more [memory]" >want &&
 	expect_same want err
+'
+
+test_expect 'every memory cap from 1 to 256 KiB ends a growing script with exit 1 and the memory message' '
+	printf "local t, i = {}, 0\nwhile true do i = i + 1; t[i] = {i, s = \"v\" .. i} end\n" >grow.lua &&
+	printf "local s = \"x\"\nwhile true do s = s .. s .. \"y\" end\n" >strings.lua &&
+	for f in grow.lua strings.lua; do
+		kib=1
+		while [ $kib -le 256 ]; do
+			rc=0; acre lua --memory ${kib}KiB $f >/dev/null 2>err || rc=$?
+			if [ $rc -ne 1 ] || ! grep -q "not enough memory (limit $((kib * 1024)) bytes)" err; then
+				echo "$f at $kib KiB: exit $rc: $(head -c 200 err)"; exit 1
+			fi
+			kib=$((kib + 1))
+		done
+	done
 '
 
 test_expect '--output caps what print writes, also under pcall' '
