@@ -1,11 +1,14 @@
 /* cmd-init.c — `acre init`: a new world repository with one sample parcel,
  * its script, and an initial commit. */
 #include "cli/store-cli.h"
+#include "worldfmt/worldfmt.h"
 
 #include <limits.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* The sample world, in canonical form. The first %s is the world's name
  * (the directory's), the second the parcel's owner: the author who makes
@@ -62,7 +65,36 @@ static const char init_script[] =
 
 static bool init_opt(int c, const char *arg, void *ctx)
 {
-	(void)c, (void)arg, (void)ctx;
+	const char **owner = ctx;
+	if (c == 'o')
+		*owner = arg;
+	return true;
+}
+
+/* Owners are logins (acre-history(7), GOVERNANCE): --owner, else the git
+ * author's name when it is shaped like a login (no blanks or quotes: a
+ * display name such as "Ada Lovelace" is not one), else the login of the
+ * local account. */
+static bool init_owner(const char *dir, const char *given, char *owner, size_t len,
+                       store_err *err)
+{
+	if (given) {
+		snprintf(owner, len, "%s", given);
+	} else {
+		if (store_whoami(dir, owner, len, err) != 0)
+			return false;
+		if (!*owner || strpbrk(owner, " \t\"\\") || !wf_text_ok(owner)) {
+			const char *u = getenv("USER");
+			struct passwd *pw = (!u || !*u) ? getpwuid(getuid()) : NULL;
+			snprintf(owner, len, "%s", u && *u ? u : pw ? pw->pw_name : "owner");
+		}
+	}
+	if (!*owner || strpbrk(owner, " \t\"\\") || !wf_text_ok(owner)) {
+		snprintf(err->msg, sizeof err->msg,
+		         "owner '%.64s' is not a login (no blanks, quotes or control "
+		         "characters)", owner);
+		return false;
+	}
 	return true;
 }
 
@@ -93,14 +125,15 @@ static int cmd_init(int argc, char **argv)
 	char name[128], owner[128], hex[STORE_OID_HEX];
 	store_err err;
 	int status;
-	int n = cli_args(&cmd_init_entry, argc, argv, init_opt, NULL, &status);
+	const char *given = NULL;
+	int n = cli_args(&cmd_init_entry, argc, argv, init_opt, &given, &status);
 	if (n < 0)
 		return status;
 	if (n > 1)
 		return cli_usage(&cmd_init_entry, "one directory at a time");
 	const char *dir = n ? argv[0] : ".";
 	init_name(dir, name, sizeof name);
-	if (store_whoami(dir, owner, sizeof owner, &err) != 0) {
+	if (!init_owner(dir, given, owner, sizeof owner, &err)) {
 		cli_error("%s", err.msg);
 		return CLI_USAGE;
 	}
@@ -126,6 +159,14 @@ static int cmd_init(int argc, char **argv)
 	return CLI_OK;
 }
 
+static const struct cli_opt cmd_init_opts[] = {
+	{"owner", 0, "LOGIN",
+	 "the sample parcel's owner (default: the author's name\n"
+	 "when it is a login, else $USER)",
+	 'o'},
+	{NULL, 0, NULL, NULL, 0},
+};
+
 const struct cmd_entry cmd_init_entry = {
     .name = "init",
     .usage = "[DIR]",
@@ -133,9 +174,11 @@ const struct cmd_entry cmd_init_entry = {
     .help = "Makes DIR (default: the current directory) a git repository holding\n"
             "a world named after the directory: world.acre with one parcel\n"
             "'hello' in a commercial zone, its script scripts/hello.lua, and an\n"
-            "initial commit. DIR must be new or empty. The commit's author (and\n"
-            "the sample parcel's owner) comes from GIT_AUTHOR_NAME and\n"
-            "GIT_AUTHOR_EMAIL, else git's user.name and user.email.\n"
+            "initial commit. DIR must be new or empty. The commit's author comes\n"
+            "from GIT_AUTHOR_NAME and GIT_AUTHOR_EMAIL, else git's user.name and\n"
+            "user.email. The sample parcel's owner is a login, as on a platform\n"
+            "(acre-history(7)): --owner, else the author's name when it has no\n"
+            "blanks, else the local account's login ($USER).\n"
             "\n"
             "A DIR that already holds world.acre (a Street from 'acre gen') keeps\n"
             "its files and becomes a repository with them as the first commit.\n"
@@ -146,4 +189,5 @@ const struct cmd_entry cmd_init_entry = {
             "clone: git does not clone configuration) 'acre init' sets up only\n"
             "the driver.\n",
     .run = cmd_init,
+    .opts = cmd_init_opts,
 };

@@ -8,7 +8,7 @@
 test_expect 'an unknown option is named as typed, with the usage' '
 	expect_exit 2 acre init --frob 2>err &&
 	head -n 1 err >got && echo "acre init: unknown option '"'"'--frob'"'"'" >want &&
-	expect_same want got && grep -qx "usage: acre init \[DIR\]" err
+	expect_same want got && grep -qx "usage: acre init \[--owner LOGIN\] \[DIR\]" err
 '
 
 test_expect 'a mistyped option suggests the closest one' '

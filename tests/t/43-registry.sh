@@ -20,7 +20,10 @@ test_expect 'index records revisions, parcels and first claims' '
 
 test_expect 'index warns when an owner it claims for is a display name, not a login' '
 	ACRE_REGISTRY=$T/reg.db &&
-	GIT_AUTHOR_NAME="Ada Creator" acre init w >/dev/null && acre index w >out 2>err &&
+	acre init w >/dev/null &&
+	sed -i "s/owner \"tester\"/owner \"Ada Creator\"/" w/world.acre &&
+	(cd w && acre commit -m "a display name as owner" >/dev/null) &&
+	acre index w >out 2>err &&
 	grep -q "1 new claim names an owner that is not a login" err &&
 	acre grant --platform --world w hello ada >/dev/null &&
 	acre who 16 8 w | grep -q "^owner: ada (granted by (platform), "
@@ -243,5 +246,14 @@ test_expect 'check without --record never writes the registry' '
 	test "$(sqlite3 reg.db "SELECT group_concat(name) FROM worlds")" = w
 '
 
+
+test_expect 'init names a login as the sample parcel'"'"'s owner, never a display name' '
+	GIT_AUTHOR_NAME="Ada Creator" USER=ada acre init w >/dev/null &&
+	grep -qx "  owner \"ada\"" w/world.acre &&
+	acre init --owner bo w2 >/dev/null && grep -qx "  owner \"bo\"" w2/world.acre &&
+	expect_exit 2 acre init --owner "Bo Smith" w3 2>err &&
+	grep -qx "acre: owner .Bo Smith. is not a login (no blanks, quotes or control characters)" err &&
+	test ! -e w3/world.acre
+'
 
 test_done
