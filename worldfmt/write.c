@@ -66,7 +66,8 @@ int wf_buf_put(wf_buf *b, const char *s, size_t n)
 
 static bool reserve(writer *W, size_t n)
 {
-	if (wf_buf_reserve(W->b, n) == 0)
+	/* The common case stays in line: the writer calls this per token. */
+	if (W->b->cap - W->b->len >= n || wf_buf_reserve(W->b, n) == 0)
 		return true;
 	W->oom = true;
 	return false;
