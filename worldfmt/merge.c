@@ -985,6 +985,34 @@ static void remap_ours(merger *M)
 	}
 }
 
+/* Are the names of the n structs of `size` bytes at v (the name first)
+ * distinct? Keys are names, so a side that repeats one (against the rules,
+ * yet it parses) cannot be merged key by key. */
+static bool distinct(const void *v, size_t size, int n, bool *oom)
+{
+	wf_names t = {0};
+	if (!wf_names_init(&t, v, size, n)) {
+		*oom = true;
+		return false;
+	}
+	bool ok = true;
+	for (int i = 0; i < n && ok; i++)
+		ok = wf_names_put(&t, i) == i;
+	wf_names_free(&t);
+	return ok;
+}
+
+static bool keys_distinct(const wf_world *w, bool *oom)
+{
+	bool ok = distinct(w->palette, sizeof *w->palette, w->npalette, oom) &&
+	          distinct(w->zones, sizeof *w->zones, w->nzones, oom) &&
+	          distinct(w->parcels, sizeof *w->parcels, w->nparcels, oom);
+	for (int i = 0; i < w->nparcels && ok; i++)
+		ok = distinct(w->parcels[i].entities, sizeof(wf_entity),
+		              w->parcels[i].nentities, oom);
+	return ok;
+}
+
 static wf_world *merge_run(const wf_world *o, const wf_world *a, const wf_world *b,
                            bool theirs, int *conflicts, bool *give_up)
 {
@@ -993,10 +1021,14 @@ static wf_world *merge_run(const wf_world *o, const wf_world *a, const wf_world 
 	M.r = wf_world_clone(a);
 	if (!M.r)
 		return NULL;
-	/* A change of parcel-size reshapes every parcel's tiles: it is not
-	 * merged key by key (the caller merges lines instead). */
-	if (a->parcel_w != b->parcel_w || a->parcel_h != b->parcel_h) {
-		*give_up = true;
+	/* A change of parcel-size reshapes every parcel's tiles, and a name
+	 * given twice leaves a key without one meaning: neither is merged key
+	 * by key (the caller merges lines instead). */
+	bool oom = false;
+	if (a->parcel_w != b->parcel_w || a->parcel_h != b->parcel_h ||
+	    !keys_distinct(o, &oom) || !keys_distinct(a, &oom) ||
+	    !keys_distinct(b, &oom)) {
+		*give_up = !oom;
 		wf_world_free(M.r);
 		return NULL;
 	}
