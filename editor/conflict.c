@@ -833,16 +833,22 @@ static void take_many(ed_ui *u, const char *args, bool theirs)
 			if (cf->v[i].parcel && strcmp(cf->v[i].parcel, keep) == 0)
 				done += state(u, &cf->v[i]) != S_LEFT;
 	} else {
-		for (int i = 0; i < cf->n; i++) {
-			cf_item *c = &cf->v[i];
-			if (state(u, c) != S_LEFT ||
-			    (!all && (!c->parcel || strcmp(c->parcel, name) != 0)))
-				continue;
-			if (take(u, c, theirs) != 0) {
-				if (!failed++)
-					snprintf(why, sizeof why, "%s", u->m.err);
-			} else {
-				done++;
+		/* Again while it helps: a parcel placed where another one is to
+		 * go away fits once that one is gone. */
+		for (int pass = 0, before = -1; pass < 4 && failed != before; pass++) {
+			before = failed;
+			failed = 0;
+			for (int i = 0; i < cf->n; i++) {
+				cf_item *c = &cf->v[i];
+				if (state(u, c) != S_LEFT ||
+				    (!all && (!c->parcel || strcmp(c->parcel, name) != 0)))
+					continue;
+				if (take(u, c, theirs) != 0) {
+					if (!failed++)
+						snprintf(why, sizeof why, "%s", u->m.err);
+				} else {
+					done++;
+				}
 			}
 		}
 	}
