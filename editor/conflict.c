@@ -28,6 +28,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include <wchar.h>
 
 enum { K_HEADER, K_GLYPH, K_ZONE, K_PARCEL, K_TILE, K_ENTITY };
@@ -48,6 +50,7 @@ struct ed_conflicts {
 	cf_item *v;
 	int n, cap;
 	int cur;        /* the conflict ]c, [c or a pick went to last; -1 */
+	int32_t cx, cy; /* where the cursor was left then */
 	bool show_ours; /* the right pane shows ours instead of theirs */
 	int bracket;    /* ']' or '[' typed, waiting for 'c'; else 0 */
 	int top;        /* first line of the panel's list */
@@ -385,11 +388,26 @@ int ed_conflict_load(ed_ui *u, wf_world **out, char *err, size_t errlen)
 		u->merging = store_merging(r);
 		store_repo_close(r);
 	}
+	/* Only a look for markers here, through a mapping: a big world is read
+	 * the ordinary (fast) way. */
+	int fd;
+	uint64_t size;
+	bool marked = false;
+	if (wf_world_open(u->dir, "world.acre", &fd, &size) == WF_READ_OK) {
+		void *map = size && size <= WF_MAX_WORLD_BYTES
+		                ? mmap(NULL, (size_t)size, PROT_READ, MAP_PRIVATE, fd, 0)
+		                : MAP_FAILED;
+		if (map != MAP_FAILED) {
+			marked = wf_has_conflict_markers(map, (size_t)size);
+			munmap(map, (size_t)size);
+		}
+		close(fd);
+	}
 	char *data = NULL;
 	size_t len = 0;
-	if (wf_world_read(u->dir, "world.acre", WF_MAX_WORLD_BYTES, &data, &len) !=
-	        WF_READ_OK ||
-	    !wf_has_conflict_markers(data, len)) {
+	if (!marked ||
+	    wf_world_read(u->dir, "world.acre", WF_MAX_WORLD_BYTES, &data, &len) !=
+	        WF_READ_OK) {
 		free(data);
 		return 0; /* read the ordinary way, which says what is wrong */
 	}
@@ -702,6 +720,8 @@ static void go(ed_ui *u, int i)
 	int32_t tx, ty;
 	if (place(u, c, &tx, &ty))
 		ed_goto(&u->m, tx, ty);
+	cf->cx = u->m.cx;
+	cf->cy = u->m.cy;
 	char d[400];
 	describe(u, c, d, sizeof d);
 	int left = ed_conflict_left(u);
@@ -734,11 +754,14 @@ void ed_conflict_prev(ed_ui *u)
 	jump(u, -1);
 }
 
-/* The conflict a pick is about: a tile's under the cursor, else one of
- * the parcel's or entity's under it, else the last one gone to. */
+/* The conflict a pick is about: the one ]c or [c went to while the cursor
+ * stays there; else a tile's under the cursor, else one of the parcel's
+ * under it, else the last one gone to. */
 static int target(ed_ui *u)
 {
 	ed_conflicts *cf = u->cf;
+	if (cf->cur >= 0 && cf->cx == u->m.cx && cf->cy == u->m.cy)
+		return cf->cur;
 	int best = -1;
 	for (int i = 0; i < cf->n; i++) {
 		int32_t tx, ty;
@@ -766,6 +789,8 @@ static void pick(ed_ui *u, bool theirs)
 	}
 	cf_item *c = &u->cf->v[i];
 	u->cf->cur = i;
+	u->cf->cx = u->m.cx;
+	u->cf->cy = u->m.cy;
 	char d[400];
 	describe(u, c, d, sizeof d);
 	if (take(u, c, theirs) != 0) {
@@ -773,9 +798,8 @@ static void pick(ed_ui *u, bool theirs)
 		return;
 	}
 	int left = ed_conflict_left(u);
-	ed_set_msg(u, false, "%s %s (%s); %d left", theirs ? "took theirs" : "kept ours",
-	           d + strlen("merge conflict in "), theirs ? "undo with u" : "<",
-	           left);
+	ed_set_msg(u, false, "%s %s; %d left", theirs ? "took theirs" : "kept ours",
+	           d + strlen("merge conflict in "), left);
 }
 
 void ed_conflict_ours(ed_ui *u)

@@ -91,6 +91,29 @@ test_expect 'parcels on the same land: :theirs all swaps them, :ours all keeps o
 	grep -q "^    #\*\.\.\.\.\.\.\.\.\.\.\.\.\.#$" w2/world.acre
 '
 
+test_expect 'header, parcel and entity conflicts: each jumped to, kept or taken' '
+	acre init w >/dev/null && cd w && MAIN=$(git symbolic-ref --short HEAD) &&
+	git checkout -q -b theirs &&
+	sed -i "s/^  seed 1$/  seed 2/; s/^  owner .*/  owner \"ann\"/; s/greeter 7 3/greeter 8 3/" world.acre &&
+	acre commit -m theirs >/dev/null && git checkout -q "$MAIN" &&
+	sed -i "s/^  seed 1$/  seed 3/; s/^  owner .*/  owner \"bob\"/; s/greeter 7 3/greeter 6 3/" world.acre &&
+	acre commit -m ours >/dev/null &&
+	expect_exit 1 git merge -q --no-edit theirs >/dev/null 2>&1 && cd .. &&
+	ed_start w && wait_for "3 CONFLICTS" &&
+	keys ] c && wait_for "3 left: merge conflict in the world header, seed" &&
+	keys ">" && wait_for "took theirs the world header, seed; 2 left" &&
+	keys ] c && wait_for "2 left: merge conflict in parcel hello, owner" &&
+	keys ">" && wait_for "took theirs parcel hello, owner; 1 left" &&
+	screen | grep -qF " owner  ann" &&
+	keys ] c && wait_for "1 left: merge conflict in parcel hello, entity greeter" &&
+	screen | grep -qF " w  22,11 (1,1)  hello" &&
+	keys "<" && wait_for "kept ours parcel hello, entity greeter; 0 left" &&
+	keys : w q Enter && wait_for "EDIT-EXIT 0" && ed_stop && cd w &&
+	grep -q "^  seed 2$" world.acre && grep -q "^  owner \"ann\"$" world.acre &&
+	grep -q "^  entity greeter 6 3 " world.acre && acre check --ticks 1 . >/dev/null &&
+	acre commit >/dev/null && test "$(git rev-list --parents -n 1 HEAD | wc -w)" = 3
+'
+
 test_expect '= shows ours on the right; the help lists the merge keys' '
 	conflict && ed_start w && wait_for "right: theirs" &&
 	keys = && wait_for "right: ours" &&
