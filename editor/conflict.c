@@ -382,12 +382,6 @@ static wf_world *parse_side(const wf_buf *b)
 
 int ed_conflict_load(ed_ui *u, wf_world **out, char *err, size_t errlen)
 {
-	store_repo *r;
-	store_err e;
-	if (store_repo_open(u->dir, &r, &e) == 0) {
-		u->merging = store_merging(r);
-		store_repo_close(r);
-	}
 	/* Only a look for markers here, through a mapping: a big world is read
 	 * the ordinary (fast) way. */
 	int fd;
@@ -460,8 +454,14 @@ void ed_conflict_free(ed_ui *u)
 
 void ed_conflict_opened(ed_ui *u)
 {
+	store_repo *r;
+	store_err e;
+	if (store_repo_open(u->dir, &r, &e) == 0) {
+		u->merging = store_merging(r);
+		store_repo_close(r);
+	}
 	if (!u->cf) {
-		if (u->merging)
+		if (u->merging && !u->msg[0])
 			ed_set_msg(u, false,
 			           "a merge is in progress: :w, then c commits it with "
 			           "both parents");

@@ -124,6 +124,34 @@ test_expect '= shows ours on the right; the help lists the merge keys' '
 	ed_stop
 '
 
+test_expect 'a merge in progress without conflicts opens as MERGING; c commits it' '
+	acre init w >/dev/null && cd w && MAIN=$(git symbolic-ref --short HEAD) &&
+	git checkout -q -b theirs && sed -i "s/^  seed 1$/  seed 2/" world.acre &&
+	acre commit -m theirs >/dev/null && git checkout -q "$MAIN" &&
+	printf "\nparcel b 3 3\nend\n" >>world.acre && acre commit -m ours >/dev/null &&
+	git merge -q --no-commit --no-ff theirs && test -f .git/MERGE_HEAD && cd .. &&
+	ed_start w && wait_for "NORMAL  MERGING" &&
+	wait_for "a merge is in progress: :w, then c commits it with both parents" &&
+	! screen | grep -qF CONFLICT &&
+	keys c && wait_for "commit message:" && keys Enter &&
+	wait_for "committed the merge" && wait_gone "MERGING" && ed_stop && cd w &&
+	test "$(git rev-list --parents -n 1 HEAD | wc -w)" = 3 && test ! -f .git/MERGE_HEAD
+'
+
+test_expect 'markers of git'"'"'s own line merge (no driver) open the same way' '
+	acre init w >/dev/null && cd w && echo "world.acre merge=text" >.git/info/attributes &&
+	MAIN=$(git symbolic-ref --short HEAD) && git checkout -q -b theirs &&
+	sed -i "0,/$ROW/s//    #+.............#/" world.acre &&
+	acre commit -m theirs >/dev/null && git checkout -q "$MAIN" &&
+	sed -i "0,/$ROW/s//    #*.............#/" world.acre && acre commit -m ours >/dev/null &&
+	expect_exit 1 git merge -q --no-edit theirs >/dev/null 2>&1 &&
+	grep -q "^<<<<<<< HEAD$" world.acre && cd .. &&
+	ed_start w && wait_for "1 CONFLICT" && screen | grep -qF "  hello (1,1) *|+" &&
+	keys : t h e i r s Space a l l Enter && wait_for "0 CONFLICTS" &&
+	keys : w q Enter && wait_for "EDIT-EXIT 0" && ed_stop &&
+	acre check --ticks 1 w >/dev/null
+'
+
 test_expect 'a world without conflicts opens as ever, and says no conflicts' '
 	cp -R "$SAMPLES/starter" w && ed_start w && wait_for " starter  0,0 (0,0)" &&
 	! screen | grep -q "CONFLICT" && keys ">" && wait_for "no merge conflicts here" &&
