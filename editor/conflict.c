@@ -299,6 +299,7 @@ static void describe(const ed_ui *u, const cf_item *c, char *buf, size_t n)
 	          {WF_DIFF_SCRIPT, "script"}, {WF_DIFF_ATTRS, "attributes"}};
 	char vo[64], vt[64];
 	const ed_conflicts *cf = u->cf;
+	buf[0] = 0;
 	switch (c->kind) {
 	case K_HEADER:
 		for (size_t i = 0; i < sizeof hw / sizeof *hw; i++)
@@ -502,6 +503,8 @@ void ed_conflict_saved(ed_ui *u)
  * the side's entry when the world lacks it; -1 with the reason shown. */
 static int glyph_here(ed_ui *u, const wf_world *s, int g)
 {
+	if (s->npalette == 0)
+		return 0; /* a side without a palette has no layouts either */
 	const wf_glyph *e = &s->palette[g < s->npalette ? g : 0];
 	int k = wf_find_glyph(u->m.w, e->glyph);
 	if (k >= 0)
@@ -522,7 +525,7 @@ static int parcel_here(ed_ui *u, const wf_world *s, const wf_parcel *sp, wf_parc
 	if (s->parcel_w != u->m.w->parcel_w || s->parcel_h != u->m.w->parcel_h)
 		return ed_set_msg(u, true, "the sides have different parcel-sizes"), -1;
 	size_t n = (size_t)wf_parcel_tw(s, sp) * (size_t)wf_parcel_th(s, sp);
-	int map[256];
+	int map[256] = {0};
 	for (int g = 0; g < s->npalette && g < 256; g++)
 		if ((map[g] = glyph_here(u, s, g)) < 0)
 			return -1;
