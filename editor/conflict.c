@@ -107,11 +107,12 @@ static int build(ed_conflicts *cf)
 		const wf_parcel *q = pd->b >= 0 ? &b->parcels[pd->b] : NULL;
 		const char *name = p ? p->name : q->name;
 		if (!p || !q) {
-			add(cf, K_PARCEL, p ? WF_DIFF_REMOVED : WF_DIFF_ADDED, name, NULL);
+			add(cf, K_PARCEL, p ? WF_DIFF_REMOVED : WF_DIFF_ADDED, name,
+			    NULL);
 			continue;
 		}
-		static const unsigned fields[] = {WF_DIFF_MOVED, WF_DIFF_RESIZED,
-		                                  WF_DIFF_OWNER, WF_DIFF_ZONE,
+		static const unsigned fields[] = {WF_DIFF_MOVED,  WF_DIFF_RESIZED,
+		                                  WF_DIFF_OWNER,  WF_DIFF_ZONE,
 		                                  WF_DIFF_SCRIPT, WF_DIFF_ATTRS};
 		for (size_t k = 0; k < sizeof fields / sizeof *fields; k++)
 			if (pd->what & fields[k])
@@ -122,7 +123,7 @@ static int build(ed_conflicts *cf)
 			for (int32_t y = pd->y0; y < pd->y1; y++)
 				for (int32_t x = pd->x0; x < pd->x1; x++) {
 					if (same(wf_tile_glyph(a, p, x, y),
-					                    wf_tile_glyph(b, q, x, y)))
+					         wf_tile_glyph(b, q, x, y)))
 						continue;
 					cf_item *c = add(cf, K_TILE, 0, name, NULL);
 					if (c)
@@ -131,7 +132,8 @@ static int build(ed_conflicts *cf)
 		for (int e = 0; pd->what & WF_DIFF_ENTITIES && e < pd->nentities; e++) {
 			const wf_change *ch = &pd->entities[e];
 			add(cf, K_ENTITY, 0, name,
-			    ch->a >= 0 ? p->entities[ch->a].name : q->entities[ch->b].name);
+			    ch->a >= 0 ? p->entities[ch->a].name
+			               : q->entities[ch->b].name);
 		}
 	}
 	wf_diff_free(&d);
@@ -209,7 +211,8 @@ static void value(const wf_world *w, const cf_item *c, char *buf, size_t n)
 		int g = wf_find_glyph(w, c->name);
 		if (g >= 0) {
 			const wf_glyph *e = &w->palette[g];
-			snprintf(buf, n, "%s %d %s", nz(e->name), e->solid, nz(e->script));
+			snprintf(buf, n, "%s %d %s", nz(e->name), e->solid,
+			         nz(e->script));
 			put_attrs(buf, n, e->attrs, e->nattrs);
 		}
 		return;
@@ -290,10 +293,14 @@ static void describe(const ed_ui *u, const cf_item *c, char *buf, size_t n)
 	static const struct {
 		unsigned bit;
 		const char *word;
-	} hw[] = {{WF_DIFFW_NAME, "name"},         {WF_DIFFW_FORMAT, "format"},
-	          {WF_DIFFW_SEED, "seed"},         {WF_DIFFW_SIZE, "size"},
-	          {WF_DIFFW_PARCEL_SIZE, "parcel-size"}, {WF_DIFFW_BUDGET, "budget"},
-	          {WF_DIFFW_EVENTS, "events"},     {WF_DIFFW_ATTRS, "attributes"}},
+	} hw[] = {{WF_DIFFW_NAME, "name"},
+	          {WF_DIFFW_FORMAT, "format"},
+	          {WF_DIFFW_SEED, "seed"},
+	          {WF_DIFFW_SIZE, "size"},
+	          {WF_DIFFW_PARCEL_SIZE, "parcel-size"},
+	          {WF_DIFFW_BUDGET, "budget"},
+	          {WF_DIFFW_EVENTS, "events"},
+	          {WF_DIFFW_ATTRS, "attributes"}},
 	  pw[] = {{WF_DIFF_MOVED, "place"},   {WF_DIFF_RESIZED, "size"},
 	          {WF_DIFF_OWNER, "owner"},   {WF_DIFF_ZONE, "zone"},
 	          {WF_DIFF_SCRIPT, "script"}, {WF_DIFF_ATTRS, "attributes"}};
@@ -400,9 +407,8 @@ int ed_conflict_load(ed_ui *u, wf_world **out, char *err, size_t errlen)
 	}
 	char *data = NULL;
 	size_t len = 0;
-	if (!marked ||
-	    wf_world_read(u->dir, "world.acre", WF_MAX_WORLD_BYTES, &data, &len) !=
-	        WF_READ_OK) {
+	if (!marked || wf_world_read(u->dir, "world.acre", WF_MAX_WORLD_BYTES, &data,
+	                             &len) != WF_READ_OK) {
 		free(data);
 		return 0; /* read the ordinary way, which says what is wrong */
 	}
@@ -492,8 +498,7 @@ void ed_conflict_saved(ed_ui *u)
 	if (!u->cf)
 		return;
 	ed_conflict_free(u);
-	ed_set_msg(u, false,
-	           "wrote world.acre: the merge is resolved%s",
+	ed_set_msg(u, false, "wrote world.acre: the merge is resolved%s",
 	           u->merging ? "; c commits it with both parents" : "");
 }
 
@@ -567,7 +572,8 @@ static int take_entity(ed_ui *u, const wf_world *s, const cf_item *c)
 	const wf_entity *se = entity_of(parcel_of(s, c->parcel, NULL), c->name, NULL);
 	if (!wp) {
 		snprintf(u->m.err, sizeof u->m.err,
-		         "parcel %s is not in the world: take the parcel first", c->parcel);
+		         "parcel %s is not in the world: take the parcel first",
+		         c->parcel);
 		return -1;
 	}
 	entity_of(wp, c->name, &ei);
@@ -838,7 +844,8 @@ static void take_many(ed_ui *u, const char *args, bool theirs)
 	}
 	bool all = strcmp(args, "all") == 0;
 	if (!all && strcmp(args, "parcel") != 0) {
-		ed_set_msg(u, true, "usage: :%s [parcel|all]", theirs ? "theirs" : "ours");
+		ed_set_msg(u, true, "usage: :%s [parcel|all]",
+		           theirs ? "theirs" : "ours");
 		return;
 	}
 	int pi = ed_parcel_here(&u->m);
@@ -868,7 +875,8 @@ static void take_many(ed_ui *u, const char *args, bool theirs)
 			for (int i = 0; i < cf->n; i++) {
 				cf_item *c = &cf->v[i];
 				if (state(u, c) != S_LEFT ||
-				    (!all && (!c->parcel || strcmp(c->parcel, name) != 0)))
+				    (!all &&
+				     (!c->parcel || strcmp(c->parcel, name) != 0)))
 					continue;
 				if (take(u, c, theirs) != 0) {
 					if (!failed++)
@@ -886,8 +894,8 @@ static void take_many(ed_ui *u, const char *args, bool theirs)
 		           why, left);
 	else
 		ed_set_msg(u, false, "%s for %d conflict%s; %d left",
-		           theirs ? "took theirs" : "kept ours", done, done == 1 ? "" : "s",
-		           left);
+		           theirs ? "took theirs" : "kept ours", done,
+		           done == 1 ? "" : "s", left);
 }
 
 void ed_conflict_cmd_ours(ed_ui *u, const char *args)
@@ -977,10 +985,12 @@ void ed_conflict_draw(ed_ui *u)
 		    ox + wf_parcel_tw(s, p) < m->vx || oy + wf_parcel_th(s, p) < m->vy)
 			continue;
 		for (int e = 0; e < p->nentities; e++) {
-			int32_t x = ox + p->entities[e].x - m->vx, y = oy + p->entities[e].y - m->vy;
+			int32_t x = ox + p->entities[e].x - m->vx,
+			        y = oy + p->entities[e].y - m->vy;
 			if (x >= 0 && y >= 0 && x < m->vw && y < m->vh)
 				put_cell(u, y, u->pane_x + x * u->cellw,
-				         p->entities[e].glyph ? p->entities[e].glyph : "@",
+				         p->entities[e].glyph ? p->entities[e].glyph
+				                              : "@",
 				         A_BOLD);
 		}
 	}
@@ -1022,8 +1032,8 @@ int ed_conflict_panel(ed_ui *u, int y)
 		case K_TILE:
 			value(cf->ours, c, vo, sizeof vo);
 			value(cf->theirs, c, vt, sizeof vt);
-			snprintf(line, sizeof line, "%s (%d,%d) %s|%s", c->parcel, c->x, c->y,
-			         vo, vt);
+			snprintf(line, sizeof line, "%s (%d,%d) %s|%s", c->parcel, c->x,
+			         c->y, vo, vt);
 			break;
 		default:
 			describe(u, c, line, sizeof line);

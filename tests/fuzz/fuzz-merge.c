@@ -64,13 +64,15 @@ static void check_conflicted(const wf_buf *out)
 	wf_diags_free(&d);
 	wf_buf ours = {0}, theirs = {0};
 	uint32_t bad = 0;
-	if (wf_conflict_split(out->data, out->len, &ours, NULL, &theirs, NULL, &bad) == 0) {
+	if (wf_conflict_split(out->data, out->len, &ours, NULL, &theirs, NULL, &bad) ==
+	    0) {
 		if (bad)
 			fail("markers out of order", out);
 		wf_world *a = parse_clean(ours.data, ours.len);
 		wf_world *b = parse_clean(theirs.data, theirs.len);
 		if (!a || !b)
-			fail(!a ? "ours' side does not parse" : "theirs' side does not parse",
+			fail(!a ? "ours' side does not parse"
+			        : "theirs' side does not parse",
 			     out);
 		wf_world_free(a);
 		wf_world_free(b);
