@@ -550,7 +550,8 @@ static void test_parcel_set(void)
 	c.name = wf_strdup(side, "c");
 	c.px = 2;
 	c.py = 2;
-	CHECK(ed_parcel_set(&m, -1, &c, "take") == 0, "a parcel is added from another world");
+	CHECK(ed_parcel_set(&m, -1, &c, "take") == 0,
+	      "a parcel is added from another world");
 	wf_world_free(side);
 	CHECK_STR(m.w->parcels[0].owner, "ann", "its owner came along");
 	CHECK(m.w->parcels[0].tiles[1] == 2 && m.w->parcels[0].entities[0].x == 1,
