@@ -25,6 +25,7 @@
 
 #include <curses.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -376,16 +377,29 @@ static bool place(const ed_ui *u, const cf_item *c, int32_t *tx, int32_t *ty)
 
 /* ---- Opening and closing ---------------------------------------------------- */
 
-static wf_world *parse_side(const wf_buf *b)
+/* One side parsed (and, for ours, copied as the world to edit), on a
+ * thread of its own: the two sides of a big world parse at once. */
+typedef struct side_job {
+	const wf_buf *text;
+	wf_world *w, *copy;
+	bool want_copy;
+} side_job;
+
+static void *parse_side(void *arg)
 {
+	side_job *j = arg;
 	wf_diags d = {.max = 1};
-	wf_world *w = wf_parse(b->data, b->len, "world.acre", &d);
-	if (w && d.errors) {
-		wf_world_free(w);
-		w = NULL;
+	j->w = wf_parse(j->text->data, j->text->len, "world.acre", &d);
+	if (j->w && d.errors) {
+		wf_world_free(j->w);
+		j->w = NULL;
 	}
 	wf_diags_free(&d);
-	return w;
+	if (j->w)
+		wf_world_index(j->w);
+	if (j->w && j->want_copy)
+		j->copy = wf_world_clone(j->w);
+	return NULL;
 }
 
 int ed_conflict_load(ed_ui *u, wf_world **out, char *err, size_t errlen)
@@ -416,24 +430,34 @@ int ed_conflict_load(ed_ui *u, wf_world **out, char *err, size_t errlen)
 	uint32_t bad = 0;
 	ed_conflicts *cf = calloc(1, sizeof *cf);
 	int rc = 0;
-	if (cf && wf_conflict_split(data, len, &a, NULL, &b, NULL, &bad) == 0 && !bad &&
-	    (cf->ours = parse_side(&a)) && (cf->theirs = parse_side(&b))) {
-		/* Sides that do not parse are not resolved here: the ordinary
-		 * read names the errors of the file. */
-		wf_world *w = wf_world_clone(cf->ours);
+	side_job ja = {.text = &a, .want_copy = true}, jb = {.text = &b};
+	if (cf && wf_conflict_split(data, len, &a, NULL, &b, NULL, &bad) == 0 && !bad) {
+		pthread_t t;
+		bool threaded = pthread_create(&t, NULL, parse_side, &jb) == 0;
+		parse_side(&ja);
+		if (threaded)
+			pthread_join(t, NULL);
+		else
+			parse_side(&jb);
+		cf->ours = ja.w;
+		cf->theirs = jb.w;
+	}
+	/* Sides that do not parse are not resolved here: the ordinary read
+	 * names the errors of the file. */
+	if (cf && cf->ours && cf->theirs) {
 		cf->cur = -1;
-		if (!w || build(cf) != 0) {
-			wf_world_free(w);
+		if (!ja.copy || build(cf) != 0) {
+			wf_world_free(ja.copy);
 			snprintf(err, errlen, "out of memory");
 			rc = -1;
 		} else {
-			wf_world_index(cf->theirs);
-			wf_world_index(cf->ours);
-			*out = w;
+			*out = ja.copy;
 			u->cf = cf;
 			cf = NULL;
 			rc = 1;
 		}
+	} else {
+		wf_world_free(ja.copy);
 	}
 	if (cf) {
 		wf_world_free(cf->ours);
