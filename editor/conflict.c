@@ -1018,10 +1018,12 @@ void ed_conflict_draw(ed_ui *u)
 				         A_BOLD);
 		}
 	}
-	/* Conflicts left, reversed on both panes; settled ones underlined. */
+	/* Tiles and entities in conflict: reversed on both panes while left,
+	 * underlined once settled. */
 	for (int i = 0; i < cf->n; i++) {
 		int32_t tx, ty;
-		if (cf->v[i].kind != K_TILE || !place(u, &cf->v[i], &tx, &ty))
+		if ((cf->v[i].kind != K_TILE && cf->v[i].kind != K_ENTITY) ||
+		    !place(u, &cf->v[i], &tx, &ty))
 			continue;
 		int32_t x = tx - m->vx, y = ty - m->vy;
 		if (x < 0 || y < 0 || x >= m->vw || y >= m->vh)
