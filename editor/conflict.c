@@ -788,8 +788,8 @@ void ed_conflict_prev(ed_ui *u)
 }
 
 /* The conflict a pick is about: the one ]c or [c went to while the cursor
- * stays there; else a tile's under the cursor, else one of the parcel's
- * under it, else the last one gone to. */
+ * stays there; else a tile's or entity's under the cursor, else one left
+ * of the parcel under it, else the last one gone to. */
 static int target(ed_ui *u)
 {
 	ed_conflicts *cf = u->cf;
@@ -800,7 +800,8 @@ static int target(ed_ui *u)
 		int32_t tx, ty;
 		if (!place(u, &cf->v[i], &tx, &ty))
 			continue;
-		if (cf->v[i].kind == K_TILE && tx == u->m.cx && ty == u->m.cy)
+		if ((cf->v[i].kind == K_TILE || cf->v[i].kind == K_ENTITY) && tx == u->m.cx &&
+		    ty == u->m.cy)
 			return i;
 		int pi = ed_parcel_here(&u->m);
 		if (best < 0 && cf->v[i].kind != K_TILE && pi >= 0 &&
