@@ -800,8 +800,8 @@ static int target(ed_ui *u)
 		int32_t tx, ty;
 		if (!place(u, &cf->v[i], &tx, &ty))
 			continue;
-		if ((cf->v[i].kind == K_TILE || cf->v[i].kind == K_ENTITY) && tx == u->m.cx &&
-		    ty == u->m.cy)
+		if ((cf->v[i].kind == K_TILE || cf->v[i].kind == K_ENTITY) &&
+		    tx == u->m.cx && ty == u->m.cy)
 			return i;
 		int pi = ed_parcel_here(&u->m);
 		if (best < 0 && cf->v[i].kind != K_TILE && pi >= 0 &&
