@@ -76,6 +76,15 @@ test_expect 'c in the editor commits the resolved merge with git'"'"'s message' 
 	grep -q "^    ##\.\.\.\.\.\.\.\.\.\.\.\.\.#$" world.acre && acre check --ticks 1 . >/dev/null
 '
 
+test_expect ':theirs parcel takes the parcel under the cursor whole; u brings its conflicts back' '
+	conflict && ed_start w && wait_for "1 CONFLICT" &&
+	keys : g o t o Space h e l l o Enter && wait_for " w  16,8 (1,1)  hello" &&
+	keys : t h e i r s Space p a r c e l Enter && wait_for "took theirs for 1 conflict; 0 left" &&
+	keys u && wait_for "1 CONFLICT" && keys C-r && wait_for "0 CONFLICTS" &&
+	keys : w q Enter && wait_for "EDIT-EXIT 0" && ed_stop &&
+	grep -q "^    #+\.\.\.\.\.\.\.\.\.\.\.\.\.#$" w/world.acre
+'
+
 test_expect 'parcels on the same land: :theirs all swaps them, :ours all keeps ours' '
 	conflict land && cp -R w w2 && ed_start w && wait_for "3 CONFLICTS" &&
 	screen | grep -qF "parcel b: only ours has it" &&
