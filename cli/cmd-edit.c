@@ -115,7 +115,10 @@ const struct cmd_entry cmd_edit_entry = {
             "zone and script, watch the world's problems live, play the scripts, save\n"
             "and commit. Press ? inside for every key; acre-edit(1) lists them too.\n"
             "\n"
-            "A world that does not parse is not opened (acre check lists why).\n"
+            "A world that does not parse is not opened (acre check lists why),\n"
+            "except one with merge conflict markers: it opens side by side, ours\n"
+            "and theirs, to resolve each conflict (]c next, < ours, > theirs;\n"
+            "acre-edit(1), MERGE CONFLICTS).\n"
             "NO_COLOR (any value) turns colour off.\n",
     .run = cmd_edit,
     .opts = cmd_edit_opts,

@@ -325,6 +325,7 @@ static void draw_map(ed_ui *u)
 	    m->ax < m->vx + m->vw && m->ay < m->vy + m->vh)
 		mvchgat(m->ay - m->vy, (m->ax - m->vx) * u->cellw, u->cellw, A_REVERSE,
 		        pair(u, P_CURSOR), NULL);
+	ed_conflict_draw(u); /* the other side beside the map, when merging */
 	mvchgat(m->cy - m->vy, (m->cx - m->vx) * u->cellw, u->cellw, A_REVERSE | A_BOLD,
 	        pair(u, P_CURSOR), NULL);
 }
@@ -495,8 +496,13 @@ static void draw_panel(ed_ui *u)
 		mvaddch(r, u->panel_x - 1, ACS_VLINE);
 	int y = draw_props(u, 0);
 	y = draw_brush(u, y);
-	y = draw_minimap(u, y);
-	if (u->m.mode == ED_PLAY)
+	if (u->cf)
+		y = ed_conflict_panel(u, y);
+	else
+		y = draw_minimap(u, y);
+	if (u->cf && u->panel != PANEL_ERRORS)
+		; /* the conflicts take the panel's room */
+	else if (u->m.mode == ED_PLAY)
 		ed_play_panel(u, y, u->panel_x, u->map_rows - y, u->panel_w);
 	else if (u->panel == PANEL_ERRORS)
 		y = draw_errors(u, y);
@@ -530,8 +536,10 @@ static void draw_status(ed_ui *u)
 	if (m->mode == ED_SELECT)
 		n += snprintf(buf + n, sizeof buf - (size_t)n, "  %dx%d",
 		              abs(m->cx - m->ax) + 1, abs(m->cy - m->ay) + 1);
-	snprintf(buf + n, sizeof buf - (size_t)n, "  %s%s%s", ed_mode_name(m->mode),
-	         ed_dirty(m) ? "  [+]" : "", u->diags.errors ? "  !" : "");
+	char cf[64];
+	ed_conflict_status(u, cf, sizeof cf);
+	snprintf(buf + n, sizeof buf - (size_t)n, "  %s%s%s%s", ed_mode_name(m->mode),
+	         ed_dirty(m) ? "  [+]" : "", u->diags.errors ? "  !" : "", cf);
 	attr_set(A_REVERSE, pair(u, P_STATUS), NULL);
 	move(LINES - 2, 0);
 	clrtoeol();
@@ -597,6 +605,10 @@ static void layout(ed_ui *u)
 	u->panel_x = panel ? COLS - PANEL_W + 1 : COLS;
 	u->map_cols = panel ? COLS - PANEL_W : COLS;
 	u->map_rows = LINES - 2;
+	/* Merge conflicts: the map halves, the other side on the right. */
+	u->pane_x = u->cf ? u->map_cols / 2 + 1 : 0;
+	if (u->cf)
+		u->map_cols = u->map_cols / 2;
 	u->m.vw = u->map_cols / u->cellw;
 	u->m.vh = u->map_rows;
 	ed_follow(&u->m);

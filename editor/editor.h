@@ -127,6 +127,13 @@ int ed_set_owner(ed_model *m, int pi, const char *owner);
 int ed_set_zone(ed_model *m, int pi, const char *zone);
 int ed_set_script(ed_model *m, int pi, const char *script);
 int ed_parcel_rename(ed_model *m, int pi, const char *name);
+/* Make parcel pi a copy of q (pi -1: add q as a new parcel; q NULL:
+ * delete parcel pi) as one step named `what`: how one side of a merge
+ * conflict is taken whole. q's tiles are palette indices of this world;
+ * its strings are copied in (q may belong to another world). Refused
+ * when it would overlap another parcel, leave the world or take another
+ * parcel's name. */
+int ed_parcel_set(ed_model *m, int pi, const wf_parcel *q, const char *what);
 
 /* ---- Entities (positions relative to the parcel) ------------------------- */
 int ed_entity_create(ed_model *m, int pi, const char *name, int32_t x, int32_t y,

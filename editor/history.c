@@ -20,7 +20,12 @@ void ed_commit(ed_ui *u, const char *msg)
 		ed_set_msg(u, true, "unsaved changes: :w first, then commit");
 		return;
 	}
-	if (!msg || !*msg) {
+	if (u->cf) {
+		ed_set_msg(u, true, "resolve the merge conflicts and :w first, then commit");
+		return;
+	}
+	/* A merge without a message is described as git would (MERGE_MSG). */
+	if ((!msg || !*msg) && !u->merging) {
 		ed_set_msg(u, true, "a commit needs a message");
 		return;
 	}
@@ -37,8 +42,12 @@ void ed_commit(ed_ui *u, const char *msg)
 	else if (nothing)
 		ed_set_msg(u, false,
 		           "nothing to commit: the world is as in the last commit");
+	else if (u->merging)
+		ed_set_msg(u, false, "committed the merge %.7s (both parents)", hex);
 	else
 		ed_set_msg(u, false, "committed %.7s %s", hex, msg);
+	if (!nothing)
+		u->merging = store_merging(r);
 	store_repo_close(r);
 }
 

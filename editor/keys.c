@@ -790,6 +790,25 @@ static const keydef keys[] = {
      {'C'},
      M_NORMAL,
      k_history},
+    {{"]c [c",
+      "merge conflicts: the next, previous conflict left (]] and [[ the "
+      "problems)",
+      "Merge"},
+     {0},
+     0,
+     NULL},
+    {{"<", "merge conflicts: keep ours for the conflict under the cursor", "Merge"},
+     {'<'},
+     M_NORMAL,
+     ed_conflict_ours},
+    {{">", "merge conflicts: take theirs for the conflict under the cursor", "Merge"},
+     {'>'},
+     M_NORMAL,
+     ed_conflict_theirs},
+    {{"=", "merge conflicts: the right pane shows theirs or ours", "Merge"},
+     {'='},
+     M_NORMAL,
+     ed_conflict_pane},
     {{":", "command line (see the commands below)", "Commands"},
      {':'},
      M_NORMAL,
@@ -1167,6 +1186,18 @@ static const cmddef cmds[] = {
     {{":commit MESSAGE", "commit the saved world", "Commands"}, "commit", c_commit},
     {{":log", "history of the parcel under the cursor", "Commands"}, "log", c_log},
     {{":help", "this help", "Commands"}, "help", c_help},
+    {{":ours [parcel|all]",
+      "merge conflicts: keep ours for the one under the cursor, the parcel's "
+      "or all left",
+      "Commands"},
+     "ours",
+     ed_conflict_cmd_ours},
+    {{":theirs [parcel|all]",
+      "merge conflicts: take theirs for the one under the cursor, the parcel "
+      "whole or all left",
+      "Commands"},
+     "theirs",
+     ed_conflict_cmd_theirs},
 };
 #define NCMDS ((int)(sizeof cmds / sizeof *cmds))
 
@@ -1458,6 +1489,8 @@ void ed_key(ed_ui *u, int key, bool is_char)
 	}
 	u->msg[0] = 0;
 	u->msg_error = false;
+	if (!ed_loading(u) && u->m.mode == ED_NORMAL && ed_conflict_key(u, key))
+		return;
 	if (take_count(u, key))
 		return;
 	int count = u->count > 0 ? u->count : 1, mode = 1 << u->m.mode;

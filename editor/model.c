@@ -1509,3 +1509,81 @@ int ed_entity_at(ed_model *m, int32_t tx, int32_t ty, int *pip)
 		}
 	return -1;
 }
+
+/* ---- Whole parcels (taking one side of a merge conflict) ------------------ */
+
+static wf_note note_adopt(wf_world *w, wf_note n)
+{
+	return (wf_note){wf_strdup(w, n.lead), wf_strdup(w, n.trail)};
+}
+
+static void attrs_adopt(wf_world *w, wf_attr *a, int n)
+{
+	for (int i = 0; a && i < n; i++) {
+		a[i].key = wf_strdup(w, a[i].key);
+		a[i].value = wf_strdup(w, a[i].value);
+		a[i].note = note_adopt(w, a[i].note);
+	}
+}
+
+/* A deep copy of q whose strings live in w's arena: q may come from
+ * another world, which may be freed before w and its undo history. */
+static int parcel_adopt(wf_world *w, const wf_parcel *q, wf_parcel *out)
+{
+	if (parcel_dup(w, q, out))
+		return -1;
+	out->name = wf_strdup(w, q->name);
+	out->owner = wf_strdup(w, q->owner);
+	out->zone = wf_strdup(w, q->zone);
+	out->zone_index = q->zone ? wf_find_zone(w, q->zone) : -1;
+	out->script = wf_strdup(w, q->script);
+	attrs_adopt(w, out->attrs, out->nattrs);
+	for (int s = 0; s < WF_PS_NSLOTS; s++)
+		out->notes[s] = note_adopt(w, q->notes[s]);
+	for (int i = 0; i < out->nentities; i++) {
+		wf_entity *e = &out->entities[i];
+		e->name = wf_strdup(w, e->name);
+		e->glyph = wf_strdup(w, e->glyph);
+		e->script = wf_strdup(w, e->script);
+		e->note = note_adopt(w, e->note);
+		attrs_adopt(w, e->attrs, e->nattrs);
+	}
+	if (!out->name) {
+		parcel_release(out);
+		return -1;
+	}
+	return 0;
+}
+
+int ed_parcel_set(ed_model *m, int pi, const wf_parcel *q, const char *what)
+{
+	if (!q)
+		return ed_parcel_delete(m, pi);
+	if (pi >= 0 && check_parcel(m, pi))
+		return -1;
+	int other = wf_find_parcel(m->w, q->name);
+	if (other >= 0 && other != pi)
+		return fail(m, "a parcel named '%s' already exists", q->name);
+	if (check_place(m, pi, q->px, q->py, q->pw, q->ph))
+		return -1;
+	wf_parcel np;
+	if ((pi < 0 && parcels_reserve(m->w)) || parcel_adopt(m->w, q, &np))
+		return fail(m, "out of memory");
+	ed_step *s = step_begin(m, what);
+	ed_change *c = s && pi < 0 ? step_add(s, CH_INSERT, m->w->nparcels) : NULL;
+	if (!s || (pi < 0 && !c) || (pi >= 0 && save_parcel(m, s, pi))) {
+		parcel_release(&np);
+		if (s)
+			step_commit(m, s);
+		return fail(m, "out of memory");
+	}
+	if (pi < 0) {
+		parcel_insert(m->w, m->w->nparcels, &np);
+	} else {
+		parcel_release(&m->w->parcels[pi]);
+		m->w->parcels[pi] = np;
+	}
+	step_commit(m, s);
+	wf_world_index(m->w);
+	return 0;
+}

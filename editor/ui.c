@@ -244,6 +244,7 @@ static void saved(ed_ui *u, double ms)
 		           u->diags.errors, u->diags.errors == 1 ? "" : "s");
 	else
 		ed_set_msg(u, false, "wrote world.acre");
+	ed_conflict_saved(u);
 }
 
 int ed_save(ed_ui *u, bool force)
@@ -252,6 +253,8 @@ int ed_save(ed_ui *u, bool force)
 		ed_set_msg(u, true, "already saving world.acre");
 		return -1;
 	}
+	if (u->cf && ed_conflict_blocks_save(u))
+		return -1;
 	if (!force && file_changed(u)) {
 		ed_set_msg(u, true,
 		           "world.acre changed on disk since it was read: "
@@ -382,7 +385,13 @@ static wf_world *load_world(ed_ui *u, const char *file, ed_loader **job, char *e
 		return NULL;
 	}
 	const char *p = file ? file : path;
-	wf_world *w =
+	wf_world *w = NULL;
+	int cf = file ? 0 : ed_conflict_load(u, &w, err, errlen);
+	if (cf != 0) { /* merge conflicts, read side by side (conflict.c) */
+		free(path);
+		return w;
+	}
+	w =
 	    job ? ed_load_preview(p, p, &u->keep, job, &d) : ed_load(p, p, &u->keep, &d);
 	free(path);
 	if (d.errors > 0 || !w) {
@@ -686,6 +695,7 @@ static void ui_free(ed_ui *u)
 		u->loading = NULL;
 	}
 	ed_play_stop(u);
+	ed_conflict_free(u);
 	ed_model_free(&u->m);
 	wf_world_free(u->keep);
 	wf_diags_free(&u->diags);
@@ -792,6 +802,7 @@ int ed_run(const ed_options *o, ed_stats *st, char *err, size_t errlen)
 	} else {
 		u->recover_gen = u->m.generation;
 	}
+	ed_conflict_opened(u);
 	if (u->loading)
 		ed_set_msg(u, false, "reading the rest of the world...");
 	if (live)

@@ -38,6 +38,7 @@ typedef struct ed_form {
 typedef struct ed_play ed_play;
 typedef struct ed_loader ed_loader; /* load.c: a world being read */
 typedef struct ed_saver ed_saver;   /* ui.c: a world being saved */
+typedef struct ed_conflicts ed_conflicts; /* conflict.c: a merge being resolved */
 
 struct ed_ui {
 	ed_model m;
@@ -94,6 +95,9 @@ struct ed_ui {
 	int nbudget;
 	double *budget_mem; /* per parcel share of the memory budget, or NULL */
 	int nbudget_mem;
+	ed_conflicts *cf; /* the merge conflicts being resolved, or NULL */
+	bool merging;     /* a git merge is in progress (MERGE_HEAD) */
+	int pane_x;       /* column of the second map pane, 0 when none */
 	/* --stats */
 	double *key_ms;
 	int nkeys, capkeys;
@@ -150,6 +154,27 @@ void ed_play_panel(ed_ui *u, int y, int x, int h, int w);
 /* Live tiles and entities of parcel pi while playing, else NULL / -1. */
 const uint8_t *ed_play_tiles(ed_ui *u, int pi);
 int ed_play_entities(ed_ui *u, int pi, const api_entity **out);
+
+/* conflict.c: world.acre with merge conflict markers, resolved side by
+ * side. ed_conflict_load: 1 when it read such a world into *w (and set
+ * u->cf), 0 when the world is to be read the ordinary way, -1 (err). */
+int ed_conflict_load(ed_ui *u, wf_world **w, char *err, size_t errlen);
+void ed_conflict_opened(ed_ui *u); /* the first message */
+void ed_conflict_free(ed_ui *u);
+int ed_conflict_left(const ed_ui *u);
+bool ed_conflict_blocks_save(ed_ui *u); /* conflicts left: says so */
+void ed_conflict_saved(ed_ui *u);       /* written: the merge is resolved */
+bool ed_conflict_key(ed_ui *u, int key); /* ]c [c */
+void ed_conflict_next(ed_ui *u);
+void ed_conflict_prev(ed_ui *u);
+void ed_conflict_ours(ed_ui *u);
+void ed_conflict_theirs(ed_ui *u);
+void ed_conflict_pane(ed_ui *u);
+void ed_conflict_cmd_ours(ed_ui *u, const char *args);
+void ed_conflict_cmd_theirs(ed_ui *u, const char *args);
+void ed_conflict_draw(ed_ui *u);
+int ed_conflict_panel(ed_ui *u, int y);
+void ed_conflict_status(ed_ui *u, char *buf, size_t n);
 
 /* history.c */
 void ed_commit(ed_ui *u, const char *msg);

@@ -19,6 +19,7 @@
  * theirs and names every conflict per parcel and tile. */
 #include "worldfmt/internal.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -98,6 +99,48 @@ static bool str_take(merger *M, const char **r, const char *a, const char *o,
 static bool i64_take(merger *M, int64_t a, int64_t o, int64_t b)
 {
 	return take_theirs(M, three(a == o, b == o, a == b));
+}
+
+/* ---- Arrays of named things (zones, entities, parcels, the palette) ----- */
+
+/* A name index over the n structs of `size` bytes at v, whose first field
+ * is the name, with room for `cap` entries; false (and M->oom) when out of
+ * memory. */
+static bool names_of(merger *M, wf_names *t, const void *v, size_t size, int n, int cap)
+{
+	if (!wf_names_init(t, v, size, cap)) {
+		M->oom = true;
+		return false;
+	}
+	for (int i = 0; i < n; i++)
+		wf_names_put(t, i);
+	return true;
+}
+
+/* Drop the structs marked in gone[] from the n of `size` bytes at v,
+ * keeping the order of the rest, and free each dropped one's attribute
+ * array (the wf_attr pointer at offset attrs_at). renum, when not NULL,
+ * gets each kept struct's new index. Returns how many are left. */
+static int drop_marked(void *v, int n, size_t size, size_t attrs_at, const bool *gone,
+                       int *renum)
+{
+	char *base = v;
+	int k = 0;
+	for (int i = 0; i < n; i++) {
+		char *e = base + (size_t)i * size;
+		if (gone[i]) {
+			wf_attr *attrs;
+			memcpy(&attrs, e + attrs_at, sizeof attrs);
+			free(attrs);
+			continue;
+		}
+		if (renum)
+			renum[i] = k;
+		if (k != i)
+			memcpy(base + (size_t)k * size, e, size);
+		k++;
+	}
+	return k;
 }
 
 /* ---- Attributes, by key ------------------------------------------------- */
@@ -337,17 +380,6 @@ static bool zone_same(const wf_zone *x, const wf_zone *y)
 	       wf_attrs_eq(x->attrs, x->nattrs, y->attrs, y->nattrs);
 }
 
-static bool zone_names(merger *M, wf_names *t, const wf_zone *v, int n, int cap)
-{
-	if (!wf_names_init(t, v, sizeof *v, cap)) {
-		M->oom = true;
-		return false;
-	}
-	for (int i = 0; i < n; i++)
-		wf_names_put(t, i);
-	return true;
-}
-
 /* Zones by name, with hashed lookups (a hostile file may hold many). */
 static void merge_zones(merger *M)
 {
@@ -361,9 +393,9 @@ static void merge_zones(merger *M)
 		M->oom = true;
 		goto out;
 	}
-	if (!zone_names(M, &nr, r->zones, r->nzones, need) ||
-	    !zone_names(M, &no, o->zones, o->nzones, o->nzones) ||
-	    !zone_names(M, &nb, b->zones, b->nzones, b->nzones))
+	if (!names_of(M, &nr, r->zones, sizeof *r->zones, r->nzones, need) ||
+	    !names_of(M, &no, o->zones, sizeof *o->zones, o->nzones, o->nzones) ||
+	    !names_of(M, &nb, b->zones, sizeof *b->zones, b->nzones, b->nzones))
 		goto out;
 	for (int j = 0; j < b->nzones && !M->oom; j++) {
 		const wf_zone *bz = &b->zones[j];
@@ -402,14 +434,8 @@ static void merge_zones(merger *M)
 		                                                          : CONFLICT))
 			gone[ir] = true;
 	}
-	int k = 0;
-	for (int i = 0; i < r->nzones; i++) {
-		if (gone[i])
-			free(r->zones[i].attrs);
-		else
-			r->zones[k++] = r->zones[i];
-	}
-	r->nzones = k;
+	r->nzones = drop_marked(r->zones, r->nzones, sizeof *r->zones,
+	                        offsetof(wf_zone, attrs), gone, NULL);
 out:
 	free(gone);
 	wf_names_free(&nr);
@@ -545,19 +571,6 @@ static void entity_merge(merger *M, wf_entity *re, const wf_entity *oe,
 	merge_note(M, &re->note, &re->note, &oe->note, &be->note);
 }
 
-/* Names of an entity array, hashed: a hostile file may hold
- * WF_MAX_ENTITIES in one parcel, so no lookup may be linear. */
-static bool entity_names(merger *M, wf_names *t, const wf_entity *v, int n, int cap)
-{
-	if (!wf_names_init(t, v, sizeof *v, cap)) {
-		M->oom = true;
-		return false;
-	}
-	for (int i = 0; i < n; i++)
-		wf_names_put(t, i);
-	return true;
-}
-
 static void merge_entities(merger *M, wf_parcel *rp, const wf_parcel *op,
                            const wf_parcel *bp)
 {
@@ -571,9 +584,13 @@ static void merge_entities(merger *M, wf_parcel *rp, const wf_parcel *op,
 		M->oom = true;
 		goto out;
 	}
-	if (!entity_names(M, &nr, rp->entities, rp->nentities, need) ||
-	    !entity_names(M, &no, op->entities, op->nentities, op->nentities) ||
-	    !entity_names(M, &nb, bp->entities, bp->nentities, bp->nentities))
+	/* Hashed: a hostile file may hold WF_MAX_ENTITIES in one parcel, so
+	 * no lookup may be linear. */
+	if (!names_of(M, &nr, rp->entities, sizeof *rp->entities, rp->nentities, need) ||
+	    !names_of(M, &no, op->entities, sizeof *op->entities, op->nentities,
+	              op->nentities) ||
+	    !names_of(M, &nb, bp->entities, sizeof *bp->entities, bp->nentities,
+	              bp->nentities))
 		goto out;
 	for (int j = 0; j < bp->nentities && !M->oom; j++) {
 		const wf_entity *be = &bp->entities[j];
@@ -607,14 +624,8 @@ static void merge_entities(merger *M, wf_parcel *rp, const wf_parcel *op,
 		                                                      : CONFLICT))
 			gone[ir] = true;
 	}
-	int k = 0;
-	for (int i = 0; i < rp->nentities; i++) {
-		if (gone[i])
-			free(rp->entities[i].attrs);
-		else
-			rp->entities[k++] = rp->entities[i];
-	}
-	rp->nentities = k;
+	rp->nentities = drop_marked(rp->entities, rp->nentities, sizeof *rp->entities,
+	                            offsetof(wf_entity, attrs), gone, NULL);
 out:
 	free(gone);
 	wf_names_free(&nr);
@@ -759,13 +770,13 @@ static void merge_parcels(merger *M)
 	 * those before any), chained through next[]. */
 	int *next = malloc((size_t)(b->nparcels + 1) * sizeof *next);
 	int *head = malloc((size_t)(r->nparcels + 1) * sizeof *head);
-	if (!next || !head ||
-	    !wf_names_init(&na, M->a->parcels, sizeof(wf_parcel), M->a->nparcels)) {
+	if (!next || !head) {
 		M->oom = true;
 		goto out;
 	}
-	for (int i = 0; i < M->a->nparcels; i++)
-		wf_names_put(&na, i);
+	if (!names_of(M, &na, M->a->parcels, sizeof(wf_parcel), M->a->nparcels,
+	              M->a->nparcels))
+		goto out;
 	for (int i = 0; i <= r->nparcels; i++)
 		head[i] = -1;
 	/* Anchor each addition of theirs on the nearest earlier parcel of theirs
@@ -865,12 +876,9 @@ static void settle_land(merger *M)
 {
 	wf_world *r = M->r;
 	wf_names na = {0};
-	if (!wf_names_init(&na, M->a->parcels, sizeof(wf_parcel), M->a->nparcels)) {
-		M->oom = true;
+	if (!names_of(M, &na, M->a->parcels, sizeof(wf_parcel), M->a->nparcels,
+	              M->a->nparcels))
 		return;
-	}
-	for (int i = 0; i < M->a->nparcels; i++)
-		wf_names_put(&na, i);
 	const wf_world *pw = M->theirs ? M->b : M->a;
 	const wf_names *pn = M->theirs ? &M->nb : &na;
 	const int *pmap = M->theirs ? M->map_b : M->map_a;
@@ -938,16 +946,12 @@ static void prune_palette(merger *M)
 		for (size_t k = 0; k < n; k++)
 			used[p->tiles[k]] = true;
 	}
-	uint8_t renum[256];
-	int n = 0;
-	for (int i = 0; i < r->npalette; i++) {
-		if (M->drop[i] && !used[i]) {
-			free(r->palette[i].attrs);
-			continue;
-		}
-		renum[i] = (uint8_t)n;
-		r->palette[n++] = r->palette[i];
-	}
+	bool gone[256];
+	int renum[256];
+	for (int i = 0; i < r->npalette; i++)
+		gone[i] = M->drop[i] && !used[i];
+	int n = drop_marked(r->palette, r->npalette, sizeof *r->palette,
+	                    offsetof(wf_glyph, attrs), gone, renum);
 	if (n == r->npalette)
 		return;
 	r->npalette = n;
@@ -957,7 +961,7 @@ static void prune_palette(merger *M)
 			continue;
 		size_t cnt = (size_t)wf_parcel_tw(r, p) * (size_t)wf_parcel_th(r, p);
 		for (size_t k = 0; k < cnt; k++)
-			p->tiles[k] = renum[p->tiles[k]];
+			p->tiles[k] = (uint8_t)renum[p->tiles[k]];
 	}
 }
 
@@ -981,6 +985,34 @@ static void remap_ours(merger *M)
 	}
 }
 
+/* Are the names of the n structs of `size` bytes at v (the name first)
+ * distinct? Keys are names, so a side that repeats one (against the rules,
+ * yet it parses) cannot be merged key by key. */
+static bool distinct(const void *v, size_t size, int n, bool *oom)
+{
+	wf_names t = {0};
+	if (!wf_names_init(&t, v, size, n)) {
+		*oom = true;
+		return false;
+	}
+	bool ok = true;
+	for (int i = 0; i < n && ok; i++)
+		ok = wf_names_put(&t, i) == i;
+	wf_names_free(&t);
+	return ok;
+}
+
+static bool keys_distinct(const wf_world *w, bool *oom)
+{
+	bool ok = distinct(w->palette, sizeof *w->palette, w->npalette, oom) &&
+	          distinct(w->zones, sizeof *w->zones, w->nzones, oom) &&
+	          distinct(w->parcels, sizeof *w->parcels, w->nparcels, oom);
+	for (int i = 0; i < w->nparcels && ok; i++)
+		ok = distinct(w->parcels[i].entities, sizeof(wf_entity),
+		              w->parcels[i].nentities, oom);
+	return ok;
+}
+
 static wf_world *merge_run(const wf_world *o, const wf_world *a, const wf_world *b,
                            bool theirs, int *conflicts, bool *give_up)
 {
@@ -989,21 +1021,19 @@ static wf_world *merge_run(const wf_world *o, const wf_world *a, const wf_world 
 	M.r = wf_world_clone(a);
 	if (!M.r)
 		return NULL;
-	/* A change of parcel-size reshapes every parcel's tiles: it is not
-	 * merged key by key (the caller merges lines instead). */
-	if (a->parcel_w != b->parcel_w || a->parcel_h != b->parcel_h) {
-		*give_up = true;
+	/* A change of parcel-size reshapes every parcel's tiles, and a name
+	 * given twice leaves a key without one meaning: neither is merged key
+	 * by key (the caller merges lines instead). */
+	bool oom = false;
+	if (a->parcel_w != b->parcel_w || a->parcel_h != b->parcel_h ||
+	    !keys_distinct(o, &oom) || !keys_distinct(a, &oom) ||
+	    !keys_distinct(b, &oom)) {
+		*give_up = !oom;
 		wf_world_free(M.r);
 		return NULL;
 	}
-	if (!wf_names_init(&M.no, o->parcels, sizeof(wf_parcel), o->nparcels) ||
-	    !wf_names_init(&M.nb, b->parcels, sizeof(wf_parcel), b->nparcels)) {
-		M.oom = true;
-	} else {
-		for (int i = 0; i < o->nparcels; i++)
-			wf_names_put(&M.no, i);
-		for (int i = 0; i < b->nparcels; i++)
-			wf_names_put(&M.nb, i);
+	if (names_of(&M, &M.no, o->parcels, sizeof(wf_parcel), o->nparcels, o->nparcels) &&
+	    names_of(&M, &M.nb, b->parcels, sizeof(wf_parcel), b->nparcels, b->nparcels)) {
 		merge_header(&M);
 		merge_palette(&M);
 		remap_ours(&M);
@@ -1016,7 +1046,8 @@ static wf_world *merge_run(const wf_world *o, const wf_world *a, const wf_world 
 			prune_palette(&M);
 	}
 	wf_names zn = {0};
-	if (M.r && !zone_names(&M, &zn, M.r->zones, M.r->nzones, M.r->nzones))
+	if (M.r && !names_of(&M, &zn, M.r->zones, sizeof *M.r->zones, M.r->nzones,
+	                     M.r->nzones))
 		M.oom = true;
 	for (int i = 0; M.r && !M.oom && i < M.r->nparcels; i++)
 		M.r->parcels[i].zone_index =

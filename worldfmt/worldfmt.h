@@ -564,8 +564,10 @@ int wf_mark_script_users(const wf_world *w, const char *path, uint8_t *mark);
  * counts them. wf_parse recognises such a file and reports each conflict
  * ("merge conflict in parcel X, tile (x, y): ours '#', theirs '.'").
  * UNMERGEABLE: a change the model cannot merge key by key (a change of
- * parcel-size, which reshapes every parcel's tiles, or a palette past
- * WF_MAX_PALETTE); the caller falls back to a merge of lines. None of the
+ * parcel-size, which reshapes every parcel's tiles, a palette past
+ * WF_MAX_PALETTE, or a side naming two parcels, zones, glyphs or entities
+ * of one parcel alike, which the rules forbid but the parser reads); the
+ * caller falls back to a merge of lines. None of the
  * worlds is modified. */
 typedef enum {
 	WF_MERGE_CLEAN = 0,

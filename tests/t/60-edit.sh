@@ -3,61 +3,12 @@
 # types, capture-pane reads the screen. Every wait polls the screen for the
 # text it expects (with a time limit) rather than sleeping a fixed time.
 . "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../tmux.sh"
 
-if ! command -v tmux >/dev/null 2>&1; then
-	test_skip 'editor in tmux' 'tmux is not installed'
-	test_done
-	exit
-fi
-
-export LC_ALL=C.UTF-8
-# Each test runs in a subshell: the servers it starts are listed in a file,
-# so that a test failing half-way leaves no editor behind.
-trap 'for s in $(cat "$_scratch/socks" 2>/dev/null); do
-	tmux -L "$s" kill-server 2>/dev/null; done; rm -rf "$_scratch"' EXIT
-
-# ed_start DIR [ARGS…] — start the editor in a new tmux server of its own.
-ed_start() {
-	_k=$((${_k:-0} + 1))
-	SOCK=acre-ed-$$-$_n-$_k
-	echo "$SOCK" >>"$_scratch/socks"
-	tmux -L "$SOCK" -f /dev/null new-session -d -s ed -x "${COLS:-100}" -y "${ROWS:-30}" \
-		"env ${ED_ENV:-} $ACRE_BIN edit $*; rc=\$?; stty sane; printf '\\r\\nEDIT-EXIT %s\\n' \$rc; sleep 30"
-}
-screen() { tmux -L "$SOCK" capture-pane -p -t ed; }
-keys() { tmux -L "$SOCK" send-keys -t ed "$@"; }
-# wait_for TEXT — until the screen shows TEXT (10 s at most; 20 s sanitized).
-wait_for() {
-	_i=0 _max=${ACRE_SANITIZE:+200}
-	while [ $_i -lt "${_max:-100}" ]; do
-		screen | grep -qF -- "$1" && return 0
-		sleep 0.1
-		_i=$((_i + 1))
-	done
-	echo "# timed out waiting for: $1"
-	screen
-	return 1
-}
-# wait_gone TEXT — until the screen no longer shows TEXT.
-wait_gone() {
-	_i=0
-	while [ $_i -lt 100 ]; do
-		screen | grep -qF -- "$1" || return 0
-		sleep 0.1
-		_i=$((_i + 1))
-	done
-	echo "# still showing: $1"
-	screen
-	return 1
-}
-ed_stop() { tmux -L "$SOCK" kill-server 2>/dev/null || true; }
 starter() { cp -R "$SAMPLES/starter" w; }
 # rec — the recovery files in w (one per editor that left edits unsaved).
 rec() { ls w/.world.acre.*.acre-recover 2>/dev/null; }
-wait_rec() {
-	_i=0; while [ -z "$(rec)" ] && [ $_i -lt 100 ]; do sleep 0.1; _i=$((_i + 1)); done
-	test -n "$(rec)"
-}
+wait_rec() { poll 'test -n "$(rec)"'; }
 STATUS=' starter  0,0 (0,0)  square owner ada zone market  NORMAL'
 
 test_expect 'the man page lists exactly the keys of the key table' '

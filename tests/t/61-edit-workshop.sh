@@ -4,48 +4,8 @@
 # editor, leaving when the terminal is gone, search, play with a free cursor.
 # Every wait polls the screen for the text it expects; none sleeps blindly.
 . "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../tmux.sh"
 
-if ! command -v tmux >/dev/null 2>&1; then
-	test_skip 'editor in tmux' 'tmux is not installed'
-	test_done
-	exit
-fi
-
-export LC_ALL=C.UTF-8
-# Each test runs in a subshell: the servers it starts are listed in a file,
-# so that a test failing half-way leaves no editor behind.
-trap 'for s in $(cat "$_scratch/socks" 2>/dev/null); do
-	tmux -L "$s" kill-server 2>/dev/null; done; rm -rf "$_scratch"' EXIT
-
-# ed_start DIR [ARGS…] — the editor in a tmux server of its own; ED_PRE
-# runs before it (setsid: no hangup signal reaches it when tmux goes).
-ed_start() {
-	_k=$((${_k:-0} + 1))
-	SOCK=acre-ws-$$-$_n-$_k
-	echo "$SOCK" >>"$_scratch/socks"
-	tmux -L "$SOCK" -f /dev/null new-session -d -s ed -x "${COLS:-100}" -y "${ROWS:-30}" \
-		"env ${ED_ENV:-} ${ED_PRE:-} $ACRE_BIN edit $*; rc=\$?; stty sane; printf '\\r\\nEDIT-EXIT %s\\n' \$rc; sleep 30"
-}
-screen() { tmux -L "$SOCK" capture-pane -p -t ed; }
-keys() { tmux -L "$SOCK" send-keys -t ed "$@"; }
-# poll CMD — until CMD succeeds (10 s at most; 20 s sanitized).
-poll() {
-	_i=0 _max=${ACRE_SANITIZE:+200}
-	while [ $_i -lt "${_max:-100}" ]; do
-		eval "$1" && return 0
-		sleep 0.1
-		_i=$((_i + 1))
-	done
-	echo "# timed out waiting for: $1"
-	return 1
-}
-wait_for() { _want=$1; poll 'screen | grep -qF -- "$_want"' || { screen; return 1; }; }
-wait_gone() { _want=$1; poll '! screen | grep -qF -- "$_want"' || { screen; return 1; }; }
-ed_stop() { tmux -L "$SOCK" kill-server 2>/dev/null || true; }
-ed_pid() {
-	sh=$(tmux -L "$SOCK" display -p -t ed "#{pane_pid}") &&
-	ps -o pid= --ppid "$sh" | tr -d " "
-}
 starter() { cp -R "$SAMPLES/starter" w; }
 rec() { ls w/.world.acre.*.acre-recover 2>/dev/null; }
 STATUS=' starter  0,0 (0,0)  square owner ada zone market  NORMAL'

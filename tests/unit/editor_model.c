@@ -532,6 +532,51 @@ static void test_random_history(void)
 	ed_model_free(&m);
 }
 
+/* A parcel taken whole from another world (one side of a merge): its
+ * strings are copied in, so the other world may go; one step undoes it;
+ * a parcel on taken land or under a taken name is refused. */
+static void test_parcel_set(void)
+{
+	ed_model m;
+	ed_model_init(&m, small_world());
+	char *start = text_of(m.w);
+	wf_world *side = small_world();
+	wf_parcel *q = &side->parcels[0];
+	q->owner = wf_strdup(side, "ann");
+	q->tiles[1] = 2;
+	q->entities[0].x = 1;
+	CHECK(ed_parcel_set(&m, 0, q, "take") == 0, "a parcel is set from another world");
+	wf_parcel c = side->parcels[1];
+	c.name = wf_strdup(side, "c");
+	c.px = 2;
+	c.py = 2;
+	CHECK(ed_parcel_set(&m, -1, &c, "take") == 0,
+	      "a parcel is added from another world");
+	wf_world_free(side);
+	CHECK_STR(m.w->parcels[0].owner, "ann", "its owner came along");
+	CHECK(m.w->parcels[0].tiles[1] == 2 && m.w->parcels[0].entities[0].x == 1,
+	      "its tiles and entities came along");
+	CHECK(m.w->nparcels == 3 && wf_find_parcel(m.w, "c") == 2, "the new one is last");
+	wf_parcel d = m.w->parcels[2];
+	d.px = 0;
+	d.py = 1;
+	CHECK(ed_parcel_set(&m, 2, &d, "take") < 0 && strstr(m.err, "overlap parcel 'b'"),
+	      "taken land is refused: %s", m.err);
+	d = m.w->parcels[2];
+	d.name = "b";
+	CHECK(ed_parcel_set(&m, 2, &d, "take") < 0 && strstr(m.err, "already exists"),
+	      "a taken name is refused: %s", m.err);
+	CHECK(ed_parcel_set(&m, 1, NULL, "take") == 0 && m.w->nparcels == 2,
+	      "no parcel deletes it");
+	while (ed_undo(&m) == 0)
+		;
+	char *back = text_of(m.w);
+	CHECK(back && start && strcmp(back, start) == 0, "undo gives the start back");
+	free(start);
+	free(back);
+	ed_model_free(&m);
+}
+
 int main(void)
 {
 	test_random_history();
@@ -544,5 +589,6 @@ int main(void)
 	test_groups();
 	test_search();
 	test_palette_zones();
+	test_parcel_set();
 	return unit_done();
 }
