@@ -140,10 +140,13 @@ bool cli_parse_size(const struct cmd_entry *e, const char *what, const char *s,
  * under the token and the help line when there is one; then "... and N
  * more" when some were not recorded. Colour only on a terminal. */
 struct wf_diags;
+struct wf_source;
 void cli_print_diags(const struct wf_diags *d);
+/* The same, quoting source lines through `src`, which may already hold a
+ * text that is not (yet) on disk under its name (wf_source_set). */
+void cli_print_diags_in(const struct wf_diags *d, struct wf_source *src);
 /* The source line, caret and help of a diagnostic (wf_source_snippet) on
  * stderr; `src` keeps the file read across calls. */
-struct wf_source;
 void cli_print_snippet(struct wf_source *src, const char *file, uint32_t line,
                        uint32_t col, uint32_t end_col, const char *help, bool color);
 

@@ -88,8 +88,13 @@ static int fallback(struct side s[3], const char *shown, const char *why)
 static void print_conflicts(const wf_buf *out, const char *shown)
 {
 	wf_diags d = {0};
+	wf_source src = {0};
 	wf_world *w = wf_parse(out->data, out->len, shown, &d);
-	cli_print_diags(&d);
+	/* The marked result is not on disk under its name yet (and a file of
+	 * that name in the working directory is another text): quote it. */
+	wf_source_set(&src, shown, out->data, out->len);
+	cli_print_diags_in(&d, &src);
+	wf_source_free(&src);
 	wf_world_free(w);
 	wf_diags_free(&d);
 }

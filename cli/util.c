@@ -179,9 +179,15 @@ void cli_print_snippet(wf_source *src, const char *file, uint32_t line, uint32_t
 
 void cli_print_diags(const wf_diags *d)
 {
+	wf_source src = {0};
+	cli_print_diags_in(d, &src);
+	wf_source_free(&src);
+}
+
+void cli_print_diags_in(const wf_diags *d, wf_source *src)
+{
 	char line[1024];
 	bool color = cli_color(2);
-	wf_source src = {0};
 	fflush(stdout);
 	for (int i = 0; i < d->n; i++) {
 		const wf_diag *g = &d->v[i];
@@ -201,10 +207,9 @@ void cli_print_diags(const wf_diags *d)
 		} else {
 			fprintf(stderr, "%s\n", line);
 		}
-		cli_print_snippet(&src, g->file, g->line, g->col, g->end_col, g->help,
+		cli_print_snippet(src, g->file, g->line, g->col, g->end_col, g->help,
 		                  color);
 	}
-	wf_source_free(&src);
 	if (d->dropped)
 		fprintf(stderr, "... and %d more\n", d->dropped);
 }
