@@ -120,6 +120,24 @@ static void init_name(const char *dir, char *name, size_t len)
 		snprintf(name, len, "world");
 }
 
+/* Whether an executable `acre` is on PATH, where git looks for the merge
+ * driver it is configured to run. */
+static bool acre_on_path(void)
+{
+	const char *path = getenv("PATH");
+	char file[PATH_MAX];
+	while (path && *path) {
+		size_t n = strcspn(path, ":");
+		/* An empty entry is the current directory, as for the shell. */
+		if ((size_t)snprintf(file, sizeof file, "%.*s%sacre", (int)n, path,
+		                     n ? "/" : "") < sizeof file &&
+		    access(file, X_OK) == 0)
+			return true;
+		path += n + (path[n] == ':');
+	}
+	return false;
+}
+
 static int cmd_init(int argc, char **argv)
 {
 	char name[128], owner[128], hex[STORE_OID_HEX];
@@ -156,6 +174,10 @@ static int cmd_init(int argc, char **argv)
 		printf("made a repository of the world in %s (commit %.10s)\n", dir, hex);
 	else
 		printf("made world '%s' in %s (commit %.10s)\n", name, dir, hex);
+	if (!acre_on_path())
+		cli_warn("'acre' is not on PATH, so git cannot run its merge driver: "
+		         "a merge that changes world.acre on both sides conflicts until it is "
+		         "('make install', or add acre's directory to PATH)");
 	return CLI_OK;
 }
 
@@ -187,7 +209,8 @@ const struct cmd_entry cmd_init_entry = {
             "gets \"world.acre merge=acre\" and the repository's configuration\n"
             "merge.acre.driver. In a world repository that exists already (a\n"
             "clone: git does not clone configuration) 'acre init' sets up only\n"
-            "the driver.\n",
+            "the driver. git runs the driver as 'acre' found on PATH; init warns\n"
+            "when there is none.\n",
     .run = cmd_init,
     .opts = cmd_init_opts,
 };

@@ -16,6 +16,14 @@ test_expect 'init makes a canonical world with a sample parcel and one commit' '
 	git -C w fsck --strict 2>&1
 '
 
+test_expect 'init warns when git cannot find acre on PATH to run the merge driver' '
+	acre init w >/dev/null 2>err &&
+	echo "acre: warning: '"'"'acre'"'"' is not on PATH, so git cannot run its merge driver: a merge that changes world.acre on both sides conflicts until it is ('"'"'make install'"'"', or add acre'"'"'s directory to PATH)" >want &&
+	expect_same want err &&
+	mkdir bin && ln -s "$ACRE_BIN" bin/acre &&
+	PATH="$PWD/bin:$PATH" acre init v >/dev/null 2>err && test ! -s err
+'
+
 test_expect 'init in the current directory names the world after it' '
 	mkdir town && cd town && acre init >/dev/null &&
 	grep -q "^world \"town\"$" world.acre
