@@ -378,12 +378,6 @@ wf_pos wfx_span_pos(wf_pos a, wf_pos b)
 	return (wf_pos){a.line, a.col, b.end};
 }
 
-bool wfx_is(const tok *t, const char *word)
-{
-	size_t n = strlen(word);
-	return t->kind == T_WORD && t->n == n && memcmp(t->s, word, n) == 0;
-}
-
 /* ---- Comments -------------------------------------------------------------*/
 
 void wfx_push_lead(parser *P)

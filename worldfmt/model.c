@@ -625,17 +625,20 @@ bool wf_utf8_valid(const char *s, size_t n)
 	return true;
 }
 
+/* The bytes of a name: a table, as every name of a world is checked. */
+static const bool name_byte[256] = {
+    ['a' ... 'z'] = true, ['A' ... 'Z'] = true, ['0' ... '9'] = true,
+    ['_'] = true,         ['-'] = true,         ['.'] = true,
+};
+
 bool wf_name_ok(const char *s, size_t n)
 {
 	if (!s || n == 0 || n > WF_MAX_NAME || s[0] == '.' || s[0] == '-')
 		return false;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		      (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.'))
-			return false;
-	}
-	return true;
+	bool ok = true;
+	for (size_t i = 0; i < n; i++)
+		ok &= name_byte[(unsigned char)s[i]];
+	return ok;
 }
 
 int wf_glyph_ok(const char *s)

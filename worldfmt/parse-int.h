@@ -12,6 +12,8 @@
 
 #include "worldfmt/internal.h"
 
+#include <string.h>
+
 enum tok_kind { T_EOL, T_WORD, T_STRING, T_KV, T_BAD };
 
 typedef struct tok {
@@ -94,7 +96,13 @@ const char *wfx_describe(const tok *t, char *buf, size_t size);
 bool wfx_next_line(parser *P);
 tok wfx_lex(parser *P);
 wf_pos wfx_span_pos(wf_pos a, wf_pos b);
-bool wfx_is(const tok *t, const char *word);
+/* Inline, so that the keyword's length and comparison fold into
+ * constants: the parser asks this of every statement, several times. */
+static inline bool wfx_is(const tok *t, const char *word)
+{
+	size_t n = strlen(word);
+	return t->kind == T_WORD && t->n == n && memcmp(t->s, word, n) == 0;
+}
 void wfx_push_lead(parser *P);
 const char *wfx_take_lead(parser *P);
 const char *wfx_join_lead(parser *P, const char *prev);

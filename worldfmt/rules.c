@@ -16,6 +16,16 @@ typedef struct rules {
 	wf_diags *d;
 	int errors;
 	wf_names zones; /* zone name → index */
+	/* What the guarded reader said of each distinct file named (path and
+	 * cap): the Street names three scripts from 6,000 parcels, and each
+	 * probe is a few system calls. Open addressing, grown at half full. */
+	struct probe {
+		const char *path; /* NULL: empty slot */
+		size_t cap;
+		wf_read_status st;
+	} *probes;
+	uint32_t probes_mask; /* slots - 1, 0 before the first */
+	uint32_t nprobes;
 } rules;
 
 static wf_diag *vbad(rules *R, wf_pos at, const char *parcel, const char *rule,
@@ -138,14 +148,58 @@ static void suggest_file(rules *R, wf_diag *g, const char *path)
  * a regular file within its size cap. The message names the path and the
  * reason, never the content of what is there; a missing file gets the
  * closest name in its directory as a suggestion. */
+static wf_read_status probe_now(const rules *R, const char *path, size_t cap)
+{
+	wf_read_status st = wf_path_check(path);
+	if (st == WF_READ_OK && R->dir)
+		st = wf_world_probe(R->dir, path, cap);
+	return st;
+}
+
+static bool probes_grow(rules *R)
+{
+	uint32_t n = R->probes_mask ? (R->probes_mask + 1) * 2 : 64;
+	struct probe *v = calloc(n, sizeof *v);
+	if (!v)
+		return false;
+	for (uint32_t i = 0; R->probes_mask && i <= R->probes_mask; i++) {
+		if (!R->probes[i].path)
+			continue;
+		uint32_t h = wf_hash(R->probes[i].path) & (n - 1);
+		while (v[h].path)
+			h = (h + 1) & (n - 1);
+		v[h] = R->probes[i];
+	}
+	free(R->probes);
+	R->probes = v;
+	R->probes_mask = n - 1;
+	return true;
+}
+
+/* The reader's status for a file the world names, probed once per
+ * validation: the answer for the same path and cap cannot differ within
+ * one pass (a file changed meanwhile is a race either way). */
+static wf_read_status probe_file(rules *R, const char *path, size_t cap)
+{
+	if (!path || !R->dir)
+		return probe_now(R, path, cap);
+	if ((R->nprobes + 1) * 2 > R->probes_mask + 1 && !probes_grow(R))
+		return probe_now(R, path, cap); /* out of memory: uncached */
+	uint32_t h = wf_hash(path) & R->probes_mask;
+	for (; R->probes[h].path; h = (h + 1) & R->probes_mask)
+		if (R->probes[h].cap == cap && strcmp(R->probes[h].path, path) == 0)
+			return R->probes[h].st;
+	R->probes[h] = (struct probe){path, cap, probe_now(R, path, cap)};
+	R->nprobes++;
+	return R->probes[h].st;
+}
+
 static void check_file(rules *R, wf_pos at, const char *parcel, const char *what,
                        const char *path, size_t cap, const char *missing_rule,
                        const char *remedy)
 {
 	check_text(R, at.line, parcel, what, path);
-	wf_read_status st = wf_path_check(path);
-	if (st == WF_READ_OK && R->dir)
-		st = wf_world_probe(R->dir, path, cap);
+	wf_read_status st = probe_file(R, path, cap);
 	wf_diag *g = NULL;
 	if (st == WF_READ_BADPATH) {
 		g = bad_at(R, at, parcel, "file-path",
@@ -529,5 +583,6 @@ int wf_validate(wf_world *w, const char *dir, const char *file, wf_diags *d)
 	check_overlaps(&R);
 	check_names(&R);
 	wf_names_free(&R.zones);
+	free(R.probes);
 	return R.errors;
 }
