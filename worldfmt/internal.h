@@ -15,6 +15,11 @@ const char *wf_arena_strndup(wf_arena *a, const char *s, size_t n);
  * or when the count would exceed `limit`. */
 bool wf_grow(void **v, int *cap, int n, size_t elem);
 
+/* A big block about to be filled: ask for huge pages where the system
+ * gives them on request, so that filling it takes a few page faults rather
+ * than one per 4 KiB (a hint; nothing changes where it is not taken). */
+void wf_huge_hint(void *p, size_t n);
+
 /* Length of the code point at s when it is exactly one valid code point
  * that may stand as a glyph (not a control, space or '"'); 0 otherwise. */
 int wf_glyph_ok(const char *s);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <strings.h>
 
 /* ---- Arena ----------------------------------------------------------------
@@ -79,6 +80,23 @@ const char *wf_strdup(wf_world *w, const char *s)
 	return s ? wf_arena_strndup(w->arena, s, strlen(s)) : NULL;
 }
 
+void wf_huge_hint(void *p, size_t n)
+{
+#ifdef MADV_HUGEPAGE
+	/* Only big blocks: glibc gives them their own mapping, so the hint
+	 * touches no other allocation's pages. */
+	if (!p || n < ((size_t)8 << 20))
+		return;
+	uintptr_t a = ((uintptr_t)p + 4095) & ~(uintptr_t)4095;
+	uintptr_t e = ((uintptr_t)p + n) & ~(uintptr_t)4095;
+	if (e > a)
+		(void)madvise((void *)a, e - a, MADV_HUGEPAGE);
+#else
+	(void)p;
+	(void)n;
+#endif
+}
+
 bool wf_grow(void **v, int *cap, int n, size_t elem)
 {
 	if (n < *cap)
@@ -91,6 +109,7 @@ bool wf_grow(void **v, int *cap, int n, size_t elem)
 	void *p = realloc(*v, (size_t)ncap * elem);
 	if (!p)
 		return false;
+	wf_huge_hint(p, (size_t)ncap * elem);
 	*v = p;
 	*cap = ncap;
 	return true;

@@ -48,6 +48,7 @@ int wf_buf_reserve(wf_buf *b, size_t n)
 	char *d = realloc(b->data, cap);
 	if (!d)
 		return -1;
+	wf_huge_hint(d, cap);
 	b->data = d;
 	b->cap = cap;
 	return 0;
@@ -492,6 +493,7 @@ static void write_parcel(writer *W, const wf_world *w, const wf_parcel *p,
 int wf_write(const wf_world *w, wf_buf *out)
 {
 	writer W = {.b = out};
+	wf_huge_hint(out->data, out->cap); /* a caller's preallocated buffer */
 	glyphs *G = malloc(sizeof *G);
 	if (!G)
 		return -1;
