@@ -389,12 +389,39 @@ static void check_entities(rules *R, wf_parcel *p, int caps)
 	free(es);
 }
 
+/* Is any of the n tiles >= k? Eight at a time: a byte of x is >= k
+ * (k <= 128) exactly when adding 128 - k sets its top bit or it was set;
+ * the bytes do not carry into one another since each stays below 256. */
+static bool tile_at_least(const uint8_t *t, size_t n, uint8_t k)
+{
+	if (k == 0)
+		return n > 0;
+	size_t i = 0;
+	if (k <= 128) {
+		const uint64_t ones = 0x0101010101010101u, high = ones * 0x80;
+		uint64_t add = ones * (uint64_t)(128 - k), acc = 0;
+		for (; i + 8 <= n; i += 8) {
+			uint64_t x;
+			memcpy(&x, t + i, 8);
+			acc |= ((x & ~high) + add) | x;
+		}
+		if (acc & high)
+			return true;
+	}
+	for (; i < n; i++)
+		if (t[i] >= k)
+			return true;
+	return false;
+}
+
 static void check_tiles(rules *R, const wf_parcel *p)
 {
 	wf_world *w = R->w;
 	if (!p->tiles || p->pw < 1 || p->ph < 1)
 		return;
 	size_t n = (size_t)wf_parcel_tw(w, p) * (size_t)wf_parcel_th(w, p);
+	if (w->npalette >= 256 || !tile_at_least(p->tiles, n, (uint8_t)w->npalette))
+		return;
 	uint8_t maxv = 0;
 	for (size_t i = 0; i < n; i++)
 		if (p->tiles[i] > maxv)
