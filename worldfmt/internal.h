@@ -5,11 +5,45 @@
 
 #include "worldfmt/worldfmt.h"
 
-/* Bump allocation of strings in chunks; freed all at once. */
+#include <string.h>
+
+/* Bump allocation of strings in chunks; freed all at once. The common
+ * case (room in the current chunk) is inline: the parser copies every
+ * name and string of a world through here. */
+struct wf_chunk {
+	struct wf_chunk *next;
+	size_t used, size;
+	char data[];
+};
+
+struct wf_arena {
+	struct wf_chunk *head;
+};
+
 wf_arena *wf_arena_new(void);
 void wf_arena_free(wf_arena *a);
-char *wf_arena_alloc(wf_arena *a, size_t n);
-const char *wf_arena_strndup(wf_arena *a, const char *s, size_t n);
+char *wf_arena_alloc_slow(wf_arena *a, size_t n);
+
+static inline char *wf_arena_alloc(wf_arena *a, size_t n)
+{
+	struct wf_chunk *c = a->head;
+	if (c && c->size - c->used >= n) {
+		char *p = c->data + c->used;
+		c->used += n;
+		return p;
+	}
+	return wf_arena_alloc_slow(a, n);
+}
+
+static inline const char *wf_arena_strndup(wf_arena *a, const char *s, size_t n)
+{
+	char *p = wf_arena_alloc(a, n + 1);
+	if (!p)
+		return NULL;
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
 
 /* Grow a malloc'd array so that index `n` fits; false when out of memory
  * or when the count would exceed `limit`. */

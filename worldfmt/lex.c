@@ -164,10 +164,12 @@ bool wfx_next_line(parser *P)
 	return true;
 }
 
-static void skip_ws(parser *P)
+static inline void skip_ws(parser *P)
 {
-	while (P->p < P->lend && (*P->p == ' ' || *P->p == '\t'))
-		P->p++;
+	const char *q = P->p, *e = P->lend;
+	while (q < e && (*q == ' ' || *q == '\t'))
+		q++;
+	P->p = q;
 }
 
 /* Checks wfx_text (a comment) for invalid UTF-8 and control characters. */
@@ -269,13 +271,13 @@ static const char *lex_string(parser *P, size_t *outn)
 }
 
 /* A bare word at P->p (at least one byte). */
-static bool lex_word(parser *P, const char **s, size_t *n)
+static inline bool lex_word(parser *P, const char **s, size_t *n)
 {
-	const char *q = P->p;
+	const char *q = P->p, *e = P->lend;
 	for (;;) {
-		while (q < P->lend && wfx_bclass[(unsigned char)*q] == B_WORD)
+		while (q < e && wfx_bclass[(unsigned char)*q] == B_WORD)
 			q++;
-		if (q >= P->lend)
+		if (q >= e)
 			break;
 		unsigned char c = (unsigned char)*q;
 		if (wfx_bclass[c] == B_STOP)
@@ -302,7 +304,7 @@ static bool lex_word(parser *P, const char **s, size_t *n)
 
 /* The next token of the line; T_EOL at the end or at a comment (kept in
  * P->trail); T_BAD after reporting an error. */
-static tok lex_token(parser *P)
+static inline __attribute__((always_inline)) tok lex_token(parser *P)
 {
 	tok t = {.kind = T_BAD};
 	skip_ws(P);
@@ -435,6 +437,15 @@ const char *wfx_join_lead(parser *P, const char *prev)
  * statement's comments go to `note` (may be NULL: then they stay pending). */
 bool wfx_end_stmt(parser *P, wf_note *note)
 {
+	/* Most statements end the line bare: no token, no comment. */
+	skip_ws(P);
+	if (P->p == P->lend) {
+		if (note) {
+			note->lead = P->nlead ? wfx_take_lead(P) : NULL;
+			note->trail = NULL; /* P->trail is set by a comment only */
+		}
+		return true;
+	}
 	tok t = wfx_lex(P);
 	if (t.kind == T_BAD)
 		return false;

@@ -14,15 +14,6 @@
  * chunk so that the bump chunk is not wasted. */
 #define ARENA_CHUNK (64 * 1024)
 
-struct chunk {
-	struct chunk *next;
-	size_t used, size;
-	char data[];
-};
-
-struct wf_arena {
-	struct chunk *head;
-};
 
 wf_arena *wf_arena_new(void)
 {
@@ -33,21 +24,16 @@ void wf_arena_free(wf_arena *a)
 {
 	if (!a)
 		return;
-	for (struct chunk *c = a->head, *next; c; c = next) {
+	for (struct wf_chunk *c = a->head, *next; c; c = next) {
 		next = c->next;
 		free(c);
 	}
 	free(a);
 }
 
-char *wf_arena_alloc(wf_arena *a, size_t n)
+char *wf_arena_alloc_slow(wf_arena *a, size_t n)
 {
-	struct chunk *c = a->head;
-	if (c && c->size - c->used >= n) {
-		char *p = c->data + c->used;
-		c->used += n;
-		return p;
-	}
+	struct wf_chunk *c;
 	size_t size = n > ARENA_CHUNK / 4 ? n : ARENA_CHUNK;
 	c = malloc(sizeof *c + size);
 	if (!c)
@@ -63,16 +49,6 @@ char *wf_arena_alloc(wf_arena *a, size_t n)
 		a->head = c;
 	}
 	return c->data;
-}
-
-const char *wf_arena_strndup(wf_arena *a, const char *s, size_t n)
-{
-	char *p = wf_arena_alloc(a, n + 1);
-	if (!p)
-		return NULL;
-	memcpy(p, s, n);
-	p[n] = '\0';
-	return p;
 }
 
 const char *wf_strdup(wf_world *w, const char *s)
