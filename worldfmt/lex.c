@@ -365,13 +365,19 @@ static inline __attribute__((always_inline)) tok lex_token(parser *P)
 }
 
 /* lex_token, remembering where the token was (P->last) so that the
- * model can keep the position of each statement's value. */
-tok wfx_lex(parser *P)
+ * model can keep the position of each statement's value. Inline into the
+ * value readers below, which take most tokens of a world. */
+static inline __attribute__((always_inline)) tok lex_full(parser *P)
 {
 	tok t = lex_token(P);
 	if (t.kind != T_EOL && t.kind != T_BAD)
 		P->last = (wf_pos){P->lineno, t.col, wfx_col_of(P, P->p)};
 	return t;
+}
+
+tok wfx_lex(parser *P)
+{
+	return lex_full(P);
 }
 
 /* From the start of one remembered position to the end of another. */
@@ -507,7 +513,7 @@ bool wfx_parse_u64(const char *s, size_t n, uint64_t *out)
 /* A number token in [min, max]; `what` names it in the message. */
 bool wfx_num(parser *P, const char *what, int64_t min, int64_t max, int64_t *out)
 {
-	tok t = wfx_lex(P);
+	tok t = lex_full(P);
 	if (t.kind == T_BAD)
 		return false;
 	if (t.kind != T_WORD || !wfx_parse_i64(t.s, t.n, min, max, out)) {
@@ -526,7 +532,7 @@ bool wfx_num(parser *P, const char *what, int64_t min, int64_t max, int64_t *out
 /* A name token (see wf_name_ok), copied into the arena. */
 const char *wfx_name(parser *P, const char *what)
 {
-	tok t = wfx_lex(P);
+	tok t = lex_full(P);
 	if (t.kind == T_BAD)
 		return NULL;
 	if (t.kind != T_WORD || !wf_name_ok(t.s, t.n)) {
@@ -545,7 +551,7 @@ const char *wfx_name(parser *P, const char *what)
 /* A string, quoted or bare, copied into the arena. */
 const char *wfx_text(parser *P, const char *what)
 {
-	tok t = wfx_lex(P);
+	tok t = lex_full(P);
 	if (t.kind == T_STRING)
 		return t.s;
 	if (t.kind == T_WORD) {
