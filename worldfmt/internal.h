@@ -64,6 +64,15 @@ int wf_glyph_ok(const char *s);
 bool wf_str_eq(const char *a, const char *b);
 bool wf_attrs_eq(const wf_attr *a, int na, const wf_attr *b, int nb);
 
+/* wf_world_index, also listing in parcel order each parcel whose name an
+ * earlier parcel has (`first`, the earliest): what the duplicate-name rule
+ * needs, found while the name index is built. *dups is malloc'd or NULL;
+ * *ndups is -1 when the list is not known (out of memory). */
+typedef struct wf_dup {
+	int i, first;
+} wf_dup;
+int wf_world_index_dups(wf_world *w, wf_dup **dups, int *ndups);
+
 /* wf_parse of a file holding merge conflict markers (conflict.c). */
 wf_world *wf_parse_conflicted(const char *buf, size_t len, const char *file,
                               wf_diags *d);

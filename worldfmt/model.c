@@ -393,8 +393,10 @@ void wf_names_free(wf_names *t)
 	t->slot = NULL;
 }
 
-/* The parcel name index of the world (see wf_world.names). */
-static int build_names(wf_world *w)
+/* The parcel name index of the world (see wf_world.names). A name that
+ * an earlier parcel has is not inserted: with `dups`, such parcels are
+ * listed there (*ndups -1 when the list could not grow). */
+static int build_names(wf_world *w, wf_dup **dups, int *ndups)
 {
 	wf_names t;
 	free(w->names);
@@ -403,8 +405,17 @@ static int build_names(wf_world *w)
 	if (!wf_names_init(&t, w->nparcels ? &w->parcels[0].name : NULL,
 	                   sizeof *w->parcels, w->nparcels))
 		return -1;
-	for (int i = 0; i < w->nparcels; i++)
-		wf_names_put(&t, i);
+	int cap = 0;
+	for (int i = 0; i < w->nparcels; i++) {
+		int first = wf_names_put(&t, i);
+		if (first == i || !dups || *ndups < 0)
+			continue;
+		if (!wf_grow((void **)dups, &cap, *ndups, sizeof **dups)) {
+			*ndups = -1;
+			continue;
+		}
+		(*dups)[(*ndups)++] = (wf_dup){i, first};
+	}
 	w->names = t.slot;
 	w->names_mask = t.mask;
 	return 0;
@@ -432,12 +443,28 @@ static bool claim(wf_world *w, int i)
 
 int wf_world_index(wf_world *w)
 {
+	return wf_world_index_dups(w, NULL, NULL);
+}
+
+int wf_world_index_dups(wf_world *w, wf_dup **dups, int *ndups)
+{
 	int bad = 0;
 	size_t cells = (size_t)(w->width > 0 ? w->width : 0) *
 	               (size_t)(w->height > 0 ? w->height : 0);
+	if (dups) {
+		*dups = NULL;
+		*ndups = 0;
+	}
 	free(w->grid);
 	w->grid = malloc((cells ? cells : 1) * sizeof *w->grid);
-	if (!w->grid || build_names(w) < 0) {
+	if (dups && !w->grid)
+		*ndups = -1;
+	if (!w->grid || build_names(w, dups, ndups) < 0) {
+		if (dups && *ndups >= 0) {
+			free(*dups);
+			*dups = NULL;
+			*ndups = -1;
+		}
 		/* Out of memory: no grid at all, never one left unfilled. */
 		free(w->grid);
 		w->grid = NULL;

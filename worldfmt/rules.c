@@ -535,10 +535,10 @@ static void check_parcel(rules *R, wf_parcel *p, int index)
  * row-major order, each parcel stopping at its first taken cell, so the
  * first cell of a parcel that is not its own names the parcel it overlaps.
  * Parcels outside the world were reported by check_parcel. */
-static void check_overlaps(rules *R)
+static void check_overlaps(rules *R, wf_dup **dups, int *ndups)
 {
 	wf_world *w = R->w;
-	if (wf_world_index(w) == 0)
+	if (wf_world_index_dups(w, dups, ndups) == 0)
 		return;
 	if (!w->grid) {
 		/* Unchecked is not valid. */
@@ -576,15 +576,22 @@ static void check_overlaps(rules *R)
 	}
 }
 
-static void check_names(rules *R)
+/* Duplicate names, as the index found them (dups, in parcel order); when
+ * that list is not known, each parcel's name is looked up. */
+static void check_names(rules *R, const wf_dup *dups, int ndups)
 {
 	wf_world *w = R->w;
-	for (int i = 0; i < w->nparcels; i++) {
+	for (int i = 0, k = 0; i < w->nparcels; i++) {
 		const wf_parcel *p = &w->parcels[i];
-		if (!p->name)
-			continue;
-		int first = wf_find_parcel(w, p->name);
-		if (first >= 0 && first != i)
+		int first = -1;
+		if (ndups >= 0) {
+			if (k == ndups || dups[k].i != i)
+				continue;
+			first = dups[k++].first;
+		} else if (p->name) {
+			first = wf_find_parcel(w, p->name);
+		}
+		if (p->name && first >= 0 && first != i)
 			wf_diag_help(bad_at(R, pos_or(p->pos_name, p->line), p->name,
 			                    "duplicate",
 			                    "parcel name '%s' used twice (first at line "
@@ -607,8 +614,11 @@ int wf_validate(wf_world *w, const char *dir, const char *file, wf_diags *d)
 	check_zones(&R);
 	for (int i = 0; i < w->nparcels; i++)
 		check_parcel(&R, &w->parcels[i], i);
-	check_overlaps(&R);
-	check_names(&R);
+	wf_dup *dups = NULL;
+	int ndups = -1;
+	check_overlaps(&R, &dups, &ndups);
+	check_names(&R, dups, ndups);
+	free(dups);
 	wf_names_free(&R.zones);
 	free(R.probes);
 	return R.errors;

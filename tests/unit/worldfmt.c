@@ -558,6 +558,39 @@ static void test_row_paths(void)
 	wf_diags_free(&d);
 }
 
+/* Every parcel whose name an earlier one has is reported, in file order,
+ * naming the first of that name (the name index finds them as it is
+ * built). */
+static void test_duplicate_names(void)
+{
+	wf_diags d = {0};
+	wf_world *w = parse_str("world d\n  size 8 1\n"
+	                        "parcel a 0 0\nend\nparcel b 1 0\nend\n"
+	                        "parcel a 2 0\nend\nparcel c 3 0\nend\n"
+	                        "parcel a 4 0\nend\nparcel b 5 0\nend\n",
+	                        &d);
+	CHECK(w && d.errors == 0, "six parcels, three names, parse");
+	CHECK(w && wf_validate(w, NULL, "world.acre", &d) == 3, "three duplicates");
+	static const struct {
+		uint32_t line;
+		const char *msg;
+	} want[] = {
+	    {7, "parcel name 'a' used twice (first at line 3)"},
+	    {11, "parcel name 'a' used twice (first at line 3)"},
+	    {13, "parcel name 'b' used twice (first at line 5)"},
+	};
+	for (int i = 0; i < 3; i++)
+		CHECK(d.n == 3 && d.v[i].line == want[i].line && d.v[i].col == 8 &&
+		          strcmp(d.v[i].msg, want[i].msg) == 0,
+		      "duplicate %d: line %u: %s", i, d.n == 3 ? d.v[i].line : 0,
+		      d.n == 3 ? d.v[i].msg : "");
+	CHECK(w && wf_find_parcel(w, "a") == 0 && wf_find_parcel(w, "b") == 1 &&
+	          wf_find_parcel(w, "c") == 3,
+	      "lookups find the first parcel of a name");
+	wf_world_free(w);
+	wf_diags_free(&d);
+}
+
 /* The tile check of wf_validate looks at eight tiles at a time: a value
  * past the palette is found wherever it is, and nothing is found in a
  * valid parcel, for palettes of every size. */
@@ -672,5 +705,6 @@ int main(void)
 	test_tile_limits();
 	test_row_paths();
 	test_tile_values();
+	test_duplicate_names();
 	return unit_done();
 }
