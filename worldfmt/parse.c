@@ -935,18 +935,24 @@ static bool fast_row(parser *P)
 	uint8_t *restrict out = P->lay_tiles + P->lay_rows * w;
 	/* A glyph not in the palette is 0 in the table, so 0xff here: palette
 	 * indices stop at WF_MAX_PALETTE - 1 = 254. */
-	int64_t x = 0;
-	for (; x + 4 <= w; x += 4) {
-		out[x] = (uint8_t)(tab[s[x]] - 1);
-		out[x + 1] = (uint8_t)(tab[s[x + 1]] - 1);
-		out[x + 2] = (uint8_t)(tab[s[x + 2]] - 1);
-		out[x + 3] = (uint8_t)(tab[s[x + 3]] - 1);
-	}
-	for (; x < w; x++)
-		out[x] = (uint8_t)(tab[s[x]] - 1);
-	if (any_ff(out, (size_t)w)) {
-		memset(out, 0, (size_t)w); /* as the general reader leaves it */
-		return false;
+	if (P->row_prev_line == P->lineno && P->lay_rows > 0 &&
+	    memcmp(s, P->row_prev, (size_t)w) == 0) {
+		/* The row above again (walls, floors): its tiles again. */
+		memcpy(out, out - w, (size_t)w);
+	} else {
+		int64_t x = 0;
+		for (; x + 4 <= w; x += 4) {
+			out[x] = (uint8_t)(tab[s[x]] - 1);
+			out[x + 1] = (uint8_t)(tab[s[x + 1]] - 1);
+			out[x + 2] = (uint8_t)(tab[s[x + 2]] - 1);
+			out[x + 3] = (uint8_t)(tab[s[x + 3]] - 1);
+		}
+		for (; x < w; x++)
+			out[x] = (uint8_t)(tab[s[x]] - 1);
+		if (any_ff(out, (size_t)w)) {
+			memset(out, 0, (size_t)w); /* as the general reader leaves it */
+			return false;
+		}
 	}
 	P->line = P->p = q;
 	P->lend = q + 4 + w;
@@ -955,6 +961,8 @@ static bool fast_row(parser *P)
 	P->line_bad = false;
 	P->trail = (span){NULL, 0};
 	P->lay_rows++;
+	P->row_prev = (const char *)s;
+	P->row_prev_line = P->lineno;
 	return true;
 }
 
