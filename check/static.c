@@ -30,7 +30,7 @@ static int add_parcels(check_ctx *c)
 {
 	wf_world *w = c->w;
 	c->rp = malloc(sizeof *c->rp * (size_t)(w->nparcels ? w->nparcels : 1));
-	if (!c->rp)
+	if (!c->rp || check_report_reserve(&c->rep, w->nparcels) != 0)
 		return check_fail(c, "out of memory");
 	for (int i = 0; i < w->nparcels; i++) {
 		const wf_parcel *p = &w->parcels[i];
