@@ -1,7 +1,10 @@
 #!/bin/sh
 # 10-world.sh — parse + validate + write of the generated Street (65,536
-# parcels) in MB/s, beside `cat` and `wc -l` of the same file. Target:
-# at least 100 MB/s on one core (README, Performance). Best of three runs each.
+# parcels) in MB/s, beside `cat` and `wc -l` of the same file. Target
+# (DESIGN, performance targets; README, Performance): at least 0.05 of
+# cat's rate on the same file, measured in the same run. Best of three
+# runs each; acre's rate is by CPU time (what one core does, however busy
+# the machine), beside its wall-clock rate.
 set -u
 ACRE_BIN=${ACRE_BIN:-build/acre}
 BENCH_DIR=${BENCH_DIR:-build/bench}
@@ -45,6 +48,6 @@ awk -v b="$bytes" -v a="$acre_cpu" -v aw="$acre_wall" -v c="$cat_s" -v w="$wc_s"
 	printf "  acre parse+validate+write  %8.1f MB/s (CPU time; %.1f MB/s wall clock)\n", a, aw
 	printf "  cat                        %8.1f MB/s   acre/cat   %.3f\n", cm, a / cm
 	printf "  wc -l                      %8.1f MB/s   acre/wc -l %.3f\n", wm, a / wm
-	printf "  target >= 100 MB/s on one core: %s\n", (a >= 100) ? "met" : "NOT MET"
-	if (a < 100) exit 1
+	printf "  target acre/cat >= 0.05: %s\n", (a / cm >= 0.05) ? "met" : "NOT MET"
+	if (a / cm < 0.05) exit 1
 }'
