@@ -678,13 +678,18 @@ int wf_glyph_ok(const char *s)
 	return len;
 }
 
+/* ASCII bytes that text may not hold: controls but newline and tab. */
+static const bool text_bad[128] = {
+    [0x00 ... 0x08] = true, [0x0b ... 0x1f] = true, [0x7f] = true,
+};
+
 bool wf_text_ok(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t n = strlen(s);
 	for (size_t i = 0; i < n;) {
 		if (p[i] < 0x80) {
-			if ((p[i] < 0x20 && p[i] != '\n' && p[i] != '\t') || p[i] == 0x7f)
+			if (text_bad[p[i]])
 				return false;
 			i++;
 			continue;
