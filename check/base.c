@@ -157,8 +157,9 @@ static void *load_base(void *arg)
 	 * (run.c): a registry query of one row per scripted parcel, done
 	 * here while the main thread parses. Sorted by parcel name. */
 	if (c->reg && c->base_hex[0]) {
-		c->results_rc = store_run_last(c->reg, c->world_key, c->base_hex,
-		                               &c->results, &c->nresults, &c->results_err);
+		c->results_rc =
+		    store_run_last(c->reg, c->world_key, c->base_hex, &c->results,
+		                   &c->nresults, &c->results_err);
 		c->have_results = c->results_rc == 0;
 		if (c->have_results && c->nresults > 1)
 			qsort(c->results, (size_t)c->nresults, sizeof *c->results,

@@ -14,7 +14,6 @@
  * chunk so that the bump chunk is not wasted. */
 #define ARENA_CHUNK (64 * 1024)
 
-
 wf_arena *wf_arena_new(void)
 {
 	return calloc(1, sizeof(wf_arena));
@@ -680,7 +679,9 @@ int wf_glyph_ok(const char *s)
 
 /* ASCII bytes that text may not hold: controls but newline and tab. */
 static const bool text_bad[128] = {
-    [0x00 ... 0x08] = true, [0x0b ... 0x1f] = true, [0x7f] = true,
+    [0x00 ... 0x08] = true,
+    [0x0b ... 0x1f] = true,
+    [0x7f] = true,
 };
 
 bool wf_text_ok(const char *s)

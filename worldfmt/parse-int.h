@@ -61,8 +61,8 @@ typedef struct parser {
 	/* Layout being read. */
 	uint32_t lay_line;
 	int64_t lay_w, lay_h, lay_rows;
-	uint8_t *lay_tiles; /* NULL when not stored (see tile_budget) */
-	const char *row_prev;  /* the glyphs of the last canonical row … */
+	uint8_t *lay_tiles;     /* NULL when not stored (see tile_budget) */
+	const char *row_prev;   /* the glyphs of the last canonical row … */
 	uint32_t row_prev_line; /* … read at this line (fast_row) */
 	/* Glyph lookup: ASCII bytes → index + 1; other code points in a small
 	 * open-addressed table (≤ 255 entries in 512 slots). */

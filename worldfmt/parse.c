@@ -898,12 +898,6 @@ static bool layout_row(parser *P)
 	return true;
 }
 
-/* The canonical row, tried before the line is even found: four blanks,
- * exactly the layout's width of one-byte glyphs, a newline. It is most of
- * a big world's bytes, so it is read in one pass with no line search: the
- * glyphs are looked up without a branch and checked once at the end. Any
- * other line (a wrong row, `end`, a comment, CRLF) returns false and goes
- * the general way; so does the row "end" of a layout 3 tiles wide. */
 /* Is any of the n bytes 0xff? Eight at a time: a byte of ~x is zero. */
 static inline bool any_ff(const uint8_t *p, size_t n)
 {
@@ -921,7 +915,16 @@ static inline bool any_ff(const uint8_t *p, size_t n)
 	return acc != 0;
 }
 
+/* A glyph not in the palette is 0 in the byte table, so 0xff once looked
+ * up: palette indices stop at WF_MAX_PALETTE - 1 = 254. */
 _Static_assert(WF_MAX_PALETTE <= 255, "a tile index of 0xff is never valid");
+
+/* The canonical row, tried before the line is even found: four blanks,
+ * exactly the layout's width of one-byte glyphs, a newline. It is most of
+ * a big world's bytes, so it is read in one pass with no line search: the
+ * glyphs are looked up without a branch and checked once at the end. Any
+ * other line (a wrong row, `end`, a comment, CRLF) returns false and goes
+ * the general way; so does the row "end" of a layout 3 tiles wide. */
 static bool fast_row(parser *P)
 {
 	const char *q = P->cur;
@@ -933,8 +936,6 @@ static bool fast_row(parser *P)
 	const unsigned char *restrict s = (const unsigned char *)q + 4;
 	const uint8_t *restrict tab = P->ascii;
 	uint8_t *restrict out = P->lay_tiles + P->lay_rows * w;
-	/* A glyph not in the palette is 0 in the table, so 0xff here: palette
-	 * indices stop at WF_MAX_PALETTE - 1 = 254. */
 	if (P->row_prev_line == P->lineno && P->lay_rows > 0 &&
 	    memcmp(s, P->row_prev, (size_t)w) == 0) {
 		/* The row above again (walls, floors): its tiles again. */
