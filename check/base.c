@@ -137,8 +137,13 @@ static void *load_base(void *arg)
 {
 	check_ctx *c = arg;
 	bool dirty = true;
-	/* With --rev the world is that commit (c->head, set already). */
-	c->load_rc = c->rev ? 0 : store_dirty(c->repo, &dirty, NULL, 0, &c->load_err);
+	/* With --rev the world is that commit (c->head, set already). Whether
+	 * the working tree is as committed decides only the commit recorded:
+	 * without --record nobody asks, and finding out reads and parses the
+	 * whole world a second time (the status of every file it names). */
+	c->load_rc = c->rev || !c->record
+	                 ? 0
+	                 : store_dirty(c->repo, &dirty, NULL, 0, &c->load_err);
 	/* A repository without commits has no HEAD to resolve: not an error. */
 	if (c->load_rc == 0 && !dirty && !c->rev &&
 	    store_resolve(c->repo, "HEAD", c->head, &c->load_err) != 0)
@@ -148,7 +153,25 @@ static void *load_base(void *arg)
 		                             &c->pair, &c->load_err);
 		c->have_pair = c->load_rc == 0;
 	}
+	/* The base's recorded results, which the scripts phase will want
+	 * (run.c): a registry query of one row per scripted parcel, done
+	 * here while the main thread parses. Sorted by parcel name. */
+	if (c->reg && c->base_hex[0]) {
+		c->results_rc =
+		    store_run_last(c->reg, c->world_key, c->base_hex, &c->results,
+		                   &c->nresults, &c->results_err);
+		c->have_results = c->results_rc == 0;
+		if (c->have_results && c->nresults > 1)
+			qsort(c->results, (size_t)c->nresults, sizeof *c->results,
+			      check_cmp_result);
+	}
 	return NULL;
+}
+
+int check_cmp_result(const void *a, const void *b)
+{
+	return strcmp(((const store_parcel_result *)a)->parcel,
+	              ((const store_parcel_result *)b)->parcel);
 }
 
 int check_begin(check_ctx *c)
@@ -199,6 +222,16 @@ void check_end(check_ctx *c)
 	if (c->have_pair)
 		store_pair_free(&c->pair);
 	c->have_pair = false;
+}
+
+void check_end_results(check_ctx *c)
+{
+	check_end(c);
+	if (c->have_results)
+		store_parcel_results_free(c->results, c->nresults);
+	c->results = NULL;
+	c->nresults = 0;
+	c->have_results = false;
 }
 
 static int add_removed(check_ctx *c, const char *name)

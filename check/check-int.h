@@ -63,6 +63,14 @@ typedef struct check_ctx {
 	store_err load_err;
 	store_pair pair;
 	bool have_pair;
+	/* The base's results in the registry (store_run_last), sorted by
+	 * parcel name with check_cmp_result; results_rc -1 with results_err
+	 * when the query failed. Read by the same thread, for run.c. */
+	store_parcel_result *results;
+	int nresults;
+	bool have_results;
+	int results_rc;
+	store_err results_err;
 
 	/* Changes: one flag per world parcel, and the names of parcels that
 	 * exist at the base but no longer in the world. */
@@ -86,9 +94,13 @@ int check_record(check_ctx *c);
  * move the land of moved ones) for the submitter (owner.c). */
 int check_claims(check_ctx *c);
 
-/* Join the base loader if it still runs and free what it read; safe to
- * call at any time, and again. */
+/* Join the base loader if it still runs and free the texts it read; safe
+ * to call at any time, and again. check_end_results also frees the
+ * registry results it read. */
 void check_end(check_ctx *c);
+void check_end_results(check_ctx *c);
+/* Order of store_parcel_result by parcel name (qsort, bsearch). */
+int check_cmp_result(const void *a, const void *b);
 /* Remove what --rev wrote and return to the starting directory. */
 void check_cleanup(check_ctx *c);
 

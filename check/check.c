@@ -39,7 +39,7 @@ double check_now(void)
 
 static void ctx_free(check_ctx *c)
 {
-	check_end(c);
+	check_end_results(c);
 	check_cleanup(c);
 	for (int i = 0; i < c->nremoved; i++)
 		free(c->removed[i]);

@@ -206,9 +206,12 @@ static size_t find_slot(const check_report *r, const char *name)
 	return i;
 }
 
-static int grow_index(check_report *r)
+/* Rehash into at least `want` slots (a power of two). */
+static int resize_index(check_report *r, size_t want)
 {
-	size_t n = r->nslots ? r->nslots * 2 : 64;
+	size_t n = r->nslots ? r->nslots : 64;
+	while (n < want)
+		n *= 2;
 	int *old = r->slots;
 	size_t oldn = r->nslots;
 	r->slots = calloc(n, sizeof *r->slots);
@@ -221,6 +224,28 @@ static int grow_index(check_report *r)
 		if (old[i])
 			r->slots[find_slot(r, r->parcels[old[i] - 1].name)] = old[i];
 	free(old);
+	return 0;
+}
+
+static int grow_index(check_report *r)
+{
+	return resize_index(r, r->nslots ? r->nslots * 2 : 64);
+}
+
+int check_report_reserve(check_report *r, int n)
+{
+	if (n <= 0)
+		return 0;
+	size_t total = (size_t)r->nparcels + (size_t)n;
+	if (total * 2 > r->nslots && resize_index(r, total * 2) != 0)
+		return -1;
+	if (total > (size_t)r->parcels_cap) {
+		check_parcel *v = realloc(r->parcels, total * sizeof *v);
+		if (!v)
+			return -1;
+		r->parcels = v;
+		r->parcels_cap = (int)total;
+	}
 	return 0;
 }
 

@@ -108,6 +108,9 @@ int check_report_set(char **field, const char *value); /* strdup into a field */
 
 /* Add a parcel (by name, unique) and return its index, or -1. */
 int check_report_parcel(check_report *r, const char *name);
+/* Room for n more parcels, so that adding a world's parcels does not grow
+ * the list and its index step by step. 0, or -1 when out of memory. */
+int check_report_reserve(check_report *r, int n);
 /* Index of a parcel by name, or -1. */
 int check_report_find(const check_report *r, const char *name);
 

@@ -357,17 +357,11 @@ static int compare_runs(check_ctx *c, const run_out *a, const run_out *b)
 
 /* ---- Incremental selection -------------------------------------------------------*/
 
-static int cmp_result(const void *a, const void *b)
-{
-	return strcmp(((const store_parcel_result *)a)->parcel,
-	              ((const store_parcel_result *)b)->parcel);
-}
-
 static const store_parcel_result *find_result(const store_parcel_result *v, int n,
                                               const char *name)
 {
 	store_parcel_result key = {.parcel = (char *)name};
-	return bsearch(&key, v, (size_t)n, sizeof *v, cmp_result);
+	return bsearch(&key, v, (size_t)n, sizeof *v, check_cmp_result);
 }
 
 /* Mark the parcels next to parcel i on the unit grid (sharing an edge). */
@@ -420,11 +414,13 @@ static int select_parcels(check_ctx *c, const bool *scripted, uint8_t **sel)
 	*sel = NULL;
 	if (!c->changed || !c->base_hex[0] || !c->reg || !c->w->name)
 		return 0;
-	store_parcel_result *res = NULL;
-	int n = 0;
-	store_err err;
-	if (store_run_last(c->reg, c->world_key, c->base_hex, &res, &n, &err) != 0)
-		return check_fail(c, "%s", err.msg);
+	/* The loader read the results while the world was parsed (base.c). */
+	check_end(c);
+	if (!c->have_results)
+		return check_fail(c, "%s",
+		                  c->results_rc ? c->results_err.msg : "out of memory");
+	const store_parcel_result *res = c->results;
+	int n = c->nresults;
 	if (n == 0)
 		return check_report_add(&c->rep, CHECK_NOTE, "registry", NULL, 0, 0, -1,
 		                        "no results for %.12s in the registry: every "
@@ -432,7 +428,6 @@ static int select_parcels(check_ctx *c, const bool *scripted, uint8_t **sel)
 		                        c->base_hex) == 0
 		               ? 0
 		               : check_fail(c, "out of memory");
-	qsort(res, (size_t)n, sizeof *res, cmp_result);
 	uint8_t *s = calloc((size_t)c->w->nparcels + 1, 1);
 	int rc = s ? 0 : check_fail(c, "out of memory");
 	for (int i = 0; s && i < c->w->nparcels; i++)
@@ -447,7 +442,6 @@ static int select_parcels(check_ctx *c, const bool *scripted, uint8_t **sel)
 		else
 			s[i] = 1; /* no result to reuse: run it */
 	}
-	store_parcel_results_free(res, n);
 	*sel = s;
 	return rc;
 }

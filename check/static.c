@@ -30,7 +30,7 @@ static int add_parcels(check_ctx *c)
 {
 	wf_world *w = c->w;
 	c->rp = malloc(sizeof *c->rp * (size_t)(w->nparcels ? w->nparcels : 1));
-	if (!c->rp)
+	if (!c->rp || check_report_reserve(&c->rep, w->nparcels) != 0)
 		return check_fail(c, "out of memory");
 	for (int i = 0; i < w->nparcels; i++) {
 		const wf_parcel *p = &w->parcels[i];
@@ -48,13 +48,14 @@ static int add_parcels(check_ctx *c)
 int check_static(check_ctx *c)
 {
 	wf_diags d = {0};
-	c->w = wf_load(c->dir, &d);
+	wf_read_status st;
+	c->w = wf_load_status(c->dir, &d, &st);
 	if (!c->w) {
 		/* A world.acre that is there but refused by the guarded reader
 		 * (a link, a device, too big) is the submission's fault: a
 		 * finding in a complete report. A missing or unreadable one
-		 * means there is nothing to check. */
-		wf_read_status st = wf_world_probe(c->dir, "world.acre", WF_MAX_WORLD_BYTES);
+		 * means there is nothing to check. The reader's own answer
+		 * says which: no second look at the file. */
 		if (st == WF_READ_SYMLINK || st == WF_READ_NOTFILE || st == WF_READ_TOOBIG)
 			c->w = wf_world_new();
 		if (!c->w) {

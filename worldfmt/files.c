@@ -248,18 +248,27 @@ wf_read_status wf_read_named(const char *path, size_t cap, char **data, size_t *
 /* The world file itself, read as every file of a world is. */
 wf_world *wf_load(const char *dir, wf_diags *d)
 {
+	return wf_load_status(dir, d, NULL);
+}
+
+wf_world *wf_load_status(const char *dir, wf_diags *d, wf_read_status *status)
+{
 	static const char fname[] = "world.acre";
 	char *path = NULL;
 	if (!dir || !*dir || strcmp(dir, ".") == 0)
 		path = strdup(fname);
 	else if (asprintf(&path, "%s/%s", dir, fname) < 0)
 		path = NULL;
+	if (status)
+		*status = WF_READ_NOMEM;
 	if (!path)
 		return NULL;
 	char *buf;
 	size_t len;
 	wf_world *w = NULL;
 	wf_read_status st = wf_world_read(dir, fname, WF_MAX_WORLD_BYTES, &buf, &len);
+	if (status)
+		*status = st;
 	if (st != WF_READ_OK) {
 		wf_diag_add(d, WF_ERROR, path, 0, 0, NULL, "cannot read: %s",
 		            wf_read_strerror(st));

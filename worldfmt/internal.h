@@ -5,15 +5,54 @@
 
 #include "worldfmt/worldfmt.h"
 
-/* Bump allocation of strings in chunks; freed all at once. */
+#include <string.h>
+
+/* Bump allocation of strings in chunks; freed all at once. The common
+ * case (room in the current chunk) is inline: the parser copies every
+ * name and string of a world through here. */
+struct wf_chunk {
+	struct wf_chunk *next;
+	size_t used, size;
+	char data[];
+};
+
+struct wf_arena {
+	struct wf_chunk *head;
+};
+
 wf_arena *wf_arena_new(void);
 void wf_arena_free(wf_arena *a);
-char *wf_arena_alloc(wf_arena *a, size_t n);
-const char *wf_arena_strndup(wf_arena *a, const char *s, size_t n);
+char *wf_arena_alloc_slow(wf_arena *a, size_t n);
+
+static inline char *wf_arena_alloc(wf_arena *a, size_t n)
+{
+	struct wf_chunk *c = a->head;
+	if (c && c->size - c->used >= n) {
+		char *p = c->data + c->used;
+		c->used += n;
+		return p;
+	}
+	return wf_arena_alloc_slow(a, n);
+}
+
+static inline const char *wf_arena_strndup(wf_arena *a, const char *s, size_t n)
+{
+	char *p = wf_arena_alloc(a, n + 1);
+	if (!p)
+		return NULL;
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
 
 /* Grow a malloc'd array so that index `n` fits; false when out of memory
  * or when the count would exceed `limit`. */
 bool wf_grow(void **v, int *cap, int n, size_t elem);
+
+/* A big block about to be filled: ask for huge pages where the system
+ * gives them on request, so that filling it takes a few page faults rather
+ * than one per 4 KiB (a hint; nothing changes where it is not taken). */
+void wf_huge_hint(void *p, size_t n);
 
 /* Length of the code point at s when it is exactly one valid code point
  * that may stand as a glyph (not a control, space or '"'); 0 otherwise. */
@@ -24,6 +63,15 @@ int wf_glyph_ok(const char *s);
  * and the merge so that both agree on what "changed" means. */
 bool wf_str_eq(const char *a, const char *b);
 bool wf_attrs_eq(const wf_attr *a, int na, const wf_attr *b, int nb);
+
+/* wf_world_index, also listing in parcel order each parcel whose name an
+ * earlier parcel has (`first`, the earliest): what the duplicate-name rule
+ * needs, found while the name index is built. *dups is malloc'd or NULL;
+ * *ndups is -1 when the list is not known (out of memory). */
+typedef struct wf_dup {
+	int i, first;
+} wf_dup;
+int wf_world_index_dups(wf_world *w, wf_dup **dups, int *ndups);
 
 /* wf_parse of a file holding merge conflict markers (conflict.c). */
 wf_world *wf_parse_conflicted(const char *buf, size_t len, const char *file,

@@ -164,10 +164,12 @@ bool wfx_next_line(parser *P)
 	return true;
 }
 
-static void skip_ws(parser *P)
+static inline void skip_ws(parser *P)
 {
-	while (P->p < P->lend && (*P->p == ' ' || *P->p == '\t'))
-		P->p++;
+	const char *q = P->p, *e = P->lend;
+	while (q < e && (*q == ' ' || *q == '\t'))
+		q++;
+	P->p = q;
 }
 
 /* Checks wfx_text (a comment) for invalid UTF-8 and control characters. */
@@ -269,13 +271,13 @@ static const char *lex_string(parser *P, size_t *outn)
 }
 
 /* A bare word at P->p (at least one byte). */
-static bool lex_word(parser *P, const char **s, size_t *n)
+static inline bool lex_word(parser *P, const char **s, size_t *n)
 {
-	const char *q = P->p;
+	const char *q = P->p, *e = P->lend;
 	for (;;) {
-		while (q < P->lend && wfx_bclass[(unsigned char)*q] == B_WORD)
+		while (q < e && wfx_bclass[(unsigned char)*q] == B_WORD)
 			q++;
-		if (q >= P->lend)
+		if (q >= e)
 			break;
 		unsigned char c = (unsigned char)*q;
 		if (wfx_bclass[c] == B_STOP)
@@ -302,7 +304,7 @@ static bool lex_word(parser *P, const char **s, size_t *n)
 
 /* The next token of the line; T_EOL at the end or at a comment (kept in
  * P->trail); T_BAD after reporting an error. */
-static tok lex_token(parser *P)
+static inline __attribute__((always_inline)) tok lex_token(parser *P)
 {
 	tok t = {.kind = T_BAD};
 	skip_ws(P);
@@ -363,8 +365,9 @@ static tok lex_token(parser *P)
 }
 
 /* lex_token, remembering where the token was (P->last) so that the
- * model can keep the position of each statement's value. */
-tok wfx_lex(parser *P)
+ * model can keep the position of each statement's value. Inline into the
+ * value readers below, which take most tokens of a world. */
+static inline __attribute__((always_inline)) tok lex_full(parser *P)
 {
 	tok t = lex_token(P);
 	if (t.kind != T_EOL && t.kind != T_BAD)
@@ -372,16 +375,15 @@ tok wfx_lex(parser *P)
 	return t;
 }
 
+tok wfx_lex(parser *P)
+{
+	return lex_full(P);
+}
+
 /* From the start of one remembered position to the end of another. */
 wf_pos wfx_span_pos(wf_pos a, wf_pos b)
 {
 	return (wf_pos){a.line, a.col, b.end};
-}
-
-bool wfx_is(const tok *t, const char *word)
-{
-	size_t n = strlen(word);
-	return t->kind == T_WORD && t->n == n && memcmp(t->s, word, n) == 0;
 }
 
 /* ---- Comments -------------------------------------------------------------*/
@@ -441,6 +443,15 @@ const char *wfx_join_lead(parser *P, const char *prev)
  * statement's comments go to `note` (may be NULL: then they stay pending). */
 bool wfx_end_stmt(parser *P, wf_note *note)
 {
+	/* Most statements end the line bare: no token, no comment. */
+	skip_ws(P);
+	if (P->p == P->lend) {
+		if (note) {
+			note->lead = P->nlead ? wfx_take_lead(P) : NULL;
+			note->trail = NULL; /* P->trail is set by a comment only */
+		}
+		return true;
+	}
 	tok t = wfx_lex(P);
 	if (t.kind == T_BAD)
 		return false;
@@ -502,7 +513,7 @@ bool wfx_parse_u64(const char *s, size_t n, uint64_t *out)
 /* A number token in [min, max]; `what` names it in the message. */
 bool wfx_num(parser *P, const char *what, int64_t min, int64_t max, int64_t *out)
 {
-	tok t = wfx_lex(P);
+	tok t = lex_full(P);
 	if (t.kind == T_BAD)
 		return false;
 	if (t.kind != T_WORD || !wfx_parse_i64(t.s, t.n, min, max, out)) {
@@ -521,7 +532,7 @@ bool wfx_num(parser *P, const char *what, int64_t min, int64_t max, int64_t *out
 /* A name token (see wf_name_ok), copied into the arena. */
 const char *wfx_name(parser *P, const char *what)
 {
-	tok t = wfx_lex(P);
+	tok t = lex_full(P);
 	if (t.kind == T_BAD)
 		return NULL;
 	if (t.kind != T_WORD || !wf_name_ok(t.s, t.n)) {
@@ -540,7 +551,7 @@ const char *wfx_name(parser *P, const char *what)
 /* A string, quoted or bare, copied into the arena. */
 const char *wfx_text(parser *P, const char *what)
 {
-	tok t = wfx_lex(P);
+	tok t = lex_full(P);
 	if (t.kind == T_STRING)
 		return t.s;
 	if (t.kind == T_WORD) {

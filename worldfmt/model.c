@@ -6,22 +6,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <strings.h>
 
 /* ---- Arena ----------------------------------------------------------------
  * Strings only, so no alignment. A chunk list; big strings get their own
  * chunk so that the bump chunk is not wasted. */
 #define ARENA_CHUNK (64 * 1024)
-
-struct chunk {
-	struct chunk *next;
-	size_t used, size;
-	char data[];
-};
-
-struct wf_arena {
-	struct chunk *head;
-};
 
 wf_arena *wf_arena_new(void)
 {
@@ -32,21 +23,16 @@ void wf_arena_free(wf_arena *a)
 {
 	if (!a)
 		return;
-	for (struct chunk *c = a->head, *next; c; c = next) {
+	for (struct wf_chunk *c = a->head, *next; c; c = next) {
 		next = c->next;
 		free(c);
 	}
 	free(a);
 }
 
-char *wf_arena_alloc(wf_arena *a, size_t n)
+char *wf_arena_alloc_slow(wf_arena *a, size_t n)
 {
-	struct chunk *c = a->head;
-	if (c && c->size - c->used >= n) {
-		char *p = c->data + c->used;
-		c->used += n;
-		return p;
-	}
+	struct wf_chunk *c;
 	size_t size = n > ARENA_CHUNK / 4 ? n : ARENA_CHUNK;
 	c = malloc(sizeof *c + size);
 	if (!c)
@@ -64,19 +50,26 @@ char *wf_arena_alloc(wf_arena *a, size_t n)
 	return c->data;
 }
 
-const char *wf_arena_strndup(wf_arena *a, const char *s, size_t n)
-{
-	char *p = wf_arena_alloc(a, n + 1);
-	if (!p)
-		return NULL;
-	memcpy(p, s, n);
-	p[n] = '\0';
-	return p;
-}
-
 const char *wf_strdup(wf_world *w, const char *s)
 {
 	return s ? wf_arena_strndup(w->arena, s, strlen(s)) : NULL;
+}
+
+void wf_huge_hint(void *p, size_t n)
+{
+#ifdef MADV_HUGEPAGE
+	/* Only big blocks: glibc gives them their own mapping, so the hint
+	 * touches no other allocation's pages. */
+	if (!p || n < ((size_t)8 << 20))
+		return;
+	uintptr_t a = ((uintptr_t)p + 4095) & ~(uintptr_t)4095;
+	uintptr_t e = ((uintptr_t)p + n) & ~(uintptr_t)4095;
+	if (e > a)
+		(void)madvise((void *)a, e - a, MADV_HUGEPAGE);
+#else
+	(void)p;
+	(void)n;
+#endif
 }
 
 bool wf_grow(void **v, int *cap, int n, size_t elem)
@@ -91,6 +84,7 @@ bool wf_grow(void **v, int *cap, int n, size_t elem)
 	void *p = realloc(*v, (size_t)ncap * elem);
 	if (!p)
 		return false;
+	wf_huge_hint(p, (size_t)ncap * elem);
 	*v = p;
 	*cap = ncap;
 	return true;
@@ -398,8 +392,10 @@ void wf_names_free(wf_names *t)
 	t->slot = NULL;
 }
 
-/* The parcel name index of the world (see wf_world.names). */
-static int build_names(wf_world *w)
+/* The parcel name index of the world (see wf_world.names). A name that
+ * an earlier parcel has is not inserted: with `dups`, such parcels are
+ * listed there (*ndups -1 when the list could not grow). */
+static int build_names(wf_world *w, wf_dup **dups, int *ndups)
 {
 	wf_names t;
 	free(w->names);
@@ -408,8 +404,17 @@ static int build_names(wf_world *w)
 	if (!wf_names_init(&t, w->nparcels ? &w->parcels[0].name : NULL,
 	                   sizeof *w->parcels, w->nparcels))
 		return -1;
-	for (int i = 0; i < w->nparcels; i++)
-		wf_names_put(&t, i);
+	int cap = 0;
+	for (int i = 0; i < w->nparcels; i++) {
+		int first = wf_names_put(&t, i);
+		if (first == i || !dups || *ndups < 0)
+			continue;
+		if (!wf_grow((void **)dups, &cap, *ndups, sizeof **dups)) {
+			*ndups = -1;
+			continue;
+		}
+		(*dups)[(*ndups)++] = (wf_dup){i, first};
+	}
 	w->names = t.slot;
 	w->names_mask = t.mask;
 	return 0;
@@ -437,12 +442,28 @@ static bool claim(wf_world *w, int i)
 
 int wf_world_index(wf_world *w)
 {
+	return wf_world_index_dups(w, NULL, NULL);
+}
+
+int wf_world_index_dups(wf_world *w, wf_dup **dups, int *ndups)
+{
 	int bad = 0;
 	size_t cells = (size_t)(w->width > 0 ? w->width : 0) *
 	               (size_t)(w->height > 0 ? w->height : 0);
+	if (dups) {
+		*dups = NULL;
+		*ndups = 0;
+	}
 	free(w->grid);
 	w->grid = malloc((cells ? cells : 1) * sizeof *w->grid);
-	if (!w->grid || build_names(w) < 0) {
+	if (dups && !w->grid)
+		*ndups = -1;
+	if (!w->grid || build_names(w, dups, ndups) < 0) {
+		if (dups && *ndups >= 0) {
+			free(*dups);
+			*dups = NULL;
+			*ndups = -1;
+		}
 		/* Out of memory: no grid at all, never one left unfilled. */
 		free(w->grid);
 		w->grid = NULL;
@@ -625,17 +646,20 @@ bool wf_utf8_valid(const char *s, size_t n)
 	return true;
 }
 
+/* The bytes of a name: a table, as every name of a world is checked. */
+static const bool name_byte[256] = {
+    ['a' ... 'z'] = true, ['A' ... 'Z'] = true, ['0' ... '9'] = true,
+    ['_'] = true,         ['-'] = true,         ['.'] = true,
+};
+
 bool wf_name_ok(const char *s, size_t n)
 {
 	if (!s || n == 0 || n > WF_MAX_NAME || s[0] == '.' || s[0] == '-')
 		return false;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		      (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.'))
-			return false;
-	}
-	return true;
+	bool ok = true;
+	for (size_t i = 0; i < n; i++)
+		ok &= name_byte[(unsigned char)s[i]];
+	return ok;
 }
 
 int wf_glyph_ok(const char *s)
@@ -653,13 +677,20 @@ int wf_glyph_ok(const char *s)
 	return len;
 }
 
+/* ASCII bytes that text may not hold: controls but newline and tab. */
+static const bool text_bad[128] = {
+    [0x00 ... 0x08] = true,
+    [0x0b ... 0x1f] = true,
+    [0x7f] = true,
+};
+
 bool wf_text_ok(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t n = strlen(s);
 	for (size_t i = 0; i < n;) {
 		if (p[i] < 0x80) {
-			if ((p[i] < 0x20 && p[i] != '\n' && p[i] != '\t') || p[i] == 0x7f)
+			if (text_bad[p[i]])
 				return false;
 			i++;
 			continue;

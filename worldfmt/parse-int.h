@@ -12,6 +12,8 @@
 
 #include "worldfmt/internal.h"
 
+#include <string.h>
+
 enum tok_kind { T_EOL, T_WORD, T_STRING, T_KV, T_BAD };
 
 typedef struct tok {
@@ -59,7 +61,9 @@ typedef struct parser {
 	/* Layout being read. */
 	uint32_t lay_line;
 	int64_t lay_w, lay_h, lay_rows;
-	uint8_t *lay_tiles; /* NULL when not stored (see tile_budget) */
+	uint8_t *lay_tiles;     /* NULL when not stored (see tile_budget) */
+	const char *row_prev;   /* the glyphs of the last canonical row … */
+	uint32_t row_prev_line; /* … read at this line (fast_row) */
 	/* Glyph lookup: ASCII bytes → index + 1; other code points in a small
 	 * open-addressed table (≤ 255 entries in 512 slots). */
 	uint8_t ascii[256];
@@ -94,7 +98,13 @@ const char *wfx_describe(const tok *t, char *buf, size_t size);
 bool wfx_next_line(parser *P);
 tok wfx_lex(parser *P);
 wf_pos wfx_span_pos(wf_pos a, wf_pos b);
-bool wfx_is(const tok *t, const char *word);
+/* Inline, so that the keyword's length and comparison fold into
+ * constants: the parser asks this of every statement, several times. */
+static inline bool wfx_is(const tok *t, const char *word)
+{
+	size_t n = strlen(word);
+	return t->kind == T_WORD && t->n == n && memcmp(t->s, word, n) == 0;
+}
 void wfx_push_lead(parser *P);
 const char *wfx_take_lead(parser *P);
 const char *wfx_join_lead(parser *P, const char *prev);

@@ -898,6 +898,75 @@ static bool layout_row(parser *P)
 	return true;
 }
 
+/* Is any of the n bytes 0xff? Eight at a time: a byte of ~x is zero. */
+static inline bool any_ff(const uint8_t *p, size_t n)
+{
+	const uint64_t ones = 0x0101010101010101u;
+	size_t i = 0;
+	uint64_t acc = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t x;
+		memcpy(&x, p + i, 8);
+		x = ~x;
+		acc |= (x - ones) & ~x & (ones << 7);
+	}
+	for (; i < n; i++)
+		acc |= p[i] == 0xff;
+	return acc != 0;
+}
+
+/* A glyph not in the palette is 0 in the byte table, so 0xff once looked
+ * up: palette indices stop at WF_MAX_PALETTE - 1 = 254. */
+_Static_assert(WF_MAX_PALETTE <= 255, "a tile index of 0xff is never valid");
+
+/* The canonical row, tried before the line is even found: four blanks,
+ * exactly the layout's width of one-byte glyphs, a newline. It is most of
+ * a big world's bytes, so it is read in one pass with no line search: the
+ * glyphs are looked up without a branch and checked once at the end. Any
+ * other line (a wrong row, `end`, a comment, CRLF) returns false and goes
+ * the general way; so does the row "end" of a layout 3 tiles wide. */
+static bool fast_row(parser *P)
+{
+	const char *q = P->cur;
+	int64_t w = P->lay_w;
+	if (w <= 0 || !P->lay_tiles || P->lay_rows >= P->lay_h || P->end - q <= w + 4 ||
+	    memcmp(q, "    ", 4) != 0 || q[4 + w] != '\n' ||
+	    (w == 3 && memcmp(q + 4, "end", 3) == 0))
+		return false;
+	const unsigned char *restrict s = (const unsigned char *)q + 4;
+	const uint8_t *restrict tab = P->ascii;
+	uint8_t *restrict out = P->lay_tiles + P->lay_rows * w;
+	if (P->row_prev_line == P->lineno && P->lay_rows > 0 &&
+	    memcmp(s, P->row_prev, (size_t)w) == 0) {
+		/* The row above again (walls, floors): its tiles again. */
+		memcpy(out, out - w, (size_t)w);
+	} else {
+		int64_t x = 0;
+		for (; x + 4 <= w; x += 4) {
+			out[x] = (uint8_t)(tab[s[x]] - 1);
+			out[x + 1] = (uint8_t)(tab[s[x + 1]] - 1);
+			out[x + 2] = (uint8_t)(tab[s[x + 2]] - 1);
+			out[x + 3] = (uint8_t)(tab[s[x + 3]] - 1);
+		}
+		for (; x < w; x++)
+			out[x] = (uint8_t)(tab[s[x]] - 1);
+		if (any_ff(out, (size_t)w)) {
+			memset(out, 0, (size_t)w); /* as the general reader leaves it */
+			return false;
+		}
+	}
+	P->line = P->p = q;
+	P->lend = q + 4 + w;
+	P->cur = P->lend + 1;
+	P->lineno++;
+	P->line_bad = false;
+	P->trail = (span){NULL, 0};
+	P->lay_rows++;
+	P->row_prev = (const char *)s;
+	P->row_prev_line = P->lineno;
+	return true;
+}
+
 static bool word_is(const char *w, size_t n, const char *kw)
 {
 	return strlen(kw) == n && memcmp(w, kw, n) == 0;
@@ -1041,10 +1110,27 @@ static bool not_text(const char *buf, size_t len, const char **at)
 	return bad >= 8 && bad * 10 >= n; /* a tenth, not one stray byte */
 }
 
+/* Could the file hold a conflict marker? Markers start a line with
+ * "<<<<<<<", and '<' is rare in a world: memchr finds the candidates, and
+ * only a line that starts with seven of them goes to the exact test of
+ * wf_has_conflict_markers (from there on). A substring search of the whole
+ * file cost more than the rest of reading a layout row. */
+static bool maybe_conflicted(const char *buf, size_t len)
+{
+	const char *p = buf, *end = buf + len;
+	while ((p = memchr(p, '<', (size_t)(end - p)))) {
+		if ((p == buf || p[-1] == '\n') && end - p >= 7 &&
+		    memcmp(p, "<<<<<<<", 7) == 0)
+			return wf_has_conflict_markers(p, (size_t)(end - p));
+		p++;
+	}
+	return false;
+}
+
 wf_world *wf_parse(const char *buf, size_t len, const char *file, wf_diags *d)
 {
 	/* An unfinished merge: read as ours and theirs, conflicts named (conflict.c). */
-	if (wf_has_conflict_markers(buf, len))
+	if (maybe_conflicted(buf, len))
 		return wf_parse_conflicted(buf, len, file ? file : "world.acre", d);
 	parser *P = calloc(1, sizeof *P);
 	if (!P)
@@ -1080,7 +1166,11 @@ wf_world *wf_parse(const char *buf, size_t len, const char *file, wf_diags *d)
 		P->ctx = C_TOP;
 		P->cur = P->end;
 	}
-	while (!P->oom && wfx_next_line(P)) {
+	while (!P->oom) {
+		if (P->ctx == C_LAYOUT && fast_row(P))
+			continue;
+		if (!wfx_next_line(P))
+			break;
 		if (P->ctx == C_LAYOUT && layout_row(P))
 			continue;
 		if (P->ctx == C_SKIP && skip_line(P))

@@ -16,6 +16,16 @@ typedef struct rules {
 	wf_diags *d;
 	int errors;
 	wf_names zones; /* zone name → index */
+	/* What the guarded reader said of each distinct file named (path and
+	 * cap): the Street names three scripts from 6,000 parcels, and each
+	 * probe is a few system calls. Open addressing, grown at half full. */
+	struct probe {
+		const char *path; /* NULL: empty slot */
+		size_t cap;
+		wf_read_status st;
+	} *probes;
+	uint32_t probes_mask; /* slots - 1, 0 before the first */
+	uint32_t nprobes;
 } rules;
 
 static wf_diag *vbad(rules *R, wf_pos at, const char *parcel, const char *rule,
@@ -138,14 +148,58 @@ static void suggest_file(rules *R, wf_diag *g, const char *path)
  * a regular file within its size cap. The message names the path and the
  * reason, never the content of what is there; a missing file gets the
  * closest name in its directory as a suggestion. */
+static wf_read_status probe_now(const rules *R, const char *path, size_t cap)
+{
+	wf_read_status st = wf_path_check(path);
+	if (st == WF_READ_OK && R->dir)
+		st = wf_world_probe(R->dir, path, cap);
+	return st;
+}
+
+static bool probes_grow(rules *R)
+{
+	uint32_t n = R->probes_mask ? (R->probes_mask + 1) * 2 : 64;
+	struct probe *v = calloc(n, sizeof *v);
+	if (!v)
+		return false;
+	for (uint32_t i = 0; R->probes_mask && i <= R->probes_mask; i++) {
+		if (!R->probes[i].path)
+			continue;
+		uint32_t h = wf_hash(R->probes[i].path) & (n - 1);
+		while (v[h].path)
+			h = (h + 1) & (n - 1);
+		v[h] = R->probes[i];
+	}
+	free(R->probes);
+	R->probes = v;
+	R->probes_mask = n - 1;
+	return true;
+}
+
+/* The reader's status for a file the world names, probed once per
+ * validation: the answer for the same path and cap cannot differ within
+ * one pass (a file changed meanwhile is a race either way). */
+static wf_read_status probe_file(rules *R, const char *path, size_t cap)
+{
+	if (!path || !R->dir)
+		return probe_now(R, path, cap);
+	if ((R->nprobes + 1) * 2 > R->probes_mask + 1 && !probes_grow(R))
+		return probe_now(R, path, cap); /* out of memory: uncached */
+	uint32_t h = wf_hash(path) & R->probes_mask;
+	for (; R->probes[h].path; h = (h + 1) & R->probes_mask)
+		if (R->probes[h].cap == cap && strcmp(R->probes[h].path, path) == 0)
+			return R->probes[h].st;
+	R->probes[h] = (struct probe){path, cap, probe_now(R, path, cap)};
+	R->nprobes++;
+	return R->probes[h].st;
+}
+
 static void check_file(rules *R, wf_pos at, const char *parcel, const char *what,
                        const char *path, size_t cap, const char *missing_rule,
                        const char *remedy)
 {
 	check_text(R, at.line, parcel, what, path);
-	wf_read_status st = wf_path_check(path);
-	if (st == WF_READ_OK && R->dir)
-		st = wf_world_probe(R->dir, path, cap);
+	wf_read_status st = probe_file(R, path, cap);
 	wf_diag *g = NULL;
 	if (st == WF_READ_BADPATH) {
 		g = bad_at(R, at, parcel, "file-path",
@@ -335,12 +389,39 @@ static void check_entities(rules *R, wf_parcel *p, int caps)
 	free(es);
 }
 
+/* Is any of the n tiles >= k? Eight at a time: a byte of x is >= k
+ * (k <= 128) exactly when adding 128 - k sets its top bit or it was set;
+ * the bytes do not carry into one another since each stays below 256. */
+static bool tile_at_least(const uint8_t *t, size_t n, uint8_t k)
+{
+	if (k == 0)
+		return n > 0;
+	size_t i = 0;
+	if (k <= 128) {
+		const uint64_t ones = 0x0101010101010101u, high = ones * 0x80;
+		uint64_t add = ones * (uint64_t)(128 - k), acc = 0;
+		for (; i + 8 <= n; i += 8) {
+			uint64_t x;
+			memcpy(&x, t + i, 8);
+			acc |= ((x & ~high) + add) | x;
+		}
+		if (acc & high)
+			return true;
+	}
+	for (; i < n; i++)
+		if (t[i] >= k)
+			return true;
+	return false;
+}
+
 static void check_tiles(rules *R, const wf_parcel *p)
 {
 	wf_world *w = R->w;
 	if (!p->tiles || p->pw < 1 || p->ph < 1)
 		return;
 	size_t n = (size_t)wf_parcel_tw(w, p) * (size_t)wf_parcel_th(w, p);
+	if (w->npalette >= 256 || !tile_at_least(p->tiles, n, (uint8_t)w->npalette))
+		return;
 	uint8_t maxv = 0;
 	for (size_t i = 0; i < n; i++)
 		if (p->tiles[i] > maxv)
@@ -454,10 +535,10 @@ static void check_parcel(rules *R, wf_parcel *p, int index)
  * row-major order, each parcel stopping at its first taken cell, so the
  * first cell of a parcel that is not its own names the parcel it overlaps.
  * Parcels outside the world were reported by check_parcel. */
-static void check_overlaps(rules *R)
+static void check_overlaps(rules *R, wf_dup **dups, int *ndups)
 {
 	wf_world *w = R->w;
-	if (wf_world_index(w) == 0)
+	if (wf_world_index_dups(w, dups, ndups) == 0)
 		return;
 	if (!w->grid) {
 		/* Unchecked is not valid. */
@@ -495,15 +576,22 @@ static void check_overlaps(rules *R)
 	}
 }
 
-static void check_names(rules *R)
+/* Duplicate names, as the index found them (dups, in parcel order); when
+ * that list is not known, each parcel's name is looked up. */
+static void check_names(rules *R, const wf_dup *dups, int ndups)
 {
 	wf_world *w = R->w;
-	for (int i = 0; i < w->nparcels; i++) {
+	for (int i = 0, k = 0; i < w->nparcels; i++) {
 		const wf_parcel *p = &w->parcels[i];
-		if (!p->name)
-			continue;
-		int first = wf_find_parcel(w, p->name);
-		if (first >= 0 && first != i)
+		int first = -1;
+		if (ndups >= 0) {
+			if (k == ndups || dups[k].i != i)
+				continue;
+			first = dups[k++].first;
+		} else if (p->name) {
+			first = wf_find_parcel(w, p->name);
+		}
+		if (p->name && first >= 0 && first != i)
 			wf_diag_help(bad_at(R, pos_or(p->pos_name, p->line), p->name,
 			                    "duplicate",
 			                    "parcel name '%s' used twice (first at line "
@@ -526,8 +614,12 @@ int wf_validate(wf_world *w, const char *dir, const char *file, wf_diags *d)
 	check_zones(&R);
 	for (int i = 0; i < w->nparcels; i++)
 		check_parcel(&R, &w->parcels[i], i);
-	check_overlaps(&R);
-	check_names(&R);
+	wf_dup *dups = NULL;
+	int ndups = -1;
+	check_overlaps(&R, &dups, &ndups);
+	check_names(&R, dups, ndups);
+	free(dups);
 	wf_names_free(&R.zones);
+	free(R.probes);
 	return R.errors;
 }

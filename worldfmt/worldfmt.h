@@ -327,6 +327,10 @@ wf_read_status wf_world_probe(const char *dir, const char *rel, size_t cap);
 wf_read_status wf_read_named(const char *path, size_t cap, char **data, size_t *len);
 /* What a status means, as a phrase to follow "PATH: " in a message. */
 const char *wf_read_strerror(wf_read_status st);
+/* wf_load, also saying what the guarded reader said of the file (*status:
+ * WF_READ_OK when it was read, whether or not it parsed), so that a caller
+ * need not probe the file again to learn why it was refused. */
+wf_world *wf_load_status(const char *dir, wf_diags *d, wf_read_status *status);
 
 /* ---- Canonical writer -----------------------------------------------------
  * wf_write appends the canonical text of `w` to a growing buffer. parse →

@@ -48,6 +48,7 @@ int wf_buf_reserve(wf_buf *b, size_t n)
 	char *d = realloc(b->data, cap);
 	if (!d)
 		return -1;
+	wf_huge_hint(d, cap);
 	b->data = d;
 	b->cap = cap;
 	return 0;
@@ -64,7 +65,11 @@ int wf_buf_put(wf_buf *b, const char *s, size_t n)
 	return 0;
 }
 
-static bool reserve(writer *W, size_t n)
+/* The writer calls these per token: inline, so that a literal's length
+ * and a short copy fold into a few instructions. */
+#define WF_INLINE static inline __attribute__((always_inline))
+
+WF_INLINE bool reserve(writer *W, size_t n)
 {
 	/* The common case stays in line: the writer calls this per token. */
 	if (W->b->cap - W->b->len >= n || wf_buf_reserve(W->b, n) == 0)
@@ -73,7 +78,7 @@ static bool reserve(writer *W, size_t n)
 	return false;
 }
 
-static void put(writer *W, const char *s, size_t n)
+WF_INLINE void put(writer *W, const char *s, size_t n)
 {
 	if (n == 0 || !reserve(W, n))
 		return;
@@ -81,14 +86,15 @@ static void put(writer *W, const char *s, size_t n)
 	W->b->len += n;
 }
 
-static void puts_(writer *W, const char *s)
+WF_INLINE void puts_(writer *W, const char *s)
 {
 	put(W, s, strlen(s));
 }
 
-static void putc_(writer *W, char c)
+WF_INLINE void putc_(writer *W, char c)
 {
-	put(W, &c, 1);
+	if (reserve(W, 1))
+		W->b->data[W->b->len++] = c;
 }
 
 static void put_i64(writer *W, int64_t v)
@@ -382,8 +388,17 @@ static void write_layout(writer *W, const wf_world *w, const wf_parcel *p,
 		memcpy(o, "    ", 4);
 		o += 4;
 		if (G->one) {
-			for (size_t x = 0; x < tw; x++)
-				o[x] = G->byte[row[x]];
+			char *restrict d = o;
+			const char *restrict byte = G->byte;
+			size_t x = 0;
+			for (; x + 4 <= tw; x += 4) {
+				d[x] = byte[row[x]];
+				d[x + 1] = byte[row[x + 1]];
+				d[x + 2] = byte[row[x + 2]];
+				d[x + 3] = byte[row[x + 3]];
+			}
+			for (; x < tw; x++)
+				d[x] = byte[row[x]];
 			o += tw;
 		} else {
 			for (size_t x = 0; x < tw; x++) {
@@ -478,6 +493,7 @@ static void write_parcel(writer *W, const wf_world *w, const wf_parcel *p,
 int wf_write(const wf_world *w, wf_buf *out)
 {
 	writer W = {.b = out};
+	wf_huge_hint(out->data, out->cap); /* a caller's preallocated buffer */
 	glyphs *G = malloc(sizeof *G);
 	if (!G)
 		return -1;

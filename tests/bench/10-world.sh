@@ -1,7 +1,10 @@
 #!/bin/sh
 # 10-world.sh — parse + validate + write of the generated Street (65,536
-# parcels) in MB/s, beside `cat` and `wc -l` of the same file. Target:
-# at least 100 MB/s on one core (README, Performance). Best of three runs each.
+# parcels) in MB/s, beside `cat` and `wc -l` of the same file. Target
+# (DESIGN, performance targets; README, Performance): at least 0.05 of
+# cat's rate on the same file, measured in the same run. acre's rate is
+# the best of three by CPU time (what one core does, however busy the
+# machine), beside its wall-clock rate; the peers' the best of ten.
 set -u
 ACRE_BIN=${ACRE_BIN:-build/acre}
 BENCH_DIR=${BENCH_DIR:-build/bench}
@@ -14,10 +17,12 @@ fi
 file=$street/world.acre
 bytes=$(wc -c <"$file")
 
-# best_secs CMD... — the fastest of three wall-clock runs, in seconds.
+# best_secs CMD... — the fastest of ten wall-clock runs, in seconds. The
+# peers take a few milliseconds, and on a busy machine any one run of them
+# may wait for a core: the fastest of ten is the least disturbed.
 best_secs() {
 	best=
-	for _ in 1 2 3; do
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
 		t0=$(date +%s.%N)
 		"$@" >/dev/null 2>&1
 		t1=$(date +%s.%N)
@@ -45,6 +50,6 @@ awk -v b="$bytes" -v a="$acre_cpu" -v aw="$acre_wall" -v c="$cat_s" -v w="$wc_s"
 	printf "  acre parse+validate+write  %8.1f MB/s (CPU time; %.1f MB/s wall clock)\n", a, aw
 	printf "  cat                        %8.1f MB/s   acre/cat   %.3f\n", cm, a / cm
 	printf "  wc -l                      %8.1f MB/s   acre/wc -l %.3f\n", wm, a / wm
-	printf "  target >= 100 MB/s on one core: %s\n", (a >= 100) ? "met" : "NOT MET"
-	if (a < 100) exit 1
+	printf "  target acre/cat >= 0.05: %s\n", (a / cm >= 0.05) ? "met" : "NOT MET"
+	if (a / cm < 0.05) exit 1
 }'

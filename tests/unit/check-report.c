@@ -94,6 +94,17 @@ static void test_model(void)
 	CHECK(check_report_parcel(&r, "p4321") == 4321, "adding again finds the parcel");
 	CHECK(check_report_find(&r, "p17") == 17, "find by name after the index grew");
 	CHECK(check_report_find(&r, "nope") == -1, "an unknown name is -1");
+	/* Room made ahead (a world's parcels at once) keeps every name found. */
+	CHECK(check_report_reserve(&r, 70000) == 0 && r.parcels_cap >= 75000,
+	      "room for 70000 more parcels");
+	for (int i = 5000; i < 75000; i++) {
+		snprintf(name, sizeof name, "p%d", i);
+		check_report_parcel(&r, name);
+	}
+	CHECK(r.nparcels == 75000 && check_report_find(&r, "p17") == 17 &&
+	          check_report_find(&r, "p74999") == 74999 &&
+	          check_report_parcel(&r, "p4321") == 4321,
+	      "parcels added after the reserve are found, as are those before");
 	check_format f;
 	CHECK(check_format_parse("sarif", &f) == 0 && f == CHECK_SARIF, "format names parse");
 	CHECK(check_format_parse("xml", &f) == -1, "an unknown format is refused");

@@ -502,6 +502,142 @@ static void test_tile_limits(void)
 	wf_world_free(w);
 }
 
+/* Canonical layout rows take a shorter way through the parser than other
+ * rows; both must read the same and report the same errors. */
+static void test_row_paths(void)
+{
+	static const char *const head = "world r\n  size 2 1\n  parcel-size %d 2\n"
+	                                "palette\n  \".\" floor\n  \"#\" wall\n"
+	                                "  \"e\" e\n  \"n\" n\n  \"d\" d\nend\n";
+	char src[1024];
+	wf_diags d = {0};
+	/* A glyph that is not in the palette, in a row of the canonical shape:
+	 * one error at its column, and the row left as zeroes. */
+	int n = snprintf(src, sizeof src, head, 9);
+	snprintf(src + n, sizeof src - (size_t)n,
+	         "parcel a 0 0\n  layout\n    #...x...#\n    #########\n  end\nend\n");
+	wf_world *w = parse_str(src, &d);
+	CHECK(w && d.errors == 1 && d.n == 1 && d.v[0].line == 13 && d.v[0].col == 9 &&
+	          d.v[0].end_col == 10 && strstr(d.v[0].msg, "glyph 'x' is not in"),
+	      "an unknown glyph in a canonical row: line %u col %u: %s",
+	      d.n ? d.v[0].line : 0, d.n ? d.v[0].col : 0, d.n ? d.v[0].msg : "");
+	const wf_parcel *p = w ? &w->parcels[0] : NULL;
+	bool zero = p && p->tiles;
+	for (int x = 4; zero && x < 9; x++)
+		zero = p->tiles[x] == 0;
+	CHECK(zero && p->tiles[9] == 1 && p->tiles[17] == 1,
+	      "the wrong row holds no stray tile values; the next row is read");
+	wf_world_free(w);
+	wf_diags_free(&d);
+
+	/* Three tiles wide, "end" is the layout's end even where a row of
+	 * glyphs e, n, d would fit. */
+	memset(&d, 0, sizeof d);
+	n = snprintf(src, sizeof src, head, 3);
+	snprintf(src + n, sizeof src - (size_t)n,
+	         "parcel a 0 0\n  layout\n    end\n    ...\n  end\nend\n");
+	w = parse_str(src, &d);
+	CHECK(w && d.errors >= 1 && d.v[0].line == 13 &&
+	          strstr(d.v[0].msg, "has 0 rows, expected 2"),
+	      "'end' ends a 3-wide layout: %s", d.n ? d.v[0].msg : "");
+	wf_world_free(w);
+	wf_diags_free(&d);
+
+	/* Rows with CRLF, other indentation or a blank line between them read
+	 * the same as canonical ones. */
+	memset(&d, 0, sizeof d);
+	n = snprintf(src, sizeof src, head, 3);
+	snprintf(src + n, sizeof src - (size_t)n,
+	         "parcel a 0 0\n  layout\n\t#.#\r\n\n      .#.  \n  end\nend\n");
+	w = parse_str(src, &d);
+	p = w ? &w->parcels[0] : NULL;
+	CHECK(p && d.errors == 0 && p->tiles && p->tiles[0] == 1 && p->tiles[1] == 0 &&
+	          p->tiles[3] == 0 && p->tiles[4] == 1,
+	      "rows in other shapes read as canonical ones");
+	wf_world_free(w);
+	wf_diags_free(&d);
+}
+
+/* Every parcel whose name an earlier one has is reported, in file order,
+ * naming the first of that name (the name index finds them as it is
+ * built). */
+static void test_duplicate_names(void)
+{
+	wf_diags d = {0};
+	wf_world *w = parse_str("world d\n  size 8 1\n"
+	                        "parcel a 0 0\nend\nparcel b 1 0\nend\n"
+	                        "parcel a 2 0\nend\nparcel c 3 0\nend\n"
+	                        "parcel a 4 0\nend\nparcel b 5 0\nend\n",
+	                        &d);
+	CHECK(w && d.errors == 0, "six parcels, three names, parse");
+	CHECK(w && wf_validate(w, NULL, "world.acre", &d) == 3, "three duplicates");
+	static const struct {
+		uint32_t line;
+		const char *msg;
+	} want[] = {
+	    {7, "parcel name 'a' used twice (first at line 3)"},
+	    {11, "parcel name 'a' used twice (first at line 3)"},
+	    {13, "parcel name 'b' used twice (first at line 5)"},
+	};
+	for (int i = 0; i < 3; i++)
+		CHECK(d.n == 3 && d.v[i].line == want[i].line && d.v[i].col == 8 &&
+		          strcmp(d.v[i].msg, want[i].msg) == 0,
+		      "duplicate %d: line %u: %s", i, d.n == 3 ? d.v[i].line : 0,
+		      d.n == 3 ? d.v[i].msg : "");
+	CHECK(w && wf_find_parcel(w, "a") == 0 && wf_find_parcel(w, "b") == 1 &&
+	          wf_find_parcel(w, "c") == 3,
+	      "lookups find the first parcel of a name");
+	wf_world_free(w);
+	wf_diags_free(&d);
+}
+
+/* The tile check of wf_validate looks at eight tiles at a time: a value
+ * past the palette is found wherever it is, and nothing is found in a
+ * valid parcel, for palettes of every size. */
+static void test_tile_values(void)
+{
+	for (int np = 1; np <= 255; np += np < 8 ? 1 : 37) {
+		for (int at = 0; at < 256; at += 51) {
+			wf_world *w = wf_world_new();
+			w->parcels = calloc(1, sizeof *w->parcels);
+			w->nparcels = w->parcels_cap = 1;
+			wf_parcel *p = &w->parcels[0];
+			*p = (wf_parcel){.name = "a", .pw = 1, .ph = 1, .zone_index = -1};
+			w->palette = calloc((size_t)np, sizeof *w->palette);
+			w->npalette = w->palette_cap = np;
+			for (int i = 0; i < np; i++) {
+				/* Distinct glyphs (U+0100 on) and names: no other finding. */
+				char g[4] = {(char)(0xc4 + i / 64), (char)(0x80 + i % 64), 0};
+				char nm[16];
+				snprintf(nm, sizeof nm, "g%d", i);
+				w->palette[i] = (wf_glyph){.glyph = wf_strdup(w, g),
+				                           .name = wf_strdup(w, nm)};
+			}
+			p->tiles = calloc(256, 1);
+			for (int i = 0; i < 256; i++)
+				p->tiles[i] = (uint8_t)((i * 7) % np);
+			wf_diags d = {0};
+			wf_validate(w, NULL, "world.acre", &d);
+			bool none = true;
+			for (int i = 0; i < d.n; i++)
+				none = none && !strstr(d.v[i].msg, "uses tile");
+			CHECK(none, "palette of %d, tiles below it: no finding", np);
+			wf_diags_free(&d);
+			memset(&d, 0, sizeof d);
+			p->tiles[at] = (uint8_t)np;
+			wf_validate(w, NULL, "world.acre", &d);
+			char want[64];
+			snprintf(want, sizeof want, "uses tile %d, but", np);
+			bool found = false;
+			for (int i = 0; i < d.n; i++)
+				found = found || strstr(d.v[i].msg, want);
+			CHECK(found, "palette of %d, tile %d at %d: found", np, np, at);
+			wf_diags_free(&d);
+			wf_world_free(w);
+		}
+	}
+}
+
 /* A killed save leaves .NAME.tmp.PID.XXXXXX; the next save removes those
  * of dead processes, and nothing else. */
 static void test_stale_temps(const char *dir)
@@ -567,5 +703,8 @@ int main(void)
 	test_save();
 	test_sizes();
 	test_tile_limits();
+	test_row_paths();
+	test_tile_values();
+	test_duplicate_names();
 	return unit_done();
 }

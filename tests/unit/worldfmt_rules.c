@@ -122,6 +122,28 @@ static void test_reader(void)
 	snprintf(p, sizeof p, "%s/scripts/link.lua", dir);
 	CHECK(wf_read_named(p, 100, &data, &len) == WF_READ_SYMLINK,
 	      "a named link is refused");
+	/* wf_load says what the reader said of world.acre: missing, a link,
+	 * read (whether or not it parses). */
+	wf_diags d = {0};
+	wf_read_status st = WF_READ_IO;
+	CHECK(!wf_load_status(dir, &d, &st) && st == WF_READ_MISSING && d.n == 1,
+	      "no world.acre: NULL, MISSING and one diagnostic");
+	wf_diags_free(&d);
+	snprintf(p, sizeof p, "%s/world.acre", dir);
+	CHECK(symlink(q, p) == 0, "make world.acre a link");
+	memset(&d, 0, sizeof d);
+	CHECK(!wf_load_status(dir, &d, &st) && st == WF_READ_SYMLINK && d.n == 1 &&
+	          strstr(d.v[0].msg, "symbolic link"),
+	      "world.acre a link: NULL, SYMLINK, and the diagnostic says so");
+	wf_diags_free(&d);
+	unlink(p);
+	put(dir, "world.acre", "world \"w\"\n  nonsense\n");
+	memset(&d, 0, sizeof d);
+	wf_world *w = wf_load_status(dir, &d, &st);
+	CHECK(w && st == WF_READ_OK && d.errors == 1,
+	      "a world.acre that is read but wrong: a world, OK, its error");
+	wf_world_free(w);
+	wf_diags_free(&d);
 	snprintf(p, sizeof p, "rm -rf %s %s", dir, out);
 	CHECK(system(p) == 0, "clean up");
 }
