@@ -227,7 +227,9 @@ int64_t api_run_ticks(const api_run *r);
 
 /* XXH3-64 over the live state: every parcel's tiles and entities, the
  * ledger, the messages in flight and vm_state_hash of each scripted parcel.
- * The same for any thread count. */
+ * The same for any thread count. With a selection (api_opts.select), a
+ * parcel left out contributes only its ledger entry and messages: the rest
+ * of it is the world's, which no script of it changed. */
 uint64_t api_run_hash(api_run *r);
 /* What the host sees of parcel i after a run: its figures (calls, failures,
  * peak instructions and memory, messages sent, entities), tiles and

@@ -309,8 +309,24 @@ uint64_t api_run_hash(api_run *r)
 		return 0;
 	XXH3_64bits_reset(st);
 	hash_u64(st, (uint64_t)r->tick);
-	for (int i = 0; i < r->w->nparcels; i++)
-		hash_parcel(st, &r->ps[i], r->ledger[i]);
+	for (int i = 0; i < r->w->nparcels; i++) {
+		api_pstate *ps = &r->ps[i];
+		if (r->opts.select && !r->opts.select[i]) {
+			/* A parcel left out of the run (acre check --base) keeps
+			 * the world's tiles and entities; only what others send
+			 * it can change. On the Street this is most parcels. */
+			hash_u64(st, (uint64_t)i);
+			hash_u64(st, (uint64_t)r->ledger[i]);
+			hash_u64(st, (uint64_t)ps->inbox.n);
+			for (int k = 0; k < ps->inbox.n; k++) {
+				hash_u64(st, (uint64_t)ps->inbox.v[k].from);
+				hash_u64(st, ps->inbox.v[k].len);
+				XXH3_64bits_update(st, ps->inbox.v[k].data, ps->inbox.v[k].len);
+			}
+			continue;
+		}
+		hash_parcel(st, ps, r->ledger[i]);
+	}
 	hash_u64(st, (uint64_t)r->nidents);
 	for (int i = 0; i < r->nidents; i++) {
 		hash_str(st, r->idents[i].name);
