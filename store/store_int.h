@@ -77,6 +77,11 @@ int repo_commit_of(store_repo *r, const char *rev, git_commit **out, store_err *
 bool repo_entry_id(store_repo *r, git_tree *tree, const char *path, git_oid *id);
 int repo_read_blob(store_repo *r, git_tree *tree, const char *path, char **data,
                    size_t *len, bool *found, store_err *err);
+/* The blob at `path` in `tree` itself (*out NULL when absent), with
+ * repo_read_blob's checks, for a caller that reads it in place: its
+ * content is not NUL-terminated. */
+int repo_blob(store_repo *r, git_tree *tree, const char *path, git_blob **out,
+              store_err *err);
 void repo_info(git_commit *c, store_commit_info *out);
 /* The parents of commit c that this clone has: none for a commit at the
  * edge of a shallow clone (git's "grafted" commits), all of them
