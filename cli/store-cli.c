@@ -61,11 +61,16 @@ store_repo *cmd_store_repo(const char *world)
 		cli_error("%s", err.msg);
 		return NULL;
 	}
+	cmd_store_progress(r);
+	return r;
+}
+
+void cmd_store_progress(store_repo *r)
+{
 	if (isatty(2)) {
 		store_repo_progress(r, progress_show, NULL);
 		atexit(cmd_progress_clear);
 	}
-	return r;
 }
 
 static store_reg *open_registry(const char *opt, bool write)

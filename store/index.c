@@ -50,8 +50,39 @@ static wf_world *index_load_head(store_repo *r, const char *rev, char hex[STORE_
 	return w;
 }
 
+/* Is the repository indexed at commit `head` already, with the history it
+ * has now? A commit never changes, so then its revisions and its parcels
+ * stand as they are (*nrev is how many revisions). The one way the same
+ * head can have more history is a shallow clone made deeper: its oldest
+ * indexed commit has parents now. */
+static int index_current(store_reg *g, store_repo *r, const char *head, int64_t *nrev,
+                         bool *cur, store_err *err)
+{
+	sqlite3_stmt *st = reg_prep(
+	    g, err,
+	    "SELECT (SELECT count(*) FROM revisions v WHERE v.repo_id = p.id), "
+	    "(SELECT commit_id FROM revisions v WHERE v.repo_id = p.id ORDER BY seq "
+	    "DESC LIMIT 1) FROM repos p WHERE p.dir = ? AND p.head = ?",
+	    "tt", r->dir, head);
+	if (!st)
+		return -1;
+	*cur = false;
+	*nrev = 0;
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && sqlite3_column_int64(st, 0) > 0 && sqlite3_column_text(st, 1)) {
+		git_oid id;
+		git_commit *c = NULL;
+		*nrev = sqlite3_column_int64(st, 0);
+		*cur = git_oid_fromstr(&id, (const char *)sqlite3_column_text(st, 1)) == 0 &&
+		       git_commit_lookup(&c, r->repo, &id) == 0 && repo_parentcount(r, c) == 0;
+		git_commit_free(c);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : reg_fail(g, err, "repos");
+}
+
 static int index_repo_row(store_reg *g, store_repo *r, int64_t wid, const wf_world *w,
-                          const char *head, int64_t *rid, store_err *err)
+                          const char *head, bool keep, int64_t *rid, store_err *err)
 {
 	sqlite3_stmt *st = reg_prep(
 	    g, err,
@@ -70,6 +101,8 @@ static int index_repo_row(store_reg *g, store_repo *r, int64_t wid, const wf_wor
 	sqlite3_finalize(st);
 	if (!*rid)
 		return reg_fail(g, err, "repos");
+	if (keep)
+		return 0;
 	st = reg_prep(g, err, "DELETE FROM revisions WHERE repo_id = ?", "i", *rid);
 	if (!st || reg_done(g, st, err) != 0)
 		return -1;
@@ -507,12 +540,19 @@ static int index_claims(store_reg *g, store_repo *r, int64_t wid, const wf_world
 static int index_tx(store_reg *g, store_repo *r, const wf_world *w, const char *head,
                     bool claim, store_index_report *rep, store_err *err)
 {
-	int64_t wid, rid;
+	int64_t wid, rid, nrev;
+	bool cur;
 	if (reg_world_id(g, r->dir, w->name, &wid, err) != 0 ||
-	    index_repo_row(g, r, wid, w, head, &rid, err) != 0 ||
-	    index_revisions(g, r, rid, head, rep, err) != 0 ||
-	    index_parcels(g, rid, w, rep, err) != 0)
+	    index_current(g, r, head, &nrev, &cur, err) != 0 ||
+	    index_repo_row(g, r, wid, w, head, cur, &rid, err) != 0)
 		return -1;
+	if (cur) {
+		rep->revisions = nrev;
+		rep->parcels = w->nparcels;
+	} else if (index_revisions(g, r, rid, head, rep, err) != 0 ||
+	           index_parcels(g, rid, w, rep, err) != 0) {
+		return -1;
+	}
 	return claim ? index_claims(g, r, wid, w, rep, err) : 0;
 }
 

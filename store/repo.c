@@ -10,6 +10,7 @@
 #include "worldfmt/worldfmt.h"
 
 #include <dirent.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -52,11 +53,37 @@ int repo_fail(store_err *err, const char *what)
 	return -1;
 }
 
+/* libgit2 as Debian builds it (with mbedTLS) parses every certificate of
+ * the system's CA bundle in its first git_libgit2_init: 54 million
+ * instructions, more than `git log` spends on a 1,000-commit history, paid
+ * by every acre command. Acre never opens a connection, so while it
+ * initialises libgit2 the bundle is not read: this definition stands in
+ * for mbedTLS's (a program's own symbols come before its libraries'),
+ * fails as a missing file would (libgit2 then carries on without
+ * certificates: a connection would refuse every server, never trust one)
+ * and otherwise hands over to mbedTLS's. A libgit2 built without mbedTLS
+ * never calls it. */
+static bool repo_in_init;
+
+int mbedtls_x509_crt_parse_file(void *chain, const char *path);
+int mbedtls_x509_crt_parse_file(void *chain, const char *path)
+{
+	static int (*real)(void *, const char *);
+	if (repo_in_init)
+		return -0x2900; /* MBEDTLS_ERR_X509_FILE_IO_ERROR */
+	if (!real)
+		*(void **)&real = dlsym(RTLD_NEXT, "mbedtls_x509_crt_parse_file");
+	return real ? real(chain, path) : -0x2900;
+}
+
 /* libgit2 is initialised once per open handle (it counts), with fsync of
  * objects, references and the index turned on. */
-static void repo_lib_init(void)
+void repo_lib_init(void)
 {
-	git_libgit2_init();
+	repo_in_init = true;
+	if (git_libgit2_init() == 1)
+		git_error_clear(); /* "failed to load CA certificates" */
+	repo_in_init = false;
 	git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1);
 	/* Objects are not hashed again on every read: git does not either
 	 * (git fsck does), and a pushed pack was hashed by git index-pack on

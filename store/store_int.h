@@ -71,6 +71,9 @@ int reg_overlap(store_reg *g, int64_t wid, const char *parcel, const int32_t r[4
                 const int32_t *ext, char *other, size_t len, store_err *err);
 
 /* Git helpers (repo.c). */
+/* git_libgit2_init for store/: every caller goes through here (with
+ * git_libgit2_shutdown to match), for the options it sets. */
+void repo_lib_init(void);
 int repo_fail(store_err *err, const char *what);
 int repo_commit_of(store_repo *r, const char *rev, git_commit **out, store_err *err);
 /* The blob id of world-relative `path` in `tree`; false when absent. */
