@@ -7,8 +7,8 @@
 #include <time.h>
 #include <unistd.h>
 
-/* The one progress line of this process: shown once a walk has run for a
- * second, redrawn at most ten times a second. */
+/* The one progress line of this process: shown once the command has run
+ * for a second, redrawn at most ten times a second. */
 static struct {
 	struct timespec start, last;
 	bool started, shown;
@@ -67,6 +67,13 @@ store_repo *cmd_store_repo(const char *world)
 
 void cmd_store_progress(store_repo *r)
 {
+	/* The second counts from here, not from the first step reported: a
+	 * command that reads and parses a large world first has been at work
+	 * all that while. */
+	if (!progress.started) {
+		clock_gettime(CLOCK_MONOTONIC, &progress.start);
+		progress.started = true;
+	}
 	if (isatty(2)) {
 		store_repo_progress(r, progress_show, NULL);
 		atexit(cmd_progress_clear);
