@@ -34,7 +34,7 @@ static store_repo *index_repo(const char *arg)
 		cli_error("%s", err.msg);
 		return NULL;
 	}
-	cmd_store_progress(r);
+	cmd_store_setup(r);
 	return r;
 }
 

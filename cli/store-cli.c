@@ -1,6 +1,7 @@
 /* store-cli.c — helpers shared by the history and registry commands. */
 #include "cli/store-cli.h"
 
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,12 +62,19 @@ store_repo *cmd_store_repo(const char *world)
 		cli_error("%s", err.msg);
 		return NULL;
 	}
-	cmd_store_progress(r);
+	cmd_store_setup(r);
 	return r;
 }
 
-void cmd_store_progress(store_repo *r)
+void cmd_store_setup(store_repo *r)
 {
+	/* Reading history allocates and frees megabyte buffers over and over
+	 * (libgit2 rebuilds each version of world.acre from its deltas). By
+	 * default glibc serves those with fresh pages from the kernel each
+	 * time, and the page faults cost more than the work: keep freed memory
+	 * for reuse instead. These commands are short-lived. */
+	mallopt(M_MMAP_THRESHOLD, 256 << 20);
+	mallopt(M_TRIM_THRESHOLD, 512 << 20);
 	/* The second counts from here, not from the first step reported: a
 	 * command that reads and parses a large world first has been at work
 	 * all that while. */
