@@ -278,15 +278,24 @@ test_expect 'index claims only free land, and a claim follows its parcel only on
 	test "$(land hello)" = "ann 2 2" && test "$(land third)" = "cy 2 1"
 '
 
-test_expect 'index of an indexed head keeps its revisions; a new commit indexes the history again' '
+test_expect 'index writes only what changed: the same head keeps its rows, a new commit adds its own' '
 	indexed && cd w &&
-	revs() { sqlite3 ../reg.db "SELECT count(*) || \" \" || min(seq) || \" \" || max(seq) FROM revisions"; } &&
+	revs() { sqlite3 ../reg.db "SELECT group_concat(seq || \":\" || summary, \" \") FROM (SELECT seq, summary FROM revisions ORDER BY seq)"; } &&
+	parcel() { sqlite3 ../reg.db "SELECT px || \" \" || py || \" \" || coalesce(zone, \"-\") FROM parcels WHERE name = \"$1\""; } &&
 	sqlite3 ../reg.db "UPDATE revisions SET summary = \"kept\"" &&
 	acre index >out && grep -qx "indexed w: 1 revision, 1 parcel, 0 new claims" out &&
-	test "$(sqlite3 ../reg.db "SELECT summary FROM revisions")" = kept &&
-	test "$(sqlite3 ../reg.db "SELECT count(*) FROM parcels")" = 1 &&
-	sed -i "s/#..\*/#.**/" world.acre && acre commit -m two >/dev/null &&
+	test "$(revs)" = "0:kept" && test "$(parcel hello)" = "1 1 commercial" &&
+	printf "parcel two 2 2\n  owner \"tester\"\nend\n" >>world.acre &&
+	acre commit -m two >/dev/null && acre index >out &&
+	grep -qx "indexed w: 2 revisions, 2 parcels, 1 new claim" out &&
+	test "$(revs)" = "0:two 1:kept" && test "$(parcel two)" = "2 2 -" &&
+	sed -i "s/^parcel two 2 2$/parcel three 3 3/" world.acre &&
+	acre commit -m three >/dev/null && acre index >/dev/null &&
+	test "$(revs)" = "0:three 1:two 2:kept" &&
+	test "$(parcel three)" = "3 3 -" && test -z "$(parcel two)" &&
+	test "$(sqlite3 ../reg.db "SELECT count(*) FROM parcels")" = 2 &&
+	git checkout -q -b other HEAD~2 && git commit -q --allow-empty -m other &&
 	acre index >out && grep -qx "indexed w: 2 revisions, 1 parcel, 0 new claims" out &&
-	test "$(revs)" = "2 0 1" &&
-	test "$(sqlite3 ../reg.db "SELECT summary FROM revisions WHERE seq = 0")" = two
+	test "$(revs)" = "0:other 1:$(git log -1 --format=%s HEAD~1)" &&
+	test "$(sqlite3 ../reg.db "SELECT count(*) FROM parcels")" = 1
 '
