@@ -6,7 +6,9 @@
  * for the owner its file names the first time its repository is indexed
  * with it, and from then on only store_grant changes its owner. An owner
  * edited in world.acre is therefore reported (rep->kept) but never
- * transfers land. The whole rebuild is one transaction. */
+ * transfers land. The whole rebuild is one transaction, and it writes only
+ * what differs from the last one: the commits added since the head
+ * indexed then, the parcel rows that changed. */
 #include "store/store_int.h"
 #include "worldfmt/worldfmt.h"
 
