@@ -34,6 +34,7 @@ static store_repo *index_repo(const char *arg)
 		cli_error("%s", err.msg);
 		return NULL;
 	}
+	cmd_store_setup(r);
 	return r;
 }
 
@@ -110,7 +111,9 @@ const struct cmd_entry cmd_index_entry = {
             "a bare repository (a git server's copy), followed by the world's\n"
             "subdirectory when it has one (srv/town.git/town). Safe to run again\n"
             "at any time; one transaction, so an interrupted index leaves the\n"
-            "old one.\n"
+            "old one. Only what changed since the last index is written: the\n"
+            "commits added since the head indexed then, and the parcels that\n"
+            "differ.\n"
             "\n"
             "Ownership: the first time a parcel is indexed, the owner named in\n"
             "world.acre is recorded as its claim (when no other claim of the world\n"

@@ -1,14 +1,15 @@
 /* store-cli.c — helpers shared by the history and registry commands. */
 #include "cli/store-cli.h"
 
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
-/* The one progress line of this process: shown once a walk has run for a
- * second, redrawn at most ten times a second. */
+/* The one progress line of this process: shown once the command has run
+ * for a second, redrawn at most ten times a second. */
 static struct {
 	struct timespec start, last;
 	bool started, shown;
@@ -61,11 +62,30 @@ store_repo *cmd_store_repo(const char *world)
 		cli_error("%s", err.msg);
 		return NULL;
 	}
+	cmd_store_setup(r);
+	return r;
+}
+
+void cmd_store_setup(store_repo *r)
+{
+	/* Reading history allocates and frees megabyte buffers over and over
+	 * (libgit2 rebuilds each version of world.acre from its deltas). By
+	 * default glibc serves those with fresh pages from the kernel each
+	 * time, and the page faults cost more than the work: keep freed memory
+	 * for reuse instead. These commands are short-lived. */
+	mallopt(M_MMAP_THRESHOLD, 256 << 20);
+	mallopt(M_TRIM_THRESHOLD, 512 << 20);
+	/* The second counts from here, not from the first step reported: a
+	 * command that reads and parses a large world first has been at work
+	 * all that while. */
+	if (!progress.started) {
+		clock_gettime(CLOCK_MONOTONIC, &progress.start);
+		progress.started = true;
+	}
 	if (isatty(2)) {
 		store_repo_progress(r, progress_show, NULL);
 		atexit(cmd_progress_clear);
 	}
-	return r;
 }
 
 static store_reg *open_registry(const char *opt, bool write)

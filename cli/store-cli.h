@@ -15,6 +15,9 @@ store_repo *cmd_store_repo(const char *world);
  * is a terminal (cmd_store_repo installs it). A command printing results
  * as it goes clears the line first with cmd_progress_clear. */
 void cmd_progress_clear(void);
+/* What cmd_store_repo sets up, for a repository opened another way: that
+ * progress, and malloc tuned for reading history. */
+void cmd_store_setup(store_repo *r);
 
 /* Open the registry named by --registry FILE (NULL: ACRE_REGISTRY, then the
  * default under $XDG_DATA_HOME), printing why not. */

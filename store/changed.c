@@ -270,7 +270,7 @@ int store_text_diff(const char *a, size_t alen, const char *b, size_t blen,
 	git_patch *patch = NULL;
 	git_buf buf = {0};
 	*out = NULL;
-	git_libgit2_init();
+	repo_lib_init();
 	int rc = git_patch_from_buffers(&patch, a, alen, path, b, blen, path, NULL);
 	if (rc >= 0)
 		rc = git_patch_to_buf(&buf, patch);

@@ -43,11 +43,20 @@ static bool is_end_of_word(char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '#';
 }
 
-/* The line `parcel NAME ...` at column 0, or NULL. */
-static const char *find_parcel_line(const char *text, size_t len, const char *name)
+/* The line `parcel NAME ...` at column 0, or NULL; looked for from offset
+ * `from` on (where the caller expects it), then from the start. */
+static const char *find_parcel_line(const char *text, size_t len, const char *name,
+                                    size_t from)
 {
 	size_t nl = strlen(name);
-	const char *end = text + len, *p = text;
+	const char *end = text + len, *p = text + (from < len ? from : 0);
+	if (p != text) {
+		const char *hit = find_parcel_line(p, (size_t)(end - p), name, 0);
+		/* p is at a line start when the hint is (pc_back gives those). */
+		if (hit && (hit > p || at_line_start(text, p)))
+			return hit;
+		p = text;
+	}
 	while ((p = memmem(p, (size_t)(end - p), "parcel ", 7))) {
 		const char *q = p + 7;
 		if (at_line_start(text, p)) {
@@ -78,7 +87,8 @@ static bool top_level(const char *p, const char *end)
 
 /* A small world made of the header of `text` and the block of parcel
  * `name`, or NULL when the text cannot be cut. */
-static wf_world *hist_cut(const char *text, size_t len, const char *name, bool *absent)
+static wf_world *hist_cut(const char *text, size_t len, const char *name, size_t hint,
+                          bool *absent)
 {
 	const char *end = text + len;
 	const char *first = text;
@@ -91,7 +101,7 @@ static wf_world *hist_cut(const char *text, size_t len, const char *name, bool *
 		}
 		first++;
 	}
-	const char *start = find_parcel_line(text, len, name);
+	const char *start = find_parcel_line(text, len, name, hint);
 	if (!start) {
 		*absent = true;
 		return NULL;
@@ -120,11 +130,11 @@ static wf_world *hist_cut(const char *text, size_t len, const char *name, bool *
 /* The world holding parcel `name` as `text` has it: *pi is its index, -1
  * when the text has no such parcel (the world may then be NULL). */
 static wf_world *hist_parcel_world(const char *text, size_t len, const char *name,
-                                   int *pi)
+                                   size_t hint, int *pi)
 {
 	bool absent;
 	*pi = -1;
-	wf_world *w = hist_cut(text, len, name, &absent);
+	wf_world *w = hist_cut(text, len, name, hint, &absent);
 	if (w) {
 		*pi = 0;
 		return w;
@@ -165,7 +175,7 @@ static int pview_load(store_repo *r, git_tree *tree, const char *parcel, pview *
 		return 0;
 	if (repo_read_blob(r, tree, "world.acre", &text, &len, &found, err) != 0)
 		return -1;
-	v->w = hist_parcel_world(text, len, parcel, &v->pi);
+	v->w = hist_parcel_world(text, len, parcel, 0, &v->pi);
 	free(text);
 	if (v->w && v->pi < 0) {
 		wf_world_free(v->w);
@@ -270,11 +280,11 @@ typedef struct pc_rec {
 } pc_rec;
 
 typedef struct pcache {
-	/* The last two world.acre texts read: walking back, a commit's parent
-	 * text is the next commit's own. */
+	/* The last two world.acre blobs read, read in place (their text is
+	 * not NUL-terminated): walking back, a commit's parent text is the
+	 * next commit's own. */
 	git_oid tid[2];
-	char *text[2];
-	size_t tlen[2];
+	git_blob *text[2];
 	int tnext;
 	pc_rec *v;
 	size_t n, cap;
@@ -453,8 +463,8 @@ static void pc_save(store_repo *r, pcache *c)
 
 static void pc_free(pcache *c)
 {
-	free(c->text[0]);
-	free(c->text[1]);
+	git_blob_free(c->text[0]);
+	git_blob_free(c->text[1]);
 	for (size_t i = 0; i < c->n; i++)
 		pc_rec_free(&c->v[i]);
 	free(c->v);
@@ -472,12 +482,18 @@ static bool pc_has(const pc_rec *e, const char *name)
 	return e->n && bsearch(&name, e->names, e->n, sizeof *e->names, name_cmp) != NULL;
 }
 
+/* Does a `parcel` line start at t[i] (of len bytes)? */
+static bool pc_parcel_at(const char *t, size_t len, size_t i)
+{
+	return (i == 0 || t[i - 1] == '\n') && len - i >= 7 && memcmp(t + i, "parcel ", 7) == 0;
+}
+
 /* Start of the `parcel` line at or before `at` (the header's end when
  * none), and the end of the block holding `at` (the next `parcel` line). */
-static size_t pc_back(const char *t, size_t at)
+static size_t pc_back(const char *t, size_t len, size_t at)
 {
-	for (size_t i = at + 1; i-- > 0;)
-		if ((i == 0 || t[i - 1] == '\n') && strncmp(t + i, "parcel ", 7) == 0)
+	for (size_t i = (at < len ? at : len) + 1; i-- > 0;)
+		if (i < len && pc_parcel_at(t, len, i))
 			return i;
 	return 0;
 }
@@ -489,15 +505,18 @@ static size_t pc_fwd(const char *t, size_t len, size_t at)
 }
 
 /* Names of the parcel lines starting in t[from, to), added to v. */
-static int pc_names(const char *t, size_t from, size_t to, char **v, uint32_t *n)
+static int pc_names(const char *t, size_t len, size_t from, size_t to, char **v,
+                    uint32_t *n)
 {
 	for (size_t i = from; i < to; i++) {
-		if ((i && t[i - 1] != '\n') || strncmp(t + i, "parcel ", 7) != 0)
+		if (!pc_parcel_at(t, len, i))
 			continue;
-		const char *q = t + i + 7;
-		while (*q == ' ' || *q == '\t')
+		const char *q = t + i + 7, *end = t + len;
+		while (q < end && (*q == ' ' || *q == '\t'))
 			q++;
-		size_t l = strcspn(q, " \t\r\n#");
+		size_t l = 0;
+		while (q + l < end && !strchr(" \t\r\n#", q[l]))
+			l++;
 		if (!l || l > 255)
 			continue;
 		bool dup = false;
@@ -518,10 +537,18 @@ static int pc_names(const char *t, size_t from, size_t to, char **v, uint32_t *n
  * candidate's block is compared as a model, as the log compares it. */
 static void pc_compute(const char *ta, size_t la, const char *tb, size_t lb, pc_rec *e)
 {
-	size_t head = 0, tail = 0;
-	while (head < la && head < lb && ta[head] == tb[head])
+	/* Block by block first (memcmp is many times faster than a byte loop
+	 * over a megabyte), then byte by byte inside the block that differs. */
+	enum { BLK = 256 };
+	size_t head = 0, tail = 0, most = la < lb ? la : lb;
+	while (head + BLK <= most && memcmp(ta + head, tb + head, BLK) == 0)
+		head += BLK;
+	while (head < most && ta[head] == tb[head])
 		head++;
-	while (tail < la - head && tail < lb - head && ta[la - 1 - tail] == tb[lb - 1 - tail])
+	most -= head;
+	while (tail + BLK <= most && memcmp(ta + la - tail - BLK, tb + lb - tail - BLK, BLK) == 0)
+		tail += BLK;
+	while (tail < most && ta[la - 1 - tail] == tb[lb - 1 - tail])
 		tail++;
 	e->n = PC_UNKNOWN;
 	e->names = NULL;
@@ -533,8 +560,10 @@ static void pc_compute(const char *ta, size_t la, const char *tb, size_t lb, pc_
 	char *cand[PC_MAX_NAMES];
 	uint32_t nc = 0;
 	size_t ea = la - tail, eb = lb - tail;
-	if (pc_names(ta, pc_back(ta, head), pc_fwd(ta, la, ea > head ? ea : head), cand, &nc) ||
-	    pc_names(tb, pc_back(tb, head), pc_fwd(tb, lb, eb > head ? eb : head), cand, &nc)) {
+	if (pc_names(ta, la, pc_back(ta, la, head), pc_fwd(ta, la, ea > head ? ea : head), cand,
+	             &nc) ||
+	    pc_names(tb, lb, pc_back(tb, lb, head), pc_fwd(tb, lb, eb > head ? eb : head), cand,
+	             &nc)) {
 		for (uint32_t i = 0; i < nc; i++)
 			free(cand[i]);
 		return;
@@ -542,11 +571,13 @@ static void pc_compute(const char *ta, size_t la, const char *tb, size_t lb, pc_
 	char **names = malloc((nc ? nc : 1) * sizeof *names);
 	uint32_t n = 0;
 	bool ok = names != NULL;
+	/* The candidates' blocks are where the texts differ: look there first. */
+	size_t hint_a = pc_back(ta, la, head), hint_b = pc_back(tb, lb, head);
 	for (uint32_t i = 0; i < nc; i++) {
 		pview va = {.pi = -1}, vb = {.pi = -1};
 		if (ok) {
-			va.w = hist_parcel_world(ta, la, cand[i], &va.pi);
-			vb.w = hist_parcel_world(tb, lb, cand[i], &vb.pi);
+			va.w = hist_parcel_world(ta, la, cand[i], hint_a, &va.pi);
+			vb.w = hist_parcel_world(tb, lb, cand[i], hint_b, &vb.pi);
 			if (va.pi < 0) {
 				wf_world_free(va.w);
 				va.w = NULL;
@@ -569,53 +600,65 @@ static void pc_compute(const char *ta, size_t la, const char *tb, size_t lb, pc_
 	e->names = names;
 }
 
-/* The parcels world blob `id` (in tree t) has: the record from the zero
- * id, worked out by one parse of the whole file when not cached. */
-static const pc_rec *pc_root(store_repo *r, pcache *c, git_tree *t, const git_oid *id,
-                             store_err *err)
+/* Records about one world blob alone come from a sentinel first id: the
+ * zero id for the parcels the blob has (what a root commit created), the
+ * all-ones id for the scripts each parcel runs. Each is worked out by one
+ * parse of the whole file, the first time it is asked for. */
+typedef enum { PC_ROOT, PC_SCRIPTS } pc_kind;
+
+static git_oid pc_sentinel(pc_kind k)
 {
-	static const git_oid zero = {{0}};
-	if (!c->loaded)
-		pc_load(r, c);
-	const pc_rec *hit = pc_find(c, &zero, id);
-	if (hit)
-		return hit;
-	char *text;
-	size_t len;
-	bool found;
-	if (repo_read_blob(r, t, "world.acre", &text, &len, &found, err) != 0 || !found)
-		return NULL;
-	int errors;
-	wf_world *w = hist_parse(text, len, "world.acre", &errors);
-	free(text);
-	pc_rec e = {.a = zero, .b = *id, .n = PC_UNKNOWN};
-	if (w && !errors && w->nparcels && (uint32_t)w->nparcels <= PC_MAX_ROOT_NAMES &&
-	    (e.names = calloc((size_t)w->nparcels, sizeof *e.names))) {
-		e.n = 0;
-		for (int i = 0; i < w->nparcels; i++)
-			if (w->parcels[i].name && strlen(w->parcels[i].name) <= 255 &&
-			    (e.names[e.n] = strdup(w->parcels[i].name)))
-				e.n++;
-		qsort(e.names, e.n, sizeof *e.names, name_cmp);
-	}
-	wf_world_free(w);
-	if (pc_add(c, &e) != 0) {
-		pc_rec_free(&e);
-		return NULL;
-	}
-	return &c->v[c->n - 1];
+	git_oid id;
+	memset(id.id, k == PC_ROOT ? 0 : 0xff, sizeof id.id);
+	return id;
 }
 
-/* The scripts of every parcel of world blob `id` (in tree t): the record
- * from the all-ones id, worked out by one parse when not cached. */
-static const pc_rec *pc_scripts(store_repo *r, pcache *c, git_tree *t, const git_oid *id,
-                                store_err *err)
+/* The names of every parcel of w (PC_ROOT), or "PARCEL\tSCRIPT" for every
+ * script each parcel runs (PC_SCRIPTS), into e; false when out of memory.
+ * A name too long for the file is left out: a PC_ROOT record then stays
+ * unknown, a PC_SCRIPTS one leaves that script to the parse. */
+static bool pc_fill(const wf_world *w, pc_kind k, pc_rec *e)
 {
-	git_oid ones;
-	memset(ones.id, 0xff, sizeof ones.id);
+	size_t cap = 0;
+	if (k == PC_ROOT && (!w->nparcels || (uint32_t)w->nparcels > PC_MAX_ROOT_NAMES))
+		return true; /* unknown: the parcel is looked up in the text */
+	e->n = 0;
+	for (int i = 0; i < w->nparcels; i++) {
+		const wf_parcel *p = &w->parcels[i];
+		const char *paths[64];
+		int n = k == PC_ROOT ? 1 : parcel_scripts(p, paths, 64);
+		for (int j = 0; j < n; j++) {
+			char buf[512];
+			int l = k == PC_ROOT ? snprintf(buf, sizeof buf, "%s", p->name)
+			                     : snprintf(buf, sizeof buf, "%s\t%s", p->name, paths[j]);
+			if (l <= 0 || l > 255 || e->n >= PC_MAX_ROOT_NAMES)
+				continue;
+			if (e->n == cap) {
+				cap = cap ? cap * 2 : 64;
+				char **v = realloc(e->names, cap * sizeof *v);
+				if (!v)
+					return false;
+				e->names = v;
+			}
+			if (!(e->names[e->n] = strdup(buf)))
+				return false;
+			e->n++;
+		}
+	}
+	if (e->n)
+		qsort(e->names, e->n, sizeof *e->names, name_cmp);
+	return true;
+}
+
+/* The record of kind k for world blob `id` (in tree t); NULL when the
+ * blob cannot be read. A blob that does not parse gets an unknown one. */
+static const pc_rec *pc_blob(store_repo *r, pcache *c, git_tree *t, const git_oid *id,
+                             pc_kind k, store_err *err)
+{
+	git_oid from = pc_sentinel(k);
 	if (!c->loaded)
 		pc_load(r, c);
-	const pc_rec *hit = pc_find(c, &ones, id);
+	const pc_rec *hit = pc_find(c, &from, id);
 	if (hit)
 		return hit;
 	char *text;
@@ -626,38 +669,13 @@ static const pc_rec *pc_scripts(store_repo *r, pcache *c, git_tree *t, const git
 	int errors;
 	wf_world *w = hist_parse(text, len, "world.acre", &errors);
 	free(text);
-	pc_rec e = {.a = ones, .b = *id, .n = PC_UNKNOWN};
-	size_t cap = 0;
-	bool ok = w && !errors;
-	if (ok)
-		e.n = 0;
-	for (int i = 0; ok && i < w->nparcels; i++) {
-		const char *paths[64];
-		int n = parcel_scripts(&w->parcels[i], paths, 64);
-		for (int k = 0; ok && k < n; k++) {
-			char buf[512];
-			int l = snprintf(buf, sizeof buf, "%s\t%s", w->parcels[i].name, paths[k]);
-			if (l <= 0 || l > 255 || e.n >= PC_MAX_ROOT_NAMES)
-				continue; /* not cacheable: left to the parse below */
-			if (e.n == cap) {
-				cap = cap ? cap * 2 : 64;
-				char **v = realloc(e.names, cap * sizeof *v);
-				ok = v != NULL;
-				if (ok)
-					e.names = v;
-			}
-			if (ok && !(e.names[e.n++] = strdup(buf)))
-				ok = false, e.n--;
-		}
-	}
-	wf_world_free(w);
-	if (!ok) {
+	pc_rec e = {.a = from, .b = *id, .n = PC_UNKNOWN};
+	if (w && !errors && !pc_fill(w, k, &e)) {
 		pc_rec_free(&e);
 		e.names = NULL;
 		e.n = PC_UNKNOWN;
-	} else if (e.n) {
-		qsort(e.names, e.n, sizeof *e.names, name_cmp);
 	}
+	wf_world_free(w);
 	if (pc_add(c, &e) != 0) {
 		pc_rec_free(&e);
 		return NULL;
@@ -669,25 +687,20 @@ static const pc_rec *pc_scripts(store_repo *r, pcache *c, git_tree *t, const git
 static int pc_text(store_repo *r, pcache *c, git_tree *t, const git_oid *id,
                    const char **text, size_t *len, store_err *err)
 {
-	for (int i = 0; i < 2; i++)
-		if (c->text[i] && git_oid_equal(&c->tid[i], id)) {
-			*text = c->text[i];
-			*len = c->tlen[i];
-			c->tnext = i ^ 1; /* keep the text just used */
-			return 0;
-		}
 	int k = c->tnext;
-	c->tnext ^= 1;
-	bool found;
-	free(c->text[k]);
-	c->text[k] = NULL;
-	if (repo_read_blob(r, t, "world.acre", &c->text[k], &c->tlen[k], &found, err) != 0)
-		return -1;
-	if (!found)
-		return -1;
-	c->tid[k] = *id;
-	*text = c->text[k];
-	*len = c->tlen[k];
+	for (int i = 0; i < 2; i++)
+		if (c->text[i] && git_oid_equal(&c->tid[i], id))
+			k = i;
+	if (!c->text[k] || !git_oid_equal(&c->tid[k], id)) {
+		git_blob_free(c->text[k]);
+		c->text[k] = NULL;
+		if (repo_blob(r, t, "world.acre", &c->text[k], err) != 0 || !c->text[k])
+			return -1;
+		c->tid[k] = *id;
+	}
+	c->tnext = k ^ 1; /* keep the text just used */
+	*text = git_blob_rawcontent(c->text[k]);
+	*len = (size_t)git_blob_rawsize(c->text[k]);
 	return 0;
 }
 
@@ -945,7 +958,7 @@ static int same_in(store_repo *r, vcache *vc, pcache *pc, const char *parcel,
 	bool ha = repo_entry_id(r, ta, "world.acre", &ia);
 	bool hb = repo_entry_id(r, tb, "world.acre", &ib);
 	if (!others_same(r, ta, tb)) {
-		const pc_rec *e = hb ? pc_scripts(r, pc, tb, &ib, err) : NULL;
+		const pc_rec *e = hb ? pc_blob(r, pc, tb, &ib, PC_SCRIPTS, err) : NULL;
 		if (e && e->n != PC_UNKNOWN) {
 			/* The parcel's "NAME\t…" entries are together in the sorted list. */
 			size_t nl = strlen(parcel), lo = 0, hi = e->n;
@@ -1012,7 +1025,7 @@ static int log_step(store_repo *r, hwalk *w, vcache *vc, pcache *pc, const char 
 		const pc_rec *e = NULL;
 		/* A root commit changed the parcel when it has it at all. */
 		if (parcel && repo_entry_id(r, t, "world.acre", &id))
-			e = pc_root(r, pc, t, &id, err);
+			e = pc_blob(r, pc, t, &id, PC_ROOT, err);
 		if (e && e->n != PC_UNKNOWN)
 			*show = pc_has(e, parcel);
 		else if (parcel && (rc = vcache_get(r, vc, t, parcel, &v, err)) == 0)
@@ -1052,6 +1065,22 @@ static int log_step(store_repo *r, hwalk *w, vcache *vc, pcache *pc, const char 
 	return rc;
 }
 
+/* Is the parcel missing from commit `id`? */
+static bool log_absent(store_repo *r, vcache *vc, const git_oid *id, const char *parcel,
+                       store_err *err)
+{
+	git_commit *c = NULL;
+	git_tree *t = NULL;
+	const pview *v;
+	bool absent = false;
+	if (git_commit_lookup(&c, r->repo, id) == 0 && git_commit_tree(&t, c) == 0 &&
+	    vcache_get(r, vc, t, parcel, &v, err) == 0)
+		absent = pview_parcel(v) == NULL;
+	git_tree_free(t);
+	git_commit_free(c);
+	return absent;
+}
+
 int store_log(store_repo *r, const char *rev, const char *parcel, int limit,
               store_log_fn fn, void *arg, store_err *err)
 {
@@ -1063,17 +1092,8 @@ int store_log(store_repo *r, const char *rev, const char *parcel, int limit,
 	hnode h;
 	if (repo_commit_of(r, rev, &start, err) != 0)
 		return -1;
-	/* A parcel not at the start is an error, as for blame, unless the
-	 * history shows it (a removed parcel still has a log). */
-	bool absent = false, any = false;
-	if (parcel) {
-		git_tree *t0 = NULL;
-		const pview *v0;
-		if (git_commit_tree(&t0, start) == 0 &&
-		    vcache_get(r, &vc, t0, parcel, &v0, err) == 0)
-			absent = pview_parcel(v0) == NULL;
-		git_tree_free(t0);
-	}
+	bool any = false;
+	git_oid start_id = *git_commit_id(start);
 	if (hwalk_push(&w, start, NULL) != 0)
 		rc = -1;
 	uint64_t done = 0;
@@ -1091,13 +1111,18 @@ int store_log(store_repo *r, const char *rev, const char *parcel, int limit,
 	}
 	pc_save(r, &pc);
 	pc_free(&pc);
-	vcache_free(&vc);
 	hwalk_free(&w);
-	if (rc == 0 && absent && !any) {
+	/* A parcel not at the start is an error, as for blame, unless the
+	 * history shows it (a removed parcel still has a log). Asked only when
+	 * nothing was shown: a parcel the start has was made by a commit the
+	 * walk shows, so a warm log reads no world.acre at all. */
+	if (rc == 0 && parcel && !any && log_absent(r, &vc, &start_id, parcel, err)) {
+		vcache_free(&vc);
 		store_seterr(err, "no parcel '%s' in world.acre at %s, nor in its history",
 		             parcel, rev ? rev : "HEAD");
 		return -1;
 	}
+	vcache_free(&vc);
 	return rc < 0 ? -1 : 0;
 }
 

@@ -781,12 +781,47 @@ int reg_claim_extent(store_reg *g, int64_t wid, int32_t *maxw, int32_t *maxh,
 	return rc == SQLITE_ROW ? 0 : reg_fail(g, err, "reading claims");
 }
 
+/* Land a claimed parcel still covers in the world's indexed revision (the
+ * default branch, as the post-receive hook indexes it) although its claim
+ * was moved elsewhere: by a move pushed on another branch. That land is
+ * not free while the default branch has the parcel there, or a stranger
+ * could build under it and the owner could no longer change it there.
+ * Answers like reg_overlap_owner; `other` stays empty when none. */
+static int reg_overlap_held(store_reg *g, int64_t wid, const char *parcel,
+                            const int32_t r[4], char *other, size_t len, char *owner,
+                            size_t olen, store_err *err)
+{
+	sqlite3_stmt *st = reg_prep(
+	    g, err,
+	    "SELECT p.name, c.owner FROM repos o JOIN parcels p ON p.repo_id = o.id "
+	    "JOIN claims c ON c.world_id = o.world_id AND c.parcel = p.name "
+	    "WHERE o.world_id = ?1 AND p.name <> ?2 AND p.px < ?3 + ?5 AND "
+	    "?3 < p.px + p.pw AND p.py < ?4 + ?6 AND ?4 < p.py + p.ph AND "
+	    "NOT (c.px = p.px AND c.py = p.py AND c.pw = p.pw AND c.ph = p.ph) "
+	    "LIMIT 1",
+	    "itiiii", wid, parcel, (int64_t)r[0], (int64_t)r[1], (int64_t)r[2],
+	    (int64_t)r[3]);
+	if (!st)
+		return -1;
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		snprintf(other, len, "%s", (const char *)sqlite3_column_text(st, 0));
+		if (owner)
+			snprintf(owner, olen, "%s", (const char *)sqlite3_column_text(st, 1));
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : reg_fail(g, err, "reading parcels");
+}
+
 /* The name of another claim of world `wid` overlapping the rectangle, in
  * `other` (empty when the land is free), and its owner in `owner` when
- * that is not NULL. `ext` is reg_claim_extent's answer, or NULL to ask. */
+ * that is not NULL. `ext` is reg_claim_extent's answer, or NULL to ask.
+ * With `held`, land a claimed parcel still covers on the default branch
+ * counts as its claim's too (reg_overlap_held). */
 static int reg_overlap_owner(store_reg *g, int64_t wid, const char *parcel,
-                             const int32_t r[4], const int32_t *ext, char *other,
-                             size_t len, char *owner, size_t olen, store_err *err)
+                             const int32_t r[4], const int32_t *ext, bool held,
+                             char *other, size_t len, char *owner, size_t olen,
+                             store_err *err)
 {
 	int32_t e[2];
 	if (!ext) {
@@ -816,13 +851,15 @@ static int reg_overlap_owner(store_reg *g, int64_t wid, const char *parcel,
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return reg_fail(g, err, "reading claims");
+	if (held && !other[0])
+		return reg_overlap_held(g, wid, parcel, r, other, len, owner, olen, err);
 	return 0;
 }
 
 int reg_overlap(store_reg *g, int64_t wid, const char *parcel, const int32_t r[4],
                 const int32_t *ext, char *other, size_t len, store_err *err)
 {
-	return reg_overlap_owner(g, wid, parcel, r, ext, other, len, NULL, 0, err);
+	return reg_overlap_owner(g, wid, parcel, r, ext, false, other, len, NULL, 0, err);
 }
 
 int store_land_taken(store_reg *g, const char *world, const char *parcel,
@@ -833,7 +870,7 @@ int store_land_taken(store_reg *g, const char *world, const char *parcel,
 	other[0] = owner[0] = '\0';
 	if (reg_world_id(g, world, NULL, &wid, err) != 0)
 		return -1;
-	return wid ? reg_overlap_owner(g, wid, parcel, land, NULL, other, len, owner,
+	return wid ? reg_overlap_owner(g, wid, parcel, land, NULL, true, other, len, owner,
 	                               olen, err)
 	           : 0;
 }
@@ -1092,7 +1129,7 @@ static int reg_claim_one(store_reg *g, int64_t wid, const store_claim *c, const 
 		             c->parcel);
 		return 1;
 	}
-	if (reg_overlap_owner(g, wid, c->parcel, c->land, NULL, other, sizeof other,
+	if (reg_overlap_owner(g, wid, c->parcel, c->land, NULL, true, other, sizeof other,
 	                      owner, sizeof owner, err) != 0)
 		return -1;
 	if (other[0]) {

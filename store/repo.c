@@ -10,6 +10,7 @@
 #include "worldfmt/worldfmt.h"
 
 #include <dirent.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -52,12 +53,43 @@ int repo_fail(store_err *err, const char *what)
 	return -1;
 }
 
+/* libgit2 as Debian builds it (with mbedTLS) parses every certificate of
+ * the system's CA bundle in its first git_libgit2_init: 54 million
+ * instructions, more than `git log` spends on a 1,000-commit history, paid
+ * by every acre command. Acre never opens a connection, so while it
+ * initialises libgit2 the bundle is not read: this definition stands in
+ * for mbedTLS's (a program's own symbols come before its libraries'),
+ * fails as a missing file would (libgit2 then carries on without
+ * certificates: a connection would refuse every server, never trust one)
+ * and otherwise hands over to mbedTLS's. A libgit2 built without mbedTLS
+ * never calls it. */
+static bool repo_in_init;
+
+int mbedtls_x509_crt_parse_file(void *chain, const char *path);
+int mbedtls_x509_crt_parse_file(void *chain, const char *path)
+{
+	static int (*real)(void *, const char *);
+	if (repo_in_init)
+		return -0x2900; /* MBEDTLS_ERR_X509_FILE_IO_ERROR */
+	if (!real)
+		*(void **)&real = dlsym(RTLD_NEXT, "mbedtls_x509_crt_parse_file");
+	return real ? real(chain, path) : -0x2900;
+}
+
 /* libgit2 is initialised once per open handle (it counts), with fsync of
  * objects, references and the index turned on. */
-static void repo_lib_init(void)
+void repo_lib_init(void)
 {
-	git_libgit2_init();
+	repo_in_init = true;
+	if (git_libgit2_init() == 1)
+		git_error_clear(); /* "failed to load CA certificates" */
+	repo_in_init = false;
 	git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, 1);
+	/* Objects are not hashed again on every read: git does not either
+	 * (git fsck does), and a pushed pack was hashed by git index-pack on
+	 * its way in. Re-hashing each world.acre read was most of the cost of
+	 * reading a long history. */
+	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
 }
 
 static int repo_set_prefix(store_repo *r, store_err *err)
@@ -250,17 +282,21 @@ int store_repo_open_at(const char *path, store_repo **out, store_err *err)
 	/* Only a bare repository may be named with a path that does not exist:
 	 * a world in a work tree is a directory on disk. */
 	int rc = git_repository_open_bare(&bare, top);
-	git_libgit2_shutdown();
 	if (rc < 0 || !git_repository_is_bare(bare)) {
 		git_repository_free(bare);
 		free(top);
 		if (*rest) {
 			store_seterr(err, "%s: %s", path, strerror(ENOENT));
 			free(rest);
+			git_libgit2_shutdown();
 			return -1;
 		}
 		free(rest);
-		return store_repo_open(path, out, err);
+		/* libgit2 stays initialised across the two opens: its first init
+		 * is the costly one (it parses the system's CA certificates). */
+		rc = store_repo_open(path, out, err);
+		git_libgit2_shutdown();
+		return rc;
 	}
 	store_repo *r = calloc(1, sizeof *r);
 	if (!r) {
@@ -268,9 +304,10 @@ int store_repo_open_at(const char *path, store_repo **out, store_err *err)
 		free(top);
 		free(rest);
 		store_seterr(err, "out of memory");
+		git_libgit2_shutdown();
 		return -1;
 	}
-	repo_lib_init();
+	/* The init above is the handle's (store_repo_close shuts it down). */
 	r->repo = bare;
 	r->bare = true;
 	if (repo_quarantine(bare, err) != 0) {
@@ -631,17 +668,14 @@ bool repo_entry_id(store_repo *r, git_tree *tree, const char *path, git_oid *id)
 	return true;
 }
 
-int repo_read_blob(store_repo *r, git_tree *tree, const char *path, char **data,
-                   size_t *len, bool *found, store_err *err)
+int repo_blob(store_repo *r, git_tree *tree, const char *path, git_blob **out,
+              store_err *err)
 {
 	char full[PATH_MAX];
 	git_tree_entry *e;
-	git_blob *b;
-	*data = NULL;
-	*len = 0;
+	*out = NULL;
 	repo_path(r, path, full, sizeof full);
-	*found = git_tree_entry_bypath(&e, tree, full) == 0;
-	if (!*found)
+	if (git_tree_entry_bypath(&e, tree, full) != 0)
 		return 0;
 	/* A revision's files obey the working tree's rules (worldfmt's guarded
 	 * reader): a link or a tree is not a file, and the size is checked
@@ -668,8 +702,23 @@ int repo_read_blob(store_repo *r, git_tree *tree, const char *path, char **data,
 		store_seterr(err, "%s: %s", path, wf_read_strerror(WF_READ_TOOBIG));
 		return -1;
 	}
-	if (git_blob_lookup(&b, r->repo, &id) < 0)
+	if (git_blob_lookup(out, r->repo, &id) < 0)
 		return repo_fail(err, path);
+	return 0;
+}
+
+int repo_read_blob(store_repo *r, git_tree *tree, const char *path, char **data,
+                   size_t *len, bool *found, store_err *err)
+{
+	git_blob *b;
+	*data = NULL;
+	*len = 0;
+	*found = false;
+	if (repo_blob(r, tree, path, &b, err) != 0)
+		return -1;
+	if (!b)
+		return 0;
+	*found = true;
 	size_t n = (size_t)git_blob_rawsize(b);
 	*data = malloc(n + 1);
 	if (!*data) {

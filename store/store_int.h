@@ -71,12 +71,20 @@ int reg_overlap(store_reg *g, int64_t wid, const char *parcel, const int32_t r[4
                 const int32_t *ext, char *other, size_t len, store_err *err);
 
 /* Git helpers (repo.c). */
+/* git_libgit2_init for store/: every caller goes through here (with
+ * git_libgit2_shutdown to match), for the options it sets. */
+void repo_lib_init(void);
 int repo_fail(store_err *err, const char *what);
 int repo_commit_of(store_repo *r, const char *rev, git_commit **out, store_err *err);
 /* The blob id of world-relative `path` in `tree`; false when absent. */
 bool repo_entry_id(store_repo *r, git_tree *tree, const char *path, git_oid *id);
 int repo_read_blob(store_repo *r, git_tree *tree, const char *path, char **data,
                    size_t *len, bool *found, store_err *err);
+/* The blob at `path` in `tree` itself (*out NULL when absent), with
+ * repo_read_blob's checks, for a caller that reads it in place: its
+ * content is not NUL-terminated. */
+int repo_blob(store_repo *r, git_tree *tree, const char *path, git_blob **out,
+              store_err *err);
 void repo_info(git_commit *c, store_commit_info *out);
 /* The parents of commit c that this clone has: none for a commit at the
  * edge of a shallow clone (git's "grafted" commits), all of them

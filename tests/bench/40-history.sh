@@ -69,42 +69,50 @@ git -C "$hist" reset -q --hard base
 t1=$(date +%s.%N)
 echo "history: $(git -C "$hist" rev-list --count HEAD) commits of a Street of $PARCELS parcels ($(wc -c <"$hist/world.acre") bytes); built in $(echo "$t0 $t1" | awk '{ printf "%.1f", $2 - $1 }') s"
 
-# best_secs CMD... — the fastest of three wall-clock runs, in seconds.
+# run_once CMD... — "WALL CPU" of one run, in seconds (CPU: user + system of
+# the command and its children), CMD's output discarded. The machine is
+# shared: CPU time is the steadier figure, wall time what a user waits.
+run_once() {
+	python3 -c '
+import resource, subprocess, sys, time
+r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+t0 = time.monotonic()
+rc = subprocess.call(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+t1 = time.monotonic()
+r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+cpu = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
+print("%.4f %.4f" % (t1 - t0, cpu))
+sys.exit(rc)' "$@" || echo "failed: $*" >&2
+}
+
+# best_secs CMD... — the fastest wall time and the least CPU time of three
+# runs ("WALL CPU").
 best_secs() {
-	best=
-	for _ in 1 2 3; do
-		a=$(date +%s.%N)
-		"$@" >/dev/null 2>&1 || echo "failed: $*" >&2
-		b=$(date +%s.%N)
-		best=$(echo "$a $b ${best:-999}" | awk '{ d = $2 - $1; print (d < $3 ? d : $3) }')
-	done
-	echo "$best"
+	for _ in 1 2 3; do run_once "$@"; done |
+		awk 'NR == 1 || $1 < w { w = $1 } NR == 1 || $2 < c { c = $2 }
+		     END { printf "%.4f %.4f\n", w, c }'
 }
 
-best_secs_once() {
-	a=$(date +%s.%N)
-	"$@" >/dev/null 2>&1 || echo "failed: $*" >&2
-	b=$(date +%s.%N)
-	echo "$a $b" | awk '{ print $2 - $1 }'
-}
+best_secs_once() { run_once "$@"; }
 
-pair() { # name acre-secs peer-name peer-secs
+pair() { # name "acre-wall acre-cpu" peer-name "peer-wall peer-cpu"
 	awk -v n="$1" -v a="$2" -v p="$3" -v b="$4" 'BEGIN {
-		printf "%-26s %8.3f s   %-28s %8.3f s   %7.2fx\n", n, a, p, b, (b > 0 ? a / b : 0) }'
+		split(a, x, " "); split(b, y, " ")
+		printf "%-26s %7.3f s (cpu %7.3f)   %-24s %7.3f s (cpu %7.3f)   %7.2fx (cpu %6.2fx)\n",
+		    n, x[1], x[2], p, y[1], y[2], (y[1] > 0 ? x[1] / y[1] : 0), (y[2] > 0 ? x[2] / y[2] : 0) }'
 }
 
 # One-parcel change: flip one tile of the parcel at the top-left, then
-# commit; the same with git. Each run commits a fresh change.
-flip() {
-	sed -i "42s/^    #\(.\)/    #\1/; 42y/.~/~./" "$hist/world.acre"
-}
-acre_commit() { flip && "$ACRE_BIN" commit -m one "$hist"; }
-git_commit() { flip && git -C "$hist" add world.acre && git -C "$hist" commit -qm one; }
+# commit; the same with git. Each run commits a fresh change. (Commands
+# of their own, not functions: run_once runs them as programs.)
+flip='sed -i "42s/^    #\(.\)/    #\1/; 42y/.~/~./" "$0/world.acre"'
+acre_commit="$flip"' && "$1" commit -m one "$0"'
+git_commit="$flip"' && git -C "$0" add world.acre && git -C "$0" commit -qm one'
 parcel=$(sed -n 's/^parcel \([^ ]*\) 1 1$/\1/p' "$hist/world.acre" | head -n1)
 [ -n "$parcel" ] || parcel=$(sed -n 's/^parcel \([^ ]*\) .*/\1/p' "$hist/world.acre" | head -n1)
 
-c_acre=$(best_secs acre_commit)
-c_git=$(best_secs git_commit)
+c_acre=$(best_secs sh -c "$acre_commit" "$hist" "$ACRE_BIN")
+c_git=$(best_secs sh -c "$git_commit" "$hist")
 # The first log --parcel fills the parcel-change cache (.git/acre); the
 # best of three is the warm figure, the cold one is printed beside it.
 rm -rf "$hist/.git/acre"
@@ -113,7 +121,10 @@ l_acre=$(best_secs "$ACRE_BIN" log --parcel "$parcel" "$hist")
 l_git=$(best_secs git -C "$hist" log --oneline -- world.acre)
 b_acre=$(best_secs "$ACRE_BIN" blame --world "$hist" "$parcel")
 b_git=$(best_secs git -C "$hist" blame world.acre)
+# The first index of a new registry writes every revision and claims every
+# parcel; the best of three is an index of a head indexed already.
 rm -f "$ACRE_REGISTRY" "$ACRE_REGISTRY"-*
+i_new=$(best_secs_once "$ACRE_BIN" index "$hist")
 i_acre=$(best_secs "$ACRE_BIN" index "$hist")
 i_git=$(best_secs git -C "$hist" log --first-parent --format="%H %P %an %ae %at %s")
 
@@ -123,3 +134,4 @@ pair "acre log --parcel" "$l_acre" "git log -- world.acre" "$l_git"
 pair "  (cold cache, once)" "$l_cold" "git log -- world.acre" "$l_git"
 pair "acre blame PARCEL" "$b_acre" "git blame world.acre" "$b_git"
 pair "acre index" "$i_acre" "git log --first-parent" "$i_git"
+pair "  (new registry, once)" "$i_new" "git log --first-parent" "$i_git"

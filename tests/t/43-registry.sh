@@ -257,3 +257,45 @@ test_expect 'init names a login as the sample parcel'"'"'s owner, never a displa
 '
 
 test_done
+
+test_expect 'index claims only free land, and a claim follows its parcel only onto free land' '
+	ACRE_REGISTRY=$T/reg.db && acre init --owner ann w >/dev/null &&
+	acre index w >/dev/null && cd w &&
+	land() { sqlite3 ../reg.db "SELECT owner || \" \" || px || \" \" || py FROM claims WHERE parcel = \"$1\""; } &&
+	test "$(land hello)" = "ann 1 1" &&
+	sed -i "s/^parcel hello 1 1/parcel squat 1 1/; s/owner \"ann\"/owner \"bob\"/" world.acre &&
+	acre commit -m squat >/dev/null && acre index >out 2>err &&
+	grep -qx "indexed w: 2 revisions, 1 parcel, 0 new claims" out &&
+	grep -q "1 parcel was not claimed: its land overlaps a claim of another parcel" err &&
+	test -z "$(land squat)" &&
+	sed -i "s/^parcel squat 1 1/parcel hello 2 2/" world.acre &&
+	printf "parcel third 1 1\n  owner \"cy\"\nend\n" >>world.acre &&
+	acre commit -m move >/dev/null && acre index >out 2>err &&
+	grep -qx "indexed w: 3 revisions, 2 parcels, 1 new claim" out &&
+	test "$(land hello)" = "ann 2 2" && test "$(land third)" = "cy 1 1" &&
+	sed -i "s/^parcel hello 2 2/parcel hello 1 1/; s/^parcel third 1 1/parcel third 2 1/" world.acre &&
+	acre commit -m back >/dev/null && acre index >/dev/null 2>&1 &&
+	test "$(land hello)" = "ann 2 2" && test "$(land third)" = "cy 2 1"
+'
+
+test_expect 'index writes only what changed: the same head keeps its rows, a new commit adds its own' '
+	indexed && cd w &&
+	revs() { sqlite3 ../reg.db "SELECT group_concat(seq || \":\" || summary, \" \") FROM (SELECT seq, summary FROM revisions ORDER BY seq)"; } &&
+	parcel() { sqlite3 ../reg.db "SELECT px || \" \" || py || \" \" || coalesce(zone, \"-\") FROM parcels WHERE name = \"$1\""; } &&
+	sqlite3 ../reg.db "UPDATE revisions SET summary = \"kept\"" &&
+	acre index >out && grep -qx "indexed w: 1 revision, 1 parcel, 0 new claims" out &&
+	test "$(revs)" = "0:kept" && test "$(parcel hello)" = "1 1 commercial" &&
+	printf "parcel two 2 2\n  owner \"tester\"\nend\n" >>world.acre &&
+	acre commit -m two >/dev/null && acre index >out &&
+	grep -qx "indexed w: 2 revisions, 2 parcels, 1 new claim" out &&
+	test "$(revs)" = "0:two 1:kept" && test "$(parcel two)" = "2 2 -" &&
+	sed -i "s/^parcel two 2 2$/parcel three 3 3/" world.acre &&
+	acre commit -m three >/dev/null && acre index >/dev/null &&
+	test "$(revs)" = "0:three 1:two 2:kept" &&
+	test "$(parcel three)" = "3 3 -" && test -z "$(parcel two)" &&
+	test "$(sqlite3 ../reg.db "SELECT count(*) FROM parcels")" = 2 &&
+	git checkout -q -b other HEAD~2 && git commit -q --allow-empty -m other &&
+	acre index >out && grep -qx "indexed w: 2 revisions, 1 parcel, 0 new claims" out &&
+	test "$(revs)" = "0:other 1:$(git log -1 --format=%s HEAD~1)" &&
+	test "$(sqlite3 ../reg.db "SELECT count(*) FROM parcels")" = 1
+'

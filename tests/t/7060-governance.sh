@@ -102,6 +102,22 @@ test_expect 'moving a parcel onto land another claim holds is refused' '
 	test "$(acre who 24 6 server.git 2>&1)" = "24 6: no parcel of $T/server.git covers this tile"
 '
 
+test_expect 'a parcel moved on a branch keeps its land on main: nobody may build under it there' '
+	setup && claim_shed &&
+	git -C bo checkout -q -b side &&
+	sed -i "s/^parcel shed 3 1$/parcel shed 2 1/" bo/world.acre && git -C bo commit -qam "move shed" &&
+	push bo side 2>err &&
+	test "$(sqlite3 reg.db "SELECT px || \" \" || py FROM claims WHERE parcel = \"shed\"")" = "2 1" &&
+	git -C eve fetch -q && git -C eve checkout -q -b grab origin/side &&
+	add_parcel eve hut 3 1 && ! push eve grab 2>err &&
+	grep -q "parcel .hut. lies on land claimed by parcel .shed. of bo; .eve. may not build there \[ownership\]" err &&
+	! git -C server.git rev-parse -q --verify grab >/dev/null &&
+	git -C bo checkout -q main &&
+	sed -i "s/^parcel shed 3 1$/parcel shed 3 1\n  zone homes/" bo/world.acre &&
+	git -C bo commit -qam "shed is a home" && push bo main 2>err &&
+	test "$(owner 24 6)" = bo
+'
+
 test_expect 'a branch behind main is judged by what it changes, whoever pushed since' '
 	setup &&
 	git -C bo checkout -q -b porch &&

@@ -51,7 +51,8 @@ EOF
 }
 
 # server.git: a world of two parcels of eve's, one scripted, indexed in
-# reg.db; c: a clone to attack from.
+# reg.db as the server's land (the key the hook checks against); c: a
+# clone to attack from.
 setup() {
 	mksecret &&
 	mkdir -p w/scripts "$T/tmp" &&
@@ -74,8 +75,8 @@ setup() {
 	EOF
 	echo "function on_tick() end" >w/scripts/a.lua &&
 	git -C w init -q -b main && git -C w add -A && git -C w commit -qm base &&
-	acre index --registry "$T/reg.db" w >/dev/null &&
-	git clone -q --bare w server.git && install_hook &&
+	git clone -q --bare w server.git &&
+	acre index --registry "$T/reg.db" server.git >/dev/null && install_hook &&
 	git clone -q server.git c &&
 	export ACRE="$ACRE_BIN" ACRE_REGISTRY="$T/reg.db" ACRE_CHECK_TICKS=3 \
 		ACRE_PUSHER=eve TMPDIR="$T/tmp"
@@ -114,6 +115,18 @@ $1" c/world.acre
 }
 
 # ---- Attacks that need no guarded reader ----------------------------------
+
+test_expect 'the land is the server'"'"'s: its owner is enforced, and an accepted push is recorded there' '
+	setup &&
+	acre who --registry "$T/reg.db" 0 0 "$T/server.git" | grep -q "^owner: eve (claimed at import" &&
+	add_to_parcel_a "  funds=5" &&
+	ACRE_PUSHER=mallory push_refused "parcel .a. changed, but it belongs to eve; .mallory. may not change it" &&
+	git -C c push -q origin main 2>err &&
+	test "$(git -C server.git rev-parse main)" = "$(git -C c rev-parse main)" &&
+	commit=$(git -C c rev-parse main) &&
+	test "$(sqlite3 "$T/reg.db" "SELECT r.status FROM runs r JOIN worlds w ON w.id = r.world_id WHERE w.key = \"$T/server.git\" AND r.commit_id = \"$commit\" AND r.identity = \"eve\"")" = valid &&
+	test "$(sqlite3 "$T/reg.db" "SELECT count(*) FROM claims WHERE owner <> \"eve\"")" = 0
+'
 
 test_expect 'funds=-1 is a located rule error, not "could not check"' '
 	setup && add_to_parcel_a "  funds=-1" &&
