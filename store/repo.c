@@ -62,8 +62,8 @@ int repo_fail(store_err *err, const char *what)
  * fails as a missing file would (libgit2 then carries on without
  * certificates: a connection would refuse every server, never trust one)
  * and otherwise hands over to mbedTLS's. A libgit2 built without mbedTLS
- * never calls it. */
-static bool repo_in_init;
+ * never calls it. Atomic: two threads may open repositories at once. */
+static _Atomic bool repo_in_init;
 
 int mbedtls_x509_crt_parse_file(void *chain, const char *path);
 int mbedtls_x509_crt_parse_file(void *chain, const char *path)
