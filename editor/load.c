@@ -171,15 +171,9 @@ static char *map_world(const char *path, const char *file, size_t *lenp, bool po
 	*lenp = 0;
 	/* The directory is the user's; the file in it is read through the
 	 * world's guarded open (no link followed, a regular file, capped). */
-	char dir[4096];
-	const char *slash = strrchr(path, '/');
-	const char *base = slash ? slash + 1 : path;
-	snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) : 0, path);
-	if (slash && slash == path)
-		snprintf(dir, sizeof dir, "/");
 	int fd;
 	uint64_t size;
-	wf_read_status st = wf_world_open(slash ? dir : NULL, base, &fd, &size);
+	wf_read_status st = wf_open_named(path, &fd, &size);
 	if (st == WF_READ_OK && size > WF_MAX_WORLD_BYTES) {
 		close(fd);
 		st = WF_READ_TOOBIG;
