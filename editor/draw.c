@@ -451,6 +451,8 @@ static int draw_minimap(ed_ui *u, int y)
 static int draw_errors(ed_ui *u, int y)
 {
 	y = panel_head(u, y, "Problems (] [ jump)");
+	if (!ed_diags_current(u))
+		y = panel_line(u, y, " (being found again in the background)");
 	if (u->diags.n == 0)
 		return panel_line(u, y, " none");
 	/* Each problem whole: wrapped at spaces over as many rows as it

@@ -201,6 +201,19 @@ void ed_mark_saved(ed_model *m)
 	m->saved_pos = m->pos;
 }
 
+void ed_save_begin(ed_model *m)
+{
+	m->save_pos = m->pos;
+	m->save_open = true;
+}
+
+void ed_save_end(ed_model *m, bool ok)
+{
+	if (ok && m->save_open)
+		m->saved_pos = m->save_pos;
+	m->save_open = false;
+}
+
 /* ---- Moving -------------------------------------------------------------- */
 
 static int32_t clamp(int32_t v, int32_t lo, int32_t hi)
@@ -393,6 +406,8 @@ static ed_step *step_begin(ed_model *m, const char *what)
 		step_free(&m->steps[--m->nsteps]);
 	if (m->saved_pos > m->pos)
 		m->saved_pos = -1; /* the saved state can no longer be reached */
+	if (m->save_pos > m->pos)
+		m->save_pos = -1; /* nor the one a save under way writes */
 	if (m->nsteps == m->capsteps) {
 		int cap = m->capsteps ? 2 * m->capsteps : 64;
 		ed_step *v = realloc(m->steps, (size_t)cap * sizeof *v);
@@ -621,10 +636,13 @@ void ed_group_end(ed_model *m)
 	if (m->nsteps - g > 1)
 		first->what = m->group_what;
 	/* A save in the middle of the group names a state no step reaches now. */
-	if (m->saved_pos > g && m->saved_pos < m->nsteps)
-		m->saved_pos = -1;
-	else if (m->saved_pos == m->nsteps)
-		m->saved_pos = g + 1;
+	int *saves[] = {&m->saved_pos, &m->save_pos};
+	for (int i = 0; i < 2; i++) {
+		if (*saves[i] > g && *saves[i] < m->nsteps)
+			*saves[i] = -1;
+		else if (*saves[i] == m->nsteps)
+			*saves[i] = g + 1;
+	}
 	m->nsteps = m->pos = g + 1;
 }
 

@@ -128,6 +128,15 @@ static void load_events(ed_ui *u, ed_play *p)
 int ed_play_start(ed_ui *u)
 {
 	ed_revalidate(u);
+	/* A big world's problems are being found in the background: playing
+	 * needs the answer, so this one key waits for it. */
+	while (u->validating || !ed_diags_current(u)) {
+		if (u->validating)
+			ed_bg_wait(u->validating);
+		ed_revalidate(u);
+		if (!u->validating && !ed_diags_current(u))
+			break; /* cannot happen: revalidation without a child is at once */
+	}
 	if (u->diags.errors) {
 		ed_set_msg(u, true,
 		           "the world has %d problem%s: fix %s first (! lists %s)",
