@@ -70,6 +70,7 @@ typedef struct ed_model {
 	int group;     /* first step of the open undo group, or -1 */
 	const char *group_what;
 	uint64_t generation; /* bumped by every edit, undo and redo */
+	uint64_t shape_gen;  /* bumped by those that change more than tiles */
 	char err[256];       /* why the last operation failed */
 } ed_model;
 

@@ -422,6 +422,16 @@ static ed_step *step_begin(ed_model *m, const char *what)
 	return s;
 }
 
+/* Whether a step changes tiles alone (no parcel, entity, property, palette
+ * entry or zone), which leaves the world's index and scripts as they were. */
+static bool tiles_only(const ed_step *s)
+{
+	for (int i = 0; i < s->n; i++)
+		if (s->v[i].kind != CH_TILES)
+			return false;
+	return true;
+}
+
 /* Make the step begun by step_begin part of history (or drop it if empty). */
 static void step_commit(ed_model *m, ed_step *s)
 {
@@ -432,6 +442,8 @@ static void step_commit(ed_model *m, ed_step *s)
 	m->nsteps++;
 	m->pos = m->nsteps;
 	m->generation++;
+	if (!tiles_only(s))
+		m->shape_gen++;
 }
 
 static ed_change *step_add(ed_step *s, enum ch_kind kind, int pi)
@@ -654,7 +666,10 @@ int ed_undo(ed_model *m)
 	ed_step *s = &m->steps[--m->pos];
 	for (int i = s->n - 1; i >= 0; i--)
 		change_apply(m->w, &s->v[i], true);
-	wf_world_index(m->w);
+	if (!tiles_only(s)) {
+		wf_world_index(m->w);
+		m->shape_gen++;
+	}
 	m->generation++;
 	return 0;
 }
@@ -667,7 +682,10 @@ int ed_redo(ed_model *m)
 	ed_step *s = &m->steps[m->pos++];
 	for (int i = 0; i < s->n; i++)
 		change_apply(m->w, &s->v[i], false);
-	wf_world_index(m->w);
+	if (!tiles_only(s)) {
+		wf_world_index(m->w);
+		m->shape_gen++;
+	}
 	m->generation++;
 	return 0;
 }

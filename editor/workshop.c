@@ -276,9 +276,11 @@ static void collect_scripts(ed_ui *u)
  * replayed with the new scripts to the tick it had reached. */
 void ed_watch(ed_ui *u, bool force)
 {
-	if (u->watch_gen != u->m.generation || !u->watch_known) {
+	/* Painting tiles names no script: a big world is walked again only
+	 * after an edit of its parcels, entities or palette. */
+	if (u->watch_gen != u->m.shape_gen || !u->watch_known) {
 		collect_scripts(u); /* the world names other scripts now */
-		u->watch_gen = u->m.generation;
+		u->watch_gen = u->m.shape_gen;
 	}
 	uint64_t h = stat_sig(u, 0, "world.acre");
 	for (int i = 0; i < u->nwatch; i++)
