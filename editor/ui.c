@@ -346,9 +346,11 @@ void ed_write_recovery(ed_ui *u, bool now)
 	wf_buf_free(&b);
 }
 
+/* diags_gen is UINT64_MAX (or UINT64_MAX - 1 after a failed child) until
+ * the first validation: a world without problems is current too. */
 bool ed_diags_current(const ed_ui *u)
 {
-	return u->diags_gen == u->m.generation && u->diags.v;
+	return u->diags_gen == u->m.generation;
 }
 
 /* A background validation ended: its list stands for the world it saw
@@ -477,7 +479,12 @@ static void finish_load(ed_ui *u)
 	u->diags_gen = UINT64_MAX;
 	u->watch_known = false;
 	ed_watch(u, false);
-	ed_set_msg(u, false, "world read: %d parcels", w->nparcels);
+	if (recovered)
+		ed_set_msg(u, false,
+		           "world read: %d parcels (recovered unsaved edits: :w saves them)",
+		           w->nparcels);
+	else
+		ed_set_msg(u, false, "world read: %d parcels", w->nparcels);
 }
 
 bool ed_loading(const ed_ui *u)

@@ -1,0 +1,105 @@
+#!/bin/sh
+# 62-edit-large.sh — acre edit on a big world (16,384 parcels, past the size
+# from which the editor reads, saves, validates and writes its recovery
+# file in the background), and the budget shares of the last check. tmux
+# runs the editor; every wait polls the screen for the text it expects.
+. "$(dirname "$0")/../lib.sh"
+
+if ! command -v tmux >/dev/null 2>&1; then
+	test_skip 'editor in tmux' 'tmux is not installed'
+	test_done
+	exit
+fi
+
+export LC_ALL=C.UTF-8
+trap 'for s in $(cat "$_scratch/socks" 2>/dev/null); do
+	tmux -L "$s" kill-server 2>/dev/null; done; rm -rf "$_scratch"' EXIT
+
+# ed_start DIR [ARGS…] — start the editor in a new tmux server of its own.
+ed_start() {
+	_k=$((${_k:-0} + 1))
+	SOCK=acre-edl-$$-$_n-$_k
+	echo "$SOCK" >>"$_scratch/socks"
+	tmux -L "$SOCK" -f /dev/null new-session -d -s ed -x "${COLS:-100}" -y "${ROWS:-30}" \
+		"$ACRE_BIN edit $*; rc=\$?; stty sane; printf '\\r\\nEDIT-EXIT %s\\n' \$rc; sleep 30"
+}
+screen() { tmux -L "$SOCK" capture-pane -p -t ed; }
+keys() { tmux -L "$SOCK" send-keys -t ed "$@"; }
+# wait_for TEXT — until the screen shows TEXT (20 s at most; 60 s sanitized).
+wait_for() {
+	_i=0 _max=${ACRE_SANITIZE:+600}
+	while [ $_i -lt "${_max:-200}" ]; do
+		screen | grep -qF -- "$1" && return 0
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	echo "# timed out waiting for: $1"
+	screen
+	return 1
+}
+ed_stop() { tmux -L "$SOCK" kill-server 2>/dev/null || true; }
+ed_pid() {
+	_sh=$(tmux -L "$SOCK" display -p -t ed "#{pane_pid}") &&
+		ps -o pid= --ppid "$_sh" | tr -d " "
+}
+rec() { ls w/.world.acre.*.acre-recover 2>/dev/null; }
+# wait_rec PATTERN — until a recovery file has a line matching PATTERN.
+wait_rec() {
+	_i=0
+	while [ $_i -lt 300 ]; do
+		_f=$(rec) && [ -n "$_f" ] && grep -q "$1" $_f 2>/dev/null && return 0
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	echo "# no recovery file with a line matching $1: $(rec)"
+	return 1
+}
+
+# One big world for every test (a copy each): generated once.
+"$ACRE_BIN" gen street --parcels 16384 "$_scratch/big" >/dev/null || exit 1
+big() { cp -R "$_scratch/big" w; }
+READ="world read: 16384 parcels"
+# The first parcel's second layout row as generated ("#*", dots, "*#"),
+# and as painted at its first and third tiles.
+ROW1='^    #\*\.\.\.\.\.\.\.\.\.\.\.\.\*#$'
+ROW1A='^    =\*\.\.\.\.\.\.\.\.\.\.\.\.\*#$'
+ROW1B='^    =\*=\.\.\.\.\.\.\.\.\.\.\.\*#$'
+
+test_expect 'a big world saves in the background; edits made meanwhile stay unsaved' '
+	big && grep -q "$ROW1" w/world.acre && ed_start w && wait_for "$READ" &&
+	keys j i = Escape : w Enter l i = Escape &&
+	wait_for "(edits made meanwhile are not saved)" && screen | grep -qF "[+]" &&
+	grep -q "$ROW1A" w/world.acre &&
+	keys : q Enter && wait_for "unsaved changes" &&
+	keys : w q Enter && wait_for "EDIT-EXIT 0" &&
+	grep -q "$ROW1B" w/world.acre && test -z "$(rec)" && ed_stop
+'
+
+test_expect 'a big world: keys move the cursor while it saves, :wq leaves once written' '
+	big && ed_start w && wait_for "$READ" &&
+	keys j i = Escape : w q Enter l l && wait_for "EDIT-EXIT 0" &&
+	grep -q "$ROW1A" w/world.acre && ed_stop
+'
+
+test_expect 'a big world: the recovery file is written in the background and recovers' '
+	big && ed_start w && wait_for "$READ" &&
+	keys j i "~" Escape && wait_for "[+]" &&
+	wait_rec "^    ~\*\.\.\." &&
+	kill -9 "$(ed_pid)" && wait_for "EDIT-EXIT 137" && ed_stop &&
+	ed_start --recover w && wait_for "recovered unsaved edits" && wait_for "$READ" &&
+	keys : w q Enter && wait_for "EDIT-EXIT 0" &&
+	grep -q "^    ~\*\.\.\.\.\.\.\.\.\.\.\.\.\*#$" w/world.acre &&
+	test -z "$(rec)" && ed_stop
+'
+
+test_expect 'a big world: its problems are found in the background, and again when a file changes' '
+	big && mv w/scripts/plaza.lua plaza.lua && ROWS=40 ed_start w && wait_for "$READ" &&
+	keys "!" && wait_for "'\''scripts/plaza.lua'\'' not" &&
+	screen | grep -q "NORMAL  !" &&
+	keys j i = Escape && wait_for "[+]" &&
+	mv plaza.lua w/scripts/plaza.lua && wait_for " none" &&
+	! screen | grep -q "NORMAL.*  !" &&
+	keys : q ! Enter && wait_for "EDIT-EXIT 0" && ed_stop
+'
+
+test_done
