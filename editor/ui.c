@@ -479,6 +479,7 @@ static void finish_load(ed_ui *u)
 	u->diags_gen = UINT64_MAX;
 	u->watch_known = false;
 	ed_watch(u, false);
+	ed_budget_from_check(u);
 	if (recovered)
 		ed_set_msg(u, false,
 		           "world read: %d parcels (recovered unsaved edits: :w saves them)",
@@ -868,6 +869,8 @@ int ed_run(const ed_options *o, ed_stats *st, char *err, size_t errlen)
 	u->diags_gen = UINT64_MAX; /* validate once the first frame is up */
 	ed_draw(u);
 	st->first_frame_ms = now_ms() - t0;
+	if (!u->loading) /* else when the whole world is read */
+		ed_budget_from_check(u);
 	ed_watch(u, false); /* the files as they were when opened */
 	u->watch_next = now_ms() + WATCH_MS;
 	loop(u);

@@ -112,6 +112,9 @@ struct ed_ui {
 	int nbudget;
 	double *budget_mem; /* per parcel share of the memory budget, or NULL */
 	int nbudget_mem;
+	/* Where the shares come from: "play, tick 12" or "check, 2026-11-30
+	 * 06:50", and of what: "" for a play, a commit or "the working tree". */
+	char budget_from[64], budget_of[64];
 	/* --stats */
 	double *key_ms;
 	int nkeys, capkeys;
@@ -185,6 +188,10 @@ void ed_play_panel(ed_ui *u, int y, int x, int h, int w);
 /* Live tiles and entities of parcel pi while playing, else NULL / -1. */
 const uint8_t *ed_play_tiles(ed_ui *u, int pi);
 int ed_play_entities(ed_ui *u, int pi, const api_entity **out);
+
+/* The budget shares of the last `acre check` of the world (shares.c in
+ * check/), when there are any and no play has filled them. */
+void ed_budget_from_check(ed_ui *u);
 
 /* history.c */
 void ed_commit(ed_ui *u, const char *msg);

@@ -102,4 +102,64 @@ test_expect 'a big world: its problems are found in the background, and again wh
 	keys : q ! Enter && wait_for "EDIT-EXIT 0" && ed_stop
 '
 
+# A world of two scripted parcels: "busy" spends 70% of its instructions a
+# tick (2 per loop turn and a few more), "calm" almost none.
+heat_world() {
+	mkdir -p h/scripts && cat >h/world.acre <<-EOF
+	world "heat"
+	  format 1
+	  seed 1
+	  size 2 1
+	  parcel-size 4 3
+	  budget entities=4 instructions=20000 memory=256KiB
+
+	palette
+	  "." floor
+	end
+
+	zone z
+	  allow scripts
+	end
+
+	parcel busy 0 0
+	  zone z
+	  script "scripts/busy.lua"
+	end
+
+	parcel calm 1 0
+	  zone z
+	  script "scripts/calm.lua"
+	end
+	EOF
+	printf "function on_tick()\n  local s = 0\n  for i = 1, 7000 do s = s + i end\nend\n" \
+		>h/scripts/busy.lua
+	echo "function on_tick() end" >h/scripts/calm.lua
+}
+
+# Without colours the heat is drawn in reverse video from half the budget
+# up, bold and underlined below: busy (70%) reversed, calm (0%) not.
+test_expect 'the budget shares of the last acre check show in the heat map and the panel' '
+	heat_world && ed_start h && wait_for "NORMAL" && keys o o o &&
+	wait_for "overlay: budget use (no run yet: press P to play, or run acre check)" &&
+	keys : q Enter && wait_for "EDIT-EXIT 0" && ed_stop &&
+	acre check h >/dev/null &&
+	grep -q "^parcel busy 14006 20000 " h/.world.acre.budget &&
+	grep -q "^revision -$" h/.world.acre.budget &&
+	COLS=120 ed_start h && wait_for "NORMAL" &&
+	wait_for " used   70% instr" && wait_for " from   check, $(date +%Y-%m-%d)" &&
+	wait_for "        of the working tree" &&
+	keys o o o && wait_for "overlay: budget use (from check, " &&
+	tmux -L "$SOCK" capture-pane -e -p -t ed >map &&
+	sed -n 2p map | grep -q "^[^.]*7m[^.]*\.\.\.\.[^.]*1;4m[^.]*\.\.\.\.[^.]*$" &&
+	keys l l l l && wait_for " used   0% instr" &&
+	keys : q Enter && wait_for "EDIT-EXIT 0" && ed_stop
+'
+
+test_expect 'acre check of another revision leaves the working tree'"'"'s shares alone' '
+	heat_world && cd h && git init -q && git add . && git commit -qm one && cd .. &&
+	acre check --rev HEAD h >/dev/null && test ! -e h/.world.acre.budget &&
+	acre check h >/dev/null && test -e h/.world.acre.budget &&
+	test -z "$(git -C h status --porcelain --ignored=no -- world.acre scripts)"
+'
+
 test_done
