@@ -75,7 +75,8 @@ typedef struct ed_model {
 } ed_model;
 
 /* Take ownership of `w` (freed by ed_model_free). The cursor starts at the
- * top-left of the first parcel. */
+ * top-left of the first parcel. Its index (wf_world_index) is built unless
+ * it already has one, which must then be current. */
 void ed_model_init(ed_model *m, wf_world *w);
 void ed_model_free(ed_model *m);
 

@@ -17,6 +17,8 @@
  * the first parcels of the file are parsed at once for the first frame, and
  * the whole file on a background thread, which the key loop polls; the
  * editor swaps the whole world in when it is read (edits wait till then).
+ * The thread also builds the world's index, which ed_model_init keeps, and
+ * moves the world to huge pages (bg.c).
  */
 #include "editor/ui.h"
 
@@ -237,6 +239,12 @@ static void *load_thread(void *arg)
 {
 	ed_loader *l = arg;
 	l->w = parse_all(l->buf, l->len, l->file, &l->keep, &l->d);
+	/* The index (a second on a million parcels) is built here too, so
+	 * that swapping the world in costs the key loop nothing. */
+	if (l->w && l->d.errors == 0) {
+		wf_world_index(l->w);
+		ed_bg_compact_now(); /* bg.c: forks of it are cheaper then */
+	}
 	atomic_store(&l->done, true);
 	return NULL;
 }

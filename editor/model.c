@@ -163,7 +163,10 @@ void ed_model_init(ed_model *m, wf_world *w)
 	m->vh = 24;
 	m->saved_pos = 0;
 	m->group = -1;
-	wf_world_index(w);
+	/* A world handed over with its index built (load.c builds it on the
+	 * thread that reads a big world) keeps it. */
+	if (!w->grid)
+		wf_world_index(w);
 	if (w->nparcels > 0) {
 		m->cx = w->parcels[0].px * w->parcel_w;
 		m->cy = w->parcels[0].py * w->parcel_h;

@@ -478,6 +478,7 @@ static void finish_load(ed_ui *u)
 	u->recover_gen = m->generation;
 	u->diags_gen = UINT64_MAX;
 	u->watch_known = false;
+	u->watch_gen = UINT64_MAX; /* a new model: its scripts are collected */
 	ed_watch(u, false);
 	ed_budget_from_check(u);
 	if (recovered)
@@ -867,10 +868,14 @@ int ed_run(const ed_options *o, ed_stats *st, char *err, size_t errlen)
 		           "here may overwrite its work",
 		           live);
 	u->diags_gen = UINT64_MAX; /* validate once the first frame is up */
+	u->watch_gen = UINT64_MAX;
 	ed_draw(u);
 	st->first_frame_ms = now_ms() - t0;
-	if (!u->loading) /* else when the whole world is read */
+	if (!u->loading) { /* else when the whole world is read */
 		ed_budget_from_check(u);
+		if (big(u))
+			ed_bg_compact();
+	}
 	ed_watch(u, false); /* the files as they were when opened */
 	u->watch_next = now_ms() + WATCH_MS;
 	loop(u);

@@ -143,6 +143,9 @@ void ed_bg_free(ed_bg *j);
 bool ed_bg_text_done(const ed_bg *j);
 int ed_bg_result(const ed_bg *j, int *err);
 int ed_bg_diags(const ed_bg *j, wf_diags *d);
+/* Back the big world with huge pages (cheaper forks): now, or on a thread. */
+void ed_bg_compact_now(void);
+void ed_bg_compact(void);
 
 /* draw.c */
 void ed_draw_init(ed_ui *u);
