@@ -1,11 +1,13 @@
 /* shares.c — each parcel's use of its instruction and memory budgets from
- * the last check, kept beside the world for the editor (its budget heat
- * map and parcel panel show them before anything is submitted).
+ * the last check, kept for the editor (its budget heat map and parcel
+ * panel show them before anything is submitted).
  *
- * Every `acre check` of a working tree whose scripts ran writes
- * DIR/.world.acre.budget (atomically; a cache: delete it at will), a small
- * text file that is not part of the world: `acre commit` does not record
- * it, as it does not record the editor's recovery files beside it.
+ * Every `acre check` of a working tree whose scripts ran writes a small
+ * text file (atomically; a cache: delete it at will) that is never part of
+ * the world: in a repository, in its git directory as acre/budget (or
+ * acre/budget-a+b for a world in the subdirectory a/b), as the parcel-change
+ * cache is kept, so that it shows in no `git status` and no copy of the
+ * world; elsewhere beside world.acre as .world.acre.budget.
  *
  *   acre-budget 1
  *   revision HEX          (the commit checked, or "-" for a changed tree)
@@ -24,10 +26,46 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #define SHARES_FILE  ".world.acre.budget"
 #define SHARES_MAGIC "acre-budget 1\n"
+
+/* Where the shares of the world in `dir` live (see above); malloc'd, NULL
+ * when out of memory. `r` is the world's repository when already open. */
+static char *shares_path(const char *dir, store_repo *r)
+{
+	store_repo *own = NULL;
+	store_err err;
+	if (!r && store_repo_open(dir, &own, &err) == 0)
+		r = own;
+	char *path = NULL;
+	if (r) {
+		const char *g = store_repo_gitdir(r), *pre = store_repo_prefix(r);
+		char sub[4096];
+		snprintf(sub, sizeof sub, "%s", pre);
+		size_t n = strlen(sub);
+		if (n && sub[n - 1] == '/')
+			sub[--n] = '\0';
+		for (char *c = sub; *c; c++)
+			if (*c == '/')
+				*c = '+';
+		if (asprintf(&path, "%sacre", g) >= 0) {
+			mkdir(path, 0777); /* there already, or the write fails */
+			free(path);
+			if (asprintf(&path, "%sacre/budget%s%s", g, n ? "-" : "", sub) < 0)
+				path = NULL;
+		} else {
+			path = NULL;
+		}
+	} else if (asprintf(&path, "%s/" SHARES_FILE, dir) < 0) {
+		path = NULL;
+	}
+	if (own)
+		store_repo_close(own);
+	return path;
+}
 
 static int put(wf_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int put(wf_buf *b, const char *fmt, ...)
@@ -64,7 +102,7 @@ int check_shares_write(check_ctx *c)
 		         p->name, cp->peak_instructions, (int64_t)l.tick_instructions,
 		         cp->peak_memory < 0 ? 0 : cp->peak_memory, (int64_t)l.memory);
 	}
-	char *path = check_path(c, SHARES_FILE);
+	char *path = shares_path(c->dir, c->repo);
 	/* A cache: a world directory that cannot be written to does not fail
 	 * the check. */
 	if (rc == 0 && path)
@@ -106,9 +144,12 @@ static bool parse_parcel(const char *line, check_share *sh)
 int check_shares_read(const char *dir, check_shares *s)
 {
 	memset(s, 0, sizeof *s);
-	char *data;
+	char *data, *path = shares_path(dir, NULL);
 	size_t len;
-	wf_read_status st = wf_world_read(dir, SHARES_FILE, WF_MAX_WORLD_BYTES, &data, &len);
+	if (!path)
+		return -1;
+	wf_read_status st = wf_read_named(path, WF_MAX_WORLD_BYTES, &data, &len);
+	free(path);
 	if (st == WF_READ_MISSING)
 		return 1;
 	if (st != WF_READ_OK)

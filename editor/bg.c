@@ -35,6 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -193,6 +194,10 @@ ed_bg *ed_bg_start(ed_ui *u, ed_bg_kind kind, const char *path)
 	j->status = -1;
 	pid_t pid = fork();
 	if (pid == 0) {
+		/* A validation or recovery file nobody will read dies with the
+		 * editor; a save the user asked for is finished. */
+		if (kind != BG_SAVE)
+			prctl(PR_SET_PDEATHSIG, SIGKILL);
 		close(fds[0]);
 		if (kind == BG_VALIDATE)
 			child_validate(u->m.w, u->dir, fds[1]);

@@ -457,8 +457,7 @@ static void k_overlay(ed_ui *u)
 	static const char *const names[] = {"none", "owner", "zone", "budget use"};
 	u->overlay = (u->overlay + 1) % OV_COUNT;
 	if (u->overlay == OV_BUDGET && !u->budget_use)
-		ed_set_msg(u, false, "overlay: budget use (no run yet: press P to play, "
-		                     "or run acre check)");
+		ed_set_msg(u, false, "overlay: budget use (no run yet: press P to play)");
 	else if (u->overlay == OV_BUDGET)
 		ed_set_msg(u, false, "overlay: budget use (from %s%s%s)", u->budget_from,
 		           u->budget_of[0] ? " of " : "", u->budget_of);

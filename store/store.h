@@ -59,6 +59,11 @@ void store_repo_progress(store_repo *r, store_progress_fn fn, void *arg);
 
 /* Absolute path of the world directory (no trailing slash). */
 const char *store_repo_dir(const store_repo *r);
+/* The repository's git directory (shared by its worktrees; with a trailing
+ * slash), where caches live under acre/, and the world directory relative
+ * to the work tree ("" or "a/b/"). */
+const char *store_repo_gitdir(const store_repo *r);
+const char *store_repo_prefix(const store_repo *r);
 
 /* Resolve REV (HEAD, a branch, a tag, an abbreviated hash, HEAD~3 …) to a
  * commit and write its 40-digit hex id to `hex`. */

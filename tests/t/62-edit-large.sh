@@ -140,7 +140,7 @@ heat_world() {
 # up, bold and underlined below: busy (70%) reversed, calm (0%) not.
 test_expect 'the budget shares of the last acre check show in the heat map and the panel' '
 	heat_world && ed_start h && wait_for "NORMAL" && keys o o o &&
-	wait_for "overlay: budget use (no run yet: press P to play, or run acre check)" &&
+	wait_for "overlay: budget use (no run yet: press P to play)" &&
 	keys : q Enter && wait_for "EDIT-EXIT 0" && ed_stop &&
 	acre check h >/dev/null &&
 	grep -q "^parcel busy 14006 20000 " h/.world.acre.budget &&
@@ -155,11 +155,14 @@ test_expect 'the budget shares of the last acre check show in the heat map and t
 	keys : q Enter && wait_for "EDIT-EXIT 0" && ed_stop
 '
 
-test_expect 'acre check of another revision leaves the working tree'"'"'s shares alone' '
+test_expect 'in a repository the shares live in its git directory, never in the world' '
 	heat_world && cd h && git init -q && git add . && git commit -qm one && cd .. &&
-	acre check --rev HEAD h >/dev/null && test ! -e h/.world.acre.budget &&
-	acre check h >/dev/null && test -e h/.world.acre.budget &&
-	test -z "$(git -C h status --porcelain --ignored=no -- world.acre scripts)"
+	acre check --rev HEAD h >/dev/null && test ! -e h/.git/acre/budget &&
+	acre check h >/dev/null && test ! -e h/.world.acre.budget &&
+	grep -q "^parcel busy 14006 20000 " h/.git/acre/budget &&
+	test -z "$(git -C h status --porcelain)" &&
+	COLS=120 ed_start h && wait_for " used   70% instr" &&
+	keys : q Enter && wait_for "EDIT-EXIT 0" && ed_stop
 '
 
 test_done
