@@ -4,10 +4,11 @@
  *
  * Every `acre check` of a working tree whose scripts ran writes a small
  * text file (atomically; a cache: delete it at will) that is never part of
- * the world: in a repository, in its git directory as acre/budget (or
- * acre/budget-a+b for a world in the subdirectory a/b), as the parcel-change
- * cache is kept, so that it shows in no `git status` and no copy of the
- * world; elsewhere beside world.acre as .world.acre.budget.
+ * the world: in a repository, in the git directory of the work tree
+ * (a linked worktree's own) as acre/budget (acre/budget-a+b for a world in
+ * the subdirectory a/b), so that it shows in no `git status` and travels
+ * with no copy of the world; elsewhere beside world.acre as
+ * .world.acre.budget.
  *
  *   acre-budget 1
  *   revision HEX          (the commit checked, or "-" for a changed tree)

@@ -579,7 +579,7 @@ const char *store_repo_dir(const store_repo *r)
 
 const char *store_repo_gitdir(const store_repo *r)
 {
-	return git_repository_commondir(r->repo);
+	return git_repository_path(r->repo);
 }
 
 const char *store_repo_prefix(const store_repo *r)

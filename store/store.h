@@ -59,9 +59,10 @@ void store_repo_progress(store_repo *r, store_progress_fn fn, void *arg);
 
 /* Absolute path of the world directory (no trailing slash). */
 const char *store_repo_dir(const store_repo *r);
-/* The repository's git directory (shared by its worktrees; with a trailing
- * slash), where caches live under acre/, and the world directory relative
- * to the work tree ("" or "a/b/"). */
+/* The git directory of the work tree the world is in (with a trailing
+ * slash; a linked worktree's own, not the one its worktrees share), where
+ * caches of that work tree live under acre/, and the world directory
+ * relative to the work tree ("" or "a/b/"). */
 const char *store_repo_gitdir(const store_repo *r);
 const char *store_repo_prefix(const store_repo *r);
 
