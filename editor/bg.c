@@ -36,6 +36,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -198,6 +199,9 @@ ed_bg *ed_bg_start(ed_ui *u, ed_bg_kind kind, const char *path)
 		 * editor; a save the user asked for is finished. */
 		if (kind != BG_SAVE)
 			prctl(PR_SET_PDEATHSIG, SIGKILL);
+		/* Background work yields the CPU to the key loop (and the
+		 * terminal) whenever both want it. */
+		setpriority(PRIO_PROCESS, 0, 10);
 		close(fds[0]);
 		if (kind == BG_VALIDATE)
 			child_validate(u->m.w, u->dir, fds[1]);
