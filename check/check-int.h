@@ -90,6 +90,9 @@ int check_changes(check_ctx *c);
 int check_ownership(check_ctx *c);
 int check_scripts(check_ctx *c);
 int check_record(check_ctx *c);
+/* The budget shares of a working tree's run, beside its world (shares.c);
+ * a cache: never fails the check. */
+int check_shares_write(check_ctx *c);
 /* With --record and --as, claim the new parcels of a valid world (and
  * move the land of moved ones) for the submitter (owner.c). */
 int check_claims(check_ctx *c);

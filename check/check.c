@@ -70,6 +70,7 @@ static int run_phases(check_ctx *c, double t0)
 		return -1;
 	c->rep.seconds = check_now() - t0;
 	check_report_sort(&c->rep);
+	check_shares_write(c);
 	return check_record(c);
 }
 

@@ -39,4 +39,23 @@ typedef struct check_opts {
 int check_world(const char *dir, const check_opts *o, check_report *rep, char *err,
                 size_t errlen);
 
+/* Each parcel's use of its budgets in the last check of the working tree
+ * of `dir` (shares.c; `acre check` writes it beside world.acre as
+ * .world.acre.budget). Returns 0, 1 when no check has left one, or -1
+ * when it cannot be read. Free with check_shares_free. */
+typedef struct check_share {
+	char *parcel;
+	int64_t instructions, instruction_limit; /* peak in one tick, and cap */
+	int64_t memory, memory_limit;            /* peak bytes, and cap */
+} check_share;
+typedef struct check_shares {
+	char revision[41]; /* the commit checked, "-" for a changed tree */
+	int64_t at;        /* when (Unix seconds) */
+	int64_t ticks;
+	check_share *v;
+	int n;
+} check_shares;
+int check_shares_read(const char *dir, check_shares *s);
+void check_shares_free(check_shares *s);
+
 #endif

@@ -382,6 +382,11 @@ static int draw_props(ed_ui *u, int y)
 		y = panel_line(
 		    u, y, " used   %.0f%% instr %.0f%% mem", 100 * u->budget_use[pi],
 		    pi < u->nbudget_mem && u->budget_mem ? 100 * u->budget_mem[pi] : 0.0);
+	if (pi < u->nbudget && u->budget_use && u->budget_from[0]) {
+		y = panel_line(u, y, " from   %s", u->budget_from);
+		if (u->budget_of[0])
+			y = panel_line(u, y, "        of %s", u->budget_of);
+	}
 	int ei, epi;
 	if ((ei = ed_entity_at(m, m->cx, m->cy, &epi)) >= 0) {
 		const wf_entity *e = &w->parcels[epi].entities[ei];
@@ -452,6 +457,8 @@ static int draw_minimap(ed_ui *u, int y)
 static int draw_errors(ed_ui *u, int y)
 {
 	y = panel_head(u, y, "Problems (] [ jump)");
+	if (!ed_diags_current(u))
+		y = panel_line(u, y, " (being found again in the background)");
 	if (u->diags.n == 0)
 		return panel_line(u, y, " none");
 	/* Each problem whole: wrapped at spaces over as many rows as it

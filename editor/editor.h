@@ -65,14 +65,18 @@ typedef struct ed_model {
 	ed_step *steps;
 	int nsteps, capsteps, pos;
 	int saved_pos; /* pos at the last save; -1 when none matches */
+	int save_pos;  /* pos a save under way writes (-1 as saved_pos) */
+	bool save_open; /* a save is under way (edits may go on meanwhile) */
 	int group;     /* first step of the open undo group, or -1 */
 	const char *group_what;
 	uint64_t generation; /* bumped by every edit, undo and redo */
+	uint64_t shape_gen;  /* bumped by those that change more than tiles */
 	char err[256];       /* why the last operation failed */
 } ed_model;
 
 /* Take ownership of `w` (freed by ed_model_free). The cursor starts at the
- * top-left of the first parcel. */
+ * top-left of the first parcel. Its index (wf_world_index) is built unless
+ * it already has one, which must then be current. */
 void ed_model_init(ed_model *m, wf_world *w);
 void ed_model_free(ed_model *m);
 
@@ -83,6 +87,11 @@ int32_t ed_world_th(const ed_model *m);
 /* True when there are edits since the last save (or since opening). */
 bool ed_dirty(const ed_model *m);
 void ed_mark_saved(ed_model *m);
+/* A save in the background writes the world as it is at begin; edits may
+ * follow before it ends. At end (ok: the file was written) the state it
+ * wrote is the saved one, when undo can still reach it. */
+void ed_save_begin(ed_model *m);
+void ed_save_end(ed_model *m, bool ok);
 
 /* ---- Moving (never fail: positions are clamped to the world) ------------- */
 void ed_move(ed_model *m, int32_t dx, int32_t dy);

@@ -458,6 +458,9 @@ static void k_overlay(ed_ui *u)
 	u->overlay = (u->overlay + 1) % OV_COUNT;
 	if (u->overlay == OV_BUDGET && !u->budget_use)
 		ed_set_msg(u, false, "overlay: budget use (no run yet: press P to play)");
+	else if (u->overlay == OV_BUDGET)
+		ed_set_msg(u, false, "overlay: budget use (from %s%s%s)", u->budget_from,
+		           u->budget_of[0] ? " of " : "", u->budget_of);
 	else
 		ed_set_msg(u, false, "overlay: %s", names[u->overlay]);
 }

@@ -17,6 +17,8 @@
  * the first parcels of the file are parsed at once for the first frame, and
  * the whole file on a background thread, which the key loop polls; the
  * editor swaps the whole world in when it is read (edits wait till then).
+ * The thread also builds the world's index, which ed_model_init keeps, and
+ * moves the world to huge pages (bg.c).
  */
 #include "editor/ui.h"
 
@@ -171,15 +173,9 @@ static char *map_world(const char *path, const char *file, size_t *lenp, bool po
 	*lenp = 0;
 	/* The directory is the user's; the file in it is read through the
 	 * world's guarded open (no link followed, a regular file, capped). */
-	char dir[4096];
-	const char *slash = strrchr(path, '/');
-	const char *base = slash ? slash + 1 : path;
-	snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) : 0, path);
-	if (slash && slash == path)
-		snprintf(dir, sizeof dir, "/");
 	int fd;
 	uint64_t size;
-	wf_read_status st = wf_world_open(slash ? dir : NULL, base, &fd, &size);
+	wf_read_status st = wf_open_named(path, &fd, &size);
 	if (st == WF_READ_OK && size > WF_MAX_WORLD_BYTES) {
 		close(fd);
 		st = WF_READ_TOOBIG;
@@ -243,6 +239,12 @@ static void *load_thread(void *arg)
 {
 	ed_loader *l = arg;
 	l->w = parse_all(l->buf, l->len, l->file, &l->keep, &l->d);
+	/* The index (a second on a million parcels) is built here too, so
+	 * that swapping the world in costs the key loop nothing. */
+	if (l->w && l->d.errors == 0) {
+		wf_world_index(l->w);
+		ed_bg_compact_now(); /* bg.c: forks of it are cheaper then */
+	}
 	atomic_store(&l->done, true);
 	return NULL;
 }

@@ -163,7 +163,10 @@ void ed_model_init(ed_model *m, wf_world *w)
 	m->vh = 24;
 	m->saved_pos = 0;
 	m->group = -1;
-	wf_world_index(w);
+	/* A world handed over with its index built (load.c builds it on the
+	 * thread that reads a big world) keeps it. */
+	if (!w->grid)
+		wf_world_index(w);
 	if (w->nparcels > 0) {
 		m->cx = w->parcels[0].px * w->parcel_w;
 		m->cy = w->parcels[0].py * w->parcel_h;
@@ -199,6 +202,19 @@ bool ed_dirty(const ed_model *m)
 void ed_mark_saved(ed_model *m)
 {
 	m->saved_pos = m->pos;
+}
+
+void ed_save_begin(ed_model *m)
+{
+	m->save_pos = m->pos;
+	m->save_open = true;
+}
+
+void ed_save_end(ed_model *m, bool ok)
+{
+	if (ok && m->save_open)
+		m->saved_pos = m->save_pos;
+	m->save_open = false;
 }
 
 /* ---- Moving -------------------------------------------------------------- */
@@ -393,6 +409,8 @@ static ed_step *step_begin(ed_model *m, const char *what)
 		step_free(&m->steps[--m->nsteps]);
 	if (m->saved_pos > m->pos)
 		m->saved_pos = -1; /* the saved state can no longer be reached */
+	if (m->save_pos > m->pos)
+		m->save_pos = -1; /* nor the one a save under way writes */
 	if (m->nsteps == m->capsteps) {
 		int cap = m->capsteps ? 2 * m->capsteps : 64;
 		ed_step *v = realloc(m->steps, (size_t)cap * sizeof *v);
@@ -407,6 +425,16 @@ static ed_step *step_begin(ed_model *m, const char *what)
 	return s;
 }
 
+/* Whether a step changes tiles alone (no parcel, entity, property, palette
+ * entry or zone), which leaves the world's index and scripts as they were. */
+static bool tiles_only(const ed_step *s)
+{
+	for (int i = 0; i < s->n; i++)
+		if (s->v[i].kind != CH_TILES)
+			return false;
+	return true;
+}
+
 /* Make the step begun by step_begin part of history (or drop it if empty). */
 static void step_commit(ed_model *m, ed_step *s)
 {
@@ -417,6 +445,8 @@ static void step_commit(ed_model *m, ed_step *s)
 	m->nsteps++;
 	m->pos = m->nsteps;
 	m->generation++;
+	if (!tiles_only(s))
+		m->shape_gen++;
 }
 
 static ed_change *step_add(ed_step *s, enum ch_kind kind, int pi)
@@ -621,10 +651,13 @@ void ed_group_end(ed_model *m)
 	if (m->nsteps - g > 1)
 		first->what = m->group_what;
 	/* A save in the middle of the group names a state no step reaches now. */
-	if (m->saved_pos > g && m->saved_pos < m->nsteps)
-		m->saved_pos = -1;
-	else if (m->saved_pos == m->nsteps)
-		m->saved_pos = g + 1;
+	int *saves[] = {&m->saved_pos, &m->save_pos};
+	for (int i = 0; i < 2; i++) {
+		if (*saves[i] > g && *saves[i] < m->nsteps)
+			*saves[i] = -1;
+		else if (*saves[i] == m->nsteps)
+			*saves[i] = g + 1;
+	}
 	m->nsteps = m->pos = g + 1;
 }
 
@@ -636,7 +669,10 @@ int ed_undo(ed_model *m)
 	ed_step *s = &m->steps[--m->pos];
 	for (int i = s->n - 1; i >= 0; i--)
 		change_apply(m->w, &s->v[i], true);
-	wf_world_index(m->w);
+	if (!tiles_only(s)) {
+		wf_world_index(m->w);
+		m->shape_gen++;
+	}
 	m->generation++;
 	return 0;
 }
@@ -649,7 +685,10 @@ int ed_redo(ed_model *m)
 	ed_step *s = &m->steps[m->pos++];
 	for (int i = 0; i < s->n; i++)
 		change_apply(m->w, &s->v[i], false);
-	wf_world_index(m->w);
+	if (!tiles_only(s)) {
+		wf_world_index(m->w);
+		m->shape_gen++;
+	}
 	m->generation++;
 	return 0;
 }

@@ -12,6 +12,7 @@
  * before. Nothing of the past has to be kept.
  */
 #include "editor/ui.h"
+#include "check/check.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -79,6 +80,9 @@ static void update_budget(ed_ui *u)
 		u->budget_mem = calloc((size_t)u->nbudget + 1, sizeof *u->budget_mem);
 		u->nbudget_mem = u->budget_mem ? u->nbudget : 0;
 	}
+	snprintf(u->budget_from, sizeof u->budget_from, "play, tick %lld",
+	         (long long)api_run_ticks(p->run));
+	u->budget_of[0] = '\0';
 	for (int i = 0; i < u->nbudget; i++) {
 		const api_parcel_stats *s = api_run_stats(p->run, i);
 		vm_limits l = api_parcel_limits(w, &w->parcels[i], &p->opts);
@@ -91,6 +95,57 @@ static void update_budget(ed_ui *u)
 			                       ? (double)s->peak_memory / (double)l.memory
 			                       : 0;
 	}
+}
+
+/* Room for a share per parcel of the world, all 0; false when out of
+ * memory (then there are none). */
+static bool budget_alloc(ed_ui *u, int n)
+{
+	free(u->budget_use);
+	free(u->budget_mem);
+	u->budget_use = calloc((size_t)n + 1, sizeof *u->budget_use);
+	u->budget_mem = calloc((size_t)n + 1, sizeof *u->budget_mem);
+	if (!u->budget_use || !u->budget_mem) {
+		free(u->budget_use);
+		free(u->budget_mem);
+		u->budget_use = u->budget_mem = NULL;
+		n = 0;
+	}
+	u->nbudget = u->nbudget_mem = n;
+	return n > 0;
+}
+
+void ed_budget_from_check(ed_ui *u)
+{
+	check_shares s;
+	if (u->play || check_shares_read(u->dir, &s) != 0)
+		return; /* none, or unreadable: the overlay says "no run yet" */
+	const wf_world *w = u->m.w;
+	if (budget_alloc(u, w->nparcels)) {
+		for (int i = 0; i < s.n; i++) {
+			const check_share *c = &s.v[i];
+			int pi = wf_find_parcel(w, c->parcel);
+			if (pi < 0)
+				continue; /* renamed or deleted since */
+			u->budget_use[pi] = c->instruction_limit > 0 ? (double)c->instructions /
+			                                                   (double)c->instruction_limit
+			                                             : 0;
+			u->budget_mem[pi] = c->memory_limit > 0 ? (double)c->memory /
+			                                              (double)c->memory_limit
+			                                        : 0;
+		}
+		char when[32] = "?";
+		time_t at = (time_t)s.at;
+		struct tm tm;
+		if (localtime_r(&at, &tm))
+			strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
+		snprintf(u->budget_from, sizeof u->budget_from, "check, %s", when);
+		if (strcmp(s.revision, "-") == 0)
+			snprintf(u->budget_of, sizeof u->budget_of, "the working tree");
+		else
+			snprintf(u->budget_of, sizeof u->budget_of, "%.12s", s.revision);
+	}
+	check_shares_free(&s);
 }
 
 static void trace_clear(ed_play *p)
@@ -128,6 +183,15 @@ static void load_events(ed_ui *u, ed_play *p)
 int ed_play_start(ed_ui *u)
 {
 	ed_revalidate(u);
+	/* A big world's problems are being found in the background: playing
+	 * needs the answer, so this one key waits for it. */
+	while (u->validating || !ed_diags_current(u)) {
+		if (u->validating)
+			ed_bg_wait(u->validating);
+		ed_revalidate(u);
+		if (!u->validating && !ed_diags_current(u))
+			break; /* cannot happen: revalidation without a child is at once */
+	}
 	if (u->diags.errors) {
 		ed_set_msg(u, true,
 		           "the world has %d problem%s: fix %s first (! lists %s)",

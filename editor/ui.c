@@ -12,8 +12,6 @@
 #include <errno.h>
 #include <locale.h>
 #include <poll.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -186,56 +184,32 @@ static bool file_changed(ed_ui *u)
 	       st.st_mtim.tv_nsec != u->file_mtime.tv_nsec;
 }
 
-/* A save in the background: the world is written on a thread while the
- * key loop answers (moves, search; edits wait, so the world the thread
- * reads cannot change, and nothing else writes to it: idle work waits
- * too). Small worlds are saved at once, as before. */
-#define SAVE_BG_PARCELS 8192
+/* A big world's save, validation and recovery file are done by a forked
+ * child on a snapshot of the world (bg.c), while the key loop answers and
+ * edits go on; small worlds are served at once, as before. */
+#define BG_PARCELS 8192
 
-struct ed_saver {
-	pthread_t thread;
-	const wf_world *w;
-	char *dir;
-	atomic_int phase; /* 0 writing the text, 1 writing the file, 2 done */
-	int result, err;
-	size_t bytes;
-	double t0;
-	bool quit_after; /* :wq, or q answered y */
-};
-
-static void *save_thread(void *arg)
+static bool big(const ed_ui *u)
 {
-	ed_saver *sv = arg;
-	wf_buf b = {0};
-	char *path = NULL;
-	if (wf_write(sv->w, &b) < 0 || asprintf(&path, "%s/world.acre", sv->dir) < 0) {
-		path = NULL;
-		sv->result = -1;
-		sv->err = ENOMEM;
-	} else {
-		atomic_store(&sv->phase, 1);
-		sv->bytes = b.len;
-		sv->result = wf_save_atomic(path, b.data ? b.data : "", b.len);
-		sv->err = errno;
-	}
-	free(path);
-	wf_buf_free(&b);
-	atomic_store(&sv->phase, 2);
-	return NULL;
+	return u->m.w->nparcels >= BG_PARCELS;
 }
+
+static void recovery_cancel(ed_ui *u);
 
 static void saved(ed_ui *u, double ms)
 {
-	ed_mark_saved(&u->m);
 	remember_file(u);
-	unlink(u->recover);
-	u->recover_gen = u->m.generation;
 	u->watch_known = false; /* our own write is no news: look afresh */
+	if (!ed_dirty(&u->m)) {
+		recovery_cancel(u);
+		unlink(u->recover);
+		u->recover_gen = u->m.generation;
+	}
 	if (ms >= 0) {
-		/* A big world: its problems are found when the keyboard idles,
-		 * not here, where a key may be waiting. */
-		u->diags_gen = UINT64_MAX;
-		ed_set_msg(u, false, "wrote world.acre in %.1f s", ms / 1000);
+		/* A big world: its problems are found in the background. */
+		ed_set_msg(u, false, "wrote world.acre in %.1f s%s", ms / 1000,
+		           ed_dirty(&u->m) ? " (edits made meanwhile are not saved)"
+		                           : "");
 		return;
 	}
 	ed_revalidate(u);
@@ -261,60 +235,61 @@ int ed_save(ed_ui *u, bool force)
 		           ":w! overwrites it, :q! leaves it");
 		return -1;
 	}
-	if (u->m.w->nparcels >= SAVE_BG_PARCELS) {
-		ed_saver *sv = calloc(1, sizeof *sv);
-		if (sv && (sv->dir = strdup(u->dir))) {
-			sv->w = u->m.w;
-			sv->t0 = now_ms();
-			atomic_init(&sv->phase, 0);
-			if (pthread_create(&sv->thread, NULL, save_thread, sv) == 0) {
-				u->saving = sv;
-				ed_set_msg(u, false, "saving world.acre...");
-				return 1;
-			}
-			free(sv->dir);
-		}
-		free(sv);
-		/* no thread: save here, as for a small world */
+	char *path = NULL;
+	if (asprintf(&path, "%s/world.acre", u->dir) < 0)
+		path = NULL;
+	if (path && big(u) && (u->saving = ed_bg_start(u, BG_SAVE, path))) {
+		free(path);
+		ed_save_begin(&u->m);
+		ed_set_msg(u, false, "saving world.acre...");
+		return 1;
 	}
+	free(path); /* no child: save here, as for a small world */
 	double t0 = now_ms();
 	if (wf_save(u->m.w, u->dir) != 0) {
 		ed_set_msg(u, true, "cannot save %s/world.acre: %s", u->dir,
 		           strerror(errno));
 		return -1;
 	}
-	saved(u, u->m.w->nparcels >= SAVE_BG_PARCELS ? now_ms() - t0 : -1);
+	ed_mark_saved(&u->m);
+	saved(u, big(u) ? now_ms() - t0 : -1);
 	return 0;
 }
 
 /* Where a background save is, for the message line; finish it when done. */
 void ed_save_poll(ed_ui *u)
 {
-	ed_saver *sv = u->saving;
+	ed_bg *sv = u->saving;
 	if (!sv)
 		return;
-	int phase = atomic_load(&sv->phase);
 	double ms = now_ms() - sv->t0;
-	if (phase < 2) {
-		ed_set_msg(u, false, "saving world.acre: %s (%.1f s)",
-		           phase == 0 ? "writing the text" : "writing the file",
-		           ms / 1000);
+	if (!ed_bg_poll(sv)) {
+		/* A key's own message stays; progress takes the line otherwise. */
+		if (!u->msg[0] || strncmp(u->msg, "saving world.acre", 17) == 0)
+			ed_set_msg(u, false, "saving world.acre: %s (%.1f s)",
+			           ed_bg_text_done(sv) ? "writing the file"
+			                               : "writing the text",
+			           ms / 1000);
 		return;
 	}
-	pthread_join(sv->thread, NULL);
 	u->saving = NULL;
 	bool quit = sv->quit_after;
-	if (sv->result != 0) {
+	int err;
+	if (ed_bg_result(sv, &err) != 0) {
+		ed_save_end(&u->m, false);
 		ed_set_msg(u, true, "cannot save %s/world.acre: %s", u->dir,
-		           strerror(sv->err));
+		           strerror(err));
 		quit = false;
 	} else {
+		ed_save_end(&u->m, true);
 		saved(u, ms);
 	}
-	free(sv->dir);
-	free(sv);
-	if (quit)
+	ed_bg_free(sv);
+	if (quit && !ed_dirty(&u->m))
 		u->quit = true;
+	else if (quit)
+		ed_set_msg(u, true, "wrote world.acre, but edits were made meanwhile: "
+		                    ":wq again, or :q! drops them");
 }
 
 void ed_save_then_quit(ed_ui *u)
@@ -325,17 +300,48 @@ void ed_save_then_quit(ed_ui *u)
 
 /* The recovery file holds the edited world whenever it differs from the
  * saved one; it is written atomically, so a kill at any moment leaves a
- * whole file (the previous or the new one). */
-void ed_write_recovery(ed_ui *u)
+ * whole file (the previous or the new one). A big world's is written by a
+ * child, one at a time: edits made meanwhile go in the next one. */
+/* A background recovery write ended: say so when it failed. */
+static void recovery_poll(ed_ui *u)
 {
+	if (!u->recovering || !ed_bg_poll(u->recovering))
+		return;
+	int err;
+	if (ed_bg_result(u->recovering, &err) != 0)
+		ed_set_msg(u, true, "cannot write the recovery file %s: %s", u->recover,
+		           strerror(err));
+	ed_bg_free(u->recovering);
+	u->recovering = NULL;
+}
+
+/* Stop a recovery write under way: a newer file is written, or none is
+ * wanted (the world was saved, the editor is leaving on purpose). */
+static void recovery_cancel(ed_ui *u)
+{
+	if (!u->recovering)
+		return;
+	ed_bg_cancel(u->recovering);
+	ed_bg_free(u->recovering);
+	u->recovering = NULL;
+	u->recover_gen = UINT64_MAX;
+}
+
+void ed_write_recovery(ed_ui *u, bool now)
+{
+	if (now)
+		recovery_cancel(u);
+	recovery_poll(u);
 	/* A preview is part of the world: never let it stand for the whole. */
-	if (u->recover_gen == u->m.generation || u->loading)
+	if (u->recover_gen == u->m.generation || u->loading || u->recovering)
 		return;
 	u->recover_gen = u->m.generation;
 	if (!ed_dirty(&u->m)) {
 		unlink(u->recover);
 		return;
 	}
+	if (!now && big(u) && (u->recovering = ed_bg_start(u, BG_RECOVER, u->recover)))
+		return;
 	wf_buf b = {0};
 	if (wf_write(u->m.w, &b) == 0 && wf_save_atomic(u->recover, b.data, b.len) != 0)
 		ed_set_msg(u, true, "cannot write the recovery file %s: %s", u->recover,
@@ -343,16 +349,55 @@ void ed_write_recovery(ed_ui *u)
 	wf_buf_free(&b);
 }
 
-void ed_revalidate(ed_ui *u)
+/* diags_gen is UINT64_MAX (or UINT64_MAX - 1 after a failed child) until
+ * the first validation: a world without problems is current too. */
+bool ed_diags_current(const ed_ui *u)
 {
-	if (u->diags_gen == u->m.generation && u->diags.v)
+	return u->diags_gen == u->m.generation;
+}
+
+/* A background validation ended: its list stands for the world it saw
+ * (a newer one starts when the keyboard idles again). */
+static void validated(ed_ui *u)
+{
+	ed_bg *j = u->validating;
+	if (!ed_bg_poll(j))
 		return;
+	u->validating = NULL;
+	wf_diags d;
+	if (ed_bg_diags(j, &d) == 0) {
+		wf_diags_free(&u->diags);
+		u->diags = d;
+		u->diags_gen = j->gen;
+		if (u->diag_cur >= u->diags.n)
+			u->diag_cur = 0;
+	} else {
+		/* The child failed (out of memory?): validate here next time. */
+		u->diags_gen = UINT64_MAX - 1;
+	}
+	ed_bg_free(j);
+}
+
+static void validate_now(ed_ui *u)
+{
 	wf_diags_free(&u->diags);
 	memset(&u->diags, 0, sizeof u->diags);
 	wf_validate(u->m.w, u->dir, "world.acre", &u->diags);
 	u->diags_gen = u->m.generation;
 	if (u->diag_cur >= u->diags.n)
 		u->diag_cur = 0;
+}
+
+void ed_revalidate(ed_ui *u)
+{
+	if (u->validating)
+		validated(u);
+	if (ed_diags_current(u) || u->validating || u->loading)
+		return;
+	if (big(u) && u->diags_gen != UINT64_MAX - 1 &&
+	    (u->validating = ed_bg_start(u, BG_VALIDATE, NULL)))
+		return;
+	validate_now(u);
 }
 
 /* The first error of a world that does not parse, as the editor says it. */
@@ -442,13 +487,20 @@ static void finish_load(ed_ui *u)
 	u->recover_gen = m->generation;
 	u->diags_gen = UINT64_MAX;
 	u->watch_known = false;
+	u->watch_gen = UINT64_MAX; /* a new model: its scripts are collected */
 	ed_watch(u, false);
-	ed_set_msg(u, false, "world read: %d parcels", w->nparcels);
+	ed_budget_from_check(u);
+	if (recovered)
+		ed_set_msg(u, false,
+		           "world read: %d parcels (recovered unsaved edits: :w saves them)",
+		           w->nparcels);
+	else
+		ed_set_msg(u, false, "world read: %d parcels", w->nparcels);
 }
 
 bool ed_loading(const ed_ui *u)
 {
-	return u->loading != NULL || u->saving != NULL;
+	return u->loading != NULL;
 }
 
 /* ---- Terminal -------------------------------------------------------------- */
@@ -594,10 +646,8 @@ static void fill_stats(ed_ui *u, ed_stats *st)
 
 static void idle(ed_ui *u)
 {
-	if (u->saving) {
+	if (u->saving)
 		ed_save_poll(u);
-		return;
-	}
 	if (u->loading) {
 		if (ed_load_done(u->loading))
 			finish_load(u);
@@ -612,8 +662,15 @@ static void idle(ed_ui *u)
 		ed_play_idle(u);
 		return;
 	}
+	if (u->validating)
+		validated(u);
+	recovery_poll(u);
+	/* One job at a time: two cores are shared with the key loop. */
+	if (u->saving || u->validating || u->recovering)
+		return;
 	ed_revalidate(u);
-	ed_write_recovery(u);
+	if (!u->validating)
+		ed_write_recovery(u, false);
 }
 
 /* Whether the terminal has gone away. A read with a time limit returns ERR
@@ -634,8 +691,9 @@ static void loop(ed_ui *u)
 	while (!u->quit) {
 		bool pending = u->diags_gen != u->m.generation ||
 		               u->recover_gen != u->m.generation || ed_play_running(u);
+		bool jobs = u->loading || u->saving || u->validating || u->recovering;
 		/* Never wait for ever: the world's files are watched. */
-		int wait = u->loading || u->saving ? 20
+		int wait = jobs ? 20
 		           : ed_play_running(u)    ? 50
 		           : pending               ? IDLE_MS
 		                                   : WATCH_MS;
@@ -655,7 +713,7 @@ static void loop(ed_ui *u)
 		if (ed_signalled || gone) {
 			/* Killed, or the terminal is gone: keep the edits in the
 			 * recovery file and leave. */
-			ed_write_recovery(u);
+			ed_write_recovery(u, true);
 			u->lost = true;
 			return;
 		}
@@ -669,6 +727,8 @@ static void loop(ed_ui *u)
 			finish_load(u);
 		if (u->saving)
 			ed_save_poll(u);
+		if (u->validating)
+			validated(u);
 		if (r == KEY_CODE_YES && wc == KEY_RESIZE)
 			; /* the next frame lays the screen out again */
 		else
@@ -680,12 +740,20 @@ static void loop(ed_ui *u)
 
 static void ui_free(ed_ui *u)
 {
-	if (u->saving) { /* let the file be written whole (it is renamed in) */
-		pthread_join(u->saving->thread, NULL);
-		free(u->saving->dir);
-		free(u->saving);
-		u->saving = NULL;
-	}
+	if (u->saving) /* let the file be written whole (it is renamed in) */
+		ed_bg_wait(u->saving);
+	ed_bg_free(u->saving);
+	u->saving = NULL;
+	/* Nobody needs these any more (a recovery file being written is
+	 * settled by the caller after this). */
+	if (u->validating)
+		ed_bg_cancel(u->validating);
+	ed_bg_free(u->validating);
+	u->validating = NULL;
+	if (u->recovering)
+		ed_bg_cancel(u->recovering);
+	ed_bg_free(u->recovering);
+	u->recovering = NULL;
 	if (u->loading) {
 		wf_world *keep = NULL;
 		wf_diags d = {0};
@@ -811,8 +879,14 @@ int ed_run(const ed_options *o, ed_stats *st, char *err, size_t errlen)
 		           "here may overwrite its work",
 		           live);
 	u->diags_gen = UINT64_MAX; /* validate once the first frame is up */
+	u->watch_gen = UINT64_MAX;
 	ed_draw(u);
 	st->first_frame_ms = now_ms() - t0;
+	if (!u->loading) { /* else when the whole world is read */
+		ed_budget_from_check(u);
+		if (big(u))
+			ed_bg_compact();
+	}
 	ed_watch(u, false); /* the files as they were when opened */
 	u->watch_next = now_ms() + WATCH_MS;
 	loop(u);
@@ -827,8 +901,10 @@ int ed_run(const ed_options *o, ed_stats *st, char *err, size_t errlen)
 		return -1;
 	}
 	/* Leaving on purpose (:q, :wq, :q!) settles the recovery question. */
-	if (!u->lost)
+	if (!u->lost) {
+		recovery_cancel(u);
 		unlink(u->recover);
+	}
 	fill_stats(u, st);
 	/* A terminal that went away counts as a hangup. */
 	st->signal = ed_signalled ? ed_signalled : u->lost ? SIGHUP : 0;

@@ -37,8 +37,24 @@ typedef struct ed_form {
  * whether or not scripts can be run. */
 typedef struct ed_play ed_play;
 typedef struct ed_loader ed_loader; /* load.c: a world being read */
-typedef struct ed_saver ed_saver;   /* ui.c: a world being saved */
 typedef struct ed_conflicts ed_conflicts; /* conflict.c: a merge being resolved */
+typedef struct ed_bg ed_bg;         /* bg.c: a job on a snapshot of the world */
+
+/* The slow work on a big world, each done by a forked child (bg.c). */
+typedef enum ed_bg_kind { BG_SAVE, BG_VALIDATE, BG_RECOVER } ed_bg_kind;
+struct ed_bg {
+	ed_bg_kind kind;
+	int pid;        /* the child, 0 once reaped */
+	int fd;         /* the pipe from it, -1 at its end */
+	wf_buf out;     /* what it reported */
+	bool broken;    /* out of memory while reading it */
+	int status;     /* its exit status, -1 when it died */
+	char *path;     /* the file written (save, recovery) */
+	uint64_t gen;   /* the model's generation it saw */
+	int pos;        /* and its undo position */
+	double t0;      /* monotonic ms at its start */
+	bool quit_after; /* :wq, or q answered y */
+};
 
 struct ed_ui {
 	ed_model m;
@@ -88,7 +104,9 @@ struct ed_ui {
 	bool watch_known;
 	double watch_next;  /* monotonic ms of the next look */
 	ed_loader *loading; /* the rest of a big world, being read */
-	ed_saver *saving;   /* a big world being saved in the background */
+	ed_bg *saving;      /* a big world being saved in the background */
+	ed_bg *validating;  /* its problems being found */
+	ed_bg *recovering;  /* its recovery file being written */
 	char fatal[1024];   /* why the editor had to close (a bad world) */
 	ed_play *play;
 	double *budget_use; /* per parcel 0..1 from the last run, or NULL */
@@ -98,6 +116,9 @@ struct ed_ui {
 	ed_conflicts *cf; /* the merge conflicts being resolved, or NULL */
 	bool merging;     /* a git merge is in progress (MERGE_HEAD) */
 	int pane_x;       /* column of the second map pane, 0 when none */
+	/* Where the shares come from: "play, tick 12" or "check, 2026-11-30
+	 * 06:50", and of what: "" for a play, a commit or "the working tree". */
+	char budget_from[64], budget_of[64];
 	/* --stats */
 	double *key_ms;
 	int nkeys, capkeys;
@@ -114,6 +135,21 @@ wf_world *ed_load_preview(const char *path, const char *file, wf_world **keep,
                           ed_loader **job, wf_diags *d);
 bool ed_load_done(ed_loader *job);
 wf_world *ed_load_finish(ed_loader *job, wf_world **keep, wf_diags *d);
+
+/* bg.c: start a job (NULL when no child can be made: the caller then does
+ * the work itself), follow it (true once it ended and was reaped), wait for
+ * it, or stop it; then read its result and free it. */
+ed_bg *ed_bg_start(ed_ui *u, ed_bg_kind kind, const char *path);
+bool ed_bg_poll(ed_bg *j);
+void ed_bg_wait(ed_bg *j);
+void ed_bg_cancel(ed_bg *j);
+void ed_bg_free(ed_bg *j);
+bool ed_bg_text_done(const ed_bg *j);
+int ed_bg_result(const ed_bg *j, int *err);
+int ed_bg_diags(const ed_bg *j, wf_diags *d);
+/* Back the big world with huge pages (cheaper forks): now, or on a thread. */
+void ed_bg_compact_now(void);
+void ed_bg_compact(void);
 
 /* draw.c */
 void ed_draw_init(ed_ui *u);
@@ -137,9 +173,14 @@ void ed_watch(ed_ui *u, bool force);
 int ed_save(ed_ui *u, bool force);
 void ed_save_poll(ed_ui *u);
 void ed_save_then_quit(ed_ui *u);
+/* Bring the problem list up to date: at once for a small world; for a big
+ * one a background validation starts (ed_diags_current says when the list
+ * is the world's as it is now). */
 void ed_revalidate(ed_ui *u);
-void ed_write_recovery(ed_ui *u);
-/* A big world is being read or saved: edits wait. */
+bool ed_diags_current(const ed_ui *u);
+/* now: write it here, whatever the world's size (the editor is leaving). */
+void ed_write_recovery(ed_ui *u, bool now);
+/* A big world is being read: edits wait. */
 bool ed_loading(const ed_ui *u);
 
 /* play.c */
@@ -175,6 +216,10 @@ void ed_conflict_cmd_theirs(ed_ui *u, const char *args);
 void ed_conflict_draw(ed_ui *u);
 int ed_conflict_panel(ed_ui *u, int y);
 void ed_conflict_status(ed_ui *u, char *buf, size_t n);
+
+/* The budget shares of the last `acre check` of the world (shares.c in
+ * check/), when there are any and no play has filled them. */
+void ed_budget_from_check(ed_ui *u);
 
 /* history.c */
 void ed_commit(ed_ui *u, const char *msg);

@@ -272,13 +272,17 @@ static void collect_scripts(ed_ui *u)
 }
 
 /* Look at the files (at most every WATCH_MS, or now with `force`); when
+ * watch_gen is not the model's shape_gen (UINT64_MAX for a new model)
+ * the world's script paths are collected again first; when
  * any changed, the problems are found again and a running play is
  * replayed with the new scripts to the tick it had reached. */
 void ed_watch(ed_ui *u, bool force)
 {
-	if (u->watch_gen != u->m.generation || !u->watch_known) {
+	/* Painting tiles names no script: a big world is walked again only
+	 * after an edit of its parcels, entities or palette. */
+	if (u->watch_gen != u->m.shape_gen) {
 		collect_scripts(u); /* the world names other scripts now */
-		u->watch_gen = u->m.generation;
+		u->watch_gen = u->m.shape_gen;
 	}
 	uint64_t h = stat_sig(u, 0, "world.acre");
 	for (int i = 0; i < u->nwatch; i++)

@@ -614,6 +614,16 @@ const char *store_repo_dir(const store_repo *r)
 	return r->dir;
 }
 
+const char *store_repo_gitdir(const store_repo *r)
+{
+	return git_repository_path(r->repo);
+}
+
+const char *store_repo_prefix(const store_repo *r)
+{
+	return r->prefix ? r->prefix : "";
+}
+
 static void repo_path(const store_repo *r, const char *path, char *buf, size_t len)
 {
 	snprintf(buf, len, "%s%s", r->prefix, path);

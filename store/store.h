@@ -59,6 +59,12 @@ void store_repo_progress(store_repo *r, store_progress_fn fn, void *arg);
 
 /* Absolute path of the world directory (no trailing slash). */
 const char *store_repo_dir(const store_repo *r);
+/* The git directory of the work tree the world is in (with a trailing
+ * slash; a linked worktree's own, not the one its worktrees share), where
+ * caches of that work tree live under acre/, and the world directory
+ * relative to the work tree ("" or "a/b/"). */
+const char *store_repo_gitdir(const store_repo *r);
+const char *store_repo_prefix(const store_repo *r);
 
 /* Resolve REV (HEAD, a branch, a tag, an abbreviated hash, HEAD~3 …) to a
  * commit and write its 40-digit hex id to `hex`. */

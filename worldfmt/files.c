@@ -224,23 +224,48 @@ const char *wf_read_strerror(wf_read_status st)
 	return "cannot be read";
 }
 
-wf_read_status wf_read_named(const char *path, size_t cap, char **data, size_t *len)
+/* Split a path the user named into its directory (malloc'd in *dir, NULL
+ * when there is none: the current one) and its last component. The
+ * directory part came from the user (a command-line argument) and is
+ * trusted; the file itself is opened like a world's file. */
+static wf_read_status split_named(const char *path, char **dir, const char **base)
 {
-	/* The directory part came from the user (a command-line argument) and
-	 * is trusted; the file itself is opened like a world's file. */
 	const char *slash = strrchr(path, '/');
+	*dir = NULL;
+	*base = slash ? slash + 1 : path;
 	if (!slash)
-		return wf_world_read(NULL, path, cap, data, len);
+		return WF_READ_OK;
 	size_t n = (size_t)(slash - path);
-	char *dir = malloc(n + 2);
-	if (!dir)
+	char *d = malloc(n + 2);
+	if (!d)
 		return WF_READ_NOMEM;
 	if (n == 0)
-		dir[n++] = '/';
+		d[n++] = '/';
 	else
-		memcpy(dir, path, n);
-	dir[n] = '\0';
-	wf_read_status st = wf_world_read(dir, slash + 1, cap, data, len);
+		memcpy(d, path, n);
+	d[n] = '\0';
+	*dir = d;
+	return WF_READ_OK;
+}
+
+wf_read_status wf_open_named(const char *path, int *fd, uint64_t *size)
+{
+	char *dir;
+	const char *base;
+	wf_read_status st = split_named(path, &dir, &base);
+	if (st == WF_READ_OK)
+		st = wf_world_open(dir, base, fd, size);
+	free(dir);
+	return st;
+}
+
+wf_read_status wf_read_named(const char *path, size_t cap, char **data, size_t *len)
+{
+	char *dir;
+	const char *base;
+	wf_read_status st = split_named(path, &dir, &base);
+	if (st == WF_READ_OK)
+		st = wf_world_read(dir, base, cap, data, len);
 	free(dir);
 	return st;
 }

@@ -325,6 +325,9 @@ wf_read_status wf_world_probe(const char *dir, const char *rel, size_t cap);
 /* A file the user named on the command line: its directory is trusted and
  * opened as given, its last component is read as wf_world_read reads. */
 wf_read_status wf_read_named(const char *path, size_t cap, char **data, size_t *len);
+/* The same file opened, not read (for a caller that maps it): *fd and
+ * *size as wf_world_open gives them. */
+wf_read_status wf_open_named(const char *path, int *fd, uint64_t *size);
 /* What a status means, as a phrase to follow "PATH: " in a message. */
 const char *wf_read_strerror(wf_read_status st);
 /* wf_load, also saying what the guarded reader said of the file (*status:

@@ -272,6 +272,45 @@ static void test_saved_marker(void)
 	ed_model_free(&m);
 }
 
+/* A save in the background writes the state it began with: edits made
+ * before it ends stay unsaved, and a state undo can no longer reach is
+ * never called saved. Tile edits leave shape_gen alone. */
+static void test_background_save(void)
+{
+	ed_model m;
+	ed_model_init(&m, small_world());
+	ed_paint(&m, 1, 1, 1);
+	uint64_t shape = m.shape_gen;
+	ed_save_begin(&m);
+	ed_paint(&m, 2, 1, 1);
+	ed_save_end(&m, true);
+	CHECK(ed_dirty(&m), "an edit made during the save is not saved");
+	CHECK(m.shape_gen == shape, "painting does not change the shape (%llu)",
+	      (unsigned long long)m.shape_gen);
+	CHECK(ed_undo(&m) == 0 && !ed_dirty(&m), "undoing it is the saved state");
+	ed_save_begin(&m);
+	ed_undo(&m);
+	ed_paint(&m, 3, 1, 1); /* a branch: the state being saved is gone */
+	ed_save_end(&m, true);
+	CHECK(ed_dirty(&m) && m.saved_pos == -1,
+	      "a save of a state undo cannot reach matches no step");
+	ed_save_begin(&m);
+	ed_save_end(&m, false);
+	CHECK(ed_dirty(&m), "a failed save saves nothing");
+	ed_set_owner(&m, 0, "ada");
+	CHECK(m.shape_gen == shape + 1, "a property edit changes the shape");
+	ed_undo(&m);
+	CHECK(m.shape_gen == shape + 2, "and so does its undo");
+	ed_save_begin(&m);
+	ed_group_begin(&m, "insert");
+	ed_paint(&m, 4, 1, 1);
+	ed_group_end(&m);
+	ed_save_end(&m, true);
+	CHECK(ed_dirty(&m) && ed_undo(&m) == 0 && !ed_dirty(&m),
+	      "a save begun before a group is the state before it");
+	ed_model_free(&m);
+}
+
 /* An undo group (an insert) is one step; a save inside it keeps the saved
  * marker honest, and an empty group leaves history alone. */
 static void test_groups(void)
@@ -586,6 +625,7 @@ int main(void)
 	test_parcels();
 	test_properties();
 	test_saved_marker();
+	test_background_save();
 	test_groups();
 	test_search();
 	test_palette_zones();

@@ -1,0 +1,196 @@
+/* shares.c — each parcel's use of its instruction and memory budgets from
+ * the last check, kept for the editor (its budget heat map and parcel
+ * panel show them before anything is submitted).
+ *
+ * Every `acre check` of a working tree whose scripts ran writes a small
+ * text file (atomically; a cache: delete it at will) that is never part of
+ * the world: in a repository, in the git directory of the work tree
+ * (a linked worktree's own) as acre/budget (acre/budget-a+b for a world in
+ * the subdirectory a/b), so that it shows in no `git status` and travels
+ * with no copy of the world; elsewhere beside world.acre as
+ * .world.acre.budget.
+ *
+ *   acre-budget 1
+ *   revision HEX          (the commit checked, or "-" for a changed tree)
+ *   at UNIX-SECONDS
+ *   ticks N
+ *   parcel NAME PEAK-INSTRUCTIONS INSTRUCTION-LIMIT PEAK-BYTES MEMORY-LIMIT
+ *   …                     (one line per parcel whose scripts ran)
+ *
+ * The limits are the ones the parcel ran with, so a share is the check's
+ * own figure even after the budget is edited. */
+#include "check/check-int.h"
+#include "stdlib/api.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#define SHARES_FILE  ".world.acre.budget"
+#define SHARES_MAGIC "acre-budget 1\n"
+
+/* Where the shares of the world in `dir` live (see above); malloc'd, NULL
+ * when out of memory. `r` is the world's repository when already open. */
+static char *shares_path(const char *dir, store_repo *r)
+{
+	store_repo *own = NULL;
+	store_err err;
+	if (!r && store_repo_open(dir, &own, &err) == 0)
+		r = own;
+	char *path = NULL;
+	if (r) {
+		const char *g = store_repo_gitdir(r), *pre = store_repo_prefix(r);
+		char sub[4096];
+		snprintf(sub, sizeof sub, "%s", pre);
+		size_t n = strlen(sub);
+		if (n && sub[n - 1] == '/')
+			sub[--n] = '\0';
+		for (char *c = sub; *c; c++)
+			if (*c == '/')
+				*c = '+';
+		if (asprintf(&path, "%sacre", g) >= 0) {
+			mkdir(path, 0777); /* there already, or the write fails */
+			free(path);
+			if (asprintf(&path, "%sacre/budget%s%s", g, n ? "-" : "", sub) < 0)
+				path = NULL;
+		} else {
+			path = NULL;
+		}
+	} else if (asprintf(&path, "%s/" SHARES_FILE, dir) < 0) {
+		path = NULL;
+	}
+	if (own)
+		store_repo_close(own);
+	return path;
+}
+
+static int put(wf_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int put(wf_buf *b, const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof line)
+		return -1;
+	return wf_buf_put(b, line, (size_t)n);
+}
+
+int check_shares_write(check_ctx *c)
+{
+	const check_report *r = &c->rep;
+	/* Only the working tree's figures: a check of another revision (--rev)
+	 * says nothing of the world the editor opens. */
+	if (c->rev || !c->w || !r->ran)
+		return 0;
+	wf_buf b = {0};
+	int rc = put(&b, SHARES_MAGIC "revision %s\nat %lld\nticks %lld\n",
+	             c->head[0] ? c->head : "-", (long long)time(NULL),
+	             (long long)r->ticks);
+	api_opts o = {0}; /* a check runs with the budgets of the file */
+	for (int i = 0; rc == 0 && i < c->w->nparcels; i++) {
+		const wf_parcel *p = &c->w->parcels[i];
+		const check_parcel *cp = c->rp && c->rp[i] >= 0 ? &r->parcels[c->rp[i]] : NULL;
+		if (!cp || cp->peak_instructions < 0)
+			continue;
+		vm_limits l = api_parcel_limits(c->w, p, &o);
+		rc = put(&b, "parcel %s %" PRId64 " %" PRId64 " %" PRId64 " %" PRId64 "\n",
+		         p->name, cp->peak_instructions, (int64_t)l.tick_instructions,
+		         cp->peak_memory < 0 ? 0 : cp->peak_memory, (int64_t)l.memory);
+	}
+	char *path = shares_path(c->dir, c->repo);
+	/* A cache: a world directory that cannot be written to does not fail
+	 * the check. */
+	if (rc == 0 && path)
+		wf_save_atomic(path, b.data, b.len);
+	free(path);
+	wf_buf_free(&b);
+	return 0;
+}
+
+void check_shares_free(check_shares *s)
+{
+	for (int i = 0; i < s->n; i++)
+		free(s->v[i].parcel);
+	free(s->v);
+	memset(s, 0, sizeof *s);
+}
+
+/* One "parcel" line; false when it is not one. */
+static bool parse_parcel(const char *line, check_share *sh)
+{
+	char name[WF_MAX_STRING + 1];
+	long long v[4];
+	char extra;
+	if (sscanf(line, "parcel %1024s %lld %lld %lld %lld %c", name,
+	           &v[0], &v[1], &v[2], &v[3], &extra) != 5)
+		return false;
+	for (int i = 0; i < 4; i++)
+		if (v[i] < 0)
+			return false;
+	if (!wf_name_ok(name, strlen(name)) || !(sh->parcel = strdup(name)))
+		return false;
+	sh->instructions = v[0];
+	sh->instruction_limit = v[1];
+	sh->memory = v[2];
+	sh->memory_limit = v[3];
+	return true;
+}
+
+int check_shares_read(const char *dir, check_shares *s)
+{
+	memset(s, 0, sizeof *s);
+	char *data, *path = shares_path(dir, NULL);
+	size_t len;
+	if (!path)
+		return -1;
+	wf_read_status st = wf_read_named(path, WF_MAX_WORLD_BYTES, &data, &len);
+	free(path);
+	if (st == WF_READ_MISSING)
+		return 1;
+	if (st != WF_READ_OK)
+		return -1;
+	int rc = strncmp(data, SHARES_MAGIC, strlen(SHARES_MAGIC)) == 0 ? 0 : -1;
+	int cap = 0;
+	for (char *line = data + strlen(SHARES_MAGIC), *next; rc == 0 && line < data + len;
+	     line = next) {
+		next = memchr(line, '\n', (size_t)(data + len - line));
+		if (!next)
+			break; /* a torn last line: the file is written whole, so never */
+		*next++ = '\0';
+		long long n;
+		if (sscanf(line, "revision %40s", s->revision) == 1)
+			continue;
+		if (sscanf(line, "at %lld", &n) == 1) {
+			s->at = n;
+			continue;
+		}
+		if (sscanf(line, "ticks %lld", &n) == 1) {
+			s->ticks = n;
+			continue;
+		}
+		if (s->n == cap) {
+			int nc = cap ? 2 * cap : 256;
+			check_share *v = realloc(s->v, (size_t)nc * sizeof *v);
+			if (!v) {
+				rc = -1;
+				break;
+			}
+			s->v = v;
+			cap = nc;
+		}
+		if (parse_parcel(line, &s->v[s->n]))
+			s->n++;
+		else
+			rc = -1;
+	}
+	free(data);
+	if (rc != 0)
+		check_shares_free(s);
+	return rc;
+}
