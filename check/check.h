@@ -55,7 +55,11 @@ typedef struct check_shares {
 	check_share *v;
 	int n;
 } check_shares;
+#define CHECK_SHARES_MAGIC "acre-budget 1\n" /* the file's first line */
 int check_shares_read(const char *dir, check_shares *s);
+/* The same from the file's text (`data` is changed; shares-parse.c):
+ * 0, or -1 when it is not such a file. */
+int check_shares_parse(char *data, size_t len, check_shares *s);
 void check_shares_free(check_shares *s);
 
 #endif

@@ -31,7 +31,6 @@
 #include <time.h>
 
 #define SHARES_FILE  ".world.acre.budget"
-#define SHARES_MAGIC "acre-budget 1\n"
 
 /* Where the shares of the world in `dir` live (see above); malloc'd, NULL
  * when out of memory. `r` is the world's repository when already open. */
@@ -89,7 +88,7 @@ int check_shares_write(check_ctx *c)
 	if (c->rev || !c->w || !r->ran)
 		return 0;
 	wf_buf b = {0};
-	int rc = put(&b, SHARES_MAGIC "revision %s\nat %lld\nticks %lld\n",
+	int rc = put(&b, CHECK_SHARES_MAGIC "revision %s\nat %lld\nticks %lld\n",
 	             c->head[0] ? c->head : "-", (long long)time(NULL),
 	             (long long)r->ticks);
 	api_opts o = {0}; /* a check runs with the budgets of the file */
@@ -113,35 +112,6 @@ int check_shares_write(check_ctx *c)
 	return 0;
 }
 
-void check_shares_free(check_shares *s)
-{
-	for (int i = 0; i < s->n; i++)
-		free(s->v[i].parcel);
-	free(s->v);
-	memset(s, 0, sizeof *s);
-}
-
-/* One "parcel" line; false when it is not one. */
-static bool parse_parcel(const char *line, check_share *sh)
-{
-	char name[WF_MAX_STRING + 1];
-	long long v[4];
-	char extra;
-	if (sscanf(line, "parcel %1024s %lld %lld %lld %lld %c", name,
-	           &v[0], &v[1], &v[2], &v[3], &extra) != 5)
-		return false;
-	for (int i = 0; i < 4; i++)
-		if (v[i] < 0)
-			return false;
-	if (!wf_name_ok(name, strlen(name)) || !(sh->parcel = strdup(name)))
-		return false;
-	sh->instructions = v[0];
-	sh->instruction_limit = v[1];
-	sh->memory = v[2];
-	sh->memory_limit = v[3];
-	return true;
-}
-
 int check_shares_read(const char *dir, check_shares *s)
 {
 	memset(s, 0, sizeof *s);
@@ -155,42 +125,7 @@ int check_shares_read(const char *dir, check_shares *s)
 		return 1;
 	if (st != WF_READ_OK)
 		return -1;
-	int rc = strncmp(data, SHARES_MAGIC, strlen(SHARES_MAGIC)) == 0 ? 0 : -1;
-	int cap = 0;
-	for (char *line = data + strlen(SHARES_MAGIC), *next; rc == 0 && line < data + len;
-	     line = next) {
-		next = memchr(line, '\n', (size_t)(data + len - line));
-		if (!next)
-			break; /* a torn last line: the file is written whole, so never */
-		*next++ = '\0';
-		long long n;
-		if (sscanf(line, "revision %40s", s->revision) == 1)
-			continue;
-		if (sscanf(line, "at %lld", &n) == 1) {
-			s->at = n;
-			continue;
-		}
-		if (sscanf(line, "ticks %lld", &n) == 1) {
-			s->ticks = n;
-			continue;
-		}
-		if (s->n == cap) {
-			int nc = cap ? 2 * cap : 256;
-			check_share *v = realloc(s->v, (size_t)nc * sizeof *v);
-			if (!v) {
-				rc = -1;
-				break;
-			}
-			s->v = v;
-			cap = nc;
-		}
-		if (parse_parcel(line, &s->v[s->n]))
-			s->n++;
-		else
-			rc = -1;
-	}
+	int rc = check_shares_parse(data, len, s);
 	free(data);
-	if (rc != 0)
-		check_shares_free(s);
 	return rc;
 }
