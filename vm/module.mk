@@ -1,7 +1,13 @@
-# vm/module.mk — the sandbox's benchmark helper (idle memory per state).
+# vm/module.mk — the sandbox's benchmark helpers (idle memory per state, CPU
+# time of a command to the microsecond).
 
 VM_IDLE := $(B)/bench/vm-idle
-bench-bins: $(VM_IDLE)
+VM_CPUTIME := $(B)/bench/cputime
+bench-bins: $(VM_IDLE) $(VM_CPUTIME)
+
+$(VM_CPUTIME): tests/bench/lua/cputime.c
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 $(WARN) $(WERR) $(CFLAGS) -o $@ $<
 
 $(VM_IDLE): tests/bench/lua/idle.c $(ACRE_A) $(LUA_A)
 	@mkdir -p $(@D)
