@@ -1,4 +1,4 @@
--- expect: loop-coroutine-pcall.lua:8: instruction budget exhausted (call limit 1000000)
+-- expect: loop-coroutine-pcall.lua:5: instruction budget exhausted (call limit 1000000)
 -- limits: --instructions 1000000
 local co = coroutine.wrap(function()
   while true do
