@@ -457,6 +457,7 @@ static void finish_load(ed_ui *u)
 {
 	wf_world *keep = NULL;
 	wf_diags d = {0};
+	bool exact = ed_load_exact(u->loading);
 	wf_world *w = ed_load_finish(u->loading, &keep, &d);
 	u->loading = NULL;
 	if (d.errors > 0 || !w) {
@@ -473,7 +474,7 @@ static void finish_load(ed_ui *u)
 	int brush = m->brush;
 	bool recovered = m->saved_pos == -1; /* opened from a recovery file */
 	ed_model_free(m);                    /* the preview: nothing was edited in it */
-	ed_model_init(m, w);
+	ed_model_init_indexed(m, w, exact);
 	if (recovered)
 		m->saved_pos = -1; /* the recovered edits are still not saved */
 	wf_world_free(u->keep);

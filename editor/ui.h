@@ -134,6 +134,9 @@ wf_world *ed_load(const char *path, const char *file, wf_world **keep, wf_diags 
 wf_world *ed_load_preview(const char *path, const char *file, wf_world **keep,
                           ed_loader **job, wf_diags *d);
 bool ed_load_done(ed_loader *job);
+/* Once done: whether the index built with the world may be kept one
+ * parcel at a time (wf_index_exact). */
+bool ed_load_exact(const ed_loader *job);
 wf_world *ed_load_finish(ed_loader *job, wf_world **keep, wf_diags *d);
 
 /* bg.c: start a job (NULL when no child can be made: the caller then does
