@@ -71,6 +71,10 @@ typedef struct ed_model {
 	const char *group_what;
 	uint64_t generation; /* bumped by every edit, undo and redo */
 	uint64_t shape_gen;  /* bumped by those that change more than tiles */
+	/* The world's index is kept one parcel at a time (1) while that gives
+	 * what a rebuild would (wf_index_exact); 0: a rebuild is due; -1: the
+	 * world has overlaps or shared names, so every shape edit rebuilds. */
+	int index_state;
 	char err[256];       /* why the last operation failed */
 } ed_model;
 
@@ -78,6 +82,9 @@ typedef struct ed_model {
  * top-left of the first parcel. Its index (wf_world_index) is built unless
  * it already has one, which must then be current. */
 void ed_model_init(ed_model *m, wf_world *w);
+/* As ed_model_init, for a world whose index was checked with
+ * wf_index_exact (`exact`) where it was built. */
+void ed_model_init_indexed(ed_model *m, wf_world *w, bool exact);
 void ed_model_free(ed_model *m);
 
 /* World size in tiles. */

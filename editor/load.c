@@ -231,6 +231,7 @@ struct ed_loader {
 	char *file;
 	pthread_t thread;
 	atomic_bool done;
+	bool exact; /* wf_index_exact of the index built */
 	wf_world *w, *keep;
 	wf_diags d;
 };
@@ -243,6 +244,7 @@ static void *load_thread(void *arg)
 	 * that swapping the world in costs the key loop nothing. */
 	if (l->w && l->d.errors == 0) {
 		wf_world_index(l->w);
+		l->exact = wf_index_exact(l->w);
 		ed_bg_compact_now(); /* bg.c: forks of it are cheaper then */
 	}
 	atomic_store(&l->done, true);
@@ -295,6 +297,11 @@ wf_world *ed_load_preview(const char *path, const char *file, wf_world **keep,
 bool ed_load_done(ed_loader *l)
 {
 	return atomic_load(&l->done);
+}
+
+bool ed_load_exact(const ed_loader *l)
+{
+	return atomic_load(&l->done) && l->exact;
 }
 
 wf_world *ed_load_finish(ed_loader *l, wf_world **keep, wf_diags *d)

@@ -155,6 +155,59 @@ static void step_free(ed_step *s)
 
 /* ---- Life cycle ---------------------------------------------------------- */
 
+/* ---- The index ------------------------------------------------------------
+ * A shape edit takes each parcel it changes out of the world's index before
+ * the change and puts it back after (index_drop, index_add), so it costs the
+ * parcel's size, not the world's; index_settle rebuilds only when that could
+ * not be done exactly. */
+
+static void index_rebuild(ed_model *m)
+{
+	wf_world_index(m->w);
+	m->index_state = wf_index_exact(m->w) ? 1 : -1;
+}
+
+static void index_drop(ed_model *m, int pi)
+{
+	if (m->index_state > 0)
+		wf_index_drop(m->w, pi);
+}
+
+static void index_add(ed_model *m, int pi)
+{
+	if (m->index_state > 0 && !wf_index_add(m->w, pi))
+		m->index_state = 0;
+}
+
+/* Parcel pi was inserted (by 1) or removed (by -1): later ones move. */
+static void index_shift(ed_model *m, int pi, int by)
+{
+	bool last = by > 0 ? pi == m->w->nparcels - 1 : pi == m->w->nparcels;
+	if (m->index_state > 0 && !last)
+		wf_index_shift(m->w, by > 0 ? pi : pi + 1, by);
+}
+
+/* Before a shape edit: whether the index built elsewhere may be kept one
+ * parcel at a time (0 here means not known yet). */
+static void index_begin(ed_model *m)
+{
+	if (m->index_state == 0)
+		m->index_state = m->w->grid && wf_index_exact(m->w) ? 1 : -1;
+}
+
+static void index_settle(ed_model *m)
+{
+	if (m->index_state <= 0)
+		index_rebuild(m);
+}
+
+void ed_model_init_indexed(ed_model *m, wf_world *w, bool exact)
+{
+	ed_model_init(m, w);
+	if (m->index_state == 0)
+		m->index_state = exact ? 1 : -1;
+}
+
 void ed_model_init(ed_model *m, wf_world *w)
 {
 	memset(m, 0, sizeof *m);
@@ -164,9 +217,11 @@ void ed_model_init(ed_model *m, wf_world *w)
 	m->saved_pos = 0;
 	m->group = -1;
 	/* A world handed over with its index built (load.c builds it on the
-	 * thread that reads a big world) keeps it. */
+	 * thread that reads a big world) keeps it; whether it may be kept one
+	 * parcel at a time is found on the first shape edit, unless the
+	 * builder said (ed_model_init_indexed). */
 	if (!w->grid)
-		wf_world_index(w);
+		index_rebuild(m);
 	if (w->nparcels > 0) {
 		m->cx = w->parcels[0].px * w->parcel_w;
 		m->cy = w->parcels[0].py * w->parcel_h;
@@ -555,8 +610,9 @@ static void parcel_remove(wf_world *w, int pi, wf_parcel *out)
 
 /* ---- Undo ---------------------------------------------------------------- */
 
-static void change_apply(wf_world *w, ed_change *c, bool undo)
+static void change_apply(ed_model *m, ed_change *c, bool undo)
 {
+	wf_world *w = m->w;
 	wf_parcel *p = c->kind <= CH_REMOVE ? &w->parcels[c->pi] : NULL;
 	wf_parcel tmp;
 	wf_glyph gt;
@@ -595,19 +651,25 @@ static void change_apply(wf_world *w, ed_change *c, bool undo)
 		}
 		break;
 	case CH_SWAP:
+		index_drop(m, c->pi);
 		tmp = *p;
 		*p = c->other;
 		c->other = tmp;
+		index_add(m, c->pi);
 		break;
 	case CH_INSERT:
 	case CH_REMOVE:
 		/* Undoing an insert removes; redoing it inserts; and conversely. */
 		if ((c->kind == CH_INSERT) == undo) {
+			index_drop(m, c->pi);
 			parcel_remove(w, c->pi, &c->other);
 			c->held = true;
+			index_shift(m, c->pi, -1);
 		} else {
 			parcel_insert(w, c->pi, &c->other);
 			c->held = false;
+			index_shift(m, c->pi, 1);
+			index_add(m, c->pi);
 		}
 		break;
 	}
@@ -667,10 +729,11 @@ int ed_undo(ed_model *m)
 	if (m->pos == 0)
 		return fail(m, "nothing to undo");
 	ed_step *s = &m->steps[--m->pos];
+	index_begin(m);
 	for (int i = s->n - 1; i >= 0; i--)
-		change_apply(m->w, &s->v[i], true);
+		change_apply(m, &s->v[i], true);
 	if (!tiles_only(s)) {
-		wf_world_index(m->w);
+		index_settle(m);
 		m->shape_gen++;
 	}
 	m->generation++;
@@ -683,10 +746,11 @@ int ed_redo(ed_model *m)
 	if (m->pos == m->nsteps)
 		return fail(m, "nothing to redo");
 	ed_step *s = &m->steps[m->pos++];
+	index_begin(m);
 	for (int i = 0; i < s->n; i++)
-		change_apply(m->w, &s->v[i], false);
+		change_apply(m, &s->v[i], false);
 	if (!tiles_only(s)) {
-		wf_world_index(m->w);
+		index_settle(m);
 		m->shape_gen++;
 	}
 	m->generation++;
@@ -996,9 +1060,11 @@ int ed_parcel_create(ed_model *m, const char *name, int32_t px, int32_t py, int3
 	               .pw = pw,
 	               .ph = ph,
 	               .zone_index = -1};
+	index_begin(m);
 	parcel_insert(m->w, m->w->nparcels, &p);
+	index_add(m, m->w->nparcels - 1);
 	step_commit(m, s);
-	wf_world_index(m->w);
+	index_settle(m);
 	return 0;
 }
 
@@ -1012,10 +1078,13 @@ int ed_parcel_move(ed_model *m, int pi, int32_t px, int32_t py)
 	ed_step *s = step_begin(m, "move parcel");
 	if (!s || save_parcel(m, s, pi))
 		return s ? (step_commit(m, s), -1) : fail(m, "out of memory");
+	index_begin(m);
+	index_drop(m, pi);
 	p->px = px;
 	p->py = py;
+	index_add(m, pi);
 	step_commit(m, s);
-	wf_world_index(m->w);
+	index_settle(m);
 	return 0;
 }
 
@@ -1047,12 +1116,15 @@ int ed_parcel_resize(ed_model *m, int pi, int32_t pw, int32_t ph)
 		free(t);
 		return s ? (step_commit(m, s), -1) : fail(m, "out of memory");
 	}
+	index_begin(m);
+	index_drop(m, pi);
 	free(p->tiles);
 	p->tiles = t;
 	p->pw = pw;
 	p->ph = ph;
+	index_add(m, pi);
 	step_commit(m, s);
-	wf_world_index(w);
+	index_settle(m);
 	return 0;
 }
 
@@ -1064,10 +1136,13 @@ int ed_parcel_delete(ed_model *m, int pi)
 	ed_change *c = s ? step_add(s, CH_REMOVE, pi) : NULL;
 	if (!c)
 		return fail(m, "out of memory");
+	index_begin(m);
+	index_drop(m, pi);
 	parcel_remove(m->w, pi, &c->other);
 	c->held = true;
+	index_shift(m, pi, -1);
 	step_commit(m, s);
-	wf_world_index(m->w);
+	index_settle(m);
 	return 0;
 }
 
@@ -1304,7 +1379,6 @@ int ed_palette_add(ed_model *m, const char *glyph, const char *name, bool solid)
 	w->palette[w->npalette++] = (wf_glyph){
 	    .glyph = wf_strdup(w, glyph), .name = wf_strdup(w, name), .solid = solid};
 	step_commit(m, s);
-	wf_world_index(w);
 	return 0;
 }
 
@@ -1321,7 +1395,6 @@ static int glyph_replace(ed_model *m, int gi, wf_glyph g, const char *what)
 	c->glyph = m->w->palette[gi];
 	m->w->palette[gi] = g;
 	step_commit(m, s);
-	wf_world_index(m->w);
 	return 0;
 }
 
@@ -1378,7 +1451,6 @@ static int zone_step(ed_model *m, int zi, wf_zone z, bool add, const char *what)
 		w->zones[zi] = z;
 	}
 	step_commit(m, s);
-	wf_world_index(w);
 	return 0;
 }
 
@@ -1616,13 +1688,17 @@ int ed_parcel_set(ed_model *m, int pi, const wf_parcel *q, const char *what)
 			step_commit(m, s);
 		return fail(m, "out of memory");
 	}
+	index_begin(m);
 	if (pi < 0) {
 		parcel_insert(m->w, m->w->nparcels, &np);
+		pi = m->w->nparcels - 1;
 	} else {
+		index_drop(m, pi);
 		parcel_release(&m->w->parcels[pi]);
 		m->w->parcels[pi] = np;
 	}
+	index_add(m, pi);
 	step_commit(m, s);
-	wf_world_index(m->w);
+	index_settle(m);
 	return 0;
 }

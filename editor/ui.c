@@ -457,6 +457,7 @@ static void finish_load(ed_ui *u)
 {
 	wf_world *keep = NULL;
 	wf_diags d = {0};
+	bool exact = ed_load_exact(u->loading);
 	wf_world *w = ed_load_finish(u->loading, &keep, &d);
 	u->loading = NULL;
 	if (d.errors > 0 || !w) {
@@ -473,7 +474,7 @@ static void finish_load(ed_ui *u)
 	int brush = m->brush;
 	bool recovered = m->saved_pos == -1; /* opened from a recovery file */
 	ed_model_free(m);                    /* the preview: nothing was edited in it */
-	ed_model_init(m, w);
+	ed_model_init_indexed(m, w, exact);
 	if (recovered)
 		m->saved_pos = -1; /* the recovered edits are still not saved */
 	wf_world_free(u->keep);
@@ -486,8 +487,7 @@ static void finish_load(ed_ui *u)
 	ed_goto(m, cx, cy);
 	u->recover_gen = m->generation;
 	u->diags_gen = UINT64_MAX;
-	u->watch_known = false;
-	u->watch_gen = UINT64_MAX; /* a new model: its scripts are collected */
+	ed_watch_reset(u); /* a new model: its scripts are collected */
 	ed_watch(u, false);
 	ed_budget_from_check(u);
 	if (recovered)
@@ -654,7 +654,7 @@ static void idle(ed_ui *u)
 		return; /* nothing to validate or recover in a preview */
 	}
 	double t = now_ms();
-	if (t >= u->watch_next) {
+	if (t >= u->watch_next || ed_watch_busy(u)) {
 		ed_watch(u, false);
 		u->watch_next = t + WATCH_MS;
 	}
@@ -691,7 +691,8 @@ static void loop(ed_ui *u)
 	while (!u->quit) {
 		bool pending = u->diags_gen != u->m.generation ||
 		               u->recover_gen != u->m.generation || ed_play_running(u);
-		bool jobs = u->loading || u->saving || u->validating || u->recovering;
+		bool jobs = u->loading || u->saving || u->validating || u->recovering ||
+		            ed_watch_busy(u);
 		/* Never wait for ever: the world's files are watched. */
 		int wait = jobs ? 20
 		           : ed_play_running(u)    ? 50
@@ -772,7 +773,7 @@ static void ui_free(ed_ui *u)
 	free(u->hist);
 	free(u->budget_use);
 	free(u->budget_mem);
-	free(u->watch);
+	ed_watch_reset(u);
 	free(u->key_ms);
 	free(u->recover);
 	free(u->dir);
@@ -879,7 +880,7 @@ int ed_run(const ed_options *o, ed_stats *st, char *err, size_t errlen)
 		           "here may overwrite its work",
 		           live);
 	u->diags_gen = UINT64_MAX; /* validate once the first frame is up */
-	u->watch_gen = UINT64_MAX;
+	ed_watch_reset(u);
 	ed_draw(u);
 	st->first_frame_ms = now_ms() - t0;
 	if (!u->loading) { /* else when the whole world is read */

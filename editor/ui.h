@@ -103,6 +103,14 @@ struct ed_ui {
 	uint64_t watch_gen, watch_sig;
 	bool watch_known;
 	double watch_next;  /* monotonic ms of the next look */
+	/* The script paths being collected again, a slice of parcels at a
+	 * time (a million parcels take a third of a second): a set of the
+	 * distinct paths so far, the next parcel, for model shape coll_gen. */
+	const char **coll;
+	uint32_t coll_mask, coll_n;
+	int coll_next;
+	uint64_t coll_gen;
+	bool collecting;
 	ed_loader *loading; /* the rest of a big world, being read */
 	ed_bg *saving;      /* a big world being saved in the background */
 	ed_bg *validating;  /* its problems being found */
@@ -134,6 +142,9 @@ wf_world *ed_load(const char *path, const char *file, wf_world **keep, wf_diags 
 wf_world *ed_load_preview(const char *path, const char *file, wf_world **keep,
                           ed_loader **job, wf_diags *d);
 bool ed_load_done(ed_loader *job);
+/* Once done: whether the index built with the world may be kept one
+ * parcel at a time (wf_index_exact). */
+bool ed_load_exact(const ed_loader *job);
 wf_world *ed_load_finish(ed_loader *job, wf_world **keep, wf_diags *d);
 
 /* bg.c: start a job (NULL when no child can be made: the caller then does
@@ -166,6 +177,10 @@ void ed_prompt(ed_ui *u, const char *label, const char *text,
 /* workshop.c */
 void ed_open_script(ed_ui *u);
 void ed_watch(ed_ui *u, bool force);
+/* Whether the script paths are still being collected (ed_watch goes on
+ * with it at each call), and forgetting them for a new model. */
+bool ed_watch_busy(const ed_ui *u);
+void ed_watch_reset(ed_ui *u);
 
 /* ui.c */
 /* force: even if the file changed on disk. 0 saved, 1 saving in the

@@ -235,40 +235,116 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* The distinct script paths of the world (parcels', entities' and palette
- * entries'), sorted (scripts are shared by
- * many parcels on a big world: each is looked at once). */
-static void collect_scripts(ed_ui *u)
+/* Parcels looked at per call of ed_watch while collecting: a few ms. */
+#define COLLECT_SLICE 32768
+
+static uint32_t str_hash(const char *s)
 {
+	uint32_t h = 2166136261u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+/* Add path s to the set being collected; false when out of memory. */
+static bool coll_put(ed_ui *u, const char *s)
+{
+	if (!s)
+		return true;
+	if (!u->coll || (u->coll_n + 1) * 2 > u->coll_mask + 1) {
+		uint32_t size = u->coll ? 2 * (u->coll_mask + 1) : 64;
+		const char **v = calloc(size, sizeof *v);
+		if (!v)
+			return false;
+		for (uint32_t k = 0; u->coll && k <= u->coll_mask; k++)
+			if (u->coll[k]) {
+				uint32_t h = str_hash(u->coll[k]) & (size - 1);
+				while (v[h])
+					h = (h + 1) & (size - 1);
+				v[h] = u->coll[k];
+			}
+		free(u->coll);
+		u->coll = v;
+		u->coll_mask = size - 1;
+	}
+	uint32_t h = str_hash(s) & u->coll_mask;
+	for (; u->coll[h]; h = (h + 1) & u->coll_mask)
+		if (u->coll[h] == s || strcmp(u->coll[h], s) == 0)
+			return true;
+	u->coll[h] = s;
+	u->coll_n++;
+	return true;
+}
+
+static void coll_free(ed_ui *u)
+{
+	free(u->coll);
+	u->coll = NULL;
+	u->coll_mask = u->coll_n = 0;
+	u->collecting = false;
+}
+
+/* The distinct script paths of the world (parcels', entities' and palette
+ * entries'), sorted, collected COLLECT_SLICE parcels a call (an edit of
+ * the world's shape meanwhile starts again): true when u->coll holds
+ * them all, as a list of u->coll_n. Scripts are shared by many parcels on
+ * a big world, so the set stays small. */
+static bool collect_scripts(ed_ui *u)
+{
+	const wf_world *w = u->m.w;
+	bool ok = true;
+	if (!u->collecting || u->coll_gen != u->m.shape_gen) {
+		coll_free(u);
+		u->collecting = true;
+		u->coll_gen = u->m.shape_gen;
+		u->coll_next = 0;
+		for (int i = 0; i < w->npalette; i++)
+			ok = ok && coll_put(u, w->palette[i].script);
+	}
+	int end = w->nparcels - u->coll_next > COLLECT_SLICE ? u->coll_next + COLLECT_SLICE
+	                                                     : w->nparcels;
+	for (int i = u->coll_next; ok && i < end; i++) {
+		ok = coll_put(u, w->parcels[i].script);
+		for (int e = 0; ok && e < w->parcels[i].nentities; e++)
+			ok = coll_put(u, w->parcels[i].entities[e].script);
+	}
+	u->coll_next = end;
+	if (ok && end < w->nparcels)
+		return false;
+	/* Out of memory: the list so far (this look misses the others). */
+	uint32_t d = 0;
+	for (uint32_t k = 0; u->coll && k <= u->coll_mask; k++)
+		if (u->coll[k])
+			u->coll[d++] = u->coll[k];
+	qsort(u->coll, d, sizeof *u->coll, cmp_str);
+	u->coll_n = d;
+	return true;
+}
+
+static uint64_t watch_sig(ed_ui *u)
+{
+	uint64_t h = stat_sig(u, 0, "world.acre");
+	for (int i = 0; i < u->nwatch; i++)
+		h = stat_sig(u, h, u->watch[i]);
+	if (u->m.w->events)
+		h = stat_sig(u, h, u->m.w->events);
+	return h;
+}
+
+bool ed_watch_busy(const ed_ui *u)
+{
+	return u->watch_gen != u->m.shape_gen;
+}
+
+void ed_watch_reset(ed_ui *u)
+{
+	/* The paths point into the world that is going. */
 	free(u->watch);
 	u->watch = NULL;
 	u->nwatch = 0;
-	const wf_world *w = u->m.w;
-	size_t n = (size_t)w->npalette;
-	for (int i = 0; i < w->nparcels; i++) {
-		n += w->parcels[i].script != NULL;
-		for (int e = 0; e < w->parcels[i].nentities; e++)
-			n += w->parcels[i].entities[e].script != NULL;
-	}
-	if (n == 0 || !(u->watch = malloc(n * sizeof *u->watch)))
-		return;
-	size_t k = 0;
-	for (int i = 0; i < w->npalette; i++)
-		if (w->palette[i].script)
-			u->watch[k++] = w->palette[i].script;
-	for (int i = 0; i < w->nparcels; i++) {
-		if (w->parcels[i].script)
-			u->watch[k++] = w->parcels[i].script;
-		for (int e = 0; e < w->parcels[i].nentities; e++)
-			if (w->parcels[i].entities[e].script)
-				u->watch[k++] = w->parcels[i].entities[e].script;
-	}
-	qsort(u->watch, k, sizeof *u->watch, cmp_str);
-	size_t d = 0;
-	for (size_t i = 0; i < k; i++)
-		if (d == 0 || strcmp(u->watch[d - 1], u->watch[i]) != 0)
-			u->watch[d++] = u->watch[i];
-	u->nwatch = (int)d;
+	coll_free(u);
+	u->watch_known = false;
+	u->watch_gen = UINT64_MAX;
 }
 
 /* Look at the files (at most every WATCH_MS, or now with `force`); when
@@ -280,15 +356,21 @@ void ed_watch(ed_ui *u, bool force)
 {
 	/* Painting tiles names no script: a big world is walked again only
 	 * after an edit of its parcels, entities or palette. */
-	if (u->watch_gen != u->m.shape_gen) {
-		collect_scripts(u); /* the world names other scripts now */
-		u->watch_gen = u->m.shape_gen;
+	if (ed_watch_busy(u) && collect_scripts(u)) {
+		/* The world names other scripts now. Whether the files of the
+		 * old list changed meanwhile is still news; a script newly
+		 * named is not (the edit that named it is validated anyway). */
+		bool same = u->watch_known && watch_sig(u) == u->watch_sig;
+		free(u->watch);
+		u->watch = u->coll;
+		u->nwatch = (int)u->coll_n;
+		u->coll = NULL;
+		coll_free(u);
+		u->watch_gen = u->coll_gen;
+		if (same)
+			u->watch_sig = watch_sig(u);
 	}
-	uint64_t h = stat_sig(u, 0, "world.acre");
-	for (int i = 0; i < u->nwatch; i++)
-		h = stat_sig(u, h, u->watch[i]);
-	if (u->m.w->events)
-		h = stat_sig(u, h, u->m.w->events);
+	uint64_t h = watch_sig(u);
 	if (!u->watch_known) {
 		u->watch_known = true;
 		u->watch_sig = h;

@@ -477,6 +477,116 @@ int wf_world_index_dups(wf_world *w, wf_dup **dups, int *ndups)
 	return bad ? -1 : 0;
 }
 
+static bool in_world(const wf_world *w, const wf_parcel *p)
+{
+	return p->px >= 0 && p->py >= 0 && p->pw >= 1 && p->ph >= 1 &&
+	       (int64_t)p->px + p->pw <= w->width && (int64_t)p->py + p->ph <= w->height;
+}
+
+/* The slot of w->names holding parcel i, or -1. */
+static int64_t name_slot(const wf_world *w, int i)
+{
+	const char *name = w->parcels[i].name;
+	if (!w->names || !name)
+		return -1;
+	uint32_t h = wf_hash(name) & w->names_mask;
+	for (; w->names[h]; h = (h + 1) & w->names_mask)
+		if (w->names[h] == i + 1)
+			return h;
+	return -1;
+}
+
+void wf_index_drop(wf_world *w, int i)
+{
+	const wf_parcel *p = &w->parcels[i];
+	if (w->grid && in_world(w, p))
+		for (int32_t y = p->py; y < p->py + p->ph; y++) {
+			int32_t *row = &w->grid[(size_t)y * (size_t)w->width];
+			for (int32_t x = p->px; x < p->px + p->pw; x++)
+				if (row[x] == i)
+					row[x] = -1;
+		}
+	int64_t at = name_slot(w, i);
+	if (at < 0)
+		return;
+	/* Linear probing: empty the slot, then move back each later entry of
+	 * the run that the hole would cut off from its home slot. */
+	uint32_t mask = w->names_mask, hole = (uint32_t)at;
+	w->names[hole] = 0;
+	for (uint32_t k = (hole + 1) & mask; w->names[k]; k = (k + 1) & mask) {
+		uint32_t home = wf_hash(w->parcels[w->names[k] - 1].name) & mask;
+		if (((k - home) & mask) >= ((k - hole) & mask)) {
+			w->names[hole] = w->names[k];
+			w->names[k] = 0;
+			hole = k;
+		}
+	}
+}
+
+bool wf_index_add(wf_world *w, int i)
+{
+	const wf_parcel *p = &w->parcels[i];
+	if (!w->grid || !w->names || !p->name || !in_world(w, p) ||
+	    (uint64_t)w->nparcels * 4 > ((uint64_t)w->names_mask + 1) * 3)
+		return false;
+	for (int32_t y = p->py; y < p->py + p->ph; y++) {
+		const int32_t *row = &w->grid[(size_t)y * (size_t)w->width];
+		for (int32_t x = p->px; x < p->px + p->pw; x++)
+			if (row[x] >= 0)
+				return false;
+	}
+	uint32_t h = wf_hash(p->name) & w->names_mask;
+	for (; w->names[h]; h = (h + 1) & w->names_mask)
+		if (strcmp(w->parcels[w->names[h] - 1].name, p->name) == 0)
+			return false;
+	w->names[h] = i + 1;
+	for (int32_t y = p->py; y < p->py + p->ph; y++) {
+		int32_t *row = &w->grid[(size_t)y * (size_t)w->width];
+		for (int32_t x = p->px; x < p->px + p->pw; x++)
+			row[x] = i;
+	}
+	return true;
+}
+
+void wf_index_shift(wf_world *w, int from, int by)
+{
+	size_t cells = (size_t)(w->width > 0 ? w->width : 0) *
+	               (size_t)(w->height > 0 ? w->height : 0);
+	for (size_t k = 0; w->grid && k < cells; k++)
+		if (w->grid[k] >= from)
+			w->grid[k] += by;
+	/* Slots hold index + 1. */
+	for (size_t k = 0; w->names && k <= w->names_mask; k++)
+		if (w->names[k] > from)
+			w->names[k] += by;
+}
+
+bool wf_index_exact(const wf_world *w)
+{
+	if (!w->grid || !w->names)
+		return false;
+	size_t cells = (size_t)w->width * (size_t)w->height, claimed = 0;
+	for (int i = 0; i < w->nparcels; i++) {
+		const wf_parcel *p = &w->parcels[i];
+		if (!in_world(w, p) || name_slot(w, i) < 0)
+			return false;
+		for (int32_t y = p->py; y < p->py + p->ph; y++) {
+			const int32_t *row = &w->grid[(size_t)y * (size_t)w->width];
+			for (int32_t x = p->px; x < p->px + p->pw; x++)
+				if (row[x] != i)
+					return false;
+		}
+		claimed += (size_t)p->pw * (size_t)p->ph;
+	}
+	/* Every cell left is free; the name table holds nothing else. */
+	size_t free_cells = 0, names = 0;
+	for (size_t k = 0; k < cells; k++)
+		free_cells += w->grid[k] < 0;
+	for (size_t k = 0; k <= w->names_mask; k++)
+		names += w->names[k] != 0;
+	return claimed + free_cells == cells && names == (size_t)w->nparcels;
+}
+
 int wf_parcel_at(wf_world *w, int32_t tx, int32_t ty)
 {
 	if (!w->grid && wf_world_index(w) < 0 && !w->grid)

@@ -370,6 +370,21 @@ int wf_validate(wf_world *w, const char *dir, const char *file, wf_diags *d);
 /* (Re)build w->grid; returns -1 when parcels overlap or leave the world
  * (the grid then records the first parcel at each place). */
 int wf_world_index(wf_world *w);
+/* Upkeep of the index one parcel at a time, for an editor: the same index
+ * wf_world_index builds, at the cost of the parcel's size, while every
+ * parcel claims its whole rectangle inside the world and no two share a
+ * name (the caller knows that; otherwise it rebuilds). wf_index_drop takes
+ * parcel i out (before it moves, changes name or leaves the array);
+ * wf_index_add puts it in and returns false when it cannot be done exactly
+ * (a cell outside the world or taken, its name taken, the name table too
+ * full): the caller then rebuilds. wf_index_shift adds `by` to every index
+ * >= from (a parcel inserted or removed before them: linear in the world's
+ * area, with no name hashed). wf_index_exact says whether the index is the
+ * one wf_world_index builds for a world with those properties. */
+void wf_index_drop(wf_world *w, int i);
+bool wf_index_add(wf_world *w, int i);
+void wf_index_shift(wf_world *w, int from, int by);
+bool wf_index_exact(const wf_world *w);
 /* Parcel index at tile (tx, ty), or -1 (uses the grid; builds it if NULL). */
 int wf_parcel_at(wf_world *w, int32_t tx, int32_t ty);
 int wf_find_parcel(const wf_world *w, const char *name);  /* index or -1 */

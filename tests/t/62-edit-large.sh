@@ -4,44 +4,8 @@
 # file in the background), and the budget shares of the last check. tmux
 # runs the editor; every wait polls the screen for the text it expects.
 . "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../tmux.sh"
 
-if ! command -v tmux >/dev/null 2>&1; then
-	test_skip 'editor in tmux' 'tmux is not installed'
-	test_done
-	exit
-fi
-
-export LC_ALL=C.UTF-8
-trap 'for s in $(cat "$_scratch/socks" 2>/dev/null); do
-	tmux -L "$s" kill-server 2>/dev/null; done; rm -rf "$_scratch"' EXIT
-
-# ed_start DIR [ARGS…] — start the editor in a new tmux server of its own.
-ed_start() {
-	_k=$((${_k:-0} + 1))
-	SOCK=acre-edl-$$-$_n-$_k
-	echo "$SOCK" >>"$_scratch/socks"
-	tmux -L "$SOCK" -f /dev/null new-session -d -s ed -x "${COLS:-100}" -y "${ROWS:-30}" \
-		"$ACRE_BIN edit $*; rc=\$?; stty sane; printf '\\r\\nEDIT-EXIT %s\\n' \$rc; sleep 30"
-}
-screen() { tmux -L "$SOCK" capture-pane -p -t ed; }
-keys() { tmux -L "$SOCK" send-keys -t ed "$@"; }
-# wait_for TEXT — until the screen shows TEXT (20 s at most; 60 s sanitized).
-wait_for() {
-	_i=0 _max=${ACRE_SANITIZE:+600}
-	while [ $_i -lt "${_max:-200}" ]; do
-		screen | grep -qF -- "$1" && return 0
-		sleep 0.1
-		_i=$((_i + 1))
-	done
-	echo "# timed out waiting for: $1"
-	screen
-	return 1
-}
-ed_stop() { tmux -L "$SOCK" kill-server 2>/dev/null || true; }
-ed_pid() {
-	_sh=$(tmux -L "$SOCK" display -p -t ed "#{pane_pid}") &&
-		ps -o pid= --ppid "$_sh" | tr -d " "
-}
 rec() { ls w/.world.acre.*.acre-recover 2>/dev/null; }
 # wait_rec PATTERN — until a recovery file has a line matching PATTERN.
 wait_rec() {
@@ -99,6 +63,21 @@ test_expect 'a big world: its problems are found in the background, and again wh
 	keys j i = Escape && wait_for "[+]" &&
 	mv plaza.lua w/scripts/plaza.lua && wait_for " none" &&
 	! screen | grep -q "NORMAL.*  !" &&
+	keys : q ! Enter && wait_for "EDIT-EXIT 0" && ed_stop
+'
+
+# The index is kept one parcel at a time on a big world: the cursor finds
+# each parcel where the edits and their undos left it.
+test_expect 'a big world: delete, move into the hole, undo both, redo: the parcels are found where they are' '
+	big && ed_start w && wait_for "$READ" && wait_for "(0,0)  shop-0-0" &&
+	keys X y Enter && wait_for "parcel deleted" && wait_for "(0,0)  NORMAL" &&
+	keys L : "move 0 0" Enter && wait_for "parcel moved" && wait_for "(0,0)  shop-1-0" &&
+	keys u && wait_for "undid move parcel" && wait_for "(0,0)  NORMAL" &&
+	keys u && wait_for "undid delete parcel" && wait_for "(0,0)  shop-0-0" &&
+	keys L && wait_for "(1,0)  shop-1-0" &&
+	keys C-r C-r && wait_for "redid move parcel" && wait_for "(1,0)  NORMAL" &&
+	keys : "goto shop-1-0" Enter && wait_for "(0,0)  shop-1-0" &&
+	keys : "goto shop-2-0" Enter && wait_for "(2,0)  shop-2-0" &&
 	keys : q ! Enter && wait_for "EDIT-EXIT 0" && ed_stop
 '
 
