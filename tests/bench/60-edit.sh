@@ -22,13 +22,30 @@ trap 'tmux -L $sock kill-server 2>/dev/null' EXIT
 
 now_ms() { date +%s%3N; }
 
+# session CMD — a tmux session running CMD, on a server of its own: a new
+# session started at once on the socket of a server being killed can find
+# that server gone ("server exited unexpectedly") and leave none.
+session() {
+	tmux -L $sock kill-server 2>/dev/null
+	sock=acre-bench-$$-$(date +%s%N)
+	tmux -L $sock -f /dev/null new-session -d -s b -x 120 -y 40 "$1"
+}
+
+# wait_screen TEXT — until the screen shows TEXT; false after 60 s.
+wait_screen() {
+	_w0=$(now_ms)
+	until tmux -L $sock capture-pane -p -t b 2>/dev/null | grep -qF -- "$1"; do
+		[ $(($(now_ms) - _w0)) -gt 60000 ] && { echo "  (the screen never showed '$1')"; return 1; }
+		sleep 0.01
+	done
+}
+
 # first_screen TEXT CMD — ms from starting CMD in tmux until the screen
 # shows TEXT (polled every 2 ms).
 first_screen() {
 	_text=$1; shift
-	tmux -L $sock kill-server 2>/dev/null
 	_t0=$(now_ms)
-	tmux -L $sock -f /dev/null new-session -d -s b -x 120 -y 40 "$*; sleep 30"
+	session "$*; sleep 30"
 	while ! tmux -L $sock capture-pane -p -t b 2>/dev/null | grep -qF -- "$_text"; do
 		[ $(($(now_ms) - _t0)) -gt 20000 ] && { echo 99999; return; }
 		sleep 0.002
@@ -66,10 +83,8 @@ first_frames() {
 keys_to_frame() {
 	out=$BENCH_DIR/edit-stats.txt
 	rm -f "$out"
-	tmux -L $sock kill-server 2>/dev/null
-	tmux -L $sock -f /dev/null new-session -d -s b -x 120 -y 40 \
-		"$ACRE_BIN edit --stats $1 >$out; sleep 30"
-	until tmux -L $sock capture-pane -p -t b | grep -qF "world read: "; do sleep 0.01; done
+	session "$ACRE_BIN edit --stats $1 >$out; sleep 30"
+	wait_screen "world read: " || return
 	for k in C-f C-f C-f L L L J J l l l j j C-d C-u G g; do
 		for i in 1 2 3 4 5 6 7 8 9 10; do tmux -L $sock send-keys -t b "$k"; done
 		sleep 0.05
@@ -105,11 +120,10 @@ save_gaps() {
 	tmux -L $sock kill-server 2>/dev/null
 	# A copy, so that the edit below is one (and the original stays).
 	rm -rf "$BENCH_DIR/edit-save" && cp -R "$1" "$BENCH_DIR/edit-save" || return
-	tmux -L $sock -f /dev/null new-session -d -s b -x 120 -y 40 \
-		"$ACRE_BIN edit $BENCH_DIR/edit-save; sleep 60"
-	until tmux -L $sock capture-pane -p -t b | grep -qF "world read: "; do sleep 0.01; done
+	session "$ACRE_BIN edit $BENCH_DIR/edit-save; sleep 60"
+	wait_screen "world read: " || return
 	tmux -L $sock send-keys -t b j i '=' Escape # the cursor ends on 1,1
-	until tmux -L $sock capture-pane -p -t b | grep -qF " 1,1 ("; do sleep 0.01; done
+	wait_screen " 1,1 (" || return
 	sleep 1 # the edit's own idle work (validation, recovery file) is done
 	rest=0
 	for i in $(seq 20); do
