@@ -161,10 +161,10 @@ test_expect 'a long run shows its progress on a terminal, and never in a pipe' '
 	command -v script >/dev/null || exit 0
 	acre init w >/dev/null &&
 	printf "function on_tick() local x = 0 for i = 1, 200000 do x = x + i end end\n" >w/scripts/hello.lua &&
-	script -qc "$ACRE_BIN run -q --ticks 400 w" /dev/null | tr "\r" "\n" >tty &&
-	grep -q "^acre run: tick [0-9]* of 400 ([0-9]*%)" tty && grep -q "state [0-9a-f]\{16\}" tty &&
+	script -qc "$ACRE_BIN run -q --ticks 1200 w" /dev/null | tr "\r" "\n" >tty &&
+	grep -q "^acre run: tick [0-9]* of 1200 ([0-9]*%)" tty && grep -q "state [0-9a-f]\{16\}" tty &&
 	acre run -q --ticks 400 w >out 2>err && test ! -s err &&
-	ACRE_NO_PROGRESS=1 script -qc "$ACRE_BIN run -q --ticks 400 w" /dev/null >tty2 &&
+	ACRE_NO_PROGRESS=1 script -qc "$ACRE_BIN run -q --ticks 1200 w" /dev/null >tty2 &&
 	! grep -q "acre run: tick" tty2
 '
 
