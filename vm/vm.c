@@ -372,9 +372,11 @@ static int vm_print(lua_State *L)
 	luaL_Buffer b;
 	luaL_buffinit(L, &b);
 	for (int i = 1; i <= n; i++) {
-		luaL_tolstring(L, i, NULL);
+		/* The separator before the value is pushed: a buffer may only
+		 * grow while its box is on top of the stack. */
 		if (i > 1)
 			luaL_addchar(&b, '\t');
+		luaL_tolstring(L, i, NULL);
 		luaL_addvalue(&b);
 	}
 	luaL_addchar(&b, '\n');

@@ -8,6 +8,12 @@ test_expect 'runs a script and prints to stdout' '
 	printf "hello\t2\n" >want && expect_same want out
 '
 
+test_expect 'print of a long value then another grows its buffer safely' '
+	printf "local s = (\"a\"):rep(1e4)\nprint(s:gsub(\"a\", \"a\"))\n" >long.lua &&
+	acre lua long.lua >out &&
+	test "$(wc -c <out)" = 10007 && test "$(cut -f2 out)" = 10000
+'
+
 test_expect 'arg holds the script and its arguments' '
 	echo "print(arg[0], arg[1], arg[2], #arg)" >a.lua &&
 	acre lua a.lua x "y z" >out &&
