@@ -91,32 +91,43 @@ vm_limits vm_default_limits(void)
 /* Every byte Lua asks for is counted at its requested size, so that the
  * figures (and where the cap bites) are the same in every run whatever
  * malloc does. Shrinking never fails, as Lua requires. */
-static void *vm_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+/* Growing or shrinking a block (osize 0: a new one). */
+static __attribute__((noinline)) void *vm_realloc(vm *v, void *ptr,
+						   size_t osize, size_t nsize)
 {
-	vm *v = ud;
-	if (ptr == NULL)
-		osize = 0; /* then osize is a type tag */
-	if (nsize == 0) {
-		free(ptr);
-		v->mem -= osize;
-		return NULL;
+	if (nsize <= osize) {
+		v->mem -= osize - nsize;
+		void *p = realloc(ptr, nsize);
+		return p ? p : ptr; /* keep the larger block; count what Lua believes */
 	}
-	if (nsize > osize && (v->mem > v->cap || nsize - osize > v->cap - v->mem)) {
+	size_t grow = nsize - osize;
+	if (v->mem > v->cap || grow > v->cap - v->mem) {
 		/* the memory stop that may follow reports this figure: by the
 		 * time the host reads it the stack has unwound and freed */
 		v->refused_mem = v->mem;
 		return NULL;
 	}
-	void *p = realloc(ptr, nsize);
-	if (p == NULL) {
-		if (nsize > osize)
-			return NULL;
-		p = ptr; /* keep the larger block; count what Lua believes */
+	void *p = ptr ? realloc(ptr, nsize) : malloc(nsize);
+	if (p != NULL) {
+		v->mem += grow;
+		if (v->mem > v->peak_mem)
+			v->peak_mem = v->mem;
 	}
-	v->mem = v->mem - osize + nsize;
-	if (v->mem > v->peak_mem)
-		v->peak_mem = v->mem;
 	return p;
+}
+
+/* Lua frees about as often as it allocates: freeing keeps nothing alive
+ * across its call, so it costs no more than Lua's own allocator. */
+static void *vm_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+	vm *v = ud;
+	if (nsize == 0) {
+		if (ptr != NULL) /* (with no block, osize is a type tag) */
+			v->mem -= osize;
+		free(ptr);
+		return NULL;
+	}
+	return vm_realloc(v, ptr, ptr ? osize : 0, nsize);
 }
 
 void vm_host_note(vm *v, size_t bytes)
