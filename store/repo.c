@@ -338,6 +338,24 @@ bool store_repo_bare(const store_repo *r)
 	return r->bare;
 }
 
+int store_repo_default_branch(store_repo *r, const char *ref, bool *yes, store_err *err)
+{
+	git_reference *head = NULL, *branch = NULL;
+	*yes = true;
+	if (git_reference_lookup(&head, r->repo, "HEAD") != 0)
+		return repo_fail(err, "HEAD");
+	const char *target = git_reference_symbolic_target(head);
+	if (target && git_reference_lookup(&branch, r->repo, target) == 0) {
+		bool full = strncmp(ref, "refs/", 5) == 0;
+		*yes = full ? strcmp(target, ref) == 0
+		            : strncmp(target, "refs/heads/", 11) == 0 &&
+		                  strcmp(target + 11, ref) == 0;
+	}
+	git_reference_free(branch);
+	git_reference_free(head);
+	return 0;
+}
+
 /* ---- Export ---------------------------------------------------------------- */
 
 /* Is a tree entry's name safe to create inside a directory? Git's own

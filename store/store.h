@@ -148,6 +148,14 @@ bool store_merging(store_repo *r);
 int store_repo_open_at(const char *path, store_repo **out, store_err *err);
 bool store_repo_bare(const store_repo *r);
 
+/* Is branch `ref` ("refs/heads/NAME" or "NAME") the repository's default
+ * branch, the one HEAD names? Land follows the default branch (store.h,
+ * store_claim_land). When HEAD names no branch that exists (an empty
+ * repository's first push, a detached HEAD) every branch counts as the
+ * default one, as for the sample post-receive hook, which then indexes
+ * whichever branch is pushed. */
+int store_repo_default_branch(store_repo *r, const char *ref, bool *yes, store_err *err);
+
 /* Write the world's files as they are at REV (everything under the world
  * directory: world.acre, scripts/, assets/, an events file …) into the
  * existing empty directory `dest`. Regular files and directories are
@@ -307,16 +315,22 @@ int store_grant_world(store_reg *g, const char *world, const char *identity, boo
 
 /* Record what an accepted change does to the land, in one transaction:
  * each parcel that nobody has claimed is claimed for `by` (first come,
- * first served), and each claimed parcel's land follows the file. The
- * world (keyed `world`, named `name`) is made if new. Returns 1, changing
- * nothing, when a parcel was claimed by someone else meanwhile or its land
- * overlaps another claim. Land is in unit parcels: x, y, w, h. */
+ * first served, on whichever branch), and, for a change to the default
+ * branch (`on_default`, store_repo_default_branch), each claimed parcel's
+ * land follows the file. Land is governed by the default branch: a parcel
+ * moved or grown on another branch keeps its claim's land until the move
+ * reaches the default branch, so no push to a side branch frees land the
+ * default branch's copy of the parcel stands on. The world (keyed
+ * `world`, named `name`) is made if new. Returns 1, changing nothing,
+ * when a parcel was claimed by someone else meanwhile or its land (in the
+ * file) overlaps another claim. Land is in unit parcels: x, y, w, h. */
 typedef struct store_claim {
 	const char *parcel;
 	int32_t land[4];
 } store_claim;
 int store_claim_land(store_reg *g, const char *world, const char *name,
-                     const store_claim *claims, int n, const char *by, store_err *err);
+                     const store_claim *claims, int n, const char *by, bool on_default,
+                     store_err *err);
 
 /* The claim, other than `parcel`'s own, that overlaps `land`: its parcel in
  * `other` and owner in `owner` (both empty when the land is free). */
