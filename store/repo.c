@@ -885,21 +885,18 @@ static int repo_spec_build(const store_repo *r, repo_spec *sp, bool named, store
 	return rc;
 }
 
-int store_dirty(store_repo *r, bool *dirty, char *first, size_t firstlen, store_err *err)
+/* store_dirty over the paths `paths`. */
+static int repo_dirty(store_repo *r, const git_strarray *paths, bool *dirty, char *first,
+                      size_t firstlen, store_err *err)
 {
 	git_status_options o;
 	git_status_list *list;
-	repo_spec sp;
 
 	git_status_options_init(&o, GIT_STATUS_OPTIONS_VERSION);
-	if (repo_spec_build(r, &sp, true, err) != 0)
-		return -1;
-	o.pathspec = sp.arr;
+	o.pathspec = *paths;
 	o.flags =
 	    GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS;
-	int rc = git_status_list_new(&list, r->repo, &o);
-	repo_spec_free(&sp);
-	if (rc < 0)
+	if (git_status_list_new(&list, r->repo, &o) < 0)
 		return repo_fail(err, r->dir);
 	size_t n = git_status_list_entrycount(list);
 	*dirty = n > 0;
@@ -917,6 +914,29 @@ int store_dirty(store_repo *r, bool *dirty, char *first, size_t firstlen, store_
 	}
 	git_status_list_free(list);
 	return 0;
+}
+
+/* The world's own paths first: a change among them answers without
+ * reading and parsing world.acre for the files it names besides, which on
+ * the Street costs more than the status itself. Only a clean world pays
+ * for the parse, to look at those files too. */
+int store_dirty(store_repo *r, bool *dirty, char *first, size_t firstlen, store_err *err)
+{
+	repo_spec sp;
+	if (repo_spec_build(r, &sp, false, err) != 0)
+		return -1;
+	int rc = repo_dirty(r, &sp.arr, dirty, first, firstlen, err);
+	size_t own = sp.arr.count;
+	if (rc == 0 && !*dirty && repo_spec_named(r, &sp) != 0) {
+		store_seterr(err, "out of memory");
+		rc = -1;
+	}
+	if (rc == 0 && !*dirty && sp.arr.count > own) {
+		git_strarray named = {sp.v + own, sp.arr.count - own};
+		rc = repo_dirty(r, &named, dirty, first, firstlen, err);
+	}
+	repo_spec_free(&sp);
+	return rc;
 }
 
 /* Author as git would pick it: the environment, then the configuration. */

@@ -134,6 +134,21 @@ test_expect 'checkout refuses to lose uncommitted work and changes nothing' '
 	git symbolic-ref -q HEAD
 '
 
+test_expect 'checkout refuses to lose a change to a file the world names outside scripts/' '
+	acre init w >/dev/null && cd w &&
+	sed -i "/^  parcel-size/a\\
+  events \"events.txt\"" world.acre && : >events.txt &&
+	acre commit -m events >/dev/null && git ls-files --error-unmatch events.txt &&
+	echo "1 enter x hello" >events.txt &&
+	expect_exit 2 acre checkout HEAD~1 2>err &&
+	grep -qx "acre: uncommitted changes in events.txt would be lost; commit them with .acre commit. first" err &&
+	git checkout -q events.txt && echo "-- x" >>scripts/hello.lua && echo "2 enter x hello" >events.txt &&
+	expect_exit 2 acre checkout HEAD~1 2>err &&
+	grep -q "^acre: uncommitted changes in " err &&
+	git checkout -q events.txt scripts/hello.lua && acre checkout HEAD~1 >/dev/null &&
+	test ! -e events.txt
+'
+
 test_expect 'checkout of an unknown revision exits 2' '
 	acre init w >/dev/null &&
 	expect_exit 2 acre checkout --world w nosuch 2>err &&
