@@ -835,6 +835,21 @@ static int repo_spec_add(const store_repo *r, repo_spec *sp, const char *rel)
 	return 0;
 }
 
+/* The files world `w` names. */
+static int repo_spec_world(const store_repo *r, repo_spec *sp, const wf_world *w)
+{
+	int rc = repo_spec_add(r, sp, w->events);
+	for (int i = 0; rc == 0 && i < w->npalette; i++)
+		rc = repo_spec_add(r, sp, w->palette[i].script);
+	for (int i = 0; rc == 0 && i < w->nparcels; i++) {
+		const wf_parcel *p = &w->parcels[i];
+		rc = repo_spec_add(r, sp, p->script);
+		for (int k = 0; rc == 0 && k < p->nentities; k++)
+			rc = repo_spec_add(r, sp, p->entities[k].script);
+	}
+	return rc;
+}
+
 /* The files the working world.acre names; a world that cannot be read or
  * parsed names none (its own files are still committed). */
 static int repo_spec_named(const store_repo *r, repo_spec *sp)
@@ -845,25 +860,18 @@ static int repo_spec_named(const store_repo *r, repo_spec *sp)
 		return 0;
 	wf_diags d = {.max = 1};
 	wf_world *w = wf_parse(data, len, "world.acre", &d);
-	int rc = 0;
-	if (w) {
-		rc = repo_spec_add(r, sp, w->events);
-		for (int i = 0; rc == 0 && i < w->npalette; i++)
-			rc = repo_spec_add(r, sp, w->palette[i].script);
-		for (int i = 0; rc == 0 && i < w->nparcels; i++) {
-			const wf_parcel *p = &w->parcels[i];
-			rc = repo_spec_add(r, sp, p->script);
-			for (int k = 0; rc == 0 && k < p->nentities; k++)
-				rc = repo_spec_add(r, sp, p->entities[k].script);
-		}
-	}
+	int rc = w ? repo_spec_world(r, sp, w) : 0;
 	wf_world_free(w);
 	wf_diags_free(&d);
 	free(data);
 	return rc;
 }
 
-static int repo_spec_build(const store_repo *r, repo_spec *sp, bool named, store_err *err)
+/* The world's own paths, then with `named` the files the working
+ * world.acre names: those of `w` when the caller has parsed it already,
+ * else read and parsed here. */
+static int repo_spec_build(const store_repo *r, repo_spec *sp, bool named,
+                           const wf_world *w, store_err *err)
 {
 	memset(sp, 0, sizeof *sp);
 	sp->arr.strings = sp->v;
@@ -877,7 +885,7 @@ static int repo_spec_build(const store_repo *r, repo_spec *sp, bool named, store
 			sp->arr.count++;
 	}
 	if (rc == 0 && named)
-		rc = repo_spec_named(r, sp);
+		rc = w ? repo_spec_world(r, sp, w) : repo_spec_named(r, sp);
 	if (rc != 0) {
 		repo_spec_free(sp);
 		store_seterr(err, "out of memory");
@@ -923,7 +931,7 @@ static int repo_dirty(store_repo *r, const git_strarray *paths, bool *dirty, cha
 int store_dirty(store_repo *r, bool *dirty, char *first, size_t firstlen, store_err *err)
 {
 	repo_spec sp;
-	if (repo_spec_build(r, &sp, false, err) != 0)
+	if (repo_spec_build(r, &sp, false, NULL, err) != 0)
 		return -1;
 	int rc = repo_dirty(r, &sp.arr, dirty, first, firstlen, err);
 	size_t own = sp.arr.count;
@@ -1021,15 +1029,15 @@ static int repo_add_all(store_repo *r, git_index *idx, const git_strarray *paths
 	return rc;
 }
 
-static int repo_stage(store_repo *r, git_commit *head, bool merging, git_oid *tree_id,
-                      store_err *err)
+static int repo_stage(store_repo *r, const wf_world *w, git_commit *head, bool merging,
+                      git_oid *tree_id, store_err *err)
 {
 	repo_spec sp;
 	git_index *idx = NULL, *only = NULL;
 	git_pathspec *ps = NULL;
 	git_tree *ht = NULL;
 
-	if (repo_spec_build(r, &sp, true, err) != 0)
+	if (repo_spec_build(r, &sp, true, w, err) != 0)
 		return -1;
 	int rc = git_repository_index(&idx, r->repo);
 	if (rc >= 0)
@@ -1164,6 +1172,12 @@ bool store_merging(store_repo *r)
 int store_commit(store_repo *r, const char *message, char hex[STORE_OID_HEX],
                  bool *nothing, store_err *err)
 {
+	return store_commit_world(r, NULL, message, hex, nothing, err);
+}
+
+int store_commit_world(store_repo *r, const struct wf_world *w, const char *message,
+                       char hex[STORE_OID_HEX], bool *nothing, store_err *err)
+{
 	git_commit *parents[17] = {NULL};
 	git_signature *sig = NULL;
 	git_tree *tree = NULL;
@@ -1190,7 +1204,7 @@ int store_commit(store_repo *r, const char *message, char hex[STORE_OID_HEX],
 		} else {
 			np++;
 		}
-	if (repo_stage(r, parents[0], merging, &tree_id, err) != 0)
+	if (repo_stage(r, w, parents[0], merging, &tree_id, err) != 0)
 		goto out;
 	if (!merging && parents[0] && git_oid_equal(&tree_id, git_commit_tree_id(parents[0]))) {
 		*nothing = true;

@@ -137,6 +137,12 @@ int store_dirty(store_repo *r, bool *dirty, char *first, size_t firstlen, store_
  * id; *nothing is set (and no commit made) when nothing changed. */
 int store_commit(store_repo *r, const char *message, char hex[STORE_OID_HEX],
                  bool *nothing, store_err *err);
+/* The same, for a caller that has just parsed the working world.acre into
+ * `w` (worldfmt.h): the files it names are taken from `w` instead of
+ * reading and parsing the file again (NULL: read and parse it here). */
+struct wf_world;
+int store_commit_world(store_repo *r, const struct wf_world *w, const char *message,
+                       char hex[STORE_OID_HEX], bool *nothing, store_err *err);
 /* Is a `git merge` in progress (MERGE_HEAD present)? */
 bool store_merging(store_repo *r);
 
