@@ -925,9 +925,9 @@ static int repo_dirty(store_repo *r, const git_strarray *paths, bool *dirty, cha
 }
 
 /* The world's own paths first: a change among them answers without
- * reading and parsing world.acre for the files it names besides, which on
- * the Street costs more than the status itself. Only a clean world pays
- * for the parse, to look at those files too. */
+ * reading and parsing world.acre for the files it names besides (which
+ * costs about as much as the status itself). Only a clean world pays for
+ * the parse, to look at those files too. */
 int store_dirty(store_repo *r, bool *dirty, char *first, size_t firstlen, store_err *err)
 {
 	repo_spec sp;
