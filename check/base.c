@@ -640,6 +640,11 @@ int check_record(check_ctx *c)
 		return -1;
 	check_report_sort(&c->rep); /* a refused claim adds a finding */
 	const check_report *r = &c->rep;
+	/* A push (--ref) that fails is refused: its commit never enters the
+	 * repository, so a run of it would be the validation of nothing the
+	 * world has. The hook's output tells the pusher why. */
+	if (c->ref && !check_report_valid(r))
+		return 0;
 	char hash[17];
 	snprintf(hash, sizeof hash, "%016llx", (unsigned long long)r->state_hash[0]);
 	store_run run = {

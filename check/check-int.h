@@ -36,6 +36,7 @@ typedef struct check_ctx {
 	const char *registry; /* --registry FILE, or NULL */
 	const char *rev;      /* --rev REV: the world as it is there, or NULL */
 	bool record;          /* --record: write the result (and claims) */
+	const char *ref;      /* --ref REF: the branch pushed to, or NULL */
 	bool progress;        /* show progress on stderr (a terminal) */
 
 	/* The world. */

@@ -84,6 +84,7 @@ int check_world(const char *dir, const check_opts *o, check_report *rep, char *e
 	    .registry = o->registry,
 	    .rev = o->rev,
 	    .record = o->record,
+	    .ref = o->ref,
 	    .progress = o->progress,
 	};
 	double t0 = check_now();

@@ -28,6 +28,10 @@ typedef struct check_opts {
 	                         may then be a bare repository), or NULL */
 	bool record;          /* record the result, and with `as` claim the
 	                         new parcels; else the registry is only read */
+	const char *ref;      /* the branch `rev` is pushed to (a git server's
+	                         hook), or NULL: with `record`, only a valid
+	                         result is recorded, and land moves only on
+	                         the default branch (store_claim_land) */
 	bool progress;        /* progress lines on stderr */
 } check_opts;
 

@@ -166,6 +166,14 @@ int check_claims(check_ctx *c)
 	if (!c->record || !c->as || !c->reg || !c->w || !c->w->name ||
 	    !check_report_valid(&c->rep))
 		return 0;
+	/* Land follows the default branch: a push to another branch claims
+	 * new land but moves none (store_claim_land). Without --ref the
+	 * revision checked is taken for the default branch's. */
+	store_err err;
+	bool on_default = true;
+	if (c->ref && c->repo &&
+	    store_repo_default_branch(c->repo, c->ref, &on_default, &err) != 0)
+		return check_fail(c, "%s", err.msg);
 	store_claim *v = calloc((size_t)c->w->nparcels + 1, sizeof *v);
 	int n = 0;
 	if (!v)
@@ -177,8 +185,8 @@ int check_claims(check_ctx *c)
 		v[n].parcel = p->name;
 		parcel_land(p, v[n++].land);
 	}
-	store_err err;
-	int rc = n ? store_claim_land(c->reg, c->world_key, c->w->name, v, n, c->as, &err)
+	int rc = n ? store_claim_land(c->reg, c->world_key, c->w->name, v, n, c->as,
+	                              on_default, &err)
 	           : 0;
 	free(v);
 	if (rc < 0)

@@ -26,7 +26,7 @@ struct check_args {
 	struct check_output out[CHECK_MAX_OUTPUTS]; /* --format, in order */
 	int nout;
 	int64_t ticks;
-	const char *base, *as, *registry, *rev;
+	const char *base, *as, *registry, *rev, *ref;
 	bool record;
 };
 
@@ -84,10 +84,15 @@ static int parse_options(struct check_args *c, int argc, char **argv, const char
 			c->rev = v;
 		} else if (k == 'c') {
 			c->record = true;
+		} else if (k == 'p') {
+			c->ref = v;
 		}
 	}
 	if (k < 0)
 		return g.status == CLI_OK ? -1 : g.status;
+	if (c->ref && !c->rev)
+		return cli_usage(e, "--ref names the branch that --rev REV is pushed to; "
+		                    "give --rev too");
 	if (g.nops > 1)
 		return cli_usage(e, "one world at a time: '%s' and '%s'", argv[1], argv[2]);
 	*world = g.nops ? argv[1] : NULL;
@@ -146,6 +151,7 @@ static int cmd_check(int argc, char **argv)
 	    .registry = c.registry,
 	    .rev = c.rev,
 	    .record = c.record,
+	    .ref = c.ref,
 	    .progress = isatty(2) && getenv("ACRE_NO_PROGRESS") == NULL,
 	};
 	/* A check of a large world allocates and frees many big blocks (file
@@ -202,6 +208,13 @@ static const struct cli_opt cmd_check_opts[] = {
 	 "new parcels for IDENTITY; without it the registry\n"
 	 "is only read",
 	 'c'},
+	{"ref", 0, "REF",
+	 "REV is being pushed to branch REF (what a git\n"
+	 "server's hook passes): with --record only a valid\n"
+	 "result is recorded, so a refused push leaves the\n"
+	 "registry as it was, and a parcel moved on a branch\n"
+	 "other than the default one keeps its claim's land",
+	 'p'},
 	{"registry", 0, "FILE",
 	 "the registry (default $ACRE_REGISTRY, else\n"
 	 "$XDG_DATA_HOME/acre/registry.db when it exists)",

@@ -52,8 +52,9 @@ static char *commit_message(store_repo *r)
 /* A world that does not parse is committed all the same (history keeps
  * work in progress), with a warning naming the first error; but a world
  * with merge conflict markers is an unfinished merge, and committing it is
- * refused with every conflict named (returns false). */
-static bool commit_check_parse(store_repo *r)
+ * refused with every conflict named (returns false). The world parsed
+ * is left in *out (NULL when none) for store_commit_world. */
+static bool commit_check_parse(store_repo *r, wf_world **out)
 {
 	char path[4096];
 	wf_diags d = {0};
@@ -70,7 +71,7 @@ static bool commit_check_parse(store_repo *r)
 		cli_warn("world.acre does not parse (%u:%u: %s); committing it anyway",
 		         d.v[0].line, d.v[0].col, d.v[0].msg);
 	}
-	wf_world_free(w);
+	*out = w;
 	wf_diags_free(&d);
 	return !conflicted;
 }
@@ -90,7 +91,9 @@ static int cmd_commit(int argc, char **argv)
 	store_repo *r = cmd_store_repo(n ? argv[0] : NULL);
 	if (!r)
 		return CLI_USAGE;
-	if (!commit_check_parse(r)) {
+	wf_world *w;
+	if (!commit_check_parse(r, &w)) {
+		wf_world_free(w);
 		store_repo_close(r);
 		return CLI_INVALID;
 	}
@@ -98,7 +101,8 @@ static int cmd_commit(int argc, char **argv)
 	bool merging = store_merging(r);
 	char *auto_msg = o.message || merging ? NULL : commit_message(r);
 	const char *msg = o.message ? o.message : auto_msg;
-	int rc = store_commit(r, msg, hex, &nothing, &err);
+	int rc = store_commit_world(r, w, msg, hex, &nothing, &err);
+	wf_world_free(w);
 	if (rc != 0)
 		cli_error("%s", err.msg);
 	else if (nothing)

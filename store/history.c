@@ -288,8 +288,7 @@ typedef struct pcache {
 	int tnext;
 	pc_rec *v;
 	size_t n, cap;
-	size_t *slot; /* open addressing: index + 1, 0 empty */
-	size_t mask;
+	itab byab;    /* the records by (a, b) */
 	size_t saved; /* records 0..saved-1 are in the file */
 	bool loaded;
 	bool rewrite; /* the file is foreign or torn: write it anew */
@@ -306,34 +305,21 @@ static size_t pc_hash(const git_oid *a, const git_oid *b)
 
 static const pc_rec *pc_find(const pcache *c, const git_oid *a, const git_oid *b)
 {
-	if (!c->slot)
+	const itab *t = &c->byab;
+	if (!t->slot)
 		return NULL;
-	for (size_t k = pc_hash(a, b) & c->mask; c->slot[k]; k = (k + 1) & c->mask) {
-		const pc_rec *e = &c->v[c->slot[k] - 1];
+	for (size_t k = itab_first(t, pc_hash(a, b)); t->slot[k]; k = itab_next(t, k)) {
+		const pc_rec *e = &c->v[t->slot[k] - 1];
 		if (git_oid_equal(&e->a, a) && git_oid_equal(&e->b, b))
 			return e;
 	}
 	return NULL;
 }
 
-static int pc_index(pcache *c)
+static uint64_t pc_hash_rec(const void *arg, size_t i)
 {
-	size_t m = 255;
-	while (m + 1 < c->n * 2 + 2)
-		m = m * 2 + 1;
-	size_t *slot = calloc(m + 1, sizeof *slot);
-	if (!slot)
-		return -1;
-	free(c->slot);
-	c->slot = slot;
-	c->mask = m;
-	for (size_t i = 0; i < c->n; i++) {
-		size_t k = pc_hash(&c->v[i].a, &c->v[i].b) & m;
-		while (slot[k])
-			k = (k + 1) & m;
-		slot[k] = i + 1;
-	}
-	return 0;
+	const pc_rec *r = &((const pcache *)arg)->v[i];
+	return pc_hash(&r->a, &r->b);
 }
 
 static int pc_add(pcache *c, pc_rec *r)
@@ -347,12 +333,9 @@ static int pc_add(pcache *c, pc_rec *r)
 		c->cap = cap;
 	}
 	c->v[c->n++] = *r;
-	if ((c->n * 2 > c->mask + 1 || !c->slot) && pc_index(c) != 0)
-		return -1;
-	size_t k = pc_hash(&r->a, &r->b) & c->mask;
-	while (c->slot[k] && c->slot[k] != c->n)
-		k = (k + 1) & c->mask;
-	c->slot[k] = c->n;
+	if (itab_full(&c->byab, c->n))
+		return itab_rebuild(&c->byab, c->n, pc_hash_rec, c);
+	itab_put(&c->byab, pc_hash(&r->a, &r->b), c->n - 1);
 	return 0;
 }
 
@@ -468,7 +451,7 @@ static void pc_free(pcache *c)
 	for (size_t i = 0; i < c->n; i++)
 		pc_rec_free(&c->v[i]);
 	free(c->v);
-	free(c->slot);
+	itab_free(&c->byab);
 	memset(c, 0, sizeof *c);
 }
 

@@ -212,11 +212,8 @@ static int index_revisions(store_reg *g, store_repo *r, int64_t rid, const char 
 }
 
 /* The index of each parcel of w by name (the first of a name), for
- * index_parcels; open addressing, index + 1, 0 empty. */
-typedef struct pnames {
-	uint32_t *slot;
-	size_t mask;
-} pnames;
+ * index_parcels. */
+typedef itab pnames;
 
 static uint64_t hash_str(const char *s)
 {
@@ -228,7 +225,7 @@ static uint64_t hash_str(const char *s)
 
 static int pnames_find(const pnames *pn, const wf_world *w, const char *name)
 {
-	for (size_t k = hash_str(name) & pn->mask; pn->slot[k]; k = (k + 1) & pn->mask)
+	for (size_t k = itab_first(pn, hash_str(name)); pn->slot[k]; k = itab_next(pn, k))
 		if (strcmp(w->parcels[pn->slot[k] - 1].name, name) == 0)
 			return (int)pn->slot[k] - 1;
 	return -1;
@@ -236,16 +233,13 @@ static int pnames_find(const pnames *pn, const wf_world *w, const char *name)
 
 static int pnames_make(pnames *pn, const wf_world *w)
 {
-	size_t m = 255;
-	while (m + 1 < (size_t)w->nparcels * 2 + 2)
-		m = m * 2 + 1;
-	if (!(pn->slot = calloc(m + 1, sizeof *pn->slot)))
+	if (itab_reset(pn, (size_t)w->nparcels) != 0)
 		return -1;
-	pn->mask = m;
 	for (int i = 0; i < w->nparcels; i++) {
-		size_t k = hash_str(w->parcels[i].name) & m;
-		while (pn->slot[k] && strcmp(w->parcels[pn->slot[k] - 1].name, w->parcels[i].name))
-			k = (k + 1) & m;
+		const char *name = w->parcels[i].name;
+		size_t k = itab_first(pn, hash_str(name));
+		while (pn->slot[k] && strcmp(w->parcels[pn->slot[k] - 1].name, name))
+			k = itab_next(pn, k);
 		if (!pn->slot[k])
 			pn->slot[k] = (uint32_t)i + 1;
 	}
@@ -362,7 +356,7 @@ out:
 	sqlite3_finalize(old);
 	sqlite3_finalize(put);
 	sqlite3_finalize(del);
-	free(pn.slot);
+	itab_free(&pn);
 	free(keep);
 	return ret;
 }
@@ -391,8 +385,7 @@ typedef struct lcell {
 typedef struct land {
 	lclaim *v;
 	size_t n, cap;
-	uint32_t *byname; /* open addressing: claim index + 1, 0 empty */
-	size_t nmask;
+	itab byname;      /* the claims by name */
 	lcell *cells;
 	size_t cmask, cused; /* cused counts removed cells too */
 	bool no_cells;       /* too much land: overlaps are asked of SQLite */
@@ -403,33 +396,19 @@ static uint64_t land_hash_cell(int64_t key)
 	return (uint64_t)key * 0x9e3779b97f4a7c15ull >> 17;
 }
 
-static int land_rehash_names(land *l)
+static uint64_t land_hash_name(const void *arg, size_t i)
 {
-	size_t m = 255;
-	while (m + 1 < l->n * 2 + 2)
-		m = m * 2 + 1;
-	uint32_t *t = calloc(m + 1, sizeof *t);
-	if (!t)
-		return -1;
-	for (size_t i = 0; i < l->n; i++) {
-		size_t k = hash_str(l->v[i].name) & m;
-		while (t[k])
-			k = (k + 1) & m;
-		t[k] = (uint32_t)i + 1;
-	}
-	free(l->byname);
-	l->byname = t;
-	l->nmask = m;
-	return 0;
+	return hash_str(((const land *)arg)->v[i].name);
 }
 
 static lclaim *land_find(const land *l, const char *name)
 {
-	if (!l->byname)
+	const itab *t = &l->byname;
+	if (!t->slot)
 		return NULL;
-	for (size_t k = hash_str(name) & l->nmask; l->byname[k]; k = (k + 1) & l->nmask)
-		if (strcmp(l->v[l->byname[k] - 1].name, name) == 0)
-			return &l->v[l->byname[k] - 1];
+	for (size_t k = itab_first(t, hash_str(name)); t->slot[k]; k = itab_next(t, k))
+		if (strcmp(l->v[t->slot[k] - 1].name, name) == 0)
+			return &l->v[t->slot[k] - 1];
 	return NULL;
 }
 
@@ -525,14 +504,11 @@ static int land_add(land *l, const char *name, const char *owner, const int32_t 
 		return -1;
 	}
 	l->n++;
-	if (l->n * 2 > l->nmask + 1 || !l->byname) {
-		if (land_rehash_names(l) != 0)
+	if (itab_full(&l->byname, l->n)) {
+		if (itab_rebuild(&l->byname, l->n, land_hash_name, l) != 0)
 			return -1;
 	} else {
-		size_t k = hash_str(name) & l->nmask;
-		while (l->byname[k])
-			k = (k + 1) & l->nmask;
-		l->byname[k] = (uint32_t)l->n;
+		itab_put(&l->byname, hash_str(name), l->n - 1);
 	}
 	return land_mark(l, r, (uint32_t)l->n);
 }
@@ -544,7 +520,7 @@ static void land_free(land *l)
 		free(l->v[i].owner);
 	}
 	free(l->v);
-	free(l->byname);
+	itab_free(&l->byname);
 	free(l->cells);
 	memset(l, 0, sizeof *l);
 }

@@ -1109,10 +1109,11 @@ int store_grant_world(store_reg *g, const char *world, const char *identity, boo
 /* ---- Claims made by an accepted change ---------------------------------- */
 
 /* One claim: a new parcel is claimed for `by`; a claimed one that `by` may
- * change has its land follow the file. Refused (1) when another holds the
- * parcel or its new land. */
+ * change has its land follow the file when the change is to the default
+ * branch (`moves`). Refused (1) when another holds the parcel or its land
+ * in the file. */
 static int reg_claim_one(store_reg *g, int64_t wid, const store_claim *c, const char *by,
-                         store_err *err)
+                         bool moves, store_err *err)
 {
 	store_owner o;
 	bool wop;
@@ -1138,6 +1139,8 @@ static int reg_claim_one(store_reg *g, int64_t wid, const store_claim *c, const 
 		             c->parcel, other, owner);
 		return 1;
 	}
+	if (right != STORE_RIGHT_UNCLAIMED && !moves)
+		return 0; /* a move on a side branch: the claim stays where it is */
 	sqlite3_stmt *st;
 	if (right == STORE_RIGHT_UNCLAIMED)
 		st = reg_prep(g, err,
@@ -1161,13 +1164,14 @@ static int reg_claim_one(store_reg *g, int64_t wid, const store_claim *c, const 
 }
 
 static int reg_claim_tx(store_reg *g, const char *world, const char *name,
-                        const store_claim *claims, int n, const char *by, store_err *err)
+                        const store_claim *claims, int n, const char *by, bool moves,
+                        store_err *err)
 {
 	int64_t wid;
 	if (reg_world_id(g, world, name, &wid, err) != 0)
 		return -1;
 	for (int i = 0; i < n; i++) {
-		int rc = reg_claim_one(g, wid, &claims[i], by, err);
+		int rc = reg_claim_one(g, wid, &claims[i], by, moves, err);
 		if (rc != 0)
 			return rc;
 	}
@@ -1175,11 +1179,13 @@ static int reg_claim_tx(store_reg *g, const char *world, const char *name,
 }
 
 int store_claim_land(store_reg *g, const char *world, const char *name,
-                     const store_claim *claims, int n, const char *by, store_err *err)
+                     const store_claim *claims, int n, const char *by, bool on_default,
+                     store_err *err)
 {
 	if (reg_check_identity(by, err) != 0 || reg_begin(g, err) != 0)
 		return -1;
-	return reg_tx(g, err, reg_claim_tx(g, world, name, claims, n, by, err));
+	return reg_tx(g, err,
+	              reg_claim_tx(g, world, name, claims, n, by, on_default, err));
 }
 
 /* ---- The log of grants -------------------------------------------------- */

@@ -338,6 +338,24 @@ bool store_repo_bare(const store_repo *r)
 	return r->bare;
 }
 
+int store_repo_default_branch(store_repo *r, const char *ref, bool *yes, store_err *err)
+{
+	git_reference *head = NULL, *branch = NULL;
+	*yes = true;
+	if (git_reference_lookup(&head, r->repo, "HEAD") != 0)
+		return repo_fail(err, "HEAD");
+	const char *target = git_reference_symbolic_target(head);
+	if (target && git_reference_lookup(&branch, r->repo, target) == 0) {
+		bool full = strncmp(ref, "refs/", 5) == 0;
+		*yes = full ? strcmp(target, ref) == 0
+		            : strncmp(target, "refs/heads/", 11) == 0 &&
+		                  strcmp(target + 11, ref) == 0;
+	}
+	git_reference_free(branch);
+	git_reference_free(head);
+	return 0;
+}
+
 /* ---- Export ---------------------------------------------------------------- */
 
 /* Is a tree entry's name safe to create inside a directory? Git's own
@@ -817,6 +835,21 @@ static int repo_spec_add(const store_repo *r, repo_spec *sp, const char *rel)
 	return 0;
 }
 
+/* The files world `w` names. */
+static int repo_spec_world(const store_repo *r, repo_spec *sp, const wf_world *w)
+{
+	int rc = repo_spec_add(r, sp, w->events);
+	for (int i = 0; rc == 0 && i < w->npalette; i++)
+		rc = repo_spec_add(r, sp, w->palette[i].script);
+	for (int i = 0; rc == 0 && i < w->nparcels; i++) {
+		const wf_parcel *p = &w->parcels[i];
+		rc = repo_spec_add(r, sp, p->script);
+		for (int k = 0; rc == 0 && k < p->nentities; k++)
+			rc = repo_spec_add(r, sp, p->entities[k].script);
+	}
+	return rc;
+}
+
 /* The files the working world.acre names; a world that cannot be read or
  * parsed names none (its own files are still committed). */
 static int repo_spec_named(const store_repo *r, repo_spec *sp)
@@ -827,25 +860,18 @@ static int repo_spec_named(const store_repo *r, repo_spec *sp)
 		return 0;
 	wf_diags d = {.max = 1};
 	wf_world *w = wf_parse(data, len, "world.acre", &d);
-	int rc = 0;
-	if (w) {
-		rc = repo_spec_add(r, sp, w->events);
-		for (int i = 0; rc == 0 && i < w->npalette; i++)
-			rc = repo_spec_add(r, sp, w->palette[i].script);
-		for (int i = 0; rc == 0 && i < w->nparcels; i++) {
-			const wf_parcel *p = &w->parcels[i];
-			rc = repo_spec_add(r, sp, p->script);
-			for (int k = 0; rc == 0 && k < p->nentities; k++)
-				rc = repo_spec_add(r, sp, p->entities[k].script);
-		}
-	}
+	int rc = w ? repo_spec_world(r, sp, w) : 0;
 	wf_world_free(w);
 	wf_diags_free(&d);
 	free(data);
 	return rc;
 }
 
-static int repo_spec_build(const store_repo *r, repo_spec *sp, bool named, store_err *err)
+/* The world's own paths, then with `named` the files the working
+ * world.acre names: those of `w` when the caller has parsed it already,
+ * else read and parsed here. */
+static int repo_spec_build(const store_repo *r, repo_spec *sp, bool named,
+                           const wf_world *w, store_err *err)
 {
 	memset(sp, 0, sizeof *sp);
 	sp->arr.strings = sp->v;
@@ -859,7 +885,7 @@ static int repo_spec_build(const store_repo *r, repo_spec *sp, bool named, store
 			sp->arr.count++;
 	}
 	if (rc == 0 && named)
-		rc = repo_spec_named(r, sp);
+		rc = w ? repo_spec_world(r, sp, w) : repo_spec_named(r, sp);
 	if (rc != 0) {
 		repo_spec_free(sp);
 		store_seterr(err, "out of memory");
@@ -867,21 +893,18 @@ static int repo_spec_build(const store_repo *r, repo_spec *sp, bool named, store
 	return rc;
 }
 
-int store_dirty(store_repo *r, bool *dirty, char *first, size_t firstlen, store_err *err)
+/* store_dirty over the paths `paths`. */
+static int repo_dirty(store_repo *r, const git_strarray *paths, bool *dirty, char *first,
+                      size_t firstlen, store_err *err)
 {
 	git_status_options o;
 	git_status_list *list;
-	repo_spec sp;
 
 	git_status_options_init(&o, GIT_STATUS_OPTIONS_VERSION);
-	if (repo_spec_build(r, &sp, true, err) != 0)
-		return -1;
-	o.pathspec = sp.arr;
+	o.pathspec = *paths;
 	o.flags =
 	    GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS;
-	int rc = git_status_list_new(&list, r->repo, &o);
-	repo_spec_free(&sp);
-	if (rc < 0)
+	if (git_status_list_new(&list, r->repo, &o) < 0)
 		return repo_fail(err, r->dir);
 	size_t n = git_status_list_entrycount(list);
 	*dirty = n > 0;
@@ -899,6 +922,29 @@ int store_dirty(store_repo *r, bool *dirty, char *first, size_t firstlen, store_
 	}
 	git_status_list_free(list);
 	return 0;
+}
+
+/* The world's own paths first: a change among them answers without
+ * reading and parsing world.acre for the files it names besides (which
+ * costs about as much as the status itself). Only a clean world pays for
+ * the parse, to look at those files too. */
+int store_dirty(store_repo *r, bool *dirty, char *first, size_t firstlen, store_err *err)
+{
+	repo_spec sp;
+	if (repo_spec_build(r, &sp, false, NULL, err) != 0)
+		return -1;
+	int rc = repo_dirty(r, &sp.arr, dirty, first, firstlen, err);
+	size_t own = sp.arr.count;
+	if (rc == 0 && !*dirty && repo_spec_named(r, &sp) != 0) {
+		store_seterr(err, "out of memory");
+		rc = -1;
+	}
+	if (rc == 0 && !*dirty && sp.arr.count > own) {
+		git_strarray named = {sp.v + own, sp.arr.count - own};
+		rc = repo_dirty(r, &named, dirty, first, firstlen, err);
+	}
+	repo_spec_free(&sp);
+	return rc;
 }
 
 /* Author as git would pick it: the environment, then the configuration. */
@@ -956,23 +1002,48 @@ int store_whoami(const char *dir, char *name, size_t len, store_err *err)
  * with `git commit`; otherwise only the world's files go in, on top of
  * HEAD's tree, and whatever else was staged with `git add` stays staged
  * for a later `git commit` (as `git commit -- PATHS` does). */
-static int repo_stage(store_repo *r, git_commit *head, bool merging, git_oid *tree_id,
-                      store_err *err)
+/* Stage the world's paths in idx as `git add --all -- PATHS` does:
+ * additions, changes, type changes and removals. (libgit2's
+ * git_index_add_all and git_index_update_all diff the index with the work
+ * tree twice, and the first walks its diff with git_diff_foreach, which
+ * makes a patch of every changed file, reading its staged blob and
+ * diffing the two texts, only to hand over its path: on a 1 MB world.acre
+ * that was over half the instructions of a commit.) One diff here, its
+ * deltas read as they are. */
+static int repo_add_all(store_repo *r, git_index *idx, const git_strarray *paths)
+{
+	git_diff_options o;
+	git_diff *diff = NULL;
+	git_diff_options_init(&o, GIT_DIFF_OPTIONS_VERSION);
+	o.flags = GIT_DIFF_INCLUDE_TYPECHANGE | GIT_DIFF_INCLUDE_UNTRACKED |
+	          GIT_DIFF_RECURSE_UNTRACKED_DIRS;
+	o.pathspec = *paths;
+	int rc = git_diff_index_to_workdir(&diff, r->repo, idx, &o);
+	for (size_t i = 0; rc >= 0 && i < git_diff_num_deltas(diff); i++) {
+		const git_diff_delta *d = git_diff_get_delta(diff, i);
+		rc = d->status == GIT_DELTA_DELETED
+		         ? git_index_remove_bypath(idx, d->old_file.path)
+		         : git_index_add_bypath(idx, d->new_file.path);
+	}
+	git_diff_free(diff);
+	return rc;
+}
+
+static int repo_stage(store_repo *r, const wf_world *w, git_commit *head, bool merging,
+                      git_oid *tree_id, store_err *err)
 {
 	repo_spec sp;
 	git_index *idx = NULL, *only = NULL;
 	git_pathspec *ps = NULL;
 	git_tree *ht = NULL;
 
-	if (repo_spec_build(r, &sp, true, err) != 0)
+	if (repo_spec_build(r, &sp, true, w, err) != 0)
 		return -1;
 	int rc = git_repository_index(&idx, r->repo);
 	if (rc >= 0)
 		rc = git_index_read(idx, 1);
 	if (rc >= 0)
-		rc = git_index_add_all(idx, &sp.arr, GIT_INDEX_ADD_DEFAULT, NULL, NULL);
-	if (rc >= 0)
-		rc = git_index_update_all(idx, &sp.arr, NULL, NULL);
+		rc = repo_add_all(r, idx, &sp.arr);
 	if (rc >= 0)
 		rc = git_index_write(idx);
 	if (rc >= 0 && merging && git_index_has_conflicts(idx)) {
@@ -1101,6 +1172,12 @@ bool store_merging(store_repo *r)
 int store_commit(store_repo *r, const char *message, char hex[STORE_OID_HEX],
                  bool *nothing, store_err *err)
 {
+	return store_commit_world(r, NULL, message, hex, nothing, err);
+}
+
+int store_commit_world(store_repo *r, const struct wf_world *w, const char *message,
+                       char hex[STORE_OID_HEX], bool *nothing, store_err *err)
+{
 	git_commit *parents[17] = {NULL};
 	git_signature *sig = NULL;
 	git_tree *tree = NULL;
@@ -1127,7 +1204,7 @@ int store_commit(store_repo *r, const char *message, char hex[STORE_OID_HEX],
 		} else {
 			np++;
 		}
-	if (repo_stage(r, parents[0], merging, &tree_id, err) != 0)
+	if (repo_stage(r, w, parents[0], merging, &tree_id, err) != 0)
 		goto out;
 	if (!merging && parents[0] && git_oid_equal(&tree_id, git_commit_tree_id(parents[0]))) {
 		*nothing = true;

@@ -137,6 +137,12 @@ int store_dirty(store_repo *r, bool *dirty, char *first, size_t firstlen, store_
  * id; *nothing is set (and no commit made) when nothing changed. */
 int store_commit(store_repo *r, const char *message, char hex[STORE_OID_HEX],
                  bool *nothing, store_err *err);
+/* The same, for a caller that has just parsed the working world.acre into
+ * `w` (worldfmt.h): the files it names are taken from `w` instead of
+ * reading and parsing the file again (NULL: read and parse it here). */
+struct wf_world;
+int store_commit_world(store_repo *r, const struct wf_world *w, const char *message,
+                       char hex[STORE_OID_HEX], bool *nothing, store_err *err);
 /* Is a `git merge` in progress (MERGE_HEAD present)? */
 bool store_merging(store_repo *r);
 
@@ -147,6 +153,14 @@ bool store_merging(store_repo *r);
  * (store_read_at, store_export). store_repo_dir gives the world key. */
 int store_repo_open_at(const char *path, store_repo **out, store_err *err);
 bool store_repo_bare(const store_repo *r);
+
+/* Is branch `ref` ("refs/heads/NAME" or "NAME") the repository's default
+ * branch, the one HEAD names? Land follows the default branch (store.h,
+ * store_claim_land). When HEAD names no branch that exists (an empty
+ * repository's first push, a detached HEAD) every branch counts as the
+ * default one, as for the sample post-receive hook, which then indexes
+ * whichever branch is pushed. */
+int store_repo_default_branch(store_repo *r, const char *ref, bool *yes, store_err *err);
 
 /* Write the world's files as they are at REV (everything under the world
  * directory: world.acre, scripts/, assets/, an events file …) into the
@@ -307,16 +321,22 @@ int store_grant_world(store_reg *g, const char *world, const char *identity, boo
 
 /* Record what an accepted change does to the land, in one transaction:
  * each parcel that nobody has claimed is claimed for `by` (first come,
- * first served), and each claimed parcel's land follows the file. The
- * world (keyed `world`, named `name`) is made if new. Returns 1, changing
- * nothing, when a parcel was claimed by someone else meanwhile or its land
- * overlaps another claim. Land is in unit parcels: x, y, w, h. */
+ * first served, on whichever branch), and, for a change to the default
+ * branch (`on_default`, store_repo_default_branch), each claimed parcel's
+ * land follows the file. Land is governed by the default branch: a parcel
+ * moved or grown on another branch keeps its claim's land until the move
+ * reaches the default branch, so no push to a side branch frees land the
+ * default branch's copy of the parcel stands on. The world (keyed
+ * `world`, named `name`) is made if new. Returns 1, changing nothing,
+ * when a parcel was claimed by someone else meanwhile or its land (in the
+ * file) overlaps another claim. Land is in unit parcels: x, y, w, h. */
 typedef struct store_claim {
 	const char *parcel;
 	int32_t land[4];
 } store_claim;
 int store_claim_land(store_reg *g, const char *world, const char *name,
-                     const store_claim *claims, int n, const char *by, store_err *err);
+                     const store_claim *claims, int n, const char *by, bool on_default,
+                     store_err *err);
 
 /* The claim, other than `parcel`'s own, that overlaps `land`: its parcel in
  * `other` and owner in `owner` (both empty when the land is free). */

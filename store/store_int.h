@@ -70,6 +70,48 @@ int reg_claim_extent(store_reg *g, int64_t wid, int32_t *maxw, int32_t *maxh,
 int reg_overlap(store_reg *g, int64_t wid, const char *parcel, const int32_t r[4],
                 const int32_t *ext, char *other, size_t len, store_err *err);
 
+/* Open-addressing tables of indexes (itab.c): slot[k] is `index + 1` of
+ * an entry in an array the user keeps, 0 an empty slot; the user hashes
+ * and compares keys, probing from itab_first with itab_next until an
+ * empty slot. A table is at most half full: before adding the n-th
+ * entry, itab_full(t, n) says whether to rebuild it bigger. */
+typedef struct itab {
+	uint32_t *slot;
+	size_t mask; /* slots - 1 (a power of two, less one) */
+} itab;
+
+/* Make t empty with room for n entries (at least 256 slots). On failure
+ * (out of memory, n past 32-bit numbering) t is as it was. */
+int itab_reset(itab *t, size_t n);
+/* itab_reset, then entries 0..n-1 put in, entry i under hash(arg, i). */
+int itab_rebuild(itab *t, size_t n, uint64_t (*hash)(const void *arg, size_t i),
+                 const void *arg);
+void itab_free(itab *t);
+
+static inline bool itab_full(const itab *t, size_t n)
+{
+	return !t->slot || n * 2 > t->mask + 1;
+}
+
+static inline size_t itab_first(const itab *t, uint64_t h)
+{
+	return (size_t)h & t->mask;
+}
+
+static inline size_t itab_next(const itab *t, size_t k)
+{
+	return (k + 1) & t->mask;
+}
+
+/* Put entry i in the first empty slot from hash h (t not full). */
+static inline void itab_put(itab *t, uint64_t h, size_t i)
+{
+	size_t k = itab_first(t, h);
+	while (t->slot[k])
+		k = itab_next(t, k);
+	t->slot[k] = (uint32_t)i + 1;
+}
+
 /* Git helpers (repo.c). */
 /* git_libgit2_init for store/: every caller goes through here (with
  * git_libgit2_shutdown to match), for the options it sets. */

@@ -49,6 +49,22 @@ test_expect 'commit records changes, removals and new scripts with a message nam
 	test -z "$(git -C w status --porcelain)"
 '
 
+test_expect 'commit records new nested directories, a file turned link, and skips ignored files' '
+	acre init w >/dev/null &&
+	mkdir -p w/scripts/lib/deep w/assets && echo "return 1" >w/scripts/lib/deep/m.lua &&
+	echo tile >w/assets/a.txt && echo "*.tmp" >w/.gitignore && git -C w add .gitignore &&
+	git -C w commit -qm ignore && echo junk >w/scripts/x.tmp &&
+	acre commit -m nested w >/dev/null &&
+	git -C w show --name-status --format= HEAD | sort >got &&
+	printf "A\tassets/a.txt\nA\tscripts/lib/deep/m.lua\n" >want && expect_same want got &&
+	rm w/assets/a.txt && ln -s ../world.acre w/assets/a.txt && rm -r w/scripts/lib &&
+	acre commit -m link w >/dev/null &&
+	git -C w show --name-status --format= HEAD | sort >got &&
+	printf "D\tscripts/lib/deep/m.lua\nT\tassets/a.txt\n" >want && expect_same want got &&
+	test "$(git -C w status --porcelain)" = "!! scripts/x.tmp" ||
+	test -z "$(git -C w status --porcelain)"
+'
+
 test_expect 'commit -m uses the message; nothing to commit is not an error' '
 	acre init w >/dev/null &&
 	echo "-- note" >>w/scripts/hello.lua &&
@@ -116,6 +132,21 @@ test_expect 'checkout refuses to lose uncommitted work and changes nothing' '
 	echo "acre: uncommitted changes in scripts/hello.lua would be lost; commit them with '"'"'acre commit'"'"' first" >want &&
 	expect_same want err && cmp keep scripts/hello.lua &&
 	git symbolic-ref -q HEAD
+'
+
+test_expect 'checkout refuses to lose a change to a file the world names outside scripts/' '
+	acre init w >/dev/null && cd w &&
+	sed -i "/^  parcel-size/a\\
+  events \"events.txt\"" world.acre && : >events.txt &&
+	acre commit -m events >/dev/null && git ls-files --error-unmatch events.txt &&
+	echo "1 enter x hello" >events.txt &&
+	expect_exit 2 acre checkout HEAD~1 2>err &&
+	grep -qx "acre: uncommitted changes in events.txt would be lost; commit them with .acre commit. first" err &&
+	git checkout -q events.txt && echo "-- x" >>scripts/hello.lua && echo "2 enter x hello" >events.txt &&
+	expect_exit 2 acre checkout HEAD~1 2>err &&
+	grep -q "^acre: uncommitted changes in " err &&
+	git checkout -q events.txt scripts/hello.lua && acre checkout HEAD~1 >/dev/null &&
+	test ! -e events.txt
 '
 
 test_expect 'checkout of an unknown revision exits 2' '

@@ -126,7 +126,9 @@ test_expect 'check --rev reads a bare repository at a revision and leaves nothin
 	grep -qx "world.acre:$(grep -n "^parcel square" c/world.acre | cut -d: -f1):1: error: parcel .square. changed, but it belongs to ada; .bo. may not change it \[ownership\]" out &&
 	test -z "$(ls tmp)" &&
 	expect_exit 2 acre check --rev nosuch server.git 2>err &&
-	grep -q "^acre: check: --rev nosuch: unknown revision .nosuch." err
+	grep -q "^acre: check: --rev nosuch: unknown revision .nosuch." err &&
+	expect_exit 2 acre check --ref refs/heads/main server.git 2>err &&
+	grep -qx "acre check: --ref names the branch that --rev REV is pushed to; give --rev too" err
 '
 
 test_expect 'a symbolic link in a checked revision is never followed' '

@@ -107,7 +107,7 @@ test_expect 'a parcel moved on a branch keeps its land on main: nobody may build
 	git -C bo checkout -q -b side &&
 	sed -i "s/^parcel shed 3 1$/parcel shed 2 1/" bo/world.acre && git -C bo commit -qam "move shed" &&
 	push bo side 2>err &&
-	test "$(sqlite3 reg.db "SELECT px || \" \" || py FROM claims WHERE parcel = \"shed\"")" = "2 1" &&
+	test "$(sqlite3 reg.db "SELECT px || \" \" || py FROM claims WHERE parcel = \"shed\"")" = "3 1" &&
 	git -C eve fetch -q && git -C eve checkout -q -b grab origin/side &&
 	add_parcel eve hut 3 1 && ! push eve grab 2>err &&
 	grep -q "parcel .hut. lies on land claimed by parcel .shed. of bo; .eve. may not build there \[ownership\]" err &&
@@ -116,6 +116,22 @@ test_expect 'a parcel moved on a branch keeps its land on main: nobody may build
 	sed -i "s/^parcel shed 3 1$/parcel shed 3 1\n  zone homes/" bo/world.acre &&
 	git -C bo commit -qam "shed is a home" && push bo main 2>err &&
 	test "$(owner 24 6)" = bo
+'
+
+test_expect 'a claim moved on a side branch frees nothing: land follows the default branch' '
+	setup && git -C bo checkout -q -b a && add_parcel bo shed 3 1 && push bo a 2>err &&
+	git -C bo checkout -q -b b &&
+	sed -i "s/^parcel shed 3 1$/parcel shed 2 1/" bo/world.acre && git -C bo commit -qam "move shed" &&
+	push bo b 2>err &&
+	test "$(sqlite3 reg.db "SELECT px || \" \" || py FROM claims WHERE parcel = \"shed\"")" = "3 1" &&
+	before=$(tip main) && add_parcel eve hut 3 1 && ! push eve main 2>err &&
+	grep -q "parcel .hut. lies on land claimed by parcel .shed. of bo; .eve. may not build there \[ownership\]" err &&
+	test "$(tip main)" = "$before" &&
+	git -C bo checkout -q main && git -C bo merge -q --no-edit b && push bo main 2>err &&
+	test "$(sqlite3 reg.db "SELECT px || \" \" || py FROM claims WHERE parcel = \"shed\"")" = "2 1" &&
+	test "$(owner 16 6)" = bo &&
+	git -C eve reset -q --hard HEAD~1 && git -C eve pull -q --no-rebase &&
+	add_parcel eve hut 3 1 && push eve main 2>err && test "$(owner 24 6)" = eve
 '
 
 test_expect 'a branch behind main is judged by what it changes, whoever pushed since' '
@@ -161,6 +177,18 @@ test_expect 'a push of several branches claims nothing when one of them is refus
 	git -C bo checkout -q -b c a && add_parcel bo barn 3 0 &&
 	push bo a c 2>err &&
 	test "$(sqlite3 reg.db "SELECT parcel, owner FROM claims WHERE source = '"'"'push'"'"' ORDER BY parcel" | tr "\n" " ")" = "barn|bo shed|bo "
+'
+
+test_expect 'a push refused for one of its refs records nothing for the others' '
+	setup && git -C bo checkout -q -b porch && push bo porch 2>err &&
+	git -C bo checkout -q main && add_parcel bo shed 3 1 &&
+	sqlite3 reg.db .dump | grep "^INSERT INTO" >before &&
+	! push bo main :porch 2>err &&
+	grep -q "acre: refusing to delete refs/heads/porch" err &&
+	sqlite3 reg.db .dump | grep "^INSERT INTO" >after && cmp before after &&
+	sed -i "s/#.....~~.......#/#......~~......#/" bo/world.acre && git -C bo commit -qam pond &&
+	! push bo main 2>err && grep -q "acre: refusing refs/heads/main: acre check failed" err &&
+	sqlite3 reg.db .dump | grep "^INSERT INTO" >after && cmp before after
 '
 
 test_expect 'a bad middle commit is refused even when the tip undoes it' '

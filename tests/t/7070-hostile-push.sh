@@ -82,13 +82,20 @@ setup() {
 		ACRE_PUSHER=eve TMPDIR="$T/tmp"
 }
 
+# The server's registry, every row of it: a refused push must leave it as
+# it was (no run, no claim, no grant; samples/ci/README.md).
+registry_rows() {
+	sqlite3 "$T/reg.db" .dump | grep "^INSERT INTO"
+}
+
 # push_refused MESSAGE-REGEX — commit what c holds, push it: the push is
 # refused, with a located error matching MESSAGE-REGEX (FILE:LINE[:COL], or
 # FILE alone for a file refused as a whole), nothing of the
-# secret, no path of the hook's own, a peak RSS under the limit, and no
-# temporary directory left.
+# secret, no path of the hook's own, a peak RSS under the limit, no
+# temporary directory left, and the server's registry as it was.
 push_refused() {
 	before=$(git -C server.git rev-parse main) &&
+	registry_rows >"$T/reg.before" &&
 	git -C c add -A && git -C c commit -qm attack &&
 	if git -C c push -q origin main 2>err; then
 		echo "the push was accepted" >&2; cat err >&2; return 1
@@ -105,7 +112,13 @@ push_refused() {
 	rss=$(sort -n "$T/rss" | tail -n 1) &&
 	echo "# peak RSS of the hook: $rss KiB" &&
 	{ [ -n "${ACRE_SANITIZE:-}" ] || [ "$rss" -lt "$RSS_LIMIT_KIB" ]; } &&
-	test -z "$(ls -A "$T/tmp")"
+	test -z "$(ls -A "$T/tmp")" &&
+	registry_rows >"$T/reg.after" &&
+	if ! cmp -s "$T/reg.before" "$T/reg.after"; then
+		echo "the refused push changed the registry:" >&2
+		diff "$T/reg.before" "$T/reg.after" >&2
+		return 1
+	fi
 }
 
 # Lines of world.acre: put a statement after line 12 (`script ...`).
@@ -125,6 +138,7 @@ test_expect 'the land is the server'"'"'s: its owner is enforced, and an accepte
 	test "$(git -C server.git rev-parse main)" = "$(git -C c rev-parse main)" &&
 	commit=$(git -C c rev-parse main) &&
 	test "$(sqlite3 "$T/reg.db" "SELECT r.status FROM runs r JOIN worlds w ON w.id = r.world_id WHERE w.key = \"$T/server.git\" AND r.commit_id = \"$commit\" AND r.identity = \"eve\"")" = valid &&
+	test "$(sqlite3 "$T/reg.db" "SELECT group_concat(status) FROM runs")" = valid &&
 	test "$(sqlite3 "$T/reg.db" "SELECT count(*) FROM claims WHERE owner <> \"eve\"")" = 0
 '
 

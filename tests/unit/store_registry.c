@@ -309,7 +309,7 @@ static void test_claims(void)
 	store_right right;
 	CHECK(store_reg_open(path_in("claims.db"), &g, &err) == 0, "open");
 	store_claim shed = {"shed", {2, 0, 1, 1}}, hut = {"hut", {2, 0, 1, 1}};
-	CHECK(store_claim_land(g, "/srv/a.git", "town", &shed, 1, "bob", &err) == 0,
+	CHECK(store_claim_land(g, "/srv/a.git", "town", &shed, 1, "bob", true, &err) == 0,
 	      "a new parcel is claimed for who submits it: %s", err.msg);
 	CHECK(store_may_modify(g, "/srv/a.git", "shed", "bob", &right, &err) == 0 &&
 	          right == STORE_RIGHT_OWNER,
@@ -317,18 +317,30 @@ static void test_claims(void)
 	CHECK(store_may_modify(g, "/srv/b.git", "shed", "eve", &right, &err) == 0 &&
 	          right == STORE_RIGHT_UNCLAIMED,
 	      "another repository of the same name is other land");
-	CHECK(store_claim_land(g, "/srv/a.git", "town", &shed, 1, "eve", &err) == 1,
+	CHECK(store_claim_land(g, "/srv/a.git", "town", &shed, 1, "eve", true, &err) == 1,
 	      "a claimed parcel cannot be claimed again");
 	CHECK_STR(err.msg, "parcel 'shed' was claimed by someone else meanwhile",
 	          "and says so");
-	CHECK(store_claim_land(g, "/srv/a.git", "town", &hut, 1, "eve", &err) == 1,
+	CHECK(store_claim_land(g, "/srv/a.git", "town", &hut, 1, "eve", true, &err) == 1,
 	      "nor can its land be claimed under another name");
 	CHECK_STR(err.msg, "parcel 'hut' lies on land of parcel 'shed', claimed by bob",
 	          "and says whose");
 	store_claim moved = {"shed", {3, 0, 1, 1}};
-	CHECK(store_claim_land(g, "/srv/a.git", "town", &moved, 1, "bob", &err) == 0 &&
-	          store_claim_land(g, "/srv/a.git", "town", &hut, 1, "eve", &err) == 0,
+	CHECK(store_claim_land(g, "/srv/a.git", "town", &moved, 1, "bob", true, &err) == 0 &&
+	          store_claim_land(g, "/srv/a.git", "town", &hut, 1, "eve", true, &err) == 0,
 	      "the owner moves the parcel; the land it left is free again");
+	store_claim side = {"shed", {4, 0, 1, 1}}, barn = {"barn", {3, 0, 1, 1}},
+	            pen = {"pen", {5, 0, 1, 1}};
+	CHECK(store_claim_land(g, "/srv/a.git", "town", &side, 1, "bob", false, &err) == 0 &&
+	          sql_int(path_in("claims.db"),
+	                  "SELECT px FROM claims WHERE parcel = 'shed'") == 3,
+	      "a move on a side branch leaves the claim on the default branch's land");
+	CHECK(store_claim_land(g, "/srv/a.git", "town", &barn, 1, "eve", false, &err) == 1,
+	      "so the land it left there stays taken: %s", err.msg);
+	CHECK(store_claim_land(g, "/srv/a.git", "town", &pen, 1, "eve", false, &err) == 0 &&
+	          sql_int(path_in("claims.db"),
+	                  "SELECT px FROM claims WHERE parcel = 'pen'") == 5,
+	      "a new parcel on a side branch is claimed with its land");
 
 	CHECK(store_grant(g, "/srv/a.git", "shed", "eve", false, "eve", &err) == 1,
 	      "a stranger may not grant herself the parcel");
@@ -381,7 +393,7 @@ static void test_readonly(void)
 	store_claim c = {"shed", {0, 0, 1, 1}};
 	mkdir(dir, 0755);
 	CHECK(store_reg_open(db, &g, &err) == 0 &&
-	          store_claim_land(g, "/w", "w", &c, 1, "bob", &err) == 0,
+	          store_claim_land(g, "/w", "w", &c, 1, "bob", true, &err) == 0,
 	      "a registry with a claim");
 	store_reg_close(g);
 	chmod(db, 0444);
