@@ -3,7 +3,7 @@
 # limits set high) beside the distribution's own lua5.4 on the same programs.
 #
 # 1. CPU time (user + system, to the microsecond): BENCH_LUA_RUNS rounds
-#    (default 5), each running every program once under acre and once under
+#    (default 7), each running every program once under acre and once under
 #    lua5.4, alternating which goes first; the best and the median of each
 #    are kept, and the ratios of both printed, so that one run slowed by
 #    the machine's other work does not decide. Targets (issue 10): the
@@ -25,7 +25,7 @@ ACRE_BUILD=${ACRE_BUILD:-build}
 PEER=${LUA_PEER:-/usr/bin/lua5.4}
 STOCK=${LUA_STOCK:-build/lua-stock/lua}
 CPUTIME=${CPUTIME:-$ACRE_BUILD/bench/cputime}
-RUNS=${BENCH_LUA_RUNS:-5}
+RUNS=${BENCH_LUA_RUNS:-7}
 DIV=${BENCH_LUA_DIV:-40}
 dir=$(dirname "$0")/lua
 work=${BENCH_DIR:-/tmp}
