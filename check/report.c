@@ -149,6 +149,14 @@ const char *check_escape_byte(unsigned char c, char buf[8])
 
 /* ---- The model ------------------------------------------------------------*/
 
+/* A block of the string pool (check_report.strings). */
+struct check_strings {
+	struct check_strings *next;
+	size_t len, cap;
+	char data[];
+};
+
+
 int check_report_init(check_report *r, const char *world)
 {
 	memset(r, 0, sizeof *r);
@@ -162,9 +170,10 @@ void check_report_free(check_report *r)
 		free(r->findings[i].msg);
 		free(r->findings[i].help);
 	}
-	for (int i = 0; i < r->nparcels; i++) {
-		free(r->parcels[i].name);
-		free(r->parcels[i].owner);
+	while (r->strings) {
+		struct check_strings *next = r->strings->next;
+		free(r->strings);
+		r->strings = next;
 	}
 	free(r->findings);
 	free(r->parcels);
@@ -184,6 +193,42 @@ int check_report_set(char **field, const char *value)
 		return -1;
 	free(*field);
 	*field = s;
+	return 0;
+}
+
+/* ---- The string pool of names and owners ---------------------------------*/
+
+/* Room for `want` more bytes of strings in the pool; -1 when out of memory. */
+static int pool_reserve(check_report *r, size_t want)
+{
+	struct check_strings *b = r->strings;
+	if (b && b->cap - b->len >= want)
+		return 0;
+	size_t cap = want > 65536 ? want : 65536;
+	if (!(b = malloc(sizeof *b + cap)))
+		return -1;
+	*b = (struct check_strings){.next = r->strings, .cap = cap};
+	r->strings = b;
+	return 0;
+}
+
+static char *pool_dup(check_report *r, const char *s)
+{
+	size_t n = strlen(s) + 1;
+	if (pool_reserve(r, n) != 0)
+		return NULL;
+	char *p = r->strings->data + r->strings->len;
+	memcpy(p, s, n);
+	r->strings->len += n;
+	return p;
+}
+
+int check_report_owner(check_report *r, int p, const char *owner)
+{
+	char *s = owner ? pool_dup(r, owner) : NULL;
+	if (owner && !s)
+		return -1;
+	r->parcels[p].owner = s;
 	return 0;
 }
 
@@ -259,11 +304,14 @@ int check_report_find(const check_report *r, const char *name)
 
 int check_report_parcel(check_report *r, const char *name)
 {
-	int have = check_report_find(r, name);
-	if (have >= 0)
-		return have;
-	if ((size_t)(r->nparcels + 1) * 2 > r->nslots && grow_index(r) != 0)
-		return -1;
+	size_t slot = r->nslots ? find_slot(r, name) : 0;
+	if (r->nslots && r->slots[slot])
+		return r->slots[slot] - 1;
+	if ((size_t)(r->nparcels + 1) * 2 > r->nslots) {
+		if (grow_index(r) != 0)
+			return -1;
+		slot = find_slot(r, name);
+	}
 	if (r->nparcels == r->parcels_cap) {
 		int cap = r->parcels_cap ? r->parcels_cap * 2 : 64;
 		check_parcel *v = realloc(r->parcels, (size_t)cap * sizeof *v);
@@ -272,15 +320,12 @@ int check_report_parcel(check_report *r, const char *name)
 		r->parcels = v;
 		r->parcels_cap = cap;
 	}
-	check_parcel *p = &r->parcels[r->nparcels];
-	memset(p, 0, sizeof *p);
-	p->name = strdup(name);
-	if (!p->name)
+	char *copy = pool_dup(r, name);
+	if (!copy)
 		return -1;
-	p->changed = true;
-	p->peak_instructions = -1;
-	p->peak_memory = -1;
-	r->slots[find_slot(r, name)] = ++r->nparcels;
+	r->parcels[r->nparcels] = (check_parcel){
+	    .name = copy, .changed = true, .peak_instructions = -1, .peak_memory = -1};
+	r->slots[slot] = ++r->nparcels;
 	return r->nparcels - 1;
 }
 

@@ -45,6 +45,8 @@ typedef enum check_source {
 } check_source;
 
 typedef struct check_parcel {
+	/* Both in the report's string pool (check_report.strings): set the
+	 * owner with check_report_owner, never free either. */
 	char *name;
 	char *owner;      /* the registry's owner when known, else the file's; or NULL */
 	bool scripted;
@@ -73,6 +75,10 @@ typedef struct check_report {
 	int nparcels, parcels_cap;
 	int *slots;            /* open-addressing name index: parcel+1, 0 free */
 	size_t nslots;
+	/* Blocks holding the parcels' names and owners, freed with the
+	 * report: a world of 65,536 parcels would otherwise mean 131,072
+	 * allocations made and freed one by one. */
+	struct check_strings *strings;
 	int errors, warnings, notes;
 	int dropped;           /* findings the checked layer did not record (cap) */
 	double seconds;        /* wall time of the check */
@@ -108,6 +114,9 @@ int check_report_set(char **field, const char *value); /* strdup into a field */
 
 /* Add a parcel (by name, unique) and return its index, or -1. */
 int check_report_parcel(check_report *r, const char *name);
+/* Set (a copy of) the owner shown for parcel p, or none with NULL. 0, or
+ * -1 when out of memory (the owner stays as it was). */
+int check_report_owner(check_report *r, int p, const char *owner);
 /* Room for n more parcels, so that adding a world's parcels does not grow
  * the list and its index step by step. 0, or -1 when out of memory. */
 int check_report_reserve(check_report *r, int n);

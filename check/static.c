@@ -38,8 +38,8 @@ static int add_parcels(check_ctx *c)
 		if (r < 0)
 			return check_fail(c, "out of memory");
 		c->rp[i] = r;
-		check_parcel *cp = &c->rep.parcels[r];
-		if (p->owner && !cp->owner && check_report_set(&cp->owner, p->owner) != 0)
+		if (p->owner && !c->rep.parcels[r].owner &&
+		    check_report_owner(&c->rep, r, p->owner) != 0)
 			return check_fail(c, "out of memory");
 	}
 	return 0;

@@ -25,7 +25,8 @@ static void sample(check_report *r)
 	int plaza = check_report_parcel(r, "plaza");
 	int odd = check_report_parcel(r, "shop,1:%");
 	int quiet = check_report_parcel(r, "quiet");
-	check_report_set(&r->parcels[plaza].owner, "hiro");
+	check_report_owner(r, plaza, "ronin");
+	check_report_owner(r, plaza, "hiro"); /* the registry's, over the file's */
 	r->parcels[plaza].scripted = true;
 	r->parcels[plaza].source = CHECK_RAN;
 	r->parcels[plaza].peak_instructions = 1000001;
