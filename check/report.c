@@ -272,18 +272,11 @@ static int resize_index(check_report *r, size_t want)
 	return 0;
 }
 
-static int grow_index(check_report *r)
-{
-	return resize_index(r, r->nslots ? r->nslots * 2 : 64);
-}
-
 int check_report_reserve(check_report *r, int n)
 {
 	if (n <= 0)
 		return 0;
 	size_t total = (size_t)r->nparcels + (size_t)n;
-	if (total * 2 > r->nslots && resize_index(r, total * 2) != 0)
-		return -1;
 	if (total > (size_t)r->parcels_cap) {
 		check_parcel *v = realloc(r->parcels, total * sizeof *v);
 		if (!v)
@@ -294,24 +287,36 @@ int check_report_reserve(check_report *r, int n)
 	return 0;
 }
 
+/* Bring the name index up to date, with room for `extra` more names:
+ * parcels added by check_report_append are indexed at the first lookup
+ * after them (a valid world's parcels usually never are). -1 when out of
+ * memory. */
+static int index_all(check_report *r, int extra)
+{
+	size_t want = ((size_t)r->nparcels + (size_t)extra) * 2 + 2;
+	if (want > r->nslots && resize_index(r, want) != 0)
+		return -1;
+	for (; r->nindexed < r->nparcels; r->nindexed++)
+		r->slots[find_slot(r, r->parcels[r->nindexed].name)] = r->nindexed + 1;
+	return 0;
+}
+
 int check_report_find(const check_report *r, const char *name)
 {
-	if (!r->nslots || !name)
+	if (!name || !r->nparcels)
 		return -1;
+	if (index_all((check_report *)r, 0) != 0) { /* the index is a cache */
+		for (int i = 0; i < r->nparcels; i++)
+			if (strcmp(r->parcels[i].name, name) == 0)
+				return i;
+		return -1;
+	}
 	int s = r->slots[find_slot(r, name)];
 	return s ? s - 1 : -1;
 }
 
-int check_report_parcel(check_report *r, const char *name)
+int check_report_append(check_report *r, const char *name)
 {
-	size_t slot = r->nslots ? find_slot(r, name) : 0;
-	if (r->nslots && r->slots[slot])
-		return r->slots[slot] - 1;
-	if ((size_t)(r->nparcels + 1) * 2 > r->nslots) {
-		if (grow_index(r) != 0)
-			return -1;
-		slot = find_slot(r, name);
-	}
 	if (r->nparcels == r->parcels_cap) {
 		int cap = r->parcels_cap ? r->parcels_cap * 2 : 64;
 		check_parcel *v = realloc(r->parcels, (size_t)cap * sizeof *v);
@@ -325,8 +330,22 @@ int check_report_parcel(check_report *r, const char *name)
 		return -1;
 	r->parcels[r->nparcels] = (check_parcel){
 	    .name = copy, .changed = true, .peak_instructions = -1, .peak_memory = -1};
-	r->slots[slot] = ++r->nparcels;
-	return r->nparcels - 1;
+	return r->nparcels++;
+}
+
+int check_report_parcel(check_report *r, const char *name)
+{
+	if (index_all(r, 1) != 0)
+		return -1;
+	size_t slot = find_slot(r, name);
+	if (r->slots[slot])
+		return r->slots[slot] - 1;
+	int p = check_report_append(r, name);
+	if (p < 0)
+		return -1;
+	r->slots[slot] = p + 1;
+	r->nindexed = r->nparcels;
+	return p;
 }
 
 static check_finding *new_finding(check_report *r, check_severity sev,
