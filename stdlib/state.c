@@ -315,9 +315,12 @@ static void hash_bytes(hasher *h, const void *p, size_t n)
 	h->n += n;
 }
 
-static void hash_u64(hasher *h, uint64_t v)
+static inline void hash_u64(hasher *h, uint64_t v)
 {
-	hash_bytes(h, &v, sizeof v);
+	if (h->n + sizeof v > sizeof h->buf)
+		hash_flush(h);
+	memcpy(h->buf + h->n, &v, sizeof v);
+	h->n += sizeof v;
 }
 
 static void hash_str(hasher *h, const char *s)
