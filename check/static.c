@@ -82,7 +82,8 @@ int check_static(check_ctx *c)
 	bool unique = validated && d.errors == 0;
 	for (int i = 0; unique && i < c->w->nparcels; i++)
 		unique = c->w->parcels[i].name != NULL;
-	if (check_report_set(&c->rep.name, c->w->name) != 0 || add_parcels(c, unique) != 0) {
+	if (check_report_set(&c->rep.name, c->w->name) != 0 ||
+	    add_parcels(c, unique) != 0) {
 		wf_diags_free(&d);
 		return -1;
 	}
