@@ -133,6 +133,8 @@ void check_cleanup(check_ctx *c)
  * does them meanwhile. Until check_changes joins it, the thread alone uses
  * c->repo; the main thread touches neither the repository nor c->pair. */
 
+static void find_span(check_ctx *c);
+
 static void *load_base(void *arg)
 {
 	check_ctx *c = arg;
@@ -152,6 +154,8 @@ static void *load_base(void *arg)
 		c->load_rc = store_pair_load(c->repo, c->base_hex, c->rev ? c->head : NULL,
 		                             &c->pair, &c->load_err);
 		c->have_pair = c->load_rc == 0;
+		if (c->have_pair)
+			find_span(c);
 	}
 	/* The base's recorded results, which the scripts phase will want
 	 * (run.c): a registry query of one row per scripted parcel, done
@@ -349,6 +353,44 @@ static uint32_t line_of(const char *t, size_t start, uint32_t line, size_t off)
 	return line;
 }
 
+/* The start of line `to` of t, from `off`, which lies on line `line` (at
+ * or after `to`): a few lines back, where counting from the top would
+ * read the whole text. */
+static size_t line_back(const char *t, size_t off, uint32_t line, uint32_t to)
+{
+	for (;;) {
+		const char *nl = off ? memrchr(t, '\n', off) : NULL;
+		off = nl ? (size_t)(nl - t) + 1 : 0; /* the start of `line` */
+		if (line <= to || off == 0)
+			return off;
+		off--; /* onto the newline that ends the line before */
+		line--;
+	}
+}
+
+/* Where the two texts of world.acre differ (c->span), for changes_by_text.
+ * The loader thread finds it as soon as it has both texts: comparing 28 MB
+ * from the end and counting lines up to the change is memory-bound work
+ * that needs no parsed world, done while the main thread parses. */
+static void find_span(check_ctx *c)
+{
+	const char *a = c->pair.text[0], *b = c->pair.text[1];
+	size_t la = c->pair.len[0], lb = c->pair.len[1];
+	check_span *s = &c->span;
+	if (!a || !b)
+		return;
+	s->have = true;
+	s->pre = common_prefix(a, la, b, lb);
+	s->same = s->pre == la && s->pre == lb;
+	if (s->same)
+		return;
+	size_t min = la < lb ? la : lb;
+	s->end = lb - common_suffix(a, la, b, lb, min - s->pre);
+	s->first_line = line_of(b, 0, 1, s->pre);
+	s->last_line = s->end > s->pre ? line_of(b, s->pre, s->first_line, s->end - 1)
+	                               : s->first_line;
+}
+
 /* The last parcel starting at or before `line` (parcels are in file
  * order), or -1. */
 static int parcel_at_line(const wf_world *w, uint32_t line)
@@ -422,21 +464,20 @@ static int changes_by_text(check_ctx *c, const store_pair *p, bool *fast)
 	for (int i = 1; i < w->nparcels; i++)
 		if (w->parcels[i].line <= w->parcels[i - 1].line)
 			return 0;
-	size_t pre = common_prefix(a, la, b, lb);
-	if (pre == la && pre == lb) {
+	if (!c->span.have)
+		find_span(c);
+	const check_span *s = &c->span;
+	if (s->same) {
 		*fast = true; /* the same text */
 		return 0;
 	}
-	size_t min = la < lb ? la : lb;
-	size_t end = lb - common_suffix(a, la, b, lb, min - pre); /* of b's middle */
+	size_t pre = s->pre; /* b's differing middle is [pre, s->end) */
 	size_t hdr = line_offset(b, lb, 0, 1, w->parcels[0].line);
-	uint32_t first_line = line_of(b, 0, 1, pre);
-	int f = parcel_at_line(w, first_line);
+	int f = parcel_at_line(w, s->first_line);
 	if (f < 0 || pre < hdr)
 		return 0; /* the header changed */
-	uint32_t last_line = end > pre ? line_of(b, pre, first_line, end - 1) : first_line;
-	int l = parcel_at_line(w, last_line);
-	size_t bs = line_offset(b, lb, hdr, w->parcels[0].line, w->parcels[f].line);
+	int l = parcel_at_line(w, s->last_line);
+	size_t bs = line_back(b, pre, s->first_line, w->parcels[f].line);
 	size_t be = l + 1 < w->nparcels
 	                    ? line_offset(b, lb, bs, w->parcels[f].line,
 	                                  w->parcels[l + 1].line)

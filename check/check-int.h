@@ -28,6 +28,16 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* Where the base's world.acre and the world's differ, as found by the
+ * loader (base.c): the differing middle of the world's text is [pre, end),
+ * on lines first_line to last_line. */
+typedef struct check_span {
+	bool have;  /* both texts were there */
+	bool same;  /* the texts are equal (then nothing else is set) */
+	size_t pre, end;
+	uint32_t first_line, last_line;
+} check_span;
+
 typedef struct check_ctx {
 	/* Options (check_opts). */
 	int64_t ticks;
@@ -64,6 +74,7 @@ typedef struct check_ctx {
 	store_err load_err;
 	store_pair pair;
 	bool have_pair;
+	check_span span;      /* of pair's texts, found by the same thread */
 	/* The base's results in the registry (store_run_last), sorted by
 	 * parcel name with check_cmp_result; results_rc -1 with results_err
 	 * when the query failed. Read by the same thread, for run.c. */

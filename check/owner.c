@@ -82,7 +82,7 @@ static int check_one(check_ctx *c, const char *world, const char *name,
 	/* Show the registry's owner, the one that counts; on failure the
 	 * file's stays shown, which is not worth stopping for. */
 	if (rp >= 0 && o.owner)
-		(void)check_report_set(&c->rep.parcels[rp].owner, o.owner);
+		(void)check_report_owner(&c->rep, rp, o.owner);
 	store_owner_free(&o);
 	int rc;
 	if (line)

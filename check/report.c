@@ -149,6 +149,14 @@ const char *check_escape_byte(unsigned char c, char buf[8])
 
 /* ---- The model ------------------------------------------------------------*/
 
+/* A block of the string pool (check_report.strings). */
+struct check_strings {
+	struct check_strings *next;
+	size_t len, cap;
+	char data[];
+};
+
+
 int check_report_init(check_report *r, const char *world)
 {
 	memset(r, 0, sizeof *r);
@@ -162,9 +170,10 @@ void check_report_free(check_report *r)
 		free(r->findings[i].msg);
 		free(r->findings[i].help);
 	}
-	for (int i = 0; i < r->nparcels; i++) {
-		free(r->parcels[i].name);
-		free(r->parcels[i].owner);
+	while (r->strings) {
+		struct check_strings *next = r->strings->next;
+		free(r->strings);
+		r->strings = next;
 	}
 	free(r->findings);
 	free(r->parcels);
@@ -184,6 +193,42 @@ int check_report_set(char **field, const char *value)
 		return -1;
 	free(*field);
 	*field = s;
+	return 0;
+}
+
+/* ---- The string pool of names and owners ---------------------------------*/
+
+/* Room for `want` more bytes of strings in the pool; -1 when out of memory. */
+static int pool_reserve(check_report *r, size_t want)
+{
+	struct check_strings *b = r->strings;
+	if (b && b->cap - b->len >= want)
+		return 0;
+	size_t cap = want > 65536 ? want : 65536;
+	if (!(b = malloc(sizeof *b + cap)))
+		return -1;
+	*b = (struct check_strings){.next = r->strings, .cap = cap};
+	r->strings = b;
+	return 0;
+}
+
+static char *pool_dup(check_report *r, const char *s)
+{
+	size_t n = strlen(s) + 1;
+	if (pool_reserve(r, n) != 0)
+		return NULL;
+	char *p = r->strings->data + r->strings->len;
+	memcpy(p, s, n);
+	r->strings->len += n;
+	return p;
+}
+
+int check_report_owner(check_report *r, int p, const char *owner)
+{
+	char *s = owner ? pool_dup(r, owner) : NULL;
+	if (owner && !s)
+		return -1;
+	r->parcels[p].owner = s;
 	return 0;
 }
 
@@ -227,18 +272,11 @@ static int resize_index(check_report *r, size_t want)
 	return 0;
 }
 
-static int grow_index(check_report *r)
-{
-	return resize_index(r, r->nslots ? r->nslots * 2 : 64);
-}
-
 int check_report_reserve(check_report *r, int n)
 {
 	if (n <= 0)
 		return 0;
 	size_t total = (size_t)r->nparcels + (size_t)n;
-	if (total * 2 > r->nslots && resize_index(r, total * 2) != 0)
-		return -1;
 	if (total > (size_t)r->parcels_cap) {
 		check_parcel *v = realloc(r->parcels, total * sizeof *v);
 		if (!v)
@@ -249,21 +287,36 @@ int check_report_reserve(check_report *r, int n)
 	return 0;
 }
 
+/* Bring the name index up to date, with room for `extra` more names:
+ * parcels added by check_report_append are indexed at the first lookup
+ * after them (a valid world's parcels usually never are). -1 when out of
+ * memory. */
+static int index_all(check_report *r, int extra)
+{
+	size_t want = ((size_t)r->nparcels + (size_t)extra) * 2 + 2;
+	if (want > r->nslots && resize_index(r, want) != 0)
+		return -1;
+	for (; r->nindexed < r->nparcels; r->nindexed++)
+		r->slots[find_slot(r, r->parcels[r->nindexed].name)] = r->nindexed + 1;
+	return 0;
+}
+
 int check_report_find(const check_report *r, const char *name)
 {
-	if (!r->nslots || !name)
+	if (!name || !r->nparcels)
 		return -1;
+	if (index_all((check_report *)r, 0) != 0) { /* the index is a cache */
+		for (int i = 0; i < r->nparcels; i++)
+			if (strcmp(r->parcels[i].name, name) == 0)
+				return i;
+		return -1;
+	}
 	int s = r->slots[find_slot(r, name)];
 	return s ? s - 1 : -1;
 }
 
-int check_report_parcel(check_report *r, const char *name)
+int check_report_append(check_report *r, const char *name)
 {
-	int have = check_report_find(r, name);
-	if (have >= 0)
-		return have;
-	if ((size_t)(r->nparcels + 1) * 2 > r->nslots && grow_index(r) != 0)
-		return -1;
 	if (r->nparcels == r->parcels_cap) {
 		int cap = r->parcels_cap ? r->parcels_cap * 2 : 64;
 		check_parcel *v = realloc(r->parcels, (size_t)cap * sizeof *v);
@@ -272,16 +325,27 @@ int check_report_parcel(check_report *r, const char *name)
 		r->parcels = v;
 		r->parcels_cap = cap;
 	}
-	check_parcel *p = &r->parcels[r->nparcels];
-	memset(p, 0, sizeof *p);
-	p->name = strdup(name);
-	if (!p->name)
+	char *copy = pool_dup(r, name);
+	if (!copy)
 		return -1;
-	p->changed = true;
-	p->peak_instructions = -1;
-	p->peak_memory = -1;
-	r->slots[find_slot(r, name)] = ++r->nparcels;
-	return r->nparcels - 1;
+	r->parcels[r->nparcels] = (check_parcel){
+	    .name = copy, .changed = true, .peak_instructions = -1, .peak_memory = -1};
+	return r->nparcels++;
+}
+
+int check_report_parcel(check_report *r, const char *name)
+{
+	if (index_all(r, 1) != 0)
+		return -1;
+	size_t slot = find_slot(r, name);
+	if (r->slots[slot])
+		return r->slots[slot] - 1;
+	int p = check_report_append(r, name);
+	if (p < 0)
+		return -1;
+	r->slots[slot] = p + 1;
+	r->nindexed = r->nparcels;
+	return p;
 }
 
 static check_finding *new_finding(check_report *r, check_severity sev,

@@ -45,6 +45,8 @@ typedef enum check_source {
 } check_source;
 
 typedef struct check_parcel {
+	/* Both in the report's string pool (check_report.strings): set the
+	 * owner with check_report_owner, never free either. */
 	char *name;
 	char *owner;      /* the registry's owner when known, else the file's; or NULL */
 	bool scripted;
@@ -73,6 +75,11 @@ typedef struct check_report {
 	int nparcels, parcels_cap;
 	int *slots;            /* open-addressing name index: parcel+1, 0 free */
 	size_t nslots;
+	int nindexed;          /* parcels in the index (check_report_append) */
+	/* Blocks holding the parcels' names and owners, freed with the
+	 * report: a world of 65,536 parcels would otherwise mean 131,072
+	 * allocations made and freed one by one. */
+	struct check_strings *strings;
 	int errors, warnings, notes;
 	int dropped;           /* findings the checked layer did not record (cap) */
 	double seconds;        /* wall time of the check */
@@ -108,8 +115,14 @@ int check_report_set(char **field, const char *value); /* strdup into a field */
 
 /* Add a parcel (by name, unique) and return its index, or -1. */
 int check_report_parcel(check_report *r, const char *name);
+/* The same for a name the caller knows is not in the report yet (the
+ * parcels of a world whose names were found unique): no lookup. */
+int check_report_append(check_report *r, const char *name);
+/* Set (a copy of) the owner shown for parcel p, or none with NULL. 0, or
+ * -1 when out of memory (the owner stays as it was). */
+int check_report_owner(check_report *r, int p, const char *owner);
 /* Room for n more parcels, so that adding a world's parcels does not grow
- * the list and its index step by step. 0, or -1 when out of memory. */
+ * the list step by step. 0, or -1 when out of memory. */
 int check_report_reserve(check_report *r, int n);
 /* Index of a parcel by name, or -1. */
 int check_report_find(const check_report *r, const char *name);

@@ -177,8 +177,10 @@ static int add_failure(check_ctx *c, const api_failure *f, int times, int64_t la
 }
 
 /* Failures and figures of the first run go into the report. A parcel whose
- * failures were past the runner's cap still fails, with one line for them. */
-static int collect(check_ctx *c, api_run *r)
+ * failures were past the runner's cap still fails, with one line for them.
+ * Parcels left out of the run (`sel`) ran nothing: the runner is not even
+ * asked about them, as it would set them up to answer. */
+static int collect(check_ctx *c, api_run *r, const uint8_t *sel)
 {
 	const api_failure *f;
 	int64_t total;
@@ -207,6 +209,8 @@ static int collect(check_ctx *c, api_run *r)
 	free(times);
 	free(last);
 	for (int i = 0; i < c->w->nparcels && rc == 0; i++) {
+		if (sel && !sel[i])
+			continue;
 		const api_parcel_stats *s = api_run_stats(r, i);
 		check_parcel *p = &c->rep.parcels[c->rp[i]];
 		if (!s->scripted)
@@ -320,7 +324,7 @@ static int run_both(check_ctx *c, run_job *a, run_job *b)
 	if (a->rc != 0 || b->rc != 0)
 		rc = check_fail(c, "%s", a->rc != 0 ? a->err : b->err);
 	if (rc == 0)
-		rc = collect(c, a->r);
+		rc = collect(c, a->r, a->select);
 	if (a->r)
 		api_run_free(a->r);
 	return rc;

@@ -25,8 +25,9 @@ static int add_diags(check_ctx *c, const wf_diags *d, int from, int to,
 }
 
 /* Give every parcel of the world a place in the report. Two parcels with
- * the same name (a rule error) share one. */
-static int add_parcels(check_ctx *c)
+ * the same name (a rule error) share one; `unique` says the rules found
+ * every name different, so that none needs looking up. */
+static int add_parcels(check_ctx *c, bool unique)
 {
 	wf_world *w = c->w;
 	c->rp = malloc(sizeof *c->rp * (size_t)(w->nparcels ? w->nparcels : 1));
@@ -34,12 +35,14 @@ static int add_parcels(check_ctx *c)
 		return check_fail(c, "out of memory");
 	for (int i = 0; i < w->nparcels; i++) {
 		const wf_parcel *p = &w->parcels[i];
-		int r = check_report_parcel(&c->rep, p->name ? p->name : "");
+		const char *name = p->name ? p->name : "";
+		int r = unique ? check_report_append(&c->rep, name)
+		               : check_report_parcel(&c->rep, name);
 		if (r < 0)
 			return check_fail(c, "out of memory");
 		c->rp[i] = r;
-		check_parcel *cp = &c->rep.parcels[r];
-		if (p->owner && !cp->owner && check_report_set(&cp->owner, p->owner) != 0)
+		if (p->owner && !c->rep.parcels[r].owner &&
+		    check_report_owner(&c->rep, r, p->owner) != 0)
 			return check_fail(c, "out of memory");
 	}
 	return 0;
@@ -69,14 +72,21 @@ int check_static(check_ctx *c)
 		}
 	}
 	int parsed = d.n;
-	if (check_report_set(&c->rep.name, c->w->name) != 0 || add_parcels(c) != 0) {
+	/* Rules are checked only on a world that parsed: on a half-read one
+	 * they would mostly repeat the syntax errors in other words. */
+	bool validated = d.errors == 0;
+	if (validated)
+		wf_validate(c->w, c->dir, c->file, &d);
+	/* A world without errors has no two parcels of one name (a rule):
+	 * its 65,536 names go into the report without a lookup each. */
+	bool unique = validated && d.errors == 0;
+	for (int i = 0; unique && i < c->w->nparcels; i++)
+		unique = c->w->parcels[i].name != NULL;
+	if (check_report_set(&c->rep.name, c->w->name) != 0 ||
+	    add_parcels(c, unique) != 0) {
 		wf_diags_free(&d);
 		return -1;
 	}
-	/* Rules are checked only on a world that parsed: on a half-read one
-	 * they would mostly repeat the syntax errors in other words. */
-	if (d.errors == 0)
-		wf_validate(c->w, c->dir, c->file, &d);
 	int rc = add_diags(c, &d, 0, parsed, "format");
 	if (rc == 0)
 		rc = add_diags(c, &d, parsed, d.n, "rules");

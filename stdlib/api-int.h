@@ -14,6 +14,8 @@
 
 #include "lauxlib.h"
 
+#include <pthread.h>
+
 /* Fuel charged by API calls, on top of the VM instructions of the call
  * itself (acre-lua(7), BUDGETS). */
 enum {
@@ -115,6 +117,7 @@ typedef struct api_pstate {
 	api_failure *fails; /* this tick's, merged by run.c */
 	int nfails, fails_cap;
 	struct api_run *run;
+	bool alone; /* allocated by itself (api_run_ps), not in ps_block */
 } api_pstate;
 
 /* An identity account ("@name"). */
@@ -129,12 +132,21 @@ struct api_run {
 	api_opts opts;
 	uint64_t seed;
 	int64_t tick;
-	api_pstate *ps; /* one per parcel */
+	/* One state per parcel. Parcels left out of the run (api_opts.select)
+	 * have none (NULL) until something asks for one (api_run_ps): their
+	 * scripts never run, and setting up 65,536 states to run one parcel
+	 * of the Street cost more than the run. The others are set up by
+	 * api_run_new, in one block. */
+	api_pstate **ps;
+	api_pstate *ps_block;
 	int *scripted;  /* indexes of parcels that run, in order */
 	int nscripted;
-	/* Parcel names → index, open addressing (capacity a power of two). */
+	/* Parcel names → index, open addressing (capacity a power of two),
+	 * built at the first lookup (api_find_parcel, from any worker thread:
+	 * under names_mu); NULL until then. */
 	int32_t *names;
 	uint32_t names_mask;
+	pthread_mutex_t names_mu;
 	int64_t *ledger;   /* parcel accounts, as of the tick start */
 	api_ident *idents; /* sorted by name */
 	int nidents, idents_cap;
@@ -164,9 +176,13 @@ static inline void api_oom(struct api_run *r)
 	__atomic_store_n(&r->oom, true, __ATOMIC_RELAXED);
 }
 
+/* setup.c: the state of parcel i, set up now if it was left out of the
+ * run (api_run.ps); NULL when out of memory. Only from the thread that
+ * drives the run, never from a parcel's task. */
+api_pstate *api_run_ps(struct api_run *r, int i);
+
 /* state.c */
 uint64_t api_strhash(const char *s, size_t n); /* FNV-1a */
-int api_index_names(struct api_run *r);
 void api_free_ents(api_entity *v, int n);
 
 /* run.c */

@@ -128,7 +128,9 @@ typedef struct api_opts {
 	vm_limits limits;
 	int64_t max_entities; /* non-zero: replaces every parcel's entity cap */
 	/* Optional mask of world->nparcels entries: only parcels with a
-	 * non-zero entry run their scripts (acre check --base). NULL: all. */
+	 * non-zero entry run their scripts (acre check --base). NULL: all.
+	 * The others are not even set up until asked about, so a run's cost
+	 * follows the parcels selected, not the world's size. */
 	const uint8_t *select;
 	api_trace_fn trace; /* NULL: no trace */
 	void *trace_ud;
@@ -240,7 +242,9 @@ uint64_t api_run_hash(api_run *r);
 uint64_t api_run_parcel_digest(api_run *r, int i);
 
 /* Live tiles of parcel `i` (the wf_parcel layout: row-major palette indices,
- * wf_parcel_tw × wf_parcel_th); never NULL. */
+ * wf_parcel_tw × wf_parcel_th); never NULL, except when out of memory for
+ * a parcel left out of the run (api_opts.select), whose state is set up at
+ * the first question about it. */
 const uint8_t *api_run_tiles(const api_run *r, int i);
 /* Live entities of parcel `i`; returns the count, sets *out. */
 int api_run_entities(const api_run *r, int i, const api_entity **out);

@@ -560,7 +560,7 @@ static void run_slice(void *ctx, int w, int n)
 	int lo = (int)((int64_t)r->nscripted * w / n);
 	int hi = (int)((int64_t)r->nscripted * (w + 1) / n);
 	for (int k = lo; k < hi; k++)
-		ps_tick(ph, &r->ps[r->scripted[k]]);
+		ps_tick(ph, r->ps[r->scripted[k]]);
 }
 
 /* ---- Merge (one thread, parcel order) ------------------------------------------ */
@@ -606,8 +606,8 @@ static void run_merge_parcel(api_run *r, api_pstate *ps)
 	ps->nxfers = 0;
 	for (int i = 0; i < ps->outbox.n; i++) {
 		api_msg m = ps->outbox.v[i];
-		api_pstate *to = &r->ps[m.to];
-		if (!to->loaded || run_push_msg(&to->inbox, m) < 0)
+		api_pstate *to = r->ps[m.to]; /* NULL: left out of the run */
+		if (!to || !to->loaded || run_push_msg(&to->inbox, m) < 0)
 			free(m.data);
 	}
 	ps->outbox.n = 0;
@@ -624,18 +624,18 @@ static int run_merge(api_run *r)
 {
 	int failures = 0;
 	for (int k = 0; k < r->nscripted; k++) {
-		api_pstate *ps = &r->ps[r->scripted[k]];
+		api_pstate *ps = r->ps[r->scripted[k]];
 		for (int i = 0; i < ps->inbox.n; i++)
 			free(ps->inbox.v[i].data);
 		ps->inbox.n = 0;
 	}
 	for (int k = 0; k < r->nscripted; k++) {
-		api_pstate *ps = &r->ps[r->scripted[k]];
+		api_pstate *ps = r->ps[r->scripted[k]];
 		failures += ps->nfails;
 		run_merge_parcel(r, ps);
 	}
 	for (int k = 0; k < r->nscripted; k++) {
-		api_pstate *ps = &r->ps[r->scripted[k]];
+		api_pstate *ps = r->ps[r->scripted[k]];
 		ps->balance = ps->balance_start = r->ledger[ps->index];
 		ps->sent = 0;
 	}
@@ -694,8 +694,10 @@ static int run_step(api_run *r, const api_event *ev, int nev)
 	for (int i = lo; i < hi; i++) {
 		const api_event *e = &ev[i];
 		target[i - lo] = api_find_parcel(r, e->parcel, strlen(e->parcel));
-		if (target[i - lo] >= 0 && e->avatar &&
-		    ps_presence(&r->ps[target[i - lo]], e) < 0) {
+		api_pstate *ps = target[i - lo] >= 0 && e->avatar
+		                     ? api_run_ps(r, target[i - lo])
+		                     : NULL;
+		if (target[i - lo] >= 0 && e->avatar && (!ps || ps_presence(ps, e) < 0)) {
 			free(target);
 			return -1;
 		}

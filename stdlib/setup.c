@@ -1,7 +1,8 @@
-/* setup.c — a run's life cycle: each parcel's limits, entities and tiles
- * taken from the world, the worker threads started, tick 0 run (every
- * scripted parcel loads), and everything freed again. The tick loop itself
- * is in run.c. */
+/* setup.c — a run's life cycle: every parcel's funds into the ledger, the
+ * limits, entities and tiles of each parcel that runs taken from the world
+ * (a parcel left out of the run only when something asks about it), the
+ * worker threads started, tick 0 run (every scripted parcel loads), and
+ * everything freed again. The tick loop itself is in run.c. */
 #include "stdlib/api-int.h"
 
 #include <errno.h>
@@ -109,26 +110,14 @@ static bool run_runs_scripts(api_run *r, api_pstate *ps)
 	return wf_parcel_scripted(r->w, ps->p);
 }
 
-static int ps_init(api_run *r, int i, api_error *err)
+static void ps_free(api_pstate *ps);
+
+/* A parcel's opening funds into the ledger: every parcel's, whether it
+ * runs or not, since any script may read or pay any account. -1 with
+ * `err` located at the parcel when its funds are out of range. */
+static int run_funds(api_run *r, int i, api_error *err)
 {
-	api_pstate *ps = &r->ps[i];
 	const wf_parcel *p = &r->w->parcels[i];
-	ps->run = r;
-	ps->index = i;
-	ps->p = p;
-	ps->tw = wf_parcel_tw(r->w, p);
-	ps->th = wf_parcel_th(r->w, p);
-	if (ps_init_ents(ps) < 0)
-		return -1;
-	const wf_zone *z = p->zone_index >= 0 && p->zone_index < r->w->nzones
-	                       ? &r->w->zones[p->zone_index]
-	                       : NULL;
-	/* A parcel without a zone may do everything (acre-world(5), ZONES). */
-	ps->caps = z ? z->caps : WF_CAP_ALL;
-	ps->zone_name = z ? z->name : "(none)";
-	ps->lim = api_parcel_limits(r->w, p, &r->opts);
-	ps->max_entities = r->opts.max_entities ? r->opts.max_entities
-	                                        : wf_parcel_budget(r->w, p).entities;
 	int64_t funds = 0;
 	if (run_attr_int(p->attrs, p->nattrs, "funds", API_MAX_FUNDS, &funds) < 0) {
 		snprintf(err->file, sizeof err->file, "world.acre");
@@ -137,11 +126,10 @@ static int ps_init(api_run *r, int i, api_error *err)
 		snprintf(err->msg, sizeof err->msg,
 		         "parcel %s: funds must be a whole number from 0 to %lld",
 		         p->name, API_MAX_FUNDS);
-		return -2;
+		return -1;
 	}
 	r->ledger[i] = funds;
 	r->supply += funds;
-	ps->balance = ps->balance_start = funds;
 	return 0;
 }
 
@@ -163,6 +151,53 @@ static int ps_init_tiles(api_pstate *ps)
 	return 0;
 }
 
+/* Set up the zeroed state `ps` of parcel i; -1 when out of memory (what
+ * was allocated is freed with the run). */
+static int ps_init(api_run *r, api_pstate *ps, int i)
+{
+	const wf_parcel *p = &r->w->parcels[i];
+	ps->run = r;
+	ps->index = i;
+	ps->p = p;
+	ps->tw = wf_parcel_tw(r->w, p);
+	ps->th = wf_parcel_th(r->w, p);
+	if (ps_init_ents(ps) < 0)
+		return -1;
+	const wf_zone *z = p->zone_index >= 0 && p->zone_index < r->w->nzones
+	                       ? &r->w->zones[p->zone_index]
+	                       : NULL;
+	/* A parcel without a zone may do everything (acre-world(5), ZONES). */
+	ps->caps = z ? z->caps : WF_CAP_ALL;
+	ps->zone_name = z ? z->name : "(none)";
+	ps->lim = api_parcel_limits(r->w, p, &r->opts);
+	ps->max_entities = r->opts.max_entities ? r->opts.max_entities
+	                                        : wf_parcel_budget(r->w, p).entities;
+	/* The opening funds, checked already by run_funds. */
+	int64_t funds = 0;
+	run_attr_int(p->attrs, p->nattrs, "funds", API_MAX_FUNDS, &funds);
+	ps->balance = ps->balance_start = funds;
+	ps->stats.scripted = run_runs_scripts(r, ps);
+	return ps_init_tiles(ps);
+}
+
+api_pstate *api_run_ps(api_run *r, int i)
+{
+	if (r->ps[i])
+		return r->ps[i];
+	/* Left out of the run: its scripts never run, so the state is the
+	 * one it had at the start whenever it is set up. */
+	api_pstate *ps = calloc(1, sizeof *ps);
+	if (!ps)
+		return NULL;
+	ps->alone = true;
+	if (ps_init(r, ps, i) < 0) {
+		ps_free(ps);
+		free(ps);
+		return NULL;
+	}
+	return r->ps[i] = ps;
+}
+
 static void run_set_oom(api_error *err)
 {
 	memset(err, 0, sizeof *err);
@@ -177,30 +212,34 @@ api_run *api_run_new(wf_world *w, const char *dir, const api_opts *o, api_error 
 		run_set_oom(err);
 		return NULL;
 	}
+	pthread_mutex_init(&r->names_mu, NULL);
 	r->w = w;
 	r->dir = strdup(dir ? dir : ".");
 	if (o)
 		r->opts = *o;
 	r->seed = r->opts.seed_set ? r->opts.seed : w->seed;
-	int n = w->nparcels;
-	r->ps = calloc((size_t)(n ? n : 1), sizeof *r->ps);
-	r->ledger = calloc((size_t)(n ? n : 1), sizeof *r->ledger);
-	r->scripted = calloc((size_t)(n ? n : 1), sizeof *r->scripted);
+	int n = w->nparcels, nrun = 0;
+	const uint8_t *sel = r->opts.select;
+	for (int i = 0; i < n; i++)
+		nrun += !sel || sel[i];
+	r->ps = calloc((size_t)(n > 0 ? n : 1), sizeof *r->ps);
+	r->ps_block = calloc((size_t)(nrun > 0 ? nrun : 1), sizeof *r->ps_block);
+	r->ledger = calloc((size_t)(n > 0 ? n : 1), sizeof *r->ledger);
+	r->scripted = calloc((size_t)(nrun > 0 ? nrun : 1), sizeof *r->scripted);
 	r->fails = calloc(API_MAX_FAILURES, sizeof *r->fails);
-	if (!r->dir || !r->ps || !r->ledger || !r->scripted || !r->fails ||
-	    api_index_names(r) < 0)
+	if (!r->dir || !r->ps || !r->ps_block || !r->ledger || !r->scripted || !r->fails)
 		goto oom;
-	for (int i = 0; i < n; i++) {
-		int rc = ps_init(r, i, err);
-		if (rc == -2)
+	for (int i = 0; i < n; i++)
+		if (run_funds(r, i, err) < 0)
 			goto fail;
-		if (rc < 0)
+	for (int i = 0, k = 0; i < n; i++) {
+		if (sel && !sel[i])
+			continue; /* set up when asked for (api_run_ps) */
+		api_pstate *ps = r->ps[i] = &r->ps_block[k++];
+		if (ps_init(r, ps, i) < 0)
 			goto oom;
-		r->ps[i].stats.scripted = run_runs_scripts(r, &r->ps[i]);
-		if (r->ps[i].stats.scripted)
+		if (ps->stats.scripted)
 			r->scripted[r->nscripted++] = i;
-		if (ps_init_tiles(&r->ps[i]) < 0)
-			goto oom;
 	}
 	if (api_pool_start(r) < 0 || api_run_load(r) < 0)
 		goto oom;
@@ -245,12 +284,20 @@ void api_run_free(api_run *r)
 	if (!r)
 		return;
 	api_pool_stop(r);
-	for (int i = 0; r->ps && i < r->w->nparcels; i++)
-		ps_free(&r->ps[i]);
+	for (int i = 0; r->ps && i < r->w->nparcels; i++) {
+		api_pstate *ps = r->ps[i];
+		if (!ps)
+			continue;
+		ps_free(ps);
+		if (ps->alone)
+			free(ps);
+	}
 	for (int i = 0; i < r->nidents; i++)
 		free(r->idents[i].name);
 	free(r->idents);
 	free(r->ps);
+	free(r->ps_block);
+	pthread_mutex_destroy(&r->names_mu);
 	free(r->ledger);
 	free(r->scripted);
 	free(r->names);

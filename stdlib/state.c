@@ -84,35 +84,70 @@ uint64_t api_strhash(const char *s, size_t n)
 	return h;
 }
 
-int api_index_names(api_run *r)
+/* Build the name index of r (see api_run.names); NULL when out of memory. */
+static int32_t *index_names(const api_run *r, uint32_t *mask)
 {
 	uint32_t cap = 16;
 	while (cap < (uint32_t)r->w->nparcels * 2)
 		cap *= 2;
-	r->names = malloc(cap * sizeof *r->names);
-	if (!r->names)
-		return -1;
-	memset(r->names, 0xff, cap * sizeof *r->names);
-	r->names_mask = cap - 1;
+	int32_t *v = malloc(cap * sizeof *v);
+	if (!v)
+		return NULL;
+	memset(v, 0xff, cap * sizeof *v);
+	*mask = cap - 1;
 	for (int i = 0; i < r->w->nparcels; i++) {
 		const char *nm = r->w->parcels[i].name;
-		if (!nm || api_find_parcel(r, nm, strlen(nm)) >= 0)
-			continue; /* a duplicate name: the first one wins */
-		uint32_t h = (uint32_t)api_strhash(nm, strlen(nm)) & r->names_mask;
-		while (r->names[h] >= 0)
-			h = (h + 1) & r->names_mask;
-		r->names[h] = i;
+		if (!nm)
+			continue;
+		size_t len = strlen(nm);
+		uint32_t h = (uint32_t)api_strhash(nm, len) & *mask;
+		for (; v[h] >= 0; h = (h + 1) & *mask) {
+			const char *other = r->w->parcels[v[h]].name;
+			if (strcmp(other, nm) == 0)
+				break; /* a duplicate name: the first one wins */
+		}
+		if (v[h] < 0)
+			v[h] = i;
 	}
-	return 0;
+	return v;
+}
+
+/* The name index, built at the first lookup; NULL when there is no memory
+ * for it (lookups then scan, with the same answers). */
+static const int32_t *names_index(const api_run *r)
+{
+	api_run *m = (api_run *)r; /* the index is a cache of r->w */
+	int32_t *v = __atomic_load_n(&m->names, __ATOMIC_ACQUIRE);
+	if (v)
+		return v;
+	pthread_mutex_lock(&m->names_mu);
+	if (!(v = m->names)) {
+		uint32_t mask = 0;
+		if ((v = index_names(r, &mask))) {
+			m->names_mask = mask;
+			__atomic_store_n(&m->names, v, __ATOMIC_RELEASE);
+		}
+	}
+	pthread_mutex_unlock(&m->names_mu);
+	return v;
 }
 
 int api_find_parcel(const api_run *r, const char *name, size_t len)
 {
+	const int32_t *v = names_index(r);
+	if (!v) {
+		for (int i = 0; i < r->w->nparcels; i++) {
+			const char *nm = r->w->parcels[i].name;
+			if (nm && strlen(nm) == len && memcmp(nm, name, len) == 0)
+				return i;
+		}
+		return -1;
+	}
 	uint32_t h = (uint32_t)api_strhash(name, len) & r->names_mask;
-	for (; r->names[h] >= 0; h = (h + 1) & r->names_mask) {
-		const char *nm = r->w->parcels[r->names[h]].name;
+	for (; v[h] >= 0; h = (h + 1) & r->names_mask) {
+		const char *nm = r->w->parcels[v[h]].name;
 		if (strlen(nm) == len && memcmp(nm, name, len) == 0)
-			return r->names[h];
+			return v[h];
 	}
 	return -1;
 }
@@ -190,20 +225,32 @@ void api_free_ents(api_entity *v, int n)
 
 /* ---- Queries --------------------------------------------------------------------- */
 
+/* A parcel left out of the run has no state until asked for (api_run.ps):
+ * the queries set it up. */
+static api_pstate *query_ps(const api_run *r, int i)
+{
+	return api_run_ps((api_run *)r, i);
+}
+
 const uint8_t *api_run_tiles(const api_run *r, int i)
 {
-	return r->ps[i].tiles;
+	const api_pstate *ps = query_ps(r, i);
+	return ps ? ps->tiles : r->w->parcels[i].tiles;
 }
 
 int api_run_entities(const api_run *r, int i, const api_entity **out)
 {
-	*out = r->ps[i].ents;
-	return r->ps[i].nents;
+	const api_pstate *ps = query_ps(r, i);
+	*out = ps ? ps->ents : NULL;
+	return ps ? ps->nents : 0;
 }
 
 const api_parcel_stats *api_run_stats(const api_run *r, int i)
 {
-	api_pstate *ps = &r->ps[i];
+	static const api_parcel_stats none;
+	api_pstate *ps = query_ps(r, i);
+	if (!ps)
+		return &none;
 	ps->stats.entities = ps->nents;
 	return &ps->stats;
 }
@@ -237,104 +284,148 @@ int64_t api_run_supply(const api_run *r)
 
 /* ---- State hash ------------------------------------------------------------------- */
 
-static void hash_u64(XXH3_state_t *st, uint64_t v)
+/* The hash is fed through a buffer of its own: XXH3 streams give the same
+ * digest however the input is split, and most of the input comes in
+ * pieces of 8 bytes (three per parcel left out of a run, 65,536 parcels on
+ * the Street), which cost a call each to XXH3 itself. */
+typedef struct hasher {
+	XXH3_state_t *st;
+	size_t n;
+	unsigned char buf[4096];
+} hasher;
+
+static void hash_flush(hasher *h)
 {
-	XXH3_64bits_update(st, &v, sizeof v);
+	if (h->n)
+		XXH3_64bits_update(h->st, h->buf, h->n);
+	h->n = 0;
 }
 
-static void hash_str(XXH3_state_t *st, const char *s)
+static void hash_bytes(hasher *h, const void *p, size_t n)
+{
+	if (n > sizeof h->buf - h->n) {
+		hash_flush(h);
+		if (n >= sizeof h->buf) {
+			XXH3_64bits_update(h->st, p, n);
+			return;
+		}
+	}
+	if (n)
+		memcpy(h->buf + h->n, p, n);
+	h->n += n;
+}
+
+static inline void hash_u64(hasher *h, uint64_t v)
+{
+	if (h->n + sizeof v > sizeof h->buf)
+		hash_flush(h);
+	memcpy(h->buf + h->n, &v, sizeof v);
+	h->n += sizeof v;
+}
+
+static void hash_str(hasher *h, const char *s)
 {
 	size_t n = strlen(s);
-	hash_u64(st, n);
-	XXH3_64bits_update(st, s, n);
+	hash_u64(h, n);
+	hash_bytes(h, s, n);
 }
 
-static void hash_value(XXH3_state_t *st, const api_value *v)
+static void hash_value(hasher *h, const api_value *v)
 {
-	hash_u64(st, v->type);
+	hash_u64(h, v->type);
 	switch (v->type) {
 	case API_NIL:
 		break;
 	case API_BOOL:
-		hash_u64(st, v->u.b);
+		hash_u64(h, v->u.b);
 		break;
 	case API_INT:
-		hash_u64(st, (uint64_t)v->u.i);
+		hash_u64(h, (uint64_t)v->u.i);
 		break;
 	case API_NUM: {
 		uint64_t bits;
 		memcpy(&bits, &v->u.n, sizeof bits);
-		hash_u64(st, bits);
+		hash_u64(h, bits);
 		break;
 	}
 	case API_STR:
-		hash_str(st, v->u.s);
+		hash_str(h, v->u.s);
 		break;
 	}
 }
 
-static void hash_parcel(XXH3_state_t *st, api_pstate *ps, int64_t balance)
+static void hash_inbox(hasher *h, const api_msgs *q)
 {
-	hash_u64(st, (uint64_t)ps->index);
-	XXH3_64bits_update(st, ps->tiles, (size_t)ps->tw * (size_t)ps->th);
-	hash_u64(st, (uint64_t)ps->nents);
+	hash_u64(h, (uint64_t)q->n);
+	for (int i = 0; i < q->n; i++) {
+		hash_u64(h, (uint64_t)q->v[i].from);
+		hash_u64(h, q->v[i].len);
+		hash_bytes(h, q->v[i].data, q->v[i].len);
+	}
+}
+
+static void hash_parcel(hasher *h, api_pstate *ps, int64_t balance)
+{
+	hash_u64(h, (uint64_t)ps->index);
+	hash_bytes(h, ps->tiles, (size_t)ps->tw * (size_t)ps->th);
+	hash_u64(h, (uint64_t)ps->nents);
 	for (int i = 0; i < ps->nents; i++) {
 		const api_entity *e = &ps->ents[i];
-		hash_str(st, e->name);
-		hash_u64(st, ((uint64_t)(uint32_t)e->x << 32) | (uint32_t)e->y);
-		hash_str(st, e->glyph);
-		hash_u64(st, (uint64_t)e->nprops);
+		hash_str(h, e->name);
+		hash_u64(h, ((uint64_t)(uint32_t)e->x << 32) | (uint32_t)e->y);
+		hash_str(h, e->glyph);
+		hash_u64(h, (uint64_t)e->nprops);
 		for (int j = 0; j < e->nprops; j++) {
-			hash_str(st, e->props[j].key);
-			hash_value(st, &e->props[j].value);
+			hash_str(h, e->props[j].key);
+			hash_value(h, &e->props[j].value);
 		}
 	}
-	hash_u64(st, (uint64_t)ps->navatars);
+	hash_u64(h, (uint64_t)ps->navatars);
 	for (int i = 0; i < ps->navatars; i++)
-		hash_str(st, ps->avatars[i]);
-	hash_u64(st, (uint64_t)balance);
-	hash_u64(st, (uint64_t)ps->inbox.n);
-	for (int i = 0; i < ps->inbox.n; i++) {
-		hash_u64(st, (uint64_t)ps->inbox.v[i].from);
-		hash_u64(st, ps->inbox.v[i].len);
-		XXH3_64bits_update(st, ps->inbox.v[i].data, ps->inbox.v[i].len);
-	}
-	hash_u64(st, ps->v ? vm_state_hash(ps->v) : 0);
+		hash_str(h, ps->avatars[i]);
+	hash_u64(h, (uint64_t)balance);
+	hash_inbox(h, &ps->inbox);
+	hash_u64(h, ps->v ? vm_state_hash(ps->v) : 0);
 }
 
 uint64_t api_run_hash(api_run *r)
 {
-	XXH3_state_t *st = XXH3_createState();
-	if (!st)
+	hasher *h = malloc(sizeof *h);
+	if (!h || !(h->st = XXH3_createState())) {
+		free(h);
 		return 0;
-	XXH3_64bits_reset(st);
-	hash_u64(st, (uint64_t)r->tick);
+	}
+	h->n = 0;
+	XXH3_64bits_reset(h->st);
+	hash_u64(h, (uint64_t)r->tick);
 	for (int i = 0; i < r->w->nparcels; i++) {
-		api_pstate *ps = &r->ps[i];
+		api_pstate *ps = r->ps[i];
 		if (r->opts.select && !r->opts.select[i]) {
 			/* A parcel left out of the run (acre check --base) keeps
 			 * the world's tiles and entities; only what others send
-			 * it can change. On the Street this is most parcels. */
-			hash_u64(st, (uint64_t)i);
-			hash_u64(st, (uint64_t)r->ledger[i]);
-			hash_u64(st, (uint64_t)ps->inbox.n);
-			for (int k = 0; k < ps->inbox.n; k++) {
-				hash_u64(st, (uint64_t)ps->inbox.v[k].from);
-				hash_u64(st, ps->inbox.v[k].len);
-				XXH3_64bits_update(st, ps->inbox.v[k].data, ps->inbox.v[k].len);
-			}
+			 * it can change. On the Street this is most parcels.
+			 * Most have no state at all (api_run.ps): nothing was
+			 * sent to them. */
+			hash_u64(h, (uint64_t)i);
+			hash_u64(h, (uint64_t)r->ledger[i]);
+			if (ps)
+				hash_inbox(h, &ps->inbox);
+			else
+				hash_u64(h, 0);
 			continue;
 		}
-		hash_parcel(st, ps, r->ledger[i]);
+		hash_parcel(h, ps, r->ledger[i]);
 	}
-	hash_u64(st, (uint64_t)r->nidents);
+	hash_u64(h, (uint64_t)r->nidents);
 	for (int i = 0; i < r->nidents; i++) {
-		hash_str(st, r->idents[i].name);
-		hash_u64(st, (uint64_t)r->idents[i].balance);
+		hash_str(h, r->idents[i].name);
+		hash_u64(h, (uint64_t)r->idents[i].balance);
 	}
-	uint64_t h = XXH3_64bits_digest(st);
-	XXH3_freeState(st);
-	return h;
+	hash_flush(h);
+	uint64_t d = XXH3_64bits_digest(h->st);
+	XXH3_freeState(h->st);
+	free(h);
+	return d;
 }
 
 /* The byte layout is the one recorded digests were made with: keep it. */
@@ -361,7 +452,9 @@ static void digest_value(XXH3_state_t *h, const api_value *v)
 
 uint64_t api_run_parcel_digest(api_run *r, int i)
 {
-	const api_pstate *ps = &r->ps[i];
+	const api_pstate *ps = api_run_ps(r, i);
+	if (!ps)
+		return 0;
 	const api_parcel_stats *s = api_run_stats(r, i);
 	XXH3_state_t *h = XXH3_createState();
 	if (!h)

@@ -9,7 +9,14 @@ ACRE_BUILD=${ACRE_BUILD:-build}
 export ACRE_BUILD
 pass=0 fail=0 skip=0
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+mark=$(mktemp)
+trap 'rm -f "$log" "$mark"' EXIT
+
+# Tests work on copies and scratch directories, never in the developer's
+# repository. The one thing acre writes into a git directory is a check's
+# budget shares (check/shares.c: acre/ there), so that folder of this
+# checkout's git directory must be as it was when the run ends.
+gitdir=$(git rev-parse --absolute-git-dir 2>/dev/null) || gitdir=
 
 run_one() {
 	name=$1; shift
@@ -40,6 +47,13 @@ for t in tests/t/*.sh; do
 	[ -f "$t" ] || continue
 	run_one "${t##*/}" sh "$t"
 done
+
+if [ -n "$gitdir" ] && [ -d "$gitdir/acre" ] &&
+    [ -n "$(find "$gitdir/acre" -newer "$mark" 2>/dev/null | head -n 1)" ]; then
+	fail=$((fail + 1))
+	echo "not ok - the tests wrote into the repository's git directory:"
+	find "$gitdir/acre" -newer "$mark" | sed 's/^/    /'
+fi
 
 echo
 echo "$pass passed, $fail failed, $skip skipped"

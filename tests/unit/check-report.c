@@ -25,7 +25,8 @@ static void sample(check_report *r)
 	int plaza = check_report_parcel(r, "plaza");
 	int odd = check_report_parcel(r, "shop,1:%");
 	int quiet = check_report_parcel(r, "quiet");
-	check_report_set(&r->parcels[plaza].owner, "hiro");
+	check_report_owner(r, plaza, "ronin");
+	check_report_owner(r, plaza, "hiro"); /* the registry's, over the file's */
 	r->parcels[plaza].scripted = true;
 	r->parcels[plaza].source = CHECK_RAN;
 	r->parcels[plaza].peak_instructions = 1000001;
@@ -105,6 +106,17 @@ static void test_model(void)
 	          check_report_find(&r, "p74999") == 74999 &&
 	          check_report_parcel(&r, "p4321") == 4321,
 	      "parcels added after the reserve are found, as are those before");
+	/* Names known to be new go in without a lookup; the index catches up
+	 * at the next one. */
+	for (int i = 75000; i < 76000; i++) {
+		snprintf(name, sizeof name, "p%d", i);
+		check_report_append(&r, name);
+	}
+	CHECK(r.nparcels == 76000 && check_report_find(&r, "p75500") == 75500 &&
+	          check_report_parcel(&r, "p75999") == 75999 &&
+	          check_report_parcel(&r, "p76000") == 76000 &&
+	          check_report_find(&r, "p17") == 17,
+	      "appended parcels are found by name after the next lookup");
 	check_format f;
 	CHECK(check_format_parse("sarif", &f) == 0 && f == CHECK_SARIF, "format names parse");
 	CHECK(check_format_parse("xml", &f) == -1, "an unknown format is refused");
