@@ -570,6 +570,10 @@ static void draw_bottom(ed_ui *u)
 		         NULL);
 		addnstr(u->msg, COLS);
 		attr_set(0, 0, NULL);
+	} else if (u->cf) {
+		addnstr("]c next conflict  < keep ours  > take theirs  u undo  ? help  "
+		        ":w once none is left  q quit",
+		        COLS);
 	} else {
 		addnstr("? help  i paint  u undo  / search  :w save  q quit", COLS);
 	}
@@ -579,7 +583,11 @@ static void draw_help(ed_ui *u)
 {
 	erase();
 	attr_set(A_BOLD, 0, NULL);
-	mvaddnstr(0, 0, "acre edit: keys and commands (j/k scroll, any other key closes)",
+	mvaddnstr(0, 0,
+	          u->cf ? "acre edit: keys and commands, the merge's first (j/k "
+	                  "scroll, any other key closes)"
+	                : "acre edit: keys and commands (j/k scroll, any other key "
+	                  "closes)",
 	          COLS);
 	attr_set(0, 0, NULL);
 	const char *section = NULL;

@@ -235,6 +235,7 @@ typedef struct ed_recovery {
 	long pid;   /* the editor that wrote it; 0 for the single file of old */
 	time_t mtime;
 	long long size;
+	bool merge; /* written while resolving the merge world.acre holds */
 } ed_recovery;
 /* The recovery files in `dir` left by editors no longer running, newest
  * first, at most `max`; `*live` gets the process id of an editor running
