@@ -924,13 +924,10 @@ static int take_field(ed_ui *u, const wf_world *s, const cf_item *c)
 	return ed_parcel_set(&u->m, pi, &q, "take a side's parcel field");
 }
 
-static int take_glyph(ed_ui *u, const wf_world *s, const cf_item *c, bool *forced)
+/* A palette entry or zone that side s has (take() handles one it lacks). */
+static int take_glyph(ed_ui *u, const wf_world *s, const cf_item *c)
 {
 	int g = wf_find_glyph(s, c->name), k = wf_find_glyph(u->m.w, c->name);
-	if (g < 0) {
-		*forced = true; /* an entry no tile uses does no harm */
-		return 0;
-	}
 	const wf_glyph *e = &s->palette[g];
 	if (k < 0)
 		return glyph_here(u, s, g) < 0 ? -1 : 0;
@@ -939,13 +936,9 @@ static int take_glyph(ed_ui *u, const wf_world *s, const cf_item *c, bool *force
 	return ed_palette_script(&u->m, k, nz(e->script));
 }
 
-static int take_zone(ed_ui *u, const wf_world *s, const cf_item *c, bool *forced)
+static int take_zone(ed_ui *u, const wf_world *s, const cf_item *c)
 {
 	int z = wf_find_zone(s, c->name), k = wf_find_zone(u->m.w, c->name);
-	if (z < 0) {
-		*forced = true; /* a zone no parcel names does no harm */
-		return 0;
-	}
 	const wf_zone *e = &s->zones[z];
 	return k < 0 ? ed_zone_add(&u->m, e->name, e->caps, e->max_entities)
 	             : ed_zone_set(&u->m, k, e->caps, e->max_entities);
@@ -979,13 +972,21 @@ static int take(ed_ui *u, const cf_item *c, const wf_world *s, bool *forced)
 	*forced = false;
 	if (strcmp(vw, vs) == 0)
 		return 0;
+	if (c->kind == K_GLYPH || c->kind == K_ZONE) {
+		/* A side without the entry: the world's may stay, as no tile or
+		 * parcel that side has names it (it does no harm). */
+		*forced = (c->kind == K_GLYPH ? wf_find_glyph(s, c->name)
+		                              : wf_find_zone(s, c->name)) < 0;
+		if (*forced)
+			return 0;
+	}
 	switch (c->kind) {
 	case K_HEADER:
 		return ed_header_take(&u->m, s, c->what, "take a side's header key");
 	case K_GLYPH:
-		return take_glyph(u, s, c, forced);
+		return take_glyph(u, s, c);
 	case K_ZONE:
-		return take_zone(u, s, c, forced);
+		return take_zone(u, s, c);
 	case K_PARCEL:
 		return take_field(u, s, c);
 	case K_ENTITY:

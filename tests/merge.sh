@@ -1,7 +1,13 @@
 # merge.sh — merge conflicts made by a real `git merge` through the driver
 # that `acre init` installs, for the editor's merge tests (62-edit-merge*).
 # A test file sources it after lib.sh; each helper makes the world w in
-# the current directory and returns there.
+# the current directory and returns there. `acre` is on PATH for git's
+# merge driver.
+
+mkdir -p "$_scratch/bin" && ln -sf "$ACRE_BIN" "$_scratch/bin/acre"
+export PATH="$_scratch/bin:$PATH"
+# rec — the recovery files in w (one per editor that left edits unsaved).
+rec() { ls w/.world.acre.*.acre-recover 2>/dev/null; }
 
 ROW='^    #\.\.\.\.\.\.\.\.\.\.\.\.\.\.#$'
 # conflict [clean] — a world from acre init, where branch "theirs" put a

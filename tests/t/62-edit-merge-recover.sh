@@ -6,10 +6,6 @@
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../tmux.sh"
 . "$TESTS_ROOT/merge.sh"
-
-mkdir -p "$_scratch/bin" && ln -sf "$ACRE_BIN" "$_scratch/bin/acre"
-export PATH="$_scratch/bin:$PATH"
-rec() { ls w/.world.acre.*.acre-recover 2>/dev/null; }
 # picked — three conflicts, theirs taken for the seed and ours kept for
 # the owner, the recovery file written with both: the editor still runs.
 picked() {

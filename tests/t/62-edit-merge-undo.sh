@@ -7,10 +7,6 @@
 . "$(dirname "$0")/../tmux.sh"
 . "$TESTS_ROOT/merge.sh"
 
-mkdir -p "$_scratch/bin" && ln -sf "$ACRE_BIN" "$_scratch/bin/acre"
-export PATH="$_scratch/bin:$PATH"
-rec() { ls w/.world.acre.*.acre-recover 2>/dev/null; }
-
 test_expect 'a pick on a header key is undone and redone like any other' '
 	three && ed_start w && wait_for "3 CONFLICTS" &&
 	keys ] c && wait_for "3 left: merge conflict in the world header, seed: ours 3, theirs 2" &&

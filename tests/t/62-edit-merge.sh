@@ -6,9 +6,6 @@
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../tmux.sh"
 
-mkdir -p "$_scratch/bin" && ln -sf "$ACRE_BIN" "$_scratch/bin/acre"
-export PATH="$_scratch/bin:$PATH"
-
 . "$TESTS_ROOT/merge.sh"
 STATUS=' w  0,0 (0,0)  NORMAL'
 
