@@ -615,19 +615,26 @@ static bool merge_head(const char *text, size_t len, uint64_t *hash, size_t *siz
 	       sscanf(text + n, "%16" SCNx64 ":%zu", hash, size) == 2;
 }
 
-/* Why a recovery file cannot be taken while world.acre is as it is
- * (marked: its hash and size), or NULL when it can. */
-static const char *unrecoverable(const char *path, bool marked, uint64_t hash,
-                                 size_t size, bool *merge)
+/* Whether the file at path starts with the merge line (its first bytes
+ * only: a big world's ordinary recovery file is not read twice). */
+static bool merge_file(const char *path, uint64_t *hash, size_t *size)
 {
 	char head[128] = "";
 	FILE *f = fopen(path, "re");
 	size_t n = f ? fread(head, 1, sizeof head - 1, f) : 0;
 	if (f)
 		fclose(f);
+	return merge_head(head, n, hash, size);
+}
+
+/* Why a recovery file cannot be taken while world.acre is as it is
+ * (marked: its hash and size), or NULL when it can. */
+static const char *unrecoverable(const char *path, bool marked, uint64_t hash,
+                                 size_t size, bool *merge)
+{
 	uint64_t h;
 	size_t z;
-	*merge = merge_head(head, n, &h, &z);
+	*merge = merge_file(path, &h, &z);
 	if (!*merge)
 		return marked ? "it predates the merge in world.acre" : NULL;
 	if (!marked || h != hash || z != size)
@@ -721,7 +728,8 @@ int ed_conflict_load(ed_ui *u, const char *file, wf_world **out, char *err, size
 		size_t tlen = 0, size;
 		uint64_t h;
 		int r = 0;
-		if (wf_read_named(file, WF_MAX_WORLD_BYTES, &text, &tlen) == WF_READ_OK &&
+		if (merge_file(file, &h, &size) &&
+		    wf_read_named(file, WF_MAX_WORLD_BYTES, &text, &tlen) == WF_READ_OK &&
 		    merge_head(text, tlen, &h, &size))
 			r = recover(u, file, text, tlen, out, err, errlen);
 		free(text);

@@ -210,6 +210,7 @@ static void saved(ed_ui *u, double ms)
 		ed_set_msg(u, false, "wrote world.acre in %.1f s%s", ms / 1000,
 		           ed_dirty(&u->m) ? " (edits made meanwhile are not saved)"
 		                           : "");
+		ed_conflict_saved(u); /* a merge's recovery files name it no more */
 		return;
 	}
 	ed_revalidate(u);

@@ -59,4 +59,21 @@ test_expect 'a recovery file from before the merge is not offered while the merg
 	test -f w/.world.acre.999999999.acre-recover && ed_stop
 '
 
+test_expect 'a big world (recovery and save in the background) recovers its merge, and saving ends it' '
+	acre gen street --parcels 8192 w >/dev/null && cd w && acre init . >/dev/null &&
+	ROW1="^    #\*\.\.\.\.\.\.\.\.\.\.\.\.\*#$" && MAIN=$(git symbolic-ref --short HEAD) &&
+	git checkout -q -b theirs && sed -i "0,/$ROW1/s//    #=............*#/" world.acre &&
+	acre commit -m theirs >/dev/null && git checkout -q "$MAIN" &&
+	sed -i "0,/$ROW1/s//    #~............*#/" world.acre && acre commit -m ours >/dev/null &&
+	expect_exit 1 git merge -q --no-edit theirs >/dev/null 2>&1 && cd .. &&
+	ed_start w && wait_for "1 CONFLICT" && keys ] c ">" && wait_for "0 CONFLICTS" &&
+	poll "grep -qs \"^# acre merge recovery 1 world.acre=\" \$(rec)" &&
+	poll "grep -qs \"^    #=\.\.\.\" \$(rec)" &&
+	kill -KILL "$(ed_pid)" && wait_for "EDIT-EXIT" && ed_stop &&
+	ed_start --recover w && wait_for "recovered the merge: 0 of 1 conflict left" &&
+	keys : w Enter && wait_for "wrote world.acre: the merge is resolved" &&
+	wait_gone "CONFLICT" && keys : q Enter && wait_for "EDIT-EXIT 0" && ed_stop &&
+	grep -q "^    #=\.\.\.\.\.\.\.\.\.\.\.\.\*#$" w/world.acre && ! grep -q "^<<<<<<<" w/world.acre
+'
+
 test_done
