@@ -287,7 +287,9 @@ static int state(const ed_ui *u, const cf_item *c)
 	if (strcmp(vw, vt) == 0)
 		return S_THEIRS;
 	if (strcmp(vw, vo) == 0)
-		return c->flag == F_KEPT ? S_OURS : c->flag == F_FORCED ? S_THEIRS : S_LEFT;
+		return c->flag == F_KEPT     ? S_OURS
+		       : c->flag == F_FORCED ? S_THEIRS
+		                             : S_LEFT;
 	return S_HAND;
 }
 
@@ -300,8 +302,9 @@ int ed_conflict_left(const ed_ui *u)
 }
 
 /* What a conflict is about: "the world header, seed", "parcel hello,
- * tile (1, 1)" (after "merge conflict in "). */
-static void subject(const cf_item *c, char *buf, size_t n)
+ * tile (1, 1)" (after "merge conflict in "); brief, for the panel's
+ * narrow list: "header seed", "hello (1,1)", "hello owner". */
+static void subject(const cf_item *c, bool brief, char *buf, size_t n)
 {
 	static const struct {
 		unsigned bit;
@@ -327,27 +330,34 @@ static void subject(const cf_item *c, char *buf, size_t n)
 			word = pw[i].word;
 	switch (c->kind) {
 	case K_HEADER:
-		snprintf(buf, n, "the world header, %s", word);
+		snprintf(buf, n, brief ? "header %s" : "the world header, %s", word);
 		return;
 	case K_GLYPH:
-		snprintf(buf, n, "the palette, glyph '%s'", c->name);
+		snprintf(buf, n, brief ? "glyph '%s'" : "the palette, glyph '%s'",
+		         c->name);
 		return;
 	case K_ZONE:
 		snprintf(buf, n, "zone %s", c->name);
 		return;
 	case K_TILE:
-		snprintf(buf, n, "parcel %s, tile (%d, %d)", c->parcel, c->x, c->y);
+		snprintf(buf, n, brief ? "%s (%d,%d)" : "parcel %s, tile (%d, %d)",
+		         c->parcel, c->x, c->y);
 		return;
 	case K_ENTITY:
-		snprintf(buf, n, "parcel %s, entity %s", c->parcel, c->name);
+		snprintf(buf, n, brief ? "%s entity %s" : "parcel %s, entity %s",
+		         c->parcel, c->name);
 		return;
 	}
-	snprintf(buf, n, "parcel %s%s%s", c->parcel, *word ? ", " : "", word);
+	if (brief && *word)
+		snprintf(buf, n, "%s %s", c->parcel, word);
+	else
+		snprintf(buf, n, "parcel %s%s%s", c->parcel, *word ? ", " : "", word);
 }
 
 /* The conflict's value in side w as the parser shows it ("3", "\"bob\"",
- * "'*'", "at (6, 3)"): 1; 0 when w has no such key; -1 when the value is
- * too much to show (a budget, attributes, a palette entry). */
+ * "*" for a tile, "(6, 3)" for an entity's place): 1; 0 when w has no
+ * such key; -1 when the value is too much to show (a budget, attributes,
+ * a palette entry). */
 static int shown(const wf_world *w, const cf_item *c, char *buf, size_t n)
 {
 	char v[512];
@@ -367,11 +377,11 @@ static int shown(const wf_world *w, const cf_item *c, char *buf, size_t n)
 		snprintf(buf, n, "%.120s", v);
 		return 1;
 	case K_TILE:
-		snprintf(buf, n, "'%.120s'", v);
+		snprintf(buf, n, "%.120s", v);
 		return 1;
 	case K_ENTITY:
 		e = entity_of(p, c->name, NULL);
-		snprintf(buf, n, "at (%d, %d)", e->x, e->y);
+		snprintf(buf, n, "(%d, %d)", e->x, e->y);
 		return 1;
 	case K_PARCEL:
 		if (c->what == WF_DIFF_MOVED || c->what == WF_DIFF_RESIZED) {
@@ -390,21 +400,31 @@ static int shown(const wf_world *w, const cf_item *c, char *buf, size_t n)
 }
 
 /* "merge conflict in parcel X, tile (x, y): ours '#', theirs '.'", as the
- * parser says it (worldfmt/conflict.c), values and all. */
-static void describe(const ed_ui *u, const cf_item *c, char *buf, size_t n)
+ * parser says it (worldfmt/conflict.c), values and all; brief, for the
+ * panel: "hello (1,1): '#'|'.'". */
+static void describe(const ed_ui *u, const cf_item *c, bool brief, char *buf, size_t n)
 {
 	char what[256], vo[160], vt[160];
-	subject(c, what, sizeof what);
+	subject(c, brief, what, sizeof what);
 	int so = shown(u->cf->ours, c, vo, sizeof vo);
 	int st = shown(u->cf->theirs, c, vt, sizeof vt);
-	if (so > 0 && st > 0 && strcmp(vo, vt) != 0)
-		snprintf(buf, n, "merge conflict in %.120s: ours %.120s, theirs %.120s", what,
-		         vo, vt);
+	/* As the parser says them: "at (6, 3)" for an entity, '*' for a tile. */
+	const char *at = c->kind == K_ENTITY ? "at " : c->kind == K_TILE ? "'" : "";
+	const char *ta = c->kind == K_TILE ? "'" : "";
+	const char *how = so == 0   ? "only theirs has it"
+	                  : st == 0 ? "only ours has it"
+	                            : "ours and theirs differ";
+	bool both = so > 0 && st > 0 && strcmp(vo, vt) != 0;
+	if (brief && both)
+		snprintf(buf, n, "%.120s %.60s|%.60s", what, vo, vt);
+	else if (brief)
+		snprintf(buf, n, "%s: %s", what, how);
+	else if (both)
+		snprintf(buf, n,
+		         "merge conflict in %.100s: ours %s%.100s%s, theirs %s%.100s%s",
+		         what, at, vo, ta, at, vt, ta);
 	else
-		snprintf(buf, n, "merge conflict in %s: %s", what,
-		         so == 0   ? "only theirs has it"
-		         : st == 0 ? "only ours has it"
-		                   : "ours and theirs differ");
+		snprintf(buf, n, "merge conflict in %s: %s", what, how);
 }
 
 /* Where a conflict is on the map: in the world being edited, else in
@@ -582,7 +602,8 @@ int ed_conflict_recovery_head(const ed_ui *u, wf_buf *b)
 	if (!cf)
 		return 0;
 	char t[96];
-	int k = snprintf(t, sizeof t, RECOVER_HEAD "%016" PRIx64 ":%zu", cf->hash, cf->size);
+	int k =
+	    snprintf(t, sizeof t, RECOVER_HEAD "%016" PRIx64 ":%zu", cf->hash, cf->size);
 	wf_buf_put(b, t, (size_t)k);
 	put_flags(b, cf, F_KEPT, " kept=");
 	put_flags(b, cf, F_FORCED, " forced=");
@@ -662,8 +683,8 @@ int ed_conflict_recover_filter(const char *dir, ed_recovery *v, int n, char *why
 		}
 		const char *base = strrchr(v[i].path, '/');
 		if (!why[0])
-			snprintf(why, whylen, "not offering %s: %s", base ? base + 1 : v[i].path,
-			         no);
+			snprintf(why, whylen, "not offering %s: %s",
+			         base ? base + 1 : v[i].path, no);
 		free(v[i].path);
 	}
 	return kept;
@@ -683,8 +704,9 @@ static int recover(ed_ui *u, const char *file, const char *text, size_t tlen,
 	hash = marked ? XXH3_64bits(data, len) : 0;
 	if (!marked || hash != h || len != size) {
 		free(data);
-		snprintf(err, errlen, "cannot recover %s: %s (recovering it would lose a merge)",
-		         file, unrecoverable(file, marked, hash, len, &merge));
+		snprintf(err, errlen,
+		         "cannot recover %s: %s (recovering it would lose a merge)", file,
+		         unrecoverable(file, marked, hash, len, &merge));
 		return -1;
 	}
 	ed_conflicts *cf = open_sides(data, len, NULL, err, errlen);
@@ -699,8 +721,9 @@ static int recover(ed_ui *u, const char *file, const char *text, size_t tlen,
 		wf_world_free(w);
 		w = NULL;
 	} else if (!cf && !err[0]) {
-		snprintf(err, errlen, "cannot recover %s: the sides of world.acre do not "
-		                      "parse ('acre check' says why)",
+		snprintf(err, errlen,
+		         "cannot recover %s: the sides of world.acre do not "
+		         "parse ('acre check' says why)",
 		         file);
 	}
 	wf_diags_free(&d);
@@ -959,7 +982,8 @@ static int take_tile(ed_ui *u, const wf_world *s, const cf_item *c)
 	const wf_parcel *wp = parcel_of(u->m.w, c->parcel, &pi);
 	if (!sp || !wp) {
 		snprintf(u->m.err, sizeof u->m.err,
-		         "parcel %s is not on both sides: take the parcel first", c->parcel);
+		         "parcel %s is not on both sides: take the parcel first",
+		         c->parcel);
 		return -1;
 	}
 	int g = sp->tiles ? sp->tiles[c->y * wf_parcel_tw(s, sp) + c->x] : 0;
@@ -1061,8 +1085,8 @@ static void go(ed_ui *u, int i)
 		ed_goto(&u->m, tx, ty);
 	cf->cx = u->m.cx;
 	cf->cy = u->m.cy;
-	char d[400];
-	describe(u, c, d, sizeof d);
+	char d[512];
+	describe(u, c, false, d, sizeof d);
 	int left = ed_conflict_left(u);
 	ed_set_msg(u, false, "%d left: %s", left, d);
 }
@@ -1130,8 +1154,8 @@ static void pick(ed_ui *u, bool theirs)
 	u->cf->cur = i;
 	u->cf->cx = u->m.cx;
 	u->cf->cy = u->m.cy;
-	char d[400], note[80];
-	describe(u, c, d, sizeof d);
+	char d[512], note[80];
+	describe(u, c, false, d, sizeof d);
 	uint64_t gen;
 	pick_begin(u, theirs, &gen);
 	int r = settle(u, i, theirs);
@@ -1140,7 +1164,8 @@ static void pick(ed_ui *u, bool theirs)
 		ed_set_msg(u, true, "%s", u->m.err);
 	else
 		ed_set_msg(u, false, "%s for %s%s", theirs ? "took theirs" : "kept ours",
-		           d + strlen("merge conflict in "), left_note(u, note, sizeof note));
+		           d + strlen("merge conflict in "),
+		           left_note(u, note, sizeof note));
 }
 
 /* The conflicts of parcel `name` (every one left when NULL) settled with
@@ -1183,7 +1208,8 @@ void ed_conflict_take(ed_ui *u, bool theirs, const char *args)
 	}
 	bool all = strcmp(args, "all") == 0;
 	if (!all && strcmp(args, "parcel") != 0) {
-		ed_set_msg(u, true, "usage: :%s [parcel|all]", theirs ? "theirs" : "ours");
+		ed_set_msg(u, true, "usage: :%s [parcel|all]",
+		           theirs ? "theirs" : "ours");
 		return;
 	}
 	int pi = ed_parcel_here(&u->m);
@@ -1209,11 +1235,12 @@ void ed_conflict_take(ed_ui *u, bool theirs, const char *args)
 	pick_end(u, theirs, gen);
 	left_note(u, note, sizeof note);
 	if (failed)
-		ed_set_msg(u, true, "%d settled, %d refused (%s)%s", done, failed, why, note);
+		ed_set_msg(u, true, "%d settled, %d refused (%s)%s", done, failed, why,
+		           note);
 	else
 		ed_set_msg(u, false, "%s for %d conflict%s%s",
-		           theirs ? "took theirs" : "kept ours", done, done == 1 ? "" : "s",
-		           note);
+		           theirs ? "took theirs" : "kept ours", done,
+		           done == 1 ? "" : "s", note);
 }
 
 void ed_conflict_pane(ed_ui *u)
@@ -1346,19 +1373,8 @@ int ed_conflict_panel(ed_ui *u, int y)
 	static const char mark[] = {' ', '<', '>', '*'};
 	for (int i = cf->top; i < cf->n && y < u->map_rows; i++) {
 		const cf_item *c = &cf->v[i];
-		char line[256], vo[64], vt[64];
-		switch (c->kind) {
-		case K_TILE:
-			value(cf->ours, c, vo, sizeof vo);
-			value(cf->theirs, c, vt, sizeof vt);
-			snprintf(line, sizeof line, "%s (%d,%d) %s|%s", c->parcel, c->x,
-			         c->y, vo, vt);
-			break;
-		default:
-			describe(u, c, line, sizeof line);
-			memmove(line, line + strlen("merge conflict in "),
-			        strlen(line) - strlen("merge conflict in ") + 1);
-		}
+		char line[400];
+		describe(u, c, true, line, sizeof line);
 		move(y, u->panel_x);
 		clrtoeol();
 		attr_set(i == cf->cur ? A_REVERSE : 0, 0, NULL);

@@ -571,8 +571,8 @@ static void draw_bottom(ed_ui *u)
 		addnstr(u->msg, COLS);
 		attr_set(0, 0, NULL);
 	} else if (u->cf) {
-		addnstr("]c next conflict  < keep ours  > take theirs  u undo  ? help  "
-		        ":w once none is left  q quit",
+		addnstr("]c next conflict  < ours  > theirs  u undo  ? help  :w once "
+		        "none is left",
 		        COLS);
 	} else {
 		addnstr("? help  i paint  u undo  / search  :w save  q quit", COLS);

@@ -254,7 +254,8 @@ static const char *conflicts_note(const ed_ui *u, char *note, size_t n)
 	note[0] = 0;
 	if (u->cf) {
 		int left = ed_conflict_left(u);
-		snprintf(note, n, " (%d merge conflict%s left)", left, left == 1 ? "" : "s");
+		snprintf(note, n, " (%d merge conflict%s left)", left,
+		         left == 1 ? "" : "s");
 	}
 	return note;
 }
@@ -265,7 +266,8 @@ static void k_undo(ed_ui *u)
 	const char *what = n > 0 ? u->m.steps[n - 1].what : NULL;
 	char note[64];
 	if (ed_undo(&u->m) == 0)
-		ed_set_msg(u, false, "undid %s%s", what, conflicts_note(u, note, sizeof note));
+		ed_set_msg(u, false, "undid %s%s", what,
+		           conflicts_note(u, note, sizeof note));
 	else
 		report(u, -1, NULL);
 }
@@ -636,6 +638,14 @@ static void commit_answer(ed_ui *u, const char *text)
 
 static void k_commit(ed_ui *u)
 {
+	int left = ed_conflict_left(u);
+	if (left > 0) {
+		ed_set_msg(u, true,
+		           "%d merge conflict%s left: settle them and :w, then c commits "
+		           "the merge",
+		           left, left == 1 ? "" : "s");
+		return;
+	}
 	if (ed_dirty(&u->m)) {
 		ed_set_msg(u, true, "unsaved changes: :w first, then commit");
 		return;
@@ -903,8 +913,7 @@ static const keydef keys[] = {
      {0},
      0,
      NULL},
-    {{"u Ctrl-R", "merge conflicts: a pick is undone and redone like any edit",
-      "Merge"},
+    {{"u Ctrl-R", "merge conflicts: a pick is undone and redone like any edit", "Merge"},
      {0},
      0,
      NULL},

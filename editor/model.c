@@ -635,8 +635,8 @@ static void parcel_remove(wf_world *w, int pi, wf_parcel *out)
 static void header_swap(ed_model *m, header *h)
 {
 	wf_world *w = m->w;
-	header t = {w->name, w->events, w->format, w->seed, w->width, w->height,
-	            w->unit_budget, w->attrs, w->nattrs};
+	header t = {w->name,   w->events,      w->format, w->seed,  w->width,
+	            w->height, w->unit_budget, w->attrs,  w->nattrs};
 	bool resized = w->width != h->width || w->height != h->height;
 	w->name = h->name;
 	w->events = h->events;
@@ -1759,8 +1759,8 @@ int ed_parcel_set(ed_model *m, int pi, const wf_parcel *q, const char *what)
 int ed_header_take(ed_model *m, const wf_world *from, unsigned which, const char *what)
 {
 	wf_world *w = m->w;
-	header h = {w->name, w->events, w->format, w->seed, w->width, w->height,
-	            w->unit_budget, NULL, 0};
+	header h = {w->name,   w->events,      w->format, w->seed, w->width,
+	            w->height, w->unit_budget, NULL,      0};
 	switch (which) {
 	case WF_DIFFW_NAME:
 		h.name = wf_strdup(w, from->name);
@@ -1775,10 +1775,11 @@ int ed_header_take(ed_model *m, const wf_world *from, unsigned which, const char
 		for (int i = 0; i < w->nparcels; i++) {
 			const wf_parcel *p = &w->parcels[i];
 			if (p->px + p->pw > from->width || p->py + p->ph > from->height)
-				return fail(m,
-				            "parcel %s would lie outside a world of %d x %d "
-				            "parcels: move or take it first",
-				            p->name, from->width, from->height);
+				return fail(
+				    m,
+				    "parcel %s would lie outside a world of %d x %d "
+				    "parcels: move or take it first",
+				    p->name, from->width, from->height);
 		}
 		h.width = from->width;
 		h.height = from->height;

@@ -583,7 +583,8 @@ static int ask_recover(ed_ui *u, const ed_recovery *v, int n)
 			         localtime(&v[i].mtime));
 			const char *merge = v[i].merge ? ", a merge being resolved" : "";
 			if (n == 1)
-				mvprintw(2, 4, "%s (written %s%s)", v[i].path, when, merge);
+				mvprintw(2, 4, "%s (written %s%s)", v[i].path, when,
+				         merge);
 			else
 				mvprintw(2 + i, 2, "%d  %s (written %s, %lld bytes%s)",
 				         i + 1, v[i].path, when, v[i].size, merge);

@@ -10,11 +10,11 @@
 test_expect 'a pick on a header key is undone and redone like any other' '
 	three && ed_start w && wait_for "3 CONFLICTS" &&
 	keys ] c && wait_for "3 left: merge conflict in the world header, seed: ours 3, theirs 2" &&
-	keys ">" && wait_for "2 CONFLICTS" && screen | grep -qF "> the world header, seed" &&
+	keys ">" && wait_for "2 CONFLICTS" && screen | grep -qF "> header seed 3|2" &&
 	keys u && wait_for "undid take theirs (3 merge conflicts left)" &&
-	wait_for "3 CONFLICTS" && screen | grep -qF "  the world header, seed: ours" &&
+	wait_for "3 CONFLICTS" && screen | grep -qF "  header seed 3|2" &&
 	keys C-r && wait_for "redid take theirs (2 merge conflicts left)" &&
-	screen | grep -qF "> the world header, seed" &&
+	screen | grep -qF "> header seed 3|2" &&
 	keys : t h e i r s Space a l l Enter && wait_for "took theirs for 2 conflicts; none left" &&
 	keys : w q Enter && wait_for "EDIT-EXIT 0" && ed_stop &&
 	grep -q "^  seed 2$" w/world.acre && acre check --ticks 1 w >/dev/null
@@ -24,9 +24,9 @@ test_expect '< after > puts ours back in the header, and u takes it back again' 
 	three && ed_start w && wait_for "3 CONFLICTS" &&
 	keys ] c ">" && wait_for "2 CONFLICTS" &&
 	keys "<" && wait_for "kept ours for the world header, seed: ours 3, theirs 2; 2 left" &&
-	screen | grep -qF "< the world header, seed" &&
+	screen | grep -qF "< header seed 3|2" &&
 	keys u && wait_for "undid keep ours (2 merge conflicts left)" &&
-	screen | grep -qF "> the world header, seed" &&
+	screen | grep -qF "> header seed 3|2" &&
 	keys C-r && wait_for "redid keep ours" &&
 	keys : t h e i r s Space a l l Enter && wait_for "none left" &&
 	keys : w q Enter && wait_for "EDIT-EXIT 0" && ed_stop &&
@@ -36,7 +36,7 @@ test_expect '< after > puts ours back in the header, and u takes it back again' 
 test_expect 'keeping ours where the world is ours already is one undo step, undone' '
 	three && ed_start w && wait_for "3 CONFLICTS" &&
 	keys ] c ] c && wait_for "merge conflict in parcel hello, owner" &&
-	keys "<" && wait_for "2 CONFLICTS" && screen | grep -qF "< parcel hello, owner" &&
+	keys "<" && wait_for "2 CONFLICTS" && screen | grep -qF "< hello owner \"bob\"|\"ann\"" &&
 	keys u && wait_for "undid keep ours (3 merge conflicts left)" &&
 	wait_for "3 CONFLICTS" && keys u && wait_for "nothing to undo" && ed_stop
 '
@@ -55,14 +55,14 @@ test_expect 'q with conflicts left asks, and can keep the picks for the next acr
 	screen | grep -qF ", a merge being resolved)" &&
 	screen | grep -qF "r  recover it (the merge view comes back with the picks made so far)" &&
 	keys r && wait_for "recovered the merge: 2 of 3 conflicts left" &&
-	screen | grep -qF "> the world header, seed" &&
+	screen | grep -qF "> header seed 3|2" &&
 	keys q n Enter && wait_for "EDIT-EXIT 0" && ed_stop && test -z "$(rec)" &&
 	cmp marked w/world.acre
 '
 
 test_expect 'in the merge view ? opens at the merge keys, and the hint line names them' '
 	conflict && ed_start w && wait_for "1 CONFLICT" && keys l &&
-	wait_for "]c next conflict  < keep ours  > take theirs  u undo  ? help  :w once none is left" &&
+	wait_for "]c next conflict  < ours  > theirs  u undo  ? help  :w once none is left" &&
 	keys "?" && wait_for "acre edit: keys and commands, the merge'"'"'s first" &&
 	screen | sed -n 2p | grep -qx "Merge" && screen | sed -n 3p | grep -qF "]c [c" &&
 	screen | grep -qF ":theirs [parcel|all]" &&

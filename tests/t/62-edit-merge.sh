@@ -48,7 +48,7 @@ test_expect 'resolved in the editor, the world checks and acre commit records bo
 
 test_expect 'c in the editor commits the resolved merge with git'"'"'s message' '
 	conflict && ed_start w && wait_for "1 CONFLICT" &&
-	keys c Enter && wait_for "resolve the merge conflicts and :w first, then commit" &&
+	keys c && wait_for "1 merge conflict left: settle them and :w, then c commits the merge" &&
 	keys ] c && wait_for "1 left" && keys i "#" Escape && wait_for "0 CONFLICTS" &&
 	screen | grep -qF "* hello (1,1) *|+" &&
 	keys : w Enter && wait_for "MERGING" && keys c && wait_for "commit message:" && keys Enter &&

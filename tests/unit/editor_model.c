@@ -638,9 +638,10 @@ static void test_header_take(void)
 	side->width = 5;
 	side->nattrs = 1;
 	side->attrs = calloc(1, sizeof *side->attrs);
-	side->attrs[0] = (wf_attr){.key = wf_strdup(side, "mood"),
-	                           .value = wf_strdup(side, "calm")};
-	CHECK(ed_header_take(&m, side, WF_DIFFW_SEED, "take theirs") == 0 && m.w->seed == 7,
+	side->attrs[0] =
+	    (wf_attr){.key = wf_strdup(side, "mood"), .value = wf_strdup(side, "calm")};
+	CHECK(ed_header_take(&m, side, WF_DIFFW_SEED, "take theirs") == 0 &&
+	          m.w->seed == 7,
 	      "the seed is taken");
 	CHECK(ed_header_take(&m, side, WF_DIFFW_NAME, "take theirs") == 0,
 	      "the name is taken");
@@ -671,7 +672,8 @@ static void test_header_take(void)
 	CHECK(ed_redo(&m) == 0 && ed_world_tw(&m) == 20, "redo takes it again");
 	CHECK(ed_parcel_create(&m, "far", 4, 0, 1, 1) == 0,
 	      "the grid follows the size: a parcel on the new land");
-	CHECK(ed_undo(&m) == 0 && ed_undo(&m) == 0 && ed_undo(&m) == 0 && ed_undo(&m) == 0,
+	CHECK(ed_undo(&m) == 0 && ed_undo(&m) == 0 && ed_undo(&m) == 0 &&
+	          ed_undo(&m) == 0,
 	      "undone to the start");
 	char *back = text_of(m.w);
 	CHECK(back && start && strcmp(back, start) == 0, "undo gives the start back");
