@@ -66,7 +66,8 @@ test_expect 'a big world (recovery and save in the background) recovers its merg
 	acre commit -m theirs >/dev/null && git checkout -q "$MAIN" &&
 	sed -i "0,/$ROW1/s//    #~............*#/" world.acre && acre commit -m ours >/dev/null &&
 	expect_exit 1 git merge -q --no-edit theirs >/dev/null 2>&1 && cd .. &&
-	ed_start w && wait_for "1 CONFLICT" && keys ] c ">" && wait_for "0 CONFLICTS" &&
+	COLS=80 ed_start w && wait_for " street-8192  0,0 (0,0)  1 CONFLICT  merged|theirs  shop-0-0" &&
+	keys ] c ">" && wait_for "0 CONFLICTS" &&
 	poll "grep -qs \"^# acre merge recovery 1 world.acre=\" \$(rec)" &&
 	poll "grep -qs \"^    #=\.\.\.\" \$(rec)" &&
 	kill -KILL "$(ed_pid)" && wait_for "EDIT-EXIT" && ed_stop &&

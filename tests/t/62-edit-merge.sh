@@ -16,7 +16,7 @@ test_expect 'a world with conflict markers opens side by side, naming the confli
 	screen | grep -qF "Conflicts: 1 left" && screen | grep -qF "  hello (1,1) *|+" &&
 	keys ] c &&
 	wait_for "1 left: merge conflict in parcel hello, tile (1, 1): ours '"'"'*'"'"', theirs '"'"'+'"'"'" &&
-	screen | grep -qF " w  17,9 (1,1)  hello" &&
+	screen | grep -qF " w  17,9 (1,1)  1 CONFLICT  merged|theirs  hello owner" &&
 	ed_stop
 '
 
@@ -60,7 +60,7 @@ test_expect 'c in the editor commits the resolved merge with git'"'"'s message' 
 
 test_expect ':theirs parcel takes the parcel under the cursor whole; u brings its conflicts back' '
 	conflict && ed_start w && wait_for "1 CONFLICT" &&
-	keys : g o t o Space h e l l o Enter && wait_for " w  16,8 (1,1)  hello" &&
+	keys : g o t o Space h e l l o Enter && wait_for " w  16,8 (1,1)  1 CONFLICT  merged|theirs  hello" &&
 	keys : t h e i r s Space p a r c e l Enter && wait_for "took theirs for 1 conflict; none left: :w writes the merged world" &&
 	keys u && wait_for "1 CONFLICT" && keys C-r && wait_for "0 CONFLICTS" &&
 	keys : w q Enter && wait_for "EDIT-EXIT 0" && ed_stop &&
@@ -90,7 +90,7 @@ test_expect 'header, parcel and entity conflicts: each jumped to, kept or taken'
 	keys ">" && wait_for "took theirs for parcel hello, owner: ours \"bob\", theirs \"ann\"; 1 left" &&
 	screen | grep -qF " owner  ann" &&
 	keys ] c && wait_for "1 left: merge conflict in parcel hello, entity greeter: ours at (6, 3), theirs at (8, 3)" &&
-	screen | grep -qF " w  22,11 (1,1)  hello" &&
+	screen | grep -qF " w  22,11 (1,1)  1 CONFLICT  merged|theirs  hello" &&
 	keys "<" && wait_for "kept ours for parcel hello, entity greeter: ours at (6, 3), theirs at (8, 3); none left" &&
 	keys : w q Enter && wait_for "EDIT-EXIT 0" && ed_stop && cd w &&
 	grep -q "^  seed 2$" world.acre && grep -q "^  owner \"ann\"$" world.acre &&
