@@ -832,6 +832,22 @@ bool ed_conflict_blocks_save(ed_ui *u)
 	return true;
 }
 
+bool ed_conflict_blocks_commit(ed_ui *u)
+{
+	if (!u->cf)
+		return false;
+	int n = ed_conflict_left(u);
+	if (n)
+		ed_set_msg(u, true,
+		           "%d merge conflict%s left: settle them and :w, then c commits "
+		           "the merge",
+		           n, n == 1 ? "" : "s");
+	else
+		ed_set_msg(u, true,
+		           "the merge is settled: :w writes it, then c commits it");
+	return true;
+}
+
 void ed_conflict_saved(ed_ui *u)
 {
 	if (!u->cf)

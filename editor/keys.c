@@ -638,14 +638,8 @@ static void commit_answer(ed_ui *u, const char *text)
 
 static void k_commit(ed_ui *u)
 {
-	int left = ed_conflict_left(u);
-	if (left > 0) {
-		ed_set_msg(u, true,
-		           "%d merge conflict%s left: settle them and :w, then c commits "
-		           "the merge",
-		           left, left == 1 ? "" : "s");
+	if (ed_conflict_blocks_commit(u))
 		return;
-	}
 	if (ed_dirty(&u->m)) {
 		ed_set_msg(u, true, "unsaved changes: :w first, then commit");
 		return;

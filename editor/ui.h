@@ -230,6 +230,7 @@ void ed_conflict_opened(ed_ui *u); /* the first message */
 void ed_conflict_free(ed_ui *u);
 int ed_conflict_left(const ed_ui *u);
 bool ed_conflict_blocks_save(ed_ui *u); /* conflicts left: says so */
+bool ed_conflict_blocks_commit(ed_ui *u); /* still merging here: says so */
 void ed_conflict_saved(ed_ui *u);       /* written: the merge is resolved */
 bool ed_conflict_key(ed_ui *u, int key); /* ]c [c */
 void ed_conflict_next(ed_ui *u);

@@ -49,7 +49,9 @@ test_expect 'resolved in the editor, the world checks and acre commit records bo
 test_expect 'c in the editor commits the resolved merge with git'"'"'s message' '
 	conflict && ed_start w && wait_for "1 CONFLICT" &&
 	keys c && wait_for "1 merge conflict left: settle them and :w, then c commits the merge" &&
+	keys : c o m m i t Space m Enter && wait_for "1 merge conflict left: settle them" &&
 	keys ] c && wait_for "1 left" && keys i "#" Escape && wait_for "0 CONFLICTS" &&
+	keys c && wait_for "the merge is settled: :w writes it, then c commits it" &&
 	screen | grep -qF "* hello (1,1) *|+" &&
 	keys : w Enter && wait_for "MERGING" && keys c && wait_for "commit message:" && keys Enter &&
 	wait_for "committed the merge" && wait_gone "MERGING" && ed_stop && cd w &&
