@@ -117,8 +117,10 @@ const struct cmd_entry cmd_edit_entry = {
             "\n"
             "A world that does not parse is not opened (acre check lists why),\n"
             "except one with merge conflict markers: it opens side by side, ours\n"
-            "and theirs, to resolve each conflict (]c next, < ours, > theirs;\n"
-            "acre-edit(1), MERGE CONFLICTS).\n"
+            "and theirs, to resolve each conflict (]c next, < ours, > theirs,\n"
+            "u undoes a pick; acre-edit(1), MERGE CONFLICTS). An editor that dies\n"
+            "mid-merge leaves a recovery file that brings the merge view back with\n"
+            "the picks made.\n"
             "NO_COLOR (any value) turns colour off.\n",
     .run = cmd_edit,
     .opts = cmd_edit_opts,

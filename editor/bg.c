@@ -79,11 +79,13 @@ static void send_all(int fd, const char *p, size_t n)
 	}
 }
 
-static void child_write(const wf_world *w, const char *path, int fd)
+static void child_write(const ed_ui *u, bool recovery, const char *path, int fd)
 {
 	wf_buf b = {0};
 	int result = -1, err = ENOMEM;
-	if (wf_write(w, &b) == 0) {
+	/* A recovery file of a merge names it first (conflict.c). */
+	if ((!recovery || ed_conflict_recovery_head(u, &b) == 0) &&
+	    wf_write(u->m.w, &b) == 0) {
 		send_all(fd, "T", 1);
 		result = wf_save_atomic(path, b.data ? b.data : "", b.len);
 		err = result == 0 ? 0 : errno;
@@ -206,7 +208,7 @@ ed_bg *ed_bg_start(ed_ui *u, ed_bg_kind kind, const char *path)
 		if (kind == BG_VALIDATE)
 			child_validate(u->m.w, u->dir, fds[1]);
 		else
-			child_write(u->m.w, p, fds[1]);
+			child_write(u, kind == BG_RECOVER, p, fds[1]);
 		_exit(0);
 	}
 	close(fds[1]);

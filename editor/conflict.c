@@ -9,8 +9,10 @@
  * it on the left and theirs (or ours, `=`) on the right with the same
  * viewport, conflicting tiles highlighted in both. `<` keeps ours and `>`
  * takes theirs for one conflict, `:ours`/`:theirs parcel|all` for more;
- * any edit by hand counts too. Picks are ordinary model edits, so u undoes
- * them.
+ * any edit by hand counts too. A pick is one undo step: the model edit
+ * that makes the world hold the side's value (ed_header_take for the
+ * header) and the mark that says it was settled on purpose (ed_mark), so u
+ * and Ctrl-R undo and redo every pick alike.
  *
  * Whether a conflict is settled is read off the world, not remembered:
  * its key's value in the world being edited is compared with ours' and
@@ -32,6 +34,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 #include <wchar.h>
+#include <xxhash.h>
 
 enum { K_HEADER, K_GLYPH, K_ZONE, K_PARCEL, K_TILE, K_ENTITY };
 enum { S_LEFT, S_OURS, S_THEIRS, S_HAND };
@@ -42,9 +45,15 @@ typedef struct cf_item {
 	const char *parcel; /* strings of ours or theirs, which live as long */
 	const char *name;   /* the entity, glyph or zone */
 	int32_t x, y;       /* K_TILE: in the parcel */
-	bool kept;          /* ours kept on purpose (<) */
-	bool forced;        /* theirs taken where the world cannot show it */
+	int flag;           /* F_: set and unset through ed_mark (undoable) */
 } cf_item;
+
+/* Why a conflict whose world value is ours' is settled all the same. */
+enum {
+	F_NONE,
+	F_KEPT,   /* ours kept on purpose (<) */
+	F_FORCED, /* theirs taken where the world cannot show it */
+};
 
 struct ed_conflicts {
 	wf_world *ours, *theirs; /* the two sides as the file holds them */
@@ -55,6 +64,9 @@ struct ed_conflicts {
 	bool show_ours; /* the right pane shows ours instead of theirs */
 	int bracket;    /* ']' or '[' typed, waiting for 'c'; else 0 */
 	int top;        /* first line of the panel's list */
+	uint64_t hash;  /* XXH3-64 of the marked world.acre, and its size */
+	size_t size;
+	bool recovered; /* opened from a recovery file, picks and all */
 };
 
 static const char *nz(const char *s)
@@ -275,7 +287,9 @@ static int state(const ed_ui *u, const cf_item *c)
 	if (strcmp(vw, vt) == 0)
 		return S_THEIRS;
 	if (strcmp(vw, vo) == 0)
-		return c->kept ? S_OURS : c->forced ? S_THEIRS : S_LEFT;
+		return c->flag == F_KEPT     ? S_OURS
+		       : c->flag == F_FORCED ? S_THEIRS
+		                             : S_LEFT;
 	return S_HAND;
 }
 
@@ -287,9 +301,10 @@ int ed_conflict_left(const ed_ui *u)
 	return n;
 }
 
-/* "merge conflict in parcel X, tile (x, y): ours '#', theirs '.'" — as
- * the parser says it (worldfmt/conflict.c). */
-static void describe(const ed_ui *u, const cf_item *c, char *buf, size_t n)
+/* What a conflict is about: "the world header, seed", "parcel hello,
+ * tile (1, 1)" (after "merge conflict in "); brief, for the panel's
+ * narrow list: "header seed", "hello (1,1)", "hello owner". */
+static void subject(const cf_item *c, bool brief, char *buf, size_t n)
 {
 	static const struct {
 		unsigned bit;
@@ -305,44 +320,111 @@ static void describe(const ed_ui *u, const cf_item *c, char *buf, size_t n)
 	  pw[] = {{WF_DIFF_MOVED, "place"},   {WF_DIFF_RESIZED, "size"},
 	          {WF_DIFF_OWNER, "owner"},   {WF_DIFF_ZONE, "zone"},
 	          {WF_DIFF_SCRIPT, "script"}, {WF_DIFF_ATTRS, "attributes"}};
-	char vo[64], vt[64];
-	const ed_conflicts *cf = u->cf;
-	buf[0] = 0;
+	bool head = c->kind == K_HEADER;
+	const char *word = "";
+	for (size_t i = 0; head && i < sizeof hw / sizeof *hw; i++)
+		if (hw[i].bit == c->what)
+			word = hw[i].word;
+	for (size_t i = 0; c->kind == K_PARCEL && i < sizeof pw / sizeof *pw; i++)
+		if (pw[i].bit == c->what)
+			word = pw[i].word;
 	switch (c->kind) {
 	case K_HEADER:
-		for (size_t i = 0; i < sizeof hw / sizeof *hw; i++)
-			if (hw[i].bit == c->what)
-				snprintf(buf, n, "merge conflict in the world header, %s",
-				         hw[i].word);
+		snprintf(buf, n, brief ? "header %s" : "the world header, %s", word);
 		return;
 	case K_GLYPH:
-		snprintf(buf, n, "merge conflict in the palette, glyph '%s'", c->name);
-		return;
-	case K_ZONE:
-		snprintf(buf, n, "merge conflict in zone %s", c->name);
-		return;
-	case K_TILE:
-		value(cf->ours, c, vo, sizeof vo);
-		value(cf->theirs, c, vt, sizeof vt);
-		snprintf(buf, n,
-		         "merge conflict in parcel %s, tile (%d, %d): ours '%s', theirs "
-		         "'%s'",
-		         c->parcel, c->x, c->y, vo, vt);
-		return;
-	case K_ENTITY:
-		snprintf(buf, n, "merge conflict in parcel %s, entity %s", c->parcel,
+		snprintf(buf, n, brief ? "glyph '%s'" : "the palette, glyph '%s'",
 		         c->name);
 		return;
-	}
-	if (c->what == WF_DIFF_ADDED || c->what == WF_DIFF_REMOVED) {
-		snprintf(buf, n, "merge conflict in parcel %s: only %s has it", c->parcel,
-		         c->what == WF_DIFF_ADDED ? "theirs" : "ours");
+	case K_ZONE:
+		snprintf(buf, n, "zone %s", c->name);
+		return;
+	case K_TILE:
+		snprintf(buf, n, brief ? "%s (%d,%d)" : "parcel %s, tile (%d, %d)",
+		         c->parcel, c->x, c->y);
+		return;
+	case K_ENTITY:
+		snprintf(buf, n, brief ? "%s entity %s" : "parcel %s, entity %s",
+		         c->parcel, c->name);
 		return;
 	}
-	for (size_t i = 0; i < sizeof pw / sizeof *pw; i++)
-		if (pw[i].bit == c->what)
-			snprintf(buf, n, "merge conflict in parcel %s, %s", c->parcel,
-			         pw[i].word);
+	if (brief && *word)
+		snprintf(buf, n, "%s %s", c->parcel, word);
+	else
+		snprintf(buf, n, "parcel %s%s%s", c->parcel, *word ? ", " : "", word);
+}
+
+/* The conflict's value in side w as the parser shows it ("3", "\"bob\"",
+ * "*" for a tile, "(6, 3)" for an entity's place): 1; 0 when w has no
+ * such key; -1 when the value is too much to show (a budget, attributes,
+ * a palette entry). */
+static int shown(const wf_world *w, const cf_item *c, char *buf, size_t n)
+{
+	char v[512];
+	value(w, c, v, sizeof v);
+	if (!v[0] && c->kind != K_HEADER)
+		return 0;
+	const wf_parcel *p = parcel_of(w, c->parcel, NULL);
+	const wf_entity *e;
+	switch (c->kind) {
+	case K_HEADER:
+		if (c->what == WF_DIFFW_NAME || c->what == WF_DIFFW_EVENTS) {
+			snprintf(buf, n, v[0] ? "\"%.120s\"" : "(none)", v);
+			return 1;
+		}
+		if (c->what == WF_DIFFW_BUDGET || c->what == WF_DIFFW_ATTRS)
+			return -1;
+		snprintf(buf, n, "%.120s", v);
+		return 1;
+	case K_TILE:
+		snprintf(buf, n, "%.120s", v);
+		return 1;
+	case K_ENTITY:
+		e = entity_of(p, c->name, NULL);
+		snprintf(buf, n, "(%d, %d)", e->x, e->y);
+		return 1;
+	case K_PARCEL:
+		if (c->what == WF_DIFF_MOVED || c->what == WF_DIFF_RESIZED) {
+			snprintf(buf, n, "%.120s", v);
+			return 1;
+		}
+		if (c->what == WF_DIFF_OWNER || c->what == WF_DIFF_ZONE ||
+		    c->what == WF_DIFF_SCRIPT) {
+			/* past the key's letter */
+			snprintf(buf, n, v[1] ? "\"%.120s\"" : "(none)", v + 1);
+			return 1;
+		}
+		return c->what == WF_DIFF_ATTRS ? -1 : 1;
+	}
+	return -1;
+}
+
+/* "merge conflict in parcel X, tile (x, y): ours '#', theirs '.'", as the
+ * parser says it (worldfmt/conflict.c), values and all; brief, for the
+ * panel: "hello (1,1): '#'|'.'". */
+static void describe(const ed_ui *u, const cf_item *c, bool brief, char *buf, size_t n)
+{
+	char what[256], vo[160], vt[160];
+	subject(c, brief, what, sizeof what);
+	int so = shown(u->cf->ours, c, vo, sizeof vo);
+	int st = shown(u->cf->theirs, c, vt, sizeof vt);
+	/* As the parser says them: "at (6, 3)" for an entity, '*' for a tile. */
+	const char *at = c->kind == K_ENTITY ? "at " : c->kind == K_TILE ? "'" : "";
+	const char *ta = c->kind == K_TILE ? "'" : "";
+	const char *how = so == 0   ? "only theirs has it"
+	                  : st == 0 ? "only ours has it"
+	                            : "ours and theirs differ";
+	bool both = so > 0 && st > 0 && strcmp(vo, vt) != 0;
+	if (brief && both)
+		snprintf(buf, n, "%.120s %.60s|%.60s", what, vo, vt);
+	else if (brief)
+		snprintf(buf, n, "%s: %s", what, how);
+	else if (both)
+		snprintf(buf, n,
+		         "merge conflict in %.100s: ours %s%.100s%s, theirs %s%.100s%s",
+		         what, at, vo, ta, at, vt, ta);
+	else
+		snprintf(buf, n, "merge conflict in %s: %s", what, how);
 }
 
 /* Where a conflict is on the map: in the world being edited, else in
@@ -402,14 +484,26 @@ static void *parse_side(void *arg)
 	return NULL;
 }
 
-int ed_conflict_load(ed_ui *u, wf_world **out, char *err, size_t errlen)
+static void cf_free(ed_conflicts *cf)
 {
-	/* Only a look for markers here, through a mapping: a big world is read
-	 * the ordinary (fast) way. */
+	if (!cf)
+		return;
+	wf_world_free(cf->ours);
+	wf_world_free(cf->theirs);
+	free(cf->v);
+	free(cf);
+}
+
+/* world.acre read whole when it holds conflict markers: 1 (*data, *len),
+ * else 0. Only a look for markers first, through a mapping: a big world
+ * without them is read the ordinary (fast) way. */
+static int read_marked(const char *dir, char **data, size_t *len)
+{
 	int fd;
 	uint64_t size;
 	bool marked = false;
-	if (wf_world_open(u->dir, "world.acre", &fd, &size) == WF_READ_OK) {
+	*data = NULL;
+	if (wf_world_open(dir, "world.acre", &fd, &size) == WF_READ_OK) {
 		void *map = size && size <= WF_MAX_WORLD_BYTES
 		                ? mmap(NULL, (size_t)size, PROT_READ, MAP_PRIVATE, fd, 0)
 		                : MAP_FAILED;
@@ -419,18 +513,25 @@ int ed_conflict_load(ed_ui *u, wf_world **out, char *err, size_t errlen)
 		}
 		close(fd);
 	}
-	char *data = NULL;
-	size_t len = 0;
-	if (!marked || wf_world_read(u->dir, "world.acre", WF_MAX_WORLD_BYTES, &data,
-	                             &len) != WF_READ_OK) {
-		free(data);
-		return 0; /* read the ordinary way, which says what is wrong */
-	}
+	if (marked &&
+	    wf_world_read(dir, "world.acre", WF_MAX_WORLD_BYTES, data, len) == WF_READ_OK)
+		return 1;
+	free(*data);
+	*data = NULL;
+	return 0;
+}
+
+/* The two sides of a marked file and their conflicts; *copy gets a copy
+ * of ours to edit when asked. NULL when the sides do not parse (err left
+ * empty: the ordinary read names the errors of the file) or out of memory
+ * (err set). */
+static ed_conflicts *open_sides(const char *data, size_t len, wf_world **copy, char *err,
+                                size_t errlen)
+{
 	wf_buf a = {0}, b = {0};
 	uint32_t bad = 0;
 	ed_conflicts *cf = calloc(1, sizeof *cf);
-	int rc = 0;
-	side_job ja = {.text = &a, .want_copy = true}, jb = {.text = &b};
+	side_job ja = {.text = &a, .want_copy = copy != NULL}, jb = {.text = &b};
 	if (cf && wf_conflict_split(data, len, &a, NULL, &b, NULL, &bad) == 0 && !bad) {
 		pthread_t t;
 		bool threaded = pthread_create(&t, NULL, parse_side, &jb) == 0;
@@ -442,44 +543,250 @@ int ed_conflict_load(ed_ui *u, wf_world **out, char *err, size_t errlen)
 		cf->ours = ja.w;
 		cf->theirs = jb.w;
 	}
-	/* Sides that do not parse are not resolved here: the ordinary read
-	 * names the errors of the file. */
-	if (cf && cf->ours && cf->theirs) {
-		cf->cur = -1;
-		if (!ja.copy || build(cf) != 0) {
-			wf_world_free(ja.copy);
-			snprintf(err, errlen, "out of memory");
-			rc = -1;
-		} else {
-			*out = ja.copy;
-			u->cf = cf;
-			cf = NULL;
-			rc = 1;
-		}
-	} else {
-		wf_world_free(ja.copy);
-	}
-	if (cf) {
-		wf_world_free(cf->ours);
-		wf_world_free(cf->theirs);
-		free(cf->v);
-		free(cf);
-	}
 	wf_buf_free(&a);
 	wf_buf_free(&b);
+	if (!cf || !cf->ours || !cf->theirs) {
+		if (!cf)
+			snprintf(err, errlen, "out of memory");
+		wf_world_free(ja.copy);
+		cf_free(cf);
+		return NULL;
+	}
+	cf->cur = -1;
+	cf->hash = XXH3_64bits(data, len);
+	cf->size = len;
+	if ((copy && !ja.copy) || build(cf) != 0) {
+		snprintf(err, errlen, "out of memory");
+		wf_world_free(ja.copy);
+		cf_free(cf);
+		return NULL;
+	}
+	if (copy)
+		*copy = ja.copy;
+	return cf;
+}
+
+/* ---- The recovery file of a merge ------------------------------------------
+ * While a merge is resolved, the recovery file is the world as resolved so
+ * far after one comment line naming the marked world.acre it came from
+ * (its XXH3-64 and size) and the conflicts settled on purpose with ours'
+ * value: "# acre merge recovery 1 world.acre=HASH:SIZE kept=0-2,5 forced=7".
+ * It is still a world file (the line is a comment). Recovered while
+ * world.acre is that same file, the merge view comes back with the picks
+ * made; once world.acre is another file, it is not offered, as recovering
+ * it would lose that merge; nor is a recovery file written outside the
+ * merge that world.acre now holds. */
+#define RECOVER_HEAD "# acre merge recovery 1 world.acre="
+
+static void put_flags(wf_buf *b, const ed_conflicts *cf, int flag, const char *key)
+{
+	char t[64];
+	bool any = false;
+	for (int i = 0; i < cf->n; i++) {
+		if (cf->v[i].flag != flag)
+			continue;
+		int j = i;
+		while (j + 1 < cf->n && cf->v[j + 1].flag == flag)
+			j++;
+		int k = j > i ? snprintf(t, sizeof t, "%s%d-%d", any ? "," : key, i, j)
+		              : snprintf(t, sizeof t, "%s%d", any ? "," : key, i);
+		wf_buf_put(b, t, (size_t)k);
+		any = true;
+		i = j;
+	}
+}
+
+int ed_conflict_recovery_head(const ed_ui *u, wf_buf *b)
+{
+	const ed_conflicts *cf = u->cf;
+	if (!cf)
+		return 0;
+	char t[96];
+	int k =
+	    snprintf(t, sizeof t, RECOVER_HEAD "%016" PRIx64 ":%zu", cf->hash, cf->size);
+	wf_buf_put(b, t, (size_t)k);
+	put_flags(b, cf, F_KEPT, " kept=");
+	put_flags(b, cf, F_FORCED, " forced=");
+	return wf_buf_put(b, "\n", 1);
+}
+
+static void get_flags(ed_conflicts *cf, const char *line, const char *key, int flag)
+{
+	const char *p = strstr(line, key);
+	if (!p)
+		return;
+	p += strlen(key);
+	while (*p >= '0' && *p <= '9') {
+		char *e;
+		long a = strtol(p, &e, 10), z = a;
+		if (*e == '-')
+			z = strtol(e + 1, &e, 10);
+		for (long i = a; i <= z && i < cf->n; i++)
+			cf->v[i].flag = flag;
+		p = *e == ',' ? e + 1 : e;
+	}
+}
+
+/* Whether text (a recovery file) starts with the merge line, and of what:
+ * the hash and size of the marked world.acre. */
+static bool merge_head(const char *text, size_t len, uint64_t *hash, size_t *size)
+{
+	size_t n = strlen(RECOVER_HEAD);
+	return len > n && strncmp(text, RECOVER_HEAD, n) == 0 &&
+	       sscanf(text + n, "%16" SCNx64 ":%zu", hash, size) == 2;
+}
+
+/* Whether the file at path starts with the merge line (its first bytes
+ * only: a big world's ordinary recovery file is not read twice). */
+static bool merge_file(const char *path, uint64_t *hash, size_t *size)
+{
+	char head[128] = "";
+	FILE *f = fopen(path, "re");
+	size_t n = f ? fread(head, 1, sizeof head - 1, f) : 0;
+	if (f)
+		fclose(f);
+	return merge_head(head, n, hash, size);
+}
+
+/* Why a recovery file cannot be taken while world.acre is as it is
+ * (marked: its hash and size), or NULL when it can. */
+static const char *unrecoverable(const char *path, bool marked, uint64_t hash,
+                                 size_t size, bool *merge)
+{
+	uint64_t h;
+	size_t z;
+	*merge = merge_file(path, &h, &z);
+	if (!*merge)
+		return marked ? "it predates the merge in world.acre" : NULL;
+	if (!marked || h != hash || z != size)
+		return "its merge is gone from world.acre";
+	return NULL;
+}
+
+int ed_conflict_recover_filter(const char *dir, ed_recovery *v, int n, char *why,
+                               size_t whylen)
+{
+	char *data;
+	size_t len = 0;
+	bool marked = read_marked(dir, &data, &len);
+	uint64_t hash = marked ? XXH3_64bits(data, len) : 0;
 	free(data);
-	return rc;
+	int kept = 0;
+	why[0] = 0;
+	for (int i = 0; i < n; i++) {
+		bool merge;
+		const char *no = unrecoverable(v[i].path, marked, hash, len, &merge);
+		if (!no) {
+			v[i].merge = merge;
+			v[kept++] = v[i];
+			continue;
+		}
+		const char *base = strrchr(v[i].path, '/');
+		if (!why[0])
+			snprintf(why, whylen, "not offering %s: %s",
+			         base ? base + 1 : v[i].path, no);
+		free(v[i].path);
+	}
+	return kept;
+}
+
+/* The merge recovery file `file` (text) on top of the marked world.acre:
+ * 1 with the merge view set up, -1 (err). */
+static int recover(ed_ui *u, const char *file, const char *text, size_t tlen,
+                   wf_world **out, char *err, size_t errlen)
+{
+	char *data;
+	size_t len = 0, size;
+	uint64_t hash, h;
+	bool merge;
+	merge_head(text, tlen, &h, &size);
+	bool marked = read_marked(u->dir, &data, &len);
+	hash = marked ? XXH3_64bits(data, len) : 0;
+	if (!marked || hash != h || len != size) {
+		free(data);
+		snprintf(err, errlen,
+		         "cannot recover %s: %s (recovering it would lose a merge)", file,
+		         unrecoverable(file, marked, hash, len, &merge));
+		return -1;
+	}
+	ed_conflicts *cf = open_sides(data, len, NULL, err, errlen);
+	free(data);
+	const char *body = memchr(text, '\n', tlen);
+	body = body ? body + 1 : text + tlen;
+	wf_diags d = {.max = 1};
+	wf_world *w = cf ? wf_parse(body, tlen - (size_t)(body - text), file, &d) : NULL;
+	if (cf && (!w || d.errors)) {
+		snprintf(err, errlen, "cannot recover %s: %s", file,
+		         d.n ? d.v[0].msg : "out of memory");
+		wf_world_free(w);
+		w = NULL;
+	} else if (!cf && !err[0]) {
+		snprintf(err, errlen,
+		         "cannot recover %s: the sides of world.acre do not "
+		         "parse ('acre check' says why)",
+		         file);
+	}
+	wf_diags_free(&d);
+	if (!w) {
+		cf_free(cf);
+		return -1;
+	}
+	char *line = strndup(text, (size_t)(body - text));
+	if (line) {
+		get_flags(cf, line, " kept=", F_KEPT);
+		get_flags(cf, line, " forced=", F_FORCED);
+		free(line);
+	}
+	cf->recovered = true;
+	u->cf = cf;
+	*out = w;
+	return 1;
+}
+
+int ed_conflict_load(ed_ui *u, const char *file, wf_world **out, char *err, size_t errlen)
+{
+	err[0] = 0;
+	if (file) {
+		char *text = NULL;
+		size_t tlen = 0, size;
+		uint64_t h;
+		int r = 0;
+		if (merge_file(file, &h, &size) &&
+		    wf_read_named(file, WF_MAX_WORLD_BYTES, &text, &tlen) == WF_READ_OK &&
+		    merge_head(text, tlen, &h, &size))
+			r = recover(u, file, text, tlen, out, err, errlen);
+		free(text);
+		return r; /* 0: an ordinary recovery file, read the ordinary way */
+	}
+	char *data;
+	size_t len = 0;
+	if (!read_marked(u->dir, &data, &len))
+		return 0; /* read the ordinary way, which says what is wrong */
+	ed_conflicts *cf = open_sides(data, len, out, err, errlen);
+	free(data);
+	if (!cf)
+		return err[0] ? -1 : 0;
+	u->cf = cf;
+	return 1;
+}
+
+/* Undo and redo of a pick set its conflict's flag through here. */
+static void on_mark(void *arg, int key, int value)
+{
+	ed_conflicts *cf = arg;
+	if (key >= 0 && key < cf->n)
+		cf->v[key].flag = value;
 }
 
 void ed_conflict_free(ed_ui *u)
 {
-	ed_conflicts *cf = u->cf;
-	if (!cf)
+	if (!u->cf)
 		return;
-	wf_world_free(cf->ours);
-	wf_world_free(cf->theirs);
-	free(cf->v);
-	free(cf);
+	if (u->m.mark_arg == u->cf) { /* marks left in the history now do nothing */
+		u->m.on_mark = NULL;
+		u->m.mark_arg = NULL;
+	}
+	cf_free(u->cf);
 	u->cf = NULL;
 }
 
@@ -498,11 +805,19 @@ void ed_conflict_opened(ed_ui *u)
 			           "both parents");
 		return;
 	}
+	u->m.on_mark = on_mark;
+	u->m.mark_arg = u->cf;
 	int n = ed_conflict_left(u);
-	ed_set_msg(u, false,
-	           "merge: %d conflict%s (]c next, < keeps ours, > takes theirs, "
-	           "? lists the keys)",
-	           n, n == 1 ? "" : "s");
+	if (u->cf->recovered)
+		ed_set_msg(u, false,
+		           "recovered the merge: %d of %d conflict%s left (]c next, < "
+		           "keeps ours, > takes theirs, ? lists the keys)",
+		           n, u->cf->n, u->cf->n == 1 ? "" : "s");
+	else
+		ed_set_msg(u, false,
+		           "merge: %d conflict%s (]c next, < keeps ours, > takes theirs, "
+		           "? lists the keys)",
+		           n, n == 1 ? "" : "s");
 }
 
 bool ed_conflict_blocks_save(ed_ui *u)
@@ -514,6 +829,22 @@ bool ed_conflict_blocks_save(ed_ui *u)
 	           "%d merge conflict%s left: ]c goes to the next; :ours all or "
 	           ":theirs all settles the rest",
 	           n, n == 1 ? "" : "s");
+	return true;
+}
+
+bool ed_conflict_blocks_commit(ed_ui *u)
+{
+	if (!u->cf)
+		return false;
+	int n = ed_conflict_left(u);
+	if (n)
+		ed_set_msg(u, true,
+		           "%d merge conflict%s left: settle them and :w, then c commits "
+		           "the merge",
+		           n, n == 1 ? "" : "s");
+	else
+		ed_set_msg(u, true,
+		           "the merge is settled: :w writes it, then c commits it");
 	return true;
 }
 
@@ -640,45 +971,10 @@ static int take_field(ed_ui *u, const wf_world *s, const cf_item *c)
 	return ed_parcel_set(&u->m, pi, &q, "take a side's parcel field");
 }
 
-/* The header has no model edits of its own: a pick there is set in place
- * (it is not undone by u, and marks the world changed). */
-static int take_header(ed_ui *u, const wf_world *s, const cf_item *c)
-{
-	wf_world *w = u->m.w;
-	switch (c->what) {
-	case WF_DIFFW_NAME:
-		w->name = wf_strdup(w, s->name);
-		break;
-	case WF_DIFFW_FORMAT:
-		w->format = s->format;
-		break;
-	case WF_DIFFW_SEED:
-		w->seed = s->seed;
-		break;
-	case WF_DIFFW_BUDGET:
-		w->unit_budget = s->unit_budget;
-		break;
-	case WF_DIFFW_EVENTS:
-		w->events = wf_strdup(w, s->events);
-		break;
-	default:
-		snprintf(u->m.err, sizeof u->m.err,
-		         "the world's size, parcel-size and attributes are resolved in "
-		         "the file: edit world.acre, then open it again");
-		return -1;
-	}
-	u->m.generation++;
-	u->m.saved_pos = -1;
-	return 0;
-}
-
-static int take_glyph(ed_ui *u, const wf_world *s, cf_item *c)
+/* A palette entry or zone that side s has (take() handles one it lacks). */
+static int take_glyph(ed_ui *u, const wf_world *s, const cf_item *c)
 {
 	int g = wf_find_glyph(s, c->name), k = wf_find_glyph(u->m.w, c->name);
-	if (g < 0) {
-		c->forced = true; /* an entry no tile uses does no harm */
-		return 0;
-	}
 	const wf_glyph *e = &s->palette[g];
 	if (k < 0)
 		return glyph_here(u, s, g) < 0 ? -1 : 0;
@@ -687,52 +983,91 @@ static int take_glyph(ed_ui *u, const wf_world *s, cf_item *c)
 	return ed_palette_script(&u->m, k, nz(e->script));
 }
 
-static int take_zone(ed_ui *u, const wf_world *s, cf_item *c)
+static int take_zone(ed_ui *u, const wf_world *s, const cf_item *c)
 {
 	int z = wf_find_zone(s, c->name), k = wf_find_zone(u->m.w, c->name);
-	if (z < 0) {
-		c->forced = true; /* a zone no parcel names does no harm */
-		return 0;
-	}
 	const wf_zone *e = &s->zones[z];
 	return k < 0 ? ed_zone_add(&u->m, e->name, e->caps, e->max_entities)
 	             : ed_zone_set(&u->m, k, e->caps, e->max_entities);
 }
 
-/* Take side s (ours or theirs) for conflict c. */
-static int take(ed_ui *u, cf_item *c, bool theirs)
+static int take_tile(ed_ui *u, const wf_world *s, const cf_item *c)
 {
-	const wf_world *s = theirs ? u->cf->theirs : u->cf->ours;
-	c->kept = !theirs;
-	c->forced = false;
-	int r = 0;
-	if (c->kind == K_HEADER) {
-		r = theirs ? take_header(u, s, c) : 0;
-	} else if (c->kind == K_GLYPH) {
-		r = take_glyph(u, s, c);
-	} else if (c->kind == K_ZONE) {
-		r = take_zone(u, s, c);
-	} else if (c->kind == K_PARCEL) {
-		r = take_field(u, s, c);
-	} else if (c->kind == K_ENTITY) {
-		r = take_entity(u, s, c);
-	} else {
-		const wf_parcel *sp = parcel_of(s, c->parcel, NULL);
-		int pi;
-		const wf_parcel *wp = parcel_of(u->m.w, c->parcel, &pi);
-		if (!sp || !wp) {
-			snprintf(u->m.err, sizeof u->m.err,
-			         "parcel %s is not on both sides: take the parcel first",
-			         c->parcel);
-			return -1;
-		}
-		int g = sp->tiles ? sp->tiles[c->y * wf_parcel_tw(s, sp) + c->x] : 0;
-		int k = glyph_here(u, s, g);
-		r = k < 0 ? -1
-		          : ed_paint(&u->m, wp->px * u->m.w->parcel_w + c->x,
-		                     wp->py * u->m.w->parcel_h + c->y, k);
+	const wf_parcel *sp = parcel_of(s, c->parcel, NULL);
+	int pi;
+	const wf_parcel *wp = parcel_of(u->m.w, c->parcel, &pi);
+	if (!sp || !wp) {
+		snprintf(u->m.err, sizeof u->m.err,
+		         "parcel %s is not on both sides: take the parcel first",
+		         c->parcel);
+		return -1;
 	}
-	return r;
+	int g = sp->tiles ? sp->tiles[c->y * wf_parcel_tw(s, sp) + c->x] : 0;
+	int k = glyph_here(u, s, g);
+	return k < 0 ? -1
+	             : ed_paint(&u->m, wp->px * u->m.w->parcel_w + c->x,
+	                        wp->py * u->m.w->parcel_h + c->y, k);
+}
+
+/* Make the world hold side s's value for conflict c, by a model edit
+ * (none when it does already). *forced: s has no such palette entry or
+ * zone, and the world's may stay. */
+static int take(ed_ui *u, const cf_item *c, const wf_world *s, bool *forced)
+{
+	char vw[512], vs[512];
+	value(u->m.w, c, vw, sizeof vw);
+	value(s, c, vs, sizeof vs);
+	*forced = false;
+	if (strcmp(vw, vs) == 0)
+		return 0;
+	if (c->kind == K_GLYPH || c->kind == K_ZONE) {
+		/* A side without the entry: the world's may stay, as no tile or
+		 * parcel that side has names it (it does no harm). */
+		*forced = (c->kind == K_GLYPH ? wf_find_glyph(s, c->name)
+		                              : wf_find_zone(s, c->name)) < 0;
+		if (*forced)
+			return 0;
+	}
+	switch (c->kind) {
+	case K_HEADER:
+		return ed_header_take(&u->m, s, c->what, "take a side's header key");
+	case K_GLYPH:
+		return take_glyph(u, s, c);
+	case K_ZONE:
+		return take_zone(u, s, c);
+	case K_PARCEL:
+		return take_field(u, s, c);
+	case K_ENTITY:
+		return take_entity(u, s, c);
+	}
+	return take_tile(u, s, c);
+}
+
+/* Settle conflict i with one side: the world edit, then the mark saying
+ * it was settled on purpose, both undone and redone together (the caller
+ * groups them). */
+static int settle(ed_ui *u, int i, bool theirs)
+{
+	cf_item *c = &u->cf->v[i];
+	bool forced;
+	if (take(u, c, theirs ? u->cf->theirs : u->cf->ours, &forced) != 0)
+		return -1;
+	int flag = !theirs ? F_KEPT : forced ? F_FORCED : F_NONE;
+	return flag == c->flag ? 0 : ed_mark(&u->m, i, c->flag, flag, "pick");
+}
+
+/* The undo step a pick made, if any, is named for the status line. */
+static void pick_begin(ed_ui *u, bool theirs, uint64_t *gen)
+{
+	*gen = u->m.generation;
+	ed_group_begin(&u->m, theirs ? "take theirs" : "keep ours");
+}
+
+static void pick_end(ed_ui *u, bool theirs, uint64_t gen)
+{
+	ed_group_end(&u->m);
+	if (u->m.generation != gen && u->m.pos > 0)
+		u->m.steps[u->m.pos - 1].what = theirs ? "take theirs" : "keep ours";
 }
 
 /* ---- Keys --------------------------------------------------------------------- */
@@ -745,6 +1080,17 @@ static bool need(ed_ui *u)
 	return false;
 }
 
+/* "; 3 left", or what to do once none is. */
+static const char *left_note(const ed_ui *u, char *buf, size_t n)
+{
+	int left = ed_conflict_left(u);
+	if (left)
+		snprintf(buf, n, "; %d left", left);
+	else
+		snprintf(buf, n, "; none left: :w writes the merged world");
+	return buf;
+}
+
 static void go(ed_ui *u, int i)
 {
 	ed_conflicts *cf = u->cf;
@@ -755,8 +1101,8 @@ static void go(ed_ui *u, int i)
 		ed_goto(&u->m, tx, ty);
 	cf->cx = u->m.cx;
 	cf->cy = u->m.cy;
-	char d[400];
-	describe(u, c, d, sizeof d);
+	char d[512];
+	describe(u, c, false, d, sizeof d);
 	int left = ed_conflict_left(u);
 	ed_set_msg(u, false, "%d left: %s", left, d);
 }
@@ -774,7 +1120,7 @@ static void jump(ed_ui *u, int dir)
 			return;
 		}
 	}
-	ed_set_msg(u, false, "no merge conflicts left: :w writes the resolved world");
+	ed_set_msg(u, false, "no merge conflicts left: :w writes the merged world");
 }
 
 void ed_conflict_next(ed_ui *u)
@@ -812,10 +1158,9 @@ static int target(ed_ui *u)
 	return best >= 0 ? best : cf->cur;
 }
 
+/* < and > (args NULL or ""): the conflict under the cursor. */
 static void pick(ed_ui *u, bool theirs)
 {
-	if (!need(u))
-		return;
 	int i = target(u);
 	if (i < 0) {
 		ed_set_msg(u, true, "no conflict under the cursor: ]c goes to the next");
@@ -825,45 +1170,55 @@ static void pick(ed_ui *u, bool theirs)
 	u->cf->cur = i;
 	u->cf->cx = u->m.cx;
 	u->cf->cy = u->m.cy;
-	char d[400];
-	describe(u, c, d, sizeof d);
-	if (take(u, c, theirs) != 0) {
+	char d[512], note[80];
+	describe(u, c, false, d, sizeof d);
+	uint64_t gen;
+	pick_begin(u, theirs, &gen);
+	int r = settle(u, i, theirs);
+	pick_end(u, theirs, gen);
+	if (r != 0)
 		ed_set_msg(u, true, "%s", u->m.err);
-		return;
+	else
+		ed_set_msg(u, false, "%s for %s%s", theirs ? "took theirs" : "kept ours",
+		           d + strlen("merge conflict in "),
+		           left_note(u, note, sizeof note));
+}
+
+/* The conflicts of parcel `name` (every one left when NULL) settled with
+ * one side; again while it helps: a parcel placed where another one is to
+ * go away fits once that one is gone. */
+static void settle_all(ed_ui *u, const char *name, bool theirs, int *done, int *failed,
+                       char *why, size_t whylen)
+{
+	ed_conflicts *cf = u->cf;
+	for (int pass = 0, before = -1; pass < 4 && *failed != before; pass++) {
+		before = *failed;
+		*failed = 0;
+		for (int i = 0; i < cf->n; i++) {
+			cf_item *c = &cf->v[i];
+			if (state(u, c) != S_LEFT ||
+			    (name && (!c->parcel || strcmp(c->parcel, name) != 0)))
+				continue;
+			if (settle(u, i, theirs) != 0) {
+				if (!(*failed)++)
+					snprintf(why, whylen, "%s", u->m.err);
+			} else {
+				(*done)++;
+			}
+		}
 	}
-	int left = ed_conflict_left(u);
-	ed_set_msg(u, false, "%s %s; %d left", theirs ? "took theirs" : "kept ours",
-	           d + strlen("merge conflict in "), left);
 }
 
-void ed_conflict_ours(ed_ui *u)
-{
-	pick(u, false);
-}
-
-void ed_conflict_theirs(ed_ui *u)
-{
-	pick(u, true);
-}
-
-void ed_conflict_pane(ed_ui *u)
-{
-	if (!need(u))
-		return;
-	u->cf->show_ours = !u->cf->show_ours;
-	ed_set_msg(u, false, "the right pane shows %s",
-	           u->cf->show_ours ? "ours (as the merge left it)" : "theirs");
-}
-
-/* :ours and :theirs with "parcel" (every conflict of the parcel under the
- * cursor: that side's parcel whole) or "all" (every conflict left), or
- * nothing (the conflict under the cursor, as < and >). */
-static void take_many(ed_ui *u, const char *args, bool theirs)
+/* < and > (no args), :ours and :theirs with "parcel" (every conflict of
+ * the parcel under the cursor: for theirs that side's parcel whole) or
+ * "all" (every conflict left): one function for both sides, one undo step
+ * for the lot. */
+void ed_conflict_take(ed_ui *u, bool theirs, const char *args)
 {
 	if (!need(u))
 		return;
 	ed_conflicts *cf = u->cf;
-	if (!*args) {
+	if (!args || !*args) {
 		pick(u, theirs);
 		return;
 	}
@@ -874,63 +1229,43 @@ static void take_many(ed_ui *u, const char *args, bool theirs)
 		return;
 	}
 	int pi = ed_parcel_here(&u->m);
-	const char *name = pi >= 0 ? u->m.w->parcels[pi].name : NULL;
-	if (!all && !name) {
+	if (!all && pi < 0) {
 		ed_set_msg(u, true, "no parcel under the cursor");
 		return;
 	}
-	ed_group_begin(&u->m, theirs ? "take theirs" : "keep ours");
+	char name[WF_MAX_NAME + 1] = "", why[256] = "", note[80];
+	if (!all)
+		snprintf(name, sizeof name, "%s", u->m.w->parcels[pi].name);
+	uint64_t gen;
 	int done = 0, failed = 0;
-	char why[256] = "";
+	pick_begin(u, theirs, &gen);
 	if (!all && theirs) { /* the parcel whole, as theirs has it */
-		char keep[WF_MAX_NAME + 1];
-		snprintf(keep, sizeof keep, "%s", name);
-		if (take_parcel(u, cf->theirs, keep) != 0)
+		if (take_parcel(u, cf->theirs, name) != 0)
 			failed++, snprintf(why, sizeof why, "%s", u->m.err);
-		name = keep;
 		for (int i = 0; i < cf->n; i++)
-			if (cf->v[i].parcel && strcmp(cf->v[i].parcel, keep) == 0)
+			if (cf->v[i].parcel && strcmp(cf->v[i].parcel, name) == 0)
 				done += state(u, &cf->v[i]) != S_LEFT;
 	} else {
-		/* Again while it helps: a parcel placed where another one is to
-		 * go away fits once that one is gone. */
-		for (int pass = 0, before = -1; pass < 4 && failed != before; pass++) {
-			before = failed;
-			failed = 0;
-			for (int i = 0; i < cf->n; i++) {
-				cf_item *c = &cf->v[i];
-				if (state(u, c) != S_LEFT ||
-				    (!all &&
-				     (!c->parcel || strcmp(c->parcel, name) != 0)))
-					continue;
-				if (take(u, c, theirs) != 0) {
-					if (!failed++)
-						snprintf(why, sizeof why, "%s", u->m.err);
-				} else {
-					done++;
-				}
-			}
-		}
+		settle_all(u, all ? NULL : name, theirs, &done, &failed, why, sizeof why);
 	}
-	ed_group_end(&u->m);
-	int left = ed_conflict_left(u);
+	pick_end(u, theirs, gen);
+	left_note(u, note, sizeof note);
 	if (failed)
-		ed_set_msg(u, true, "%d settled, %d refused (%s); %d left", done, failed,
-		           why, left);
+		ed_set_msg(u, true, "%d settled, %d refused (%s)%s", done, failed, why,
+		           note);
 	else
-		ed_set_msg(u, false, "%s for %d conflict%s; %d left",
+		ed_set_msg(u, false, "%s for %d conflict%s%s",
 		           theirs ? "took theirs" : "kept ours", done,
-		           done == 1 ? "" : "s", left);
+		           done == 1 ? "" : "s", note);
 }
 
-void ed_conflict_cmd_ours(ed_ui *u, const char *args)
+void ed_conflict_pane(ed_ui *u)
 {
-	take_many(u, args, false);
-}
-
-void ed_conflict_cmd_theirs(ed_ui *u, const char *args)
-{
-	take_many(u, args, true);
+	if (!need(u))
+		return;
+	u->cf->show_ours = !u->cf->show_ours;
+	ed_set_msg(u, false, "the right pane shows %s",
+	           u->cf->show_ours ? "ours (as the merge left it)" : "theirs");
 }
 
 /* ]c and [c: ] or [ waits for the next key. True when the key was taken. */
@@ -1054,19 +1389,8 @@ int ed_conflict_panel(ed_ui *u, int y)
 	static const char mark[] = {' ', '<', '>', '*'};
 	for (int i = cf->top; i < cf->n && y < u->map_rows; i++) {
 		const cf_item *c = &cf->v[i];
-		char line[256], vo[64], vt[64];
-		switch (c->kind) {
-		case K_TILE:
-			value(cf->ours, c, vo, sizeof vo);
-			value(cf->theirs, c, vt, sizeof vt);
-			snprintf(line, sizeof line, "%s (%d,%d) %s|%s", c->parcel, c->x,
-			         c->y, vo, vt);
-			break;
-		default:
-			describe(u, c, line, sizeof line);
-			memmove(line, line + strlen("merge conflict in "),
-			        strlen(line) - strlen("merge conflict in ") + 1);
-		}
+		char line[400];
+		describe(u, c, true, line, sizeof line);
 		move(y, u->panel_x);
 		clrtoeol();
 		attr_set(i == cf->cur ? A_REVERSE : 0, 0, NULL);
@@ -1084,7 +1408,9 @@ void ed_conflict_status(ed_ui *u, char *buf, size_t n)
 	buf[0] = 0;
 	if (u->cf) {
 		int left = ed_conflict_left(u);
-		snprintf(buf, n, "  %d CONFLICT%s  right: %s", left, left == 1 ? "" : "S",
+		/* The panes: the world being merged on the left, a side on the
+		 * right. */
+		snprintf(buf, n, "  %d CONFLICT%s  merged|%s", left, left == 1 ? "" : "S",
 		         u->cf->show_ours ? "ours" : "theirs");
 	} else if (u->merging) {
 		snprintf(buf, n, "  MERGING");

@@ -531,9 +531,13 @@ static void draw_status(ed_ui *u)
 	int pi = ed_parcel_here(m);
 	/* Every field is cut short, so the line stays far below sizeof buf
 	 * and the mode and markers stay visible. */
-	int n =
-	    snprintf(buf, sizeof buf, " %.32s  %d,%d (%d,%d)", w->name ? w->name : "?",
-	             m->cx, m->cy, m->cx / w->parcel_w, m->cy / w->parcel_h);
+	/* In the merge view the conflicts left come early: a narrow terminal
+	 * cuts the end of the line. */
+	char cf[64];
+	ed_conflict_status(u, cf, sizeof cf);
+	int n = snprintf(buf, sizeof buf, " %.32s  %d,%d (%d,%d)%s",
+	                 w->name ? w->name : "?", m->cx, m->cy, m->cx / w->parcel_w,
+	                 m->cy / w->parcel_h, u->cf ? cf : "");
 	if (pi >= 0) {
 		const wf_parcel *p = &w->parcels[pi];
 		n += snprintf(buf + n, sizeof buf - (size_t)n,
@@ -543,10 +547,9 @@ static void draw_status(ed_ui *u)
 	if (m->mode == ED_SELECT)
 		n += snprintf(buf + n, sizeof buf - (size_t)n, "  %dx%d",
 		              abs(m->cx - m->ax) + 1, abs(m->cy - m->ay) + 1);
-	char cf[64];
-	ed_conflict_status(u, cf, sizeof cf);
 	snprintf(buf + n, sizeof buf - (size_t)n, "  %s%s%s%s", ed_mode_name(m->mode),
-	         ed_dirty(m) ? "  [+]" : "", u->diags.errors ? "  !" : "", cf);
+	         ed_dirty(m) ? "  [+]" : "", u->diags.errors ? "  !" : "",
+	         u->cf ? "" : cf);
 	attr_set(A_REVERSE, pair(u, P_STATUS), NULL);
 	move(LINES - 2, 0);
 	clrtoeol();
@@ -570,6 +573,10 @@ static void draw_bottom(ed_ui *u)
 		         NULL);
 		addnstr(u->msg, COLS);
 		attr_set(0, 0, NULL);
+	} else if (u->cf) {
+		addnstr("]c next conflict  < ours  > theirs  u undo  ? help  :w once "
+		        "none is left",
+		        COLS);
 	} else {
 		addnstr("? help  i paint  u undo  / search  :w save  q quit", COLS);
 	}
@@ -579,7 +586,11 @@ static void draw_help(ed_ui *u)
 {
 	erase();
 	attr_set(A_BOLD, 0, NULL);
-	mvaddnstr(0, 0, "acre edit: keys and commands (j/k scroll, any other key closes)",
+	mvaddnstr(0, 0,
+	          u->cf ? "acre edit: keys and commands, the merge's first (j/k "
+	                  "scroll, any other key closes)"
+	                : "acre edit: keys and commands (j/k scroll, any other key "
+	                  "closes)",
 	          COLS);
 	attr_set(0, 0, NULL);
 	const char *section = NULL;

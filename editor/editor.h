@@ -75,6 +75,10 @@ typedef struct ed_model {
 	 * what a rebuild would (wf_index_exact); 0: a rebuild is due; -1: the
 	 * world has overlaps or shared names, so every shape edit rebuilds. */
 	int index_state;
+	/* Called with a mark's key and value whenever ed_mark sets it and
+	 * undo or redo passes it (NULL: marks are only kept). */
+	void (*on_mark)(void *arg, int key, int value);
+	void *mark_arg;
 	char err[256];       /* why the last operation failed */
 } ed_model;
 
@@ -171,6 +175,16 @@ int ed_palette_script(ed_model *m, int gi, const char *script); /* "" clears */
 int ed_zone_add(ed_model *m, const char *name, int caps, int64_t max);
 int ed_zone_set(ed_model *m, int zi, int caps, int64_t max);
 
+/* ---- Taking one side of a merge conflict ---------------------------------
+ * The header key `which` (one WF_DIFFW_ bit) made what `from` has, as one
+ * step named `what`; refused for the parcel-size (every parcel's tiles
+ * would change shape) and for a size that would leave a parcel outside. */
+int ed_header_take(ed_model *m, const wf_world *from, unsigned which, const char *what);
+/* A step that changes no world but a value the caller keeps (a conflict
+ * settled on purpose): m->on_mark(key, now) at once and at redo, (key,
+ * was) at undo, in order with the edits around it. */
+int ed_mark(ed_model *m, int key, int was, int now, const char *what);
+
 /* ---- Undo ----------------------------------------------------------------- */
 /* An undo group: every step recorded between begin and end becomes one
  * step named `what` (an insert, a form of several fields), as vim undoes a
@@ -221,6 +235,7 @@ typedef struct ed_recovery {
 	long pid;   /* the editor that wrote it; 0 for the single file of old */
 	time_t mtime;
 	long long size;
+	bool merge; /* written while resolving the merge world.acre holds */
 } ed_recovery;
 /* The recovery files in `dir` left by editors no longer running, newest
  * first, at most `max`; `*live` gets the process id of an editor running

@@ -16,12 +16,10 @@
 
 void ed_commit(ed_ui *u, const char *msg)
 {
+	if (ed_conflict_blocks_commit(u))
+		return;
 	if (ed_dirty(&u->m)) {
 		ed_set_msg(u, true, "unsaved changes: :w first, then commit");
-		return;
-	}
-	if (u->cf) {
-		ed_set_msg(u, true, "resolve the merge conflicts and :w first, then commit");
 		return;
 	}
 	/* A merge without a message is described as git would (MERGE_MSG). */

@@ -247,20 +247,37 @@ static void k_palette(ed_ui *u)
 	           "palette: type a glyph or move with j/k, Enter picks, Esc cancels");
 }
 
+/* After an undo or redo in the merge view: how many conflicts are left
+ * (a pick undone brings its conflict back). */
+static const char *conflicts_note(const ed_ui *u, char *note, size_t n)
+{
+	note[0] = 0;
+	if (u->cf) {
+		int left = ed_conflict_left(u);
+		snprintf(note, n, " (%d merge conflict%s left)", left,
+		         left == 1 ? "" : "s");
+	}
+	return note;
+}
+
 static void k_undo(ed_ui *u)
 {
 	int n = u->m.pos;
 	const char *what = n > 0 ? u->m.steps[n - 1].what : NULL;
+	char note[64];
 	if (ed_undo(&u->m) == 0)
-		ed_set_msg(u, false, "undid %s", what);
+		ed_set_msg(u, false, "undid %s%s", what,
+		           conflicts_note(u, note, sizeof note));
 	else
 		report(u, -1, NULL);
 }
 
 static void k_redo(ed_ui *u)
 {
+	char note[64];
 	if (ed_redo(&u->m) == 0)
-		ed_set_msg(u, false, "redid %s", u->m.steps[u->m.pos - 1].what);
+		ed_set_msg(u, false, "redid %s%s", u->m.steps[u->m.pos - 1].what,
+		           conflicts_note(u, note, sizeof note));
 	else
 		report(u, -1, NULL);
 }
@@ -473,10 +490,31 @@ static void k_panel(ed_ui *u)
 {
 	u->show_panel = !u->show_panel;
 }
+/* The help screen's line where `section` starts (as draw_help lays it
+ * out: a line per section title, a line per entry). */
+static int help_line(const char *section)
+{
+	const char *sec = NULL;
+	int line = 0;
+	for (int i = 0; ed_help_entry(i); i++) {
+		const ed_keyhelp *h = ed_help_entry(i);
+		if (!sec || strcmp(sec, h->section) != 0) {
+			sec = h->section;
+			if (strcmp(sec, section) == 0)
+				return line;
+			line++;
+		}
+		line++;
+	}
+	return 0;
+}
+
+/* In the merge view the help opens at its keys (k scrolls up to the
+ * rest): that is what the first message's "? lists the keys" means. */
 static void k_help(ed_ui *u)
 {
 	u->show_help = true;
-	u->help_top = 0;
+	u->help_top = u->cf ? help_line("Merge") : 0;
 }
 static void k_redraw(ed_ui *u)
 {
@@ -600,6 +638,8 @@ static void commit_answer(ed_ui *u, const char *text)
 
 static void k_commit(ed_ui *u)
 {
+	if (ed_conflict_blocks_commit(u))
+		return;
 	if (ed_dirty(&u->m)) {
 		ed_set_msg(u, true, "unsaved changes: :w first, then commit");
 		return;
@@ -624,6 +664,23 @@ static void quit_answer(ed_ui *u, const char *text)
 		ed_set_msg(u, false, "not quitting");
 }
 
+/* Leaving a merge with conflicts left: the picks cannot be saved in
+ * world.acre yet, so y keeps them in the recovery file, which the next
+ * acre edit offers back (the merge view returns with them); n drops them.
+ * world.acre keeps its markers either way. */
+static void quit_merge_answer(ed_ui *u, const char *text)
+{
+	if (strcmp(text, "y") == 0 || strcmp(text, "yes") == 0) {
+		ed_write_recovery(u, true);
+		u->keep_recovery = true;
+		u->quit = true;
+	} else if (strcmp(text, "n") == 0 || strcmp(text, "no") == 0) {
+		u->quit = true;
+	} else {
+		ed_set_msg(u, false, "not quitting");
+	}
+}
+
 /* q leaves at once when everything is saved, and asks otherwise. */
 static void k_quit(ed_ui *u)
 {
@@ -631,10 +688,38 @@ static void k_quit(ed_ui *u)
 		u->quit = true;
 		return;
 	}
+	int left = ed_conflict_left(u);
+	if (left > 0) {
+		char label[160];
+		snprintf(label, sizeof label,
+		         "%d conflict%s left: keep the picks for the next acre edit? "
+		         "(y keeps, n drops, Esc stays) ",
+		         left, left == 1 ? "" : "s");
+		prompt(u, label, NULL, quit_merge_answer);
+		return;
+	}
 	prompt(u,
 	       "unsaved changes: save them before quitting? (y saves, n drops, "
 	       "Esc stays) ",
 	       NULL, quit_answer);
+}
+
+/* The merge picks: one function in conflict.c takes the side. */
+static void k_ours(ed_ui *u)
+{
+	ed_conflict_take(u, false, NULL);
+}
+static void k_theirs(ed_ui *u)
+{
+	ed_conflict_take(u, true, NULL);
+}
+static void c_ours(ed_ui *u, const char *args)
+{
+	ed_conflict_take(u, false, args);
+}
+static void c_theirs(ed_ui *u, const char *args)
+{
+	ed_conflict_take(u, true, args);
 }
 
 /* The key table. Order is the order of the help screen. */
@@ -803,15 +888,47 @@ static const keydef keys[] = {
     {{"<", "merge conflicts: keep ours for the conflict under the cursor", "Merge"},
      {'<'},
      M_NORMAL,
-     ed_conflict_ours},
+     k_ours},
     {{">", "merge conflicts: take theirs for the conflict under the cursor", "Merge"},
      {'>'},
      M_NORMAL,
-     ed_conflict_theirs},
+     k_theirs},
+    {{":ours [parcel|all]",
+      "merge conflicts: keep ours for the one under the cursor, the parcel's "
+      "or all left",
+      "Merge"},
+     {0},
+     0,
+     NULL},
+    {{":theirs [parcel|all]",
+      "merge conflicts: take theirs for the one under the cursor, the parcel "
+      "whole or all left",
+      "Merge"},
+     {0},
+     0,
+     NULL},
+    {{"u Ctrl-R", "merge conflicts: a pick is undone and redone like any edit", "Merge"},
+     {0},
+     0,
+     NULL},
     {{"=", "merge conflicts: the right pane shows theirs or ours", "Merge"},
      {'='},
      M_NORMAL,
      ed_conflict_pane},
+    {{":w c",
+      "merge conflicts: :w once none is left writes the merged world; c "
+      "commits the merge",
+      "Merge"},
+     {0},
+     0,
+     NULL},
+    {{"q",
+      "merge conflicts: with some left, q can keep the picks for the next "
+      "acre edit",
+      "Merge"},
+     {0},
+     0,
+     NULL},
     {{":", "command line (see the commands below)", "Commands"},
      {':'},
      M_NORMAL,
@@ -836,6 +953,14 @@ static void c_force_write(ed_ui *u, const char *args)
 static void c_quit(ed_ui *u, const char *args)
 {
 	(void)args;
+	int left = ed_conflict_left(u);
+	if (ed_dirty(&u->m) && left > 0) {
+		ed_set_msg(u, true,
+		           "%d merge conflict%s left: settle them and :w; q keeps the "
+		           "picks for later, :q! drops them",
+		           left, left == 1 ? "" : "s");
+		return;
+	}
 	if (ed_dirty(&u->m)) {
 		ed_set_msg(u, true, "unsaved changes: :w to save them, :q! to drop them");
 		return;
@@ -1189,18 +1314,9 @@ static const cmddef cmds[] = {
     {{":commit MESSAGE", "commit the saved world", "Commands"}, "commit", c_commit},
     {{":log", "history of the parcel under the cursor", "Commands"}, "log", c_log},
     {{":help", "this help", "Commands"}, "help", c_help},
-    {{":ours [parcel|all]",
-      "merge conflicts: keep ours for the one under the cursor, the parcel's "
-      "or all left",
-      "Commands"},
-     "ours",
-     ed_conflict_cmd_ours},
-    {{":theirs [parcel|all]",
-      "merge conflicts: take theirs for the one under the cursor, the parcel "
-      "whole or all left",
-      "Commands"},
-     "theirs",
-     ed_conflict_cmd_theirs},
+    /* Listed under Merge with the keys. */
+    {{NULL, NULL, NULL}, "ours", c_ours},
+    {{NULL, NULL, NULL}, "theirs", c_theirs},
 };
 #define NCMDS ((int)(sizeof cmds / sizeof *cmds))
 

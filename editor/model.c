@@ -11,7 +11,10 @@
  *     the change (create, delete);
  *   - CH_GLYPH / CH_ZONE hold the other version of one palette entry or
  *     zone (swapped like CH_SWAP); CH_GLYPH_ADD / CH_ZONE_ADD an entry
- *     appended at the end (undo drops the count, redo raises it again).
+ *     appended at the end (undo drops the count, redo raises it again);
+ *   - CH_HEADER holds the other version of the world's header (swapped);
+ *   - CH_MARK holds a value outside the world (a merge conflict settled on
+ *     purpose) before and after, handed to m->on_mark at undo and redo.
  * Invariant: every tiles or entities array is owned by exactly one holder —
  * the world or one change — so freeing the history never double-frees.
  * Invariant: the world's grid (w->grid) is up to date after every call.
@@ -32,8 +35,22 @@ enum ch_kind {
 	CH_GLYPH,
 	CH_ZONE,
 	CH_GLYPH_ADD,
-	CH_ZONE_ADD
+	CH_ZONE_ADD,
+	CH_HEADER,
+	CH_MARK
 };
+
+/* The world header as a step holds it (parcel-size is never changed:
+ * every parcel's tiles would change shape with it). */
+typedef struct header {
+	const char *name, *events;
+	int format;
+	uint64_t seed;
+	int32_t width, height;
+	wf_budget unit_budget;
+	wf_attr *attrs; /* owned by whichever holds it, the world or the change */
+	int nattrs;
+} header;
 
 struct ed_change {
 	enum ch_kind kind;
@@ -50,6 +67,9 @@ struct ed_change {
 	 * attrs shared: an edit never changes them) */
 	wf_glyph glyph;
 	wf_zone zone;
+	/* CH_HEADER: the other version; CH_MARK: key (in pi), was, now */
+	header hdr;
+	int was_mark, now_mark;
 };
 
 const char *ed_mode_name(ed_mode m)
@@ -143,6 +163,8 @@ static void change_free(ed_change *c)
 	free(c->now);
 	if (c->held)
 		parcel_release(&c->other);
+	if (c->kind == CH_HEADER)
+		free(c->hdr.attrs);
 }
 
 static void step_free(ed_step *s)
@@ -485,7 +507,7 @@ static ed_step *step_begin(ed_model *m, const char *what)
 static bool tiles_only(const ed_step *s)
 {
 	for (int i = 0; i < s->n; i++)
-		if (s->v[i].kind != CH_TILES)
+		if (s->v[i].kind != CH_TILES && s->v[i].kind != CH_MARK)
 			return false;
 	return true;
 }
@@ -610,6 +632,28 @@ static void parcel_remove(wf_world *w, int pi, wf_parcel *out)
 
 /* ---- Undo ---------------------------------------------------------------- */
 
+static void header_swap(ed_model *m, header *h)
+{
+	wf_world *w = m->w;
+	header t = {w->name,   w->events,      w->format, w->seed,  w->width,
+	            w->height, w->unit_budget, w->attrs,  w->nattrs};
+	bool resized = w->width != h->width || w->height != h->height;
+	w->name = h->name;
+	w->events = h->events;
+	w->format = h->format;
+	w->seed = h->seed;
+	w->width = h->width;
+	w->height = h->height;
+	w->unit_budget = h->unit_budget;
+	w->attrs = h->attrs;
+	w->nattrs = h->nattrs;
+	*h = t;
+	if (resized) {
+		m->index_state = 0; /* the grid has the world's size: rebuilt */
+		ed_goto(m, m->cx, m->cy);
+	}
+}
+
 static void change_apply(ed_model *m, ed_change *c, bool undo)
 {
 	wf_world *w = m->w;
@@ -633,6 +677,13 @@ static void change_apply(ed_model *m, ed_change *c, bool undo)
 		break;
 	case CH_ZONE_ADD:
 		w->nzones += undo ? -1 : 1;
+		break;
+	case CH_HEADER:
+		header_swap(m, &c->hdr);
+		break;
+	case CH_MARK:
+		if (m->on_mark)
+			m->on_mark(m->mark_arg, c->pi, undo ? c->was_mark : c->now_mark);
 		break;
 	case CH_TILES:
 		if (undo) {
@@ -1700,5 +1751,91 @@ int ed_parcel_set(ed_model *m, int pi, const wf_parcel *q, const char *what)
 	index_add(m, pi);
 	step_commit(m, s);
 	index_settle(m);
+	return 0;
+}
+
+/* ---- The world header and marks (settling a merge conflict) -------------- */
+
+int ed_header_take(ed_model *m, const wf_world *from, unsigned which, const char *what)
+{
+	wf_world *w = m->w;
+	header h = {w->name,   w->events,      w->format, w->seed, w->width,
+	            w->height, w->unit_budget, NULL,      0};
+	switch (which) {
+	case WF_DIFFW_NAME:
+		h.name = wf_strdup(w, from->name);
+		break;
+	case WF_DIFFW_FORMAT:
+		h.format = from->format;
+		break;
+	case WF_DIFFW_SEED:
+		h.seed = from->seed;
+		break;
+	case WF_DIFFW_SIZE:
+		for (int i = 0; i < w->nparcels; i++) {
+			const wf_parcel *p = &w->parcels[i];
+			if (p->px + p->pw > from->width || p->py + p->ph > from->height)
+				return fail(
+				    m,
+				    "parcel %s would lie outside a world of %d x %d "
+				    "parcels: move or take it first",
+				    p->name, from->width, from->height);
+		}
+		h.width = from->width;
+		h.height = from->height;
+		break;
+	case WF_DIFFW_BUDGET:
+		h.unit_budget = from->unit_budget;
+		break;
+	case WF_DIFFW_EVENTS:
+		h.events = wf_strdup(w, from->events);
+		break;
+	case WF_DIFFW_ATTRS:
+		break;
+	default:
+		return fail(m, "the parcel-size cannot be changed in the editor (every "
+		               "parcel's tiles would change shape): edit world.acre");
+	}
+	/* The attributes are copied whatever the key: the world's own array
+	 * goes into the change, so each array keeps one holder. */
+	const wf_attr *a = which == WF_DIFFW_ATTRS ? from->attrs : w->attrs;
+	int na = which == WF_DIFFW_ATTRS ? from->nattrs : w->nattrs;
+	bool ok = true;
+	h.attrs = attrs_dup(a, na, &ok);
+	h.nattrs = h.attrs ? na : 0;
+	if (!ok)
+		return fail(m, "out of memory");
+	if (which == WF_DIFFW_ATTRS)
+		attrs_adopt(w, h.attrs, h.nattrs);
+	ed_step *s = step_begin(m, what);
+	ed_change *c = s ? step_add(s, CH_HEADER, 0) : NULL;
+	if (!c) {
+		free(h.attrs);
+		if (s)
+			step_commit(m, s);
+		return fail(m, "out of memory");
+	}
+	index_begin(m);
+	c->hdr = h;
+	header_swap(m, &c->hdr);
+	step_commit(m, s);
+	index_settle(m);
+	return 0;
+}
+
+int ed_mark(ed_model *m, int key, int was, int now, const char *what)
+{
+	ed_step *s = step_begin(m, what);
+	ed_change *c = s ? step_add(s, CH_MARK, key) : NULL;
+	if (!c) {
+		if (s)
+			step_commit(m, s);
+		return fail(m, "out of memory");
+	}
+	c->was_mark = was;
+	c->now_mark = now;
+	if (m->on_mark)
+		m->on_mark(m->mark_arg, key, now);
+	step_commit(m, s);
 	return 0;
 }

@@ -210,6 +210,7 @@ static void saved(ed_ui *u, double ms)
 		ed_set_msg(u, false, "wrote world.acre in %.1f s%s", ms / 1000,
 		           ed_dirty(&u->m) ? " (edits made meanwhile are not saved)"
 		                           : "");
+		ed_conflict_saved(u); /* a merge's recovery files name it no more */
 		return;
 	}
 	ed_revalidate(u);
@@ -343,7 +344,8 @@ void ed_write_recovery(ed_ui *u, bool now)
 	if (!now && big(u) && (u->recovering = ed_bg_start(u, BG_RECOVER, u->recover)))
 		return;
 	wf_buf b = {0};
-	if (wf_write(u->m.w, &b) == 0 && wf_save_atomic(u->recover, b.data, b.len) != 0)
+	if (ed_conflict_recovery_head(u, &b) == 0 && wf_write(u->m.w, &b) == 0 &&
+	    wf_save_atomic(u->recover, b.data, b.len) != 0)
 		ed_set_msg(u, true, "cannot write the recovery file %s: %s", u->recover,
 		           strerror(errno));
 	wf_buf_free(&b);
@@ -431,7 +433,7 @@ static wf_world *load_world(ed_ui *u, const char *file, ed_loader **job, char *e
 	}
 	const char *p = file ? file : path;
 	wf_world *w = NULL;
-	int cf = file ? 0 : ed_conflict_load(u, &w, err, errlen);
+	int cf = ed_conflict_load(u, file, &w, err, errlen);
 	if (cf != 0) { /* merge conflicts, read side by side (conflict.c) */
 		free(path);
 		return w;
@@ -579,14 +581,20 @@ static int ask_recover(ed_ui *u, const ed_recovery *v, int n)
 			char when[64] = "?";
 			strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S",
 			         localtime(&v[i].mtime));
+			const char *merge = v[i].merge ? ", a merge being resolved" : "";
 			if (n == 1)
-				mvprintw(2, 4, "%s (written %s)", v[i].path, when);
+				mvprintw(2, 4, "%s (written %s%s)", v[i].path, when,
+				         merge);
 			else
-				mvprintw(2 + i, 2, "%d  %s (written %s, %lld bytes)",
-				         i + 1, v[i].path, when, v[i].size);
+				mvprintw(2 + i, 2, "%d  %s (written %s, %lld bytes%s)",
+				         i + 1, v[i].path, when, v[i].size, merge);
 		}
 		int y = 3 + (n == 1 ? 1 : n);
-		if (n == 1)
+		if (n == 1 && v[0].merge)
+			mvprintw(y++, 2,
+			         "r  recover it (the merge view comes back with the "
+			         "picks made so far)");
+		else if (n == 1)
 			mvprintw(y++, 2,
 			         "r  recover it (the editor opens it; :w saves it)");
 		else
@@ -808,6 +816,11 @@ int ed_run(const ed_options *o, ed_stats *st, char *err, size_t errlen)
 	ed_recovery rv[RECOVER_MAX];
 	long live = 0;
 	int nrv = ed_recover_list(o->dir, rv, RECOVER_MAX, &live);
+	/* Recovering one written outside the merge world.acre holds would
+	 * lose that merge: those are not offered (conflict.c says why). */
+	char held[512] = "";
+	if (nrv > 0)
+		nrv = ed_conflict_recover_filter(o->dir, rv, nrv, held, sizeof held);
 	int pick = nrv > 0 && o->recover ? 0 : -1; /* --recover: the newest */
 	wf_world *w = NULL;
 	if (nrv == 0 || pick >= 0) {
@@ -872,6 +885,8 @@ int ed_run(const ed_options *o, ed_stats *st, char *err, size_t errlen)
 		u->recover_gen = u->m.generation;
 	}
 	ed_conflict_opened(u);
+	if (held[0])
+		ed_set_msg(u, true, "%s", held);
 	if (u->loading)
 		ed_set_msg(u, false, "reading the rest of the world...");
 	if (live)
@@ -902,7 +917,7 @@ int ed_run(const ed_options *o, ed_stats *st, char *err, size_t errlen)
 		return -1;
 	}
 	/* Leaving on purpose (:q, :wq, :q!) settles the recovery question. */
-	if (!u->lost) {
+	if (!u->lost && !u->keep_recovery) {
 		recovery_cancel(u);
 		unlink(u->recover);
 	}

@@ -83,6 +83,7 @@ struct ed_ui {
 	struct timespec file_mtime;
 	long long file_size;
 	bool lost;              /* the terminal went away: keep the recovery file */
+	bool keep_recovery;     /* q kept a merge's picks for later in it */
 	bool pick_palette;      /* the palette picker is open */
 	int carry_pi, carry_ei; /* entity being carried by `t`, or -1 */
 	int count;              /* a count being typed before a key, or 0 */
@@ -214,20 +215,30 @@ int ed_play_entities(ed_ui *u, int pi, const api_entity **out);
 /* conflict.c: world.acre with merge conflict markers, resolved side by
  * side. ed_conflict_load: 1 when it read such a world into *w (and set
  * u->cf), 0 when the world is to be read the ordinary way, -1 (err). */
-int ed_conflict_load(ed_ui *u, wf_world **w, char *err, size_t errlen);
+/* With `file` (a recovery file): 1 when it was written while resolving
+ * the merge world.acre holds (the merge view comes back, picks and all),
+ * 0 for an ordinary one, -1 (err) when world.acre is no longer that. */
+int ed_conflict_load(ed_ui *u, const char *file, wf_world **w, char *err, size_t errlen);
+/* The recovery files of v that can be taken while world.acre is as it
+ * is, kept in order (the others freed; why says of the first); returns
+ * how many. ed_conflict_recovery_head starts a recovery file's text
+ * during a merge (nothing otherwise). */
+int ed_conflict_recover_filter(const char *dir, ed_recovery *v, int n, char *why,
+                               size_t whylen);
+int ed_conflict_recovery_head(const ed_ui *u, wf_buf *b);
 void ed_conflict_opened(ed_ui *u); /* the first message */
 void ed_conflict_free(ed_ui *u);
 int ed_conflict_left(const ed_ui *u);
 bool ed_conflict_blocks_save(ed_ui *u); /* conflicts left: says so */
+bool ed_conflict_blocks_commit(ed_ui *u); /* still merging here: says so */
 void ed_conflict_saved(ed_ui *u);       /* written: the merge is resolved */
 bool ed_conflict_key(ed_ui *u, int key); /* ]c [c */
 void ed_conflict_next(ed_ui *u);
 void ed_conflict_prev(ed_ui *u);
-void ed_conflict_ours(ed_ui *u);
-void ed_conflict_theirs(ed_ui *u);
+/* Keep ours or take theirs: args NULL or "" for the conflict under the
+ * cursor (< and >), "parcel" or "all" (:ours and :theirs). */
+void ed_conflict_take(ed_ui *u, bool theirs, const char *args);
 void ed_conflict_pane(ed_ui *u);
-void ed_conflict_cmd_ours(ed_ui *u, const char *args);
-void ed_conflict_cmd_theirs(ed_ui *u, const char *args);
 void ed_conflict_draw(ed_ui *u);
 int ed_conflict_panel(ed_ui *u, int y);
 void ed_conflict_status(ed_ui *u, char *buf, size_t n);

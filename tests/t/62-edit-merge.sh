@@ -6,35 +6,17 @@
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../tmux.sh"
 
-mkdir -p "$_scratch/bin" && ln -sf "$ACRE_BIN" "$_scratch/bin/acre"
-export PATH="$_scratch/bin:$PATH"
-
-ROW='^    #\.\.\.\.\.\.\.\.\.\.\.\.\.\.#$'
-# conflict [clean] — a world from acre init, where branch "theirs" put a
-# door on tile (1, 1) of parcel hello and the default branch a lamp, merged
-# with git: the merge stops on that tile. Run inside w afterwards.
-conflict() {
-	acre init w >/dev/null && cd w && MAIN=$(git symbolic-ref --short HEAD) &&
-	git checkout -q -b theirs &&
-	sed -i "0,/$ROW/s//    #+.............#/" world.acre &&
-	if [ "${1:-}" = land ]; then printf "\nparcel c 3 3\nend\n" >>world.acre; fi &&
-	acre commit -m theirs >/dev/null && git checkout -q "$MAIN" &&
-	sed -i "0,/$ROW/s//    #*.............#/" world.acre &&
-	if [ "${1:-}" = land ]; then printf "\nparcel b 3 3\nend\n" >>world.acre; fi &&
-	acre commit -m ours >/dev/null &&
-	expect_exit 1 git merge -q --no-edit theirs >/dev/null 2>&1 &&
-	grep -q "^<<<<<<< ours$" world.acre && cd ..
-}
+. "$TESTS_ROOT/merge.sh"
 STATUS=' w  0,0 (0,0)  NORMAL'
 
 test_expect 'a world with conflict markers opens side by side, naming the conflict' '
-	conflict && ed_start w && wait_for "1 CONFLICT  right: theirs" &&
+	conflict && ed_start w && wait_for "1 CONFLICT  merged|theirs" &&
 	wait_for "merge: 1 conflict (]c next, < keeps ours, > takes theirs" &&
 	screen | grep -q "#\*\.\.\.\.\.\.\.\.\.\.\.\.\.#.*│.*#+\.\.\.\.\.\.\.\.\.\.\.\.\.#" &&
 	screen | grep -qF "Conflicts: 1 left" && screen | grep -qF "  hello (1,1) *|+" &&
 	keys ] c &&
 	wait_for "1 left: merge conflict in parcel hello, tile (1, 1): ours '"'"'*'"'"', theirs '"'"'+'"'"'" &&
-	screen | grep -qF " w  17,9 (1,1)  hello" &&
+	screen | grep -qF " w  17,9 (1,1)  1 CONFLICT  merged|theirs  hello owner" &&
 	ed_stop
 '
 
@@ -43,9 +25,9 @@ test_expect ':w is refused while a conflict is left, and writes no markers once 
 	keys : w Enter && wait_for "1 merge conflict left: ]c goes to the next" &&
 	cmp marked w/world.acre &&
 	keys ] c && wait_for "1 left" && keys ">" && wait_for "0 CONFLICTS" &&
-	wait_for "took theirs parcel hello, tile (1, 1)" &&
+	wait_for "took theirs for parcel hello, tile (1, 1)" &&
 	screen | grep -qF "> hello (1,1) *|+" &&
-	keys u && wait_for "1 CONFLICT" && keys "<" && wait_for "kept ours parcel hello" &&
+	keys u && wait_for "1 CONFLICT" && keys "<" && wait_for "kept ours for parcel hello" &&
 	wait_for "0 CONFLICTS" && screen | grep -qF "< hello (1,1) *|+" &&
 	keys : w Enter && wait_for "wrote world.acre: the merge is resolved; c commits it" &&
 	wait_for "MERGING" && ! screen | grep -qF "CONFLICT" &&
@@ -66,8 +48,10 @@ test_expect 'resolved in the editor, the world checks and acre commit records bo
 
 test_expect 'c in the editor commits the resolved merge with git'"'"'s message' '
 	conflict && ed_start w && wait_for "1 CONFLICT" &&
-	keys c Enter && wait_for "resolve the merge conflicts and :w first, then commit" &&
+	keys c && wait_for "1 merge conflict left: settle them and :w, then c commits the merge" &&
+	keys : c o m m i t Space m Enter && wait_for "1 merge conflict left: settle them" &&
 	keys ] c && wait_for "1 left" && keys i "#" Escape && wait_for "0 CONFLICTS" &&
+	keys c && wait_for "the merge is settled: :w writes it, then c commits it" &&
 	screen | grep -qF "* hello (1,1) *|+" &&
 	keys : w Enter && wait_for "MERGING" && keys c && wait_for "commit message:" && keys Enter &&
 	wait_for "committed the merge" && wait_gone "MERGING" && ed_stop && cd w &&
@@ -78,8 +62,8 @@ test_expect 'c in the editor commits the resolved merge with git'"'"'s message' 
 
 test_expect ':theirs parcel takes the parcel under the cursor whole; u brings its conflicts back' '
 	conflict && ed_start w && wait_for "1 CONFLICT" &&
-	keys : g o t o Space h e l l o Enter && wait_for " w  16,8 (1,1)  hello" &&
-	keys : t h e i r s Space p a r c e l Enter && wait_for "took theirs for 1 conflict; 0 left" &&
+	keys : g o t o Space h e l l o Enter && wait_for " w  16,8 (1,1)  1 CONFLICT  merged|theirs  hello" &&
+	keys : t h e i r s Space p a r c e l Enter && wait_for "took theirs for 1 conflict; none left: :w writes the merged world" &&
 	keys u && wait_for "1 CONFLICT" && keys C-r && wait_for "0 CONFLICTS" &&
 	keys : w q Enter && wait_for "EDIT-EXIT 0" && ed_stop &&
 	grep -q "^    #+\.\.\.\.\.\.\.\.\.\.\.\.\.#$" w/world.acre
@@ -89,34 +73,27 @@ test_expect 'parcels on the same land: :theirs all swaps them, :ours all keeps o
 	conflict land && cp -R w w2 && ed_start w && wait_for "3 CONFLICTS" &&
 	screen | grep -qF "parcel b: only ours has it" &&
 	screen | grep -qF "parcel c: only theirs has it" &&
-	keys : t h e i r s Space a l l Enter && wait_for "took theirs for 3 conflicts; 0 left" &&
+	keys : t h e i r s Space a l l Enter && wait_for "took theirs for 3 conflicts; none left" &&
 	keys : w q Enter && wait_for "EDIT-EXIT 0" && ed_stop &&
 	grep -q "^parcel c 3 3$" w/world.acre && ! grep -q "^parcel b " w/world.acre &&
 	acre check --ticks 1 w >/dev/null &&
 	ed_start w2 && wait_for "3 CONFLICTS" &&
-	keys : o u r s Space a l l Enter && wait_for "kept ours for 3 conflicts; 0 left" &&
+	keys : o u r s Space a l l Enter && wait_for "kept ours for 3 conflicts; none left" &&
 	keys : w q Enter && wait_for "EDIT-EXIT 0" && ed_stop &&
 	grep -q "^parcel b 3 3$" w2/world.acre && ! grep -q "^parcel c " w2/world.acre &&
 	grep -q "^    #\*\.\.\.\.\.\.\.\.\.\.\.\.\.#$" w2/world.acre
 '
 
 test_expect 'header, parcel and entity conflicts: each jumped to, kept or taken' '
-	acre init w >/dev/null && cd w && MAIN=$(git symbolic-ref --short HEAD) &&
-	git checkout -q -b theirs &&
-	sed -i "s/^  seed 1$/  seed 2/; s/^  owner .*/  owner \"ann\"/; s/greeter 7 3/greeter 8 3/" world.acre &&
-	acre commit -m theirs >/dev/null && git checkout -q "$MAIN" &&
-	sed -i "s/^  seed 1$/  seed 3/; s/^  owner .*/  owner \"bob\"/; s/greeter 7 3/greeter 6 3/" world.acre &&
-	acre commit -m ours >/dev/null &&
-	expect_exit 1 git merge -q --no-edit theirs >/dev/null 2>&1 && cd .. &&
-	ed_start w && wait_for "3 CONFLICTS" &&
-	keys ] c && wait_for "3 left: merge conflict in the world header, seed" &&
-	keys ">" && wait_for "took theirs the world header, seed; 2 left" &&
-	keys ] c && wait_for "2 left: merge conflict in parcel hello, owner" &&
-	keys ">" && wait_for "took theirs parcel hello, owner; 1 left" &&
+	three && ed_start w && wait_for "3 CONFLICTS" &&
+	keys ] c && wait_for "3 left: merge conflict in the world header, seed: ours 3, theirs 2" &&
+	keys ">" && wait_for "took theirs for the world header, seed: ours 3, theirs 2; 2 left" &&
+	keys ] c && wait_for "2 left: merge conflict in parcel hello, owner: ours \"bob\", theirs \"ann\"" &&
+	keys ">" && wait_for "took theirs for parcel hello, owner: ours \"bob\", theirs \"ann\"; 1 left" &&
 	screen | grep -qF " owner  ann" &&
-	keys ] c && wait_for "1 left: merge conflict in parcel hello, entity greeter" &&
-	screen | grep -qF " w  22,11 (1,1)  hello" &&
-	keys "<" && wait_for "kept ours parcel hello, entity greeter; 0 left" &&
+	keys ] c && wait_for "1 left: merge conflict in parcel hello, entity greeter: ours at (6, 3), theirs at (8, 3)" &&
+	screen | grep -qF " w  22,11 (1,1)  1 CONFLICT  merged|theirs  hello" &&
+	keys "<" && wait_for "kept ours for parcel hello, entity greeter: ours at (6, 3), theirs at (8, 3); none left" &&
 	keys : w q Enter && wait_for "EDIT-EXIT 0" && ed_stop && cd w &&
 	grep -q "^  seed 2$" world.acre && grep -q "^  owner \"ann\"$" world.acre &&
 	grep -q "^  entity greeter 6 3 " world.acre && acre check --ticks 1 . >/dev/null &&
@@ -124,8 +101,8 @@ test_expect 'header, parcel and entity conflicts: each jumped to, kept or taken'
 '
 
 test_expect '= shows ours on the right; the help lists the merge keys' '
-	conflict && ed_start w && wait_for "right: theirs" &&
-	keys = && wait_for "right: ours" &&
+	conflict && ed_start w && wait_for "merged|theirs" &&
+	keys = && wait_for "merged|ours" &&
 	screen | grep -q "#\*\.\.\.\.\.\.\.\.\.\.\.\.\.#.*│.*#\*\.\.\.\.\.\.\.\.\.\.\.\.\.#" &&
 	keys "?" && wait_for "acre edit: keys and commands" &&
 	poll '"'"'screen | grep -qF "]c [c" || { keys Space; false; }'"'"' &&

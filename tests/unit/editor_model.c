@@ -616,6 +616,75 @@ static void test_parcel_set(void)
 	ed_model_free(&m);
 }
 
+/* Header keys taken from another world, and marks: each one step that
+ * undoes and redoes like any edit (a merge pick on the header). */
+static int mark_seen = -1, mark_key = -1;
+static void on_mark(void *arg, int key, int value)
+{
+	(void)arg;
+	mark_key = key;
+	mark_seen = value;
+}
+
+static void test_header_take(void)
+{
+	ed_model m;
+	ed_model_init(&m, small_world());
+	m.on_mark = on_mark;
+	char *start = text_of(m.w);
+	wf_world *side = small_world();
+	side->seed = 7;
+	side->name = wf_strdup(side, "other");
+	side->width = 5;
+	side->nattrs = 1;
+	side->attrs = calloc(1, sizeof *side->attrs);
+	side->attrs[0] =
+	    (wf_attr){.key = wf_strdup(side, "mood"), .value = wf_strdup(side, "calm")};
+	CHECK(ed_header_take(&m, side, WF_DIFFW_SEED, "take theirs") == 0 &&
+	          m.w->seed == 7,
+	      "the seed is taken");
+	CHECK(ed_header_take(&m, side, WF_DIFFW_NAME, "take theirs") == 0,
+	      "the name is taken");
+	CHECK(ed_header_take(&m, side, WF_DIFFW_SIZE, "take theirs") == 0 &&
+	          ed_world_tw(&m) == 20,
+	      "the size is taken");
+	CHECK(ed_header_take(&m, side, WF_DIFFW_ATTRS, "take theirs") == 0,
+	      "the attributes are taken");
+	wf_world_free(side); /* its strings were copied in */
+	CHECK_STR(m.w->name, "other", "the name came along");
+	CHECK(m.w->nattrs == 1 && strcmp(m.w->attrs[0].value, "calm") == 0,
+	      "the attributes came along");
+	CHECK(ed_header_take(&m, m.w, WF_DIFFW_PARCEL_SIZE, "x") < 0 &&
+	          strstr(m.err, "parcel-size"),
+	      "the parcel-size is refused: %s", m.err);
+	wf_world *tiny = small_world();
+	tiny->width = 1;
+	CHECK(ed_header_take(&m, tiny, WF_DIFFW_SIZE, "x") < 0 &&
+	          strstr(m.err, "parcel a would lie outside"),
+	      "a size that leaves a parcel outside is refused: %s", m.err);
+	wf_world_free(tiny);
+	CHECK(ed_mark(&m, 3, 0, 1, "keep ours") == 0 && mark_key == 3 && mark_seen == 1,
+	      "a mark is set at once");
+	CHECK(m.pos == 5, "five steps: %d", m.pos);
+	CHECK(ed_undo(&m) == 0 && mark_seen == 0, "undo sets the mark back");
+	CHECK(ed_undo(&m) == 0 && m.w->nattrs == 0, "undo takes the attributes back");
+	CHECK(ed_undo(&m) == 0 && ed_world_tw(&m) == 16, "undo takes the size back");
+	CHECK(ed_redo(&m) == 0 && ed_world_tw(&m) == 20, "redo takes it again");
+	CHECK(ed_parcel_create(&m, "far", 4, 0, 1, 1) == 0,
+	      "the grid follows the size: a parcel on the new land");
+	CHECK(ed_undo(&m) == 0 && ed_undo(&m) == 0 && ed_undo(&m) == 0 &&
+	          ed_undo(&m) == 0,
+	      "undone to the start");
+	char *back = text_of(m.w);
+	CHECK(back && start && strcmp(back, start) == 0, "undo gives the start back");
+	CHECK(ed_redo(&m) == 0 && m.w->seed == 7 && ed_redo(&m) == 0 &&
+	          strcmp(m.w->name, "other") == 0,
+	      "redo takes seed and name again");
+	free(start);
+	free(back);
+	ed_model_free(&m);
+}
+
 /* The index as wf_world_index builds it from scratch: the grid cell for
  * cell, and the same entries in the name table (their slots may differ:
  * the order they went in differs), each found from its name. */
@@ -766,5 +835,6 @@ int main(void)
 	test_search();
 	test_palette_zones();
 	test_parcel_set();
+	test_header_take();
 	return unit_done();
 }
