@@ -45,6 +45,44 @@ static inline const char *wf_arena_strndup(wf_arena *a, const char *s, size_t n)
 	return p;
 }
 
+/* Short byte runs (a layout row: 16 bytes in most worlds) compared and
+ * copied eight bytes at a time in line: the libc call costs more than
+ * the work at these sizes. The last word may overlap the one before. */
+static inline bool wf_bytes_eq(const void *a, const void *b, size_t n)
+{
+	const unsigned char *p = a, *q = b;
+	if (n < 8)
+		return memcmp(p, q, n) == 0;
+	uint64_t x, y;
+	for (size_t i = 0; i + 8 < n; i += 8) {
+		memcpy(&x, p + i, 8);
+		memcpy(&y, q + i, 8);
+		if (x != y)
+			return false;
+	}
+	memcpy(&x, p + n - 8, 8);
+	memcpy(&y, q + n - 8, 8);
+	return x == y;
+}
+
+/* Copies n bytes between runs that do not overlap (see wf_bytes_eq). */
+static inline void wf_bytes_copy(void *restrict dst, const void *restrict src, size_t n)
+{
+	unsigned char *d = dst;
+	const unsigned char *s = src;
+	if (n < 8) {
+		memcpy(d, s, n);
+		return;
+	}
+	uint64_t x;
+	for (size_t i = 0; i + 8 < n; i += 8) {
+		memcpy(&x, s + i, 8);
+		memcpy(d + i, &x, 8);
+	}
+	memcpy(&x, s + n - 8, 8);
+	memcpy(d + n - 8, &x, 8);
+}
+
 /* Grow a malloc'd array so that index `n` fits; false when out of memory
  * or when the count would exceed `limit`. */
 bool wf_grow(void **v, int *cap, int n, size_t elem);

@@ -608,8 +608,8 @@ void wfx_index_glyph(parser *P, const char *g, int ix)
 {
 	unsigned char c = (unsigned char)g[0];
 	if (c < 0x80) {
-		if (!P->ascii[c])
-			P->ascii[c] = (uint8_t)(ix + 1);
+		if (P->ascii[c] == WF_NO_GLYPH)
+			P->ascii[c] = (uint8_t)ix;
 		return;
 	}
 	uint32_t cp = wfx_decode((const unsigned char *)g, (int)strlen(g));

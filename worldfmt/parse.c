@@ -783,7 +783,7 @@ static void row_glyphs(parser *P, const char *row, const unsigned char *s,
 		int ix, len = 1;
 		const char *at = (const char *)s;
 		if (*s < 0x80) {
-			ix = P->ascii[*s] - 1;
+			ix = P->ascii[*s] == WF_NO_GLYPH ? -1 : P->ascii[*s];
 		} else {
 			len = wf_utf8_len(s, (size_t)(se - s));
 			if (!len) {
@@ -862,9 +862,9 @@ static bool layout_row(parser *P)
 	if (se - s == w && out) {
 		for (; x < w; x++) {
 			uint8_t v = P->ascii[s[x]];
-			if (!v)
+			if (v == WF_NO_GLYPH)
 				break;
-			out[x] = (uint8_t)(v - 1);
+			out[x] = v;
 		}
 		if (x == w) {
 			P->lay_rows++;
@@ -915,54 +915,65 @@ static inline bool any_ff(const uint8_t *p, size_t n)
 	return acc != 0;
 }
 
-/* A glyph not in the palette is 0 in the byte table, so 0xff once looked
- * up: palette indices stop at WF_MAX_PALETTE - 1 = 254. */
-_Static_assert(WF_MAX_PALETTE <= 255, "a tile index of 0xff is never valid");
-
-/* The canonical row, tried before the line is even found: four blanks,
- * exactly the layout's width of one-byte glyphs, a newline. It is most of
- * a big world's bytes, so it is read in one pass with no line search: the
- * glyphs are looked up without a branch and checked once at the end. Any
- * other line (a wrong row, `end`, a comment, CRLF) returns false and goes
- * the general way; so does the row "end" of a layout 3 tiles wide. */
-static bool fast_row(parser *P)
+/* The canonical rows, tried before the line is even found: four blanks,
+ * exactly the layout's width of one-byte glyphs, a newline. They are most
+ * of a big world's bytes, so they are read in one loop with no line search
+ * and the parser's line state is set once, for the last row read: the
+ * glyphs are looked up without a branch and checked once at the end of a
+ * row, and a row that repeats the one above (walls, floors) takes its
+ * tiles again. Any other line (a wrong row, `end`, a comment, CRLF) stops
+ * the loop and goes the general way; so does the row "end" of a layout 3
+ * tiles wide. Returns whether any row was read. */
+static bool fast_rows(parser *P)
 {
-	const char *q = P->cur;
 	int64_t w = P->lay_w;
-	if (w <= 0 || !P->lay_tiles || P->lay_rows >= P->lay_h || P->end - q <= w + 4 ||
-	    memcmp(q, "    ", 4) != 0 || q[4 + w] != '\n' ||
-	    (w == 3 && memcmp(q + 4, "end", 3) == 0))
+	if (w <= 0 || !P->lay_tiles || P->lay_rows >= P->lay_h)
 		return false;
-	const unsigned char *restrict s = (const unsigned char *)q + 4;
+	const char *const first = P->cur, *end = P->end, *q = first;
+	const size_t n = (size_t)w, step = n + 5;
 	const uint8_t *restrict tab = P->ascii;
-	uint8_t *restrict out = P->lay_tiles + P->lay_rows * w;
-	if (P->row_prev_line == P->lineno && P->lay_rows > 0 &&
-	    memcmp(s, P->row_prev, (size_t)w) == 0) {
-		/* The row above again (walls, floors): its tiles again. */
-		memcpy(out, out - w, (size_t)w);
-	} else {
-		int64_t x = 0;
-		for (; x + 4 <= w; x += 4) {
-			out[x] = (uint8_t)(tab[s[x]] - 1);
-			out[x + 1] = (uint8_t)(tab[s[x + 1]] - 1);
-			out[x + 2] = (uint8_t)(tab[s[x + 2]] - 1);
-			out[x + 3] = (uint8_t)(tab[s[x + 3]] - 1);
+	uint8_t *out = P->lay_tiles + P->lay_rows * w;
+	const uint8_t *const stop = P->lay_tiles + P->lay_h * w;
+	/* The glyphs of the row above, when it was canonical too. */
+	const unsigned char *prev = P->row_prev_line == P->lineno && P->lay_rows > 0
+	                                ? (const unsigned char *)P->row_prev
+	                                : NULL;
+	while (out < stop && (size_t)(end - q) > step - 1 &&
+	       memcmp(q, "    ", 4) == 0 && q[4 + n] == '\n' &&
+	       !(n == 3 && memcmp(q + 4, "end", 3) == 0)) {
+		const unsigned char *s = (const unsigned char *)q + 4;
+		if (prev && wf_bytes_eq(s, prev, n)) {
+			wf_bytes_copy(out, out - n, n);
+		} else {
+			size_t x = 0;
+			for (; x + 4 <= n; x += 4) {
+				out[x] = tab[s[x]];
+				out[x + 1] = tab[s[x + 1]];
+				out[x + 2] = tab[s[x + 2]];
+				out[x + 3] = tab[s[x + 3]];
+			}
+			for (; x < n; x++)
+				out[x] = tab[s[x]];
+			if (any_ff(out, n)) {
+				memset(out, 0, n); /* as the general reader leaves it */
+				break;
+			}
 		}
-		for (; x < w; x++)
-			out[x] = (uint8_t)(tab[s[x]] - 1);
-		if (any_ff(out, (size_t)w)) {
-			memset(out, 0, (size_t)w); /* as the general reader leaves it */
-			return false;
-		}
+		prev = s;
+		out += n;
+		q += step;
 	}
-	P->line = P->p = q;
-	P->lend = q + 4 + w;
-	P->cur = P->lend + 1;
-	P->lineno++;
+	if (q == first)
+		return false;
+	uint32_t rows = (uint32_t)((size_t)(q - first) / step);
+	P->line = P->p = q - step;
+	P->lend = q - 1;
+	P->cur = q;
+	P->lineno += rows;
 	P->line_bad = false;
 	P->trail = (span){NULL, 0};
-	P->lay_rows++;
-	P->row_prev = (const char *)s;
+	P->lay_rows += rows;
+	P->row_prev = (const char *)prev;
 	P->row_prev_line = P->lineno;
 	return true;
 }
@@ -1145,6 +1156,7 @@ wf_world *wf_parse(const char *buf, size_t len, const char *file, wf_diags *d)
 	P->file = file ? file : "world.acre";
 	P->d = d;
 	P->ctx = C_START;
+	memset(P->ascii, WF_NO_GLYPH, sizeof P->ascii);
 	P->tile_budget = (uint64_t)len + 4096;
 	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
 		P->cur += 3;
@@ -1167,7 +1179,7 @@ wf_world *wf_parse(const char *buf, size_t len, const char *file, wf_diags *d)
 		P->cur = P->end;
 	}
 	while (!P->oom) {
-		if (P->ctx == C_LAYOUT && fast_row(P))
+		if (P->ctx == C_LAYOUT && fast_rows(P))
 			continue;
 		if (!wfx_next_line(P))
 			break;
