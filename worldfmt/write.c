@@ -387,7 +387,11 @@ static void write_layout(writer *W, const wf_world *w, const wf_parcel *p,
 		char *o = W->b->data + W->b->len;
 		memcpy(o, "    ", 4);
 		o += 4;
-		if (G->one) {
+		if (G->one && y > 0 && wf_bytes_eq(row, row - tw, tw)) {
+			/* The row above again (walls, floors): its text again. */
+			wf_bytes_copy(o, o - tw - 5, tw);
+			o += tw;
+		} else if (G->one) {
 			char *restrict d = o;
 			const char *restrict byte = G->byte;
 			size_t x = 0;
