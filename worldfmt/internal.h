@@ -83,6 +83,14 @@ static inline void wf_bytes_copy(void *restrict dst, const void *restrict src, s
 	memcpy(d + n - 8, &x, 8);
 }
 
+/* The bytes of a name, and the rest of wf_name_ok's rule (its length and
+ * first byte), for the lexer, which scans a name's bytes as it finds it. */
+extern const bool wf_name_byte[256];
+static inline bool wf_name_ends_ok(const char *s, size_t n)
+{
+	return n > 0 && n <= WF_MAX_NAME && s[0] != '.' && s[0] != '-';
+}
+
 /* Grow a malloc'd array so that index `n` fits; false when out of memory
  * or when the count would exceed `limit`. */
 bool wf_grow(void **v, int *cap, int n, size_t elem);

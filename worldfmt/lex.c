@@ -197,11 +197,21 @@ static bool check_text(parser *P, const char *s, const char *e, const char *what
 	return true;
 }
 
+/* Bytes that stand for themselves in a string: printable ASCII but '"'
+ * and '\\'. A run of them is passed over before the general loop. */
+static const bool str_plain[256] = {
+    [' ' ... '!'] = true,
+    ['#' ... '['] = true, /* '"' (0x22) ends the string */
+    [']' ... '~'] = true, /* '\\' (0x5c) starts an escape */
+};
+
 /* A quoted string at P->p; returns the decoded text in the arena. */
 static const char *lex_string(parser *P, size_t *outn)
 {
 	const char *start = P->p++;
-	const char *q = P->p;
+	const char *q = P->p, *e = P->lend;
+	while (q < e && str_plain[(unsigned char)*q])
+		q++;
 	size_t extra = 0; /* escapes: each shortens the text by one */
 	for (;;) {
 		if (q >= P->lend) {
@@ -255,16 +265,20 @@ static const char *lex_string(parser *P, size_t *outn)
 		P->oom = true;
 		return NULL;
 	}
-	size_t k = 0;
-	for (const char *r = P->p; r < q; r++) {
-		if (*r == '\\') {
-			r++;
-			s[k++] = *r == 'n' ? '\n' : *r == 't' ? '\t' : *r;
-		} else {
-			s[k++] = *r;
+	if (!extra) {
+		memcpy(s, P->p, n);
+	} else {
+		size_t k = 0;
+		for (const char *r = P->p; r < q; r++) {
+			if (*r == '\\') {
+				r++;
+				s[k++] = *r == 'n' ? '\n' : *r == 't' ? '\t' : *r;
+			} else {
+				s[k++] = *r;
+			}
 		}
 	}
-	s[k] = '\0';
+	s[n] = '\0';
 	P->p = q + 1;
 	*outn = n;
 	return s;
@@ -510,9 +524,41 @@ bool wfx_parse_u64(const char *s, size_t n, uint64_t *out)
 	return true;
 }
 
+/* Does the token that ends at q end there: the end of the line or a blank
+ * (a value's fast paths below; anything else takes the general way)? */
+static inline bool ends_token(const parser *P, const char *q)
+{
+	return q == P->lend || *q == ' ' || *q == '\t';
+}
+
+/* The end of a token read by a fast path: what lex_full leaves. */
+static inline void took(parser *P, const char *s, const char *q)
+{
+	P->p = q;
+	P->last = (wf_pos){P->lineno, wfx_col_of(P, s), wfx_col_of(P, q)};
+}
+
 /* A number token in [min, max]; `what` names it in the message. */
 bool wfx_num(parser *P, const char *what, int64_t min, int64_t max, int64_t *out)
 {
+	/* Most numbers are a few digits and a blank: read in place. Any other
+	 * token (and every error) goes the general way. */
+	skip_ws(P);
+	const char *s = P->p, *q = s, *e = P->lend;
+	bool neg = q < e && *q == '-';
+	q += neg;
+	const char *digits = q;
+	uint64_t v = 0;
+	while (q < e && (unsigned)(*q - '0') < 10 && q - digits < 19)
+		v = v * 10 + (uint64_t)(*q++ - '0');
+	if (q > digits && ends_token(P, q) && v <= (uint64_t)INT64_MAX) {
+		int64_t r = neg ? -(int64_t)v : (int64_t)v;
+		if (r >= min && r <= max) {
+			took(P, s, q);
+			*out = r;
+			return true;
+		}
+	}
 	tok t = lex_full(P);
 	if (t.kind == T_BAD)
 		return false;
@@ -532,15 +578,27 @@ bool wfx_num(parser *P, const char *what, int64_t min, int64_t max, int64_t *out
 /* A name token (see wf_name_ok), copied into the arena. */
 const char *wfx_name(parser *P, const char *what)
 {
-	tok t = lex_full(P);
-	if (t.kind == T_BAD)
-		return NULL;
-	if (t.kind != T_WORD || !wf_name_ok(t.s, t.n)) {
-		wfx_err(P, t.col,
-		        "expected %s (letters, digits, '_', '-' or '.', at most %d "
-		        "bytes), found %s",
-		        what, WF_MAX_NAME, FOUND(t));
-		return NULL;
+	/* A valid name and a blank: read in place (name bytes are word bytes
+	 * and not '=', so the general way would read the same word). */
+	skip_ws(P);
+	const char *b = P->p, *q = b, *e = P->lend;
+	while (q < e && wf_name_byte[(unsigned char)*q])
+		q++;
+	tok t;
+	if (ends_token(P, q) && wf_name_ends_ok(b, (size_t)(q - b))) {
+		took(P, b, q);
+		t = (tok){.kind = T_WORD, .s = b, .n = (size_t)(q - b)};
+	} else {
+		t = lex_full(P);
+		if (t.kind == T_BAD)
+			return NULL;
+		if (t.kind != T_WORD || !wf_name_ok(t.s, t.n)) {
+			wfx_err(P, t.col,
+			        "expected %s (letters, digits, '_', '-' or '.', at "
+			        "most %d bytes), found %s",
+			        what, WF_MAX_NAME, FOUND(t));
+			return NULL;
+		}
 	}
 	const char *s = wf_arena_strndup(P->w->arena, t.s, t.n);
 	if (!s)

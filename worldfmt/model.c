@@ -757,18 +757,18 @@ bool wf_utf8_valid(const char *s, size_t n)
 }
 
 /* The bytes of a name: a table, as every name of a world is checked. */
-static const bool name_byte[256] = {
+const bool wf_name_byte[256] = {
     ['a' ... 'z'] = true, ['A' ... 'Z'] = true, ['0' ... '9'] = true,
     ['_'] = true,         ['-'] = true,         ['.'] = true,
 };
 
 bool wf_name_ok(const char *s, size_t n)
 {
-	if (!s || n == 0 || n > WF_MAX_NAME || s[0] == '.' || s[0] == '-')
+	if (!s || !wf_name_ends_ok(s, n))
 		return false;
 	bool ok = true;
 	for (size_t i = 0; i < n; i++)
-		ok &= name_byte[(unsigned char)s[i]];
+		ok &= wf_name_byte[(unsigned char)s[i]];
 	return ok;
 }
 
