@@ -389,8 +389,42 @@ static inline __attribute__((always_inline)) tok lex_full(parser *P)
 	return t;
 }
 
+/* Does the token that ends at q end there: the end of the line or a blank
+ * (the fast paths below; anything else takes the general way)? */
+static inline bool ends_token(const parser *P, const char *q)
+{
+	return q == P->lend || *q == ' ' || *q == '\t';
+}
+
+/* The end of a token read by a fast path: what lex_full leaves. */
+static inline void took(parser *P, const char *s, const char *q)
+{
+	P->p = q;
+	P->last = (wf_pos){P->lineno, wfx_col_of(P, s), wfx_col_of(P, q)};
+}
+
+/* Most tokens are a word of name bytes (keywords, names, numbers) and a
+ * blank: read in place into *t, as lex_full would (name bytes are word
+ * bytes, none of them '=', '"' or '#'). Returns false, having read
+ * nothing, for any other token: the general way takes it. */
+static inline bool fast_word(parser *P, tok *t)
+{
+	skip_ws(P);
+	const char *b = P->p, *q = b, *e = P->lend;
+	while (q < e && wf_name_byte[(unsigned char)*q])
+		q++;
+	if (q == b || !ends_token(P, q))
+		return false;
+	took(P, b, q);
+	*t = (tok){.kind = T_WORD, .s = b, .n = (size_t)(q - b), .col = P->last.col};
+	return true;
+}
+
 tok wfx_lex(parser *P)
 {
+	tok t;
+	if (fast_word(P, &t))
+		return t;
 	return lex_full(P);
 }
 
@@ -524,20 +558,6 @@ bool wfx_parse_u64(const char *s, size_t n, uint64_t *out)
 	return true;
 }
 
-/* Does the token that ends at q end there: the end of the line or a blank
- * (a value's fast paths below; anything else takes the general way)? */
-static inline bool ends_token(const parser *P, const char *q)
-{
-	return q == P->lend || *q == ' ' || *q == '\t';
-}
-
-/* The end of a token read by a fast path: what lex_full leaves. */
-static inline void took(parser *P, const char *s, const char *q)
-{
-	P->p = q;
-	P->last = (wf_pos){P->lineno, wfx_col_of(P, s), wfx_col_of(P, q)};
-}
-
 /* A number token in [min, max]; `what` names it in the message. */
 bool wfx_num(parser *P, const char *what, int64_t min, int64_t max, int64_t *out)
 {
@@ -578,27 +598,20 @@ bool wfx_num(parser *P, const char *what, int64_t min, int64_t max, int64_t *out
 /* A name token (see wf_name_ok), copied into the arena. */
 const char *wfx_name(parser *P, const char *what)
 {
-	/* A valid name and a blank: read in place (name bytes are word bytes
-	 * and not '=', so the general way would read the same word). */
-	skip_ws(P);
-	const char *b = P->p, *q = b, *e = P->lend;
-	while (q < e && wf_name_byte[(unsigned char)*q])
-		q++;
 	tok t;
-	if (ends_token(P, q) && wf_name_ends_ok(b, (size_t)(q - b))) {
-		took(P, b, q);
-		t = (tok){.kind = T_WORD, .s = b, .n = (size_t)(q - b)};
-	} else {
+	/* A word read in place has name bytes only: its ends remain to check. */
+	bool fast = fast_word(P, &t);
+	if (!fast)
 		t = lex_full(P);
-		if (t.kind == T_BAD)
-			return NULL;
-		if (t.kind != T_WORD || !wf_name_ok(t.s, t.n)) {
-			wfx_err(P, t.col,
-			        "expected %s (letters, digits, '_', '-' or '.', at "
-			        "most %d bytes), found %s",
-			        what, WF_MAX_NAME, FOUND(t));
-			return NULL;
-		}
+	if (t.kind == T_BAD)
+		return NULL;
+	if (t.kind != T_WORD ||
+	    !(fast ? wf_name_ends_ok(t.s, t.n) : wf_name_ok(t.s, t.n))) {
+		wfx_err(P, t.col,
+		        "expected %s (letters, digits, '_', '-' or '.', at most %d "
+		        "bytes), found %s",
+		        what, WF_MAX_NAME, FOUND(t));
+		return NULL;
 	}
 	const char *s = wf_arena_strndup(P->w->arena, t.s, t.n);
 	if (!s)
