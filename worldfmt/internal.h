@@ -149,4 +149,21 @@ int wf_names_put(wf_names *t, int i);
 int wf_names_get(const wf_names *t, const char *name); /* index or -1 */
 void wf_names_free(wf_names *t);
 
+/* wf_names_get with its last answer remembered: parcels that follow each
+ * other mostly name the same zone, and a string compare costs less than
+ * hashing the name. Start from {0}; the table must not change meanwhile. */
+typedef struct wf_names_memo {
+	const char *name;
+	int index;
+} wf_names_memo;
+static inline int wf_names_get_memo(const wf_names *t, wf_names_memo *m,
+                                    const char *name)
+{
+	if (!m->name || !name || strcmp(m->name, name) != 0) {
+		m->index = wf_names_get(t, name);
+		m->name = name;
+	}
+	return m->index;
+}
+
 #endif

@@ -929,18 +929,21 @@ static bool fast_rows(parser *P)
 	int64_t w = P->lay_w;
 	if (w <= 0 || !P->lay_tiles || P->lay_rows >= P->lay_h)
 		return false;
-	const char *const first = P->cur, *end = P->end, *q = first;
+	const char *const first = P->cur, *q = first;
 	const size_t n = (size_t)w, step = n + 5;
 	const uint8_t *restrict tab = P->ascii;
 	uint8_t *out = P->lay_tiles + P->lay_rows * w;
-	const uint8_t *const stop = P->lay_tiles + P->lay_h * w;
+	/* Rows still expected, and no more than the buffer holds. */
+	size_t left = (size_t)(P->lay_h - P->lay_rows);
+	if ((size_t)(P->end - first) / step < left)
+		left = (size_t)(P->end - first) / step;
 	/* The glyphs of the row above, when it was canonical too. */
 	const unsigned char *prev = P->row_prev_line == P->lineno && P->lay_rows > 0
 	                                ? (const unsigned char *)P->row_prev
 	                                : NULL;
-	while (out < stop && (size_t)(end - q) > step - 1 &&
-	       memcmp(q, "    ", 4) == 0 && q[4 + n] == '\n' &&
-	       !(n == 3 && memcmp(q + 4, "end", 3) == 0)) {
+	for (; left > 0 && memcmp(q, "    ", 4) == 0 && q[4 + n] == '\n' &&
+	       !(n == 3 && memcmp(q + 4, "end", 3) == 0);
+	     left--) {
 		const unsigned char *s = (const unsigned char *)q + 4;
 		if (prev && wf_bytes_eq(s, prev, n)) {
 			wf_bytes_copy(out, out - n, n);
@@ -1204,10 +1207,11 @@ wf_world *wf_parse(const char *buf, size_t len, const char *file, wf_diags *d)
 	                  w->nzones)) {
 		for (int i = 0; i < w->nzones; i++)
 			wf_names_put(&zones, i);
+		wf_names_memo last = {0};
 		for (int i = 0; i < w->nparcels; i++)
 			if (w->parcels[i].zone)
 				w->parcels[i].zone_index =
-				    wf_names_get(&zones, w->parcels[i].zone);
+				    wf_names_get_memo(&zones, &last, w->parcels[i].zone);
 		wf_names_free(&zones);
 	}
 	return w;

@@ -16,6 +16,7 @@ typedef struct rules {
 	wf_diags *d;
 	int errors;
 	wf_names zones; /* zone name → index */
+	wf_names_memo zone_memo;
 	/* What the guarded reader said of each distinct file named (path and
 	 * cap): the Street names three scripts from 6,000 parcels, and each
 	 * probe is a few system calls. Open addressing, grown at half full. */
@@ -399,13 +400,22 @@ static bool tile_at_least(const uint8_t *t, size_t n, uint8_t k)
 	size_t i = 0;
 	if (k <= 128) {
 		const uint64_t ones = 0x0101010101010101u, high = ones * 0x80;
-		uint64_t add = ones * (uint64_t)(128 - k), acc = 0;
+		uint64_t add = ones * (uint64_t)(128 - k), acc = 0, big = 0;
+		/* Two words a turn: a row of 16 tiles is one. */
+		for (; i + 16 <= n; i += 16) {
+			uint64_t x, y;
+			memcpy(&x, t + i, 8);
+			memcpy(&y, t + i + 8, 8);
+			acc |= ((x & ~high) + add) | ((y & ~high) + add);
+			big |= x | y;
+		}
 		for (; i + 8 <= n; i += 8) {
 			uint64_t x;
 			memcpy(&x, t + i, 8);
-			acc |= ((x & ~high) + add) | x;
+			acc |= (x & ~high) + add;
+			big |= x;
 		}
-		if (acc & high)
+		if ((acc | big) & high)
 			return true;
 	}
 	for (; i < n; i++)
@@ -471,7 +481,7 @@ static void check_parcel(rules *R, wf_parcel *p, int index)
 	int caps = WF_CAP_ALL;
 	p->zone_index = -1;
 	if (p->zone) {
-		p->zone_index = wf_names_get(&R->zones, p->zone);
+		p->zone_index = wf_names_get_memo(&R->zones, &R->zone_memo, p->zone);
 		if (p->zone_index < 0) {
 			wf_diag *g = bad_at(R, pos_or(p->pos_zone, p->line), p->name,
 			                    "unknown-zone",
