@@ -156,8 +156,7 @@ typedef struct wf_names_memo {
 	const char *name;
 	int index;
 } wf_names_memo;
-static inline int wf_names_get_memo(const wf_names *t, wf_names_memo *m,
-                                    const char *name)
+static inline int wf_names_get_memo(const wf_names *t, wf_names_memo *m, const char *name)
 {
 	if (!m->name || !name || strcmp(m->name, name) != 0) {
 		m->index = wf_names_get(t, name);

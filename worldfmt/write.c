@@ -464,7 +464,7 @@ static void write_entity(writer *W, const wf_entity *e)
 /* owner, zone, script: written when set. In line, so that the keyword's
  * length is a constant. */
 WF_INLINE void parcel_text(writer *W, const wf_parcel *p, int slot, const char *kw,
-                        const char *v, bool quoted)
+                           const char *v, bool quoted)
 {
 	if (!v) {
 		skip(W, &p->notes[slot]);
