@@ -59,11 +59,14 @@ void wf_huge_hint(void *p, size_t n)
 {
 #ifdef MADV_HUGEPAGE
 	/* Only big blocks: glibc gives them their own mapping, so the hint
-	 * touches no other allocation's pages. */
-	if (!p || n < ((size_t)8 << 20))
+	 * touches no other allocation's pages. It covers the whole mapping,
+	 * the page of the block's header included: a hint on part of it
+	 * splits the mapping in two, and realloc can then no longer grow the
+	 * block in place (mremap fails) but copies it. */
+	if (!p || n < ((size_t)2 << 20))
 		return;
-	uintptr_t a = ((uintptr_t)p + 4095) & ~(uintptr_t)4095;
-	uintptr_t e = ((uintptr_t)p + n) & ~(uintptr_t)4095;
+	uintptr_t a = (uintptr_t)p & ~(uintptr_t)4095;
+	uintptr_t e = ((uintptr_t)p + n + 4095) & ~(uintptr_t)4095;
 	if (e > a)
 		(void)madvise((void *)a, e - a, MADV_HUGEPAGE);
 #else
@@ -78,7 +81,11 @@ bool wf_grow(void **v, int *cap, int n, size_t elem)
 		return true;
 	if (n >= (1 << 28))
 		return false;
-	int ncap = *cap ? *cap * 2 : 8;
+	/* A first block of about 256 bytes (1 to 8 elements): most parcels
+	 * have an entity or two, and 65,536 blocks of eight entities are 64
+	 * MB that the allocator touches page by page. */
+	int first = elem >= 256 ? 1 : elem > 32 ? (int)(256 / elem) : 8;
+	int ncap = *cap ? *cap * 2 : first;
 	while (ncap <= n)
 		ncap *= 2;
 	void *p = realloc(*v, (size_t)ncap * elem);
