@@ -53,7 +53,15 @@ static inline bool wf_bytes_eq(const void *a, const void *b, size_t n)
 	const unsigned char *p = a, *q = b;
 	if (n < 8)
 		return memcmp(p, q, n) == 0;
-	uint64_t x, y;
+	uint64_t x, y, u, v;
+	if (n <= 16) {
+		/* Two words, overlapping when n < 16: no loop. */
+		memcpy(&x, p, 8);
+		memcpy(&y, q, 8);
+		memcpy(&u, p + n - 8, 8);
+		memcpy(&v, q + n - 8, 8);
+		return ((x ^ y) | (u ^ v)) == 0;
+	}
 	for (size_t i = 0; i + 8 < n; i += 8) {
 		memcpy(&x, p + i, 8);
 		memcpy(&y, q + i, 8);
@@ -74,7 +82,14 @@ static inline void wf_bytes_copy(void *restrict dst, const void *restrict src, s
 		memcpy(d, s, n);
 		return;
 	}
-	uint64_t x;
+	uint64_t x, y;
+	if (n <= 16) {
+		memcpy(&x, s, 8);
+		memcpy(&y, s + n - 8, 8);
+		memcpy(d, &x, 8);
+		memcpy(d + n - 8, &y, 8);
+		return;
+	}
 	for (size_t i = 0; i + 8 < n; i += 8) {
 		memcpy(&x, s + i, 8);
 		memcpy(d + i, &x, 8);

@@ -904,6 +904,15 @@ static inline bool any_ff(const uint8_t *p, size_t n)
 	const uint64_t ones = 0x0101010101010101u;
 	size_t i = 0;
 	uint64_t acc = 0;
+	if (n >= 8 && n <= 16) {
+		/* Two words, overlapping when n < 16: no loop. */
+		uint64_t x, y;
+		memcpy(&x, p, 8);
+		memcpy(&y, p + n - 8, 8);
+		x = ~x;
+		y = ~y;
+		return (((x - ones) & ~x) | ((y - ones) & ~y)) & (ones << 7);
+	}
 	for (; i + 8 <= n; i += 8) {
 		uint64_t x;
 		memcpy(&x, p + i, 8);
