@@ -106,6 +106,15 @@ static inline bool wf_name_ends_ok(const char *s, size_t n)
 	return n > 0 && n <= WF_MAX_NAME && s[0] != '.' && s[0] != '-';
 }
 
+/* wf_name_ok of a whole string, in one pass. */
+static inline bool wf_name_ok_str(const char *s)
+{
+	size_t n = 0;
+	while (wf_name_byte[(unsigned char)s[n]])
+		n++;
+	return s[n] == '\0' && wf_name_ends_ok(s, n);
+}
+
 /* Grow a malloc'd array so that index `n` fits; false when out of memory
  * or when the count would exceed `limit`. */
 bool wf_grow(void **v, int *cap, int n, size_t elem);

@@ -795,27 +795,26 @@ int wf_glyph_ok(const char *s)
 }
 
 /* ASCII bytes that text may not hold: controls but newline and tab. */
-static const bool text_bad[128] = {
-    [0x00 ... 0x08] = true,
-    [0x0b ... 0x1f] = true,
-    [0x7f] = true,
+/* ASCII that text may hold: printable, tab and newline. */
+static const bool text_plain[256] = {
+    ['\t'] = true,
+    ['\n'] = true,
+    [' ' ... '~'] = true,
 };
 
 bool wf_text_ok(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t n = strlen(s);
-	for (size_t i = 0; i < n;) {
-		if (p[i] < 0x80) {
-			if (text_bad[p[i]])
-				return false;
-			i++;
-			continue;
-		}
-		int len = wf_utf8_len(p + i, n - i);
+	for (;;) {
+		while (text_plain[*p])
+			p++;
+		if (!*p)
+			return true;
+		if (*p < 0x80)
+			return false; /* a control character or DEL */
+		int len = wf_utf8_len(p, strlen((const char *)p));
 		if (!len)
 			return false;
-		i += len;
+		p += len;
 	}
-	return true;
 }
