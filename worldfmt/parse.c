@@ -1150,6 +1150,10 @@ static bool maybe_conflicted(const char *buf, size_t len)
 	return false;
 }
 
+/* See wf_parse: from 8 MB on, a parcel array for a parcel in 512 bytes. */
+#define PARCELS_GUESS_MIN  ((size_t)8 << 20)
+#define PARCEL_BYTES_GUESS 512
+
 wf_world *wf_parse(const char *buf, size_t len, const char *file, wf_diags *d)
 {
 	/* An unfinished merge: read as ours and theirs, conflicts named (conflict.c). */
@@ -1170,6 +1174,15 @@ wf_world *wf_parse(const char *buf, size_t len, const char *file, wf_diags *d)
 	P->ctx = C_START;
 	memset(P->ascii, WF_NO_GLYPH, sizeof P->ascii);
 	P->tile_budget = (uint64_t)len + 4096;
+	/* A big file: the parcel array made at about the size it will need
+	 * (a parcel with a layout takes some hundreds of bytes), so that it is
+	 * one block asking for huge pages from the start rather than one that
+	 * grows through every size, its early pages faulted in one by one.
+	 * What it does not fill costs address space only; if it cannot be
+	 * had, the array grows as it would have. */
+	if (len >= PARCELS_GUESS_MIN)
+		(void)wf_grow((void **)&P->w->parcels, &P->w->parcels_cap,
+		              (int)(len / PARCEL_BYTES_GUESS), sizeof *P->w->parcels);
 	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
 		P->cur += 3;
 	const char *bad;
