@@ -567,9 +567,9 @@ bool wfx_num(parser *P, const char *what, int64_t min, int64_t max, int64_t *out
 	const char *s = P->p, *q = s, *e = P->lend;
 	bool neg = q < e && *q == '-';
 	q += neg;
-	const char *digits = q;
+	const char *digits = q, *de = e - q > 19 ? q + 19 : e; /* 19 digits at most */
 	uint64_t v = 0;
-	while (q < e && (unsigned)(*q - '0') < 10 && q - digits < 19)
+	while (q < de && (unsigned)(*q - '0') < 10)
 		v = v * 10 + (uint64_t)(*q++ - '0');
 	if (q > digits && ends_token(P, q) && v <= (uint64_t)INT64_MAX) {
 		int64_t r = neg ? -(int64_t)v : (int64_t)v;
@@ -622,6 +622,23 @@ const char *wfx_name(parser *P, const char *what)
 /* A string, quoted or bare, copied into the arena. */
 const char *wfx_text(parser *P, const char *what)
 {
+	/* A quoted string of plain bytes (no escape, no control, no UTF-8)
+	 * read in place, as lex_string would; any other goes its way. */
+	skip_ws(P);
+	const char *b = P->p, *e = P->lend;
+	if (b < e && *b == '"') {
+		const char *q = b + 1;
+		while (q < e && str_plain[(unsigned char)*q])
+			q++;
+		size_t n = (size_t)(q - b - 1);
+		if (q < e && *q == '"' && n <= WF_MAX_STRING) {
+			took(P, b, q + 1);
+			const char *s = wf_arena_strndup(P->w->arena, b + 1, n);
+			if (!s)
+				P->oom = true;
+			return s;
+		}
+	}
 	tok t = lex_full(P);
 	if (t.kind == T_STRING)
 		return t.s;
