@@ -164,11 +164,23 @@ bool wfx_next_line(parser *P)
 	return true;
 }
 
+/* Does a byte follow the line (its '\n', or the '\r' of CRLF)? Then a
+ * scan for bytes that cannot be either stops at the line's end with no
+ * bound to test; only a last line with no newline needs one. */
+static inline bool line_ended(const parser *P)
+{
+	return P->lend < P->end;
+}
+
 static inline void skip_ws(parser *P)
 {
 	const char *q = P->p, *e = P->lend;
-	while (q < e && (*q == ' ' || *q == '\t'))
-		q++;
+	if (line_ended(P))
+		while (*q == ' ' || *q == '\t')
+			q++;
+	else
+		while (q < e && (*q == ' ' || *q == '\t'))
+			q++;
 	P->p = q;
 }
 
@@ -411,8 +423,12 @@ static inline bool fast_word(parser *P, tok *t)
 {
 	skip_ws(P);
 	const char *b = P->p, *q = b, *e = P->lend;
-	while (q < e && wf_name_byte[(unsigned char)*q])
-		q++;
+	if (line_ended(P))
+		while (wf_name_byte[(unsigned char)*q])
+			q++;
+	else
+		while (q < e && wf_name_byte[(unsigned char)*q])
+			q++;
 	if (q == b || !ends_token(P, q))
 		return false;
 	took(P, b, q);
