@@ -45,6 +45,76 @@ static inline const char *wf_arena_strndup(wf_arena *a, const char *s, size_t n)
 	return p;
 }
 
+/* Short byte runs (a layout row: 16 bytes in most worlds) compared and
+ * copied eight bytes at a time in line: the libc call costs more than
+ * the work at these sizes. The last word may overlap the one before. */
+static inline bool wf_bytes_eq(const void *a, const void *b, size_t n)
+{
+	const unsigned char *p = a, *q = b;
+	if (n < 8)
+		return memcmp(p, q, n) == 0;
+	uint64_t x, y, u, v;
+	if (n <= 16) {
+		/* Two words, overlapping when n < 16: no loop. */
+		memcpy(&x, p, 8);
+		memcpy(&y, q, 8);
+		memcpy(&u, p + n - 8, 8);
+		memcpy(&v, q + n - 8, 8);
+		return ((x ^ y) | (u ^ v)) == 0;
+	}
+	for (size_t i = 0; i + 8 < n; i += 8) {
+		memcpy(&x, p + i, 8);
+		memcpy(&y, q + i, 8);
+		if (x != y)
+			return false;
+	}
+	memcpy(&x, p + n - 8, 8);
+	memcpy(&y, q + n - 8, 8);
+	return x == y;
+}
+
+/* Copies n bytes between runs that do not overlap (see wf_bytes_eq). */
+static inline void wf_bytes_copy(void *restrict dst, const void *restrict src, size_t n)
+{
+	unsigned char *d = dst;
+	const unsigned char *s = src;
+	if (n < 8) {
+		memcpy(d, s, n);
+		return;
+	}
+	uint64_t x, y;
+	if (n <= 16) {
+		memcpy(&x, s, 8);
+		memcpy(&y, s + n - 8, 8);
+		memcpy(d, &x, 8);
+		memcpy(d + n - 8, &y, 8);
+		return;
+	}
+	for (size_t i = 0; i + 8 < n; i += 8) {
+		memcpy(&x, s + i, 8);
+		memcpy(d + i, &x, 8);
+	}
+	memcpy(&x, s + n - 8, 8);
+	memcpy(d + n - 8, &x, 8);
+}
+
+/* The bytes of a name, and the rest of wf_name_ok's rule (its length and
+ * first byte), for the lexer, which scans a name's bytes as it finds it. */
+extern const bool wf_name_byte[256];
+static inline bool wf_name_ends_ok(const char *s, size_t n)
+{
+	return n > 0 && n <= WF_MAX_NAME && s[0] != '.' && s[0] != '-';
+}
+
+/* wf_name_ok of a whole string, in one pass. */
+static inline bool wf_name_ok_str(const char *s)
+{
+	size_t n = 0;
+	while (wf_name_byte[(unsigned char)s[n]])
+		n++;
+	return s[n] == '\0' && wf_name_ends_ok(s, n);
+}
+
 /* Grow a malloc'd array so that index `n` fits; false when out of memory
  * or when the count would exceed `limit`. */
 bool wf_grow(void **v, int *cap, int n, size_t elem);
@@ -102,5 +172,21 @@ bool wf_names_init(wf_names *t, const void *base, size_t stride, int n);
 int wf_names_put(wf_names *t, int i);
 int wf_names_get(const wf_names *t, const char *name); /* index or -1 */
 void wf_names_free(wf_names *t);
+
+/* wf_names_get with its last answer remembered: parcels that follow each
+ * other mostly name the same zone, and a string compare costs less than
+ * hashing the name. Start from {0}; the table must not change meanwhile. */
+typedef struct wf_names_memo {
+	const char *name;
+	int index;
+} wf_names_memo;
+static inline int wf_names_get_memo(const wf_names *t, wf_names_memo *m, const char *name)
+{
+	if (!m->name || !name || strcmp(m->name, name) != 0) {
+		m->index = wf_names_get(t, name);
+		m->name = name;
+	}
+	return m->index;
+}
 
 #endif

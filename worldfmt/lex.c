@@ -164,11 +164,23 @@ bool wfx_next_line(parser *P)
 	return true;
 }
 
+/* Does a byte follow the line (its '\n', or the '\r' of CRLF)? Then a
+ * scan for bytes that cannot be either stops at the line's end with no
+ * bound to test; only a last line with no newline needs one. */
+static inline bool line_ended(const parser *P)
+{
+	return P->lend < P->end;
+}
+
 static inline void skip_ws(parser *P)
 {
 	const char *q = P->p, *e = P->lend;
-	while (q < e && (*q == ' ' || *q == '\t'))
-		q++;
+	if (line_ended(P))
+		while (*q == ' ' || *q == '\t')
+			q++;
+	else
+		while (q < e && (*q == ' ' || *q == '\t'))
+			q++;
 	P->p = q;
 }
 
@@ -197,11 +209,21 @@ static bool check_text(parser *P, const char *s, const char *e, const char *what
 	return true;
 }
 
+/* Bytes that stand for themselves in a string: printable ASCII but '"'
+ * and '\\'. A run of them is passed over before the general loop. */
+static const bool str_plain[256] = {
+    [' ' ... '!'] = true,
+    ['#' ... '['] = true, /* '"' (0x22) ends the string */
+    [']' ... '~'] = true, /* '\\' (0x5c) starts an escape */
+};
+
 /* A quoted string at P->p; returns the decoded text in the arena. */
 static const char *lex_string(parser *P, size_t *outn)
 {
 	const char *start = P->p++;
-	const char *q = P->p;
+	const char *q = P->p, *e = P->lend;
+	while (q < e && str_plain[(unsigned char)*q])
+		q++;
 	size_t extra = 0; /* escapes: each shortens the text by one */
 	for (;;) {
 		if (q >= P->lend) {
@@ -255,16 +277,20 @@ static const char *lex_string(parser *P, size_t *outn)
 		P->oom = true;
 		return NULL;
 	}
-	size_t k = 0;
-	for (const char *r = P->p; r < q; r++) {
-		if (*r == '\\') {
-			r++;
-			s[k++] = *r == 'n' ? '\n' : *r == 't' ? '\t' : *r;
-		} else {
-			s[k++] = *r;
+	if (!extra) {
+		memcpy(s, P->p, n);
+	} else {
+		size_t k = 0;
+		for (const char *r = P->p; r < q; r++) {
+			if (*r == '\\') {
+				r++;
+				s[k++] = *r == 'n' ? '\n' : *r == 't' ? '\t' : *r;
+			} else {
+				s[k++] = *r;
+			}
 		}
 	}
-	s[k] = '\0';
+	s[n] = '\0';
 	P->p = q + 1;
 	*outn = n;
 	return s;
@@ -375,8 +401,46 @@ static inline __attribute__((always_inline)) tok lex_full(parser *P)
 	return t;
 }
 
+/* Does the token that ends at q end there: the end of the line or a blank
+ * (the fast paths below; anything else takes the general way)? */
+static inline bool ends_token(const parser *P, const char *q)
+{
+	return q == P->lend || *q == ' ' || *q == '\t';
+}
+
+/* The end of a token read by a fast path: what lex_full leaves. */
+static inline void took(parser *P, const char *s, const char *q)
+{
+	P->p = q;
+	P->last = (wf_pos){P->lineno, wfx_col_of(P, s), wfx_col_of(P, q)};
+}
+
+/* Most tokens are a word of name bytes (keywords, names, numbers) and a
+ * blank: read in place into *t, as lex_full would (name bytes are word
+ * bytes, none of them '=', '"' or '#'). Returns false, having read
+ * nothing, for any other token: the general way takes it. */
+static inline bool fast_word(parser *P, tok *t)
+{
+	skip_ws(P);
+	const char *b = P->p, *q = b, *e = P->lend;
+	if (line_ended(P))
+		while (wf_name_byte[(unsigned char)*q])
+			q++;
+	else
+		while (q < e && wf_name_byte[(unsigned char)*q])
+			q++;
+	if (q == b || !ends_token(P, q))
+		return false;
+	took(P, b, q);
+	*t = (tok){.kind = T_WORD, .s = b, .n = (size_t)(q - b), .col = P->last.col};
+	return true;
+}
+
 tok wfx_lex(parser *P)
 {
+	tok t;
+	if (fast_word(P, &t))
+		return t;
 	return lex_full(P);
 }
 
@@ -513,6 +577,24 @@ bool wfx_parse_u64(const char *s, size_t n, uint64_t *out)
 /* A number token in [min, max]; `what` names it in the message. */
 bool wfx_num(parser *P, const char *what, int64_t min, int64_t max, int64_t *out)
 {
+	/* Most numbers are a few digits and a blank: read in place. Any other
+	 * token (and every error) goes the general way. */
+	skip_ws(P);
+	const char *s = P->p, *q = s, *e = P->lend;
+	bool neg = q < e && *q == '-';
+	q += neg;
+	const char *digits = q, *de = e - q > 19 ? q + 19 : e; /* 19 digits at most */
+	uint64_t v = 0;
+	while (q < de && (unsigned)(*q - '0') < 10)
+		v = v * 10 + (uint64_t)(*q++ - '0');
+	if (q > digits && ends_token(P, q) && v <= (uint64_t)INT64_MAX) {
+		int64_t r = neg ? -(int64_t)v : (int64_t)v;
+		if (r >= min && r <= max) {
+			took(P, s, q);
+			*out = r;
+			return true;
+		}
+	}
 	tok t = lex_full(P);
 	if (t.kind == T_BAD)
 		return false;
@@ -532,10 +614,15 @@ bool wfx_num(parser *P, const char *what, int64_t min, int64_t max, int64_t *out
 /* A name token (see wf_name_ok), copied into the arena. */
 const char *wfx_name(parser *P, const char *what)
 {
-	tok t = lex_full(P);
+	tok t;
+	/* A word read in place has name bytes only: its ends remain to check. */
+	bool fast = fast_word(P, &t);
+	if (!fast)
+		t = lex_full(P);
 	if (t.kind == T_BAD)
 		return NULL;
-	if (t.kind != T_WORD || !wf_name_ok(t.s, t.n)) {
+	if (t.kind != T_WORD ||
+	    !(fast ? wf_name_ends_ok(t.s, t.n) : wf_name_ok(t.s, t.n))) {
 		wfx_err(P, t.col,
 		        "expected %s (letters, digits, '_', '-' or '.', at most %d "
 		        "bytes), found %s",
@@ -551,6 +638,23 @@ const char *wfx_name(parser *P, const char *what)
 /* A string, quoted or bare, copied into the arena. */
 const char *wfx_text(parser *P, const char *what)
 {
+	/* A quoted string of plain bytes (no escape, no control, no UTF-8)
+	 * read in place, as lex_string would; any other goes its way. */
+	skip_ws(P);
+	const char *b = P->p, *e = P->lend;
+	if (b < e && *b == '"') {
+		const char *q = b + 1;
+		while (q < e && str_plain[(unsigned char)*q])
+			q++;
+		size_t n = (size_t)(q - b - 1);
+		if (q < e && *q == '"' && n <= WF_MAX_STRING) {
+			took(P, b, q + 1);
+			const char *s = wf_arena_strndup(P->w->arena, b + 1, n);
+			if (!s)
+				P->oom = true;
+			return s;
+		}
+	}
 	tok t = lex_full(P);
 	if (t.kind == T_STRING)
 		return t.s;
@@ -608,8 +712,8 @@ void wfx_index_glyph(parser *P, const char *g, int ix)
 {
 	unsigned char c = (unsigned char)g[0];
 	if (c < 0x80) {
-		if (!P->ascii[c])
-			P->ascii[c] = (uint8_t)(ix + 1);
+		if (P->ascii[c] == WF_NO_GLYPH)
+			P->ascii[c] = (uint8_t)ix;
 		return;
 	}
 	uint32_t cp = wfx_decode((const unsigned char *)g, (int)strlen(g));

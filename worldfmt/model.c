@@ -59,11 +59,14 @@ void wf_huge_hint(void *p, size_t n)
 {
 #ifdef MADV_HUGEPAGE
 	/* Only big blocks: glibc gives them their own mapping, so the hint
-	 * touches no other allocation's pages. */
-	if (!p || n < ((size_t)8 << 20))
+	 * touches no other allocation's pages. It covers the whole mapping,
+	 * the page of the block's header included: a hint on part of it
+	 * splits the mapping in two, and realloc can then no longer grow the
+	 * block in place (mremap fails) but copies it. */
+	if (!p || n < ((size_t)2 << 20))
 		return;
-	uintptr_t a = ((uintptr_t)p + 4095) & ~(uintptr_t)4095;
-	uintptr_t e = ((uintptr_t)p + n) & ~(uintptr_t)4095;
+	uintptr_t a = (uintptr_t)p & ~(uintptr_t)4095;
+	uintptr_t e = ((uintptr_t)p + n + 4095) & ~(uintptr_t)4095;
 	if (e > a)
 		(void)madvise((void *)a, e - a, MADV_HUGEPAGE);
 #else
@@ -78,7 +81,11 @@ bool wf_grow(void **v, int *cap, int n, size_t elem)
 		return true;
 	if (n >= (1 << 28))
 		return false;
-	int ncap = *cap ? *cap * 2 : 8;
+	/* A first block of about 256 bytes (1 to 8 elements): most parcels
+	 * have an entity or two, and 65,536 blocks of eight entities are 64
+	 * MB that the allocator touches page by page. */
+	int first = elem >= 256 ? 1 : elem > 32 ? (int)(256 / elem) : 8;
+	int ncap = *cap ? *cap * 2 : first;
 	while (ncap <= n)
 		ncap *= 2;
 	void *p = realloc(*v, (size_t)ncap * elem);
@@ -757,18 +764,18 @@ bool wf_utf8_valid(const char *s, size_t n)
 }
 
 /* The bytes of a name: a table, as every name of a world is checked. */
-static const bool name_byte[256] = {
+const bool wf_name_byte[256] = {
     ['a' ... 'z'] = true, ['A' ... 'Z'] = true, ['0' ... '9'] = true,
     ['_'] = true,         ['-'] = true,         ['.'] = true,
 };
 
 bool wf_name_ok(const char *s, size_t n)
 {
-	if (!s || n == 0 || n > WF_MAX_NAME || s[0] == '.' || s[0] == '-')
+	if (!s || !wf_name_ends_ok(s, n))
 		return false;
 	bool ok = true;
 	for (size_t i = 0; i < n; i++)
-		ok &= name_byte[(unsigned char)s[i]];
+		ok &= wf_name_byte[(unsigned char)s[i]];
 	return ok;
 }
 
@@ -788,27 +795,26 @@ int wf_glyph_ok(const char *s)
 }
 
 /* ASCII bytes that text may not hold: controls but newline and tab. */
-static const bool text_bad[128] = {
-    [0x00 ... 0x08] = true,
-    [0x0b ... 0x1f] = true,
-    [0x7f] = true,
+/* ASCII that text may hold: printable, tab and newline. */
+static const bool text_plain[256] = {
+    ['\t'] = true,
+    ['\n'] = true,
+    [' ' ... '~'] = true,
 };
 
 bool wf_text_ok(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t n = strlen(s);
-	for (size_t i = 0; i < n;) {
-		if (p[i] < 0x80) {
-			if (text_bad[p[i]])
-				return false;
-			i++;
-			continue;
-		}
-		int len = wf_utf8_len(p + i, n - i);
+	for (;;) {
+		while (text_plain[*p])
+			p++;
+		if (!*p)
+			return true;
+		if (*p < 0x80)
+			return false; /* a control character or DEL */
+		int len = wf_utf8_len(p, strlen((const char *)p));
 		if (!len)
 			return false;
-		i += len;
+		p += len;
 	}
-	return true;
 }

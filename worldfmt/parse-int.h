@@ -63,9 +63,10 @@ typedef struct parser {
 	int64_t lay_w, lay_h, lay_rows;
 	uint8_t *lay_tiles;     /* NULL when not stored (see tile_budget) */
 	const char *row_prev;   /* the glyphs of the last canonical row … */
-	uint32_t row_prev_line; /* … read at this line (fast_row) */
-	/* Glyph lookup: ASCII bytes → index + 1; other code points in a small
-	 * open-addressed table (≤ 255 entries in 512 slots). */
+	uint32_t row_prev_line; /* … read at this line (fast_rows) */
+	/* Glyph lookup: ASCII bytes → index, WF_NO_GLYPH when not in the
+	 * palette; other code points in a small open-addressed table (≤ 255
+	 * entries in 512 slots). */
 	uint8_t ascii[256];
 	uint32_t mb_cp[512];
 	uint8_t mb_ix[512];
@@ -82,6 +83,11 @@ typedef struct parser {
 	bool palette_broken; /* the palette was not read: glyphs go unchecked */
 	bool size_broken;    /* the parcel's size was not read: nor its layout */
 } parser;
+
+/* parser.ascii of a byte that is no glyph: palette indices stop at
+ * WF_MAX_PALETTE - 1 = 254. */
+#define WF_NO_GLYPH 0xff
+_Static_assert(WF_MAX_PALETTE <= WF_NO_GLYPH, "a tile index of 0xff is never valid");
 
 /* Byte classes for bare words (lex.c). */
 enum { B_WORD, B_STOP, B_CTRL, B_HIGH };

@@ -783,7 +783,7 @@ static void row_glyphs(parser *P, const char *row, const unsigned char *s,
 		int ix, len = 1;
 		const char *at = (const char *)s;
 		if (*s < 0x80) {
-			ix = P->ascii[*s] - 1;
+			ix = P->ascii[*s] == WF_NO_GLYPH ? -1 : P->ascii[*s];
 		} else {
 			len = wf_utf8_len(s, (size_t)(se - s));
 			if (!len) {
@@ -862,9 +862,9 @@ static bool layout_row(parser *P)
 	if (se - s == w && out) {
 		for (; x < w; x++) {
 			uint8_t v = P->ascii[s[x]];
-			if (!v)
+			if (v == WF_NO_GLYPH)
 				break;
-			out[x] = (uint8_t)(v - 1);
+			out[x] = v;
 		}
 		if (x == w) {
 			P->lay_rows++;
@@ -904,6 +904,15 @@ static inline bool any_ff(const uint8_t *p, size_t n)
 	const uint64_t ones = 0x0101010101010101u;
 	size_t i = 0;
 	uint64_t acc = 0;
+	if (n >= 8 && n <= 16) {
+		/* Two words, overlapping when n < 16: no loop. */
+		uint64_t x, y;
+		memcpy(&x, p, 8);
+		memcpy(&y, p + n - 8, 8);
+		x = ~x;
+		y = ~y;
+		return (((x - ones) & ~x) | ((y - ones) & ~y)) & (ones << 7);
+	}
 	for (; i + 8 <= n; i += 8) {
 		uint64_t x;
 		memcpy(&x, p + i, 8);
@@ -915,54 +924,68 @@ static inline bool any_ff(const uint8_t *p, size_t n)
 	return acc != 0;
 }
 
-/* A glyph not in the palette is 0 in the byte table, so 0xff once looked
- * up: palette indices stop at WF_MAX_PALETTE - 1 = 254. */
-_Static_assert(WF_MAX_PALETTE <= 255, "a tile index of 0xff is never valid");
-
-/* The canonical row, tried before the line is even found: four blanks,
- * exactly the layout's width of one-byte glyphs, a newline. It is most of
- * a big world's bytes, so it is read in one pass with no line search: the
- * glyphs are looked up without a branch and checked once at the end. Any
- * other line (a wrong row, `end`, a comment, CRLF) returns false and goes
- * the general way; so does the row "end" of a layout 3 tiles wide. */
-static bool fast_row(parser *P)
+/* The canonical rows, tried before the line is even found: four blanks,
+ * exactly the layout's width of one-byte glyphs, a newline. They are most
+ * of a big world's bytes, so they are read in one loop with no line search
+ * and the parser's line state is set once, for the last row read: the
+ * glyphs are looked up without a branch and checked once at the end of a
+ * row, and a row that repeats the one above (walls, floors) takes its
+ * tiles again. Any other line (a wrong row, `end`, a comment, CRLF) stops
+ * the loop and goes the general way; so does the row "end" of a layout 3
+ * tiles wide. Returns whether any row was read. */
+static bool fast_rows(parser *P)
 {
-	const char *q = P->cur;
 	int64_t w = P->lay_w;
-	if (w <= 0 || !P->lay_tiles || P->lay_rows >= P->lay_h || P->end - q <= w + 4 ||
-	    memcmp(q, "    ", 4) != 0 || q[4 + w] != '\n' ||
-	    (w == 3 && memcmp(q + 4, "end", 3) == 0))
+	if (w <= 0 || !P->lay_tiles || P->lay_rows >= P->lay_h)
 		return false;
-	const unsigned char *restrict s = (const unsigned char *)q + 4;
+	const char *const first = P->cur, *q = first;
+	const size_t n = (size_t)w, step = n + 5;
 	const uint8_t *restrict tab = P->ascii;
-	uint8_t *restrict out = P->lay_tiles + P->lay_rows * w;
-	if (P->row_prev_line == P->lineno && P->lay_rows > 0 &&
-	    memcmp(s, P->row_prev, (size_t)w) == 0) {
-		/* The row above again (walls, floors): its tiles again. */
-		memcpy(out, out - w, (size_t)w);
-	} else {
-		int64_t x = 0;
-		for (; x + 4 <= w; x += 4) {
-			out[x] = (uint8_t)(tab[s[x]] - 1);
-			out[x + 1] = (uint8_t)(tab[s[x + 1]] - 1);
-			out[x + 2] = (uint8_t)(tab[s[x + 2]] - 1);
-			out[x + 3] = (uint8_t)(tab[s[x + 3]] - 1);
+	uint8_t *out = P->lay_tiles + P->lay_rows * w;
+	/* Rows still expected, and no more than the buffer holds. */
+	size_t left = (size_t)(P->lay_h - P->lay_rows);
+	if ((size_t)(P->end - first) / step < left)
+		left = (size_t)(P->end - first) / step;
+	/* The glyphs of the row above, when it was canonical too. */
+	const unsigned char *prev = P->row_prev_line == P->lineno && P->lay_rows > 0
+	                                ? (const unsigned char *)P->row_prev
+	                                : NULL;
+	for (; left > 0 && memcmp(q, "    ", 4) == 0 && q[4 + n] == '\n' &&
+	       !(n == 3 && memcmp(q + 4, "end", 3) == 0);
+	     left--) {
+		const unsigned char *s = (const unsigned char *)q + 4;
+		if (prev && wf_bytes_eq(s, prev, n)) {
+			wf_bytes_copy(out, out - n, n);
+		} else {
+			size_t x = 0;
+			for (; x + 4 <= n; x += 4) {
+				out[x] = tab[s[x]];
+				out[x + 1] = tab[s[x + 1]];
+				out[x + 2] = tab[s[x + 2]];
+				out[x + 3] = tab[s[x + 3]];
+			}
+			for (; x < n; x++)
+				out[x] = tab[s[x]];
+			if (any_ff(out, n)) {
+				memset(out, 0, n); /* as the general reader leaves it */
+				break;
+			}
 		}
-		for (; x < w; x++)
-			out[x] = (uint8_t)(tab[s[x]] - 1);
-		if (any_ff(out, (size_t)w)) {
-			memset(out, 0, (size_t)w); /* as the general reader leaves it */
-			return false;
-		}
+		prev = s;
+		out += n;
+		q += step;
 	}
-	P->line = P->p = q;
-	P->lend = q + 4 + w;
-	P->cur = P->lend + 1;
-	P->lineno++;
+	if (q == first)
+		return false;
+	uint32_t rows = (uint32_t)((size_t)(q - first) / step);
+	P->line = P->p = q - step;
+	P->lend = q - 1;
+	P->cur = q;
+	P->lineno += rows;
 	P->line_bad = false;
 	P->trail = (span){NULL, 0};
-	P->lay_rows++;
-	P->row_prev = (const char *)s;
+	P->lay_rows += rows;
+	P->row_prev = (const char *)prev;
 	P->row_prev_line = P->lineno;
 	return true;
 }
@@ -1127,6 +1150,10 @@ static bool maybe_conflicted(const char *buf, size_t len)
 	return false;
 }
 
+/* See wf_parse: from 8 MB on, a parcel array for a parcel in 512 bytes. */
+#define PARCELS_GUESS_MIN  ((size_t)8 << 20)
+#define PARCEL_BYTES_GUESS 512
+
 wf_world *wf_parse(const char *buf, size_t len, const char *file, wf_diags *d)
 {
 	/* An unfinished merge: read as ours and theirs, conflicts named (conflict.c). */
@@ -1145,7 +1172,17 @@ wf_world *wf_parse(const char *buf, size_t len, const char *file, wf_diags *d)
 	P->file = file ? file : "world.acre";
 	P->d = d;
 	P->ctx = C_START;
+	memset(P->ascii, WF_NO_GLYPH, sizeof P->ascii);
 	P->tile_budget = (uint64_t)len + 4096;
+	/* A big file: the parcel array made at about the size it will need
+	 * (a parcel with a layout takes some hundreds of bytes), so that it is
+	 * one block asking for huge pages from the start rather than one that
+	 * grows through every size, its early pages faulted in one by one.
+	 * What it does not fill costs address space only; if it cannot be
+	 * had, the array grows as it would have. */
+	if (len >= PARCELS_GUESS_MIN)
+		(void)wf_grow((void **)&P->w->parcels, &P->w->parcels_cap,
+		              (int)(len / PARCEL_BYTES_GUESS), sizeof *P->w->parcels);
 	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
 		P->cur += 3;
 	const char *bad;
@@ -1167,7 +1204,7 @@ wf_world *wf_parse(const char *buf, size_t len, const char *file, wf_diags *d)
 		P->cur = P->end;
 	}
 	while (!P->oom) {
-		if (P->ctx == C_LAYOUT && fast_row(P))
+		if (P->ctx == C_LAYOUT && fast_rows(P))
 			continue;
 		if (!wfx_next_line(P))
 			break;
@@ -1192,10 +1229,11 @@ wf_world *wf_parse(const char *buf, size_t len, const char *file, wf_diags *d)
 	                  w->nzones)) {
 		for (int i = 0; i < w->nzones; i++)
 			wf_names_put(&zones, i);
+		wf_names_memo last = {0};
 		for (int i = 0; i < w->nparcels; i++)
 			if (w->parcels[i].zone)
 				w->parcels[i].zone_index =
-				    wf_names_get(&zones, w->parcels[i].zone);
+				    wf_names_get_memo(&zones, &last, w->parcels[i].zone);
 		wf_names_free(&zones);
 	}
 	return w;

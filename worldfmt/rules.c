@@ -16,6 +16,8 @@ typedef struct rules {
 	wf_diags *d;
 	int errors;
 	wf_names zones; /* zone name → index */
+	wf_names_memo zone_memo;
+	int palette_scripts; /* palette entries with a script */
 	/* What the guarded reader said of each distinct file named (path and
 	 * cap): the Street names three scripts from 6,000 parcels, and each
 	 * probe is a few system calls. Open addressing, grown at half full. */
@@ -80,7 +82,7 @@ static wf_pos pos_or(wf_pos p, uint32_t line)
 static void check_name(rules *R, uint32_t line, const char *parcel, const char *what,
                        const char *s)
 {
-	if (!s || !wf_name_ok(s, strlen(s)))
+	if (!s || !wf_name_ok_str(s))
 		bad(R, line, parcel,
 		    "invalid %s name '%.64s' (letters, digits, '_', '-' "
 		    "or '.', at most %d bytes)",
@@ -271,6 +273,7 @@ static void check_palette(rules *R)
 		bad(R, 1, NULL, "more than %d palette entries", WF_MAX_PALETTE);
 	for (int i = 0; i < w->npalette; i++) {
 		const wf_glyph *g = &w->palette[i];
+		R->palette_scripts += g->script != NULL;
 		if (!g->glyph || !wf_glyph_ok(g->glyph))
 			bad(R, g->line, NULL,
 			    "palette entry %d: a glyph is one character "
@@ -399,13 +402,22 @@ static bool tile_at_least(const uint8_t *t, size_t n, uint8_t k)
 	size_t i = 0;
 	if (k <= 128) {
 		const uint64_t ones = 0x0101010101010101u, high = ones * 0x80;
-		uint64_t add = ones * (uint64_t)(128 - k), acc = 0;
+		uint64_t add = ones * (uint64_t)(128 - k), acc = 0, big = 0;
+		/* Two words a turn: a row of 16 tiles is one. */
+		for (; i + 16 <= n; i += 16) {
+			uint64_t x, y;
+			memcpy(&x, t + i, 8);
+			memcpy(&y, t + i + 8, 8);
+			acc |= ((x & ~high) + add) | ((y & ~high) + add);
+			big |= x | y;
+		}
 		for (; i + 8 <= n; i += 8) {
 			uint64_t x;
 			memcpy(&x, t + i, 8);
-			acc |= ((x & ~high) + add) | x;
+			acc |= (x & ~high) + add;
+			big |= x;
 		}
-		if (acc & high)
+		if ((acc | big) & high)
 			return true;
 	}
 	for (; i < n; i++)
@@ -471,7 +483,7 @@ static void check_parcel(rules *R, wf_parcel *p, int index)
 	int caps = WF_CAP_ALL;
 	p->zone_index = -1;
 	if (p->zone) {
-		p->zone_index = wf_names_get(&R->zones, p->zone);
+		p->zone_index = wf_names_get_memo(&R->zones, &R->zone_memo, p->zone);
 		if (p->zone_index < 0) {
 			wf_diag *g = bad_at(R, pos_or(p->pos_zone, p->line), p->name,
 			                    "unknown-zone",
@@ -508,10 +520,19 @@ static void check_parcel(rules *R, wf_parcel *p, int index)
 	}
 	check_tiles(R, p);
 	check_entities(R, p, caps);
+	/* The scripts a parcel could run at the most, counted cheaply: only a
+	 * parcel that could run too many has its list made. */
+	int could = R->palette_scripts + (p->script != NULL);
+	for (int i = 0; i < p->nentities; i++)
+		could += p->entities[i].script != NULL;
 	const char *list[WF_MAX_PARCEL_SCRIPTS];
-	if (wf_parcel_scripts(w, p, list, WF_MAX_PARCEL_SCRIPTS) > WF_MAX_PARCEL_SCRIPTS)
+	if (could > WF_MAX_PARCEL_SCRIPTS &&
+	    wf_parcel_scripts(w, p, list, WF_MAX_PARCEL_SCRIPTS) > WF_MAX_PARCEL_SCRIPTS)
 		bad(R, p->line, p->name, "parcel '%s' runs more than %d distinct scripts",
 		    p->name, WF_MAX_PARCEL_SCRIPTS);
+	/* With no entity, only a negative budget (an edited model) is exceeded. */
+	if (p->nentities == 0 && w->unit_budget.entities >= 0)
+		return;
 	wf_budget b = wf_parcel_budget(w, p);
 	if (p->nentities > b.entities)
 		wf_diag_help(bad_at(R,

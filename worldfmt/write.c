@@ -97,8 +97,30 @@ WF_INLINE void putc_(writer *W, char c)
 		W->b->data[W->b->len++] = c;
 }
 
+/* 0 to 999 straight into the buffer: coordinates and sizes, most of the
+ * numbers of a world. */
+WF_INLINE void put_small(writer *W, uint32_t u)
+{
+	if (!reserve(W, 3))
+		return;
+	char *o = W->b->data + W->b->len;
+	if (u >= 100) {
+		*o++ = (char)('0' + u / 100);
+		u %= 100;
+		*o++ = (char)('0' + u / 10);
+	} else if (u >= 10) {
+		*o++ = (char)('0' + u / 10);
+	}
+	*o++ = (char)('0' + u % 10);
+	W->b->len = (size_t)(o - W->b->data);
+}
+
 static void put_i64(writer *W, int64_t v)
 {
+	if (v >= 0 && v < 1000) {
+		put_small(W, (uint32_t)v);
+		return;
+	}
 	char tmp[24], *e = tmp + sizeof tmp, *q = e;
 	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
 	do
@@ -195,7 +217,7 @@ static void lead(writer *W, const wf_note *n, int indent)
 		put_lines(W, n->lead, indent);
 }
 
-static void trail(writer *W, const wf_note *n)
+WF_INLINE void trail(writer *W, const wf_note *n)
 {
 	if (n && n->trail) {
 		put(W, "  ", 2);
@@ -387,7 +409,11 @@ static void write_layout(writer *W, const wf_world *w, const wf_parcel *p,
 		char *o = W->b->data + W->b->len;
 		memcpy(o, "    ", 4);
 		o += 4;
-		if (G->one) {
+		if (G->one && y > 0 && wf_bytes_eq(row, row - tw, tw)) {
+			/* The row above again (walls, floors): its text again. */
+			wf_bytes_copy(o, o - tw - 5, tw);
+			o += tw;
+		} else if (G->one) {
 			char *restrict d = o;
 			const char *restrict byte = G->byte;
 			size_t x = 0;
@@ -435,9 +461,10 @@ static void write_entity(writer *W, const wf_entity *e)
 	trail(W, &e->note);
 }
 
-/* owner, zone, script: written when set. */
-static void parcel_text(writer *W, const wf_parcel *p, int slot, const char *kw,
-                        const char *v, bool quoted)
+/* owner, zone, script: written when set. In line, so that the keyword's
+ * length is a constant. */
+WF_INLINE void parcel_text(writer *W, const wf_parcel *p, int slot, const char *kw,
+                           const char *v, bool quoted)
 {
 	if (!v) {
 		skip(W, &p->notes[slot]);

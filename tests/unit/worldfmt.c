@@ -503,20 +503,66 @@ static void test_tile_limits(void)
 }
 
 /* Canonical layout rows take a shorter way through the parser than other
- * rows; both must read the same and report the same errors. */
+ * rows; both must read the same and report the same errors. The worlds
+ * have parcels `width` tiles wide, two rows high, and this palette. */
+static const char *const ROW_HEAD = "world r\n  size 2 1\n  parcel-size %d 2\n"
+                                    "palette\n  \".\" floor\n  \"#\" wall\n"
+                                    "  \"e\" e\n  \"n\" n\n  \"d\" d\nend\n";
+
+static wf_world *parse_rows(int width, const char *body, wf_diags *d)
+{
+	char src[1024];
+	int n = snprintf(src, sizeof src, ROW_HEAD, width);
+	snprintf(src + n, sizeof src - (size_t)n, "%s", body);
+	return parse_str(src, d);
+}
+
+/* A layout and what it reads as: its first error (line and a piece of the
+ * message), or no error and these tiles (glyphs, row after row). */
+static const struct row_case {
+	const char *what;
+	int width;
+	const char *body;
+	uint32_t line;
+	const char *msg, *tiles;
+} row_cases[] = {
+    /* "end" is the layout's end even where a row of glyphs e, n, d fits. */
+    {"'end' ends a 3-wide layout", 3,
+     "parcel a 0 0\n  layout\n    end\n    ...\n  end\nend\n", 13,
+     "has 0 rows, expected 2", NULL},
+    /* CRLF, other indentation and a blank line between rows. */
+    {"rows in other shapes read as canonical ones", 3,
+     "parcel a 0 0\n  layout\n\t#.#\r\n\n      .#.  \n  end\nend\n", 0, NULL, "#.#.#."},
+};
+
+static void check_row_case(const struct row_case *c)
+{
+	wf_diags d = {0};
+	wf_world *w = parse_rows(c->width, c->body, &d);
+	if (c->msg) {
+		CHECK(w && d.errors >= 1 && d.v[0].line == c->line &&
+		          strstr(d.v[0].msg, c->msg),
+		      "%s: %s", c->what, d.n ? d.v[0].msg : "");
+	} else {
+		const wf_parcel *p = w && w->nparcels ? &w->parcels[0] : NULL;
+		bool same = p && d.errors == 0 && p->tiles;
+		for (size_t i = 0; same && c->tiles[i]; i++)
+			same = p->tiles[i] == wf_find_glyph(w, (char[2]){c->tiles[i], 0});
+		CHECK(same, "%s", c->what);
+	}
+	wf_world_free(w);
+	wf_diags_free(&d);
+}
+
 static void test_row_paths(void)
 {
-	static const char *const head = "world r\n  size 2 1\n  parcel-size %d 2\n"
-	                                "palette\n  \".\" floor\n  \"#\" wall\n"
-	                                "  \"e\" e\n  \"n\" n\n  \"d\" d\nend\n";
-	char src[1024];
-	wf_diags d = {0};
 	/* A glyph that is not in the palette, in a row of the canonical shape:
 	 * one error at its column, and the row left as zeroes. */
-	int n = snprintf(src, sizeof src, head, 9);
-	snprintf(src + n, sizeof src - (size_t)n,
-	         "parcel a 0 0\n  layout\n    #...x...#\n    #########\n  end\nend\n");
-	wf_world *w = parse_str(src, &d);
+	wf_diags d = {0};
+	wf_world *w = parse_rows(9,
+	                         "parcel a 0 0\n  layout\n    #...x...#\n"
+	                         "    #########\n  end\nend\n",
+	                         &d);
 	CHECK(w && d.errors == 1 && d.n == 1 && d.v[0].line == 13 && d.v[0].col == 9 &&
 	          d.v[0].end_col == 10 && strstr(d.v[0].msg, "glyph 'x' is not in"),
 	      "an unknown glyph in a canonical row: line %u col %u: %s",
@@ -529,33 +575,8 @@ static void test_row_paths(void)
 	      "the wrong row holds no stray tile values; the next row is read");
 	wf_world_free(w);
 	wf_diags_free(&d);
-
-	/* Three tiles wide, "end" is the layout's end even where a row of
-	 * glyphs e, n, d would fit. */
-	memset(&d, 0, sizeof d);
-	n = snprintf(src, sizeof src, head, 3);
-	snprintf(src + n, sizeof src - (size_t)n,
-	         "parcel a 0 0\n  layout\n    end\n    ...\n  end\nend\n");
-	w = parse_str(src, &d);
-	CHECK(w && d.errors >= 1 && d.v[0].line == 13 &&
-	          strstr(d.v[0].msg, "has 0 rows, expected 2"),
-	      "'end' ends a 3-wide layout: %s", d.n ? d.v[0].msg : "");
-	wf_world_free(w);
-	wf_diags_free(&d);
-
-	/* Rows with CRLF, other indentation or a blank line between them read
-	 * the same as canonical ones. */
-	memset(&d, 0, sizeof d);
-	n = snprintf(src, sizeof src, head, 3);
-	snprintf(src + n, sizeof src - (size_t)n,
-	         "parcel a 0 0\n  layout\n\t#.#\r\n\n      .#.  \n  end\nend\n");
-	w = parse_str(src, &d);
-	p = w ? &w->parcels[0] : NULL;
-	CHECK(p && d.errors == 0 && p->tiles && p->tiles[0] == 1 && p->tiles[1] == 0 &&
-	          p->tiles[3] == 0 && p->tiles[4] == 1,
-	      "rows in other shapes read as canonical ones");
-	wf_world_free(w);
-	wf_diags_free(&d);
+	for (size_t i = 0; i < sizeof row_cases / sizeof row_cases[0]; i++)
+		check_row_case(&row_cases[i]);
 }
 
 /* Every parcel whose name an earlier one has is reported, in file order,
