@@ -488,10 +488,19 @@ uint64_t api_run_parcel_digest(api_run *r, int i)
 
 int api_events_check(api_events *ev, const wf_world *w)
 {
+	/* An events file may name a million parcels that are not there, and a
+	 * miss in the world's own index scans every parcel (the index may be
+	 * stale in the editor): look them up in a table of the parcels as they
+	 * are, built once. */
+	wf_names t = {0};
+	bool table = ev->n > 16 && wf_names_init(&t, w->nparcels ? &w->parcels[0].name : NULL,
+	                                         sizeof *w->parcels, w->nparcels);
+	for (int i = 0; table && i < w->nparcels; i++)
+		wf_names_put(&t, i);
 	int added = 0;
 	for (int i = 0; i < ev->n; i++) {
 		const api_event *e = &ev->v[i];
-		if (wf_find_parcel(w, e->parcel) >= 0)
+		if ((table ? wf_names_get(&t, e->parcel) : wf_find_parcel(w, e->parcel)) >= 0)
 			continue;
 		ev->errors++;
 		added++;
@@ -508,5 +517,7 @@ int api_events_check(api_events *ev, const wf_world *w)
 		         api_suggest(e->parcel, w->nparcels ? &w->parcels[0].name : NULL,
 		                     sizeof *w->parcels, w->nparcels, hint));
 	}
+	if (table)
+		wf_names_free(&t);
 	return added;
 }

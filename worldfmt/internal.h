@@ -156,22 +156,7 @@ static inline uint32_t wf_hash(const char *s)
 	return h;
 }
 
-/* A hash index over the names of an array of structs: entry i's name is
- * the `const char *` at base + i * stride (NULL names are never found).
- * Hostile files may hold many zones or parcels, so lookups by name must
- * not be linear. */
-typedef struct wf_names {
-	int32_t *slot; /* index + 1; 0 is empty */
-	uint32_t mask;
-	const char *base;
-	size_t stride;
-} wf_names;
-bool wf_names_init(wf_names *t, const void *base, size_t stride, int n);
-/* Inserts entry i; returns the index of an earlier entry with the same
- * name (i is then not inserted), or i. */
-int wf_names_put(wf_names *t, int i);
-int wf_names_get(const wf_names *t, const char *name); /* index or -1 */
-void wf_names_free(wf_names *t);
+/* (wf_names, the hash index over names: worldfmt.h) */
 
 /* wf_names_get with its last answer remembered: parcels that follow each
  * other mostly name the same zone, and a string compare costs less than

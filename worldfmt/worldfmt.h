@@ -388,6 +388,25 @@ bool wf_index_exact(const wf_world *w);
 /* Parcel index at tile (tx, ty), or -1 (uses the grid; builds it if NULL). */
 int wf_parcel_at(wf_world *w, int32_t tx, int32_t ty);
 int wf_find_parcel(const wf_world *w, const char *name);  /* index or -1 */
+
+/* A hash index over the names of an array of structs: entry i's name is
+ * the `const char *` at base + i * stride (NULL names are never found).
+ * Hostile files may hold many zones or parcels, so lookups by name must
+ * not be linear. wf_find_parcel's index may be stale after edits, so it
+ * scans on a miss; a caller looking up many names that may be missing
+ * (an events file) builds one of these over the parcels as they are. */
+typedef struct wf_names {
+	int32_t *slot; /* index + 1; 0 is empty */
+	uint32_t mask;
+	const char *base;
+	size_t stride;
+} wf_names;
+bool wf_names_init(wf_names *t, const void *base, size_t stride, int n);
+/* Inserts entry i; returns the index of an earlier entry with the same
+ * name (i is then not inserted), or i. */
+int wf_names_put(wf_names *t, int i);
+int wf_names_get(const wf_names *t, const char *name); /* index or -1 */
+void wf_names_free(wf_names *t);
 int wf_find_zone(const wf_world *w, const char *name);
 int wf_find_glyph(const wf_world *w, const char *glyph);  /* palette index */
 
