@@ -75,6 +75,7 @@ typedef struct ed_model {
 	 * what a rebuild would (wf_index_exact); 0: a rebuild is due; -1: the
 	 * world has overlaps or shared names, so every shape edit rebuilds. */
 	int index_state;
+	int holes;           /* empty slots in w->parcels (model.c, "Holes") */
 	char err[256];       /* why the last operation failed */
 } ed_model;
 
@@ -86,6 +87,18 @@ void ed_model_init(ed_model *m, wf_world *w);
  * wf_index_exact (`exact`) where it was built. */
 void ed_model_init_indexed(ed_model *m, wf_world *w, bool exact);
 void ed_model_free(ed_model *m);
+
+/* A deleted parcel may leave a hole in m->w->parcels: a slot whose name
+ * is NULL, in no index (so that no other parcel moves). Code that walks
+ * the model's parcels skips them; code that reads the whole world as the
+ * file has it (writing, validating, diffing, running) takes
+ * ed_world_dense: m->w itself when there are no holes, else a copy of the
+ * world's header with a list of the parcels alone, sharing everything else
+ * with the model (valid until the next edit), or NULL when out of memory.
+ * Free it with ed_world_dense_free (m->w itself is left). */
+int ed_holes(const ed_model *m);
+wf_world *ed_world_dense(const ed_model *m);
+void ed_world_dense_free(const ed_model *m, wf_world *d);
 
 /* World size in tiles. */
 int32_t ed_world_tw(const ed_model *m);

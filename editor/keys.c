@@ -442,6 +442,11 @@ static void k_take(ed_ui *u)
 		           m->w->parcels[pi].entities[ei].name);
 		return;
 	}
+	if (u->carry_pi >= m->w->nparcels || !m->w->parcels[u->carry_pi].name) {
+		ed_set_msg(u, true, "the carried entity's parcel was deleted");
+		u->carry_ei = u->carry_pi = -1;
+		return;
+	}
 	const wf_parcel *p = &m->w->parcels[u->carry_pi];
 	int r =
 	    ed_entity_move(m, u->carry_pi, u->carry_ei, m->cx - p->px * m->w->parcel_w,

@@ -28,6 +28,12 @@ static const int speeds[] = {1, 2, 5, 10, 20, 50, 100};
 
 struct ed_play {
 	api_run *run;
+	/* The world the run reads: the model's without holes (model.c), and
+	 * for each slot of the model's parcel array the run's index of its
+	 * parcel (-1 for a hole), or NULL when the two are the same. Edits
+	 * wait while playing, so both hold for the whole play. */
+	wf_world *world;
+	int *run_of;
 	api_opts opts;
 	api_events events;
 	bool running;
@@ -47,6 +53,12 @@ static double now_ms(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* The run's index of the model's parcel pi. */
+static int run_pi(const ed_play *p, int pi)
+{
+	return p->run_of && pi >= 0 ? p->run_of[pi] : pi;
 }
 
 static void on_trace(void *ud, const char *line, size_t len)
@@ -84,7 +96,8 @@ static void update_budget(ed_ui *u)
 	         (long long)api_run_ticks(p->run));
 	u->budget_of[0] = '\0';
 	for (int i = 0; i < u->nbudget; i++) {
-		const api_parcel_stats *s = api_run_stats(p->run, i);
+		int ri = run_pi(p, i);
+		const api_parcel_stats *s = ri >= 0 ? api_run_stats(p->run, ri) : NULL;
 		vm_limits l = api_parcel_limits(w, &w->parcels[i], &p->opts);
 		u->budget_use[i] =
 		    s && l.tick_instructions > 0
@@ -155,10 +168,12 @@ static void trace_clear(ed_play *p)
 	p->ntrace = p->trace_head = 0;
 }
 
-static void play_free(ed_play *p)
+static void play_free(ed_ui *u, ed_play *p)
 {
 	if (p->run)
 		api_run_free(p->run);
+	ed_world_dense_free(&u->m, p->world);
+	free(p->run_of);
 	api_events_free(&p->events);
 	trace_clear(p);
 	free(p);
@@ -172,12 +187,28 @@ static void load_events(ed_ui *u, ed_play *p)
 	if (!ev)
 		return;
 	if (api_events_load(u->dir, ev, ev, &p->events) != 0 ||
-	    api_events_check(&p->events, u->m.w) != 0) {
+	    api_events_check(&p->events, p->world) != 0) {
 		ed_set_msg(u, true, "events file %s: %s; playing without events", ev,
 		           p->events.nerrs ? p->events.errs[0].msg : "unreadable");
 		api_events_free(&p->events);
 		memset(&p->events, 0, sizeof p->events);
 	}
+}
+
+/* The world the run reads, and where each of the model's parcels is in
+ * it (see struct ed_play). */
+static int run_world(ed_ui *u, ed_play *p)
+{
+	const wf_world *w = u->m.w;
+	if (!(p->world = ed_world_dense(&u->m)))
+		return -1;
+	if (p->world == w)
+		return 0;
+	if (!(p->run_of = malloc((size_t)w->nparcels * sizeof *p->run_of)))
+		return -1;
+	for (int i = 0, k = 0; i < w->nparcels; i++)
+		p->run_of[i] = w->parcels[i].name ? k++ : -1;
+	return 0;
 }
 
 int ed_play_start(ed_ui *u)
@@ -208,13 +239,18 @@ int ed_play_start(ed_ui *u)
 	p->speed = 3;
 	p->opts.trace = on_trace;
 	p->opts.trace_ud = p;
+	if (run_world(u, p)) {
+		ed_set_msg(u, true, "out of memory");
+		play_free(u, p);
+		return -1;
+	}
 	load_events(u, p);
 	api_error err = {0};
-	p->run = api_run_new(u->m.w, u->dir, &p->opts, &err);
+	p->run = api_run_new(p->world, u->dir, &p->opts, &err);
 	if (!p->run) {
 		ed_set_msg(u, true, "cannot play: %s%s%s", err.file,
 		           err.file[0] ? ": " : "", err.msg);
-		play_free(p);
+		play_free(u, p);
 		return -1;
 	}
 	u->play = p;
@@ -232,7 +268,7 @@ void ed_play_stop(ed_ui *u)
 		return;
 	update_budget(u);
 	int64_t t = api_run_ticks(u->play->run);
-	play_free(u->play);
+	play_free(u, u->play);
 	u->play = NULL;
 	u->m.mode = ED_NORMAL;
 	ed_set_msg(u, false, "left play after %lld tick%s; the edited world is back",
@@ -256,7 +292,7 @@ static void replay(ed_ui *u, int64_t target)
 	ed_play *p = u->play;
 	api_error err = {0};
 	trace_clear(p); /* on_load traces as the new run starts */
-	api_run *r = api_run_new(u->m.w, u->dir, &p->opts, &err);
+	api_run *r = api_run_new(p->world, u->dir, &p->opts, &err);
 	if (!r) {
 		ed_set_msg(u, true, "cannot replay: %s", err.msg);
 		return;
@@ -289,7 +325,7 @@ static void follow(ed_ui *u)
 	if (!p || !p->follow)
 		return;
 	const api_entity *v;
-	int n = api_run_entities(p->run, p->follow_pi, &v);
+	int n = api_run_entities(p->run, run_pi(p, p->follow_pi), &v);
 	for (int i = 0; i < n; i++)
 		if (strcmp(v[i].name, p->follow_name) == 0) {
 			const wf_parcel *wp = &u->m.w->parcels[p->follow_pi];
@@ -314,7 +350,7 @@ static int live_entity_here(ed_ui *u, int *pi)
 	if (*pi < 0)
 		return -1;
 	const api_entity *v;
-	int n = api_run_entities(u->play->run, *pi, &v);
+	int n = api_run_entities(u->play->run, run_pi(u->play, *pi), &v);
 	const wf_parcel *wp = &u->m.w->parcels[*pi];
 	for (int i = 0; i < n; i++)
 		if (wp->px * u->m.w->parcel_w + v[i].x == u->m.cx &&
@@ -353,7 +389,7 @@ void ed_play_key(ed_ui *u, int key)
 			return;
 		}
 		const api_entity *v;
-		api_run_entities(p->run, pi, &v);
+		api_run_entities(p->run, run_pi(p, pi), &v);
 		p->follow = true;
 		p->follow_pi = pi;
 		snprintf(p->follow_name, sizeof p->follow_name, "%s", v[ei].name);
@@ -392,13 +428,14 @@ void ed_play_idle(ed_ui *u)
 
 const uint8_t *ed_play_tiles(ed_ui *u, int pi)
 {
-	return u->play ? api_run_tiles(u->play->run, pi) : u->m.w->parcels[pi].tiles;
+	return u->play ? api_run_tiles(u->play->run, run_pi(u->play, pi))
+	               : u->m.w->parcels[pi].tiles;
 }
 
 int ed_play_entities(ed_ui *u, int pi, const api_entity **out)
 {
 	*out = NULL;
-	return u->play ? api_run_entities(u->play->run, pi, out) : 0;
+	return u->play ? api_run_entities(u->play->run, run_pi(u->play, pi), out) : 0;
 }
 
 /* One line of the panel, cut at its width (curses would wrap it). */
@@ -442,7 +479,7 @@ void ed_play_panel(ed_ui *u, int y, int x, int h, int w)
 	if (pi < 0)
 		return;
 	const wf_parcel *wp = &u->m.w->parcels[pi];
-	const api_parcel_stats *s = api_run_stats(p->run, pi);
+	const api_parcel_stats *s = api_run_stats(p->run, run_pi(p, pi));
 	vm_limits l = api_parcel_limits(u->m.w, wp, &p->opts);
 	if (y < end)
 		put(y++, x, w, "%s", wp->name);
@@ -464,7 +501,8 @@ void ed_play_panel(ed_ui *u, int y, int x, int h, int w)
 		put(y++, x, w, " balance %lld", (long long)bal);
 	/* Its live entities, with the properties of the one under the cursor. */
 	const api_entity *ev;
-	int ne = api_run_entities(p->run, pi, &ev), hpi, here = live_entity_here(u, &hpi);
+	int ne = api_run_entities(p->run, run_pi(p, pi), &ev), hpi,
+	    here = live_entity_here(u, &hpi);
 	for (int i = 0; i < ne && y < end - 1; i++) {
 		put(y++, x, w, " %s %s at %d,%d", i == here ? ">" : " ", ev[i].name,
 		    ev[i].x, ev[i].y);

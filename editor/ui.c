@@ -246,11 +246,14 @@ int ed_save(ed_ui *u, bool force)
 	}
 	free(path); /* no child: save here, as for a small world */
 	double t0 = now_ms();
-	if (wf_save(u->m.w, u->dir) != 0) {
+	wf_world *w = ed_world_dense(&u->m);
+	if (!w || wf_save(w, u->dir) != 0) {
 		ed_set_msg(u, true, "cannot save %s/world.acre: %s", u->dir,
-		           strerror(errno));
+		           strerror(w ? errno : ENOMEM));
+		ed_world_dense_free(&u->m, w);
 		return -1;
 	}
+	ed_world_dense_free(&u->m, w);
 	ed_mark_saved(&u->m);
 	saved(u, big(u) ? now_ms() - t0 : -1);
 	return 0;
@@ -343,9 +346,11 @@ void ed_write_recovery(ed_ui *u, bool now)
 	if (!now && big(u) && (u->recovering = ed_bg_start(u, BG_RECOVER, u->recover)))
 		return;
 	wf_buf b = {0};
-	if (wf_write(u->m.w, &b) == 0 && wf_save_atomic(u->recover, b.data, b.len) != 0)
+	wf_world *w = ed_world_dense(&u->m);
+	if (w && wf_write(w, &b) == 0 && wf_save_atomic(u->recover, b.data, b.len) != 0)
 		ed_set_msg(u, true, "cannot write the recovery file %s: %s", u->recover,
 		           strerror(errno));
+	ed_world_dense_free(&u->m, w);
 	wf_buf_free(&b);
 }
 
@@ -382,7 +387,13 @@ static void validate_now(ed_ui *u)
 {
 	wf_diags_free(&u->diags);
 	memset(&u->diags, 0, sizeof u->diags);
-	wf_validate(u->m.w, u->dir, "world.acre", &u->diags);
+	wf_world *w = ed_world_dense(&u->m);
+	if (w)
+		wf_validate(w, u->dir, "world.acre", &u->diags);
+	else
+		wf_diag_add(&u->diags, WF_ERROR, "world.acre", 0, 0, NULL,
+		            "cannot validate: out of memory");
+	ed_world_dense_free(&u->m, w);
 	u->diags_gen = u->m.generation;
 	if (u->diag_cur >= u->diags.n)
 		u->diag_cur = 0;
