@@ -1397,8 +1397,15 @@ static bool take_count(ed_ui *u, int key)
 static void busy(ed_ui *u)
 {
 	ed_set_msg(u, true, "%s: moves and search work, edits wait",
-	           u->saving ? "still saving world.acre"
-	                     : "still reading the rest of the world");
+	           ed_play_loading(u) ? "play: still loading the scripts"
+	           : u->saving        ? "still saving world.acre"
+	                              : "still reading the rest of the world");
+}
+
+/* A big world being read, or its play being loaded: edits wait. */
+static bool waiting(const ed_ui *u)
+{
+	return ed_loading(u) || ed_play_loading(u);
 }
 
 /* What may run while a big world is still being read or saved: nothing that edits
@@ -1497,7 +1504,7 @@ void ed_key(ed_ui *u, int key, bool is_char)
 	}
 	u->msg[0] = 0;
 	u->msg_error = false;
-	if (!ed_loading(u) && u->m.mode == ED_NORMAL && ed_conflict_key(u, key))
+	if (!waiting(u) && u->m.mode == ED_NORMAL && ed_conflict_key(u, key))
 		return;
 	if (take_count(u, key))
 		return;
@@ -1508,7 +1515,7 @@ void ed_key(ed_ui *u, int key, bool is_char)
 			continue;
 		for (int k = 0; k < 4 && keys[i].key[k]; k++)
 			if (keys[i].key[k] == key) {
-				if (ed_loading(u) && !while_loading(keys[i].fn)) {
+				if (waiting(u) && !while_loading(keys[i].fn)) {
 					busy(u);
 					return;
 				}
@@ -1516,7 +1523,7 @@ void ed_key(ed_ui *u, int key, bool is_char)
 				return;
 			}
 	}
-	if (ed_loading(u)) {
+	if (waiting(u)) {
 		busy(u);
 		return;
 	}

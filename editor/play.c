@@ -10,11 +10,21 @@
  * A run is deterministic (the same world, scripts and events give the same
  * ticks), so stepping back is a replay: a fresh run is ticked to the tick
  * before. Nothing of the past has to be kept.
+ *
+ * Starting a run loads every scripted parcel (a minute on a million
+ * parcels) and needs the world's problems (a background validation on a big
+ * world, seconds): P starts both at once and the keys go on answering. The
+ * run is made on a thread of its own (u->play_next) while edits wait, as
+ * they do while a big world is read, and play begins once both are done
+ * (ed_play_poll), or not, with the problems said, when there are some. The
+ * thread only reads the world; nothing else runs scripts meanwhile.
  */
 #include "editor/ui.h"
 #include "check/check.h"
 
+#include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +44,13 @@ struct ed_play {
 	 * wait while playing, so both hold for the whole play. */
 	wf_world *world;
 	int *run_of;
+	/* While the run is made on its thread (see above). */
+	pthread_t thread;
+	bool threaded; /* else the run was made on the key loop */
+	atomic_bool made;
+	api_error err;
+	char *dir;
+	double t0;
 	api_opts opts;
 	api_events events;
 	bool running;
@@ -174,6 +191,7 @@ static void play_free(ed_ui *u, ed_play *p)
 		api_run_free(p->run);
 	ed_world_dense_free(&u->m, p->world);
 	free(p->run_of);
+	free(p->dir);
 	api_events_free(&p->events);
 	trace_clear(p);
 	free(p);
@@ -211,47 +229,81 @@ static int run_world(ed_ui *u, ed_play *p)
 	return 0;
 }
 
+static void *make_run(void *arg)
+{
+	ed_play *p = arg;
+	p->run = api_run_new(p->world, p->dir, &p->opts, &p->err);
+	atomic_store(&p->made, true);
+	return NULL;
+}
+
 int ed_play_start(ed_ui *u)
 {
-	ed_revalidate(u);
-	/* A big world's problems are being found in the background: playing
-	 * needs the answer, so this one key waits for it. */
-	while (u->validating || !ed_diags_current(u)) {
-		if (u->validating)
-			ed_bg_wait(u->validating);
-		ed_revalidate(u);
-		if (!u->validating && !ed_diags_current(u))
-			break; /* cannot happen: revalidation without a child is at once */
-	}
-	if (u->diags.errors) {
-		ed_set_msg(u, true,
-		           "the world has %d problem%s: fix %s first (! lists %s)",
-		           u->diags.errors, u->diags.errors == 1 ? "" : "s",
-		           u->diags.errors == 1 ? "it" : "them",
-		           u->diags.errors == 1 ? "it" : "them");
+	if (u->play_next) {
+		ed_set_msg(u, true, "play: still loading the scripts");
 		return -1;
 	}
 	ed_play *p = calloc(1, sizeof *p);
-	if (!p) {
+	if (!p || !(p->dir = strdup(u->dir)) || run_world(u, p)) {
+		if (p)
+			play_free(u, p);
 		ed_set_msg(u, true, "out of memory");
 		return -1;
 	}
 	p->speed = 3;
 	p->opts.trace = on_trace;
 	p->opts.trace_ud = p;
-	if (run_world(u, p)) {
-		ed_set_msg(u, true, "out of memory");
-		play_free(u, p);
-		return -1;
-	}
+	p->t0 = now_ms();
+	atomic_init(&p->made, false);
 	load_events(u, p);
-	api_error err = {0};
-	p->run = api_run_new(p->world, u->dir, &p->opts, &err);
-	if (!p->run) {
-		ed_set_msg(u, true, "cannot play: %s%s%s", err.file,
-		           err.file[0] ? ": " : "", err.msg);
+	/* A small world's run is made at once, as its problems are found. */
+	p->threaded = ed_big(u) && pthread_create(&p->thread, NULL, make_run, p) == 0;
+	if (!p->threaded)
+		make_run(p);
+	u->play_next = p;
+	/* A big world's problems are found in the background meanwhile. */
+	ed_revalidate(u);
+	ed_play_poll(u);
+	if (u->play_next)
+		ed_set_msg(u, false, "play: loading the scripts%s (moves work, edits wait)",
+		           u->validating ? " and checking the world" : "");
+	return 0;
+}
+
+bool ed_play_loading(const ed_ui *u)
+{
+	return u->play_next != NULL;
+}
+
+/* Begin the play being loaded when its run is made and the world's
+ * problems are known: refused (and dropped) when there are problems. */
+void ed_play_poll(ed_ui *u)
+{
+	ed_play *p = u->play_next;
+	if (!p || !atomic_load(&p->made))
+		return;
+	if (u->validating || !ed_diags_current(u)) {
+		ed_revalidate(u);
+		if (u->validating || !ed_diags_current(u))
+			return;
+	}
+	if (p->threaded)
+		pthread_join(p->thread, NULL); /* made: it returns at once */
+	u->play_next = NULL;
+	if (u->diags.errors) {
+		ed_set_msg(u, true,
+		           "the world has %d problem%s: fix %s first (! lists %s)",
+		           u->diags.errors, u->diags.errors == 1 ? "" : "s",
+		           u->diags.errors == 1 ? "it" : "them",
+		           u->diags.errors == 1 ? "it" : "them");
 		play_free(u, p);
-		return -1;
+		return;
+	}
+	if (!p->run) {
+		ed_set_msg(u, true, "cannot play: %s%s%s", p->err.file,
+		           p->err.file[0] ? ": " : "", p->err.msg);
+		play_free(u, p);
+		return;
 	}
 	u->play = p;
 	u->m.mode = ED_PLAY;
@@ -259,11 +311,17 @@ int ed_play_start(ed_ui *u)
 	ed_set_msg(
 	    u, false,
 	    "play: s step, S step back, r run/pause, f follow, + - speed, P leaves");
-	return 0;
 }
 
 void ed_play_stop(ed_ui *u)
 {
+	if (u->play_next) {
+		/* The run reads the world: it is waited for, then dropped. */
+		if (u->play_next->threaded)
+			pthread_join(u->play_next->thread, NULL);
+		play_free(u, u->play_next);
+		u->play_next = NULL;
+	}
 	if (!u->play)
 		return;
 	update_budget(u);

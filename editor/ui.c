@@ -189,9 +189,14 @@ static bool file_changed(ed_ui *u)
  * edits go on; small worlds are served at once, as before. */
 #define BG_PARCELS 8192
 
-static bool big(const ed_ui *u)
+bool ed_big(const ed_ui *u)
 {
 	return u->m.w->nparcels >= BG_PARCELS;
+}
+
+static bool big(const ed_ui *u)
+{
+	return ed_big(u);
 }
 
 static void recovery_cancel(ed_ui *u);
@@ -675,6 +680,7 @@ static void idle(ed_ui *u)
 	}
 	if (u->validating)
 		validated(u);
+	ed_play_poll(u);
 	recovery_poll(u);
 	/* One job at a time: two cores are shared with the key loop. */
 	if (u->saving || u->validating || u->recovering)
@@ -703,7 +709,7 @@ static void loop(ed_ui *u)
 		bool pending = u->diags_gen != u->m.generation ||
 		               u->recover_gen != u->m.generation || ed_play_running(u);
 		bool jobs = u->loading || u->saving || u->validating || u->recovering ||
-		            ed_watch_busy(u);
+		            ed_watch_busy(u) || ed_play_loading(u);
 		/* Never wait for ever: the world's files are watched. */
 		int wait = jobs ? 20
 		           : ed_play_running(u)    ? 50
@@ -741,6 +747,7 @@ static void loop(ed_ui *u)
 			ed_save_poll(u);
 		if (u->validating)
 			validated(u);
+		ed_play_poll(u);
 		if (r == KEY_CODE_YES && wc == KEY_RESIZE)
 			; /* the next frame lays the screen out again */
 		else

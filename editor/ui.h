@@ -117,6 +117,7 @@ struct ed_ui {
 	ed_bg *recovering;  /* its recovery file being written */
 	char fatal[1024];   /* why the editor had to close (a bad world) */
 	ed_play *play;
+	ed_play *play_next; /* a play whose run is being made (play.c) */
 	double *budget_use; /* per parcel 0..1 from the last run, or NULL */
 	int nbudget;
 	double *budget_mem; /* per parcel share of the memory budget, or NULL */
@@ -197,9 +198,16 @@ bool ed_diags_current(const ed_ui *u);
 void ed_write_recovery(ed_ui *u, bool now);
 /* A big world is being read: edits wait. */
 bool ed_loading(const ed_ui *u);
+/* A world big enough for its saves, validation and recovery file to be
+ * done in the background (and its play to be loaded on a thread). */
+bool ed_big(const ed_ui *u);
 
 /* play.c */
+/* P: the run is made (on a thread on a big world) while the world's
+ * problems are found; ed_play_poll begins play when both are done. */
 int ed_play_start(ed_ui *u);
+bool ed_play_loading(const ed_ui *u);
+void ed_play_poll(ed_ui *u);
 void ed_play_stop(ed_ui *u);
 void ed_play_key(ed_ui *u, int key);
 void ed_play_idle(ed_ui *u); /* advance a running play by one frame's ticks */
