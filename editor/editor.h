@@ -207,6 +207,11 @@ typedef struct ed_stats {
 	double load_ms;
 	int keys; /* keystrokes measured */
 	double p50_ms, p99_ms, max_ms;
+	/* The longest turn of the key loop spent on its own work between keys
+	 * (swapping in a big world read in the background, starting
+	 * background jobs, drawing) once the whole world was read: a key
+	 * typed then waits that long. */
+	double idle_max_ms;
 	int signal; /* SIGHUP or SIGTERM that ended the editor (SIGHUP also
 	             * when the terminal was lost), else 0 */
 } ed_stats;

@@ -489,7 +489,12 @@ static void finish_load(ed_ui *u)
 	int32_t cx = m->cx, cy = m->cy, vx = m->vx, vy = m->vy, vw = m->vw, vh = m->vh;
 	int brush = m->brush;
 	bool recovered = m->saved_pos == -1; /* opened from a recovery file */
-	ed_model_free(m);                    /* the preview: nothing was edited in it */
+	/* The preview: nothing was edited in it. Its world goes on a thread,
+	 * as the whole world came: the key loop only swaps. */
+	wf_world *preview = m->w;
+	m->w = NULL;
+	ed_model_free(m);
+	ed_load_free_later(preview);
 	ed_model_init_indexed(m, w, exact);
 	if (recovered)
 		m->saved_pos = -1; /* the recovered edits are still not saved */
@@ -503,8 +508,9 @@ static void finish_load(ed_ui *u)
 	ed_goto(m, cx, cy);
 	u->recover_gen = m->generation;
 	u->diags_gen = UINT64_MAX;
-	ed_watch_reset(u); /* a new model: its scripts are collected */
-	ed_watch(u, false);
+	/* A new model: its scripts are collected, a slice a turn from the
+	 * next turn on (the files are looked at then). */
+	ed_watch_reset(u);
 	ed_budget_from_check(u);
 	if (recovered)
 		ed_set_msg(u, false,
@@ -651,6 +657,7 @@ static int cmp_double(const void *a, const void *b)
 
 static void fill_stats(ed_ui *u, ed_stats *st)
 {
+	st->idle_max_ms = u->idle_max_ms;
 	st->keys = u->nkeys;
 	if (u->nkeys == 0)
 		return;
@@ -736,8 +743,12 @@ static void loop(ed_ui *u)
 			return;
 		}
 		if (r == ERR) {
+			double t = now_ms();
+			bool whole = !u->loading || ed_load_done(u->loading);
 			idle(u);
 			ed_draw(u);
+			if (whole && now_ms() - t > u->idle_max_ms)
+				u->idle_max_ms = now_ms() - t;
 			continue;
 		}
 		double t0 = now_ms();

@@ -131,6 +131,7 @@ struct ed_ui {
 	/* --stats */
 	double *key_ms;
 	int nkeys, capkeys;
+	double idle_max_ms;
 };
 
 /* load.c: parse the world file at `path` (named `file` in diagnostics). */
@@ -147,6 +148,9 @@ bool ed_load_done(ed_loader *job);
  * parcel at a time (wf_index_exact). */
 bool ed_load_exact(const ed_loader *job);
 wf_world *ed_load_finish(ed_loader *job, wf_world **keep, wf_diags *d);
+/* Free a world on a thread of its own (the preview a whole world replaces:
+ * its index alone is megabytes to give back), or here when none starts. */
+void ed_load_free_later(wf_world *w);
 
 /* bg.c: start a job (NULL when no child can be made: the caller then does
  * the work itself), follow it (true once it ended and was reaped), wait for

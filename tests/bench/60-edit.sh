@@ -184,7 +184,9 @@ threads() {
 # the slowest key meanwhile, and the slowest from the last key before the
 # end of the read on (the hand-over of the whole world).
 load_gaps() {
-	session "$ACRE_BIN edit $1; sleep 60"
+	out=$BENCH_DIR/edit-stats.txt
+	rm -f "$out"
+	session "$ACRE_BIN edit --stats $1 >$out; sleep 60"
 	wait_screen " 0,0 (" || return
 	tmux -L $sock send-keys -t b j l
 	wait_screen " 1,1 (" || return
@@ -201,9 +203,14 @@ load_gaps() {
 		[ $n -gt 20000 ] && break
 		prev=$d
 	done
+	tmux -L $sock send-keys -t b q
+	i=0
+	while [ ! -s "$out" ] && [ $i -lt 500 ]; do sleep 0.01; i=$((i + 1)); done
+	sleep 0.1
 	echo "edit: keys while $2 is read (target: none waits more than 16 ms at the hand-over)"
-	printf '  %d keys; the slowest answered in %d ms, the slowest from the end of the read on in %d ms\n' \
+	printf '  %d keys (tmux); the slowest answered in %d ms, the slowest from the end of the read on in %d ms\n' \
 		"$n" "$max" "$after"
+	sed -n 's/^work between keys/  in the editor: work between keys/p' "$out"
 	tmux -L $sock kill-server 2>/dev/null
 }
 
