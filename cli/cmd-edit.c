@@ -94,7 +94,8 @@ static const struct cli_opt cmd_edit_opts[] = {
 	{"stats", 0, NULL,
 	 "on exit, print the time to the first frame, the\n"
 	 "keystroke-to-frame times (p50, p99, max) and the\n"
-	 "longest turn of work between keys once the world was read",
+	 "longest turn of work between keys once the world\n"
+	 "was read",
 	 's'},
 	{"recover", 0, NULL,
 	 "take the newest recovery file of an earlier session\n"
