@@ -103,7 +103,7 @@ struct ed_ui {
 	uint64_t watch_gen, watch_sig;
 	bool watch_known;
 	double watch_next;  /* monotonic ms of the next look */
-	/* The script paths being collected again, a slice of parcels at a
+	/* The script paths being collected again, a few ms of parcels at a
 	 * time (a million parcels take a third of a second): a set of the
 	 * distinct paths so far, the next parcel, for model shape coll_gen. */
 	const char **coll;
