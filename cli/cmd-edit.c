@@ -84,14 +84,18 @@ static int cmd_edit(int argc, char **argv)
 		printf("keystroke to frame: %d keys, p50 %.2f ms, p99 %.2f ms, max %.2f "
 		       "ms\n",
 		       st.keys, st.p50_ms, st.p99_ms, st.max_ms);
+		printf("work between keys once the world was read: longest turn %.2f ms\n",
+		       st.idle_max_ms);
 	}
 	return CLI_OK;
 }
 
 static const struct cli_opt cmd_edit_opts[] = {
 	{"stats", 0, NULL,
-	 "on exit, print the time to the first frame and the\n"
-	 "keystroke-to-frame times (p50, p99, max)",
+	 "on exit, print the time to the first frame, the\n"
+	 "keystroke-to-frame times (p50, p99, max) and the\n"
+	 "longest turn of work between keys once the world\n"
+	 "was read",
 	 's'},
 	{"recover", 0, NULL,
 	 "take the newest recovery file of an earlier session\n"

@@ -79,13 +79,14 @@ static void send_all(int fd, const char *p, size_t n)
 	}
 }
 
-static void child_write(const ed_ui *u, bool recovery, const char *path, int fd)
+static void child_write(const ed_ui *u, const wf_world *w, bool recovery,
+                        const char *path, int fd)
 {
 	wf_buf b = {0};
 	int result = -1, err = ENOMEM;
 	/* A recovery file of a merge names it first (conflict.c). */
-	if ((!recovery || ed_conflict_recovery_head(u, &b) == 0) &&
-	    wf_write(u->m.w, &b) == 0) {
+	if (w && (!recovery || ed_conflict_recovery_head(u, &b) == 0) &&
+	    wf_write(w, &b) == 0) {
 		send_all(fd, "T", 1);
 		result = wf_save_atomic(path, b.data ? b.data : "", b.len);
 		err = result == 0 ? 0 : errno;
@@ -205,10 +206,15 @@ ed_bg *ed_bg_start(ed_ui *u, ed_bg_kind kind, const char *path)
 		 * terminal) whenever both want it. */
 		setpriority(PRIO_PROCESS, 0, 10);
 		close(fds[0]);
+		/* The world without the holes deletes left (model.c): made
+		 * here, where its cost is no key's. */
+		wf_world *w = ed_world_dense(&u->m);
+		if (!w && kind == BG_VALIDATE)
+			_exit(1); /* the parent validates itself next time */
 		if (kind == BG_VALIDATE)
-			child_validate(u->m.w, u->dir, fds[1]);
+			child_validate(w, u->dir, fds[1]);
 		else
-			child_write(u, kind == BG_RECOVER, p, fds[1]);
+			child_write(u, w, kind == BG_RECOVER, p, fds[1]);
 		_exit(0);
 	}
 	close(fds[1]);

@@ -79,6 +79,7 @@ typedef struct ed_model {
 	 * undo or redo passes it (NULL: marks are only kept). */
 	void (*on_mark)(void *arg, int key, int value);
 	void *mark_arg;
+	int holes;           /* empty slots in w->parcels (model.c, "Holes") */
 	char err[256];       /* why the last operation failed */
 } ed_model;
 
@@ -90,6 +91,18 @@ void ed_model_init(ed_model *m, wf_world *w);
  * wf_index_exact (`exact`) where it was built. */
 void ed_model_init_indexed(ed_model *m, wf_world *w, bool exact);
 void ed_model_free(ed_model *m);
+
+/* A deleted parcel may leave a hole in m->w->parcels: a slot whose name
+ * is NULL, in no index (so that no other parcel moves). Code that walks
+ * the model's parcels skips them; code that reads the whole world as the
+ * file has it (writing, validating, diffing, running) takes
+ * ed_world_dense: m->w itself when there are no holes, else a copy of the
+ * world's header with a list of the parcels alone, sharing everything else
+ * with the model (valid until the next edit), or NULL when out of memory.
+ * Free it with ed_world_dense_free (m->w itself is left). */
+int ed_holes(const ed_model *m);
+wf_world *ed_world_dense(const ed_model *m);
+void ed_world_dense_free(const ed_model *m, wf_world *d);
 
 /* World size in tiles. */
 int32_t ed_world_tw(const ed_model *m);
@@ -208,6 +221,11 @@ typedef struct ed_stats {
 	double load_ms;
 	int keys; /* keystrokes measured */
 	double p50_ms, p99_ms, max_ms;
+	/* The longest turn of the key loop spent on its own work between keys
+	 * (swapping in a big world read in the background, starting
+	 * background jobs, drawing) once the whole world was read: a key
+	 * typed then waits that long. */
+	double idle_max_ms;
 	int signal; /* SIGHUP or SIGTERM that ended the editor (SIGHUP also
 	             * when the terminal was lost), else 0 */
 } ed_stats;

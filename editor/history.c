@@ -237,10 +237,12 @@ static void since_head(ed_ui *u, store_repo *r, int pi)
 	wf_world *head = wf_parse(text, len, "HEAD:world.acre", &dg);
 	free(text);
 	wf_diff d = {0};
-	if (head && wf_diff_worlds(head, u->m.w, &d) == 0) {
+	wf_world *w = head ? ed_world_dense(&u->m) : NULL; /* diff indices */
+	if (w && wf_diff_worlds(head, w, &d) == 0) {
 		hist_add(u, "Edited vs HEAD");
-		describe(u, &d, head, u->m.w, u->m.w->parcels[pi].name, "HEAD", " ");
+		describe(u, &d, head, w, u->m.w->parcels[pi].name, "HEAD", " ");
 	}
+	ed_world_dense_free(&u->m, w);
 	wf_diff_free(&d);
 	wf_world_free(head);
 	wf_diags_free(&dg);

@@ -459,6 +459,11 @@ static void k_take(ed_ui *u)
 		           m->w->parcels[pi].entities[ei].name);
 		return;
 	}
+	if (u->carry_pi >= m->w->nparcels || !m->w->parcels[u->carry_pi].name) {
+		ed_set_msg(u, true, "the carried entity's parcel was deleted");
+		u->carry_ei = u->carry_pi = -1;
+		return;
+	}
 	const wf_parcel *p = &m->w->parcels[u->carry_pi];
 	int r =
 	    ed_entity_move(m, u->carry_pi, u->carry_ei, m->cx - p->px * m->w->parcel_w,
@@ -1508,8 +1513,15 @@ static bool take_count(ed_ui *u, int key)
 static void busy(ed_ui *u)
 {
 	ed_set_msg(u, true, "%s: moves and search work, edits wait",
-	           u->saving ? "still saving world.acre"
-	                     : "still reading the rest of the world");
+	           ed_play_loading(u) ? "play: still loading the scripts"
+	           : u->saving        ? "still saving world.acre"
+	                              : "still reading the rest of the world");
+}
+
+/* A big world being read, or its play being loaded: edits wait. */
+static bool waiting(const ed_ui *u)
+{
+	return ed_loading(u) || ed_play_loading(u);
 }
 
 /* What may run while a big world is still being read or saved: nothing that edits
@@ -1608,7 +1620,7 @@ void ed_key(ed_ui *u, int key, bool is_char)
 	}
 	u->msg[0] = 0;
 	u->msg_error = false;
-	if (!ed_loading(u) && u->m.mode == ED_NORMAL && ed_conflict_key(u, key))
+	if (!waiting(u) && u->m.mode == ED_NORMAL && ed_conflict_key(u, key))
 		return;
 	if (take_count(u, key))
 		return;
@@ -1619,7 +1631,7 @@ void ed_key(ed_ui *u, int key, bool is_char)
 			continue;
 		for (int k = 0; k < 4 && keys[i].key[k]; k++)
 			if (keys[i].key[k] == key) {
-				if (ed_loading(u) && !while_loading(keys[i].fn)) {
+				if (waiting(u) && !while_loading(keys[i].fn)) {
 					busy(u);
 					return;
 				}
@@ -1627,7 +1639,7 @@ void ed_key(ed_ui *u, int key, bool is_char)
 				return;
 			}
 	}
-	if (ed_loading(u)) {
+	if (waiting(u)) {
 		busy(u);
 		return;
 	}

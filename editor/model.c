@@ -8,7 +8,8 @@
  *     that copy with the world's parcel (properties, moves, resizes, entity
  *     edits);
  *   - CH_INSERT / CH_REMOVE move a whole parcel between the world's array and
- *     the change (create, delete);
+ *     the change (create, delete): a parcel removed from the middle of the
+ *     array leaves a hole there (see "Holes" below), so no other parcel moves;
  *   - CH_GLYPH / CH_ZONE hold the other version of one palette entry or
  *     zone (swapped like CH_SWAP); CH_GLYPH_ADD / CH_ZONE_ADD an entry
  *     appended at the end (undo drops the count, redo raises it again);
@@ -18,6 +19,18 @@
  * Invariant: every tiles or entities array is owned by exactly one holder —
  * the world or one change — so freeing the history never double-frees.
  * Invariant: the world's grid (w->grid) is up to date after every call.
+ *
+ * Holes. The world's parcel array of a million parcels is 300 MB: shifting
+ * it to delete one (or to put one back) cost a key 50 ms, and up to 400 ms
+ * while a save's child shared its pages copy-on-write. So a parcel removed
+ * from anywhere but the end leaves its slot empty (all zero, no name), and
+ * putting it back fills that slot: no other parcel moves, every index into
+ * the array (the grid, the name table, the history's changes) stays valid,
+ * and a delete or its undo costs the parcel's size. Each hole belongs to
+ * the applied step that made it (undo fills it), so holes never pile up
+ * beyond the deletes in the history. A hole is in no index and found by no
+ * name; whatever reads the whole world (writing, validating, diffing,
+ * playing) gets it without holes from ed_world_dense.
  */
 #include "editor/editor.h"
 
@@ -199,14 +212,6 @@ static void index_add(ed_model *m, int pi)
 {
 	if (m->index_state > 0 && !wf_index_add(m->w, pi))
 		m->index_state = 0;
-}
-
-/* Parcel pi was inserted (by 1) or removed (by -1): later ones move. */
-static void index_shift(ed_model *m, int pi, int by)
-{
-	bool last = by > 0 ? pi == m->w->nparcels - 1 : pi == m->w->nparcels;
-	if (m->index_state > 0 && !last)
-		wf_index_shift(m->w, by > 0 ? pi : pi + 1, by);
 }
 
 /* Before a shape edit: whether the index built elsewhere may be kept one
@@ -433,6 +438,8 @@ int ed_search(ed_model *m, const char *q, int dir, char *what, size_t whatlen)
 	for (int pi = 0; pi < w->nparcels; pi++) {
 		const wf_parcel *p = &w->parcels[pi];
 		int64_t ox = p->px * w->parcel_w, oy = p->py * w->parcel_h;
+		if (!p->name)
+			continue; /* a hole */
 		if (strcasestr(p->name, q))
 			hunt_offer(&h, oy * tw + ox, "parcel %s", p->name);
 		else if (p->owner && strcasestr(p->owner, q))
@@ -614,20 +621,78 @@ static int parcels_reserve(wf_world *w)
 	return 0;
 }
 
-static void parcel_insert(wf_world *w, int pi, wf_parcel *p)
+/* Put parcel p at slot pi: the end of the array (room was reserved), or
+ * the hole that removing it left. */
+static void parcel_insert(ed_model *m, int pi, wf_parcel *p)
 {
-	memmove(&w->parcels[pi + 1], &w->parcels[pi],
-	        (size_t)(w->nparcels - pi) * sizeof *w->parcels);
+	wf_world *w = m->w;
+	if (pi == w->nparcels) {
+		w->nparcels++;
+	} else {
+		if (w->parcels[pi].name) /* broken invariant: a slot taken twice */
+			abort();
+		m->holes--;
+	}
 	w->parcels[pi] = *p;
-	w->nparcels++;
 }
 
-static void parcel_remove(wf_world *w, int pi, wf_parcel *out)
+/* Take parcel pi out: the last slot goes, any other is left a hole. Undo
+ * runs the inverse on the array exactly as this left it, so a slot that
+ * was last when removed is appended again and a hole is filled again. */
+static void parcel_remove(ed_model *m, int pi, wf_parcel *out)
 {
+	wf_world *w = m->w;
 	*out = w->parcels[pi];
-	w->nparcels--;
-	memmove(&w->parcels[pi], &w->parcels[pi + 1],
-	        (size_t)(w->nparcels - pi) * sizeof *w->parcels);
+	if (pi == w->nparcels - 1) {
+		w->nparcels--;
+	} else {
+		memset(&w->parcels[pi], 0, sizeof w->parcels[pi]);
+		w->parcels[pi].zone_index = -1;
+		m->holes++;
+	}
+}
+
+int ed_holes(const ed_model *m)
+{
+	return m->holes;
+}
+
+wf_world *ed_world_dense(const ed_model *m)
+{
+	const wf_world *w = m->w;
+	if (m->holes == 0)
+		return m->w;
+	wf_world *d = malloc(sizeof *d);
+	int n = w->nparcels - m->holes;
+	wf_parcel *v = malloc((size_t)(n > 0 ? n : 1) * sizeof *v);
+	if (!d || !v) {
+		free(d);
+		free(v);
+		return NULL;
+	}
+	*d = *w;
+	d->grid = NULL;
+	d->names = NULL;
+	d->names_mask = 0;
+	d->parcels = v;
+	d->nparcels = d->parcels_cap = 0;
+	for (int i = 0; i < w->nparcels; i++)
+		if (w->parcels[i].name)
+			v[d->nparcels++] = w->parcels[i];
+	d->parcels_cap = d->nparcels;
+	return d;
+}
+
+void ed_world_dense_free(const ed_model *m, wf_world *d)
+{
+	if (!d || d == m->w)
+		return;
+	/* The parcels' arrays and the arena are the model's; only the list
+	 * and an index a reader built on it are the copy's own. */
+	free(d->parcels);
+	free(d->grid);
+	free(d->names);
+	free(d);
 }
 
 /* ---- Undo ---------------------------------------------------------------- */
@@ -713,13 +778,11 @@ static void change_apply(ed_model *m, ed_change *c, bool undo)
 		/* Undoing an insert removes; redoing it inserts; and conversely. */
 		if ((c->kind == CH_INSERT) == undo) {
 			index_drop(m, c->pi);
-			parcel_remove(w, c->pi, &c->other);
+			parcel_remove(m, c->pi, &c->other);
 			c->held = true;
-			index_shift(m, c->pi, -1);
 		} else {
-			parcel_insert(w, c->pi, &c->other);
+			parcel_insert(m, c->pi, &c->other);
 			c->held = false;
-			index_shift(m, c->pi, 1);
 			index_add(m, c->pi);
 		}
 		break;
@@ -1046,7 +1109,7 @@ static int check_place(ed_model *m, int self, int32_t px, int32_t py, int32_t pw
 
 static int check_parcel(ed_model *m, int pi)
 {
-	if (pi < 0 || pi >= m->w->nparcels)
+	if (pi < 0 || pi >= m->w->nparcels || !m->w->parcels[pi].name)
 		return fail(m, "no parcel there");
 	return 0;
 }
@@ -1112,7 +1175,7 @@ int ed_parcel_create(ed_model *m, const char *name, int32_t px, int32_t py, int3
 	               .ph = ph,
 	               .zone_index = -1};
 	index_begin(m);
-	parcel_insert(m->w, m->w->nparcels, &p);
+	parcel_insert(m, m->w->nparcels, &p);
 	index_add(m, m->w->nparcels - 1);
 	step_commit(m, s);
 	index_settle(m);
@@ -1189,9 +1252,8 @@ int ed_parcel_delete(ed_model *m, int pi)
 		return fail(m, "out of memory");
 	index_begin(m);
 	index_drop(m, pi);
-	parcel_remove(m->w, pi, &c->other);
+	parcel_remove(m, pi, &c->other);
 	c->held = true;
-	index_shift(m, pi, -1);
 	step_commit(m, s);
 	index_settle(m);
 	return 0;
@@ -1741,7 +1803,7 @@ int ed_parcel_set(ed_model *m, int pi, const wf_parcel *q, const char *what)
 	}
 	index_begin(m);
 	if (pi < 0) {
-		parcel_insert(m->w, m->w->nparcels, &np);
+		parcel_insert(m, m->w->nparcels, &np);
 		pi = m->w->nparcels - 1;
 	} else {
 		index_drop(m, pi);

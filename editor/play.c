@@ -10,11 +10,21 @@
  * A run is deterministic (the same world, scripts and events give the same
  * ticks), so stepping back is a replay: a fresh run is ticked to the tick
  * before. Nothing of the past has to be kept.
+ *
+ * Starting a run loads every scripted parcel (a minute on a million
+ * parcels) and needs the world's problems (a background validation on a big
+ * world, seconds): P starts both at once and the keys go on answering. The
+ * run is made on a thread of its own (u->play_next) while edits wait, as
+ * they do while a big world is read, and play begins once both are done
+ * (ed_play_poll), or not, with the problems said, when there are some. The
+ * thread only reads the world; nothing else runs scripts meanwhile.
  */
 #include "editor/ui.h"
 #include "check/check.h"
 
+#include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +38,19 @@ static const int speeds[] = {1, 2, 5, 10, 20, 50, 100};
 
 struct ed_play {
 	api_run *run;
+	/* The world the run reads: the model's without holes (model.c), and
+	 * for each slot of the model's parcel array the run's index of its
+	 * parcel (-1 for a hole), or NULL when the two are the same. Edits
+	 * wait while playing, so both hold for the whole play. */
+	wf_world *world;
+	int *run_of;
+	/* While the run is made on its thread (see above). */
+	pthread_t thread;
+	bool threaded; /* else the run was made on the key loop */
+	atomic_bool made;
+	api_error err;
+	char *dir;
+	double t0;
 	api_opts opts;
 	api_events events;
 	bool running;
@@ -47,6 +70,12 @@ static double now_ms(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* The run's index of the model's parcel pi. */
+static int run_pi(const ed_play *p, int pi)
+{
+	return p->run_of && pi >= 0 ? p->run_of[pi] : pi;
 }
 
 static void on_trace(void *ud, const char *line, size_t len)
@@ -84,7 +113,8 @@ static void update_budget(ed_ui *u)
 	         (long long)api_run_ticks(p->run));
 	u->budget_of[0] = '\0';
 	for (int i = 0; i < u->nbudget; i++) {
-		const api_parcel_stats *s = api_run_stats(p->run, i);
+		int ri = run_pi(p, i);
+		const api_parcel_stats *s = ri >= 0 ? api_run_stats(p->run, ri) : NULL;
 		vm_limits l = api_parcel_limits(w, &w->parcels[i], &p->opts);
 		u->budget_use[i] =
 		    s && l.tick_instructions > 0
@@ -155,10 +185,13 @@ static void trace_clear(ed_play *p)
 	p->ntrace = p->trace_head = 0;
 }
 
-static void play_free(ed_play *p)
+static void play_free(ed_ui *u, ed_play *p)
 {
 	if (p->run)
 		api_run_free(p->run);
+	ed_world_dense_free(&u->m, p->world);
+	free(p->run_of);
+	free(p->dir);
 	api_events_free(&p->events);
 	trace_clear(p);
 	free(p);
@@ -172,7 +205,7 @@ static void load_events(ed_ui *u, ed_play *p)
 	if (!ev)
 		return;
 	if (api_events_load(u->dir, ev, ev, &p->events) != 0 ||
-	    api_events_check(&p->events, u->m.w) != 0) {
+	    api_events_check(&p->events, p->world) != 0) {
 		ed_set_msg(u, true, "events file %s: %s; playing without events", ev,
 		           p->events.nerrs ? p->events.errs[0].msg : "unreadable");
 		api_events_free(&p->events);
@@ -180,42 +213,97 @@ static void load_events(ed_ui *u, ed_play *p)
 	}
 }
 
+/* The world the run reads, and where each of the model's parcels is in
+ * it (see struct ed_play). */
+static int run_world(ed_ui *u, ed_play *p)
+{
+	const wf_world *w = u->m.w;
+	if (!(p->world = ed_world_dense(&u->m)))
+		return -1;
+	if (p->world == w)
+		return 0;
+	if (!(p->run_of = malloc((size_t)w->nparcels * sizeof *p->run_of)))
+		return -1;
+	for (int i = 0, k = 0; i < w->nparcels; i++)
+		p->run_of[i] = w->parcels[i].name ? k++ : -1;
+	return 0;
+}
+
+static void *make_run(void *arg)
+{
+	ed_play *p = arg;
+	p->run = api_run_new(p->world, p->dir, &p->opts, &p->err);
+	atomic_store(&p->made, true);
+	return NULL;
+}
+
 int ed_play_start(ed_ui *u)
 {
-	ed_revalidate(u);
-	/* A big world's problems are being found in the background: playing
-	 * needs the answer, so this one key waits for it. */
-	while (u->validating || !ed_diags_current(u)) {
-		if (u->validating)
-			ed_bg_wait(u->validating);
-		ed_revalidate(u);
-		if (!u->validating && !ed_diags_current(u))
-			break; /* cannot happen: revalidation without a child is at once */
-	}
-	if (u->diags.errors) {
-		ed_set_msg(u, true,
-		           "the world has %d problem%s: fix %s first (! lists %s)",
-		           u->diags.errors, u->diags.errors == 1 ? "" : "s",
-		           u->diags.errors == 1 ? "it" : "them",
-		           u->diags.errors == 1 ? "it" : "them");
+	if (u->play_next) {
+		ed_set_msg(u, true, "play: still loading the scripts");
 		return -1;
 	}
 	ed_play *p = calloc(1, sizeof *p);
-	if (!p) {
+	if (!p || !(p->dir = strdup(u->dir)) || run_world(u, p)) {
+		if (p)
+			play_free(u, p);
 		ed_set_msg(u, true, "out of memory");
 		return -1;
 	}
 	p->speed = 3;
 	p->opts.trace = on_trace;
 	p->opts.trace_ud = p;
+	p->t0 = now_ms();
+	atomic_init(&p->made, false);
 	load_events(u, p);
-	api_error err = {0};
-	p->run = api_run_new(u->m.w, u->dir, &p->opts, &err);
+	/* A small world's run is made at once, as its problems are found. */
+	p->threaded = ed_big(u) && pthread_create(&p->thread, NULL, make_run, p) == 0;
+	if (!p->threaded)
+		make_run(p);
+	u->play_next = p;
+	/* A big world's problems are found in the background meanwhile. */
+	ed_revalidate(u);
+	ed_play_poll(u);
+	if (u->play_next)
+		ed_set_msg(u, false, "play: loading the scripts%s (moves work, edits wait)",
+		           u->validating ? " and checking the world" : "");
+	return 0;
+}
+
+bool ed_play_loading(const ed_ui *u)
+{
+	return u->play_next != NULL;
+}
+
+/* Begin the play being loaded when its run is made and the world's
+ * problems are known: refused (and dropped) when there are problems. */
+void ed_play_poll(ed_ui *u)
+{
+	ed_play *p = u->play_next;
+	if (!p || !atomic_load(&p->made))
+		return;
+	if (u->validating || !ed_diags_current(u)) {
+		ed_revalidate(u);
+		if (u->validating || !ed_diags_current(u))
+			return;
+	}
+	if (p->threaded)
+		pthread_join(p->thread, NULL); /* made: it returns at once */
+	u->play_next = NULL;
+	if (u->diags.errors) {
+		ed_set_msg(u, true,
+		           "the world has %d problem%s: fix %s first (! lists %s)",
+		           u->diags.errors, u->diags.errors == 1 ? "" : "s",
+		           u->diags.errors == 1 ? "it" : "them",
+		           u->diags.errors == 1 ? "it" : "them");
+		play_free(u, p);
+		return;
+	}
 	if (!p->run) {
-		ed_set_msg(u, true, "cannot play: %s%s%s", err.file,
-		           err.file[0] ? ": " : "", err.msg);
-		play_free(p);
-		return -1;
+		ed_set_msg(u, true, "cannot play: %s%s%s", p->err.file,
+		           p->err.file[0] ? ": " : "", p->err.msg);
+		play_free(u, p);
+		return;
 	}
 	u->play = p;
 	u->m.mode = ED_PLAY;
@@ -223,16 +311,22 @@ int ed_play_start(ed_ui *u)
 	ed_set_msg(
 	    u, false,
 	    "play: s step, S step back, r run/pause, f follow, + - speed, P leaves");
-	return 0;
 }
 
 void ed_play_stop(ed_ui *u)
 {
+	if (u->play_next) {
+		/* The run reads the world: it is waited for, then dropped. */
+		if (u->play_next->threaded)
+			pthread_join(u->play_next->thread, NULL);
+		play_free(u, u->play_next);
+		u->play_next = NULL;
+	}
 	if (!u->play)
 		return;
 	update_budget(u);
 	int64_t t = api_run_ticks(u->play->run);
-	play_free(u->play);
+	play_free(u, u->play);
 	u->play = NULL;
 	u->m.mode = ED_NORMAL;
 	ed_set_msg(u, false, "left play after %lld tick%s; the edited world is back",
@@ -256,7 +350,7 @@ static void replay(ed_ui *u, int64_t target)
 	ed_play *p = u->play;
 	api_error err = {0};
 	trace_clear(p); /* on_load traces as the new run starts */
-	api_run *r = api_run_new(u->m.w, u->dir, &p->opts, &err);
+	api_run *r = api_run_new(p->world, u->dir, &p->opts, &err);
 	if (!r) {
 		ed_set_msg(u, true, "cannot replay: %s", err.msg);
 		return;
@@ -289,7 +383,7 @@ static void follow(ed_ui *u)
 	if (!p || !p->follow)
 		return;
 	const api_entity *v;
-	int n = api_run_entities(p->run, p->follow_pi, &v);
+	int n = api_run_entities(p->run, run_pi(p, p->follow_pi), &v);
 	for (int i = 0; i < n; i++)
 		if (strcmp(v[i].name, p->follow_name) == 0) {
 			const wf_parcel *wp = &u->m.w->parcels[p->follow_pi];
@@ -314,7 +408,7 @@ static int live_entity_here(ed_ui *u, int *pi)
 	if (*pi < 0)
 		return -1;
 	const api_entity *v;
-	int n = api_run_entities(u->play->run, *pi, &v);
+	int n = api_run_entities(u->play->run, run_pi(u->play, *pi), &v);
 	const wf_parcel *wp = &u->m.w->parcels[*pi];
 	for (int i = 0; i < n; i++)
 		if (wp->px * u->m.w->parcel_w + v[i].x == u->m.cx &&
@@ -353,7 +447,7 @@ void ed_play_key(ed_ui *u, int key)
 			return;
 		}
 		const api_entity *v;
-		api_run_entities(p->run, pi, &v);
+		api_run_entities(p->run, run_pi(p, pi), &v);
 		p->follow = true;
 		p->follow_pi = pi;
 		snprintf(p->follow_name, sizeof p->follow_name, "%s", v[ei].name);
@@ -392,13 +486,14 @@ void ed_play_idle(ed_ui *u)
 
 const uint8_t *ed_play_tiles(ed_ui *u, int pi)
 {
-	return u->play ? api_run_tiles(u->play->run, pi) : u->m.w->parcels[pi].tiles;
+	return u->play ? api_run_tiles(u->play->run, run_pi(u->play, pi))
+	               : u->m.w->parcels[pi].tiles;
 }
 
 int ed_play_entities(ed_ui *u, int pi, const api_entity **out)
 {
 	*out = NULL;
-	return u->play ? api_run_entities(u->play->run, pi, out) : 0;
+	return u->play ? api_run_entities(u->play->run, run_pi(u->play, pi), out) : 0;
 }
 
 /* One line of the panel, cut at its width (curses would wrap it). */
@@ -442,7 +537,7 @@ void ed_play_panel(ed_ui *u, int y, int x, int h, int w)
 	if (pi < 0)
 		return;
 	const wf_parcel *wp = &u->m.w->parcels[pi];
-	const api_parcel_stats *s = api_run_stats(p->run, pi);
+	const api_parcel_stats *s = api_run_stats(p->run, run_pi(p, pi));
 	vm_limits l = api_parcel_limits(u->m.w, wp, &p->opts);
 	if (y < end)
 		put(y++, x, w, "%s", wp->name);
@@ -464,7 +559,8 @@ void ed_play_panel(ed_ui *u, int y, int x, int h, int w)
 		put(y++, x, w, " balance %lld", (long long)bal);
 	/* Its live entities, with the properties of the one under the cursor. */
 	const api_entity *ev;
-	int ne = api_run_entities(p->run, pi, &ev), hpi, here = live_entity_here(u, &hpi);
+	int ne = api_run_entities(p->run, run_pi(p, pi), &ev), hpi,
+	    here = live_entity_here(u, &hpi);
 	for (int i = 0; i < ne && y < end - 1; i++) {
 		put(y++, x, w, " %s %s at %d,%d", i == here ? ">" : " ", ev[i].name,
 		    ev[i].x, ev[i].y);

@@ -189,9 +189,14 @@ static bool file_changed(ed_ui *u)
  * edits go on; small worlds are served at once, as before. */
 #define BG_PARCELS 8192
 
-static bool big(const ed_ui *u)
+bool ed_big(const ed_ui *u)
 {
 	return u->m.w->nparcels >= BG_PARCELS;
+}
+
+static bool big(const ed_ui *u)
+{
+	return ed_big(u);
 }
 
 static void recovery_cancel(ed_ui *u);
@@ -247,11 +252,14 @@ int ed_save(ed_ui *u, bool force)
 	}
 	free(path); /* no child: save here, as for a small world */
 	double t0 = now_ms();
-	if (wf_save(u->m.w, u->dir) != 0) {
+	wf_world *w = ed_world_dense(&u->m);
+	if (!w || wf_save(w, u->dir) != 0) {
 		ed_set_msg(u, true, "cannot save %s/world.acre: %s", u->dir,
-		           strerror(errno));
+		           strerror(w ? errno : ENOMEM));
+		ed_world_dense_free(&u->m, w);
 		return -1;
 	}
+	ed_world_dense_free(&u->m, w);
 	ed_mark_saved(&u->m);
 	saved(u, big(u) ? now_ms() - t0 : -1);
 	return 0;
@@ -344,10 +352,12 @@ void ed_write_recovery(ed_ui *u, bool now)
 	if (!now && big(u) && (u->recovering = ed_bg_start(u, BG_RECOVER, u->recover)))
 		return;
 	wf_buf b = {0};
-	if (ed_conflict_recovery_head(u, &b) == 0 && wf_write(u->m.w, &b) == 0 &&
+	wf_world *w = ed_world_dense(&u->m);
+	if (w && ed_conflict_recovery_head(u, &b) == 0 && wf_write(w, &b) == 0 &&
 	    wf_save_atomic(u->recover, b.data, b.len) != 0)
 		ed_set_msg(u, true, "cannot write the recovery file %s: %s", u->recover,
 		           strerror(errno));
+	ed_world_dense_free(&u->m, w);
 	wf_buf_free(&b);
 }
 
@@ -384,7 +394,13 @@ static void validate_now(ed_ui *u)
 {
 	wf_diags_free(&u->diags);
 	memset(&u->diags, 0, sizeof u->diags);
-	wf_validate(u->m.w, u->dir, "world.acre", &u->diags);
+	wf_world *w = ed_world_dense(&u->m);
+	if (w)
+		wf_validate(w, u->dir, "world.acre", &u->diags);
+	else
+		wf_diag_add(&u->diags, WF_ERROR, "world.acre", 0, 0, NULL,
+		            "cannot validate: out of memory");
+	ed_world_dense_free(&u->m, w);
 	u->diags_gen = u->m.generation;
 	if (u->diag_cur >= u->diags.n)
 		u->diag_cur = 0;
@@ -475,7 +491,12 @@ static void finish_load(ed_ui *u)
 	int32_t cx = m->cx, cy = m->cy, vx = m->vx, vy = m->vy, vw = m->vw, vh = m->vh;
 	int brush = m->brush;
 	bool recovered = m->saved_pos == -1; /* opened from a recovery file */
-	ed_model_free(m);                    /* the preview: nothing was edited in it */
+	/* The preview: nothing was edited in it. Its world goes on a thread,
+	 * as the whole world came: the key loop only swaps. */
+	wf_world *preview = m->w;
+	m->w = NULL;
+	ed_model_free(m);
+	ed_load_free_later(preview);
 	ed_model_init_indexed(m, w, exact);
 	if (recovered)
 		m->saved_pos = -1; /* the recovered edits are still not saved */
@@ -489,8 +510,9 @@ static void finish_load(ed_ui *u)
 	ed_goto(m, cx, cy);
 	u->recover_gen = m->generation;
 	u->diags_gen = UINT64_MAX;
-	ed_watch_reset(u); /* a new model: its scripts are collected */
-	ed_watch(u, false);
+	/* A new model: its scripts are collected, a slice a turn from the
+	 * next turn on (the files are looked at then). */
+	ed_watch_reset(u);
 	ed_budget_from_check(u);
 	if (recovered)
 		ed_set_msg(u, false,
@@ -643,6 +665,7 @@ static int cmp_double(const void *a, const void *b)
 
 static void fill_stats(ed_ui *u, ed_stats *st)
 {
+	st->idle_max_ms = u->idle_max_ms;
 	st->keys = u->nkeys;
 	if (u->nkeys == 0)
 		return;
@@ -672,6 +695,7 @@ static void idle(ed_ui *u)
 	}
 	if (u->validating)
 		validated(u);
+	ed_play_poll(u);
 	recovery_poll(u);
 	/* One job at a time: two cores are shared with the key loop. */
 	if (u->saving || u->validating || u->recovering)
@@ -700,7 +724,7 @@ static void loop(ed_ui *u)
 		bool pending = u->diags_gen != u->m.generation ||
 		               u->recover_gen != u->m.generation || ed_play_running(u);
 		bool jobs = u->loading || u->saving || u->validating || u->recovering ||
-		            ed_watch_busy(u);
+		            ed_watch_busy(u) || ed_play_loading(u);
 		/* Never wait for ever: the world's files are watched. */
 		int wait = jobs ? 20
 		           : ed_play_running(u)    ? 50
@@ -727,8 +751,12 @@ static void loop(ed_ui *u)
 			return;
 		}
 		if (r == ERR) {
+			double t = now_ms();
+			bool whole = !u->loading || ed_load_done(u->loading);
 			idle(u);
 			ed_draw(u);
+			if (whole && now_ms() - t > u->idle_max_ms)
+				u->idle_max_ms = now_ms() - t;
 			continue;
 		}
 		double t0 = now_ms();
@@ -738,6 +766,7 @@ static void loop(ed_ui *u)
 			ed_save_poll(u);
 		if (u->validating)
 			validated(u);
+		ed_play_poll(u);
 		if (r == KEY_CODE_YES && wc == KEY_RESIZE)
 			; /* the next frame lays the screen out again */
 		else

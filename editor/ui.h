@@ -104,7 +104,7 @@ struct ed_ui {
 	uint64_t watch_gen, watch_sig;
 	bool watch_known;
 	double watch_next;  /* monotonic ms of the next look */
-	/* The script paths being collected again, a slice of parcels at a
+	/* The script paths being collected again, a few ms of parcels at a
 	 * time (a million parcels take a third of a second): a set of the
 	 * distinct paths so far, the next parcel, for model shape coll_gen. */
 	const char **coll;
@@ -118,6 +118,7 @@ struct ed_ui {
 	ed_bg *recovering;  /* its recovery file being written */
 	char fatal[1024];   /* why the editor had to close (a bad world) */
 	ed_play *play;
+	ed_play *play_next; /* a play whose run is being made (play.c) */
 	double *budget_use; /* per parcel 0..1 from the last run, or NULL */
 	int nbudget;
 	double *budget_mem; /* per parcel share of the memory budget, or NULL */
@@ -131,6 +132,7 @@ struct ed_ui {
 	/* --stats */
 	double *key_ms;
 	int nkeys, capkeys;
+	double idle_max_ms;
 };
 
 /* load.c: parse the world file at `path` (named `file` in diagnostics). */
@@ -147,6 +149,9 @@ bool ed_load_done(ed_loader *job);
  * parcel at a time (wf_index_exact). */
 bool ed_load_exact(const ed_loader *job);
 wf_world *ed_load_finish(ed_loader *job, wf_world **keep, wf_diags *d);
+/* Free a world on a thread of its own (the preview a whole world replaces:
+ * its index alone is megabytes to give back), or here when none starts. */
+void ed_load_free_later(wf_world *w);
 
 /* bg.c: start a job (NULL when no child can be made: the caller then does
  * the work itself), follow it (true once it ended and was reaped), wait for
@@ -198,9 +203,16 @@ bool ed_diags_current(const ed_ui *u);
 void ed_write_recovery(ed_ui *u, bool now);
 /* A big world is being read: edits wait. */
 bool ed_loading(const ed_ui *u);
+/* A world big enough for its saves, validation and recovery file to be
+ * done in the background (and its play to be loaded on a thread). */
+bool ed_big(const ed_ui *u);
 
 /* play.c */
+/* P: the run is made (on a thread on a big world) while the world's
+ * problems are found; ed_play_poll begins play when both are done. */
 int ed_play_start(ed_ui *u);
+bool ed_play_loading(const ed_ui *u);
+void ed_play_poll(ed_ui *u);
 void ed_play_stop(ed_ui *u);
 void ed_play_key(ed_ui *u, int key);
 void ed_play_idle(ed_ui *u); /* advance a running play by one frame's ticks */

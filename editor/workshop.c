@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 /* What a new script holds: every handler a parcel may define, empty, with
@@ -235,8 +236,18 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* Parcels looked at per call of ed_watch while collecting: a few ms. */
-#define COLLECT_SLICE 32768
+/* Time spent collecting per call of ed_watch, looked at every
+ * COLLECT_STEP parcels: a fixed 32,768 parcels took 10 to 30 ms on a busy
+ * machine, a key's wait. */
+#define COLLECT_MS   4.0
+#define COLLECT_STEP 1024
+
+static double mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
 
 static uint32_t str_hash(const char *s)
 {
@@ -285,7 +296,7 @@ static void coll_free(ed_ui *u)
 }
 
 /* The distinct script paths of the world (parcels', entities' and palette
- * entries'), sorted, collected COLLECT_SLICE parcels a call (an edit of
+ * entries'), sorted, collected COLLECT_MS of parcels a call (an edit of
  * the world's shape meanwhile starts again): true when u->coll holds
  * them all, as a list of u->coll_n. Scripts are shared by many parcels on
  * a big world, so the set stays small. */
@@ -301,15 +312,20 @@ static bool collect_scripts(ed_ui *u)
 		for (int i = 0; i < w->npalette; i++)
 			ok = ok && coll_put(u, w->palette[i].script);
 	}
-	int end = w->nparcels - u->coll_next > COLLECT_SLICE ? u->coll_next + COLLECT_SLICE
-	                                                     : w->nparcels;
-	for (int i = u->coll_next; ok && i < end; i++) {
-		ok = coll_put(u, w->parcels[i].script);
-		for (int e = 0; ok && e < w->parcels[i].nentities; e++)
-			ok = coll_put(u, w->parcels[i].entities[e].script);
+	double t0 = mono_ms();
+	int i = u->coll_next;
+	while (ok && i < w->nparcels) {
+		int end = w->nparcels - i > COLLECT_STEP ? i + COLLECT_STEP : w->nparcels;
+		for (; ok && i < end; i++) {
+			ok = coll_put(u, w->parcels[i].script);
+			for (int e = 0; ok && e < w->parcels[i].nentities; e++)
+				ok = coll_put(u, w->parcels[i].entities[e].script);
+		}
+		if (mono_ms() - t0 >= COLLECT_MS)
+			break;
 	}
-	u->coll_next = end;
-	if (ok && end < w->nparcels)
+	u->coll_next = i;
+	if (ok && i < w->nparcels)
 		return false;
 	/* Out of memory: the list so far (this look misses the others). */
 	uint32_t d = 0;

@@ -433,6 +433,8 @@ static int build_names(wf_world *w, wf_dup **dups, int *ndups)
 static bool claim(wf_world *w, int i)
 {
 	const wf_parcel *p = &w->parcels[i];
+	if (!p->name)
+		return true; /* a hole an editor keeps (worldfmt.h): in no index */
 	if (p->px < 0 || p->py < 0 || p->pw < 1 || p->ph < 1 ||
 	    (int64_t)p->px + p->pw > w->width || (int64_t)p->py + p->ph > w->height)
 		return false;
@@ -555,26 +557,16 @@ bool wf_index_add(wf_world *w, int i)
 	return true;
 }
 
-void wf_index_shift(wf_world *w, int from, int by)
-{
-	size_t cells = (size_t)(w->width > 0 ? w->width : 0) *
-	               (size_t)(w->height > 0 ? w->height : 0);
-	for (size_t k = 0; w->grid && k < cells; k++)
-		if (w->grid[k] >= from)
-			w->grid[k] += by;
-	/* Slots hold index + 1. */
-	for (size_t k = 0; w->names && k <= w->names_mask; k++)
-		if (w->names[k] > from)
-			w->names[k] += by;
-}
-
 bool wf_index_exact(const wf_world *w)
 {
 	if (!w->grid || !w->names)
 		return false;
-	size_t cells = (size_t)w->width * (size_t)w->height, claimed = 0;
+	size_t cells = (size_t)w->width * (size_t)w->height, claimed = 0, named = 0;
 	for (int i = 0; i < w->nparcels; i++) {
 		const wf_parcel *p = &w->parcels[i];
+		if (!p->name)
+			continue; /* a hole an editor keeps: in no index */
+		named++;
 		if (!in_world(w, p) || name_slot(w, i) < 0)
 			return false;
 		for (int32_t y = p->py; y < p->py + p->ph; y++) {
@@ -591,7 +583,7 @@ bool wf_index_exact(const wf_world *w)
 		free_cells += w->grid[k] < 0;
 	for (size_t k = 0; k <= w->names_mask; k++)
 		names += w->names[k] != 0;
-	return claimed + free_cells == cells && names == (size_t)w->nparcels;
+	return claimed + free_cells == cells && names == named;
 }
 
 int wf_parcel_at(wf_world *w, int32_t tx, int32_t ty)

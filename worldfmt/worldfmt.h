@@ -368,7 +368,8 @@ int wf_validate(wf_world *w, const char *dir, const char *file, wf_diags *d);
 /* ---- Queries ------------------------------------------------------------- */
 
 /* (Re)build w->grid; returns -1 when parcels overlap or leave the world
- * (the grid then records the first parcel at each place). */
+ * (the grid then records the first parcel at each place). A parcel without
+ * a name (never parsed: see below) is left out. */
 int wf_world_index(wf_world *w);
 /* Upkeep of the index one parcel at a time, for an editor: the same index
  * wf_world_index builds, at the cost of the parcel's size, while every
@@ -377,13 +378,13 @@ int wf_world_index(wf_world *w);
  * parcel i out (before it moves, changes name or leaves the array);
  * wf_index_add puts it in and returns false when it cannot be done exactly
  * (a cell outside the world or taken, its name taken, the name table too
- * full): the caller then rebuilds. wf_index_shift adds `by` to every index
- * >= from (a parcel inserted or removed before them: linear in the world's
- * area, with no name hashed). wf_index_exact says whether the index is the
- * one wf_world_index builds for a world with those properties. */
+ * full): the caller then rebuilds. wf_index_exact says whether the index
+ * is the one wf_world_index builds for a world with those properties. A
+ * parcel without a name (the slot an editor keeps for a deleted parcel, so
+ * that the others keep their indices) is in no index, and wf_index_exact
+ * skips it. */
 void wf_index_drop(wf_world *w, int i);
 bool wf_index_add(wf_world *w, int i);
-void wf_index_shift(wf_world *w, int from, int by);
 bool wf_index_exact(const wf_world *w);
 /* Parcel index at tile (tx, ty), or -1 (uses the grid; builds it if NULL). */
 int wf_parcel_at(wf_world *w, int32_t tx, int32_t ty);

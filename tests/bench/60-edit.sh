@@ -4,7 +4,10 @@
 # (1,048,576 parcels; BENCH_HUGE=0 skips it), beside vim opening the same
 # world.acre; both run in tmux and are timed until their first screen shows.
 # Then the keystroke-to-frame times while scrolling (acre edit --stats), and
-# the longest a key waits for the screen to answer while :w saves.
+# the longest a key waits for the screen to answer while :w saves. On the
+# largest world also: the slowest key when the rest of the world has been
+# read, how long P keeps the keys waiting while a validation runs, and
+# deleting a parcel and undoing it, with and without a save's child alive.
 set -u
 ACRE_BIN=${ACRE_BIN:-build/acre}
 BENCH_DIR=${BENCH_DIR:-build/bench}
@@ -155,6 +158,125 @@ save_gaps() {
 	rm -rf "$BENCH_DIR/edit-save"
 }
 
+# timed_key TEXT KEYS… — send KEYS and print the ms until the screen shows
+# TEXT.
+timed_key() {
+	_want=$1; shift
+	k0=$(now_ms)
+	tmux -L $sock send-keys -t b "$@"
+	until tmux -L $sock capture-pane -p -t b | grep -qF -- "$_want"; do
+		[ $(($(now_ms) - k0)) -gt 60000 ] && break
+		sleep 0.002
+	done
+	echo $(($(now_ms) - k0))
+}
+
+# threads — how many threads the editor of the session runs (the world
+# being read in the background is one of them).
+threads() {
+	_sh=$(tmux -L $sock display -p -t b '#{pane_pid}')
+	_pid=$(ps -o pid= --ppid "$_sh" | tr -d ' ' | head -1)
+	ls "/proc/$_pid/task" 2>/dev/null | wc -l
+}
+
+# load_gaps DIR NAME — press l and h in turn from the first frame (a
+# preview) until 3 s after the thread reading the rest of the world ended:
+# the slowest key meanwhile, and the slowest from the last key before the
+# end of the read on (the hand-over of the whole world).
+load_gaps() {
+	out=$BENCH_DIR/edit-stats.txt
+	rm -f "$out"
+	session "$ACRE_BIN edit --stats $1 >$out; sleep 60"
+	wait_screen " 0,0 (" || return
+	tmux -L $sock send-keys -t b j l
+	wait_screen " 1,1 (" || return
+	n=0 max=0 prev=0 after=0 end=0
+	while :; do
+		n=$((n + 1))
+		d=$(key_wait $n)
+		[ "$d" -gt $max ] && max=$d
+		if [ "$end" = 0 ] && [ "$(threads)" -le 1 ]; then
+			end=$(now_ms) after=$prev
+		fi
+		[ "$end" != 0 ] && [ "$d" -gt $after ] && after=$d
+		[ "$end" != 0 ] && [ $(($(now_ms) - end)) -gt 3000 ] && break
+		[ $n -gt 20000 ] && break
+		prev=$d
+	done
+	tmux -L $sock send-keys -t b q
+	i=0
+	while [ ! -s "$out" ] && [ $i -lt 500 ]; do sleep 0.01; i=$((i + 1)); done
+	sleep 0.1
+	echo "edit: keys while $2 is read (target: none waits more than 16 ms at the hand-over)"
+	printf '  %d keys (tmux); the slowest answered in %d ms, the slowest from the end of the read on in %d ms\n' \
+		"$n" "$max" "$after"
+	sed -n 's/^work between keys/  in the editor: work between keys/p' "$out"
+	tmux -L $sock kill-server 2>/dev/null
+}
+
+# play_wait DIR NAME — on a copy: P pressed while the validation of an
+# edit runs; how long the next key (a move) waits, and when play begins
+# (loading every script of the largest world takes minutes).
+play_wait() {
+	rm -rf "$BENCH_DIR/edit-save" && cp -R "$1" "$BENCH_DIR/edit-save" || return
+	session "$ACRE_BIN edit $BENCH_DIR/edit-save; sleep 60"
+	wait_screen "world read: " || return
+	tmux -L $sock send-keys -t b j i '=' Escape
+	wait_screen " 1,1 (" || return
+	sleep 0.6 # the keyboard idles: the edit's validation starts
+	p0=$(now_ms)
+	tmux -L $sock send-keys -t b P
+	next=$(key_wait 1)
+	play=-1
+	until [ $(($(now_ms) - p0)) -gt 300000 ]; do
+		tmux -L $sock capture-pane -p -t b | grep -qF "  PLAY" && { play=$(($(now_ms) - p0)); break; }
+		sleep 0.1
+	done
+	echo "edit: P while a validation of $2 runs"
+	printf '  the next key answered in %d ms; play began after %d ms (-1: not in 300 s)\n' \
+		"$next" "$play"
+	tmux -L $sock kill-server 2>/dev/null
+	# The editor ends once the run it is making is made.
+	while pgrep -f "edit $BENCH_DIR/edit-save" >/dev/null; do sleep 0.5; done
+	rm -rf "$BENCH_DIR/edit-save"
+}
+
+# edit_stats DIR STEP… — acre edit --stats on a copy of DIR: once the world
+# is read (and 2 s more), each STEP is run (shell code sending keys); then
+# :q!. Prints the slowest keystroke to frame, as the editor measured it.
+edit_stats() {
+	_d=$1; shift
+	rm -rf "$BENCH_DIR/edit-save" && cp -R "$_d" "$BENCH_DIR/edit-save" || return
+	out=$BENCH_DIR/edit-stats.txt
+	rm -f "$out"
+	session "$ACRE_BIN edit --stats $BENCH_DIR/edit-save >$out; sleep 30"
+	wait_screen "world read: " >/dev/null || { echo -1; return; }
+	sleep 2
+	for _s in "$@"; do eval "$_s"; done
+	tmux -L $sock send-keys -t b : q ! Enter
+	i=0
+	while [ ! -s "$out" ] && [ $i -lt 1000 ]; do sleep 0.01; i=$((i + 1)); done
+	sleep 0.1
+	sed -n 's/.*max \([0-9.]*\) ms.*/\1/p' "$out"
+	tmux -L $sock kill-server 2>/dev/null
+	rm -rf "$BENCH_DIR/edit-save"
+}
+
+# deletes DIR NAME — the slowest key (acre edit --stats) of a session that
+# deletes the first parcel; of one that also undoes it; and of one that
+# does both while :w's child is alive.
+deletes() {
+	del="tmux -L \$sock send-keys -t b X y Enter; wait_screen 'parcel deleted' >/dev/null"
+	undo="tmux -L \$sock send-keys -t b u; wait_screen 'undid delete parcel' >/dev/null"
+	save="tmux -L \$sock send-keys -t b : w Enter; wait_screen 'saving world.acre' >/dev/null"
+	a=$(edit_stats "$1" "$del")
+	b=$(edit_stats "$1" "$del" "sleep 1" "$undo")
+	c=$(edit_stats "$1" "$save" "$del" "$undo")
+	echo "edit: delete the first parcel of $2 and undo it (slowest key in the editor, --stats)"
+	printf '  delete %8s ms; delete, then undo %8s ms; both while :w saves %8s ms\n' \
+		"$a" "$b" "$c"
+}
+
 first_frames "$street" street-65536 1.00
 keys_to_frame "$street" "the Street"
 save_gaps "$street" "the Street"
@@ -168,3 +290,6 @@ fi
 first_frames "$huge" street-1048576 0.25
 keys_to_frame "$huge" "the 1,048,576-parcel world"
 save_gaps "$huge" "the 1,048,576-parcel world"
+load_gaps "$huge" "the 1,048,576-parcel world"
+deletes "$huge" "the 1,048,576-parcel world"
+play_wait "$huge" "the 1,048,576-parcel world"

@@ -269,6 +269,7 @@ test_expect 'palette picker, entity script, and --stats figures' '
 	grep -q "^  entity crier 3 2 .*script=\"scripts/d.lua\"" w/world.acre &&
 	grep -q "^first frame: [0-9.]* ms" stats &&
 	grep -q "^keystroke to frame: [0-9]* keys, p50 [0-9.]* ms, p99 [0-9.]* ms" stats &&
+	grep -q "^work between keys once the world was read: longest turn [0-9.]* ms$" stats &&
 	ed_stop
 '
 

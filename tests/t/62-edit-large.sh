@@ -134,6 +134,40 @@ test_expect 'the budget shares of the last acre check show in the heat map and t
 	keys : q Enter && wait_for "EDIT-EXIT 0" && ed_stop
 '
 
+# P on a big world: the run is made on a thread while the world is
+# checked; the keys answer and edits wait meanwhile. The shops' scripts
+# spin a while as they load, so that the wait is seen.
+test_expect 'a big world: P loads the scripts while moves answer and edits wait, then plays' '
+	big && printf "for i = 1, 250000 do end\n" >>w/scripts/shop.lua &&
+	ed_start w && wait_for "$READ" && wait_for " 0,0 (0,0)" &&
+	keys P && wait_for "play: loading the scripts" &&
+	keys i && wait_for "play: still loading the scripts: moves and search work, edits wait" &&
+	keys l && wait_for " 1,0 (0,0)" && screen | grep -q "  NORMAL" &&
+	wait_for "play: s step" && wait_for "  PLAY" &&
+	keys P && wait_for "left play after 0 ticks" &&
+	keys : q Enter && wait_for "EDIT-EXIT 0" && ed_stop
+'
+
+test_expect 'a big world with a problem: P loads, then says the problem and does not play' '
+	big && mv w/scripts/plaza.lua plaza.lua && ed_start w && wait_for "$READ" &&
+	keys P && wait_for "problems: fix them first (! lists them)" &&
+	screen | grep -q "  NORMAL" &&
+	keys j i = Escape && wait_for "[+]" &&
+	keys : q ! Enter && wait_for "EDIT-EXIT 0" && ed_stop
+'
+
+test_expect 'a big world: a deleted parcel is not written, its undo writes it back in place' '
+	big && ed_start w && wait_for "$READ" && wait_for "(0,0)  shop-0-0" &&
+	keys L && wait_for "(1,0)  shop-1-0" &&
+	keys X y Enter && wait_for "parcel deleted" && keys : w Enter &&
+	wait_for "wrote world.acre" && ! grep -q "^parcel shop-1-0 " w/world.acre &&
+	grep -q "^parcel shop-2-0 " w/world.acre && acre check w >/dev/null &&
+	keys u && wait_for "undid delete parcel" && keys : w Enter &&
+	wait_for "wrote world.acre" && cp -R "$_scratch/big" orig &&
+	cmp w/world.acre orig/world.acre &&
+	keys : q Enter && wait_for "EDIT-EXIT 0" && ed_stop
+'
+
 test_expect 'in a repository the shares live in its git directory, never in the world' '
 	heat_world && cd h && git init -q && git add . && git commit -qm one && cd .. &&
 	acre check --rev HEAD h >/dev/null && test ! -e h/.git/acre/budget &&

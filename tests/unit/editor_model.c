@@ -163,10 +163,21 @@ static void test_parcels(void)
 	CHECK(ed_parcel_resize(&m, 0, 1, 1) == 0 && w->parcels[0].pw == 1 &&
 	          ed_tile(&m, 0, 0) == 1,
 	      "resize keeps tiles from the top-left");
-	CHECK(ed_parcel_delete(&m, 0) == 0 && w->nparcels == 2 &&
-	          wf_find_parcel(w, "a") == -1 && wf_parcel_at(w, 4, 4) == 0,
-	      "delete");
-	CHECK(ed_undo(&m) == 0 && wf_find_parcel(w, "a") == 0 && ed_tile(&m, 0, 0) == 1,
+	CHECK(ed_parcel_delete(&m, 0) == 0 && w->nparcels == 3 && ed_holes(&m) == 1 &&
+	          !w->parcels[0].name && wf_find_parcel(w, "a") == -1 &&
+	          wf_parcel_at(w, 4, 4) == 1 && wf_parcel_at(w, 0, 0) == -1,
+	      "delete leaves a hole: the others keep their places");
+	CHECK(ed_parcel_move(&m, 0, 3, 2) == -1 && strcmp(m.err, "no parcel there") == 0,
+	      "the hole is no parcel to edit");
+	wf_world *dw = ed_world_dense(&m);
+	CHECK(dw && dw != w && dw->nparcels == 2 &&
+	          strcmp(dw->parcels[0].name, "b") == 0 &&
+	          strcmp(dw->parcels[1].name, "c") == 0 &&
+	          dw->parcels[1].tiles == w->parcels[2].tiles,
+	      "the dense world lists the parcels alone, sharing their arrays");
+	ed_world_dense_free(&m, dw);
+	CHECK(ed_undo(&m) == 0 && wf_find_parcel(w, "a") == 0 && ed_tile(&m, 0, 0) == 1 &&
+	          ed_holes(&m) == 0 && ed_world_dense(&m) == w,
 	      "undo delete puts it back in place");
 	ed_undo(&m);
 	CHECK(w->parcels[0].pw == 2 && ed_tile(&m, 0, 0) == 1, "undo resize");
@@ -178,8 +189,8 @@ static void test_parcels(void)
 	CHECK(w->nparcels == 2 && wf_parcel_at(w, 12, 8) == -1, "undo create");
 	for (int i = 0; i < 5; i++)
 		ed_redo(&m);
-	CHECK(w->nparcels == 2 && wf_find_parcel(w, "a") == -1 &&
-	          wf_find_parcel(w, "c") == 1,
+	CHECK(w->nparcels == 3 && ed_holes(&m) == 1 && wf_find_parcel(w, "a") == -1 &&
+	          wf_find_parcel(w, "c") == 2,
 	      "redo all of them");
 	ed_model_free(&m);
 }
@@ -605,7 +616,8 @@ static void test_parcel_set(void)
 	d.name = "b";
 	CHECK(ed_parcel_set(&m, 2, &d, "take") < 0 && strstr(m.err, "already exists"),
 	      "a taken name is refused: %s", m.err);
-	CHECK(ed_parcel_set(&m, 1, NULL, "take") == 0 && m.w->nparcels == 2,
+	CHECK(ed_parcel_set(&m, 1, NULL, "take") == 0 &&
+	          m.w->nparcels - ed_holes(&m) == 2,
 	      "no parcel deletes it");
 	while (ed_undo(&m) == 0)
 		;
@@ -687,9 +699,13 @@ static void test_header_take(void)
 
 /* The index as wf_world_index builds it from scratch: the grid cell for
  * cell, and the same entries in the name table (their slots may differ:
- * the order they went in differs), each found from its name. */
-static bool index_as_rebuilt(const wf_world *w, char *why, size_t whylen)
+ * the order they went in differs), each found from its name. Holes (the
+ * slots deleted parcels left, as many as the model counts) are in neither;
+ * the dense world lists the other parcels in order, and its own index
+ * names at each cell the parcel the model's names there. */
+static bool index_as_rebuilt(const ed_model *m, char *why, size_t whylen)
 {
+	const wf_world *w = m->w;
 	wf_world *r = wf_world_clone(w);
 	if (!r || wf_world_index(r) != 0) {
 		snprintf(why, whylen, "the rebuild failed");
@@ -700,14 +716,17 @@ static bool index_as_rebuilt(const wf_world *w, char *why, size_t whylen)
 	bool ok = memcmp(w->grid, r->grid, cells * sizeof *w->grid) == 0;
 	if (!ok)
 		snprintf(why, whylen, "the grids differ");
-	int n = 0, nr = 0;
+	int n = 0, nr = 0, holes = 0;
+	for (int i = 0; i < w->nparcels; i++)
+		holes += !w->parcels[i].name;
 	for (uint32_t k = 0; ok && k <= w->names_mask; k++)
 		n += w->names[k] != 0;
 	for (uint32_t k = 0; ok && k <= r->names_mask; k++)
 		nr += r->names[k] != 0;
-	if (ok && (n != nr || n != w->nparcels)) {
-		snprintf(why, whylen, "%d names, %d rebuilt, %d parcels", n, nr,
-		         w->nparcels);
+	if (ok && (n != nr || n != w->nparcels - holes || holes != ed_holes(m))) {
+		snprintf(why, whylen,
+		         "%d names, %d rebuilt, %d parcels, %d holes (%d counted)", n, nr,
+		         w->nparcels, holes, ed_holes(m));
 		ok = false;
 	}
 	if (ok && !wf_index_exact(w)) {
@@ -715,11 +734,41 @@ static bool index_as_rebuilt(const wf_world *w, char *why, size_t whylen)
 		ok = false;
 	}
 	for (int i = 0; ok && i < w->nparcels; i++)
-		if (wf_find_parcel(w, w->parcels[i].name) != i) {
+		if (w->parcels[i].name && wf_find_parcel(w, w->parcels[i].name) != i) {
 			snprintf(why, whylen, "parcel %d not found by name", i);
 			ok = false;
 		}
 	wf_world_free(r);
+	/* The dense world: rank[i] is slot i's place in it. */
+	wf_world *d = ok ? ed_world_dense(m) : NULL;
+	int *rank = ok ? malloc(((size_t)w->nparcels + 1) * sizeof *rank) : NULL;
+	if (ok && (!d || !rank || (holes == 0) != (d == w) ||
+	           d->nparcels != w->nparcels - holes)) {
+		snprintf(why, whylen, "the dense world is not the parcels alone");
+		ok = false;
+	}
+	for (int i = 0, k = 0; ok && i < w->nparcels; i++) {
+		rank[i] = w->parcels[i].name ? k++ : -1;
+		if (rank[i] >= 0 && d->parcels[rank[i]].name != w->parcels[i].name) {
+			snprintf(why, whylen,
+			         "slot %d is not in its place in the dense world", i);
+			ok = false;
+		}
+	}
+	if (ok && d != w) {
+		if (wf_world_index(d) != 0) {
+			snprintf(why, whylen, "the dense world's index failed");
+			ok = false;
+		}
+		for (size_t k = 0; ok && k < cells; k++)
+			if (d->grid[k] != (w->grid[k] < 0 ? -1 : rank[w->grid[k]])) {
+				snprintf(why, whylen, "cell %zu differs in the dense world", k);
+				ok = false;
+			}
+	}
+	free(rank);
+	if (d)
+		ed_world_dense_free(m, d);
 	return ok;
 }
 
@@ -743,7 +792,7 @@ static void test_index_upkeep(void)
 		ed_parcel_create(&m, name, (i * 7) % 24, 2 + (i * 5) % 22, 1, 1);
 	}
 	bool exact = m.index_state == 1;
-	int made = m.w->nparcels, done = 0, bad = 0, rebuilt = 0;
+	int made = m.w->nparcels, done = 0, bad = 0, rebuilt = 0, holes = 0;
 	char why[128] = "";
 	unsigned seed = 4242;
 	for (int i = 0; i < 4000 && !bad; i++) {
@@ -788,10 +837,11 @@ static void test_index_upkeep(void)
 		}
 		done += r == 0;
 		rebuilt += m.w->grid != grid;
+		holes = ed_holes(&m) > holes ? ed_holes(&m) : holes;
 		if (m.index_state != 1) {
 			snprintf(why, sizeof why, "index state %d", m.index_state);
 			bad = i + 1;
-		} else if (!index_as_rebuilt(m.w, why, sizeof why)) {
+		} else if (!index_as_rebuilt(&m, why, sizeof why)) {
 			bad = i + 1;
 		}
 	}
@@ -802,10 +852,12 @@ static void test_index_upkeep(void)
 	CHECK(done > 1000 && rebuilt < 20, "the edits applied (%d), the index was "
 	                                   "rebuilt only when its table filled (%d)",
 	      done, rebuilt);
+	CHECK(holes >= 10, "deletes left holes among the parcels (up to %d at once)", holes);
 	while (ed_undo(&m) == 0)
 		;
 	why[0] = '\0';
-	CHECK(m.w->nparcels == 2 && index_as_rebuilt(m.w, why, sizeof why),
+	CHECK(m.w->nparcels == 2 && ed_holes(&m) == 0 &&
+	          index_as_rebuilt(&m, why, sizeof why),
 	      "undoing everything leaves the first index (%s)", why);
 	ed_model_free(&m);
 
