@@ -103,14 +103,7 @@ keys_to_frame() {
 # key_wait N — press l (N odd) or h (N even; the cursor is at 1,1 on row
 # 1) and print the ms until the status line shows the cursor moved.
 key_wait() {
-	if [ $(($1 % 2)) = 1 ]; then k=l want=" 2,1 ("; else k=h want=" 1,1 ("; fi
-	k0=$(now_ms)
-	tmux -L $sock send-keys -t b $k
-	until tmux -L $sock capture-pane -p -t b | grep -qF -- "$want"; do
-		[ $(($(now_ms) - k0)) -gt 60000 ] && break
-		sleep 0.002
-	done
-	echo $(($(now_ms) - k0))
+	if [ $(($1 % 2)) = 1 ]; then timed_key " 2,1 (" l; else timed_key " 1,1 (" h; fi
 }
 
 # save_gaps DIR NAME — paint a tile, then press l and h in turn, timing each
