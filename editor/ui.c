@@ -138,7 +138,10 @@ int ed_recover_list(const char *dir, ed_recovery *out, int max, long *live)
 		struct stat st;
 		if (asprintf(&r.path, "%s/%s", dir, e->d_name) < 0)
 			continue;
-		if (stat(r.path, &st) != 0 || !S_ISREG(st.st_mode)) {
+		/* lstat: a recovery file is one this editor wrote, never a
+		 * link; a world from elsewhere may hold one that points out of
+		 * it, and taking it would copy that file into world.acre. */
+		if (lstat(r.path, &st) != 0 || !S_ISREG(st.st_mode)) {
 			free(r.path);
 			continue;
 		}

@@ -102,6 +102,14 @@ test_expect 'a recovery file of an older editor is still offered' '
 	keys q && wait_for "EDIT-EXIT 0" && test -e w/.world.acre.acre-recover && ed_stop
 '
 
+test_expect 'a recovery file that is a link is not offered (it may point out of the world)' '
+	starter && cp w/world.acre outside.acre && printf "~" >>outside.acre &&
+	ln -s "$T/outside.acre" w/.world.acre.999999998.acre-recover &&
+	ed_start w && wait_for "$STATUS" &&
+	! screen | grep -q "recovery file" &&
+	keys q && wait_for "EDIT-EXIT 0" && ed_stop
+'
+
 test_expect '/ searches names, owners, entities and glyphs; n and N go on' '
 	starter && ed_start w && wait_for "$STATUS" &&
 	keys / c o t Enter && wait_for "/cot: parcel cottage" &&
