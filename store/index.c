@@ -414,9 +414,7 @@ static lclaim *land_find(const land *l, const char *name)
 
 static int land_rehash_cells(land *l, size_t want)
 {
-	size_t m = 1023;
-	while (m + 1 < want * 2 + 2)
-		m = m * 2 + 1;
+	size_t m = itab_mask(want, 1023); /* (cells hold keys, not indexes) */
 	lcell *t = calloc(m + 1, sizeof *t);
 	if (!t)
 		return -1;

@@ -12,9 +12,7 @@ int itab_reset(itab *t, size_t n)
 {
 	if (n >= UINT32_MAX / 2)
 		return -1; /* entries are numbered in 32 bits */
-	size_t m = 255;
-	while (m + 1 < n * 2 + 2)
-		m = m * 2 + 1;
+	size_t m = itab_mask(n, 255);
 	uint32_t *slot = calloc(m + 1, sizeof *slot);
 	if (!slot)
 		return -1;

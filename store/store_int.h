@@ -80,6 +80,16 @@ typedef struct itab {
 	size_t mask; /* slots - 1 (a power of two, less one) */
 } itab;
 
+/* The mask (slots - 1) of an open-addressing table holding n entries at
+ * most half full, with at least min_mask + 1 slots (min_mask: 2^k - 1). */
+static inline size_t itab_mask(size_t n, size_t min_mask)
+{
+	size_t m = min_mask;
+	while (m + 1 < n * 2 + 2)
+		m = m * 2 + 1;
+	return m;
+}
+
 /* Make t empty with room for n entries (at least 256 slots). On failure
  * (out of memory, n past 32-bit numbering) t is as it was. */
 int itab_reset(itab *t, size_t n);
