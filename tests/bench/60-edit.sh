@@ -82,6 +82,16 @@ first_frames() {
 	fi
 }
 
+# quit_for_stats N KEYS… — send KEYS (which quit the editor) and wait up to
+# N centiseconds for its --stats file $out to be written.
+quit_for_stats() {
+	_n=$1; shift
+	tmux -L $sock send-keys -t b "$@"
+	i=0
+	while [ ! -s "$out" ] && [ $i -lt "$_n" ]; do sleep 0.01; i=$((i + 1)); done
+	sleep 0.1
+}
+
 # keys_to_frame DIR NAME — keystroke-to-frame times while scrolling.
 keys_to_frame() {
 	out=$BENCH_DIR/edit-stats.txt
@@ -92,10 +102,7 @@ keys_to_frame() {
 		for i in 1 2 3 4 5 6 7 8 9 10; do tmux -L $sock send-keys -t b "$k"; done
 		sleep 0.05
 	done
-	tmux -L $sock send-keys -t b q
-	i=0
-	while [ ! -s "$out" ] && [ $i -lt 500 ]; do sleep 0.01; i=$((i + 1)); done
-	sleep 0.1
+	quit_for_stats 500 q
 	echo "edit: keystroke to frame while scrolling $2 (target: p99 <= 16 ms)"
 	sed 's/^/  /' "$out"
 }
@@ -196,10 +203,7 @@ load_gaps() {
 		[ $n -gt 20000 ] && break
 		prev=$d
 	done
-	tmux -L $sock send-keys -t b q
-	i=0
-	while [ ! -s "$out" ] && [ $i -lt 500 ]; do sleep 0.01; i=$((i + 1)); done
-	sleep 0.1
+	quit_for_stats 500 q
 	echo "edit: keys while $2 is read (target: none waits more than 16 ms at the hand-over)"
 	printf '  %d keys (tmux); the slowest answered in %d ms, the slowest from the end of the read on in %d ms\n' \
 		"$n" "$max" "$after"
@@ -246,10 +250,7 @@ edit_stats() {
 	wait_screen "world read: " >/dev/null || { echo -1; return; }
 	sleep 2
 	for _s in "$@"; do eval "$_s"; done
-	tmux -L $sock send-keys -t b : q ! Enter
-	i=0
-	while [ ! -s "$out" ] && [ $i -lt 1000 ]; do sleep 0.01; i=$((i + 1)); done
-	sleep 0.1
+	quit_for_stats 1000 : q ! Enter
 	sed -n 's/.*max \([0-9.]*\) ms.*/\1/p' "$out"
 	tmux -L $sock kill-server 2>/dev/null
 	rm -rf "$BENCH_DIR/edit-save"
