@@ -393,6 +393,70 @@ static void test_locale(void)
 	}
 }
 
+/* Integers are written by Acre's own digit loops (tostring, '..' and
+ * string.format's %d and %i): the text is snprintf's, byte for byte, for
+ * every flag set, width and precision str_format accepts, at both ends of
+ * the integers and at every digit count. */
+static void test_integer_text(void)
+{
+	lua_Integer vals[64];
+	int nv = 0;
+	vals[nv++] = LUA_MININTEGER;
+	vals[nv++] = LUA_MININTEGER + 1;
+	vals[nv++] = LUA_MAXINTEGER;
+	for (lua_Integer p = 1; nv < 60; p *= 10) {
+		vals[nv++] = p - 1;
+		vals[nv++] = -p;
+		vals[nv++] = p;
+		if (p > LUA_MAXINTEGER / 10)
+			break;
+	}
+	int bad_str = 0, bad_fmt = 0, forms = 0;
+	char got[256], want[256], form[32], wform[40], first[640] = "";
+	for (int i = 0; i < nv; i++) {
+		int n = luai_int2str(got, sizeof got, vals[i]);
+		snprintf(want, sizeof want, LUA_INTEGER_FMT, (LUAI_UACINT)vals[i]);
+		if (strcmp(got, want) != 0 || n != (int)strlen(want))
+			bad_str++;
+	}
+	static const char flagset[] = "-+ 0";
+	for (int fl = 0; fl < 16; fl++) {
+		for (int w = -1; w <= 26; w++) {
+			for (int pr = -2; pr <= 26; pr++) {
+				char *f = form;
+				*f++ = '%';
+				for (int b = 0; b < 4; b++)
+					if (fl & (1 << b))
+						*f++ = flagset[b];
+				int wd = (w == 26) ? 99 : w, pd = (pr == 26) ? 99 : pr;
+				if (wd > 0)
+					f += sprintf(f, "%d", wd);
+				if (pd == -1)
+					*f++ = '.'; /* a '.' alone: precision 0 */
+				else if (pd >= 0)
+					f += sprintf(f, ".%d", pd);
+				*f++ = (pr & 1) ? 'i' : 'd';
+				*f = '\0';
+				forms++;
+				snprintf(wform, sizeof wform, "%.*sll%c", (int)(f - form - 1), form,
+				         f[-1]);
+				for (int i = 0; i < nv; i++) {
+					int n = luai_fmtint(got, sizeof got, form, vals[i]);
+					int m = snprintf(want, sizeof want, wform, (LUAI_UACINT)vals[i]);
+					if (n != m || strcmp(got, want) != 0) {
+						if (bad_fmt++ == 0)
+							snprintf(first, sizeof first, "%s of %lld: '%s', want '%s'",
+							         form, (long long)vals[i], got, want);
+					}
+				}
+			}
+		}
+	}
+	CHECK(bad_str == 0, "tostring of %d integers is snprintf's (%d differ)", nv, bad_str);
+	CHECK(bad_fmt == 0, "%d formats x %d integers are snprintf's (%d differ) %s", forms, nv,
+	      bad_fmt, first);
+}
+
 /* States share nothing: the same script in two threads at once gives the
  * same output and hash as one after the other. */
 struct run {
@@ -447,5 +511,6 @@ int main(void)
 	test_memory_sweep();
 	test_memory_buffers();
 	test_locale();
+	test_integer_text();
 	return unit_done();
 }

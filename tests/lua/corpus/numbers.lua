@@ -17,3 +17,20 @@ print(t[1], t[2.0], #t, t[2^53 | 0])
 print(pcall(function() return 1 // 0 end))
 print(pcall(function() return 1 % 0 end))
 print(math.max(1, 2.5, -1), math.min(3), pcall(math.max))
+-- integers written as text: every digit count, both signs, both ends, and
+-- a run of mixed magnitudes (a linear congruential sequence, which wraps)
+local w, p = {}, 1
+for _ = 1, 19 do
+  w[#w + 1] = p - 1; w[#w + 1] = p; w[#w + 1] = -p; w[#w + 1] = 1 - p
+  p = p * 10
+end
+w[#w + 1] = math.maxinteger; w[#w + 1] = math.mininteger
+w[#w + 1] = math.mininteger + 1; w[#w + 1] = 1 << 62; w[#w + 1] = -(1 << 62)
+local x = 12345
+for i = 1, 200 do
+  x = x * 6364136223846793005 + 1442695040888963407
+  w[#w + 1] = x >> (i % 64)
+  w[#w + 1] = x
+end
+print(table.concat(w, " "))
+print(tostring(-0) .. "|" .. 0 .. "|" .. tostring(math.mininteger) .. "|" .. #tostring(x))
