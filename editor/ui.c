@@ -763,8 +763,14 @@ static void loop(ed_ui *u)
 			continue;
 		}
 		double t0 = now_ms();
-		if (u->loading && ed_load_done(u->loading))
+		if (u->loading && ed_load_done(u->loading)) {
+			/* Swapping in the whole world is work between keys too,
+			 * though a key came first (keys typed without a pause
+			 * leave no idle turn to do it in). */
 			finish_load(u);
+			if (now_ms() - t0 > u->idle_max_ms)
+				u->idle_max_ms = now_ms() - t0;
+		}
 		if (u->saving)
 			ed_save_poll(u);
 		if (u->validating)
