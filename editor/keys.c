@@ -625,6 +625,11 @@ static void k_play(ed_ui *u)
 		ed_play_stop(u);
 		return;
 	}
+	if (ed_play_loading(u)) { /* P again while it loads: not now */
+		ed_play_stop(u);
+		ed_set_msg(u, false, "play: cancelled");
+		return;
+	}
 	/* Loading every script of a big world takes a moment: say so first. */
 	ed_set_msg(u, false, "play: loading the scripts...");
 	ed_draw(u);
@@ -1631,7 +1636,9 @@ void ed_key(ed_ui *u, int key, bool is_char)
 			continue;
 		for (int k = 0; k < 4 && keys[i].key[k]; k++)
 			if (keys[i].key[k] == key) {
-				if (waiting(u) && !while_loading(keys[i].fn)) {
+				/* P while the play loads cancels it (k_play) */
+				bool cancels = keys[i].fn == k_play && ed_play_loading(u);
+				if (waiting(u) && !while_loading(keys[i].fn) && !cancels) {
 					busy(u);
 					return;
 				}

@@ -48,6 +48,7 @@ struct ed_play {
 	pthread_t thread;
 	bool threaded; /* else the run was made on the key loop */
 	atomic_bool made;
+	atomic_bool cancel; /* left before it was made (opts.cancel) */
 	api_error err;
 	char *dir;
 	double t0;
@@ -255,6 +256,8 @@ int ed_play_start(ed_ui *u)
 	p->opts.trace_ud = p;
 	p->t0 = now_ms();
 	atomic_init(&p->made, false);
+	atomic_init(&p->cancel, false);
+	p->opts.cancel = &p->cancel;
 	load_events(u, p);
 	/* A small world's run is made at once, as its problems are found. */
 	p->threaded = ed_big(u) && pthread_create(&p->thread, NULL, make_run, p) == 0;
@@ -265,7 +268,7 @@ int ed_play_start(ed_ui *u)
 	ed_revalidate(u);
 	ed_play_poll(u);
 	if (u->play_next)
-		ed_set_msg(u, false, "play: loading the scripts%s (moves work, edits wait)",
+		ed_set_msg(u, false, "play: loading the scripts%s (moves work, edits wait; P cancels)",
 		           u->validating ? " and checking the world" : "");
 	return 0;
 }
@@ -316,7 +319,9 @@ void ed_play_poll(ed_ui *u)
 void ed_play_stop(ed_ui *u)
 {
 	if (u->play_next) {
-		/* The run reads the world: it is waited for, then dropped. */
+		/* The run reads the world: it is told to stop, waited for (a
+		 * parcel at most), then dropped. */
+		atomic_store(&u->play_next->cancel, true);
 		if (u->play_next->threaded)
 			pthread_join(u->play_next->thread, NULL);
 		play_free(u, u->play_next);

@@ -15,6 +15,7 @@
 #include "lauxlib.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 
 /* Fuel charged by API calls, on top of the VM instructions of the call
  * itself (acre-lua(7), BUDGETS). */
@@ -168,6 +169,13 @@ void api_pool_run(api_run *r, void (*fn)(void *ctx, int w, int n), void *ctx);
 
 /* run.c: tick 0, every scripted parcel loading; -1 when out of memory. */
 int api_run_load(api_run *r);
+
+/* Whether the run being made was cancelled (api_opts.cancel): only
+ * api_run_new and the load it runs ask. */
+static inline bool api_run_cancelled(const struct api_run *r)
+{
+	return r->opts.cancel && atomic_load_explicit(r->opts.cancel, memory_order_relaxed);
+}
 
 /* Note that memory ran out; parcels' tasks may do this on several threads
  * at once, and the run's next merge then reports a host error. */

@@ -140,6 +140,10 @@ typedef struct api_opts {
 	const char *try_name;
 	const char *try_src;
 	size_t try_len;
+	/* Optional: once it reads true, api_run_new stops setting up and
+	 * loading parcels and fails with "cancelled" (the editor's play, left
+	 * while its run is made on another thread). */
+	const _Atomic bool *cancel;
 } api_opts;
 
 /* ---- Results --------------------------------------------------------------- */

@@ -494,6 +494,7 @@ typedef struct run_phase {
 	const api_event *ev;  /* this tick's events */
 	const int *ev_parcel; /* target parcel index of each */
 	int nev;
+	bool loading; /* api_run_load: stops early when cancelled */
 } run_phase;
 
 static void ps_seed_rng(api_run *r, api_pstate *ps)
@@ -559,7 +560,7 @@ static void run_slice(void *ctx, int w, int n)
 	api_run *r = ph->r;
 	int lo = (int)((int64_t)r->nscripted * w / n);
 	int hi = (int)((int64_t)r->nscripted * (w + 1) / n);
-	for (int k = lo; k < hi; k++)
+	for (int k = lo; k < hi && !(ph->loading && api_run_cancelled(r)); k++)
 		ps_tick(ph, r->ps[r->scripted[k]]);
 }
 
@@ -722,7 +723,7 @@ int64_t api_run_ticks(const api_run *r)
 /* Tick 0: every scripted parcel loads its scripts and runs on_load. */
 int api_run_load(api_run *r)
 {
-	run_phase ph = {.r = r};
+	run_phase ph = {.r = r, .loading = true};
 	api_pool_run(r, run_slice, &ph);
-	return run_merge(r);
+	return api_run_cancelled(r) ? 0 : run_merge(r);
 }

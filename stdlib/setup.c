@@ -233,6 +233,8 @@ api_run *api_run_new(wf_world *w, const char *dir, const api_opts *o, api_error 
 		if (run_funds(r, i, err) < 0)
 			goto fail;
 	for (int i = 0, k = 0; i < n; i++) {
+		if ((i & 1023) == 0 && api_run_cancelled(r))
+			goto cancelled;
 		if (sel && !sel[i])
 			continue; /* set up when asked for (api_run_ps) */
 		api_pstate *ps = r->ps[i] = &r->ps_block[k++];
@@ -243,7 +245,12 @@ api_run *api_run_new(wf_world *w, const char *dir, const api_opts *o, api_error 
 	}
 	if (api_pool_start(r) < 0 || api_run_load(r) < 0)
 		goto oom;
+	if (api_run_cancelled(r))
+		goto cancelled;
 	return r;
+cancelled:
+	snprintf(err->msg, sizeof err->msg, "cancelled");
+	goto fail;
 oom:
 	run_set_oom(err);
 fail:

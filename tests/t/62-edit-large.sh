@@ -148,6 +148,21 @@ test_expect 'a big world: P loads the scripts while moves answer and edits wait,
 	keys : q Enter && wait_for "EDIT-EXIT 0" && ed_stop
 '
 
+# Loading takes long here (each shop's script spins 30 M instructions as
+# it loads, ~1 min in all): P again stops it within a parcel, and so does
+# leaving the editor (which waited for the whole load).
+test_expect 'a big world: P again while the scripts load cancels them, and q leaves at once' '
+	big && sed -i "s/ instructions=1000000 / instructions=100000000 /" w/world.acre &&
+	printf "for i = 1, 30000000 do end\n" >>w/scripts/shop.lua &&
+	ed_start w && wait_for "$READ" && wait_for " 0,0 (0,0)" &&
+	keys P && wait_for "play: loading the scripts" &&
+	keys P && wait_for "play: cancelled" && screen | grep -q "  NORMAL" &&
+	keys i = Escape && wait_for "[+]" &&
+	keys P && wait_for "play: loading the scripts" && t0=$(date +%s) &&
+	keys q && wait_for "unsaved changes" && keys n Enter && wait_for "EDIT-EXIT 0" &&
+	test $(($(date +%s) - t0)) -le 5 && ed_stop
+'
+
 test_expect 'a big world with a problem: P loads, then says the problem and does not play' '
 	big && mv w/scripts/plaza.lua plaza.lua && ed_start w && wait_for "$READ" &&
 	keys P && wait_for "problems: fix them first (! lists them)" &&

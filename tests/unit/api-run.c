@@ -133,6 +133,20 @@ static void test_select(wf_world *w)
 	api_run_free(r);
 }
 
+/* A run cancelled before it is made is not made (the editor's play, left
+ * while it loads); one whose flag stays false is made as ever. */
+static void test_cancel(wf_world *w)
+{
+	_Atomic bool yes = true, no = false;
+	api_error err;
+	api_run *r = api_run_new(w, dir, &(api_opts){.cancel = &yes, .threads = 2}, &err);
+	CHECK(r == NULL && strcmp(err.msg, "cancelled") == 0, "a cancelled run is not made: %s",
+	      err.msg);
+	r = api_run_new(w, dir, &(api_opts){.cancel = &no}, &err);
+	CHECK(r && api_run_stats(r, 0)->loaded, "an uncancelled one is");
+	api_run_free(r);
+}
+
 static uint64_t hash_after(wf_world *w, int threads, int ticks)
 {
 	api_error err;
@@ -169,6 +183,7 @@ int main(void)
 		test_live_state(w);
 		test_limits(w);
 		test_select(w);
+		test_cancel(w);
 		test_hash(w);
 	}
 	wf_world_free(w);
