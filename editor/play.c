@@ -240,10 +240,6 @@ static void *make_run(void *arg)
 
 int ed_play_start(ed_ui *u)
 {
-	if (u->play_next) {
-		ed_set_msg(u, true, "play: still loading the scripts");
-		return -1;
-	}
 	ed_play *p = calloc(1, sizeof *p);
 	if (!p || !(p->dir = strdup(u->dir)) || run_world(u, p)) {
 		if (p)

@@ -209,7 +209,8 @@ bool ed_big(const ed_ui *u);
 
 /* play.c */
 /* P: the run is made (on a thread on a big world) while the world's
- * problems are found; ed_play_poll begins play when both are done. */
+ * problems are found; ed_play_poll begins play when both are done. Not
+ * while a play loads (P then cancels it: ed_play_stop). */
 int ed_play_start(ed_ui *u);
 bool ed_play_loading(const ed_ui *u);
 void ed_play_poll(ed_ui *u);
